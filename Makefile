@@ -1,0 +1,103 @@
+# Tersa build. `make` builds everything that exists; `make run`, `make test`,
+# `make bench`, `make fmt`. Packages come from scripts/deps.sh.
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter
+CC ?= cc
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PQ_INC := $(shell pg_config --includedir 2>/dev/null)
+CFLAGS ?= -O2 -g
+WARN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Wshadow -Wstrict-prototypes -Wformat=2
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKG_CFLAGS) $(if $(PQ_INC),-I$(PQ_INC)) \
+	-include src/base/banned.h -MMD -MP
+LIBS := $(PKG_LIBS) -lpthread -lm
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+
+SRC := $(sort $(wildcard src/base/*.c src/db/*.c src/domain/*.c \
+	src/analytics/*.c src/http/*.c src/cli/*.c))
+LIB_SRC := $(filter-out src/cli/main.c,$(SRC))
+MIGRATIONS := $(sort $(wildcard src/db/migrations/*.sql))
+GEN := build/gen/migrations.c build/gen/openapi.c
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+
+OBJ := $(LIB_SRC:%.c=build/obj/%.o) $(GEN:build/gen/%.c=build/obj/gen/%.o)
+AOBJ := $(LIB_SRC:%.c=build/asan/obj/%.o) $(GEN:build/gen/%.c=build/asan/obj/gen/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
+AUNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
+
+.PHONY: all deps run test unit api bench fmt clean asan web
+all: build/tersa $(if $(wildcard web/package.json),web)
+
+deps:
+	@scripts/deps.sh
+
+build/gen/migrations.c: $(MIGRATIONS) scripts/embed.sh | build/gen
+	@scripts/embed.sh migrations $@ $(MIGRATIONS)
+build/gen/openapi.c: src/http/openapi.json scripts/embed.sh | build/gen
+	@scripts/embed.sh openapi $@ src/http/openapi.json
+build/gen:
+	@mkdir -p $@
+
+build/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+build/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+build/asan/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) $(if $(PQ_INC),-I$(PQ_INC)) -include src/base/banned.h -MMD -MP -c $< -o $@
+build/asan/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+build/libtersa.a: $(OBJ)
+	@rm -f $@ && ar rcs $@ $^
+build/asan/libtersa.a: $(AOBJ)
+	@rm -f $@ && ar rcs $@ $^
+
+build/tersa: build/obj/src/cli/main.o build/libtersa.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+build/asan/tersa: build/asan/obj/src/cli/main.o build/asan/libtersa.a
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
+asan: build/asan/tersa
+
+build/tests/%: tests/unit/%.c build/libtersa.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< build/libtersa.a $(LIBS) -lcmocka
+build/asan/tests/%: tests/unit/%.c build/asan/libtersa.a
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -Isrc -include src/base/banned.h -o $@ $< build/asan/libtersa.a $(LIBS) -lcmocka
+
+web:
+	@if [ -f web/package.json ]; then cd web && npm run --silent build; fi
+
+run: deps all
+	@mkdir -p var
+	@exec build/tersa serve --db var/tersa.db --listen 127.0.0.1:8080 --demo
+
+# Every test: unit (plain and sanitizer builds) and API (SQLite, PostgreSQL,
+# sanitizer build). Ends with the runners' summaries and one combined line.
+test: deps build/tersa build/asan/tersa $(UNIT_BIN) $(AUNIT_BIN)
+	@scripts/test.sh
+
+unit: $(UNIT_BIN)
+	@for t in $(UNIT_BIN); do $$t || exit 1; done
+
+api: build/tersa
+	@scripts/test.sh api
+
+bench: deps build/tersa
+	@bench/run.sh
+
+fmt:
+	clang-format -i $(SRC) $(wildcard src/*/*.h) $(UNIT_SRC)
+
+clean:
+	rm -rf build
+
+-include $(OBJ:.o=.d) $(AOBJ:.o=.d)

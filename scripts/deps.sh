@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# deps.sh: installs the Debian packages Tersa needs that are missing (one
+# apt-get run), and the web/ npm packages when they are absent or stale.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PKGS=(libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev postgresql
+	libsodium-dev libcmocka-dev libcurl4-openssl-dev libcsv-dev
+	libxlsxwriter-dev pkg-config gcc make wrk)
+
+# Prints the major version of the `node` on PATH, or 0 when there is none.
+node_major() {
+	local v
+	v=$(node --version 2>/dev/null || true)
+	v=${v#v}
+	v=${v%%.*}
+	if [[ $v =~ ^[0-9]+$ ]]; then echo "$v"; else echo 0; fi
+}
+
+# A node that is already there and new enough (>= 18) is kept, whoever
+# installed it; otherwise Debian's nodejs. npm only when no npm command exists.
+if (($(node_major) < 18)); then
+	PKGS+=(nodejs)
+fi
+if ! command -v npm >/dev/null 2>&1; then
+	PKGS+=(npm)
+fi
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+	echo "deps.sh: dpkg-query not found; this script needs Debian 12 or later" >&2
+	echo "deps.sh: packages needed: ${PKGS[*]}" >&2
+	exit 1
+fi
+
+missing=()
+for p in "${PKGS[@]}"; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	[[ $status == *" installed" ]] || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+	if [[ $(id -u) -eq 0 ]]; then
+		as_root=()
+	elif command -v sudo >/dev/null 2>&1; then
+		as_root=(sudo)
+	else
+		echo "deps.sh: missing packages: ${missing[*]}" >&2
+		echo "deps.sh: install them as root with:" >&2
+		echo "  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}" >&2
+		exit 1
+	fi
+	echo "deps.sh: installing ${missing[*]}"
+	"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends "${missing[@]}"
+	if (($(node_major) < 18)); then
+		echo "deps.sh: node $(node --version 2>/dev/null || echo '(none)') is too old; Tersa needs Node.js 18 or later" >&2
+		exit 1
+	fi
+fi
+
+# web/: npm ci when node_modules is missing or older than the lock file.
+if [[ -f web/package.json ]]; then
+	if [[ ! -f web/package-lock.json ]]; then
+		echo "deps.sh: web/package-lock.json is missing (npm ci needs it)" >&2
+		exit 1
+	fi
+	if [[ ! -d web/node_modules || web/package-lock.json -nt web/node_modules ]]; then
+		echo "deps.sh: npm ci in web/"
+		(cd web && npm ci --no-audit --no-fund --loglevel=error)
+		touch web/node_modules
+	fi
+fi

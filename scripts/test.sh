@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# test.sh: runs every suite (unit tests plain and sanitized, API tests on
+# SQLite, PostgreSQL and the sanitizer build) and ends with one summary line.
+# `scripts/test.sh api` runs only the API suite on SQLite with build/tersa.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 2
+
+MODE=${1:-all}
+case $MODE in
+all | api) ;;
+*)
+	echo "usage: scripts/test.sh [api]" >&2
+	exit 2
+	;;
+esac
+
+# Safety nets only: a normal run takes a fraction of these.
+UNIT_TIMEOUT=${TEST_UNIT_TIMEOUT:-120}
+API_TIMEOUT=${TEST_API_TIMEOUT:-300}
+SAN_ENV=(ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
+
+TOTAL_PASSED=0
+TOTAL_FAILED=0
+REPORT=() # one line per suite for the closing summary
+NOTES=()  # why something counted as a failure
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/tersa-test.XXXXXX")
+PIDFILE=$WORK/runner.pid
+PG_DIR=""
+PG_BIN=""
+PG_PORT=""
+PG_URL=""
+AS_PG=()
+
+stop_runner() {
+	if [[ -s $PIDFILE ]]; then
+		kill -TERM -- "-$(cat "$PIDFILE")" 2>/dev/null
+		rm -f "$PIDFILE"
+	fi
+}
+
+stop_pg() {
+	if [[ -n $PG_PORT ]]; then
+		"${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/d" -m immediate stop >/dev/null 2>&1
+		PG_PORT=""
+	fi
+	if [[ -n $PG_DIR ]]; then
+		rm -rf "$PG_DIR"
+		PG_DIR=""
+	fi
+}
+
+on_exit() {
+	stop_runner
+	stop_pg
+	rm -rf "$WORK"
+}
+trap on_exit EXIT
+trap 'echo "test.sh: interrupted" >&2; exit 130' INT
+trap 'echo "test.sh: terminated" >&2; exit 143' TERM
+
+free_port() {
+	node -e 'const s = require("net").createServer();
+		s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
+}
+
+# Starts a throwaway PostgreSQL on a free loopback port; sets PG_URL.
+start_pg() {
+	PG_BIN=$(pg_config --bindir 2>/dev/null || true)
+	if [[ ! -x $PG_BIN/initdb ]]; then
+		PG_BIN=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+	fi
+	if [[ ! -x $PG_BIN/initdb || ! -x $PG_BIN/pg_ctl ]]; then
+		echo "test.sh: PostgreSQL server binaries (initdb) not found" >&2
+		return 1
+	fi
+	PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tersa-pg.XXXXXX")
+	if [[ $(id -u) -eq 0 ]]; then
+		chown postgres: "$PG_DIR" || return 1
+		AS_PG=(runuser -u postgres --)
+	fi
+	if ! "${AS_PG[@]}" "$PG_BIN/initdb" -D "$PG_DIR/d" -A trust -U postgres \
+		--no-sync -E UTF8 --locale=C.UTF-8 >"$WORK/initdb.log" 2>&1; then
+		cat "$WORK/initdb.log" >&2
+		return 1
+	fi
+	local _ port
+	for _ in 1 2 3; do
+		port=$(free_port) || return 1
+		if "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/d" -l "$PG_DIR/log" -w -t 60 \
+			-o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off" \
+			start >/dev/null 2>&1; then
+			PG_PORT=$port
+			PG_URL="postgresql://postgres@127.0.0.1:$port/postgres"
+			return 0
+		fi
+	done
+	cat "$PG_DIR/log" >&2
+	return 1
+}
+
+pg_createdb() {
+	"$PG_BIN/psql" "$PG_URL" -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $1" >/dev/null
+}
+
+# run_logged SECONDS LOG CMD...: runs CMD (in its own process group, killed
+# on timeout or when this script is stopped) and shows its output while
+# saving it to LOG. Sets RC.
+run_logged() {
+	local t=$1 log=$2
+	shift 2
+	(
+		bash -c 'echo $$ >"$0"; exec timeout -k 10 "$@"' "$PIDFILE" "$t" "$@"
+		echo $? >"$WORK/rc"
+	) 2>&1 </dev/null | tee "$log" &
+	wait $!
+	RC=$(cat "$WORK/rc" 2>/dev/null || echo 1)
+	rm -f "$PIDFILE" "$WORK/rc"
+	if [[ $RC == 124 || $RC == 137 ]]; then
+		echo "test.sh: timed out after $t s: $*" | tee -a "$log"
+	fi
+}
+
+# sum_matches LOG SED_EXPR: sums the numbers the expression prints.
+sum_matches() {
+	sed -n -E "$2" "$1" | awk '{ s += $1 } END { print s + 0 }'
+}
+
+# count SUITE PASSED FAILED
+count() {
+	TOTAL_PASSED=$((TOTAL_PASSED + $2))
+	TOTAL_FAILED=$((TOTAL_FAILED + $3))
+	REPORT+=("$(printf '%-28s %5d passed %5d failed' "$1" "$2" "$3")")
+}
+
+# unit_suite LABEL DIR [ENV...]: every tests/unit/test_*.c binary in DIR.
+unit_suite() {
+	local label=$1 dir=$2
+	shift 2
+	local src name bin log p f passed=0 failed=0 n=0 env
+	for src in tests/unit/test_*.c; do
+		[[ -e $src ]] || continue
+		name=$(basename "$src" .c)
+		bin=$dir/$name
+		n=$((n + 1))
+		echo "=== $label: $name"
+		if [[ ! -x $bin ]]; then
+			NOTES+=("$bin: not built")
+			failed=$((failed + 1))
+			continue
+		fi
+		env=("$@")
+		if [[ -n $PG_URL ]]; then
+			local db="unit_${name#test_}_${label//[^a-z]/}"
+			if pg_createdb "$db"; then
+				env+=("TERSA_TEST_PG=$PG_URL"
+					"TERSA_TEST_PG_URL=${PG_URL%/postgres}/$db")
+			else
+				NOTES+=("$bin: could not create PostgreSQL database $db")
+				failed=$((failed + 1))
+			fi
+		fi
+		log=$WORK/$name.log
+		run_logged "$UNIT_TIMEOUT" "$log" env -u CMOCKA_MESSAGE_OUTPUT "${env[@]}" "$bin"
+		p=$(sum_matches "$log" 's/^\[  PASSED  \] ([0-9]+) test.*/\1/p')
+		f=$(sum_matches "$log" 's/^\[  FAILED  \] ([0-9]+) test.*/\1/p')
+		if [[ $RC != 0 && $f == 0 ]]; then
+			NOTES+=("$bin: exit status $RC without a failed test in its summary")
+			f=1
+		elif ((f > 0)); then
+			NOTES+=("$bin: $f failed")
+		fi
+		passed=$((passed + p))
+		failed=$((failed + f))
+	done
+	((n > 0)) || NOTES+=("$label: no tests/unit/test_*.c")
+	count "$label" "$passed" "$failed"
+}
+
+# api_suite LABEL BINARY [ENV...]: node --test over tests/api/*.test.mjs.
+api_suite() {
+	local label=$1 bin=$2
+	shift 2
+	local files log p f
+	echo "=== $label"
+	if [[ ! -x $bin ]]; then
+		NOTES+=("$label: $bin not built")
+		count "$label" 0 1
+		return
+	fi
+	mapfile -t files < <(find tests/api -name '*.test.mjs' -not -path '*/lib/*' | sort)
+	if ((${#files[@]} == 0)); then
+		NOTES+=("$label: no tests/api/*.test.mjs")
+		count "$label" 0 0
+		return
+	fi
+	log=$WORK/api.log
+	run_logged "$API_TIMEOUT" "$log" env -u TERSA_TEST_PG "TERSA_BIN=$PWD/$bin" "$@" \
+		node --test --test-reporter=tap "${files[@]}"
+	p=$(sum_matches "$log" 's/^# pass ([0-9]+)$/\1/p')
+	f=$(sum_matches "$log" 's/^# (fail|cancelled) ([0-9]+)$/\2/p')
+	if [[ $RC != 0 && $f == 0 ]]; then
+		# A failing before/after hook fails its suite without failing a test.
+		NOTES+=("$label: exit status $RC (a hook, a server stop or a file failed; see 'not ok' above)")
+		f=1
+	elif ((f > 0)); then
+		NOTES+=("$label: $f failed or cancelled")
+	fi
+	count "$label" "$p" "$f"
+}
+
+if ! command -v node >/dev/null 2>&1; then
+	echo "test.sh: node not found (run scripts/deps.sh)" >&2
+	echo "tests: 0 passed, 1 failed"
+	exit 1
+fi
+
+if [[ $MODE == api ]]; then
+	api_suite "api sqlite" build/tersa
+else
+	if ! start_pg; then
+		NOTES+=("PostgreSQL: could not start the throwaway server; PostgreSQL passes skipped")
+		count "postgresql start" 0 1
+	fi
+	unit_suite "unit" build/tests
+	unit_suite "unit asan" build/asan/tests "${SAN_ENV[@]}"
+	api_suite "api sqlite" build/tersa
+	if [[ -n $PG_URL ]]; then
+		api_suite "api postgresql" build/tersa "TERSA_TEST_PG=$PG_URL"
+	fi
+	api_suite "api sqlite asan" build/asan/tersa "${SAN_ENV[@]}"
+	stop_pg
+fi
+
+echo
+echo "=== summary"
+printf '%s\n' "${REPORT[@]}"
+if ((${#NOTES[@]})); then
+	printf '  %s\n' "${NOTES[@]}"
+fi
+echo "tests: $TOTAL_PASSED passed, $TOTAL_FAILED failed"
+((TOTAL_FAILED == 0))

@@ -1,0 +1,55 @@
+/* jx.h: reading request JSON over jansson with every problem recorded in a
+ * struct err by field name. A wrong JSON type is a type error (400); a value
+ * out of range is a field error (422). Getters return 1 when the key holds a
+ * usable value, 0 when it is absent or null (or wrong: the error is noted). */
+#ifndef TERSA_JX_H
+#define TERSA_JX_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "err.h"
+
+/* Notes each key of obj not in the NULL-terminated list as unknown (422). */
+void jx_no_unknown(json_t *obj, const char *const *allowed, struct err *e);
+
+/* JX_REQUIRED: absent or null is an error "is required". */
+#define JX_REQUIRED 1
+/* JX_NONEMPTY: for strings, "" (after trimming spaces) is an error. */
+#define JX_NONEMPTY 2
+
+/* String of at most maxlen characters (UTF-8 code points; 0: no limit)
+ * without control characters. *out points into obj. */
+int jx_str(json_t *obj, const char *key, int flags, size_t maxlen,
+	   const char **out, struct err *e);
+/* Integer in [min, max]; a real such as 12.5 is a field error. */
+int jx_int(json_t *obj, const char *key, int flags, int64_t min, int64_t max,
+	   int64_t *out, struct err *e);
+/* Money: an integer count of minor units in [min, MONEY_MAX]. */
+int jx_money(json_t *obj, const char *key, int flags, int64_t min,
+	     int64_t *out, struct err *e);
+/* Quantity: a number with at most three decimals, to thousandths. */
+int jx_qty(json_t *obj, const char *key, int flags, int64_t *out,
+	   struct err *e);
+int jx_bool(json_t *obj, const char *key, int flags, int *out, struct err *e);
+/* One of a NULL-terminated list of strings; *out is the list's entry. */
+int jx_enum(json_t *obj, const char *key, int flags,
+	    const char *const *values, const char **out, struct err *e);
+/* A business day 'YYYY-MM-DD'. */
+int jx_day(json_t *obj, const char *key, int flags, const char **out,
+	   struct err *e);
+/* An array (of any items); *out borrowed. */
+int jx_array(json_t *obj, const char *key, int flags, json_t **out,
+	     struct err *e);
+
+/* Query-string helpers with the same error rules, for ?store_id=3 etc.:
+ * parse decimal int64 in [min,max]; 0 absent, 1 ok, -1 bad (noted). */
+int jx_qint(const char *val, const char *name, int64_t min, int64_t max,
+	    int64_t *out, struct err *e);
+
+/* Helpers to build replies. Values are copied. NULL strings become null. */
+json_t *jx_strn(const char *s);           /* string or null */
+json_t *jx_time(int64_t ms);              /* RFC 3339 or null when ms==0 */
+json_t *jx_qty_value(int64_t thousandths); /* integer when whole, else real */
+
+#endif

@@ -1,0 +1,115 @@
+/* log.c: one line per event on stderr, "<UTC time> <LEVEL> <text>", with
+ * control characters escaped so that no input can forge a line. */
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "timeutil.h"
+
+static atomic_int log_level = LOG_INFO;
+static const char *const level_names[] = {"DEBUG", "INFO", "WARN", "ERROR"};
+
+void log_set_level(enum log_level lvl)
+{
+	atomic_store(&log_level, (int)lvl);
+}
+
+static int log_enabled(enum log_level lvl)
+{
+	return (int)lvl >= atomic_load(&log_level);
+}
+
+static const char *level_name(enum log_level lvl)
+{
+	return (unsigned)lvl < 4 ? level_names[lvl] : "INFO";
+}
+
+/* "2026-11-27T07:00:00.123Z", always with milliseconds. */
+static void log_stamp(char *out, size_t n)
+{
+	int64_t ms = ts_now_ms();
+	time_t sec = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (!gmtime_r(&sec, &tm)) {
+		snprintf(out, n, "-");
+		return;
+	}
+	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+}
+
+/* Copies s into out (size n > 0), escaping control bytes as \n, \r, \t or
+ * \xNN; with `word` also space, '"' and '=' so that a value cannot pose
+ * as another key=value pair. NULL or "" becomes "-". Truncates safely. */
+static void log_clean(char *out, size_t n, const char *s, int word)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t k = 0;
+
+	if (!s || !*s)
+		s = "-";
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[5];
+		size_t el;
+
+		if (c >= 0x20 && c != 0x7f &&
+		    !(word && (c == ' ' || c == '"' || c == '='))) {
+			esc[0] = (char)c;
+			el = 1;
+		} else if (c == '\n' || c == '\r' || c == '\t') {
+			esc[0] = '\\';
+			esc[1] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+			el = 2;
+		} else {
+			esc[0] = '\\';
+			esc[1] = 'x';
+			esc[2] = hex[c >> 4];
+			esc[3] = hex[c & 15];
+			el = 4;
+		}
+		if (k + el >= n)
+			break;
+		memcpy(out + k, esc, el);
+		k += el;
+	}
+	out[k] = '\0';
+}
+
+void log_msg(enum log_level lvl, const char *fmt, ...)
+{
+	char raw[2048], clean[4096], stamp[96];
+	va_list ap;
+
+	if (!log_enabled(lvl))
+		return;
+	va_start(ap, fmt);
+	if (vsnprintf(raw, sizeof(raw), fmt, ap) < 0)
+		raw[0] = '\0';
+	va_end(ap);
+	log_clean(clean, sizeof(clean), raw, 0);
+	log_stamp(stamp, sizeof(stamp));
+	fprintf(stderr, "%s %s %s\n", stamp, level_name(lvl), clean);
+}
+
+void log_request(const char *method, const char *route, int status,
+		 double ms, const char *user, const char *reqid)
+{
+	char m[48], r[512], u[160], id[160], stamp[96];
+
+	if (!log_enabled(LOG_INFO))
+		return;
+	log_clean(m, sizeof(m), method, 1);
+	log_clean(r, sizeof(r), route, 1);
+	log_clean(u, sizeof(u), user, 1);
+	log_clean(id, sizeof(id), reqid, 1);
+	log_stamp(stamp, sizeof(stamp));
+	fprintf(stderr, "%s INFO req method=%s route=%s status=%d ms=%.2f user=%s id=%s\n",
+		stamp, m, r, status, ms, u, id);
+}

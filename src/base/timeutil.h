@@ -1,0 +1,30 @@
+/* timeutil.h: instants as int64 Unix milliseconds UTC, RFC 3339 text, and
+ * business days ('YYYY-MM-DD') in the company time zone. */
+#ifndef TERSA_TIMEUTIL_H
+#define TERSA_TIMEUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+int64_t ts_now_ms(void);
+/* Monotonic milliseconds, for durations. */
+int64_t ts_mono_ms(void);
+/* "2026-11-27T06:55:00Z", or with milliseconds when ms % 1000 != 0
+ * ("2026-11-27T06:55:00.123Z"). out needs 32 bytes. */
+void ts_format(int64_t ms, char *out, size_t n);
+/* Parses RFC 3339 ("2026-11-27T06:55:00Z", "...00.5+08:00", also a bare
+ * date "2026-11-27" as its midnight in the company zone). 0 or -1. */
+int ts_parse(const char *s, int64_t *out);
+
+/* Sets the company time zone (an IANA name such as "Asia/Shanghai").
+ * Returns 0, or -1 if the zone is unknown (the old one stays). */
+int ts_set_zone(const char *tz);
+const char *ts_zone(void);
+/* The business day of an instant in the company zone; out needs 11 bytes. */
+void ts_day(int64_t ms, char *out, size_t n);
+/* 1 if s is a valid calendar date 'YYYY-MM-DD', else 0. */
+int ts_day_valid(const char *s);
+/* Midnight starting that business day in the company zone; 0 or -1. */
+int ts_day_start(const char *day, int64_t *out);
+
+#endif

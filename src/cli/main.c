@@ -1,0 +1,404 @@
+/* main.c: the `tersa` command: serve, migrate, user, version, help. */
+#include <errno.h>
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "../base/arena.h"
+#include "../base/log.h"
+#include "../base/timeutil.h"
+#include "../db/db.h"
+#include "../domain/auth.h"
+#include "../domain/settings.h"
+#include "../http/server.h"
+
+#ifndef TERSA_VERSION
+#define TERSA_VERSION "0.1.0"
+#endif
+
+static const char usage[] =
+	"usage: tersa <command> [options]\n"
+	"\n"
+	"  serve   --db PATH|URL [--listen HOST:PORT] [--web DIR] [--threads N]\n"
+	"          [--max-connections N] [--per-ip N]\n"
+	"  migrate --db PATH|URL\n"
+	"  user add --db DB --username NAME --role ROLE [--stores ID,...]\n"
+	"           [--display-name NAME]          (password on standard input)\n"
+	"  user passwd --db DB USERNAME            (password on standard input)\n"
+	"  user list --db DB\n"
+	"  user disable --db DB USERNAME\n"
+	"  version\n"
+	"  help\n"
+	"\n"
+	"DB is a SQLite file (created if absent) or a postgresql:// URL.\n"
+	"Roles: admin, hq, store_manager, sales, service.\n";
+
+static int bad_usage(const char *why)
+{
+	if (why)
+		fprintf(stderr, "tersa: %s\n", why);
+	fputs(usage, stderr);
+	return 2;
+}
+
+static int die_err(const char *what, const struct err *e)
+{
+	fprintf(stderr, "tersa: %s: %s\n", what, e->msg[0] ? e->msg : err_title(e->code));
+	for (int i = 0; i < e->nfields; i++)
+		fprintf(stderr, "  %s: %s\n", e->fields[i].field, e->fields[i].message);
+	return 1;
+}
+
+/* Parses a decimal int in [min,max]; -1 if not. */
+static long parse_num(const char *s, long min, long max)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return -1;
+	return v;
+}
+
+/* Opens the database and applies pending migrations. */
+static struct db *open_db(const char *target)
+{
+	struct db *db;
+	struct err e;
+	err_init(&e);
+	if (db_open(target, &db, &e) < 0) {
+		die_err("cannot open the database", &e);
+		return NULL;
+	}
+	int applied = 0;
+	if (db_migrate(db, &applied, &e) < 0) {
+		die_err("migration failed", &e);
+		db_close(db);
+		return NULL;
+	}
+	if (applied)
+		log_info("applied %d migration(s)", applied);
+	return db;
+}
+
+/* Reads a password: from a terminal with echo off (asked twice), else the
+ * first line of standard input. */
+static int read_password(char *out, size_t n)
+{
+	int tty = isatty(STDIN_FILENO);
+	struct termios old, quiet;
+	if (tty) {
+		fputs("Password: ", stderr);
+		tcgetattr(STDIN_FILENO, &old);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	int ok = fgets(out, (int)n, stdin) != NULL;
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	if (!ok)
+		return -1;
+	out[strcspn(out, "\r\n")] = 0;
+	if (tty) {
+		char again[256];
+		fputs("Again: ", stderr);
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+		ok = fgets(again, sizeof again, stdin) != NULL;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+		again[strcspn(again, "\r\n")] = 0;
+		if (!ok || strcmp(again, out) != 0) {
+			fprintf(stderr, "tersa: the passwords differ\n");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* On an empty database: the first admin, with TERSA_ADMIN_PASSWORD or a
+ * random password printed once. *shown gets the password to print, or "". */
+static int ensure_admin(struct db *db, char *shown, size_t n)
+{
+	struct err e;
+	err_init(&e);
+	shown[0] = 0;
+	int64_t count = user_count(db, &e);
+	if (count < 0)
+		return die_err("cannot count users", &e);
+	if (count > 0)
+		return 0;
+	const char *pw = getenv("TERSA_ADMIN_PASSWORD");
+	char gen[40];
+	if (!pw || !*pw) {
+		unsigned char rnd[12];
+		randombytes_buf(rnd, sizeof rnd);
+		sodium_bin2base64(gen, sizeof gen, rnd, sizeof rnd,
+				  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		pw = gen;
+		snprintf(shown, n, "%s", gen);
+	}
+	struct arena *a = arena_new();
+	struct user_input in = {.username = "admin", .password = pw,
+				.display_name = "Administrator", .role = ROLE_ADMIN};
+	struct user *u;
+	int rc = user_create(db, a, NULL, &in, &u, &e);
+	arena_free(a);
+	if (rc < 0)
+		return die_err("cannot create the admin user", &e);
+	return 0;
+}
+
+static int apply_settings(struct db *db)
+{
+	struct err e;
+	err_init(&e);
+	struct arena *a = arena_new();
+	struct settings *s;
+	int rc = settings_get(db, a, &s, &e);
+	if (rc == 0 && ts_set_zone(s->time_zone) < 0)
+		log_warn("unknown time zone %s in settings; keeping %s", s->time_zone, ts_zone());
+	arena_free(a);
+	return rc < 0 ? die_err("cannot read settings", &e) : 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+	struct server_conf c;
+	server_conf_defaults(&c);
+	static const struct option opts[] = {
+		{"db", required_argument, 0, 'd'}, {"listen", required_argument, 0, 'l'},
+		{"web", required_argument, 0, 'w'}, {"threads", required_argument, 0, 't'},
+		{"max-connections", required_argument, 0, 'm'},
+		{"per-ip", required_argument, 0, 'p'}, {0, 0, 0, 0}};
+	static char host[64];
+	int o;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'd': c.db_target = optarg; break;
+		case 'w': c.web_dir = optarg; break;
+		case 'l': {
+			const char *colon = strrchr(optarg, ':');
+			long port = colon ? parse_num(colon + 1, 1, 65535) : -1;
+			size_t hl = colon ? (size_t)(colon - optarg) : 0;
+			if (port < 0 || hl == 0 || hl >= sizeof host)
+				return bad_usage("--listen wants HOST:PORT, e.g. 127.0.0.1:8080");
+			memcpy(host, optarg, hl);
+			host[hl] = 0;
+			c.host = host;
+			c.port = (int)port;
+			break;
+		}
+		case 't':
+			if ((c.threads = (int)parse_num(optarg, 1, 256)) < 0)
+				return bad_usage("--threads wants 1 to 256");
+			break;
+		case 'm':
+			if ((c.max_conns = (int)parse_num(optarg, 1, 100000)) < 0)
+				return bad_usage("--max-connections wants 1 to 100000");
+			break;
+		case 'p':
+			if ((c.per_ip = (int)parse_num(optarg, 1, 100000)) < 0)
+				return bad_usage("--per-ip wants 1 to 100000");
+			break;
+		default: return bad_usage(NULL);
+		}
+	}
+	if (!c.db_target || optind != argc)
+		return bad_usage("serve needs --db");
+	struct stat st;
+	if (!c.web_dir && stat("web/dist/index.html", &st) == 0)
+		c.web_dir = "web/dist";
+	struct db *db = open_db(c.db_target);
+	if (!db)
+		return 1;
+	char pw[64];
+	int rc = ensure_admin(db, pw, sizeof pw);
+	if (rc == 0)
+		rc = apply_settings(db);
+	db_close(db);
+	if (rc)
+		return rc;
+	if (pw[0])
+		printf("Tersa: http://%s:%d/ - log in as admin with password %s (shown once)\n",
+		       c.host, c.port, pw);
+	else
+		printf("Tersa: http://%s:%d/ - log in as admin (reset the password with: "
+		       "tersa user passwd --db %s admin)\n", c.host, c.port, c.db_target);
+	fflush(stdout);
+	return server_run(&c);
+}
+
+static int cmd_migrate(int argc, char **argv)
+{
+	if (argc != 3 || strcmp(argv[1], "--db") != 0)
+		return bad_usage("migrate needs --db PATH|URL");
+	struct db *db = open_db(argv[2]);
+	if (!db)
+		return 1;
+	struct err e;
+	err_init(&e);
+	printf("schema version %d\n", db_schema_version(db, &e));
+	db_close(db);
+	return 0;
+}
+
+/* Parses "1,2,3" into ids; -1 on a bad list. */
+static int parse_ids(const char *s, struct arena *a, int64_t **out, int *n)
+{
+	int cap = 1;
+	for (const char *p = s; *p; p++)
+		cap += *p == ',';
+	*out = arena_calloc(a, (size_t)cap, sizeof **out);
+	*n = 0;
+	while (*s) {
+		char *end;
+		errno = 0;
+		long long v = strtoll(s, &end, 10);
+		if (errno || end == s || v <= 0 || (*end && *end != ','))
+			return -1;
+		(*out)[(*n)++] = v;
+		s = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+static int cmd_user(int argc, char **argv)
+{
+	if (argc < 2)
+		return bad_usage("user needs add, passwd, list or disable");
+	const char *sub = argv[1];
+	const char *dbt = NULL, *username = NULL, *role = NULL, *stores = NULL, *display = NULL;
+	static const struct option opts[] = {
+		{"db", required_argument, 0, 'd'}, {"username", required_argument, 0, 'u'},
+		{"role", required_argument, 0, 'r'}, {"stores", required_argument, 0, 's'},
+		{"display-name", required_argument, 0, 'n'}, {0, 0, 0, 0}};
+	int o;
+	optind = 2;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'd': dbt = optarg; break;
+		case 'u': username = optarg; break;
+		case 'r': role = optarg; break;
+		case 's': stores = optarg; break;
+		case 'n': display = optarg; break;
+		default: return bad_usage(NULL);
+		}
+	}
+	if (!dbt)
+		return bad_usage("user needs --db");
+	int is_add = strcmp(sub, "add") == 0, is_list = strcmp(sub, "list") == 0;
+	int is_pw = strcmp(sub, "passwd") == 0, is_dis = strcmp(sub, "disable") == 0;
+	if (!is_add && !is_list && !is_pw && !is_dis)
+		return bad_usage("user needs add, passwd, list or disable");
+	if ((is_pw || is_dis) && !username) {
+		if (optind != argc - 1)
+			return bad_usage("which user?");
+		username = argv[optind];
+	} else if (optind != argc) {
+		return bad_usage("too many arguments");
+	}
+	if (is_add && (!username || !role))
+		return bad_usage("user add needs --username and --role");
+
+	struct arena *a = arena_new();
+	struct user_input in = {.username = username, .display_name = display, .active = -1};
+	if (is_add && !(in.role = role_parse(role))) {
+		arena_free(a);
+		return bad_usage("--role must be admin, hq, store_manager, sales or service");
+	}
+	if (stores && parse_ids(stores, a, &in.store_ids, &in.nstores) < 0) {
+		arena_free(a);
+		return bad_usage("--stores wants store ids like 1,2,3");
+	}
+	in.has_store_ids = stores != NULL;
+	char pw[256];
+	if ((is_add || is_pw) && read_password(pw, sizeof pw) < 0) {
+		arena_free(a);
+		fprintf(stderr, "tersa: no password given\n");
+		return 1;
+	}
+	struct db *db = open_db(dbt);
+	if (!db) {
+		arena_free(a);
+		return 1;
+	}
+	struct err e;
+	err_init(&e);
+	int rc = 0;
+	struct user *u;
+	if (is_add) {
+		in.password = pw;
+		if (user_create(db, a, NULL, &in, &u, &e) < 0)
+			rc = die_err("cannot add the user", &e);
+		else
+			printf("user %s (id %lld, %s) added\n", u->username, (long long)u->id,
+			       role_name(u->role));
+	} else if (is_list) {
+		struct user **list;
+		int n, more;
+		int64_t after = 0;
+		do {
+			if (user_list(db, a, NULL, 0, after, 500, &list, &n, &more, &e) < 0) {
+				rc = die_err("cannot list users", &e);
+				break;
+			}
+			for (int i = 0; i < n; i++) {
+				printf("%lld\t%s\t%s\t%s\t%s\n", (long long)list[i]->id,
+				       list[i]->username, role_name(list[i]->role),
+				       list[i]->active ? "active" : "disabled", list[i]->display_name);
+				after = list[i]->id;
+			}
+		} while (more);
+	} else {
+		struct user *old;
+		if (user_get_by_name(db, a, username, &old, &e) < 0) {
+			rc = die_err("no such user", &e);
+		} else {
+			struct user_input up = {.active = is_dis ? 0 : -1, .password = is_pw ? pw : NULL};
+			if (user_update(db, a, NULL, old->id, &up, &u, &e) < 0)
+				rc = die_err("cannot change the user", &e);
+			else
+				printf("user %s %s\n", u->username,
+				       is_dis ? "disabled" : "has a new password");
+		}
+	}
+	sodium_memzero(pw, sizeof pw);
+	db_close(db);
+	arena_free(a);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (sodium_init() < 0) {
+		fprintf(stderr, "tersa: libsodium failed to initialise\n");
+		return 1;
+	}
+	if (argc < 2)
+		return bad_usage(NULL);
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "serve") == 0)
+		return cmd_serve(argc - 1, argv + 1);
+	if (strcmp(cmd, "migrate") == 0)
+		return cmd_migrate(argc - 1, argv + 1);
+	if (strcmp(cmd, "user") == 0)
+		return cmd_user(argc - 1, argv + 1);
+	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+		printf("tersa %s\n", TERSA_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	return bad_usage("unknown command");
+}

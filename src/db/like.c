@@ -1,0 +1,24 @@
+/* like.c: safe "contains" patterns for LIKE searches over user text. */
+#include <ctype.h>
+
+#include "../base/arena.h"
+#include "../base/buf.h"
+#include "db.h"
+
+char *db_like_pattern(struct arena *a, const char *q)
+{
+	if (!q || !*q)
+		return NULL;
+	struct buf b;
+	buf_init(&b, 0);
+	buf_putc(&b, '%');
+	for (const char *p = q; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			buf_putc(&b, '\\');
+		buf_putc(&b, (char)tolower((unsigned char)*p));
+	}
+	buf_putc(&b, '%');
+	char *s = arena_strdup(a, b.data);
+	buf_release(&b);
+	return s;
+}

@@ -1,0 +1,44 @@
+/* h_system.c: health, the OpenAPI document and Prometheus metrics. */
+#include <string.h>
+
+#include "../base/buf.h"
+#include "metrics.h"
+#include "req.h"
+
+#ifndef TERSA_VERSION
+#define TERSA_VERSION "0.1.0"
+#endif
+
+extern const char openapi_json[];
+extern const unsigned long openapi_json_len;
+
+int h_health(struct req *r);
+int h_openapi(struct req *r);
+int h_metrics(struct req *r);
+
+int h_health(struct req *r)
+{
+	return reply_json(r, 200, json_pack("{s:s,s:s,s:s}", "status", "ok", "db",
+					    db_kind_name(r->db), "version", TERSA_VERSION));
+}
+
+int h_openapi(struct req *r)
+{
+	r->raw = xmalloc(openapi_json_len + 1);
+	memcpy(r->raw, openapi_json, openapi_json_len);
+	r->raw_len = openapi_json_len;
+	r->content_type = "application/json";
+	r->status = 200;
+	return 0;
+}
+
+int h_metrics(struct req *r)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	metrics_render(&b);
+	r->raw = buf_detach(&b, &r->raw_len);
+	r->content_type = "text/plain; version=0.0.4; charset=utf-8";
+	r->status = 200;
+	return 0;
+}

@@ -1,0 +1,156 @@
+/* req.c: reading a request and building its reply, shared by handlers. */
+#include "req.h"
+
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/jx.h"
+#include "export.h"
+
+#define EXPORT_LIMIT 1000000
+
+const char *req_query(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *req_header(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+/* The parsed body is kept in r->in and freed with the request. */
+int req_json(struct req *r, json_t **out)
+{
+	*out = NULL;
+	if (!r->body || r->body_len == 0)
+		return err_set(&r->err, ERR_MALFORMED_JSON,
+			       "a JSON object body is required");
+	json_error_t je;
+	json_t *v = json_loadb(r->body, r->body_len,
+			       JSON_REJECT_DUPLICATES,
+			       &je);
+	if (!v)
+		return err_set(&r->err, ERR_MALFORMED_JSON,
+			       "malformed JSON at line %d column %d: %s",
+			       je.line, je.column, je.text);
+	if (!json_is_object(v)) {
+		json_decref(v);
+		return err_set(&r->err, ERR_BAD_REQUEST,
+			       "the body must be a JSON object");
+	}
+	if (r->in)
+		json_decref(r->in);
+	r->in = v;
+	*out = v;
+	return 0;
+}
+
+void req_page(struct req *r, int *limit, int64_t *cursor)
+{
+	int64_t l = 50, c = 0;
+	jx_qint(req_query(r, "limit"), "limit", 1, 500, &l, &r->err);
+	jx_qint(req_query(r, "cursor"), "cursor", 0, INT64_MAX, &c, &r->err);
+	const char *fmt = req_query(r, "format");
+	if (fmt && (strcmp(fmt, "csv") == 0 || strcmp(fmt, "xlsx") == 0)) {
+		l = EXPORT_LIMIT;
+		c = 0;
+	} else if (fmt && strcmp(fmt, "json") != 0) {
+		err_field(&r->err, "format", "must be one of: json, csv, xlsx");
+	}
+	*limit = (int)l;
+	*cursor = c;
+}
+
+int req_store_visible(struct req *r, int64_t store_id)
+{
+	if (r->user && user_sees_store(r->user, store_id))
+		return 1;
+	err_set(&r->err, ERR_NOT_FOUND, "no such store");
+	return 0;
+}
+
+int req_store_writable(struct req *r, int64_t store_id)
+{
+	if (r->user && user_sees_store(r->user, store_id))
+		return 1;
+	err_set(&r->err, ERR_FORBIDDEN, "store %lld is not one of yours",
+		(long long)store_id);
+	return 0;
+}
+
+void reply_header(struct req *r, const char *name, const char *value)
+{
+	if (r->nheaders >= REPLY_MAX_HEADERS)
+		return;
+	r->hname[r->nheaders] = name;
+	r->hvalue[r->nheaders] = arena_strdup(r->a, value);
+	r->nheaders++;
+}
+
+int reply_json(struct req *r, int status, json_t *body)
+{
+	if (r->out)
+		json_decref(r->out);
+	r->status = status;
+	r->out = body;
+	return 0;
+}
+
+int reply_created(struct req *r, json_t *body, int64_t id)
+{
+	/* The collection path is the route's path without a trailing {id}. */
+	const char *p = r->route ? r->route->path : r->path;
+	reply_header(r, "Location", arena_printf(r->a, "%s/%lld", p, (long long)id));
+	return reply_json(r, 201, body);
+}
+
+int reply_no_content(struct req *r)
+{
+	r->status = 204;
+	return 0;
+}
+
+/* The last path segment names the export file and sheet ("products"). */
+static const char *export_name(struct req *r)
+{
+	const char *s = strrchr(r->path, '/');
+	return s && s[1] ? s + 1 : "export";
+}
+
+int reply_list(struct req *r, json_t *items, int more, int64_t last_id)
+{
+	const char *fmt = req_query(r, "format");
+	if (fmt && strcmp(fmt, "csv") == 0) {
+		r->raw = export_csv(items, &r->raw_len);
+		json_decref(items);
+		r->content_type = "text/csv; charset=utf-8";
+		reply_header(r, "Content-Disposition",
+			     arena_printf(r->a, "attachment; filename=\"%s.csv\"", export_name(r)));
+		r->status = 200;
+		return 0;
+	}
+	if (fmt && strcmp(fmt, "xlsx") == 0) {
+		r->raw = export_xlsx(items, export_name(r), &r->raw_len);
+		json_decref(items);
+		if (!r->raw)
+			return err_set(&r->err, ERR_INTERNAL, "export failed");
+		r->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+		reply_header(r, "Content-Disposition",
+			     arena_printf(r->a, "attachment; filename=\"%s.xlsx\"", export_name(r)));
+		r->status = 200;
+		return 0;
+	}
+	json_t *o = json_object();
+	json_object_set_new(o, "items", items);
+	if (more) {
+		char c[24];
+		snprintf(c, sizeof c, "%lld", (long long)last_id);
+		json_object_set_new(o, "next_cursor", json_string(c));
+	} else {
+		json_object_set_new(o, "next_cursor", json_null());
+	}
+	return reply_json(r, 200, o);
+}

@@ -1,0 +1,102 @@
+/* req.h: one HTTP request as handlers see it, and the helpers they use to
+ * read it and to answer. Handlers are `int h_x(struct req *r)`: they parse
+ * and check, call one domain function, and render; they return 0 after
+ * setting a reply, or a negative ERR_* with r->err filled (rendered as
+ * problem+json by the server). */
+#ifndef TERSA_REQ_H
+#define TERSA_REQ_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "../base/arena.h"
+#include "../base/err.h"
+#include "../db/db.h"
+#include "../domain/auth.h"
+
+struct MHD_Connection;
+struct req;
+
+enum perm {
+#define PERM(name, roles) PERM_##name,
+#include "perms.def"
+#undef PERM
+	PERM__COUNT
+};
+extern const int perm_roles[PERM__COUNT];
+extern const char *const perm_names[PERM__COUNT];
+
+enum http_method { M_GET = 1, M_POST, M_PUT, M_PATCH, M_DELETE, M_HEAD };
+
+struct route {
+	enum http_method method;
+	const char *path;
+	int (*handler)(struct req *r);
+	enum perm perm;
+	const char *handler_name;
+};
+extern const struct route routes[];
+extern const int routes_count;
+
+#define REQ_MAX_IDS 4
+#define REPLY_MAX_HEADERS 8
+
+struct req {
+	struct arena *a;
+	struct db *db;
+	struct err err;
+	struct MHD_Connection *conn;
+	enum http_method method;
+	const char *method_name;
+	const char *path;          /* without query */
+	const struct route *route; /* NULL if none matched */
+	int64_t ids[REQ_MAX_IDS];  /* {id} values in path order */
+	int nids;
+	const char *body;          /* NUL-terminated; NULL when empty */
+	size_t body_len;
+	json_t *in;                /* parsed body (owned) */
+	struct user *user;         /* NULL on public routes */
+	const char *token;         /* the session token used, if any */
+	struct actor actor;        /* user + ip, for domain calls */
+	char reqid[72];
+	char ip[64];
+
+	/* reply */
+	int status;
+	json_t *out;               /* JSON reply (owned) */
+	char *raw;                 /* or raw bytes (malloc'd, owned) */
+	size_t raw_len;
+	const char *content_type;  /* for raw */
+	int nheaders;
+	const char *hname[REPLY_MAX_HEADERS];
+	const char *hvalue[REPLY_MAX_HEADERS];
+};
+
+/* Query parameter value or NULL. */
+const char *req_query(struct req *r, const char *name);
+/* Parses the body as a JSON object into *out (owned by r, freed after the
+ * reply). Malformed: ERR_MALFORMED_JSON (400); not an object: 400. */
+int req_json(struct req *r, json_t **out);
+/* The request header value or NULL. */
+const char *req_header(struct req *r, const char *name);
+
+/* Reads ?limit= (default 50, 1..500) and ?cursor= (an id) for keyset
+ * pagination; notes bad values in r->err. With ?format=csv|xlsx, *limit is
+ * raised so an export gets every page. */
+void req_page(struct req *r, int *limit, int64_t *cursor);
+
+/* 1 if the user may see store_id; else sets 404 (never a hint). */
+int req_store_visible(struct req *r, int64_t store_id);
+/* For writes naming a store: 403 when the store is not the user's. */
+int req_store_writable(struct req *r, int64_t store_id);
+
+/* Replies. These steal `body`. */
+int reply_json(struct req *r, int status, json_t *body);
+/* 201 with Location: <collection path>/<id>. */
+int reply_created(struct req *r, json_t *body, int64_t id);
+/* {"items":[...],"next_cursor":null|"<id>"}; or CSV/XLSX for ?format=. */
+int reply_list(struct req *r, json_t *items, int more, int64_t last_id);
+int reply_no_content(struct req *r);
+void reply_header(struct req *r, const char *name, const char *value);
+
+#endif

@@ -1,0 +1,451 @@
+/* server.c: libmicrohttpd daemon, request lifecycle (body limits, framing
+ * checks, auth, permission, dispatch, problem replies, headers, logging,
+ * metrics) and graceful shutdown. */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../base/buf.h"
+#include "../base/log.h"
+#include "../base/timeutil.h"
+#include "../db/db.h"
+#include "metrics.h"
+#include "req.h"
+#include "router.h"
+#include "static.h"
+
+#define BODY_MAX (1024 * 1024)
+
+static const struct server_conf *conf;
+static atomic_int in_flight;
+
+/* One database connection per worker thread, opened on first use and
+ * registered so that shutdown can close them all. */
+static _Thread_local struct db *tl_db;
+static pthread_mutex_t dbs_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct db **dbs;
+static int ndbs;
+
+static struct db *thread_db(struct err *e)
+{
+	if (tl_db)
+		return tl_db;
+	struct db *db;
+	if (db_open(conf->db_target, &db, e) < 0)
+		return NULL;
+	pthread_mutex_lock(&dbs_lock);
+	dbs = xrealloc(dbs, sizeof *dbs * (size_t)(ndbs + 1));
+	dbs[ndbs++] = db;
+	pthread_mutex_unlock(&dbs_lock);
+	tl_db = db;
+	return db;
+}
+
+void server_conf_defaults(struct server_conf *c)
+{
+	memset(c, 0, sizeof *c);
+	c->host = "127.0.0.1";
+	c->port = 8080;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	c->threads = n > 0 ? (int)n * 2 : 4;
+	c->max_conns = 1024;
+	c->per_ip = 256;
+	c->timeout_s = 30;
+	c->conn_mem = 64 * 1024;
+}
+
+/* Per-request state kept by libmicrohttpd between calls. */
+struct call {
+	struct buf body;
+	int reject;   /* status to answer without reading on, 0 if none */
+	int64_t t0;   /* monotonic ms */
+	int counted;  /* in in_flight */
+};
+
+static int sane_request_id(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n == 0 || n > 64)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+static void client_ip(struct MHD_Connection *c, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(out, n, "?");
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)n);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)n);
+}
+
+static void add_common_headers(struct MHD_Response *resp, const char *reqid,
+			       int api)
+{
+	MHD_add_response_header(resp, "X-Request-Id", reqid);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "Content-Security-Policy",
+		"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+		"script-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
+		"base-uri 'none'; form-action 'self'");
+	if (api)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+}
+
+/* problem+json body for an error code and the details in e. */
+static json_t *problem_body(const struct err *e, int code)
+{
+	int status = err_status(code);
+	json_t *p = json_object();
+	json_object_set_new(p, "type", json_sprintf("/problems/%s", err_slug(code)));
+	json_object_set_new(p, "title", json_string(err_title(code)));
+	json_object_set_new(p, "status", json_integer(status));
+	const char *detail = e->msg[0] && status < 500 ? e->msg : err_title(code);
+	json_object_set_new(p, "detail", json_string(detail));
+	json_t *errs = json_array();
+	for (int i = 0; i < e->nfields && status < 500; i++) {
+		json_t *f = json_object();
+		json_object_set_new(f, "field", json_string(e->fields[i].field));
+		json_object_set_new(f, "message", json_string(e->fields[i].message));
+		json_array_append_new(errs, f);
+	}
+	json_object_set_new(p, "errors", errs);
+	return p;
+}
+
+/* Takes the token from "Authorization: Bearer" or the session cookie;
+ * *cookie is set when it came from the cookie. */
+static const char *find_token(struct req *r, int *cookie)
+{
+	*cookie = 0;
+	const char *h = req_header(r, "Authorization");
+	if (h) {
+		if (strncasecmp(h, "Bearer ", 7) != 0)
+			return NULL;
+		h += 7;
+		while (*h == ' ')
+			h++;
+		return h;
+	}
+	const char *c = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "tersa_session");
+	if (c)
+		*cookie = 1;
+	return c;
+}
+
+static int authenticate(struct req *r)
+{
+	int cookie;
+	const char *token = find_token(r, &cookie);
+	if (!token || !*token)
+		return err_set(&r->err, ERR_UNAUTHORIZED, "log in first: send Authorization: Bearer <token>");
+	int rc = auth_session(r->db, r->a, token, &r->user, &r->err);
+	if (rc < 0)
+		return rc;
+	r->token = arena_strdup(r->a, token);
+	if (cookie && r->method != M_GET && r->method != M_HEAD) {
+		char want[65];
+		auth_csrf_token(token, want);
+		const char *got = req_header(r, "X-CSRF-Token");
+		if (!got || strlen(got) != 64 || sodium_memcmp(got, want, 64) != 0)
+			return err_set(&r->err, ERR_FORBIDDEN, "missing or wrong X-CSRF-Token");
+	}
+	r->actor.user = r->user;
+	return 0;
+}
+
+/* Runs the route's handler after auth and permission checks. */
+static int dispatch(struct req *r, const char *method)
+{
+	r->method = router_method(method);
+	if (!r->method)
+		return err_set(&r->err, ERR_METHOD_NOT_ALLOWED, "method %s is not supported", method);
+	int idx = router_match(r->method, r->path, r->ids, &r->nids);
+	if (idx < 0) {
+		if (idx == ERR_NOT_FOUND)
+			return err_set(&r->err, ERR_NOT_FOUND, "no such resource");
+		return err_set(&r->err, idx, "method %s is not allowed here", method);
+	}
+	r->route = &routes[idx];
+	r->db = thread_db(&r->err);
+	if (!r->db)
+		return err_set(&r->err, ERR_UNAVAILABLE, "database unavailable");
+	if (r->route->perm != PERM_PUBLIC) {
+		int rc = authenticate(r);
+		if (rc < 0)
+			return rc;
+		if (!perm_allows(r->route->perm, r->user->role))
+			return err_set(&r->err, ERR_FORBIDDEN, "your role may not do this");
+	}
+	return r->route->handler(r);
+}
+
+static enum MHD_Result queue(struct MHD_Connection *c, struct MHD_Response *resp,
+			     int status)
+{
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* Answers an error before the request was read (framing, size). */
+static enum MHD_Result reject_early(struct MHD_Connection *c, int code,
+				    const char *msg, const char *url,
+				    const char *method)
+{
+	struct err e;
+	err_init(&e);
+	err_set(&e, code, "%s", msg);
+	json_t *p = problem_body(&e, code);
+	char *s = json_dumps(p, JSON_COMPACT);
+	json_decref(p);
+	struct MHD_Response *resp =
+		MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
+	char rid[24];
+	unsigned char rnd[8];
+	randombytes_buf(rnd, sizeof rnd);
+	sodium_bin2hex(rid, sizeof rid, rnd, sizeof rnd);
+	add_common_headers(resp, rid, 1);
+	MHD_add_response_header(resp, "Content-Type", "application/problem+json");
+	MHD_add_response_header(resp, "Connection", "close");
+	int status = err_status(code);
+	metrics_observe(-1, status, 0);
+	log_request(method, url, status, 0, "-", rid);
+	return queue(c, resp, status);
+}
+
+static enum MHD_Result respond(struct MHD_Connection *c, struct call *cl,
+			       const char *url, const char *method)
+{
+	struct req r;
+	memset(&r, 0, sizeof r);
+	err_init(&r.err);
+	r.a = arena_new();
+	r.conn = c;
+	r.method_name = method;
+	r.path = url;
+	r.body = cl->body.len ? cl->body.data : NULL;
+	r.body_len = cl->body.len;
+	client_ip(c, r.ip, sizeof r.ip);
+	r.actor.ip = r.ip;
+	const char *rid = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Request-Id");
+	if (sane_request_id(rid)) {
+		snprintf(r.reqid, sizeof r.reqid, "%s", rid);
+	} else {
+		unsigned char rnd[8];
+		randombytes_buf(rnd, sizeof rnd);
+		sodium_bin2hex(r.reqid, sizeof r.reqid, rnd, sizeof rnd);
+	}
+
+	int api = strncmp(url, "/api/", 5) == 0 || strcmp(url, "/metrics") == 0;
+	struct MHD_Response *resp = NULL;
+	int status;
+	if (!api && conf->web_dir) {
+		status = static_serve(c, conf->web_dir, url, &resp);
+		if (resp)
+			add_common_headers(resp, r.reqid, 0);
+	} else {
+		int rc = dispatch(&r, method);
+		if (r.db && db_in_tx(r.db)) {
+			/* A handler must end its transaction; never leak one. */
+			log_error("request %s left a transaction open; rolled back", r.reqid);
+			db_rollback(r.db);
+		}
+		if (rc < 0 || r.status == 0) {
+			int code = rc < 0 ? rc : ERR_INTERNAL;
+			if (err_status(code) >= 500)
+				log_error("request %s %s %s failed: %s", r.reqid, method, url,
+					  r.err.msg[0] ? r.err.msg : err_title(code));
+			if (r.out)
+				json_decref(r.out);
+			r.out = problem_body(&r.err, code);
+			r.status = err_status(code);
+			r.content_type = "application/problem+json";
+			free(r.raw);
+			r.raw = NULL;
+			r.nheaders = 0;
+		}
+		status = r.status;
+		if (r.out) {
+			char *s = json_dumps(r.out, JSON_COMPACT);
+			resp = MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
+			MHD_add_response_header(resp, "Content-Type",
+				r.content_type ? r.content_type : "application/json");
+		} else if (r.raw) {
+			resp = MHD_create_response_from_buffer(r.raw_len, r.raw, MHD_RESPMEM_MUST_FREE);
+			r.raw = NULL;
+			MHD_add_response_header(resp, "Content-Type", r.content_type);
+		} else {
+			resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+		}
+		add_common_headers(resp, r.reqid, 1);
+		for (int i = 0; i < r.nheaders; i++)
+			MHD_add_response_header(resp, r.hname[i], r.hvalue[i]);
+		if (status == 401)
+			MHD_add_response_header(resp, "WWW-Authenticate", "Bearer");
+	}
+
+	double ms = (double)(ts_mono_ms() - cl->t0);
+	int route_idx = r.route ? (int)(r.route - routes) : -1;
+	metrics_observe(route_idx, status, ms);
+	log_request(method, r.route ? r.route->path : url, status, ms,
+		    r.user ? r.user->username : "-", r.reqid);
+
+	if (r.out)
+		json_decref(r.out);
+	if (r.in)
+		json_decref(r.in);
+	free(r.raw);
+	arena_free(r.a);
+	return queue(c, resp, status);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
+				  const char *url, const char *method,
+				  const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **req_cls)
+{
+	struct call *cl = *req_cls;
+	if (!cl) {
+		/* First call: headers only. Keep-alive needs the reply queued on
+		 * a later call, except for the refusals below, which close. */
+		cl = xcalloc(1, sizeof *cl);
+		buf_init(&cl->body, BODY_MAX);
+		cl->t0 = ts_mono_ms();
+		*req_cls = cl;
+		atomic_fetch_add(&in_flight, 1);
+		cl->counted = 1;
+		const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding");
+		const char *cl_h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+		if (te && cl_h)
+			return reject_early(c, ERR_BAD_REQUEST,
+				"Content-Length and Transfer-Encoding together are refused", url, method);
+		if (te && strcasecmp(te, "chunked") != 0)
+			return reject_early(c, ERR_BAD_REQUEST,
+				"only chunked Transfer-Encoding is accepted", url, method);
+		if (cl_h) {
+			char *end;
+			errno = 0;
+			unsigned long long n = strtoull(cl_h, &end, 10);
+			if (errno || *end || end == cl_h)
+				return reject_early(c, ERR_BAD_REQUEST, "bad Content-Length", url, method);
+			if (n > BODY_MAX)
+				return reject_early(c, ERR_TOO_LARGE,
+					"the body is over the 1 MiB limit", url, method);
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (!cl->reject && buf_append(&cl->body, upload_data, *upload_data_size) < 0)
+			cl->reject = 413;
+		*upload_data_size = 0;
+		if (cl->reject)
+			return reject_early(c, ERR_TOO_LARGE, "the body is over the 1 MiB limit",
+					    url, method);
+		return MHD_YES;
+	}
+	if (cl->reject)
+		return MHD_YES;
+	return respond(c, cl, url, method);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct call *cl = *req_cls;
+	if (!cl)
+		return;
+	if (cl->counted)
+		atomic_fetch_sub(&in_flight, 1);
+	buf_release(&cl->body);
+	free(cl);
+	*req_cls = NULL;
+}
+
+int server_run(const struct server_conf *c)
+{
+	conf = c;
+	if (sodium_init() < 0) {
+		log_error("libsodium failed to initialise");
+		return 1;
+	}
+	struct sockaddr_in sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)c->port);
+	if (inet_pton(AF_INET, c->host, &sa.sin_addr) != 1) {
+		log_error("listen address %s is not an IPv4 address", c->host);
+		return 1;
+	}
+
+	/* Workers inherit a mask without SIGTERM/SIGINT: only sigwait sees them. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct MHD_Daemon *d = MHD_start_daemon(
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ITC |
+			MHD_USE_ERROR_LOG,
+		0, NULL, NULL, on_request, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->max_conns,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)c->per_ip,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->timeout_s,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, c->conn_mem,
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_END);
+	if (!d) {
+		log_error("cannot listen on %s:%d: %s", c->host, c->port, strerror(errno));
+		return 1;
+	}
+	log_info("listening on http://%s:%d (%d threads)", c->host, c->port, c->threads);
+
+	int sig = 0;
+	sigwait(&set, &sig);
+	log_info("signal %d: stopping; finishing requests in flight", sig);
+	MHD_quiesce_daemon(d);
+	int64_t deadline = ts_mono_ms() + 10000;
+	while (atomic_load(&in_flight) > 0 && ts_mono_ms() < deadline)
+		usleep(10000);
+	MHD_stop_daemon(d);
+	pthread_mutex_lock(&dbs_lock);
+	for (int i = 0; i < ndbs; i++)
+		db_close(dbs[i]);
+	free(dbs);
+	dbs = NULL;
+	ndbs = 0;
+	pthread_mutex_unlock(&dbs_lock);
+	log_info("stopped");
+	return 0;
+}

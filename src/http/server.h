@@ -1,0 +1,26 @@
+/* server.h: the HTTP server (libmicrohttpd, internal epoll thread pool). */
+#ifndef TERSA_SERVER_H
+#define TERSA_SERVER_H
+
+#include <stddef.h>
+
+#include "../base/err.h"
+
+struct server_conf {
+	const char *db_target; /* SQLite path or postgresql:// URL */
+	const char *host;      /* listen address, "127.0.0.1" */
+	int port;
+	const char *web_dir;   /* static files (web/dist); NULL for none */
+	int threads;           /* worker threads */
+	int max_conns;         /* total connection limit */
+	int per_ip;            /* connections per client IP */
+	int timeout_s;         /* idle connection timeout */
+	size_t conn_mem;       /* memory limit per connection */
+};
+
+void server_conf_defaults(struct server_conf *c);
+/* Serves until SIGTERM or SIGINT, then stops accepting, lets requests in
+ * flight finish, closes the databases and returns 0 (1 on a start failure). */
+int server_run(const struct server_conf *c);
+
+#endif
