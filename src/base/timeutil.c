@@ -295,3 +295,11 @@ int ts_day_start(const char *day, int64_t *out)
 	*out = (int64_t)t * 1000;
 	return 0;
 }
+
+int64_t ts_mono_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}

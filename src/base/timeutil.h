@@ -9,6 +9,8 @@
 int64_t ts_now_ms(void);
 /* Monotonic milliseconds, for durations. */
 int64_t ts_mono_ms(void);
+/* Monotonic microseconds, for request timings. */
+int64_t ts_mono_us(void);
 /* "2026-11-27T06:55:00Z", or with milliseconds when ms % 1000 != 0
  * ("2026-11-27T06:55:00.123Z"). out needs 32 bytes. */
 void ts_format(int64_t ms, char *out, size_t n);

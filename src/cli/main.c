@@ -16,6 +16,7 @@
 #include "../domain/auth.h"
 #include "../domain/settings.h"
 #include "../http/server.h"
+#include "demo.h"
 
 #ifndef TERSA_VERSION
 #define TERSA_VERSION "0.1.0"
@@ -25,8 +26,9 @@ static const char usage[] =
 	"usage: tersa <command> [options]\n"
 	"\n"
 	"  serve   --db PATH|URL [--listen HOST:PORT] [--web DIR] [--threads N]\n"
-	"          [--max-connections N] [--per-ip N]\n"
+	"          [--max-connections N] [--per-ip N] [--demo]\n"
 	"  migrate --db PATH|URL\n"
+	"  demo    --db PATH|URL [--products N]   (fills an empty company)\n"
 	"  user add --db DB --username NAME --role ROLE [--stores ID,...]\n"
 	"           [--display-name NAME]          (password on standard input)\n"
 	"  user passwd --db DB USERNAME            (password on standard input)\n"
@@ -81,8 +83,6 @@ static struct db *open_db(const char *target)
 		db_close(db);
 		return NULL;
 	}
-	if (applied)
-		log_info("applied %d migration(s)", applied);
 	return db;
 }
 
@@ -169,6 +169,32 @@ static int apply_settings(struct db *db)
 	return rc < 0 ? die_err("cannot read settings", &e) : 0;
 }
 
+static int run_demo(struct db *db, int nproducts)
+{
+	struct err e;
+	err_init(&e);
+	if (demo_generate(db, 20261127u, nproducts, &e) < 0)
+		return die_err("cannot create the demo company", &e);
+	return 0;
+}
+
+static int cmd_demo(int argc, char **argv)
+{
+	long n = 2000;
+	if (argc == 5 && strcmp(argv[3], "--products") == 0)
+		n = parse_num(argv[4], 1, 1000000);
+	else if (argc != 3)
+		n = -1;
+	if (n < 0 || strcmp(argv[1], "--db") != 0)
+		return bad_usage("demo needs --db PATH|URL [--products N]");
+	struct db *db = open_db(argv[2]);
+	if (!db)
+		return 1;
+	int rc = run_demo(db, (int)n);
+	db_close(db);
+	return rc;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
 	struct server_conf c;
@@ -177,12 +203,15 @@ static int cmd_serve(int argc, char **argv)
 		{"db", required_argument, 0, 'd'}, {"listen", required_argument, 0, 'l'},
 		{"web", required_argument, 0, 'w'}, {"threads", required_argument, 0, 't'},
 		{"max-connections", required_argument, 0, 'm'},
-		{"per-ip", required_argument, 0, 'p'}, {0, 0, 0, 0}};
+		{"per-ip", required_argument, 0, 'p'}, {"demo", no_argument, 0, 'D'},
+		{0, 0, 0, 0}};
+	int demo = 0;
 	static char host[64];
 	int o;
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
+		case 'D': demo = 1; break;
 		case 'd': c.db_target = optarg; break;
 		case 'w': c.web_dir = optarg; break;
 		case 'l': {
@@ -224,6 +253,8 @@ static int cmd_serve(int argc, char **argv)
 	int rc = ensure_admin(db, pw, sizeof pw);
 	if (rc == 0)
 		rc = apply_settings(db);
+	if (rc == 0 && demo)
+		rc = run_demo(db, 2000);
 	db_close(db);
 	if (rc)
 		return rc;
@@ -390,6 +421,8 @@ int main(int argc, char **argv)
 		return cmd_serve(argc - 1, argv + 1);
 	if (strcmp(cmd, "migrate") == 0)
 		return cmd_migrate(argc - 1, argv + 1);
+	if (strcmp(cmd, "demo") == 0)
+		return cmd_demo(argc - 1, argv + 1);
 	if (strcmp(cmd, "user") == 0)
 		return cmd_user(argc - 1, argv + 1);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {

@@ -28,6 +28,7 @@
 #include "static.h"
 
 #define BODY_MAX (1024 * 1024)
+#define DISCARD_MAX (32 * 1024 * 1024)
 
 static const struct server_conf *conf;
 static atomic_int in_flight;
@@ -70,8 +71,9 @@ void server_conf_defaults(struct server_conf *c)
 /* Per-request state kept by libmicrohttpd between calls. */
 struct call {
 	struct buf body;
-	int reject;   /* status to answer without reading on, 0 if none */
-	int64_t t0;   /* monotonic ms */
+	int reject;   /* 413 once the body passed the limit */
+	size_t discarded;
+	int64_t t0;   /* monotonic µs */
 	int counted;  /* in in_flight */
 };
 
@@ -293,7 +295,7 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct call *cl,
 		}
 		status = r.status;
 		if (r.out) {
-			char *s = json_dumps(r.out, JSON_COMPACT);
+			char *s = json_dumps(r.out, JSON_COMPACT | JSON_REAL_PRECISION(15));
 			resp = MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
 			MHD_add_response_header(resp, "Content-Type",
 				r.content_type ? r.content_type : "application/json");
@@ -311,7 +313,7 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct call *cl,
 			MHD_add_response_header(resp, "WWW-Authenticate", "Bearer");
 	}
 
-	double ms = (double)(ts_mono_ms() - cl->t0);
+	double ms = (double)(ts_mono_us() - cl->t0) / 1000.0;
 	int route_idx = r.route ? (int)(r.route - routes) : -1;
 	metrics_observe(route_idx, status, ms);
 	log_request(method, r.route ? r.route->path : url, status, ms,
@@ -337,7 +339,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		 * a later call, except for the refusals below, which close. */
 		cl = xcalloc(1, sizeof *cl);
 		buf_init(&cl->body, BODY_MAX);
-		cl->t0 = ts_mono_ms();
+		cl->t0 = ts_mono_us();
 		*req_cls = cl;
 		atomic_fetch_add(&in_flight, 1);
 		cl->counted = 1;
@@ -362,16 +364,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
+		/* A chunked body has no length up front. Past the limit the rest
+		 * is discarded, then answered 413 (libmicrohttpd cannot queue a
+		 * reply mid-body); past DISCARD_MAX the connection is dropped. */
 		if (!cl->reject && buf_append(&cl->body, upload_data, *upload_data_size) < 0)
 			cl->reject = 413;
+		if (cl->reject) {
+			cl->discarded += *upload_data_size;
+			if (cl->discarded > DISCARD_MAX)
+				return MHD_NO;
+		}
 		*upload_data_size = 0;
-		if (cl->reject)
-			return reject_early(c, ERR_TOO_LARGE, "the body is over the 1 MiB limit",
-					    url, method);
 		return MHD_YES;
 	}
 	if (cl->reject)
-		return MHD_YES;
+		return reject_early(c, ERR_TOO_LARGE, "the body is over the 1 MiB limit", url,
+				    method);
 	return respond(c, cl, url, method);
 }
 
