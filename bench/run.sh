@@ -36,6 +36,7 @@ fi
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/tersa-bench.XXXXXX")
 HELLO_PID=""
 TERSA_PID=""
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
 	local p
 	for p in $HELLO_PID $TERSA_PID; do

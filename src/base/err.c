@@ -96,6 +96,10 @@ static void field_add(struct err *e, const char *field, const char *fmt,
 
 	if (!e || e->nfields < 0 || e->nfields >= ERR_MAX_FIELDS)
 		return;
+	/* One message per field: the first problem found is the one to fix. */
+	for (int i = 0; field && i < e->nfields; i++)
+		if (strcmp(e->fields[i].field, field) == 0)
+			return;
 	f = &e->fields[e->nfields++];
 	r = snprintf(f->field, sizeof(f->field), "%s", field ? field : "");
 	if (r < 0)

@@ -59,7 +59,7 @@ int64_t db_changes(struct db_stmt *st);
 /* Ends the current execution and clears bindings (also done by db_prepare). */
 void db_reset(struct db_stmt *st);
 
-int db_column_count(struct db_stmt *st);
+int db_column_count(struct db_stmt *st); /* after db_step gave DB_ROW */
 int db_col_null(struct db_stmt *st, int col);            /* 0-based */
 /* Integer value; NULL reads 0. PostgreSQL text ("123", numeric "123" or
  * "123.000") is parsed with range checks; a bad value reads 0 and is logged. */

@@ -15,7 +15,7 @@ int audit_add(struct db *db, const struct actor *who, const char *action,
 	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	const struct user *u = who ? who->user : NULL;
-	struct db_stmt *st = db_query(db, e, sql, "iIttiIIttt", ts_now_ms(),
+	struct db_stmt *st = db_query(db, e, sql, "iItttIIttt", ts_now_ms(),
 				      u ? u->id : 0, u ? u->username : "system", action,
 				      entity, entity_id, store_id, b, a,
 				      who && who->ip ? who->ip : NULL);

@@ -54,6 +54,8 @@ struct product {
 	int64_t created_at, updated_at;
 };
 
+/* Create reads every field (set_price and set_vat must be 1; unit NULL is
+ * "pcs"; "" barcode/brand is none); update only those with set_* = 1. */
 struct product_input {
 	const char *sku, *barcode, *name, *brand, *unit;
 	int64_t category_id; /* 0 = none */

@@ -104,7 +104,7 @@ int h_categories_create(struct req *r)
 		return r->err.code;
 	jx_no_unknown(in, allowed, &r->err);
 	category_read(r, in, 1, &ci);
-	if (err_fields_done(&r->err))
+	if (req_bad_types(r))
 		return r->err.code;
 	rc = category_create(r->db, r->a, &r->actor, &ci, &c, &r->err);
 	if (rc < 0)
@@ -124,7 +124,7 @@ int h_categories_patch(struct req *r)
 		return r->err.code;
 	jx_no_unknown(in, allowed, &r->err);
 	category_read(r, in, 0, &ci);
-	if (err_fields_done(&r->err))
+	if (req_bad_types(r))
 		return r->err.code;
 	rc = category_update(r->db, r->a, &r->actor, r->ids[0], &ci, &c, &r->err);
 	if (rc < 0)
@@ -227,7 +227,7 @@ int h_products_create(struct req *r)
 		return r->err.code;
 	jx_no_unknown(in, allowed, &r->err);
 	product_read(r, in, 1, &pi);
-	if (err_fields_done(&r->err))
+	if (req_bad_types(r))
 		return r->err.code;
 	rc = product_create(r->db, r->a, &r->actor, &pi, &p, &r->err);
 	if (rc < 0)
@@ -252,7 +252,7 @@ int h_products_patch(struct req *r)
 	product_read(r, in, 0, &pi);
 	if (jx_bool(in, "active", nonnull(in, "active", 0), &active, &r->err))
 		pi.active = active;
-	if (err_fields_done(&r->err))
+	if (req_bad_types(r))
 		return r->err.code;
 	rc = product_update(r->db, r->a, &r->actor, r->ids[0], &pi, &p, &r->err);
 	if (rc < 0)

@@ -71,7 +71,7 @@ int h_settings_put(struct req *r)
 	jx_enum(body, "locale", JX_REQUIRED, locales, &in.locale, &r->err);
 	read_text(body, "receipt_header", &in.receipt_header, &r->err);
 	read_text(body, "receipt_footer", &in.receipt_footer, &r->err);
-	if (err_fields_done(&r->err))
+	if (req_bad_types(r))
 		return r->err.code;
 	rc = settings_put(r->db, r->a, &r->actor, &in, &s, &r->err);
 	if (rc < 0)

@@ -55,7 +55,7 @@ int h_stores_create(struct req *r)
 	if (req_json(r, &in) < 0)
 		return r->err.code;
 	read_store(r, in, 1, &si);
-	if (err_fields_done(&r->err))
+	if (req_bad_types(r))
 		return r->err.code;
 	struct store *s;
 	int rc = store_create(r->db, r->a, &r->actor, &si, &s, &r->err);
@@ -71,7 +71,7 @@ int h_stores_patch(struct req *r)
 	if (req_json(r, &in) < 0)
 		return r->err.code;
 	read_store(r, in, 0, &si);
-	if (err_fields_done(&r->err))
+	if (req_bad_types(r))
 		return r->err.code;
 	struct store *s;
 	int rc = store_update(r->db, r->a, &r->actor, r->ids[0], &si, &s, &r->err);

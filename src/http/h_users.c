@@ -64,7 +64,7 @@ int h_users_create(struct req *r)
 	if (!json_object_get(in, "role") || json_is_null(json_object_get(in, "role")))
 		err_field(&r->err, "role", "is required");
 	read_user(r, in, &ui);
-	if (err_fields_done(&r->err))
+	if (req_bad_types(r))
 		return r->err.code;
 	struct user *u;
 	int rc = user_create(r->db, r->a, &r->actor, &ui, &u, &r->err);
@@ -83,7 +83,7 @@ int h_users_patch(struct req *r)
 		return r->err.code;
 	jx_no_unknown(in, allowed, &r->err);
 	read_user(r, in, &ui);
-	if (err_fields_done(&r->err))
+	if (req_bad_types(r))
 		return r->err.code;
 	struct user *u;
 	int rc = user_update(r->db, r->a, &r->actor, r->ids[0], &ui, &u, &r->err);

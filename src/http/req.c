@@ -154,3 +154,11 @@ int reply_list(struct req *r, json_t *items, int more, int64_t last_id)
 	}
 	return reply_json(r, 200, o);
 }
+
+int req_bad_types(struct req *r)
+{
+	if (!r->err.type_error)
+		return 0;
+	err_fields_done(&r->err);
+	return 1;
+}

@@ -80,6 +80,11 @@ int req_json(struct req *r, json_t **out);
 /* The request header value or NULL. */
 const char *req_header(struct req *r, const char *name);
 
+/* After reading a body: 1 (with r->err final) when a field had the wrong
+ * JSON type, which answers 400 at once. Value errors (422) are left for the
+ * domain call, which adds its own and refuses with every bad field listed. */
+int req_bad_types(struct req *r);
+
 /* Reads ?limit= (default 50, 1..500) and ?cursor= (an id) for keyset
  * pagination; notes bad values in r->err. With ?format=csv|xlsx, *limit is
  * raised so an export gets every page. */

@@ -151,13 +151,22 @@ static void test_field_limits(void **state)
 	char name[200];
 
 	err_init(&e);
-	for (int i = 0; i < ERR_MAX_FIELDS + 8; i++)
-		err_field(&e, "f", "number %d", i);
+	for (int i = 0; i < ERR_MAX_FIELDS + 8; i++) {
+		snprintf(name, sizeof name, "f%d", i);
+		err_field(&e, name, "number %d", i);
+	}
 	assert_int_equal(e.nfields, ERR_MAX_FIELDS);
 	assert_string_equal(e.fields[0].message, "number 0");
 	assert_string_equal(e.fields[ERR_MAX_FIELDS - 1].message, "number 31");
 	assert_int_equal(err_fields_done(&e), ERR_INVALID);
 	assert_string_equal(e.msg, "32 fields are invalid");
+
+	/* a second problem with the same field keeps the first message */
+	err_init(&e);
+	err_field(&e, "price", "must be an integer");
+	err_field(&e, "price", "is required");
+	assert_int_equal(e.nfields, 1);
+	assert_string_equal(e.fields[0].message, "must be an integer");
 
 	/* an over-long field name (a client's unknown key) is cut safely,
 	 * at a UTF-8 boundary: 1 + 20 × 3 bytes fit in 63 */
