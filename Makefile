@@ -76,13 +76,19 @@ build/asan/tests/%: tests/unit/%.c build/asan/libtersa.a
 web:
 	@if [ -f web/package.json ]; then cd web && npm run --silent build; fi
 
-run: deps all
+# deps.sh runs first, then a fresh make: on a new machine pkg-config and the
+# libraries only exist once it has run, and the flags above are read at start.
+run:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory all
 	@mkdir -p var
 	@exec build/tersa serve --db var/tersa.db --listen 127.0.0.1:8080 --demo
 
 # Every test: unit (plain and sanitizer builds) and API (SQLite, PostgreSQL,
 # sanitizer build). Ends with the runners' summaries and one combined line.
-test: deps build/tersa build/asan/tersa $(UNIT_BIN) $(AUNIT_BIN)
+test:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory build/tersa build/asan/tersa $(UNIT_BIN) $(AUNIT_BIN)
 	@scripts/test.sh
 
 unit: $(UNIT_BIN)
@@ -91,7 +97,9 @@ unit: $(UNIT_BIN)
 api: build/tersa
 	@scripts/test.sh api
 
-bench: deps build/tersa
+bench:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory build/tersa
 	@bench/run.sh
 
 fmt:

@@ -1,6 +1,7 @@
 /* jx.c: typed getters over jansson objects that record every problem by
  * field in a struct err, and small helpers for building replies. */
 #include "jx.h"
+#include "text.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -42,17 +43,6 @@ static json_t *jx_get(json_t *obj, const char *key, int flags, struct err *e)
 	return v;
 }
 
-/* Code points in valid UTF-8 text of len bytes. */
-static size_t utf8_chars(const char *s, size_t len)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 int jx_str(json_t *obj, const char *key, int flags, size_t maxlen,
 	   const char **out, struct err *e)
 {
@@ -76,21 +66,12 @@ int jx_str(json_t *obj, const char *key, int flags, size_t maxlen,
 		return 0;
 	}
 	if (flags & JX_NONEMPTY) {
-		/* Spaces, also the ideographic space U+3000 of CJK input. */
-		for (i = 0; i < len;) {
-			if (s[i] == ' ')
-				i++;
-			else if (len - i >= 3 && memcmp(s + i, "\xE3\x80\x80", 3) == 0)
-				i += 3;
-			else
-				break;
-		}
-		if (i == len) {
+		if (text_blank(s, len)) {
 			err_field(e, key, "must not be empty");
 			return 0;
 		}
 	}
-	if (maxlen && utf8_chars(s, len) > maxlen) {
+	if (maxlen && utf8_chars_n(s, len) > maxlen) {
 		err_field(e, key, "must be at most %zu characters", maxlen);
 		return 0;
 	}

@@ -103,4 +103,8 @@ char *db_substitute(enum db_kind kind, const char *sql);
 struct arena;
 char *db_like_pattern(struct arena *a, const char *q);
 
+/* The code to return after a failed db call: e->code, or ERR_DB (set in e)
+ * when the failure left none. */
+int db_fail(struct err *e);
+
 #endif

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/text.h"
 #include "../base/buf.h"
 #include "../base/jx.h"
 #include "../base/log.h"
@@ -60,19 +61,9 @@ int password_verify(const char *hash, const char *password)
 	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 }
 
-/* Counts UTF-8 code points. */
-static size_t utf8_len(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 int password_check(const char *password, const char *field, struct err *e)
 {
-	size_t n = password ? utf8_len(password) : 0;
+	size_t n = password ? utf8_chars(password) : 0;
 	if (n < PASSWORD_MIN || n > PASSWORD_MAX) {
 		err_field(e, field, "must be %d to %d characters", PASSWORD_MIN, PASSWORD_MAX);
 		return -1;
@@ -304,7 +295,7 @@ int auth_login(struct db *db, struct arena *a, const char *username,
 	return 0;
 fail:
 	db_rollback(db);
-	return e->code ? e->code : ERR_DB;
+	return db_fail(e);
 }
 
 int auth_session(struct db *db, struct arena *a, const char *token,
@@ -481,7 +472,7 @@ int user_create(struct db *db, struct arena *a, const struct actor *who,
 	return 0;
 fail:
 	db_rollback(db);
-	return e->code ? e->code : ERR_DB;
+	return db_fail(e);
 }
 
 int user_update(struct db *db, struct arena *a, const struct actor *who,
@@ -549,7 +540,7 @@ int user_update(struct db *db, struct arena *a, const struct actor *who,
 	return 0;
 fail:
 	db_rollback(db);
-	return e->code ? e->code : ERR_DB;
+	return db_fail(e);
 }
 
 int user_list(struct db *db, struct arena *a, const char *q, int role,
@@ -628,5 +619,5 @@ int user_change_password(struct db *db, const struct actor *who,
 	return 0;
 fail:
 	db_rollback(db);
-	return e->code ? e->code : ERR_DB;
+	return db_fail(e);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/text.h"
 #include "../base/money.h"
 #include "../base/timeutil.h"
 #include "audit.h"
@@ -43,36 +44,6 @@ int barcode_valid(const char *s)
 
 /* ---- helpers ---------------------------------------------------------- */
 
-/* The code of a failed db call: e->code, or ERR_DB if it was left unset. */
-static int db_fail(struct err *e)
-{
-	return e->code < 0 ? e->code : err_set(e, ERR_DB, "database error");
-}
-
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
-/* 1 if s holds only spaces (also the ideographic space U+3000). */
-static int text_blank(const char *s)
-{
-	while (*s) {
-		if (*s == ' ' || *s == '\t')
-			s++;
-		else if (strncmp(s, "\xE3\x80\x80", 3) == 0)
-			s += 3;
-		else
-			return 0;
-	}
-	return 1;
-}
-
 /* Notes a field error unless s is NULL-but-optional or 1..max characters. */
 static void check_text(struct err *e, const char *field, const char *s,
 		       int required, size_t max)
@@ -82,7 +53,7 @@ static void check_text(struct err *e, const char *field, const char *s,
 			err_field(e, field, "is required");
 		return;
 	}
-	if (text_blank(s))
+	if (text_blank(s, strlen(s)))
 		err_field(e, field, "must not be empty");
 	else if (utf8_chars(s) > max)
 		err_field(e, field, "must be at most %zu characters", max);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../base/text.h"
 #include "../base/timeutil.h"
 #include "audit.h"
 #include "settings.h"
@@ -13,21 +14,6 @@
 #define RECEIPT_TEXT_MAX 1000
 
 static const char *const settings_locales[] = {"zh-CN", "en", NULL};
-
-static int db_fail(struct err *e)
-{
-	return e->code < 0 ? e->code : err_set(e, ERR_DB, "database error");
-}
-
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
 
 static const char SQL_SETTINGS_GET[] =
 	"SELECT company_name, currency, time_zone, locale, receipt_header,"

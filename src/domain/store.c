@@ -173,7 +173,7 @@ int store_create(struct db *db, struct arena *a, const struct actor *who,
 	return 0;
 fail:
 	db_rollback(db);
-	return e->code ? e->code : ERR_DB;
+	return db_fail(e);
 }
 
 int store_update(struct db *db, struct arena *a, const struct actor *who,
@@ -218,5 +218,5 @@ int store_update(struct db *db, struct arena *a, const struct actor *who,
 	return 0;
 fail:
 	db_rollback(db);
-	return e->code ? e->code : ERR_DB;
+	return db_fail(e);
 }

@@ -1,4 +1,4 @@
-/* like.c: safe "contains" patterns for LIKE searches over user text. */
+/* util.c: helpers around the db interface shared by domain code. */
 #include <ctype.h>
 
 #include "../base/arena.h"
@@ -21,4 +21,9 @@ char *db_like_pattern(struct arena *a, const char *q)
 	char *s = arena_strdup(a, b.data);
 	buf_release(&b);
 	return s;
+}
+
+int db_fail(struct err *e)
+{
+	return e->code < 0 ? e->code : err_set(e, ERR_DB, "database error");
 }

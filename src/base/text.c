@@ -1,0 +1,32 @@
+/* text.c: UTF-8 length and blankness, as validation counts them. */
+#include "text.h"
+
+#include <string.h>
+
+size_t utf8_chars_n(const char *s, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+size_t utf8_chars(const char *s)
+{
+	return utf8_chars_n(s, strlen(s));
+}
+
+int text_blank(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		if (s[i] == ' ' || s[i] == '\t')
+			i++;
+		else if (len - i >= 3 && memcmp(s + i, "\xE3\x80\x80", 3) == 0)
+			i += 3;
+		else
+			return 0;
+	}
+	return 1;
+}

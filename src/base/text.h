@@ -1,0 +1,15 @@
+/* text.h: small UTF-8 text checks shared by validation code. */
+#ifndef TERSA_TEXT_H
+#define TERSA_TEXT_H
+
+#include <stddef.h>
+
+/* Code points in valid UTF-8 text of len bytes (continuation bytes skipped). */
+size_t utf8_chars_n(const char *s, size_t len);
+/* The same for a NUL-terminated string. */
+size_t utf8_chars(const char *s);
+/* 1 if s holds only spaces, tabs and ideographic spaces (U+3000), or
+ * nothing; else 0. */
+int text_blank(const char *s, size_t len);
+
+#endif
