@@ -245,6 +245,11 @@ int ts_set_zone(const char *tz)
 	return 0;
 }
 
+int ts_zone_valid(const char *tz)
+{
+	return zone_check(tz) == 0;
+}
+
 const char *ts_zone(void)
 {
 	zone_ensure();

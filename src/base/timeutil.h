@@ -21,6 +21,8 @@ int ts_parse(const char *s, int64_t *out);
 /* Sets the company time zone (an IANA name such as "Asia/Shanghai").
  * Returns 0, or -1 if the zone is unknown (the old one stays). */
 int ts_set_zone(const char *tz);
+/* 1 if tz names a zone ts_set_zone would accept, without applying it. */
+int ts_zone_valid(const char *tz);
 const char *ts_zone(void);
 /* The business day of an instant in the company zone; out needs 11 bytes. */
 void ts_day(int64_t ms, char *out, size_t n);

@@ -82,24 +82,6 @@ static void check_receipt_text(struct err *e, const char *field, const char *s)
 			  RECEIPT_TEXT_MAX);
 }
 
-/* 1 if tz is a zone ts_set_zone() accepts. It is tried and the current one
- * put back at once (there is no check-only call), and only when it differs
- * from the zone in force. */
-static int zone_known(const char *tz)
-{
-	char cur[128];
-	int n = snprintf(cur, sizeof(cur), "%s", ts_zone());
-
-	if (n < 0 || (size_t)n >= sizeof(cur))
-		return ts_set_zone(tz) == 0;
-	if (strcmp(cur, tz) == 0)
-		return 1;
-	if (ts_set_zone(tz) != 0)
-		return 0;
-	ts_set_zone(cur);
-	return 1;
-}
-
 static void settings_check(const struct settings *in, struct err *e)
 {
 	const char *const *l;
@@ -126,7 +108,7 @@ static void settings_check(const struct settings *in, struct err *e)
 
 	if (!in->time_zone)
 		err_field(e, "time_zone", "is required");
-	else if (!*in->time_zone || !zone_known(in->time_zone))
+	else if (!*in->time_zone || !ts_zone_valid(in->time_zone))
 		err_field(e, "time_zone", "is not a known time zone");
 
 	if (!in->locale) {
