@@ -215,7 +215,7 @@ struct db_stmt *db_prepare(struct db *db, const char *sql, struct err *e)
 			db_reset(st);
 			return st;
 		}
-		/* The pointer was reused for other text (not a static array). */
+		/* The pointer was reused for other text (not static). */
 		log_warn("db: statement cache key reused for new SQL text");
 		struct db_stmt *ns = stmt_new(db, sql, e);
 		if (!ns)

@@ -36,7 +36,8 @@ int db_pg_rewrite(const char *sql, char **out)
 	while (i < len) {
 		char c = sql[i];
 		if (c == '\'') {
-			int esc = i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') &&
+			int esc = i > 0 &&
+				  (sql[i - 1] == 'E' || sql[i - 1] == 'e') &&
 				  (i < 2 || !ident_char(sql[i - 2]));
 			o[j++] = sql[i++];
 			while (i < len && sql[i] != '\'') {
@@ -78,7 +79,7 @@ int db_pg_rewrite(const char *sql, char **out)
 			       n < 100000)
 				n = n * 10 + (sql[k++] - '0');
 			if (k == i + 1)
-				n = max + 1; /* plain `?`: next after the highest */
+				n = max + 1; /* plain `?`: after the highest */
 			if (n > max)
 				max = n;
 			j += (size_t)snprintf(o + j, 12, "$%ld", n);
@@ -204,7 +205,8 @@ static int pg_error(struct db *db, const PGresult *res, const char *what,
 	}
 	if (strcmp(state, "23503") == 0) {
 		log_debug("postgresql: %s", m);
-		return err_set(e, ERR_CONFLICT, "FOREIGN KEY constraint failed: %s",
+		return err_set(e, ERR_CONFLICT,
+			       "FOREIGN KEY constraint failed: %s",
 			       cons ? cons : "?");
 	}
 	if (strcmp(state, "23514") == 0) {
@@ -242,7 +244,8 @@ int dbpg_open(struct db *db, const char *url, struct err *e)
 	PGconn *c = PQconnectdb(url);
 	if (!c || PQstatus(c) != CONNECTION_OK) {
 		char m[200];
-		snprintf(m, sizeof m, "%s", c ? PQerrorMessage(c) : "no memory");
+		snprintf(m, sizeof m, "%s",
+			 c ? PQerrorMessage(c) : "out of memory");
 		chomp(m);
 		log_error("postgresql: cannot connect: %s", m);
 		PQfinish(c);
@@ -387,7 +390,8 @@ static int server_prepare(struct db_stmt *st, struct err *e)
 	Oid *types = xcalloc(st->nparams > 0 ? (size_t)st->nparams : 1,
 			     sizeof *types);
 	for (int i = 0; i < st->nparams; i++)
-		types[i] = st->pkind[i] == DBP_INT || st->pkind[i] == DBP_NULL_INT
+		types[i] = (st->pkind[i] == DBP_INT ||
+			    st->pkind[i] == DBP_NULL_INT)
 				   ? INT8OID
 				   : 0;
 	PGresult *r = PQprepare(CONN(db), st->pg_name, st->pg_sql, st->nparams,

@@ -603,6 +603,21 @@ static void product_check(const struct product_input *in, int creating,
 }
 
 static const char SQL_CAT_EXISTS[] = "SELECT 1 FROM categories WHERE id = ?";
+
+/* Before the write: notes a category_id that does not exist, so that it is
+ * reported with the other field errors. 0 or a db error. */
+static int product_check_category(struct db *db, const struct product_input *in,
+				  int creating, struct err *e)
+{
+	int rc;
+
+	if (!(creating || in->set_category) || in->category_id <= 0)
+		return 0;
+	rc = query_exists(db_query(db, e, SQL_CAT_EXISTS, "i", in->category_id), e);
+	if (rc == 0)
+		err_field(e, "category_id", "does not exist");
+	return rc < 0 ? rc : 0;
+}
 static const char SQL_SKU_TAKEN[] =
 	"SELECT 1 FROM products WHERE sku = ? AND id <> ?";
 static const char SQL_BARCODE_TAKEN[] =
@@ -700,6 +715,8 @@ int product_create(struct db *db, struct arena *a, const struct actor *who,
 	int rc;
 
 	product_check(in, 1, e);
+	if ((rc = product_check_category(db, in, 1, e)) < 0)
+		return rc;
 	if (err_fields_done(e))
 		return e->code;
 	p.sku = in->sku;
@@ -768,6 +785,8 @@ int product_update(struct db *db, struct arena *a, const struct actor *who,
 	int rc;
 
 	product_check(in, 0, e);
+	if ((rc = product_check_category(db, in, 0, e)) < 0)
+		return rc;
 	if (err_fields_done(e))
 		return e->code;
 	if ((rc = db_begin(db, 1, e)) < 0)

@@ -30,7 +30,7 @@ int req_json(struct req *r, json_t **out)
 			       "a JSON object body is required");
 	json_error_t je;
 	json_t *v = json_loadb(r->body, r->body_len,
-			       JSON_REJECT_DUPLICATES,
+			       JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
 			       &je);
 	if (!v)
 		return err_set(&r->err, ERR_MALFORMED_JSON,

@@ -274,11 +274,9 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct call *cl,
 			add_common_headers(resp, r.reqid, 0);
 	} else {
 		int rc = dispatch(&r, method);
-		if (r.db && db_in_tx(r.db)) {
-			/* A handler must end its transaction; never leak one. */
-			log_error("request %s left a transaction open; rolled back", r.reqid);
-			db_rollback(r.db);
-		}
+		/* Never carry a transaction or a read snapshot into the next request. */
+		if (r.db)
+			db_idle(r.db);
 		if (rc < 0 || r.status == 0) {
 			int code = rc < 0 ? rc : ERR_INTERNAL;
 			if (err_status(code) >= 500)
