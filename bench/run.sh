@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 DURATION=${BENCH_DURATION:-10s}
 WARMUP=${BENCH_WARMUP:-2s}
+ROUNDS=${BENCH_ROUNDS:-3}
 WRK_THREADS=2
 WRK_CONNS=64
 TERSA=${TERSA_BIN:-build/tersa}
@@ -117,26 +118,41 @@ to_ms() {
 		printf "%.2f", n }'
 }
 
-declare -A RPS AVG P50 P99 ERRS
-# measure NAME URL [wrk args...]: a warm-up run, then the measured one.
+# measure ROUND NAME URL [wrk args...]: one wrk run (after a warm-up in the
+# first round); appends "req/s avg p50 p99 errors" to $TMP/NAME.rows.
 measure() {
-	local name=$1 url=$2 out=$TMP/$1.txt
-	shift 2
-	echo "bench: $name ($url)" >&2
-	wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"$WARMUP" "$@" "$url" >/dev/null
+	local round=$1 name=$2 url=$3 out=$TMP/$2.$1.txt
+	shift 3
+	echo "bench: round $round/$ROUNDS: $name ($url)" >&2
+	if ((round == 1)); then
+		wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"$WARMUP" "$@" "$url" >/dev/null
+	fi
 	wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"$DURATION" --latency "$@" "$url" >"$out"
-	RPS[$name]=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
-	AVG[$name]=$(to_ms "$(awk '$1 == "Latency" { print $2; exit }' "$out")")
-	P50[$name]=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
-	P99[$name]=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
-	ERRS[$name]=$(awk '/Non-2xx or 3xx responses:/ { n += $NF }
-		/Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 }
-		END { print n + 0 }' "$out")
+	printf '%s %s %s %s %s\n' \
+		"$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")" \
+		"$(to_ms "$(awk '$1 == "Latency" { print $2; exit }' "$out")")" \
+		"$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")" \
+		"$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")" \
+		"$(awk '/Non-2xx or 3xx responses:/ { n += $NF }
+			/Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 }
+			END { print n + 0 }' "$out")" >>"$TMP/$name.rows"
 }
 
-measure hello "$HELLO_URL"
-measure health "$BASE/api/v1/health"
-measure product "$BASE/api/v1/products/$PRODUCT_ID" -H "$AUTH"
+# Rounds interleave the three targets, so that a load change on the machine
+# touches all of them; each figure is the round with the median req/s.
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
+for ((r = 1; r <= ROUNDS; r++)); do
+	measure "$r" hello "$HELLO_URL"
+	measure "$r" health "$BASE/api/v1/health"
+	measure "$r" product "$BASE/api/v1/products/$PRODUCT_ID" -H "$AUTH"
+done
+
+declare -A RPS AVG P50 P99 ERRS ALL
+for n in hello health product; do
+	read -r RPS[$n] AVG[$n] P50[$n] P99[$n] _ < <(sort -n "$TMP/$n.rows" | sed -n "$(((ROUNDS + 1) / 2))p")
+	ERRS[$n]=$(awk '{ n += $5 } END { print n + 0 }' "$TMP/$n.rows")
+	ALL[$n]=$(awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $1 }' "$TMP/$n.rows")
+done
 
 ratio() { awk -v a="${RPS[$1]}" -v b="${RPS[hello]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 goal() { # NAME MIN: "met" or "missed" for ratio >= MIN
@@ -166,8 +182,9 @@ done
 	echo
 	echo "Measured $DATE with \`make bench\` (bench/run.sh): \`wrk -t$WRK_THREADS -c$WRK_CONNS -d$DURATION --latency\`"
 	echo "after a $WARMUP warm-up, keep-alive, wrk and the servers on the same machine"
-	echo "($CORES cores, $CPU). tersa $VERSION on SQLite with its default settings;"
-	echo "libmicrohttpd $MHD_VERSION; wrk $WRK_VERSION."
+	echo "($CORES cores, $CPU; load average $LOAD at the start). tersa $VERSION on"
+	echo "SQLite with its default settings; libmicrohttpd $MHD_VERSION; wrk $WRK_VERSION."
+	echo "$ROUNDS rounds over the three targets in turn; each row is its median round."
 	echo
 	echo "| target | requests/s | × hello | avg ms | p50 ms | p99 ms | errors | goal |"
 	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
@@ -175,7 +192,14 @@ done
 		echo "| ${LABEL[$n]} | ${RPS[$n]} | $(ratio "$n") | ${AVG[$n]} | ${P50[$n]} | ${P99[$n]} | ${ERRS[$n]} | ${GOAL[$n]} |"
 	done
 	echo
-	echo "errors: non-2xx answers plus socket errors; any makes the row meaningless."
+	echo "errors: non-2xx answers plus socket errors over all rounds; any makes the"
+	echo "row meaningless."
+	echo
+	echo "requests/s of each round:"
+	echo
+	for n in "${NAMES[@]}"; do
+		echo "- ${LABEL[$n]}: ${ALL[$n]}"
+	done
 } >"$OUT"
 echo
 echo "bench: results written to $OUT"

@@ -3,19 +3,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, uniq } from './lib/server.mjs';
-
-const hdr = (r, n) => (typeof r.headers?.get === 'function' ? r.headers.get(n) : r.headers?.[n.toLowerCase()]) ?? null;
-
-function assertProblem(r, status, slug, fields = []) {
-  const ctx = JSON.stringify(r.body);
-  assert.equal(r.status, status, ctx);
-  assert.match(hdr(r, 'content-type') || '', /^application\/problem\+json/, ctx);
-  assert.equal(r.body.type, `/problems/${slug}`, ctx);
-  assert.equal(r.body.status, status, ctx);
-  assert.equal(typeof r.body.title, 'string', ctx);
-  const got = (r.body.errors || []).map((e) => e.field);
-  for (const f of fields) assert.ok(got.includes(f), `field ${f} not in errors: ${ctx}`);
-}
+import { hdr, assertProblem } from './lib/assert.mjs';
 
 const PASSWORD = 'correct horse battery';
 
