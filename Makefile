@@ -29,7 +29,8 @@ AOBJ := $(LIB_SRC:%.c=build/asan/obj/%.o) $(GEN:build/gen/%.c=build/asan/obj/gen
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 AUNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 
-.PHONY: all deps run test unit api bench fmt clean asan web
+.PHONY: all deps run test unit api bench fmt clean asan web run-bins test-bins \
+	bench-bins
 all: build/tersa $(if $(wildcard web/package.json),web)
 
 deps:
@@ -78,9 +79,10 @@ web:
 
 # deps.sh runs first, then a fresh make: on a new machine pkg-config and the
 # libraries only exist once it has run, and the flags above are read at start.
+# The *-bins targets' empty recipes keep an up-to-date build quiet.
 run:
 	@scripts/deps.sh
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory run-bins
 	@mkdir -p var
 	@exec build/tersa serve --db var/tersa.db --listen 127.0.0.1:8080 --demo
 
@@ -88,7 +90,7 @@ run:
 # sanitizer build). Ends with the runners' summaries and one combined line.
 test:
 	@scripts/deps.sh
-	@$(MAKE) --no-print-directory build/tersa build/asan/tersa $(UNIT_BIN) $(AUNIT_BIN)
+	@$(MAKE) --no-print-directory test-bins
 	@scripts/test.sh
 
 unit: $(UNIT_BIN)
@@ -99,8 +101,15 @@ api: build/tersa
 
 bench:
 	@scripts/deps.sh
-	@$(MAKE) --no-print-directory build/tersa
+	@$(MAKE) --no-print-directory bench-bins
 	@bench/run.sh
+
+run-bins: all
+	@:
+test-bins: build/tersa build/asan/tersa $(UNIT_BIN) $(AUNIT_BIN)
+	@:
+bench-bins: build/tersa
+	@:
 
 fmt:
 	clang-format -i $(SRC) $(wildcard src/*/*.h) $(UNIT_SRC)

@@ -165,7 +165,10 @@ unit_suite() {
 		run_logged "$UNIT_TIMEOUT" "$log" env -u CMOCKA_MESSAGE_OUTPUT "${env[@]}" "$bin"
 		p=$(sum_matches "$log" 's/^\[  PASSED  \] ([0-9]+) test.*/\1/p')
 		f=$(sum_matches "$log" 's/^\[  FAILED  \] ([0-9]+) test.*/\1/p')
-		if [[ $RC != 0 && $f == 0 ]]; then
+		if [[ $RC == 124 || $RC == 137 ]]; then
+			NOTES+=("$bin: timed out after $UNIT_TIMEOUT s")
+			f=$((f + 1))
+		elif [[ $RC != 0 && $f == 0 ]]; then
 			NOTES+=("$bin: exit status $RC without a failed test in its summary")
 			f=1
 		elif ((f > 0)); then
@@ -197,10 +200,13 @@ api_suite() {
 	fi
 	log=$WORK/api.log
 	run_logged "$API_TIMEOUT" "$log" env -u TERSA_TEST_PG "TERSA_BIN=$PWD/$bin" "$@" \
-		node --test --test-reporter=tap "${files[@]}"
+		node --test "${REPORTER[@]}" "${files[@]}"
 	p=$(sum_matches "$log" 's/^# pass ([0-9]+)$/\1/p')
 	f=$(sum_matches "$log" 's/^# (fail|cancelled) ([0-9]+)$/\2/p')
-	if [[ $RC != 0 && $f == 0 ]]; then
+	if [[ $RC == 124 || $RC == 137 ]]; then
+		NOTES+=("$label: timed out after $API_TIMEOUT s")
+		f=$((f + 1))
+	elif [[ $RC != 0 && $f == 0 ]]; then
 		# A failing before/after hook fails its suite without failing a test.
 		NOTES+=("$label: exit status $RC (a hook, a server stop or a file failed; see 'not ok' above)")
 		f=1
@@ -214,6 +220,13 @@ if ! command -v node >/dev/null 2>&1; then
 	echo "test.sh: node not found (run scripts/deps.sh)" >&2
 	echo "tests: 0 passed, 1 failed"
 	exit 1
+fi
+
+# TAP ("# pass N") is the default of older nodes and of newer ones when not
+# on a terminal; ask for it by name where the option exists.
+REPORTER=()
+if [[ $(node -p 'process.allowedNodeEnvironmentFlags.has("--test-reporter")') == true ]]; then
+	REPORTER=(--test-reporter=tap)
 fi
 
 if [[ $MODE == api ]]; then

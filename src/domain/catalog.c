@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/jx.h"
 #include "../base/text.h"
 #include "../base/money.h"
 #include "../base/timeutil.h"
@@ -82,14 +83,17 @@ static int query_exists(struct db_stmt *st, struct err *e)
 
 /* ---- categories ------------------------------------------------------- */
 
-static json_t *category_summary(const struct category *c)
+json_t *category_to_json(const struct category *c)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "name", json_string(c->name));
+	json_object_set_new(o, "id", json_integer(c->id));
+	json_object_set_new(o, "name", jx_strn(c->name));
 	json_object_set_new(o, "parent_id",
 			    c->parent_id ? json_integer(c->parent_id) : json_null());
-	json_object_set_new(o, "path", json_string(c->path));
+	json_object_set_new(o, "path", jx_strn(c->path));
+	json_object_set_new(o, "created_at", jx_time(c->created_at));
+	json_object_set_new(o, "updated_at", jx_time(c->updated_at));
 	return o;
 }
 
@@ -267,7 +271,7 @@ int category_create(struct db *db, struct arena *a, const struct actor *who,
 		goto fail;
 	if ((rc = category_load(db, a, id, &c, NULL, NULL, e)) < 0)
 		goto fail;
-	after = category_summary(c);
+	after = category_to_json(c);
 	rc = audit_add(db, who, "create", "category", id, 0, NULL, after, e);
 	json_decref(after);
 	if (rc < 0 || (rc = db_commit(db, e)) < 0)
@@ -322,8 +326,8 @@ int category_update(struct db *db, struct arena *a, const struct actor *who,
 		goto fail;
 	if ((rc = category_load(db, a, id, &c, NULL, NULL, e)) < 0)
 		goto fail;
-	before = category_summary(cur);
-	after = category_summary(c);
+	before = category_to_json(cur);
+	after = category_to_json(c);
 	rc = audit_add(db, who, "update", "category", id, 0, before, after, e);
 	json_decref(before);
 	json_decref(after);
@@ -371,7 +375,7 @@ int category_delete(struct db *db, const struct actor *who, int64_t id,
 	rc = db_run(db_query(db, e, SQL_CAT_DELETE, "i", id), e);
 	if (rc < 0)
 		goto fail;
-	before = category_summary(cur);
+	before = category_to_json(cur);
 	rc = audit_add(db, who, "delete", "category", id, 0, before, NULL, e);
 	json_decref(before);
 	if (rc < 0 || (rc = db_commit(db, e)) < 0)
@@ -528,21 +532,24 @@ static struct product *product_row(struct db_stmt *st, struct arena *a)
 	return p;
 }
 
-static json_t *product_summary(const struct product *p)
+json_t *product_to_json(const struct product *p)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "sku", json_string(p->sku));
-	json_object_set_new(o, "barcode", p->barcode ? json_string(p->barcode) : json_null());
-	json_object_set_new(o, "name", json_string(p->name));
+	json_object_set_new(o, "id", json_integer(p->id));
+	json_object_set_new(o, "sku", jx_strn(p->sku));
+	json_object_set_new(o, "barcode", jx_strn(p->barcode));
+	json_object_set_new(o, "name", jx_strn(p->name));
 	json_object_set_new(o, "category_id",
 			    p->category_id ? json_integer(p->category_id) : json_null());
-	json_object_set_new(o, "brand", p->brand ? json_string(p->brand) : json_null());
-	json_object_set_new(o, "unit", json_string(p->unit));
+	json_object_set_new(o, "brand", jx_strn(p->brand));
+	json_object_set_new(o, "unit", jx_strn(p->unit));
 	json_object_set_new(o, "price", json_integer(p->price));
 	json_object_set_new(o, "cost", p->cost >= 0 ? json_integer(p->cost) : json_null());
 	json_object_set_new(o, "vat_rate", json_integer(p->vat_rate));
 	json_object_set_new(o, "active", json_boolean(p->active));
+	json_object_set_new(o, "created_at", jx_time(p->created_at));
+	json_object_set_new(o, "updated_at", jx_time(p->updated_at));
 	return o;
 }
 
@@ -756,7 +763,7 @@ int product_create(struct db *db, struct arena *a, const struct actor *who,
 		goto fail;
 	if ((rc = product_get(db, a, p.id, &res, e)) < 0)
 		goto fail;
-	after = product_summary(res);
+	after = product_to_json(res);
 	rc = audit_add(db, who, "create", "product", res->id, 0, NULL, after, e);
 	json_decref(after);
 	if (rc < 0 || (rc = db_commit(db, e)) < 0)
@@ -814,8 +821,8 @@ int product_update(struct db *db, struct arena *a, const struct actor *who,
 		p.vat_rate = in->vat_rate;
 	if (in->active >= 0)
 		p.active = in->active != 0;
-	before = product_summary(cur);
-	after = product_summary(&p);
+	before = product_to_json(cur);
+	after = product_to_json(&p);
 	if (json_equal(before, after)) { /* nothing changes: no write, no audit */
 		json_decref(before);
 		json_decref(after);
@@ -853,8 +860,8 @@ int product_update(struct db *db, struct arena *a, const struct actor *who,
 		goto fail;
 	if ((rc = product_get(db, a, id, &res, e)) < 0)
 		goto fail;
-	before = product_summary(cur);
-	after = product_summary(res);
+	before = product_to_json(cur);
+	after = product_to_json(res);
 	rc = audit_add(db, who, "update", "product", id, 0, before, after, e);
 	json_decref(before);
 	json_decref(after);
@@ -916,13 +923,13 @@ int product_delete(struct db *db, const struct actor *who, int64_t id,
 				     ts_now_ms(), id), e);
 		if (rc < 0 || (rc = product_get(db, a, id, &res, e)) < 0)
 			goto fail;
-		after = product_summary(res);
+		after = product_to_json(res);
 	} else {
 		rc = db_run(db_query(db, e, SQL_PRODUCT_DELETE, "i", id), e);
 		if (rc < 0)
 			goto fail;
 	}
-	before = product_summary(cur);
+	before = product_to_json(cur);
 	rc = audit_add(db, who, hist ? "deactivate" : "delete", "product", id,
 		       0, before, after, e);
 	json_decref(before);

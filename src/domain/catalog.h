@@ -22,6 +22,9 @@ struct category_input {
 	unsigned set_name : 1, set_parent : 1;
 };
 
+/* The category as JSON (replies and audit rows); caller owns it. */
+json_t *category_to_json(const struct category *c);
+
 int category_create(struct db *db, struct arena *a, const struct actor *who,
 		    const struct category_input *in, struct category **out,
 		    struct err *e);
@@ -76,6 +79,9 @@ struct product_filter {
 	int64_t after_id;
 	int limit;
 };
+
+/* The product as JSON (replies and audit rows); caller owns it. */
+json_t *product_to_json(const struct product *p);
 
 int product_create(struct db *db, struct arena *a, const struct actor *who,
 		   const struct product_input *in, struct product **out,

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../base/jx.h"
 #include "../base/text.h"
 #include "../base/timeutil.h"
 #include "audit.h"
@@ -48,16 +49,17 @@ int settings_get(struct db *db, struct arena *a, struct settings **out,
 	return 0;
 }
 
-static json_t *settings_summary(const struct settings *s)
+json_t *settings_to_json(const struct settings *s)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "company_name", json_string(s->company_name));
-	json_object_set_new(o, "currency", json_string(s->currency));
-	json_object_set_new(o, "time_zone", json_string(s->time_zone));
-	json_object_set_new(o, "locale", json_string(s->locale));
-	json_object_set_new(o, "receipt_header", json_string(s->receipt_header));
-	json_object_set_new(o, "receipt_footer", json_string(s->receipt_footer));
+	json_object_set_new(o, "company_name", jx_strn(s->company_name));
+	json_object_set_new(o, "currency", jx_strn(s->currency));
+	json_object_set_new(o, "time_zone", jx_strn(s->time_zone));
+	json_object_set_new(o, "locale", jx_strn(s->locale));
+	json_object_set_new(o, "receipt_header", jx_strn(s->receipt_header));
+	json_object_set_new(o, "receipt_footer", jx_strn(s->receipt_footer));
+	json_object_set_new(o, "updated_at", jx_time(s->updated_at));
 	return o;
 }
 
@@ -156,8 +158,8 @@ int settings_put(struct db *db, struct arena *a, const struct actor *who,
 		goto fail;
 	if ((rc = settings_get(db, a, &res, e)) < 0)
 		goto fail;
-	before = settings_summary(cur);
-	after = settings_summary(res);
+	before = settings_to_json(cur);
+	after = settings_to_json(res);
 	rc = audit_add(db, who, "update", "settings", 1, 0, before, after, e);
 	json_decref(before);
 	json_decref(after);

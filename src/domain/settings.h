@@ -15,6 +15,9 @@ struct settings {
 	int64_t updated_at;
 };
 
+/* The settings as JSON (replies and audit rows); caller owns it. */
+json_t *settings_to_json(const struct settings *s);
+
 int settings_get(struct db *db, struct arena *a, struct settings **out,
 		 struct err *e);
 /* Replaces all settings (validated: currency 3 upper-case letters, a known

@@ -19,41 +19,6 @@ int h_products_delete(struct req *r);
 
 #define Q_MAX 200
 
-static json_t *category_to_json(const struct category *c)
-{
-	json_t *o = json_object();
-
-	json_object_set_new(o, "id", json_integer(c->id));
-	json_object_set_new(o, "name", jx_strn(c->name));
-	json_object_set_new(o, "parent_id",
-			    c->parent_id ? json_integer(c->parent_id) : json_null());
-	json_object_set_new(o, "path", jx_strn(c->path));
-	json_object_set_new(o, "created_at", jx_time(c->created_at));
-	json_object_set_new(o, "updated_at", jx_time(c->updated_at));
-	return o;
-}
-
-static json_t *product_to_json(const struct product *p)
-{
-	json_t *o = json_object();
-
-	json_object_set_new(o, "id", json_integer(p->id));
-	json_object_set_new(o, "sku", jx_strn(p->sku));
-	json_object_set_new(o, "barcode", jx_strn(p->barcode));
-	json_object_set_new(o, "name", jx_strn(p->name));
-	json_object_set_new(o, "category_id",
-			    p->category_id ? json_integer(p->category_id) : json_null());
-	json_object_set_new(o, "brand", jx_strn(p->brand));
-	json_object_set_new(o, "unit", jx_strn(p->unit));
-	json_object_set_new(o, "price", json_integer(p->price));
-	json_object_set_new(o, "cost", p->cost >= 0 ? json_integer(p->cost) : json_null());
-	json_object_set_new(o, "vat_rate", json_integer(p->vat_rate));
-	json_object_set_new(o, "active", json_boolean(p->active));
-	json_object_set_new(o, "created_at", jx_time(p->created_at));
-	json_object_set_new(o, "updated_at", jx_time(p->updated_at));
-	return o;
-}
-
 /* 1 if key is in obj, null included. */
 static int has_key(json_t *obj, const char *key)
 {

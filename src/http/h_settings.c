@@ -9,20 +9,6 @@
 int h_settings_get(struct req *r);
 int h_settings_put(struct req *r);
 
-static json_t *settings_to_json(const struct settings *s)
-{
-	json_t *o = json_object();
-
-	json_object_set_new(o, "company_name", jx_strn(s->company_name));
-	json_object_set_new(o, "currency", jx_strn(s->currency));
-	json_object_set_new(o, "time_zone", jx_strn(s->time_zone));
-	json_object_set_new(o, "locale", jx_strn(s->locale));
-	json_object_set_new(o, "receipt_header", jx_strn(s->receipt_header));
-	json_object_set_new(o, "receipt_footer", jx_strn(s->receipt_footer));
-	json_object_set_new(o, "updated_at", jx_time(s->updated_at));
-	return o;
-}
-
 /* A required string that may be empty and may span lines (jx_str refuses
  * line breaks); the domain checks its length and characters. */
 static void read_text(json_t *in, const char *key, const char **out,
