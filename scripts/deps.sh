@@ -68,6 +68,6 @@ if [[ -f web/package.json ]]; then
 	if [[ ! -d web/node_modules || web/package-lock.json -nt web/node_modules ]]; then
 		echo "deps.sh: npm ci in web/"
 		(cd web && npm ci --no-audit --no-fund --loglevel=error)
-		touch web/node_modules
+		mkdir -p web/node_modules && touch web/node_modules
 	fi
 fi
