@@ -71,8 +71,13 @@ static void copy_text(char *dst, size_t n, const char *fmt, va_list ap)
 
 void err_init(struct err *e)
 {
-	if (e)
-		memset(e, 0, sizeof(*e));
+	/* The field slots (7 KiB) are only read up to nfields: not cleared. */
+	if (!e)
+		return;
+	e->code = 0;
+	e->type_error = 0;
+	e->msg[0] = 0;
+	e->nfields = 0;
 }
 
 int err_set(struct err *e, int code, const char *fmt, ...)

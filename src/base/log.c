@@ -6,7 +6,9 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <pthread.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "timeutil.h"
 
@@ -31,17 +33,14 @@ static const char *level_name(enum log_level lvl)
 /* "2026-11-27T07:00:00.123Z", always with milliseconds. */
 static void log_stamp(char *out, size_t n)
 {
+	/* ts_format drops ".000"; the log keeps columns aligned. */
 	int64_t ms = ts_now_ms();
-	time_t sec = (time_t)(ms / 1000);
-	struct tm tm;
-
-	if (!gmtime_r(&sec, &tm)) {
-		snprintf(out, n, "-");
-		return;
+	ts_format(ms, out, n);
+	if (ms % 1000 == 0 && n > 24) {
+		size_t l = strlen(out);
+		if (l > 0 && l + 4 < n)
+			memcpy(out + l - 1, ".000Z", 6);
 	}
-	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, (int)(ms % 1000));
 }
 
 /* Copies s into out (size n > 0), escaping control bytes as \n, \r, \t or
@@ -96,6 +95,8 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 	log_clean(clean, sizeof(clean), raw, 0);
 	log_stamp(stamp, sizeof(stamp));
 	fprintf(stderr, "%s %s %s\n", stamp, level_name(lvl), clean);
+	if (lvl >= LOG_WARN)
+		fflush(stderr);
 }
 
 void log_request(const char *method, const char *route, int status,
@@ -112,4 +113,24 @@ void log_request(const char *method, const char *route, int status,
 	log_stamp(stamp, sizeof(stamp));
 	fprintf(stderr, "%s INFO req method=%s route=%s status=%d ms=%.2f user=%s id=%s\n",
 		stamp, m, r, status, ms, u, id);
+}
+
+/* Flushes the buffered stream five times a second. */
+static void *log_flusher(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		usleep(200000);
+		fflush(stderr);
+	}
+	return NULL;
+}
+
+void log_buffered(void)
+{
+	static char buf[1 << 16];
+	setvbuf(stderr, buf, _IOFBF, sizeof buf);
+	pthread_t t;
+	if (pthread_create(&t, NULL, log_flusher, NULL) == 0)
+		pthread_detach(t);
 }

@@ -47,6 +47,32 @@ static void split_ms(int64_t ms, time_t *sec, int *rem)
 	*rem = (int)r;
 }
 
+/* UTC calendar fields of Unix seconds without gmtime_r, which takes glibc's
+ * time zone lock on every call (civil_from_days, H. Hinnant's algorithm). */
+static void utc_fields(int64_t sec, struct tm *tm)
+{
+	int64_t days = sec / 86400, s = sec % 86400;
+	if (s < 0) {
+		s += 86400;
+		days--;
+	}
+	int64_t z = days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	int64_t d = doy - (153 * mp + 2) / 5 + 1;
+	int64_t m = mp < 10 ? mp + 3 : mp - 9;
+	int64_t y = yoe + era * 400 + (m <= 2);
+	tm->tm_year = (int)(y - 1900);
+	tm->tm_mon = (int)(m - 1);
+	tm->tm_mday = (int)d;
+	tm->tm_hour = (int)(s / 3600);
+	tm->tm_min = (int)(s / 60 % 60);
+	tm->tm_sec = (int)(s % 60);
+}
+
 void ts_format(int64_t ms, char *out, size_t n)
 {
 	struct tm tm;
@@ -56,10 +82,7 @@ void ts_format(int64_t ms, char *out, size_t n)
 	if (n == 0)
 		return;
 	split_ms(ms, &sec, &rem);
-	if (!gmtime_r(&sec, &tm)) {
-		out[0] = '\0';
-		return;
-	}
+	utc_fields((int64_t)sec, &tm);
 	if (rem)
 		snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
 			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,

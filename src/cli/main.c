@@ -197,6 +197,7 @@ static int cmd_demo(int argc, char **argv)
 
 static int cmd_serve(int argc, char **argv)
 {
+	log_buffered();
 	struct server_conf c;
 	server_conf_defaults(&c);
 	static const struct option opts[] = {

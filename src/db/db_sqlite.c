@@ -1,6 +1,7 @@
 /* db_sqlite.c: the SQLite engine: one connection per thread (NOMUTEX), WAL,
  * foreign keys, busy timeout, persistent prepared statements, and the
  * mapping of SQLite result codes to ERR_* codes. */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,8 +67,18 @@ static const char *sync_mode(void)
 	return "FULL";
 }
 
+/* Process-wide SQLite set-up before first use: no memory statistics, whose
+ * global mutex every allocation would otherwise take. */
+static void sqlite_global_init(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_initialize();
+}
+
 int dbsq_open(struct db *db, const char *path, struct err *e)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sqlite_global_init);
 	sqlite3 *h = NULL;
 	int rc = sqlite3_open_v2(path, &h,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |

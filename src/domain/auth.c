@@ -334,7 +334,9 @@ int auth_session(struct db *db, struct arena *a, const char *token,
 		if (!(st = db_query(db, e, sql_touch, "it", now, th)) || db_run(st, e) < 0)
 			return e->code;
 	}
-	if ((rc = load_store_ids(db, a, u, e)) < 0)
+	/* Only store-bound roles have stores (user_create and user_update keep it
+	 * so): the others skip the query. */
+	if ((u->role & ROLE_STORE_BOUND) && (rc = load_store_ids(db, a, u, e)) < 0)
 		return rc;
 	*user_out = u;
 	return 0;

@@ -44,7 +44,6 @@ extern const int routes_count;
 struct req {
 	struct arena *a;
 	struct db *db;
-	struct err err;
 	struct MHD_Connection *conn;
 	enum http_method method;
 	const char *method_name;
@@ -70,6 +69,8 @@ struct req {
 	int nheaders;
 	const char *hname[REPLY_MAX_HEADERS];
 	const char *hvalue[REPLY_MAX_HEADERS];
+
+	struct err err;            /* last: large, cleared by err_init only */
 };
 
 /* Query parameter value or NULL. */

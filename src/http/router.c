@@ -59,7 +59,7 @@ static int match_path(const char *pat, const char *path, int64_t *ids,
 {
 	int n = 0;
 	while (*pat && *path) {
-		if (strncmp(pat, "{id}", 4) == 0) {
+		if (*pat == '{' && strncmp(pat, "{id}", 4) == 0) {
 			if (*path < '1' || *path > '9')
 				return 0;
 			int64_t v = 0;

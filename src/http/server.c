@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <sodium.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +66,7 @@ void server_conf_defaults(struct server_conf *c)
 	c->max_conns = 1024;
 	c->per_ip = 256;
 	c->timeout_s = 30;
-	c->conn_mem = 64 * 1024;
+	c->conn_mem = 32 * 1024;
 }
 
 /* Per-request state kept by libmicrohttpd between calls. */
@@ -89,6 +90,18 @@ static int sane_request_id(const char *s)
 			return 0;
 	}
 	return 1;
+}
+
+/* A request id unique in this process and unlikely to repeat across
+ * processes: a random per-thread prefix and a counter (no syscall per
+ * request). */
+static void new_request_id(char *out, size_t n)
+{
+	static _Thread_local uint64_t prefix, count;
+	if (!prefix)
+		randombytes_buf(&prefix, sizeof prefix);
+	snprintf(out, n, "%010llx%06llx", (unsigned long long)(prefix >> 24),
+		 (unsigned long long)(++count & 0xffffff));
 }
 
 static void client_ip(struct MHD_Connection *c, char *out, size_t n)
@@ -230,9 +243,7 @@ static enum MHD_Result reject_early(struct MHD_Connection *c, int code,
 	struct MHD_Response *resp =
 		MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
 	char rid[24];
-	unsigned char rnd[8];
-	randombytes_buf(rnd, sizeof rnd);
-	sodium_bin2hex(rid, sizeof rid, rnd, sizeof rnd);
+	new_request_id(rid, sizeof rid);
 	add_common_headers(resp, rid, 1);
 	MHD_add_response_header(resp, "Content-Type", "application/problem+json");
 	MHD_add_response_header(resp, "Connection", "close");
@@ -246,7 +257,7 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct call *cl,
 			       const char *url, const char *method)
 {
 	struct req r;
-	memset(&r, 0, sizeof r);
+	memset(&r, 0, offsetof(struct req, err));
 	err_init(&r.err);
 	r.a = arena_new();
 	r.conn = c;
@@ -260,9 +271,7 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct call *cl,
 	if (sane_request_id(rid)) {
 		snprintf(r.reqid, sizeof r.reqid, "%s", rid);
 	} else {
-		unsigned char rnd[8];
-		randombytes_buf(rnd, sizeof rnd);
-		sodium_bin2hex(r.reqid, sizeof r.reqid, rnd, sizeof rnd);
+		new_request_id(r.reqid, sizeof r.reqid);
 	}
 
 	int api = strncmp(url, "/api/", 5) == 0 || strcmp(url, "/metrics") == 0;
@@ -453,5 +462,6 @@ int server_run(const struct server_conf *c)
 	ndbs = 0;
 	pthread_mutex_unlock(&dbs_lock);
 	log_info("stopped");
+	fflush(stderr);
 	return 0;
 }

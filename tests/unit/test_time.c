@@ -215,12 +215,38 @@ static void test_set_zone(void **state)
 	assert_int_equal(ts_set_zone("Asia/Shanghai"), 0);
 }
 
+/* ts_format agrees with gmtime_r over four centuries either side of 1970,
+ * leap days and negative instants included. */
+static void test_format_matches_gmtime(void **state)
+{
+	(void)state;
+	uint64_t x = 88172645463325252ULL;
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		int64_t sec = (int64_t)(x % 25246080000ULL) - 12623040000LL;
+		if (i < 4)
+			sec = (int64_t[]){0, -1, 951782400, 4107542399}[i];
+		time_t t = (time_t)sec;
+		struct tm tm;
+		assert_non_null(gmtime_r(&t, &tm));
+		char want[40], got[40];
+		snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		ts_format(sec * 1000, got, sizeof got);
+		if (strcmp(want, got) != 0)
+			fail_msg("%lld: want %s got %s", (long long)sec, want, got);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default_zone),
 		cmocka_unit_test(test_now),
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_format_matches_gmtime),
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_bare_date),
 		cmocka_unit_test(test_day),
