@@ -364,9 +364,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 			unsigned long long n = strtoull(cl_h, &end, 10);
 			if (errno || *end || end == cl_h)
 				return reject_early(c, ERR_BAD_REQUEST, "bad Content-Length", url, method);
-			if (n > BODY_MAX)
+			/* Refused before reading when the client waits for 100-continue
+			 * or the body is huge; otherwise read and dropped, then 413:
+			 * closing on a client still sending would reset the connection
+			 * and lose the answer. */
+			const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Expect");
+			if (n > BODY_MAX && (n > DISCARD_MAX || (expect && strcasecmp(expect, "100-continue") == 0)))
 				return reject_early(c, ERR_TOO_LARGE,
 					"the body is over the 1 MiB limit", url, method);
+			if (n > BODY_MAX)
+				cl->reject = 413;
 		}
 		return MHD_YES;
 	}
