@@ -259,6 +259,7 @@ static int cmd_serve(int argc, char **argv)
 	db_close(db);
 	if (rc)
 		return rc;
+	fflush(stderr);
 	if (pw[0])
 		printf("Tersa: http://%s:%d/ - log in as admin with password %s (shown once)\n",
 		       c.host, c.port, pw);
