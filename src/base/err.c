@@ -147,3 +147,16 @@ int err_fields_done(struct err *e)
 	}
 	return e->code;
 }
+
+void err_merge(struct err *dst, const struct err *src, const char *prefix)
+{
+	if (!dst || !src)
+		return;
+	for (int i = 0; i < src->nfields; i++) {
+		char name[sizeof src->fields[i].field + 32];
+		snprintf(name, sizeof name, "%s%s", prefix, src->fields[i].field);
+		err_field(dst, name, "%s", src->fields[i].message);
+	}
+	if (src->type_error)
+		dst->type_error = 1;
+}

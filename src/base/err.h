@@ -74,6 +74,10 @@ void err_field(struct err *e, const char *field, const char *fmt, ...)
 /* Records that `field` has the wrong JSON type (makes the reply 400). */
 void err_type(struct err *e, const char *field, const char *expected);
 
+/* Copies src's fields into dst with prefix before each name ("lines[2].")
+ * and carries its type error. */
+void err_merge(struct err *dst, const struct err *src, const char *prefix);
+
 /* If fields were added, sets e->code to ERR_BAD_REQUEST (any type error) or
  * ERR_INVALID and a default message (unless msg is set), and returns it;
  * else returns e->code (0 unless err_set() was called). */

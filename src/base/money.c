@@ -214,3 +214,25 @@ void qty_format(int64_t q, char *out, size_t n)
 		fs[--len] = '\0';
 	snprintf(out, n, "%s%" PRIu64 ".%s", q < 0 ? "-" : "", m / QTY_SCALE, fs);
 }
+
+int money_prorate(int64_t amount, const int64_t *weights, int n, int64_t *parts)
+{
+	if (amount < 0 || n <= 0)
+		return -1;
+	__int128 sum = 0;
+	int big = 0;
+	for (int i = 0; i < n; i++) {
+		if (weights[i] < 0)
+			return -1;
+		sum += weights[i];
+		if (weights[i] > weights[big])
+			big = i;
+	}
+	int64_t given = 0;
+	for (int i = 0; i < n; i++) {
+		parts[i] = sum ? (int64_t)((__int128)amount * weights[i] / sum) : 0;
+		given += parts[i];
+	}
+	parts[big] += amount - given;
+	return 0;
+}

@@ -301,6 +301,30 @@ void ts_day(int64_t ms, char *out, size_t n)
 		 tm.tm_mday);
 }
 
+int ts_local(int64_t ms, char *day, size_t n, int *weekday, int *minute)
+{
+	struct tm tm;
+	time_t sec;
+	int rem;
+	struct tm *ok;
+
+	split_ms(ms, &sec, &rem);
+	zone_ensure();
+	pthread_mutex_lock(&zone_mu);
+	ok = localtime_r(&sec, &tm);
+	pthread_mutex_unlock(&zone_mu);
+	if (!ok)
+		return -1;
+	if (day && n)
+		snprintf(day, n, "%04d-%02d-%02d", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday);
+	if (weekday)
+		*weekday = tm.tm_wday == 0 ? 7 : tm.tm_wday;
+	if (minute)
+		*minute = tm.tm_hour * 60 + tm.tm_min;
+	return 0;
+}
+
 int ts_day_start(const char *day, int64_t *out)
 {
 	struct tm tm;

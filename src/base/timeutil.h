@@ -26,6 +26,10 @@ int ts_zone_valid(const char *tz);
 const char *ts_zone(void);
 /* The business day of an instant in the company zone; out needs 11 bytes. */
 void ts_day(int64_t ms, char *out, size_t n);
+/* The wall clock of an instant in the company zone: the business day
+ * (day needs 11 bytes), the ISO weekday 1 (Monday) .. 7 (Sunday) and the
+ * minute of the day 0..1439. 0, or -1 if the instant cannot be converted. */
+int ts_local(int64_t ms, char *day, size_t n, int *weekday, int *minute);
 /* 1 if s is a valid calendar date 'YYYY-MM-DD', else 0. */
 int ts_day_valid(const char *s);
 /* Midnight starting that business day in the company zone; 0 or -1. */

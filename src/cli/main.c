@@ -15,6 +15,7 @@
 #include "../db/db.h"
 #include "../domain/auth.h"
 #include "../domain/settings.h"
+#include "../domain/stock.h"
 #include "../http/server.h"
 #include "demo.h"
 
@@ -34,6 +35,7 @@ static const char usage[] =
 	"  user passwd --db DB USERNAME            (password on standard input)\n"
 	"  user list --db DB\n"
 	"  user disable --db DB USERNAME\n"
+	"  check-stock --db DB                     (balances against the ledger)\n"
 	"  version\n"
 	"  help\n"
 	"\n"
@@ -284,6 +286,31 @@ static int cmd_migrate(int argc, char **argv)
 	return 0;
 }
 
+/* Recomputes every stock balance from the moves: 0 when all agree, 1 with
+ * the differences listed (on standard error) otherwise. */
+static int cmd_check_stock(int argc, char **argv)
+{
+	if (argc != 3 || strcmp(argv[1], "--db") != 0)
+		return bad_usage("check-stock needs --db PATH|URL");
+	struct db *db = open_db(argv[2]);
+	if (!db)
+		return 1;
+	struct err e;
+	err_init(&e);
+	int64_t bad = 0;
+	int rc = stock_check(db, &bad, &e);
+	db_close(db);
+	if (rc < 0)
+		return die_err("check-stock failed", &e);
+	if (bad) {
+		printf("stock: %lld store x product balance(s) differ from their moves\n",
+		       (long long)bad);
+		return 1;
+	}
+	printf("stock: every balance matches its moves\n");
+	return 0;
+}
+
 /* Parses "1,2,3" into ids; -1 on a bad list. */
 static int parse_ids(const char *s, struct arena *a, int64_t **out, int *n)
 {
@@ -427,6 +454,8 @@ int main(int argc, char **argv)
 		return cmd_demo(argc - 1, argv + 1);
 	if (strcmp(cmd, "user") == 0)
 		return cmd_user(argc - 1, argv + 1);
+	if (strcmp(cmd, "check-stock") == 0)
+		return cmd_check_stock(argc - 1, argv + 1);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("tersa %s\n", TERSA_VERSION);
 		return 0;

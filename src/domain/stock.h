@@ -61,4 +61,80 @@ int stock_on_hand(struct db *db, int64_t store_id, int64_t product_id,
  * store × product pairs whose balance differs (each logged). 0 or negative. */
 int stock_check(struct db *db, int64_t *bad, struct err *e);
 
+/* ---- reading the ledger, and manual moves (POST /stock/moves) */
+
+struct stock_move {
+	int64_t id, store_id, product_id, quantity;
+	const char *kind, *doc_type, *note; /* doc_type, note may be NULL */
+	int64_t doc_id, user_id;            /* 0 = none */
+	int64_t unit_cost;                  /* -1 = unknown */
+	int64_t balance_after, at;
+};
+
+/* A receipt (quantity > 0), adjustment (!= 0) or damage (< 0) by a user, in
+ * its own transaction with an audit row (entity "stock_move"). Field errors
+ * name "reason", "quantity", "store_id", "product_id"; below zero where the
+ * store refuses it: ERR_INSUFFICIENT_STOCK. *out lives in a. */
+int stock_move_manual(struct db *db, struct arena *a, const struct actor *who,
+		      const struct stock_move_input *in, struct stock_move **out,
+		      struct err *e);
+/* ERR_NOT_FOUND if absent. */
+int stock_move_get(struct db *db, struct arena *a, int64_t id,
+		   struct stock_move **out, struct err *e);
+
+struct stock_move_filter {
+	int64_t store_id, product_id; /* 0 = any */
+	const char *kind;             /* NULL = any */
+	int64_t from, to;             /* ms, [from, to); 0 = open */
+	int64_t before_id;            /* keyset, newest first; 0 = newest */
+	int limit;
+};
+/* Moves in stores u sees (NULL: all), newest first. */
+int stock_move_list(struct db *db, struct arena *a, const struct user *u,
+		    const struct stock_move_filter *f, struct stock_move ***out,
+		    int *n, int *more, struct err *e);
+
+/* One balance with its product and reorder rule. */
+struct stock_item {
+	int64_t store_id, product_id;
+	const char *sku, *name;
+	int64_t on_hand;
+	int64_t cost;             /* product cost; -1 = unknown */
+	int64_t value;            /* on_hand x cost, rounded; 0 without cost */
+	int has_rule;
+	int64_t min_qty, max_qty; /* when has_rule */
+};
+
+struct stock_filter {
+	int64_t store_id, product_id, category_id; /* 0 = any; category: subtree */
+	const char *q;                             /* sku, name, barcode */
+	int below_min; /* only pairs with a rule and on_hand <= min (also those
+			  never moved, at 0) */
+	int64_t after_store, after_product; /* keyset over (store, product) */
+	int limit;
+};
+/* Balances in stores u sees (NULL: all), by store then product. */
+int stock_list(struct db *db, struct arena *a, const struct user *u,
+	       const struct stock_filter *f, struct stock_item ***out, int *n,
+	       int *more, struct err *e);
+
+/* Stock value at cost grouped by store or by the product's category. */
+struct stock_value_row {
+	int64_t key;       /* store or category id; 0 = no category */
+	const char *label; /* store or category name; NULL = no category */
+	int64_t quantity;  /* thousandths */
+	int64_t value;     /* minor units, rounded once per group */
+};
+int stock_value(struct db *db, struct arena *a, const struct user *u,
+		int64_t store_id, int by_category, struct stock_value_row **out,
+		int *n, struct err *e);
+
+/* Rounds a sum of quantity (thousandths) x cost (minor units) to minor
+ * units, half away from zero. */
+int64_t stock_round_value(int64_t qty_times_cost);
+
+/* JSON for replies and audit rows; caller owns. */
+json_t *stock_move_to_json(const struct stock_move *m);
+json_t *stock_item_to_json(const struct stock_item *it);
+
 #endif

@@ -48,19 +48,28 @@ int req_json(struct req *r, json_t **out)
 	return 0;
 }
 
-void req_page(struct req *r, int *limit, int64_t *cursor)
+void req_page_text(struct req *r, int *limit, const char **cursor)
 {
-	int64_t l = 50, c = 0;
+	int64_t l = 50;
 	jx_qint(req_query(r, "limit"), "limit", 1, 500, &l, &r->err);
-	jx_qint(req_query(r, "cursor"), "cursor", 0, INT64_MAX, &c, &r->err);
+	const char *c = req_query(r, "cursor");
 	const char *fmt = req_query(r, "format");
 	if (fmt && (strcmp(fmt, "csv") == 0 || strcmp(fmt, "xlsx") == 0)) {
 		l = EXPORT_LIMIT;
-		c = 0;
+		c = NULL;
 	} else if (fmt && strcmp(fmt, "json") != 0) {
 		err_field(&r->err, "format", "must be one of: json, csv, xlsx");
 	}
 	*limit = (int)l;
+	*cursor = c;
+}
+
+void req_page(struct req *r, int *limit, int64_t *cursor)
+{
+	const char *text;
+	int64_t c = 0;
+	req_page_text(r, limit, &text);
+	jx_qint(text, "cursor", 0, INT64_MAX, &c, &r->err);
 	*cursor = c;
 }
 
@@ -122,6 +131,13 @@ static const char *export_name(struct req *r)
 
 int reply_list(struct req *r, json_t *items, int more, int64_t last_id)
 {
+	char c[24];
+	snprintf(c, sizeof c, "%lld", (long long)last_id);
+	return reply_list_cursor(r, items, more ? c : NULL);
+}
+
+int reply_list_cursor(struct req *r, json_t *items, const char *next_cursor)
+{
 	const char *fmt = req_query(r, "format");
 	if (fmt && strcmp(fmt, "csv") == 0) {
 		r->raw = export_csv(items, &r->raw_len);
@@ -145,13 +161,7 @@ int reply_list(struct req *r, json_t *items, int more, int64_t last_id)
 	}
 	json_t *o = json_object();
 	json_object_set_new(o, "items", items);
-	if (more) {
-		char c[24];
-		snprintf(c, sizeof c, "%lld", (long long)last_id);
-		json_object_set_new(o, "next_cursor", json_string(c));
-	} else {
-		json_object_set_new(o, "next_cursor", json_null());
-	}
+	json_object_set_new(o, "next_cursor", next_cursor ? json_string(next_cursor) : json_null());
 	return reply_json(r, 200, o);
 }
 

@@ -90,6 +90,9 @@ int req_bad_types(struct req *r);
  * pagination; notes bad values in r->err. With ?format=csv|xlsx, *limit is
  * raised so an export gets every page. */
 void req_page(struct req *r, int *limit, int64_t *cursor);
+/* The same for a cursor that is not an id (such as "3:41"): *cursor gets the
+ * raw ?cursor= text or NULL (always NULL for an export). */
+void req_page_text(struct req *r, int *limit, const char **cursor);
 
 /* 1 if the user may see store_id; else sets 404 (never a hint). */
 int req_store_visible(struct req *r, int64_t store_id);
@@ -102,6 +105,8 @@ int reply_json(struct req *r, int status, json_t *body);
 int reply_created(struct req *r, json_t *body, int64_t id);
 /* {"items":[...],"next_cursor":null|"<id>"}; or CSV/XLSX for ?format=. */
 int reply_list(struct req *r, json_t *items, int more, int64_t last_id);
+/* The same with the next cursor as text (NULL: no more pages). */
+int reply_list_cursor(struct req *r, json_t *items, const char *next_cursor);
 int reply_no_content(struct req *r);
 void reply_header(struct req *r, const char *name, const char *value);
 

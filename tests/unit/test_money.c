@@ -243,6 +243,30 @@ static void test_qty_format(void **state)
 	}
 }
 
+/* Parts sum exactly to the amount, follow the weights, remainder on the
+ * largest share. */
+static void test_prorate(void **state)
+{
+	(void)state;
+	int64_t parts[3];
+	const int64_t w[3] = {10001, 3333, 1};
+	assert_int_equal(money_prorate(5000, w, 3, parts), 0);
+	assert_int_equal(parts[0] + parts[1] + parts[2], 5000);
+	assert_int_equal(parts[1], 1249);
+	assert_int_equal(parts[2], 0);
+	assert_int_equal(parts[0], 3751);
+	const int64_t zero[2] = {0, 0};
+	assert_int_equal(money_prorate(7, zero, 2, parts), 0);
+	assert_int_equal(parts[0], 7);
+	assert_int_equal(parts[1], 0);
+	const int64_t huge[2] = {INT64_MAX, INT64_MAX};
+	assert_int_equal(money_prorate(INT64_MAX, huge, 2, parts), 0);
+	assert_int_equal(parts[0], INT64_MAX - INT64_MAX / 2);
+	assert_int_equal(money_prorate(-1, w, 3, parts), -1);
+	const int64_t neg[2] = {1, -1};
+	assert_int_equal(money_prorate(1, neg, 2, parts), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_qty_parse),
 		cmocka_unit_test(test_qty_from_double),
 		cmocka_unit_test(test_qty_format),
+		cmocka_unit_test(test_prorate),
 	};
 
 	return cmocka_run_group_tests_name("money", tests, NULL, NULL);

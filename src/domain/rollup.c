@@ -1,0 +1,49 @@
+/* rollup.c: upserts into the day rollups. */
+#include "rollup.h"
+
+#define ADD(t, c) c " = " t "." c " + excluded." c
+#define AMOUNTS(t)                                                             \
+	ADD(t, "revenue") ", " ADD(t, "vat") ", " ADD(t, "cost") ", "          \
+	ADD(t, "discount") ", " ADD(t, "orders") ", " ADD(t, "units")
+
+static const char SQL_STORE[] =
+	"INSERT INTO rollup_day_store (day, store_id, revenue, vat, cost, discount, orders, "
+	"units, returns, refunded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	"ON CONFLICT (day, store_id) DO UPDATE SET " AMOUNTS("rollup_day_store") ", "
+	ADD("rollup_day_store", "returns") ", " ADD("rollup_day_store", "refunded");
+static const char SQL_PRODUCT[] =
+	"INSERT INTO rollup_day_store_product (day, store_id, product_id, revenue, vat, cost, "
+	"discount, orders, units) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	"ON CONFLICT (day, store_id, product_id) DO UPDATE SET "
+	AMOUNTS("rollup_day_store_product");
+static const char SQL_STAFF[] =
+	"INSERT INTO rollup_day_store_staff (day, store_id, user_id, revenue, vat, cost, "
+	"discount, orders, units) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	"ON CONFLICT (day, store_id, user_id) DO UPDATE SET " AMOUNTS("rollup_day_store_staff");
+
+int rollup_store(struct db *db, const struct rollup_delta *d, struct err *e)
+{
+	struct db_stmt *st = db_query(db, e, SQL_STORE, "tiiiiiiiii", d->day, d->store_id,
+				      d->revenue, d->vat, d->cost, d->discount, d->orders,
+				      d->units, d->returns, d->refunded);
+	return st && db_run(st, e) == 0 ? 0 : db_fail(e);
+}
+
+/* One upsert of d's amounts keyed by (day, store, id). */
+static int upsert(struct db *db, const char *sql, int64_t id, const struct rollup_delta *d,
+		  struct err *e)
+{
+	struct db_stmt *st = db_query(db, e, sql, "tiiiiiiii", d->day, d->store_id, id, d->revenue,
+				      d->vat, d->cost, d->discount, d->orders, d->units);
+	return st && db_run(st, e) == 0 ? 0 : db_fail(e);
+}
+
+int rollup_product(struct db *db, const struct rollup_delta *d, struct err *e)
+{
+	return upsert(db, SQL_PRODUCT, d->product_id, d, e);
+}
+
+int rollup_staff(struct db *db, const struct rollup_delta *d, struct err *e)
+{
+	return upsert(db, SQL_STAFF, d->staff_id, d, e);
+}

@@ -1,0 +1,26 @@
+/* rollup.h: day rollups (day × store, × product, × staff) that every sale
+ * and return keeps current in its own transaction, so that reports read a
+ * few rows instead of scanning sale lines. */
+#ifndef TERSA_ROLLUP_H
+#define TERSA_ROLLUP_H
+
+#include "auth.h"
+
+/* A contribution to one rollup row (negative amounts for a return). The
+ * caller sums a sale per store, per product and per staff member first, so
+ * that orders counts each sale once in each rollup. */
+struct rollup_delta {
+	const char *day;
+	int64_t store_id, product_id, staff_id; /* staff 0: none */
+	int64_t revenue, vat, cost, discount, units;
+	int64_t orders;
+	int64_t returns, refunded; /* day × store only */
+};
+
+/* Add d to day × store, day × store × product (d->product_id) and day ×
+ * store × staff (d->staff_id), inside the caller's transaction. */
+int rollup_store(struct db *db, const struct rollup_delta *d, struct err *e);
+int rollup_product(struct db *db, const struct rollup_delta *d, struct err *e);
+int rollup_staff(struct db *db, const struct rollup_delta *d, struct err *e);
+
+#endif
