@@ -226,8 +226,8 @@ struct promo_result {
 int promo_rule_check(const struct promo_rule *r, struct err *e);
 
 /* 1 if the rule's store, tier, date, weekday and hour scope admit ctx. */
-int promo_rule_in_time(const struct promo_rule *r,
-		       const struct promo_context *ctx);
+int promo_rule_in_scope(const struct promo_rule *r,
+			const struct promo_context *ctx);
 
 /* Runs the rules over the basket. rules need not be sorted. On success
  * fills *out (release it with promo_result_release) and returns 0. Errors:

@@ -33,8 +33,8 @@ struct purchase_order {
 };
 
 struct purchase_line_input {
-	int64_t product_id;
-	int64_t quantity;  /* thousandths, > 0; -1 = missing (already noted) */
+	int64_t product_id; /* 0 = missing */
+	int64_t quantity;   /* thousandths, > 0 (0 = missing) */
 	int64_t unit_cost; /* -1: the product–supplier cost, else the product's */
 };
 

@@ -509,8 +509,9 @@ int sale_create(struct db *db, struct arena *a, const struct actor *who,
 {
 	static const char sql_flag[] = "UPDATE sales SET negative_stock = 1 WHERE id = ?";
 	*replayed = 0;
-	if (check_input(in, e) < 0)
-		return e->code;
+	/* Input checks only note fields: the product checks below add theirs,
+	 * so that one answer lists every bad field. */
+	check_input(in, e);
 	int rc = db_begin(db, 1, e);
 	if (rc < 0)
 		return rc;
@@ -525,24 +526,20 @@ int sale_create(struct db *db, struct arena *a, const struct actor *who,
 		return rc;
 	}
 
-	struct store *s;
-	if ((rc = store_get(db, a, in->store_id, &s, e)) < 0) {
-		if (rc == ERR_NOT_FOUND) {
-			err_init(e);
-			err_field(e, "store_id", "does not exist");
-			err_fields_done(e);
-		}
+	struct store *s = NULL;
+	if ((rc = store_exists(db, in->store_id, e)) < 0)
 		goto fail;
-	}
-	if (!s->active) {
+	if (rc == 0)
+		err_field(e, "store_id", "does not exist");
+	else if ((rc = store_get(db, a, in->store_id, &s, e)) < 0)
+		goto fail;
+	else if (!s->active)
 		err_field(e, "store_id", "the store is closed");
-		err_fields_done(e);
-		goto fail;
-	}
 
 	struct pline *lines = arena_calloc(a, (size_t)in->nlines, sizeof *lines);
 	for (int i = 0; i < in->nlines; i++)
-		if ((rc = resolve_line(db, a, i, &in->lines[i], &lines[i], e)) < 0)
+		if ((in->lines[i].product_id || in->lines[i].barcode) &&
+		    (rc = resolve_line(db, a, i, &in->lines[i], &lines[i], e)) < 0)
 			goto fail;
 	if (err_fields_done(e) < 0)
 		goto fail;

@@ -42,7 +42,6 @@ int h_stock_moves_create(struct req *r)
 	int rc = stock_move_manual(r->db, r->a, &r->actor, &mi, &m, &r->err);
 	if (rc < 0)
 		return rc;
-	reply_header(r, "Location", arena_printf(r->a, "/api/v1/stock/moves/%lld", (long long)m->id));
 	return reply_json(r, 201, stock_move_to_json(m));
 }
 
