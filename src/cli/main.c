@@ -36,6 +36,7 @@ static const char usage[] =
 	"  user list --db DB\n"
 	"  user disable --db DB USERNAME\n"
 	"  check-stock --db DB                     (balances against the ledger)\n"
+	"  check-db --db DB                        (SQLite integrity_check)\n"
 	"  version\n"
 	"  help\n"
 	"\n"
@@ -288,6 +289,24 @@ static int cmd_migrate(int argc, char **argv)
 
 /* Recomputes every stock balance from the moves: 0 when all agree, 1 with
  * the differences listed (on standard error) otherwise. */
+static int cmd_check_db(int argc, char **argv)
+{
+	if (argc != 3 || strcmp(argv[1], "--db") != 0)
+		return bad_usage("check-db needs --db PATH|URL");
+	struct db *db = open_db(argv[2]);
+	if (!db)
+		return 1;
+	struct err e;
+	err_init(&e);
+	int ok;
+	int rc = db_integrity(db, &ok, &e);
+	db_close(db);
+	if (rc < 0)
+		return die_err("check-db failed", &e);
+	puts(ok ? "ok" : "the database is damaged (details on stderr)");
+	return ok ? 0 : 1;
+}
+
 static int cmd_check_stock(int argc, char **argv)
 {
 	if (argc != 3 || strcmp(argv[1], "--db") != 0)
@@ -454,6 +473,8 @@ int main(int argc, char **argv)
 		return cmd_demo(argc - 1, argv + 1);
 	if (strcmp(cmd, "user") == 0)
 		return cmd_user(argc - 1, argv + 1);
+	if (strcmp(cmd, "check-db") == 0)
+		return cmd_check_db(argc - 1, argv + 1);
 	if (strcmp(cmd, "check-stock") == 0)
 		return cmd_check_stock(argc - 1, argv + 1);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {

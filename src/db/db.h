@@ -109,4 +109,8 @@ char *db_like_pattern(struct arena *a, const char *q);
  * when the failure left none. */
 int db_fail(struct err *e);
 
+/* SQLite's PRAGMA integrity_check; *ok 1 when it answers "ok" (always 1 on
+ * PostgreSQL, which checks its pages itself). 0 or negative. */
+int db_integrity(struct db *db, int *ok, struct err *e);
+
 #endif

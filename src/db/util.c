@@ -1,8 +1,10 @@
 /* util.c: helpers around the db interface shared by domain code. */
 #include <ctype.h>
+#include <string.h>
 
 #include "../base/arena.h"
 #include "../base/buf.h"
+#include "../base/log.h"
 #include "db.h"
 
 char *db_like_pattern(struct arena *a, const char *q)
@@ -26,4 +28,24 @@ char *db_like_pattern(struct arena *a, const char *q)
 int db_fail(struct err *e)
 {
 	return e->code < 0 ? e->code : err_set(e, ERR_DB, "database error");
+}
+
+int db_integrity(struct db *db, int *ok, struct err *e)
+{
+	static const char sql[] = "PRAGMA integrity_check";
+	*ok = 1;
+	if (db_kind(db) != DB_SQLITE)
+		return 0;
+	struct db_stmt *st = db_query(db, e, sql, "");
+	int rc;
+	if (!st)
+		return db_fail(e);
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		const char *t = db_col_text(st, 0);
+		if (!t || strcmp(t, "ok") != 0) {
+			*ok = 0;
+			log_error("integrity_check: %s", t ? t : "(null)");
+		}
+	}
+	return rc < 0 ? db_fail(e) : 0;
 }

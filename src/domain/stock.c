@@ -135,7 +135,7 @@ int stock_move_add(struct db *db, const struct actor *who,
 		err_field(e, "quantity", "only %s of %s on hand", hq, sku);
 		e->code = ERR_INSUFFICIENT_STOCK;
 		snprintf(e->msg, sizeof e->msg,
-			 "insufficient stock of %s (%s): %s on hand, %s needed", sku, name,
+			 "insufficient stock of %.48s (%.80s): %s on hand, %s needed", sku, name,
 			 hq, wq);
 		return e->code;
 	}

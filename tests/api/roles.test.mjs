@@ -11,7 +11,7 @@ const ALLOWED = new Set([200, 201, 204, 400, 404, 409, 422]);
 const LOGOUT = '/api/v1/auth/logout';
 
 describe('roles × routes', () => {
-  let srv, admin, ops, store, category, product;
+  let srv, admin, ops, store, category, product, alert;
   const users = {};
   const api = (m, p, o = {}) => srv.api(m, p, { token: admin, ...o });
 
@@ -28,9 +28,12 @@ describe('roles × routes', () => {
     const id = {
       '/api/v1/stores/{id}': store.id, '/api/v1/users/{id}': users.service.id,
       '/api/v1/categories/{id}': category.id, '/api/v1/products/{id}': product.id,
+      '/api/v1/stores/{id}/reorder-rules/{id}': [store.id, product.id], '/api/v1/alerts/{id}/acknowledge': alert?.id,
     }[path];
     if (path.includes('{id}')) assert.ok(id, `no fixture for ${path}`);
-    return path.replace('{id}', String(id));
+    let p = path;
+    for (const v of [].concat(id)) p = p.replace('{id}', String(v));
+    return p;
   }
   async function call(method, path, token) {
     const body = ['post', 'put', 'patch'].includes(method) ? {} : undefined;
@@ -50,6 +53,9 @@ describe('roles × routes', () => {
     store = await mk('/api/v1/stores', { code: `S-${uniq()}`, name: 'Roles store', channel: 'direct' });
     category = await mk('/api/v1/categories', { name: 'Roles' });
     product = await mk('/api/v1/products', { sku: `R${uniq()}`, name: 'Roles', unit: 'pcs', price: 100, vat_rate: 1300, category_id: category.id });
+    // a low-stock alert in the store: a rule with min 1 and nothing on hand
+    assert.equal((await api('PUT', `/api/v1/stores/${store.id}/reorder-rules/${product.id}`, { body: { min: 1, max: 2 } })).status, 201);
+    alert = (await api('GET', `/api/v1/alerts?store_id=${store.id}`)).body.items?.[0];
     for (const role of ROLES) {
       users[role] = await makeUser(srv, role, ['store_manager', 'sales'].includes(role) ? [store.id] : []);
     }

@@ -1,0 +1,24 @@
+/* idem.h: idempotency keys, scoped to the acting user. A key is claimed in
+ * the caller's write transaction and its answer stored in the same
+ * transaction, so a refused request (rolled back) leaves no trace and a
+ * crash after the commit still replays. */
+#ifndef TERSA_IDEM_H
+#define TERSA_IDEM_H
+
+#include <jansson.h>
+
+#include "auth.h"
+
+/* Looks the key up for this user inside the caller's write transaction.
+ * 0: new (a row now reserves it); 1: replay (*out gets the stored answer,
+ * caller owns it); ERR_IDEMPOTENCY_CONFLICT when the key was used with
+ * another request hash. */
+int idem_claim(struct db *db, const struct actor *who, const char *key,
+	       const char *hash, json_t **out, struct err *e);
+
+/* Stores resp (borrowed) as the answer for a key claimed in this
+ * transaction. 0 or negative. */
+int idem_store(struct db *db, const struct actor *who, const char *key,
+	       json_t *resp, struct err *e);
+
+#endif
