@@ -27,7 +27,7 @@ static const char usage[] =
 	"usage: tersa <command> [options]\n"
 	"\n"
 	"  serve   --db PATH|URL [--listen HOST:PORT] [--web DIR] [--threads N]\n"
-	"          [--max-connections N] [--per-ip N] [--demo]\n"
+	"          [--max-connections N] [--per-ip N] [--no-group-commit] [--demo]\n"
 	"  migrate --db PATH|URL\n"
 	"  demo    --db PATH|URL [--products N]   (fills an empty company)\n"
 	"  user add --db DB --username NAME --role ROLE [--stores ID,...]\n"
@@ -208,6 +208,7 @@ static int cmd_serve(int argc, char **argv)
 		{"web", required_argument, 0, 'w'}, {"threads", required_argument, 0, 't'},
 		{"max-connections", required_argument, 0, 'm'},
 		{"per-ip", required_argument, 0, 'p'}, {"demo", no_argument, 0, 'D'},
+		{"no-group-commit", no_argument, 0, 'G'},
 		{0, 0, 0, 0}};
 	int demo = 0;
 	static char host[64];
@@ -216,6 +217,7 @@ static int cmd_serve(int argc, char **argv)
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
 		case 'D': demo = 1; break;
+		case 'G': c.group_commit = 0; break;
 		case 'd': c.db_target = optarg; break;
 		case 'w': c.web_dir = optarg; break;
 		case 'l': {

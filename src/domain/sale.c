@@ -409,13 +409,46 @@ static int insert_all(struct db *db, const struct actor *who, const struct sale_
 	return 0;
 }
 
+static int by_product(const void *a, const void *b, void *ctx);
+static int write_lines(struct db *db, const struct actor *who, const struct sale_input *in,
+		       int64_t store_id, struct pline *lines, const int *order, int n,
+		       int64_t sale_id, const char *day, const int64_t *tot, int *negative,
+		       struct err *e);
+
 /* Stock moves (one per line) and the rollups. */
 static int write_effects(struct db *db, const struct actor *who, const struct sale_input *in,
 			 int64_t store_id, struct pline *lines, int n, int64_t sale_id,
 			 const char *day, const int64_t *tot, int *negative, struct err *e)
 {
+	/* Rows are locked in product order, so that two sales of the same
+	 * products in another order cannot deadlock on PostgreSQL. */
+	int *order = xcalloc((size_t)n, sizeof *order);
+	for (int i = 0; i < n; i++)
+		order[i] = i;
+	qsort_r(order, (size_t)n, sizeof *order, by_product, lines);
+	int rc = write_lines(db, who, in, store_id, lines, order, n, sale_id, day, tot, negative, e);
+	free(order);
+	return rc;
+}
+
+/* qsort_r order: line indexes by product id, then line order. */
+static int by_product(const void *a, const void *b, void *ctx)
+{
+	const struct pline *l = ctx;
+	int x = *(const int *)a, y = *(const int *)b;
+	if (l[x].product_id != l[y].product_id)
+		return l[x].product_id < l[y].product_id ? -1 : 1;
+	return x - y;
+}
+
+static int write_lines(struct db *db, const struct actor *who, const struct sale_input *in,
+		       int64_t store_id, struct pline *lines, const int *order, int n,
+		       int64_t sale_id, const char *day, const int64_t *tot, int *negative,
+		       struct err *e)
+{
 	int64_t cost_total = 0, units = 0;
-	for (int i = 0; i < n; i++) {
+	for (int k = 0; k < n; k++) {
+		int i = order[k];
 		struct pline *l = &lines[i];
 		struct stock_move_input mv = {
 			.store_id = store_id, .product_id = l->product_id, .quantity = -l->quantity,
@@ -437,9 +470,7 @@ static int write_effects(struct db *db, const struct actor *who, const struct sa
 		cost_total += cost;
 		units += l->quantity;
 		/* Lines of one product are summed into one product row. */
-		int first = 1;
-		for (int k = 0; k < i; k++)
-			first &= lines[k].product_id != l->product_id;
+		int first = k == 0 || lines[order[k - 1]].product_id != l->product_id;
 		struct rollup_delta d = {.day = day, .store_id = store_id,
 					 .product_id = l->product_id, .revenue = l->total,
 					 .vat = l->vat, .cost = cost, .discount = l->discount,
@@ -458,22 +489,19 @@ static int write_effects(struct db *db, const struct actor *who, const struct sa
 	return rc;
 }
 
-int sale_create(struct db *db, struct arena *a, const struct actor *who,
-		const char *key, const char *request_hash,
-		const struct sale_input *in, json_t **out, int *replayed,
-		struct err *e)
+int sale_write(struct db *db, struct arena *a, const struct actor *who,
+	       const char *key, const char *request_hash,
+	       const struct sale_input *in, json_t **out, int *replayed,
+	       struct err *e)
 {
 	static const char sql_flag[] = "UPDATE sales SET negative_stock = 1 WHERE id = ?";
 	*replayed = 0;
 	/* Input checks only note fields: the product checks below add theirs,
 	 * so that one answer lists every bad field. */
 	check_input(in, e);
-	int rc = db_begin(db, 1, e);
-	if (rc < 0)
-		return rc;
 	json_t *prior = NULL;
-	if ((rc = idem_claim(db, who, key, request_hash, &prior, e)) != 0) {
-		db_rollback(db);
+	int rc = idem_claim(db, who, key, request_hash, &prior, e);
+	if (rc != 0) {
 		if (rc == 1) {
 			*out = prior;
 			*replayed = 1;
@@ -586,16 +614,38 @@ int sale_create(struct db *db, struct arena *a, const struct actor *who,
 			json_object_set_new(summary, "price_override", json_true());
 	rc = audit_add(db, who, "create", "sale", sale_id, s->id, NULL, summary, e);
 	json_decref(summary);
-	if (rc < 0 || (rc = idem_store(db, who, key, sale, e)) < 0 ||
-	    (rc = db_commit(db, e)) < 0) {
+	if (rc < 0 || (rc = idem_store(db, who, key, sale, e)) < 0) {
 		json_decref(sale);
 		goto fail;
 	}
 	*out = sale;
 	return 0;
 fail:
-	db_rollback(db);
 	return db_fail(e);
+}
+
+int sale_create(struct db *db, struct arena *a, const struct actor *who,
+		const char *key, const char *request_hash,
+		const struct sale_input *in, json_t **out, int *replayed,
+		struct err *e)
+{
+	int rc = db_begin(db, 1, e);
+	if (rc < 0)
+		return rc;
+	if ((rc = sale_write(db, a, who, key, request_hash, in, out, replayed, e)) < 0) {
+		db_rollback(db);
+		return rc;
+	}
+	if (*replayed) {
+		db_rollback(db);
+		return 0;
+	}
+	if ((rc = db_commit(db, e)) < 0) {
+		json_decref(*out);
+		*out = NULL;
+		return rc;
+	}
+	return 0;
 }
 
 /* ---- reading ---- */

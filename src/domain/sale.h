@@ -54,6 +54,14 @@ int sale_create(struct db *db, struct arena *a, const struct actor *who,
 		const struct sale_input *in, json_t **out, int *replayed,
 		struct err *e);
 
+/* The same inside the caller's open write transaction (group commit):
+ * writes nothing on a replay, and on failure leaves the rollback (to a
+ * savepoint) to the caller. */
+int sale_write(struct db *db, struct arena *a, const struct actor *who,
+	       const char *key, const char *request_hash,
+	       const struct sale_input *in, json_t **out, int *replayed,
+	       struct err *e);
+
 /* The sale as JSON with its lines, payments and returns; ERR_NOT_FOUND.
  * *store_id gets the sale's store (for the caller's scope check). */
 int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id,

@@ -6,7 +6,9 @@
 #include "../base/jx.h"
 #include "../base/money.h"
 #include "../base/timeutil.h"
+#include "../db/batch.h"
 #include "../domain/sale.h"
+#include "server.h"
 #include "router.h"
 #include "req.h"
 
@@ -92,6 +94,22 @@ static void read_coupons(struct req *r, json_t *arr, struct sale_input *in)
 	in->ncoupons = (int)n;
 }
 
+/* A sale as one piece of a group commit. */
+struct batched_sale {
+	struct req *r;
+	const char *key, *hash;
+	const struct sale_input *in;
+	json_t *out;
+	int replayed;
+};
+
+static int run_sale(struct db *db, void *arg, struct err *e)
+{
+	struct batched_sale *b = arg;
+	return sale_write(db, b->r->a, &b->r->actor, b->key, b->hash, b->in, &b->out,
+			  &b->replayed, e);
+}
+
 int h_sales_create(struct req *r)
 {
 	static const char *const allowed[] = {
@@ -155,10 +173,22 @@ int h_sales_create(struct req *r)
 	sodium_bin2hex(hash, sizeof hash, h, sizeof h);
 
 	json_t *sale;
-	int replayed;
-	int rc = sale_create(r->db, r->a, &r->actor, key, hash, &si, &sale, &replayed, &r->err);
-	if (rc < 0)
-		return rc;
+	int replayed, rc;
+	struct db_batch *batch = server_batch();
+	if (batch) {
+		struct batched_sale b = {r, key, hash, &si, NULL, 0};
+		rc = db_batch_run(batch, run_sale, &b, &r->err);
+		if (rc < 0) {
+			json_decref(b.out);
+			return rc;
+		}
+		sale = b.out;
+		replayed = b.replayed;
+	} else {
+		rc = sale_create(r->db, r->a, &r->actor, key, hash, &si, &sale, &replayed, &r->err);
+		if (rc < 0)
+			return rc;
+	}
 	if (replayed)
 		reply_header(r, "Idempotent-Replayed", "true");
 	return reply_created(r, sale, json_integer_value(json_object_get(sale, "id")));

@@ -22,6 +22,7 @@
 #include "../base/buf.h"
 #include "../base/log.h"
 #include "../base/timeutil.h"
+#include "../db/batch.h"
 #include "../db/db.h"
 #include "metrics.h"
 #include "req.h"
@@ -32,6 +33,12 @@
 #define DISCARD_MAX (32 * 1024 * 1024)
 
 static const struct server_conf *conf;
+static struct db_batch *batch;
+
+struct db_batch *server_batch(void)
+{
+	return batch;
+}
 static atomic_int in_flight;
 
 /* One database connection per worker thread, opened on first use and
@@ -67,6 +74,7 @@ void server_conf_defaults(struct server_conf *c)
 	c->per_ip = 256;
 	c->timeout_s = 30;
 	c->conn_mem = 32 * 1024;
+	c->group_commit = 1;
 }
 
 /* Per-request state kept by libmicrohttpd between calls. */
@@ -434,6 +442,16 @@ int server_run(const struct server_conf *c)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	int is_pg = strncmp(c->db_target, "postgres", 8) == 0;
+	if (c->group_commit && !is_pg) {
+		struct err e;
+		err_init(&e);
+		if (db_batch_open(c->db_target, 64, &batch, &e) < 0) {
+			log_error("cannot start group commit: %s", e.msg);
+			return 1;
+		}
+	}
+
 	struct MHD_Daemon *d = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ITC |
 			MHD_USE_ERROR_LOG,
@@ -461,6 +479,8 @@ int server_run(const struct server_conf *c)
 	while (atomic_load(&in_flight) > 0 && ts_mono_ms() < deadline)
 		usleep(10000);
 	MHD_stop_daemon(d);
+	db_batch_close(batch);
+	batch = NULL;
 	pthread_mutex_lock(&dbs_lock);
 	for (int i = 0; i < ndbs; i++)
 		db_close(dbs[i]);

@@ -16,11 +16,16 @@ struct server_conf {
 	int per_ip;            /* connections per client IP */
 	int timeout_s;         /* idle connection timeout */
 	size_t conn_mem;       /* memory limit per connection */
+	int group_commit;      /* SQLite: sales share commits (db/batch.h) */
 };
 
 void server_conf_defaults(struct server_conf *c);
 /* Serves until SIGTERM or SIGINT, then stops accepting, lets requests in
  * flight finish, closes the databases and returns 0 (1 on a start failure). */
 int server_run(const struct server_conf *c);
+
+/* The group-commit writer for sales, or NULL when off (PostgreSQL, or
+ * --no-group-commit). */
+struct db_batch *server_batch(void);
 
 #endif

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# sales.sh: POST /api/v1/sales throughput against the engine's own ceiling
+# (bench/sales/plain.c: the same writes straight on SQLite, one transaction
+# per sale, same synchronous mode). Writes bench/results-sales.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${BENCH_DURATION:-10s}
+CONNS=${BENCH_SALES_CONNS:-16}
+LINES=${BENCH_SALES_LINES:-4}
+PLAIN_SALES=${BENCH_PLAIN_SALES:-3000}
+TERSA=${TERSA_BIN:-build/tersa}
+PASSWORD='Bench-admin-passw0rd-2026'
+OUT=bench/results-sales.md
+export TERSA_SQLITE_SYNC=${TERSA_SQLITE_SYNC:-FULL}
+
+mkdir -p build/bench
+cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o build/bench/plain bench/sales/plain.c -lsqlite3
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/tersa-sales.XXXXXX")
+PID=""
+cleanup() {
+	[[ -n $PID ]] && kill -TERM "$PID" 2>/dev/null && wait "$PID" 2>/dev/null || true
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+port() { node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[process.argv[1]]))' "$1"; }
+
+# serve DB [ARGS...]: starts tersa on DB, sets PID, BASE and TOKEN.
+serve() {
+	local db=$1 p
+	shift
+	p=$(port)
+	BASE="http://127.0.0.1:$p"
+	TERSA_ADMIN_PASSWORD=$PASSWORD "$TERSA" serve --db "$db" --listen "127.0.0.1:$p" "$@" >"$TMP/serve.log" 2>&1 &
+	PID=$!
+	for _ in $(seq 100); do curl -sf -o /dev/null "$BASE/api/v1/health" && break; sleep 0.1; done
+	TOKEN=$(curl -sf -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" "$BASE/api/v1/auth/login" | field token)
+}
+stop() { kill -TERM "$PID"; wait "$PID" || true; PID=""; }
+post() { curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" -d "$2" "$BASE$1"; }
+
+# A company with store 1 and products 1..LINES, each with plenty of stock.
+serve "$TMP/base.db"
+post /api/v1/stores '{"code":"S1","name":"Bench","channel":"direct"}'
+for i in $(seq "$LINES"); do
+	post /api/v1/products "{\"sku\":\"B$i\",\"name\":\"Bench $i\",\"price\":100,\"cost\":60,\"vat_rate\":1300}"
+	post /api/v1/stock/moves "{\"store_id\":1,\"product_id\":$i,\"quantity\":100000000,\"reason\":\"receipt\"}"
+done
+stop
+
+run_wrk() { # NAME [serve args...]
+	local name=$1
+	shift
+	cp "$TMP/base.db" "$TMP/$name.db"
+	serve "$TMP/$name.db" "$@"
+	TOKEN=$TOKEN STORE=1 LINES=$LINES wrk -t2 -c"$CONNS" -d2s -s bench/sales/sale.lua "$BASE" >/dev/null
+	TOKEN=$TOKEN STORE=1 LINES=$LINES wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s bench/sales/sale.lua "$BASE" >"$TMP/$name.txt"
+	stop
+	local rps p50 p99 bad
+	rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$TMP/$name.txt")
+	p50=$(awk '$1 == "50%" { print $2 }' "$TMP/$name.txt")
+	p99=$(awk '$1 == "99%" { print $2 }' "$TMP/$name.txt")
+	bad=$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { n += 1 } END { print n + 0 }' "$TMP/$name.txt")
+	echo "$rps $p50 $p99 $bad"
+}
+
+cp "$TMP/base.db" "$TMP/plain.db"
+PLAIN=$(build/bench/plain "$TMP/plain.db" "$PLAIN_SALES" "$LINES")
+PLAIN_RPS=$(echo "$PLAIN" | sed -E 's/.*: ([0-9]+) sales\/s.*/\1/')
+PLAIN_P50=$(echo "$PLAIN" | sed -E 's/.*p50 ([0-9.]+) ms.*/\1/')
+PLAIN_P99=$(echo "$PLAIN" | sed -E 's/.*p99 ([0-9.]+) ms.*/\1/')
+read -r ONE_RPS ONE_P50 ONE_P99 ONE_BAD < <(run_wrk single --no-group-commit)
+read -r GRP_RPS GRP_P50 GRP_P99 GRP_BAD < <(run_wrk group)
+
+ratio() { awk -v a="$1" -v b="$PLAIN_RPS" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }'; }
+{
+	echo "# Sales benchmark results"
+	echo
+	echo "Measured $(date -u +%F) with \`make bench\` (bench/sales.sh): $LINES-line card sales,"
+	echo "\`wrk -t2 -c$CONNS -d$DURATION\` with a fresh Idempotency-Key per request, keep-alive;"
+	echo "SQLite synchronous=$TERSA_SQLITE_SYNC, WAL; 2 cores, wrk on the same machine."
+	echo
+	echo "| what | sales/s | × plain | p50 | p99 | errors |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+	echo "| plain C on SQLite, one transaction per sale ($PLAIN_SALES sales, 1 writer) | $PLAIN_RPS | 1.00 | ${PLAIN_P50}ms | ${PLAIN_P99}ms | 0 |"
+	echo "| POST /api/v1/sales, one commit per sale (--no-group-commit) | $ONE_RPS | $(ratio "$ONE_RPS") | $ONE_P50 | $ONE_P99 | $ONE_BAD |"
+	echo "| POST /api/v1/sales, group commit (default) | $GRP_RPS | $(ratio "$GRP_RPS") | $GRP_P50 | $GRP_P99 | $GRP_BAD |"
+	echo
+	echo "Goals (issue #4): one commit per sale ≥ 0.7× plain; group commit ≥ 2× plain."
+} >"$OUT"
+cat "$OUT"

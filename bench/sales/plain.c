@@ -1,0 +1,166 @@
+/* plain.c: the engine's own ceiling for a sale. It performs the writes of
+ * one POST /api/v1/sales directly on SQLite — idempotency key, receipt
+ * counter, sale, lines, payment, stock balance and move per line, the three
+ * rollups, the journal head and record, the stored answer and the audit row —
+ * one transaction per sale, in the same synchronous mode as the server, with
+ * no HTTP, JSON or validation. Usage: plain DB SALES LINES (DB already
+ * migrated, with store 1 and products 1..LINES stocked). Prints sales/s and
+ * latency percentiles. */
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static sqlite3 *db;
+
+static void die(const char *what)
+{
+	fprintf(stderr, "plain: %s: %s\n", what, sqlite3_errmsg(db));
+	exit(1);
+}
+
+static sqlite3_stmt *prep(const char *sql)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		die(sql);
+	return st;
+}
+
+/* Binds "i" int64 / "t" text arguments, steps to the end, resets; returns
+ * the first column of the first row (or 0). */
+static long long run(sqlite3_stmt *st, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	for (int i = 0; types[i]; i++) {
+		if (types[i] == 'i')
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, long long));
+		else
+			sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+	}
+	va_end(ap);
+	long long first = 0;
+	int rc, row = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (!row++)
+			first = sqlite3_column_int64(st, 0);
+	if (rc != SQLITE_DONE)
+		die(sqlite3_sql(st));
+	sqlite3_reset(st);
+	return first;
+}
+
+static double now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 4) {
+		fprintf(stderr, "usage: plain DB SALES LINES\n");
+		return 2;
+	}
+	int n = (int)strtol(argv[2], NULL, 10), lines = (int)strtol(argv[3], NULL, 10);
+	if (sqlite3_open(argv[1], &db) != SQLITE_OK)
+		die("open");
+	const char *sync = getenv("TERSA_SQLITE_SYNC") ? getenv("TERSA_SQLITE_SYNC") : "FULL";
+	char pragma[128];
+	snprintf(pragma, sizeof pragma,
+		 "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;", sync);
+	if (sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK)
+		die("pragma");
+	sqlite3_stmt *begin = prep("BEGIN IMMEDIATE"), *commit = prep("COMMIT");
+	sqlite3_stmt *idem = prep("INSERT INTO idempotency_keys (user_id, key, request_hash, created_at) "
+				  "VALUES (1, ?, 'h', ?) ON CONFLICT (user_id, key) DO NOTHING");
+	sqlite3_stmt *idem2 = prep("UPDATE idempotency_keys SET status = 201, response = ? "
+				   "WHERE user_id = 1 AND key = ?");
+	sqlite3_stmt *counter = prep("INSERT INTO receipt_counters (store_id, day, last) VALUES (1, ?, 1) "
+				     "ON CONFLICT (store_id, day) DO UPDATE SET last = receipt_counters.last + 1 "
+				     "RETURNING last");
+	sqlite3_stmt *sale = prep("INSERT INTO sales (number, store_id, cashier_id, at, day, status, "
+				  "subtotal, discount_total, vat_total, total, paid, change_due) "
+				  "VALUES (?, 1, 1, ?, ?, 'completed', ?, 0, ?, ?, ?, 0) RETURNING id");
+	sqlite3_stmt *line = prep("INSERT INTO sale_lines (sale_id, line_no, product_id, quantity, "
+				  "list_price, unit_price, gross, discount, total, vat_rate, vat) "
+				  "VALUES (?, ?, ?, 1000, 100, 100, 100, 0, 100, 1300, 12)");
+	sqlite3_stmt *pay = prep("INSERT INTO sale_payments (sale_id, method, amount) VALUES (?, 'card', ?)");
+	sqlite3_stmt *bal = prep("UPDATE stock_balances SET on_hand = on_hand - 1000, updated_at = ? "
+				 "WHERE store_id = 1 AND product_id = ? AND on_hand >= 1000 RETURNING on_hand");
+	sqlite3_stmt *move = prep("INSERT INTO stock_moves (store_id, product_id, quantity, kind, doc_type, "
+				  "doc_id, user_id, balance_after, at) VALUES (1, ?, -1000, 'sale', 'sale', ?, 1, ?, ?)");
+	sqlite3_stmt *rp = prep("INSERT INTO rollup_day_store_product (day, store_id, product_id, revenue, "
+				"vat, cost, discount, orders, units) VALUES (?, 1, ?, 100, 12, 0, 0, 1, 1000) "
+				"ON CONFLICT (day, store_id, product_id) DO UPDATE SET "
+				"revenue = revenue + excluded.revenue, units = units + excluded.units, "
+				"orders = orders + 1");
+	sqlite3_stmt *rs = prep("INSERT INTO rollup_day_store (day, store_id, revenue, orders, units) "
+				"VALUES (?, 1, ?, 1, ?) ON CONFLICT (day, store_id) DO UPDATE SET "
+				"revenue = revenue + excluded.revenue, orders = orders + 1, "
+				"units = units + excluded.units");
+	sqlite3_stmt *rst = prep("INSERT INTO rollup_day_store_staff (day, store_id, user_id, revenue, orders, "
+				 "units) VALUES (?, 1, 1, ?, 1, ?) ON CONFLICT (day, store_id, user_id) DO UPDATE SET "
+				 "revenue = revenue + excluded.revenue, orders = orders + 1, "
+				 "units = units + excluded.units");
+	sqlite3_stmt *jh = prep("INSERT INTO journal_heads (store_id, seq, hash) VALUES (1, 0, 'x') "
+				"ON CONFLICT (store_id) DO NOTHING");
+	sqlite3_stmt *jn = prep("UPDATE journal_heads SET seq = seq + 1 WHERE store_id = 1 RETURNING seq");
+	sqlite3_stmt *js = prep("UPDATE journal_heads SET hash = ? WHERE store_id = 1");
+	sqlite3_stmt *ji = prep("INSERT INTO journal (store_id, seq, kind, doc_id, at, content, prev_hash, hash) "
+				"VALUES (1, ?, 'sale', ?, ?, ?, 'p', 'h')");
+	sqlite3_stmt *audit = prep("INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, "
+				   "store_id, after_json) VALUES (?, 1, 'admin', 'create', 'sale', ?, 1, ?)");
+
+	double *lat = calloc((size_t)n, sizeof *lat);
+	char key[64], number[64], content[512];
+	const char *day = "2026-11-27";
+	double t0 = now_ms();
+	for (int s = 0; s < n; s++) {
+		double a = now_ms();
+		long long at = (long long)time(NULL) * 1000;
+		snprintf(key, sizeof key, "plain-%d-%lld", s, at);
+		run(begin, "");
+		run(idem, "ti", key, at);
+		long long no = run(counter, "t", day);
+		snprintf(number, sizeof number, "S1-20261127-%04lld", no);
+		long long total = 100LL * lines;
+		long long id = run(sale, "tiiiiii", number, at, day, total, 12LL * lines, total, total);
+		for (int l = 1; l <= lines; l++) {
+			run(line, "iii", id, (long long)l, (long long)l);
+			long long left = run(bal, "ii", at, (long long)l);
+			run(move, "iiii", (long long)l, id, left, at);
+			run(rp, "ti", day, (long long)l);
+		}
+		run(pay, "ii", id, total);
+		run(rs, "tii", day, total, 1000LL * lines);
+		run(rst, "tii", day, total, 1000LL * lines);
+		run(jh, "");
+		long long seq = run(jn, "");
+		run(js, "t", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+		snprintf(content, sizeof content, "sale|%lld|%s|1|1|%lld|%lld|0|0|%lld|%lld\n", id, number,
+			 at, total, 12LL * lines, total);
+		run(ji, "iiit", seq, id, at, content);
+		run(idem2, "tt", "{\"id\":1,\"number\":\"S1-20261127-0001\",\"lines\":[]}", key);
+		run(audit, "iit", at, id, "{\"number\":\"x\",\"total\":1}");
+		run(commit, "");
+		lat[s] = now_ms() - a;
+	}
+	double secs = (now_ms() - t0) / 1e3;
+	qsort(lat, (size_t)n, sizeof *lat, cmp);
+	printf("plain %d sales %d lines sync=%s: %.0f sales/s p50 %.2f ms p99 %.2f ms\n", n, lines, sync,
+	       n / secs, lat[n / 2], lat[(int)(n * 0.99)]);
+	free(lat);
+	sqlite3_close(db);
+	return 0;
+}

@@ -1,0 +1,148 @@
+/* batch.c: the group-commit writer thread and its queue. */
+#include "batch.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/arena.h"
+#include "../base/log.h"
+
+struct job {
+	db_batch_fn fn;
+	void *arg;
+	struct err *e;
+	int rc;
+	int done;
+	struct job *next;
+};
+
+struct db_batch {
+	struct db *db;
+	int max;
+	int stopping;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t work; /* the writer waits for jobs */
+	pthread_cond_t done; /* callers wait for their job */
+	struct job *head, *tail;
+};
+
+/* Runs one batch: the jobs taken off the queue, in order. */
+static void run_batch(struct db_batch *b, struct job *jobs)
+{
+	struct err te;
+	err_init(&te);
+	int rc = db_begin(b->db, 1, &te);
+	for (struct job *j = jobs; j; j = j->next) {
+		if (rc < 0) {
+			*j->e = te;
+			j->rc = rc;
+			continue;
+		}
+		struct err se;
+		err_init(&se);
+		if (db_savepoint(b->db, "job", &se) < 0) {
+			*j->e = se;
+			j->rc = se.code ? se.code : ERR_DB;
+			continue;
+		}
+		j->rc = j->fn(b->db, j->arg, j->e);
+		if (j->rc < 0)
+			db_rollback_to(b->db, "job", &se);
+		db_release(b->db, "job", &se);
+	}
+	if (rc < 0)
+		return;
+	if (db_commit(b->db, &te) < 0) {
+		/* Nothing of this batch is durable: every piece fails. */
+		for (struct job *j = jobs; j; j = j->next)
+			if (j->rc == 0) {
+				*j->e = te;
+				j->rc = te.code ? te.code : ERR_DB;
+			}
+	}
+	db_idle(b->db);
+}
+
+static void *writer(void *arg)
+{
+	struct db_batch *b = arg;
+	pthread_mutex_lock(&b->mu);
+	for (;;) {
+		while (!b->head && !b->stopping)
+			pthread_cond_wait(&b->work, &b->mu);
+		if (!b->head && b->stopping)
+			break;
+		/* Take up to max jobs; later arrivals wait for the next batch. */
+		struct job *first = b->head, *last = first;
+		for (int n = 1; n < b->max && last->next; n++)
+			last = last->next;
+		b->head = last->next;
+		if (!b->head)
+			b->tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&b->mu);
+		run_batch(b, first);
+		pthread_mutex_lock(&b->mu);
+		for (struct job *j = first, *next; j; j = next) {
+			next = j->next;
+			j->done = 1;
+		}
+		pthread_cond_broadcast(&b->done);
+	}
+	pthread_mutex_unlock(&b->mu);
+	return NULL;
+}
+
+int db_batch_open(const char *target, int max, struct db_batch **out, struct err *e)
+{
+	struct db_batch *b = xcalloc(1, sizeof *b);
+	b->max = max > 0 ? max : 64;
+	if (db_open(target, &b->db, e) < 0) {
+		free(b);
+		return e->code;
+	}
+	pthread_mutex_init(&b->mu, NULL);
+	pthread_cond_init(&b->work, NULL);
+	pthread_cond_init(&b->done, NULL);
+	if (pthread_create(&b->thread, NULL, writer, b) != 0) {
+		db_close(b->db);
+		free(b);
+		return err_set(e, ERR_INTERNAL, "cannot start the group-commit thread");
+	}
+	*out = b;
+	return 0;
+}
+
+int db_batch_run(struct db_batch *b, db_batch_fn fn, void *arg, struct err *e)
+{
+	struct job j = {fn, arg, e, 0, 0, NULL};
+	pthread_mutex_lock(&b->mu);
+	if (b->tail)
+		b->tail->next = &j;
+	else
+		b->head = &j;
+	b->tail = &j;
+	pthread_cond_signal(&b->work);
+	while (!j.done)
+		pthread_cond_wait(&b->done, &b->mu);
+	pthread_mutex_unlock(&b->mu);
+	return j.rc;
+}
+
+void db_batch_close(struct db_batch *b)
+{
+	if (!b)
+		return;
+	pthread_mutex_lock(&b->mu);
+	b->stopping = 1;
+	pthread_cond_signal(&b->work);
+	pthread_mutex_unlock(&b->mu);
+	pthread_join(b->thread, NULL);
+	db_close(b->db);
+	pthread_mutex_destroy(&b->mu);
+	pthread_cond_destroy(&b->work);
+	pthread_cond_destroy(&b->done);
+	free(b);
+}
