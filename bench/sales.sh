@@ -75,7 +75,7 @@ PLAIN_P99=$(echo "$PLAIN" | sed -E 's/.*p99 ([0-9.]+) ms.*/\1/')
 read -r ONE_RPS ONE_P50 ONE_P99 ONE_BAD < <(run_wrk single --no-group-commit)
 read -r GRP_RPS GRP_P50 GRP_P99 GRP_BAD < <(run_wrk group)
 
-ratio() { awk -v a="$1" -v b="$PLAIN_RPS" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }'; }
+ratio() { awk -v a="$1" -v b="$PLAIN_RPS" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 {
 	echo "# Sales benchmark results"
 	echo
