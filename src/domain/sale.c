@@ -15,6 +15,8 @@
 #include "catalog.h"
 #include "idem.h"
 #include "journal.h"
+#include "promo.h"
+#include "promotion.h"
 #include "rollup.h"
 #include "shift.h"
 #include "stock.h"
@@ -26,6 +28,7 @@ const char *const sale_payment_methods[] = {"cash",    "card",   "wechat",      
 #define SALE_MAX_LINES 500
 #define SALE_MAX_PAYMENTS 10
 #define LINE_MAX_DISCOUNTS 8
+#define SALE_MAX_GIFTS 8
 
 /* The most a role may discount by hand without a manager's approval. */
 static int64_t manual_cap_bp(int role)
@@ -194,6 +197,74 @@ static int resolve_line(struct db *db, struct arena *a, int i, const struct sale
 		}
 	}
 	return 0;
+}
+
+/* ---- promotions ---- */
+
+/* Runs the promotion engine over the priced lines: each rule's share goes
+ * on its line as a "promotion" discount, and gift lines are appended (at
+ * their price, discounted to 0). *n grows by the gifts, up to cap. */
+static int apply_promotions(struct db *db, struct arena *a, int64_t store_id, int64_t when,
+			    struct pline *lines, int *n, int cap, struct err *e)
+{
+	struct promo_context ctx = {.store_id = store_id};
+	if (ts_local(when, ctx.day, sizeof ctx.day, &ctx.weekday, &ctx.minute) < 0)
+		return err_set(e, ERR_INVALID, "the sale time is out of range");
+	struct promo_rule *rules;
+	int nrules, rc;
+	if ((rc = promotion_load_active(db, a, store_id, ctx.day, &rules, &nrules, e)) < 0)
+		return rc;
+	if (nrules == 0)
+		return 0;
+	struct promo_line *pl = arena_calloc(a, (size_t)*n, sizeof *pl);
+	for (int i = 0; i < *n; i++) {
+		int64_t *chain;
+		pl[i] = (struct promo_line){.product_id = lines[i].product_id,
+					    .category_id = lines[i].category_id,
+					    .quantity = lines[i].quantity,
+					    .unit_price = lines[i].unit_price};
+		if ((rc = promotion_category_chain(db, a, lines[i].category_id, &chain,
+						   &pl[i].ncategory_ids, e)) < 0)
+			return rc;
+		pl[i].category_ids = chain;
+	}
+	struct promo_basket b = {pl, *n};
+	struct promo_result res;
+	if ((rc = promo_apply(&b, rules, nrules, &ctx, &res, e)) < 0)
+		return rc;
+	for (int i = 0; i < *n && rc == 0; i++) {
+		struct pline *l = &lines[i];
+		for (int k = 0; k < res.lines[i].nparts && rc == 0; k++) {
+			/* A price label's gross can differ from price × quantity by
+			 * rounding: never discount past the line. */
+			int64_t amount = res.lines[i].parts[k].amount;
+			if (amount > l->gross - l->discount)
+				amount = l->gross - l->discount;
+			rc = add_discount(l, "promotion", res.lines[i].parts[k].rule_id, amount, e);
+		}
+		l->promotion_id = res.lines[i].rule_id;
+	}
+	for (int g = 0; g < res.ngifts && rc == 0; g++) {
+		if (*n == cap) {
+			rc = err_set(e, ERR_INVALID, "too many gift lines");
+			break;
+		}
+		struct pline *l = &lines[*n];
+		struct sale_line_input gi = {.product_id = res.gifts[g].product_id,
+					     .quantity = res.gifts[g].quantity, .unit_price = -1};
+		if ((rc = resolve_line(db, a, *n, &gi, l, e)) < 0 || (rc = err_fields_done(e)) < 0)
+			break;
+		if (money_mul_qty(l->unit_price, l->quantity, &l->gross) < 0) {
+			rc = err_set(e, ERR_INVALID, "gift line overflows");
+			break;
+		}
+		l->is_gift = 1;
+		l->promotion_id = res.gifts[g].rule_id;
+		rc = add_discount(l, "promotion", res.gifts[g].rule_id, l->gross, e);
+		(*n)++;
+	}
+	promo_result_release(&res);
+	return rc;
 }
 
 /* ---- the sale ---- */
@@ -520,7 +591,8 @@ int sale_write(struct db *db, struct arena *a, const struct actor *who,
 	else if (!s->active)
 		err_field(e, "store_id", "the store is closed");
 
-	struct pline *lines = arena_calloc(a, (size_t)in->nlines, sizeof *lines);
+	int n = in->nlines, cap = in->nlines + SALE_MAX_GIFTS;
+	struct pline *lines = arena_calloc(a, (size_t)cap, sizeof *lines);
 	for (int i = 0; i < in->nlines; i++)
 		if ((in->lines[i].product_id || in->lines[i].barcode) &&
 		    (rc = resolve_line(db, a, i, &in->lines[i], &lines[i], e)) < 0)
@@ -542,16 +614,23 @@ int sale_write(struct db *db, struct arena *a, const struct actor *who,
 		}
 	}
 
+	int64_t at = ts_now_ms(), shift_id = 0, sale_id = 0;
+	char day[11];
+	ts_day(in->offline_at ? in->offline_at : at, day, sizeof day);
+	if ((rc = apply_promotions(db, a, s->id, in->offline_at ? in->offline_at : at, lines, &n,
+				   cap, e)) < 0)
+		goto fail;
+
 	int64_t approved_by = 0;
 	if (in->manual_discount_bp > 0) {
 		if (in->manual_discount_bp > manual_cap_bp(who->user ? who->user->role : 0) &&
 		    check_approval(db, a, in, &approved_by, e) < 0)
 			goto fail;
 		int64_t base = 0, amount;
-		for (int i = 0; i < in->nlines; i++)
+		for (int i = 0; i < n; i++)
 			base += lines[i].gross - lines[i].discount;
 		if (money_mul_bp(base, in->manual_discount_bp, &amount) < 0 ||
-		    spread(lines, in->nlines, amount, "manual", 0, e) < 0) {
+		    spread(lines, n, amount, "manual", 0, e) < 0) {
 			if (!e->code)
 				err_set(e, ERR_INVALID, "the discount overflows");
 			goto fail;
@@ -560,7 +639,7 @@ int sale_write(struct db *db, struct arena *a, const struct actor *who,
 
 	/* Totals are exactly the sums of the lines. */
 	int64_t tot[7] = {0}; /* subtotal, discount, rounding, vat, total, paid, change */
-	for (int i = 0; i < in->nlines; i++) {
+	for (int i = 0; i < n; i++) {
 		struct pline *l = &lines[i];
 		l->total = l->gross - l->discount;
 		l->vat = vat_of(l->total, l->vat_rate);
@@ -575,19 +654,16 @@ int sale_write(struct db *db, struct arena *a, const struct actor *who,
 	if (settle(in, tot[4], s->cash_rounding, &tot[2], &tot[5], &tot[6], e) < 0)
 		goto fail;
 
-	int64_t at = ts_now_ms(), shift_id = 0, sale_id = 0;
-	char day[11];
-	ts_day(in->offline_at ? in->offline_at : at, day, sizeof day);
 	char *number = NULL;
 	if ((rc = shift_current(db, who, s->id, in->register_id ? in->register_id : "1", 1,
 				&shift_id, e)) < 0 ||
 	    (rc = next_number(db, a, s, day, &number, e)) < 0 ||
-	    (rc = insert_all(db, who, in, s, lines, in->nlines, shift_id, number,
+	    (rc = insert_all(db, who, in, s, lines, n, shift_id, number,
 			     in->offline_at ? in->offline_at : at, day, tot, approved_by, &sale_id,
 			     e)) < 0)
 		goto fail;
 	int negative = 0;
-	if ((rc = write_effects(db, who, in, s->id, lines, in->nlines, sale_id, day, tot,
+	if ((rc = write_effects(db, who, in, s->id, lines, n, sale_id, day, tot,
 				&negative, e)) < 0)
 		goto fail;
 	if (negative) {
@@ -609,7 +685,7 @@ int sale_write(struct db *db, struct arena *a, const struct actor *who,
 	json_t *summary = json_pack("{s:s,s:I,s:I,s:b}", "number", number, "total",
 				    (json_int_t)tot[4], "rounding", (json_int_t)tot[2],
 				    "price_override", 0);
-	for (int i = 0; i < in->nlines; i++)
+	for (int i = 0; i < n; i++)
 		if (lines[i].overridden)
 			json_object_set_new(summary, "price_override", json_true());
 	rc = audit_add(db, who, "create", "sale", sale_id, s->id, NULL, summary, e);

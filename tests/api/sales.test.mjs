@@ -271,6 +271,49 @@ describe('sales', () => {
     assertProblem(await sell(body, { token: hq.token }), 403, 'forbidden');
   });
 
+  it('promotions apply in the sale: 第二件半价, 满减 prorated exactly, a gift line', async () => {
+    const s = await store();
+    const cup = await product({ name: 'Gift cup', price: 1500, cost: 300 });
+    const tea = await product({ name: 'Tea', price: 1000, cost: 400 });
+    for (const p of [cup, tea, water]) await receive(s.id, p.id, 50);
+    const promo = async (body) => {
+      const r = await api('POST', '/api/v1/promotions', { body: { store_ids: [s.id], ...body } });
+      assert.equal(r.status, 201, r.text);
+      return r.body;
+    };
+    const half = await promo({ name: '第二件半价', kind: 'buy_x_get_y', params: { buy: 1, get: 1, percent: 5000 }, product_ids: [tea.id], priority: 10 });
+    const mj = await promo({ name: '满30减5', kind: 'spend_threshold', params: { every: 3000, off: 500 }, priority: 5 });
+    const gift = await promo({ name: 'Cup gift', kind: 'gift', params: { product_id: cup.id, quantity: 1, min_spend: 1000 }, product_ids: [tea.id] });
+    const r = await sell({ store_id: s.id, lines: [{ product_id: tea.id, quantity: 2 }, { product_id: water.id, quantity: 7 }],
+      payments: [{ method: 'card', amount: 2900 }] });
+    assert.equal(r.status, 201, r.text);
+    const [t, w, g] = r.body.lines;
+    // tea 2000 gross, half off the second: 500; then 满30减5 on 1500 + 1400 = 2900 < 3000: nothing
+    assert.equal(t.discount, 500);
+    assert.deepEqual(t.discounts, [{ source: 'promotion', source_id: half.id, amount: 500 }]);
+    assert.equal(t.promotion_id, half.id);
+    assert.equal(w.discount, 0);
+    assert.equal(g.product_id, cup.id);
+    assert.equal(g.is_gift, true);
+    assert.equal(g.total, 0);
+    assert.equal(g.promotion_id, gift.id);
+    assert.equal(r.body.total, 2900);
+    assert.equal(r.body.lines.reduce((a, l) => a + l.total, 0), r.body.total);
+    assert.equal(await stockOf(s.id, cup.id), 49, 'the gift leaves stock');
+
+    const big = await sell({ store_id: s.id, lines: [{ product_id: water.id, quantity: 31 }, { product_id: tea.id, quantity: 1 }],
+      payments: [{ method: 'card', amount: 100000 }] });
+    assert.equal(big.status, 422, 'card may not exceed the total');
+    const ok = await sell({ store_id: s.id, lines: [{ product_id: water.id, quantity: 31 }, { product_id: tea.id, quantity: 1 }],
+      payments: [{ method: 'cash', amount: 100000 }] });
+    assert.equal(ok.status, 201, ok.text);
+    // 6200 + 1000 = 7200: two times 满30减5 = 1000 off, spread exactly over the lines
+    assert.equal(ok.body.discount_total, 1000);
+    assert.equal(ok.body.lines.filter((l) => !l.is_gift).reduce((a, l) => a + l.discount, 0), 1000);
+    assert.ok(ok.body.lines.every((l) => l.is_gift || l.discounts.every((d) => d.source_id === mj.id)));
+    for (const id of [half.id, mj.id, gift.id]) await api('DELETE', `/api/v1/promotions/${id}`);
+  });
+
   it('500 concurrent single-unit sales of a product with stock 100: exactly 100 succeed', async () => {
     const s = await store();
     const p = await product({ name: 'Hot item', price: 500 });
