@@ -881,6 +881,16 @@ fail:
  * sale_lines, purchase lines, ...); each gets the product id as its only
  * parameter and returns a row if there is history. */
 static const char *const PRODUCT_HISTORY_SQL[] = {
+	"SELECT 1 FROM stock_moves WHERE product_id = ? LIMIT 1",
+	"SELECT 1 FROM sale_lines WHERE product_id = ? LIMIT 1",
+	"SELECT 1 FROM transfer_lines WHERE product_id = ? LIMIT 1",
+	"SELECT 1 FROM stock_count_lines WHERE product_id = ? LIMIT 1",
+	"SELECT 1 FROM purchase_order_lines WHERE product_id = ? LIMIT 1",
+	/* Not history, but rows that point at the product: keep it too. */
+	"SELECT 1 FROM stock_balances WHERE product_id = ? LIMIT 1",
+	"SELECT 1 FROM product_suppliers WHERE product_id = ? LIMIT 1",
+	"SELECT 1 FROM reorder_rules WHERE product_id = ? LIMIT 1",
+	"SELECT 1 FROM alerts WHERE product_id = ? LIMIT 1",
 	NULL
 };
 

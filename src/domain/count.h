@@ -44,7 +44,8 @@ struct count_input {
 };
 
 /* One scanned entry: product_id or barcode (exactly one), quantity >= 0.
- * `field` names how the product was given ("barcode" or "product_id"). */
+ * Errors about the product name the field it was given by
+ * ("lines[i].barcode" or "lines[i].product_id"). */
 struct count_entry {
 	int64_t product_id;  /* 0 when a barcode is given */
 	const char *barcode; /* NULL when product_id is given */

@@ -314,6 +314,18 @@ describe('sales', () => {
     for (const id of [half.id, mj.id, gift.id]) await api('DELETE', `/api/v1/promotions/${id}`);
   });
 
+  it('a product with history is deactivated instead of deleted', async () => {
+    const p = await product({ name: 'Sold once' });
+    await receive(storeA, p.id, 1);
+    assert.equal((await sell({ store_id: storeA, lines: [{ product_id: p.id, quantity: 1 }], payments: [{ method: 'cash', amount: 100 }] })).status, 201);
+    const r = await api('DELETE', `/api/v1/products/${p.id}`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.active, false);
+    assert.equal((await api('GET', `/api/v1/products/${p.id}`)).body.active, false);
+    assertProblem(await sell({ store_id: storeA, lines: [{ product_id: p.id, quantity: 1 }], payments: [{ method: 'cash', amount: 100 }] }),
+      422, 'validation', ['lines[0].product_id']);
+  });
+
   it('500 concurrent single-unit sales of a product with stock 100: exactly 100 succeed', async () => {
     const s = await store();
     const p = await product({ name: 'Hot item', price: 500 });
