@@ -1,7 +1,7 @@
 /* transfer.c: transfers between stores and their stock moves: transfer_out at
- * the source on ship, transfer_in at the destination on receive for what
- * arrived; a shortfall stays on the line (received < shipped) and is
- * reported. */
+ * the source on ship; on receive, transfer_in of what was shipped at the
+ * destination and a transfer_loss move for what did not arrive, which also
+ * stays on the line (received < shipped) and is reported. */
 #include "transfer.h"
 
 #include <stdio.h>
@@ -526,12 +526,21 @@ int transfer_receive(struct db *db, struct arena *a, const struct actor *who,
 			json_decref(short_lines);
 			goto fail;
 		}
-		if (got[k] > 0) {
-			struct stock_move_input mi = {
-				.store_id = t->to_store_id, .product_id = l->product_id,
-				.quantity = got[k], .kind = "transfer_in",
-				.doc_type = "transfer", .doc_id = id,
-				.unit_cost = l->unit_cost, .negative = STOCK_NEG_STORE};
+		/* What was shipped comes in, and what did not arrive goes out again
+		 * as its own move kind: the loss stays visible in the ledger. */
+		struct stock_move_input mi = {
+			.store_id = t->to_store_id, .product_id = l->product_id,
+			.quantity = l->quantity, .kind = "transfer_in",
+			.doc_type = "transfer", .doc_id = id,
+			.unit_cost = l->unit_cost, .negative = STOCK_NEG_STORE};
+		if (stock_move_add(db, who, &mi, NULL, NULL, e) < 0) {
+			json_decref(short_lines);
+			goto fail;
+		}
+		if (got[k] < l->quantity) {
+			mi.quantity = got[k] - l->quantity;
+			mi.kind = "transfer_loss";
+			mi.negative = STOCK_NEG_ALLOW;
 			if (stock_move_add(db, who, &mi, NULL, NULL, e) < 0) {
 				json_decref(short_lines);
 				goto fail;

@@ -243,9 +243,10 @@ describe('transfers', () => {
     assert.equal(await onHand(B, p1), 3.5);
     assert.equal(await onHand(B, p2), 3);
     assert.equal(await onHand(B, p3), 0);
-    // only what arrived moved in: no move for a line that arrived empty
-    assert.deepEqual((await moves(B, p1)).map((m) => [m.kind, m.quantity]), [['transfer_in', 3.5]]);
-    assert.deepEqual(await moves(B, p3), []);
+    // what was shipped moves in, and the shortfall out again as transfer_loss (newest first)
+    assert.deepEqual((await moves(B, p1)).map((m) => [m.kind, m.quantity]), [['transfer_loss', -1.5], ['transfer_in', 5]]);
+    assert.deepEqual((await moves(B, p2)).map((m) => [m.kind, m.quantity]), [['transfer_in', 3]]);
+    assert.deepEqual((await moves(B, p3)).map((m) => [m.kind, m.quantity]), [['transfer_loss', -2], ['transfer_in', 2]]);
     for (const p of [p1, p2, p3]) {
       await assertLedger(A, p);
       await assertLedger(B, p);
