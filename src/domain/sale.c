@@ -730,7 +730,7 @@ int sale_create(struct db *db, struct arena *a, const struct actor *who,
 	"id, number, store_id, shift_id, customer_id, cashier_id, salesperson_id, at, day, "  \
 	"status, subtotal, discount_total, rounding, vat_total, total, paid, change_due, "    \
 	"points_earned, points_redeemed, manual_discount_bp, approved_by, note, offline_at, " \
-	"negative_stock, refunded_total"
+	"negative_stock, refunded_total, voided_by, voided_at, void_reason"
 
 static json_t *opt_id(struct db_stmt *st, int c)
 {
@@ -763,6 +763,10 @@ static json_t *sale_header(struct db_stmt *st)
 								  : jx_time(db_col_int64(st, 22)));
 	json_object_set_new(o, "negative_stock", json_boolean(db_col_int64(st, 23)));
 	json_object_set_new(o, "refunded_total", json_integer(db_col_int64(st, 24)));
+	json_object_set_new(o, "voided_by", opt_id(st, 25));
+	json_object_set_new(o, "voided_at", db_col_null(st, 26) ? json_null()
+								 : jx_time(db_col_int64(st, 26)));
+	json_object_set_new(o, "void_reason", jx_strn(db_col_text(st, 27)));
 	return o;
 }
 
