@@ -220,19 +220,40 @@ int money_prorate(int64_t amount, const int64_t *weights, int n, int64_t *parts)
 	if (amount < 0 || n <= 0)
 		return -1;
 	__int128 sum = 0;
-	int big = 0;
 	for (int i = 0; i < n; i++) {
 		if (weights[i] < 0)
 			return -1;
 		sum += weights[i];
-		if (weights[i] > weights[big])
-			big = i;
 	}
+	if (sum == 0) {
+		for (int i = 0; i < n; i++)
+			parts[i] = 0;
+		parts[0] = amount;
+		return 0;
+	}
+	if (amount > sum)
+		return -1;
 	int64_t given = 0;
 	for (int i = 0; i < n; i++) {
-		parts[i] = sum ? (int64_t)((__int128)amount * weights[i] / sum) : 0;
+		parts[i] = (int64_t)((__int128)amount * weights[i] / sum);
 		given += parts[i];
 	}
-	parts[big] += amount - given;
+	/* The fen left over go one each to the shares with the largest
+	 * fractions (ties: the larger weight, then the first). A share with a
+	 * fraction is below its weight, so no part passes its weight. */
+	for (int64_t r = amount - given; r > 0; r--) {
+		int best = -1;
+		__int128 bestf = 0;
+		for (int i = 0; i < n; i++) {
+			__int128 f = (__int128)amount * weights[i] % sum;
+			if (f == 0 || (__int128)parts[i] * sum > (__int128)amount * weights[i])
+				continue; /* exact, or already given its fen */
+			if (best < 0 || f > bestf || (f == bestf && weights[i] > weights[best])) {
+				best = i;
+				bestf = f;
+			}
+		}
+		parts[best]++;
+	}
 	return 0;
 }

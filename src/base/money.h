@@ -23,10 +23,11 @@ int money_mul_qty(int64_t price, int64_t qty, int64_t *out);
 /* a × bp / 10000 (basis points), rounded half away from zero. */
 int money_mul_bp(int64_t a, int64_t bp, int64_t *out);
 
-/* Splits amount (>= 0) over n shares in proportion to weights (>= 0) so
- * that the parts sum exactly to amount: each part is rounded down and the
- * remainder goes to the largest weight (the first of equals). With all
- * weights 0 everything goes to share 0. 0, or -1 on bad input/overflow. */
+/* Splits amount over n shares in proportion to weights (>= 0), exactly:
+ * each part is rounded down, then the fen left over go one each to the
+ * shares with the largest fractions (Hamilton's method), so no part exceeds
+ * its weight. With all weights 0 everything goes to share 0. 0, or -1 when
+ * amount < 0, a weight < 0, or amount > the sum of the weights. */
 int money_prorate(int64_t amount, const int64_t *weights, int n, int64_t *parts);
 
 /* Parses a decimal amount with at most two decimals ("12.99", "-3", "0.5")

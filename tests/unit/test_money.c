@@ -252,9 +252,22 @@ static void test_prorate(void **state)
 	const int64_t w[3] = {10001, 3333, 1};
 	assert_int_equal(money_prorate(5000, w, 3, parts), 0);
 	assert_int_equal(parts[0] + parts[1] + parts[2], 5000);
-	assert_int_equal(parts[1], 1249);
+	/* exact shares 3749.91, 1249.72, 0.37: the two leftover fen go to the
+	 * largest fractions */
+	assert_int_equal(parts[0], 3750);
+	assert_int_equal(parts[1], 1250);
 	assert_int_equal(parts[2], 0);
-	assert_int_equal(parts[0], 3751);
+	/* 99 fen over a hundred 1-fen lines: never more than a line is worth */
+	int64_t ones[100], many[100], total = 0;
+	for (int i = 0; i < 100; i++)
+		ones[i] = 1;
+	assert_int_equal(money_prorate(99, ones, 100, many), 0);
+	for (int i = 0; i < 100; i++) {
+		assert_true(many[i] == 0 || many[i] == 1);
+		total += many[i];
+	}
+	assert_int_equal(total, 99);
+	assert_int_equal(money_prorate(101, ones, 100, many), -1);
 	const int64_t zero[2] = {0, 0};
 	assert_int_equal(money_prorate(7, zero, 2, parts), 0);
 	assert_int_equal(parts[0], 7);
