@@ -10,8 +10,8 @@
 #include "../base/money.h"
 #include "../base/timeutil.h"
 
-const char *const promo_kinds[] = {"percent_off", "amount_off", "buy_x_get_y",
-				   "spend_threshold", "bundle_price", "gift", NULL};
+const char *const promo_kinds[] = {"percent_off",  "amount_off", "buy_x_get_y", "spend_threshold",
+                                   "bundle_price", "gift",       NULL};
 
 const char *promo_kind_name(enum promo_kind k)
 {
@@ -30,8 +30,7 @@ enum promo_kind promo_kind_parse(const char *s)
 
 /* ---- checking a rule --------------------------------------------------- */
 
-static void check_range(struct err *e, const char *field, int64_t v,
-			int64_t min, int64_t max)
+static void check_range(struct err *e, const char *field, int64_t v, int64_t min, int64_t max)
 {
 	if (v < min)
 		err_field(e, field, "must be at least %lld", (long long)min);
@@ -39,8 +38,7 @@ static void check_range(struct err *e, const char *field, int64_t v,
 		err_field(e, field, "must be at most %lld", (long long)max);
 }
 
-static void check_ids(struct err *e, const char *field, const int64_t *ids,
-		      int n)
+static void check_ids(struct err *e, const char *field, const int64_t *ids, int n)
 {
 	for (int i = 0; i < n; i++) {
 		if (ids[i] <= 0) {
@@ -68,7 +66,7 @@ static void check_spend(const struct promo_rule *r, struct err *e)
 			err_field(e, "params.max_off", "must be at least off");
 		if (r->spend.max_off > MONEY_MAX)
 			err_field(e, "params.max_off", "must be at most %lld",
-				  (long long)MONEY_MAX);
+			          (long long)MONEY_MAX);
 		if (r->spend.ntiers)
 			err_field(e, "params.tiers", "give either every and off, or tiers");
 		return;
@@ -128,8 +126,9 @@ int promo_rule_check(const struct promo_rule *r, struct err *e)
 		check_range(e, "params.min_quantity", r->gift.min_quantity, 0, QTY_MAX);
 		break;
 	default:
-		err_field(e, "kind", "must be one of: percent_off, amount_off, "
-			  "buy_x_get_y, spend_threshold, bundle_price, gift");
+		err_field(e, "kind",
+		          "must be one of: percent_off, amount_off, "
+		          "buy_x_get_y, spend_threshold, bundle_price, gift");
 	}
 	check_ids(e, "store_ids", r->store_ids, r->nstore_ids);
 	check_ids(e, "product_ids", r->product_ids, r->nproduct_ids);
@@ -140,7 +139,8 @@ int promo_rule_check(const struct promo_rule *r, struct err *e)
 			break;
 		}
 		for (int j = 0; j < i; j++)
-			if (r->customer_tiers[j] && strcmp(r->customer_tiers[j], r->customer_tiers[i]) == 0)
+			if (r->customer_tiers[j] &&
+			    strcmp(r->customer_tiers[j], r->customer_tiers[i]) == 0)
 				err_field(e, "tiers", "lists \"%s\" twice", r->customer_tiers[i]);
 	}
 	if (r->starts_on && !ts_day_valid(r->starts_on))
@@ -148,7 +148,7 @@ int promo_rule_check(const struct promo_rule *r, struct err *e)
 	if (r->ends_on && !ts_day_valid(r->ends_on))
 		err_field(e, "ends_on", "is not a valid date (YYYY-MM-DD)");
 	else if (r->starts_on && r->ends_on && ts_day_valid(r->starts_on) &&
-		 strcmp(r->ends_on, r->starts_on) < 0)
+	         strcmp(r->ends_on, r->starts_on) < 0)
 		err_field(e, "ends_on", "must not be before starts_on");
 	if (r->weekdays & ~0xFEu)
 		err_field(e, "weekdays", "must hold days 1 (Monday) to 7 (Sunday)");
@@ -178,8 +178,7 @@ static int id_in(int64_t id, const int64_t *ids, int n)
 	return 0;
 }
 
-int promo_rule_in_scope(const struct promo_rule *r,
-			const struct promo_context *ctx)
+int promo_rule_in_scope(const struct promo_rule *r, const struct promo_context *ctx)
 {
 	if (r->nstore_ids && !id_in(ctx->store_id, r->store_ids, r->nstore_ids))
 		return 0;
@@ -197,8 +196,7 @@ int promo_rule_in_scope(const struct promo_rule *r,
 		return 0;
 	if (r->weekdays && !(r->weekdays & (1u << ctx->weekday)))
 		return 0;
-	if (r->minute_from >= 0 &&
-	    (ctx->minute < r->minute_from || ctx->minute >= r->minute_to))
+	if (r->minute_from >= 0 && (ctx->minute < r->minute_from || ctx->minute >= r->minute_to))
 		return 0;
 	return 1;
 }
@@ -242,8 +240,7 @@ static int64_t min64(int64_t a, int64_t b)
  * rounded down, the remainder to the largest weight (first of equals), and
  * past that line's cap to the next largest. amount <= sum of caps and each
  * share's proportional part <= its cap (w <= cap, amount <= sum of w). */
-static void spread(int64_t amount, const int64_t *w, const int64_t *cap, int n,
-		   int64_t *out)
+static void spread(int64_t amount, const int64_t *w, const int64_t *cap, int n, int64_t *out)
 {
 	__int128 sum = 0;
 	int64_t given = 0;
@@ -279,19 +276,19 @@ struct unit_key {
 struct run {
 	const struct promo_basket *b;
 	struct promo_result *res;
-	int64_t *net;           /* current net per line */
+	int64_t *net; /* current net per line */
 	unsigned char *locked;
-	unsigned char *touch;   /* lines the current rule touched */
-	int64_t *disc;          /* the current rule's discount per line */
-	int64_t *w, *cap;       /* scratch for spread */
-	struct unit_key *keys;  /* scratch for unit ordering */
+	unsigned char *touch;  /* lines the current rule touched */
+	int64_t *disc;         /* the current rule's discount per line */
+	int64_t *w, *cap;      /* scratch for spread */
+	struct unit_key *keys; /* scratch for unit ordering */
 	struct err *e;
 };
 
 static int overflow(struct run *x, const struct promo_rule *r, const char *what)
 {
-	return err_set(x->e, ERR_INVALID, "promotion %lld (%s): %s overflows",
-		       (long long)r->id, r->name ? r->name : "", what);
+	return err_set(x->e, ERR_INVALID, "promotion %lld (%s): %s overflows", (long long)r->id,
+	               r->name ? r->name : "", what);
 }
 
 static int eligible(struct run *x, const struct promo_rule *r, int i)
@@ -354,8 +351,7 @@ static int unit_cmp_desc(const void *pa, const void *pb)
 /* Fills x->keys with the eligible lines holding whole units and a positive
  * net, by unit net (ascending, or descending with desc; ties in line
  * order); returns their count and *units their whole units. */
-static int unit_lines(struct run *x, const struct promo_rule *r, int desc,
-		      int64_t *units)
+static int unit_lines(struct run *x, const struct promo_rule *r, int desc, int64_t *units)
 {
 	int n = 0;
 
@@ -403,8 +399,8 @@ static int rule_bxgy(struct run *x, const struct promo_rule *r)
 }
 
 /* The eligible subtotal and quantity; -1 on overflow. */
-static int eligible_sums(struct run *x, const struct promo_rule *r,
-			 int64_t *subtotal, int64_t *qty, int *count)
+static int eligible_sums(struct run *x, const struct promo_rule *r, int64_t *subtotal, int64_t *qty,
+                         int *count)
 {
 	*subtotal = *qty = 0;
 	*count = 0;
@@ -518,9 +514,8 @@ static int rule_bundle(struct run *x, const struct promo_rule *r)
 	for (int i = 0; i < x->b->nlines; i++) {
 		int64_t v = 0;
 
-		if (x->w[i] &&
-		    div_round((__int128)x->net[i] * x->w[i] * QTY_SCALE,
-			      x->b->lines[i].quantity, &v) < 0)
+		if (x->w[i] && div_round((__int128)x->net[i] * x->w[i] * QTY_SCALE,
+		                         x->b->lines[i].quantity, &v) < 0)
 			return overflow(x, r, "the bundled value");
 		x->touch[i] = x->w[i] > 0;
 		x->w[i] = x->cap[i] = min64(v, x->net[i]);
@@ -581,12 +576,24 @@ static int run_rule(struct run *x, const struct promo_rule *r)
 	for (int i = 0; i < nl; i++)
 		x->disc[i] = 0;
 	switch (r->kind) {
-	case PROMO_PERCENT_OFF: rc = rule_percent(x, r); break;
-	case PROMO_AMOUNT_OFF: rc = rule_amount(x, r); break;
-	case PROMO_BUY_X_GET_Y: rc = rule_bxgy(x, r); break;
-	case PROMO_SPEND_THRESHOLD: rc = rule_spend(x, r); break;
-	case PROMO_BUNDLE_PRICE: rc = rule_bundle(x, r); break;
-	case PROMO_GIFT: rc = rule_gift(x, r, &gave); break;
+	case PROMO_PERCENT_OFF:
+		rc = rule_percent(x, r);
+		break;
+	case PROMO_AMOUNT_OFF:
+		rc = rule_amount(x, r);
+		break;
+	case PROMO_BUY_X_GET_Y:
+		rc = rule_bxgy(x, r);
+		break;
+	case PROMO_SPEND_THRESHOLD:
+		rc = rule_spend(x, r);
+		break;
+	case PROMO_BUNDLE_PRICE:
+		rc = rule_bundle(x, r);
+		break;
+	case PROMO_GIFT:
+		rc = rule_gift(x, r, &gave);
+		break;
 	}
 	if (rc < 0)
 		return rc;
@@ -637,8 +644,7 @@ void promo_result_release(struct promo_result *r)
 }
 
 /* Checks the basket and computes each line's gross. */
-static int basket_check(const struct promo_basket *b, struct promo_result *res,
-			struct err *e)
+static int basket_check(const struct promo_basket *b, struct promo_result *res, struct err *e)
 {
 	char f[64];
 
@@ -650,7 +656,7 @@ static int basket_check(const struct promo_basket *b, struct promo_result *res,
 		if (l->quantity < 1 || l->quantity > QTY_MAX) {
 			snprintf(f, sizeof f, "lines[%d].quantity", i);
 			err_field(e, f, "must be more than 0 and at most %lld",
-				  (long long)(QTY_MAX / QTY_SCALE));
+			          (long long)(QTY_MAX / QTY_SCALE));
 		}
 		if (l->unit_price < 0 || l->unit_price > MONEY_MAX) {
 			snprintf(f, sizeof f, "lines[%d].unit_price", i);
@@ -663,8 +669,8 @@ static int basket_check(const struct promo_basket *b, struct promo_result *res,
 		const struct promo_line *l = &b->lines[i];
 
 		if (money_mul_qty(l->unit_price, l->quantity, &res->lines[i].gross) < 0)
-			return err_set(e, ERR_INVALID,
-				       "line %d: price × quantity overflows", i + 1);
+			return err_set(e, ERR_INVALID, "line %d: price × quantity overflows",
+			               i + 1);
 		if (money_add(res->subtotal, res->lines[i].gross, &res->subtotal) < 0)
 			return err_set(e, ERR_INVALID, "the basket's subtotal overflows");
 	}
@@ -681,16 +687,14 @@ static int check_rules(const struct promo_rule *rules, int nrules, struct err *e
 		err_init(&re);
 		if (promo_rule_check(&rules[i], &re) < 0)
 			return err_set(e, ERR_INVALID, "promotion %lld: %s %s",
-				       (long long)rules[i].id,
-				       re.nfields ? re.fields[0].field : "",
-				       re.nfields ? re.fields[0].message : re.msg);
+			               (long long)rules[i].id, re.nfields ? re.fields[0].field : "",
+			               re.nfields ? re.fields[0].message : re.msg);
 	}
 	return 0;
 }
 
-int promo_apply(const struct promo_basket *b, const struct promo_rule *rules,
-		int nrules, const struct promo_context *ctx,
-		struct promo_result *out, struct err *e)
+int promo_apply(const struct promo_basket *b, const struct promo_rule *rules, int nrules,
+                const struct promo_context *ctx, struct promo_result *out, struct err *e)
 {
 	struct promo_result res = {0};
 	struct run x = {0};

@@ -86,13 +86,13 @@ enum promo_kind {
 /* "percent_off", "amount_off", "buy_x_get_y", "spend_threshold",
  * "bundle_price", "gift"; entry k-1 names kind k; NULL-terminated. */
 extern const char *const promo_kinds[];
-const char *promo_kind_name(enum promo_kind k); /* NULL if unknown */
+const char *promo_kind_name(enum promo_kind k);  /* NULL if unknown */
 enum promo_kind promo_kind_parse(const char *s); /* 0 if unknown */
 
 enum promo_per { PROMO_PER_UNIT = 1, PROMO_PER_LINE = 2 };
 
-#define PROMO_MAX_TIERS 20       /* spend threshold tiers */
-#define PROMO_MAX_GROUP 1000     /* buy, get, bundle size */
+#define PROMO_MAX_TIERS 20   /* spend threshold tiers */
+#define PROMO_MAX_GROUP 1000 /* buy, get, bundle size */
 #define PROMO_MAX_PRIORITY 1000000
 #define PROMO_MINUTES_PER_DAY 1440
 
@@ -108,26 +108,26 @@ struct promo_rule {
 
 	/* Parameters: only the member of the rule's kind is read. */
 	struct {
-		int64_t bp;           /* 1..10000 */
-	} percent;                    /* percent_off */
+		int64_t bp; /* 1..10000 */
+	} percent;          /* percent_off */
 	struct {
-		int64_t value;        /* > 0, minor units */
-		enum promo_per per;   /* per unit (scaled by quantity) or line */
-	} amount;                     /* amount_off */
+		int64_t value;      /* > 0, minor units */
+		enum promo_per per; /* per unit (scaled by quantity) or line */
+	} amount;                   /* amount_off */
 	struct {
-		int64_t buy, get;     /* whole units, 1..PROMO_MAX_GROUP */
-		int64_t bp;           /* off the cheapest `get` units, 1..10000 */
-	} bxgy;                       /* buy_x_get_y */
+		int64_t buy, get; /* whole units, 1..PROMO_MAX_GROUP */
+		int64_t bp;       /* off the cheapest `get` units, 1..10000 */
+	} bxgy;                   /* buy_x_get_y */
 	struct {
-		int64_t every, off;   /* repeating: off < every; both 0: tiers */
-		int64_t max_off;      /* cap for repeating, 0 = none */
+		int64_t every, off; /* repeating: off < every; both 0: tiers */
+		int64_t max_off;    /* cap for repeating, 0 = none */
 		const struct promo_tier *tiers;
-		int ntiers;           /* 1..PROMO_MAX_TIERS when every is 0 */
-	} spend;                      /* spend_threshold */
+		int ntiers; /* 1..PROMO_MAX_TIERS when every is 0 */
+	} spend;            /* spend_threshold */
 	struct {
-		int64_t size;         /* units per group, 2..PROMO_MAX_GROUP */
-		int64_t price;        /* > 0, minor units per group */
-	} bundle;                     /* bundle_price */
+		int64_t size;  /* units per group, 2..PROMO_MAX_GROUP */
+		int64_t price; /* > 0, minor units per group */
+	} bundle;              /* bundle_price */
 	struct {
 		int64_t product_id;   /* the gift */
 		int64_t quantity;     /* thousandths, > 0 */
@@ -145,22 +145,22 @@ struct promo_rule {
 	const char *const *customer_tiers;
 	int ncustomer_tiers;
 	const char *starts_on, *ends_on; /* 'YYYY-MM-DD' inclusive, or NULL */
-	unsigned weekdays;   /* bit d (1 Monday .. 7 Sunday) set; 0 = every day */
-	int minute_from;     /* [from, to) in minutes of the local day; */
-	int minute_to;       /* both -1 = all day; else 0 <= from < to <= 1440 */
+	unsigned weekdays;               /* bit d (1 Monday .. 7 Sunday) set; 0 = every day */
+	int minute_from;                 /* [from, to) in minutes of the local day; */
+	int minute_to;                   /* both -1 = all day; else 0 <= from < to <= 1440 */
 
-	int priority;        /* higher runs first */
-	int exclusive;       /* 1: locks the lines it touches (see above) */
+	int priority;  /* higher runs first */
+	int exclusive; /* 1: locks the lines it touches (see above) */
 };
 
 /* One basket line. gross = unit_price × quantity / 1000, rounded half up. */
 struct promo_line {
 	int64_t product_id;
-	int64_t category_id;          /* 0 = none */
-	const int64_t *category_ids;  /* the category and all its ancestors */
-	int ncategory_ids;            /* (category_id itself may be omitted) */
-	int64_t quantity;             /* thousandths, 1..QTY_MAX */
-	int64_t unit_price;           /* minor units, 0..MONEY_MAX */
+	int64_t category_id;         /* 0 = none */
+	const int64_t *category_ids; /* the category and all its ancestors */
+	int ncategory_ids;           /* (category_id itself may be omitted) */
+	int64_t quantity;            /* thousandths, 1..QTY_MAX */
+	int64_t unit_price;          /* minor units, 0..MONEY_MAX */
 };
 
 struct promo_basket {
@@ -172,39 +172,39 @@ struct promo_basket {
  * zone (ts_local). */
 struct promo_context {
 	int64_t store_id;
-	const char *customer_tier;    /* NULL: no customer or no tier */
-	char day[11];                 /* 'YYYY-MM-DD' */
-	int weekday;                  /* 1 Monday .. 7 Sunday */
-	int minute;                   /* 0..1439 */
+	const char *customer_tier; /* NULL: no customer or no tier */
+	char day[11];              /* 'YYYY-MM-DD' */
+	int weekday;               /* 1 Monday .. 7 Sunday */
+	int minute;                /* 0..1439 */
 };
 
 /* One rule's share of a line's discount. */
 struct promo_part {
 	int64_t rule_id;
-	int64_t amount;               /* > 0 */
+	int64_t amount; /* > 0 */
 };
 
 struct promo_line_result {
-	int64_t gross;                /* unit_price × quantity, rounded */
-	int64_t discount;             /* sum of parts, 0..gross */
-	int64_t total;                /* gross - discount */
-	int64_t rule_id;              /* the largest part's rule (first of
-					 equals), 0 = none */
-	struct promo_part *parts;     /* in the order the rules ran */
+	int64_t gross;            /* unit_price × quantity, rounded */
+	int64_t discount;         /* sum of parts, 0..gross */
+	int64_t total;            /* gross - discount */
+	int64_t rule_id;          /* the largest part's rule (first of
+	                             equals), 0 = none */
+	struct promo_part *parts; /* in the order the rules ran */
 	int nparts;
 };
 
 struct promo_gift {
 	int64_t rule_id;
 	int64_t product_id;
-	int64_t quantity;             /* thousandths */
+	int64_t quantity; /* thousandths */
 };
 
 /* A rule that applied, with what it gave in total. */
 struct promo_applied {
 	int64_t rule_id;
-	int64_t amount;               /* discount over all lines (0 for gifts) */
-	int gift;                     /* 1 when it added a gift line */
+	int64_t amount; /* discount over all lines (0 for gifts) */
+	int gift;       /* 1 when it added a gift line */
 };
 
 struct promo_result {
@@ -212,11 +212,11 @@ struct promo_result {
 	int nlines;
 	struct promo_gift *gifts;
 	int ngifts;
-	struct promo_applied *applied;   /* in the order the rules ran */
+	struct promo_applied *applied; /* in the order the rules ran */
 	int napplied;
-	int64_t subtotal;                /* sum of gross */
-	int64_t discount_total;          /* sum of line discounts */
-	int64_t total;                   /* subtotal - discount_total */
+	int64_t subtotal;       /* sum of gross */
+	int64_t discount_total; /* sum of line discounts */
+	int64_t total;          /* subtotal - discount_total */
 };
 
 /* Checks one rule's kind, parameters and scope fields (not whether the ids
@@ -226,17 +226,15 @@ struct promo_result {
 int promo_rule_check(const struct promo_rule *r, struct err *e);
 
 /* 1 if the rule's store, tier, date, weekday and hour scope admit ctx. */
-int promo_rule_in_scope(const struct promo_rule *r,
-			const struct promo_context *ctx);
+int promo_rule_in_scope(const struct promo_rule *r, const struct promo_context *ctx);
 
 /* Runs the rules over the basket. rules need not be sorted. On success
  * fills *out (release it with promo_result_release) and returns 0. Errors:
  * ERR_INVALID for a bad line (fields "lines[i].quantity",
  * "lines[i].unit_price"), a rule failing promo_rule_check (message names
  * the rule) or an overflow (message); *out is then empty. */
-int promo_apply(const struct promo_basket *b, const struct promo_rule *rules,
-		int nrules, const struct promo_context *ctx,
-		struct promo_result *out, struct err *e);
+int promo_apply(const struct promo_basket *b, const struct promo_rule *rules, int nrules,
+                const struct promo_context *ctx, struct promo_result *out, struct err *e);
 
 /* Frees what promo_apply allocated in r and empties it; safe on an empty
  * or zeroed result. */

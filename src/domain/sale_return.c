@@ -233,27 +233,23 @@ static int64_t sale_staff(const struct rsale *s)
 static int reverse_points(struct db *db, const struct rsale *s, int64_t return_id,
 			  int64_t refund, int64_t *reversed, struct err *e)
 {
-	(void)db;
-	(void)s;
-	(void)return_id;
-	(void)refund;
-	(void)e;
 	*reversed = 0;
 	return 0;
 }
 
 /* ---- returns ---- */
 
-static int check_reason(const char *reason, struct err *e)
+static void check_reason(const char *reason, struct err *e)
 {
 	if (!reason || text_blank(reason, strlen(reason)))
 		err_field(e, "reason", "is required");
 	else if (utf8_chars(reason) > REASON_MAX)
 		err_field(e, "reason", "must be at most %d characters", REASON_MAX);
-	return 0;
 }
 
-static int check_return_input(const struct sale_return_input *in, struct err *e)
+/* Notes the request's own field errors; the caller goes on to the checks
+ * against the sale so that every bad field is named in one answer. */
+static void check_return_input(const struct sale_return_input *in, struct err *e)
 {
 	if (in->nlines < 1 || in->nlines > RETURN_MAX_LINES)
 		err_field(e, "lines", "must hold 1 to %d lines", RETURN_MAX_LINES);
@@ -289,7 +285,6 @@ static int check_return_input(const struct sale_return_input *in, struct err *e)
 		err_field(e, "refund_method",
 			  "%s refunds need customer accounts, which are not enabled yet", m);
 	check_reason(in->reason, e);
-	return err_fields_done(e);
 }
 
 /* Matches the requested lines to the sale's lines (field errors for
@@ -340,13 +335,14 @@ int sale_return_create(struct db *db, struct arena *a, const struct actor *who,
 		"AND returned_quantity + ? <= quantity";
 	static const char sql_sale_upd[] =
 		"UPDATE sales SET refunded_total = refunded_total + ?, status = ? WHERE id = ?";
+	static const char sql_points[] = "UPDATE sale_returns SET points_reversed = ? WHERE id = ?";
 	*replayed = 0;
-	if (check_return_input(in, e) < 0)
-		return e->code;
+	check_return_input(in, e);
 	int rc = db_begin(db, 1, e);
 	if (rc < 0)
 		return rc;
-	if (key) {
+	/* A request refused for its fields stores nothing and replays nothing. */
+	if (key && e->nfields == 0) {
 		json_t *prior = NULL;
 		if ((rc = idem_claim(db, who, key, request_hash, &prior, e)) != 0) {
 			db_rollback(db);
@@ -363,16 +359,18 @@ int sale_return_create(struct db *db, struct arena *a, const struct actor *who,
 	int n;
 	if ((rc = lock_sale(db, a, sale_id, &s, &ls, &n, e)) < 0)
 		goto fail;
-	if (strcmp(s.status, "voided") == 0) {
+	/* A wrong state is the answer only to an otherwise valid request. */
+	int bad_fields = e->nfields > 0;
+	if (!bad_fields && strcmp(s.status, "voided") == 0) {
 		err_set(e, ERR_STATE, "sale %lld was voided: nothing can be returned",
 			(long long)sale_id);
 		goto fail;
 	}
-	if (strcmp(s.status, "returned") == 0) {
+	if (!bad_fields && strcmp(s.status, "returned") == 0) {
 		err_set(e, ERR_STATE, "sale %lld was returned in full already", (long long)sale_id);
 		goto fail;
 	}
-	int *idx = arena_calloc(a, (size_t)in->nlines, sizeof *idx);
+	int *idx = arena_calloc(a, (size_t)(in->nlines > 0 ? in->nlines : 1), sizeof *idx);
 	if (match_lines(in, ls, n, idx, e) < 0)
 		goto fail;
 
@@ -398,7 +396,7 @@ int sale_return_create(struct db *db, struct arena *a, const struct actor *who,
 	if ((rc = shift_current(db, who, s.store_id, in->register_id ? in->register_id : "1", 1,
 				&shift_id, e)) < 0)
 		goto fail;
-	struct db_stmt *st = db_query(db, e, sql_ret, "iiIitiittti", sale_id, s.store_id, shift_id,
+	struct db_stmt *st = db_query(db, e, sql_ret, "iiIitiitti", sale_id, s.store_id, shift_id,
 				      at, day, uid, refund_total, in->refund_method, in->reason,
 				      (int64_t)0);
 	if (!st || db_step(st, e) != DB_ROW)
@@ -454,6 +452,9 @@ int sale_return_create(struct db *db, struct arena *a, const struct actor *who,
 
 	if ((rc = reverse_points(db, &s, return_id, refund_total, &points, e)) < 0)
 		goto fail;
+	if (points && (!(st = db_query(db, e, sql_points, "ii", points, return_id)) ||
+		       db_run(st, e) < 0))
+		goto fail;
 
 	int all = 1;
 	for (int k = 0; k < n; k++)
@@ -506,7 +507,6 @@ fail:
 int sale_void(struct db *db, struct arena *a, const struct actor *who, int64_t sale_id,
 	      const char *reason, json_t **out, struct err *e)
 {
-	static const char sql_shift[] = "SELECT status FROM shifts WHERE id = ?";
 	static const char sql_upd[] =
 		"UPDATE sales SET status = 'voided', voided_by = ?, voided_at = ?, void_reason = ? "
 		"WHERE id = ? AND status = 'completed'";
@@ -526,19 +526,16 @@ int sale_void(struct db *db, struct arena *a, const struct actor *who, int64_t s
 				      "can be voided", (long long)sale_id, s.status);
 		goto fail;
 	}
-	int open = 0;
-	if (s.shift_id) {
-		struct db_stmt *st = db_query(db, e, sql_shift, "i", s.shift_id);
-		if (!st || (rc = db_step(st, e)) < 0)
-			goto fail;
-		open = rc == DB_ROW && db_col_text(st, 0) && strcmp(db_col_text(st, 0), "open") == 0;
-		db_reset(st);
-	}
-	if (!open) {
+	/* Locked open until the commit: a close waits for this void. */
+	rc = s.shift_id ? shift_lock_open(db, s.shift_id, e) : ERR_STATE;
+	if (rc == ERR_STATE || rc == ERR_NOT_FOUND) {
+		err_init(e);
 		err_set(e, ERR_STATE, "sale %lld belongs to a closed shift: return it instead",
 			(long long)sale_id);
 		goto fail;
 	}
+	if (rc < 0)
+		goto fail;
 
 	int64_t at = ts_now_ms(), uid = who->user ? who->user->id : 0;
 	/* Take off exactly what the sale added to its day's rollups. */

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/money.h"
@@ -14,8 +15,8 @@
 
 /* ---- builders ---------------------------------------------------------- */
 
-static struct promo_context ctx_at(int64_t store, const char *tier,
-				   const char *day, int weekday, int minute)
+static struct promo_context ctx_at(int64_t store, const char *tier, const char *day, int weekday,
+                                   int minute)
 {
 	struct promo_context c = {0};
 
@@ -100,9 +101,8 @@ static void check_invariants(const struct promo_result *r)
 }
 
 /* Runs the engine, expecting success; checks the invariants. */
-static void run(const struct promo_line *lines, int nlines,
-		const struct promo_rule *rules, int nrules,
-		const struct promo_context *ctx, struct promo_result *res)
+static void run(const struct promo_line *lines, int nlines, const struct promo_rule *rules,
+                int nrules, const struct promo_context *ctx, struct promo_result *res)
 {
 	struct promo_basket b = {lines, nlines};
 	struct err e;
@@ -368,8 +368,8 @@ static void test_bundle(void **state)
 {
 	/* any 3 for ¥99: units 50, 50, 40, 30, 30, 10 (desc). The first group
 	 * (140) saves 41; the next (70) would cost more than 99: one bundle. */
-	struct promo_line l[] = {line(1, 5000, 2000), line(2, 4000, 1000),
-				 line(3, 3000, 2000), line(4, 1000, 1000)};
+	struct promo_line l[] = {line(1, 5000, 2000), line(2, 4000, 1000), line(3, 3000, 2000),
+	                         line(4, 1000, 1000)};
 	struct promo_rule r[] = {rule(5, PROMO_BUNDLE_PRICE)};
 	struct promo_context c = ctx0();
 	struct promo_result res;
@@ -710,7 +710,7 @@ static void test_percent_item_plus_threshold(void **state)
 	assert_int_equal(part(&res, 0, 2), 2728); /* 2727.27 + the fen left */
 	assert_int_equal(part(&res, 1, 2), 2272);
 	assert_int_equal(res.lines[0].discount, 4728);
-	assert_int_equal(res.lines[0].rule_id, 2);   /* the larger part */
+	assert_int_equal(res.lines[0].rule_id, 2); /* the larger part */
 	assert_int_equal(res.discount_total, 7000);
 	assert_int_equal(res.total, 28000);
 	assert_int_equal(res.napplied, 2);
@@ -774,15 +774,15 @@ static void test_quantities_in_thousandths(void **state)
 	run(l, 2, r, 1, &c, &res);
 	assert_int_equal(res.lines[0].gross, 1000);
 	assert_int_equal(res.lines[0].discount, 50);
-	assert_int_equal(res.lines[1].gross, 1);      /* 1 g of ¥10/kg */
-	assert_int_equal(res.lines[1].discount, 0);   /* 0.1 fen rounds to 0 */
+	assert_int_equal(res.lines[1].gross, 1);    /* 1 g of ¥10/kg */
+	assert_int_equal(res.lines[1].discount, 0); /* 0.1 fen rounds to 0 */
 	promo_result_release(&res);
 }
 
 /* ---- errors ------------------------------------------------------------ */
 
-static int apply_err(const struct promo_line *l, int n, const struct promo_rule *r,
-		     int nr, struct err *e)
+static int apply_err(const struct promo_line *l, int n, const struct promo_rule *r, int nr,
+                     struct err *e)
 {
 	struct promo_basket b = {l, n};
 	struct promo_context c = ctx0();
@@ -813,7 +813,8 @@ static void test_overflow_and_bad_input(void **state)
 	assert_non_null(strstr(e.msg, "overflows"));
 
 	/* each line fits, their sum does not */
-	struct promo_line two[] = {line(1, MONEY_MAX, 900000 * 1000), line(2, MONEY_MAX, 900000 * 1000)};
+	struct promo_line two[] = {line(1, MONEY_MAX, 900000 * 1000),
+	                           line(2, MONEY_MAX, 900000 * 1000)};
 	assert_int_equal(apply_err(two, 2, NULL, 0, &e), ERR_INVALID);
 	assert_non_null(strstr(e.msg, "subtotal overflows"));
 
@@ -841,7 +842,7 @@ static void expect_fields(const struct promo_rule *r, const char *const *fields)
 	for (int i = 0; fields[i]; i++)
 		if (!has_field(&e, fields[i]))
 			fail_msg("field %s not reported (%d fields, first %s)", fields[i],
-				 e.nfields, e.nfields ? e.fields[0].field : "-");
+			         e.nfields, e.nfields ? e.fields[0].field : "-");
 }
 
 static void test_rule_check(void **state)
@@ -870,8 +871,9 @@ static void test_rule_check(void **state)
 	expect_fields(&r, (const char *[]){"params.tiers", NULL});
 	r.spend.tiers = bad;
 	r.spend.ntiers = 4;
-	expect_fields(&r, (const char *[]){"params.tiers[1].threshold", "params.tiers[2].off",
-					   "params.tiers[3].threshold", "params.tiers[3].off", NULL});
+	expect_fields(&r,
+	              (const char *[]){"params.tiers[1].threshold", "params.tiers[2].off",
+	                               "params.tiers[3].threshold", "params.tiers[3].off", NULL});
 	r.spend.every = 100;
 	r.spend.off = 10;
 	expect_fields(&r, (const char *[]){"params.tiers", NULL});
@@ -884,7 +886,7 @@ static void test_rule_check(void **state)
 	r.gift.min_spend = -1;
 	r.gift.min_quantity = -1;
 	expect_fields(&r, (const char *[]){"params.product_id", "params.quantity",
-					   "params.min_spend", "params.min_quantity", NULL});
+	                                   "params.min_spend", "params.min_quantity", NULL});
 
 	r = percent(1, 100);
 	r.kind = 0;
@@ -909,7 +911,7 @@ static void test_rule_check(void **state)
 	r.minute_to = 600;
 	r.priority = PROMO_MAX_PRIORITY + 1;
 	expect_fields(&r, (const char *[]){"store_ids", "product_ids", "category_ids", "tiers",
-					   "ends_on", "weekdays", "hour_to", "priority", NULL});
+	                                   "ends_on", "weekdays", "hour_to", "priority", NULL});
 	r = percent(1, 100);
 	r.minute_from = 600;
 	expect_fields(&r, (const char *[]){"hour_to", NULL});
@@ -921,30 +923,176 @@ static void test_rule_check(void **state)
 	expect_fields(&r, (const char *[]){"starts_on", NULL});
 }
 
+/* ---- random baskets ---------------------------------------------------- */
+
+static uint64_t rnd_state = 0x9E3779B97F4A7C15u;
+
+static int64_t rnd(int64_t n)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return (int64_t)(rnd_state % (uint64_t)n);
+}
+
+static int cmp_asc(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Whole-unit baskets against a reference that lists every unit: buy X get
+ * Y free gives the g×Y cheapest units; a bundle takes the dearest units
+ * size at a time while a group costs more than the price. */
+static void test_random_against_unit_reference(void **state)
+{
+	struct promo_context c = ctx0();
+
+	for (int iter = 0; iter < 500; iter++) {
+		struct promo_line l[6];
+		int64_t units[64];
+		int n = 1 + (int)rnd(6), nu = 0;
+
+		for (int i = 0; i < n; i++) {
+			l[i] = line(i + 1, 1 + rnd(5000), (1 + rnd(5)) * 1000);
+			for (int k = 0; k < l[i].quantity / 1000; k++)
+				units[nu++] = l[i].unit_price;
+		}
+		qsort(units, (size_t)nu, sizeof *units, cmp_asc);
+
+		struct promo_rule r = rule(1, PROMO_BUY_X_GET_Y);
+		struct promo_result res;
+		r.bxgy.buy = 1 + rnd(3);
+		r.bxgy.get = 1 + rnd(2);
+		r.bxgy.bp = 10000;
+		int64_t want = 0, groups = nu / (r.bxgy.buy + r.bxgy.get);
+		for (int k = 0; k < groups * r.bxgy.get; k++)
+			want += units[k];
+		run(l, n, &r, 1, &c, &res);
+		assert_int_equal(res.discount_total, want);
+		promo_result_release(&res);
+
+		r = rule(2, PROMO_BUNDLE_PRICE);
+		r.bundle.size = 2 + rnd(3);
+		r.bundle.price = 1 + rnd(8000);
+		want = 0;
+		for (int k = nu; k - r.bundle.size >= 0; k -= (int)r.bundle.size) {
+			int64_t sum = 0;
+			for (int j = k - (int)r.bundle.size; j < k; j++)
+				sum += units[j];
+			if (sum <= r.bundle.price)
+				break;
+			want += sum - r.bundle.price;
+		}
+		run(l, n, &r, 1, &c, &res);
+		assert_int_equal(res.discount_total, want);
+		promo_result_release(&res);
+	}
+}
+
+/* Random rules of every kind over random baskets (fractional quantities
+ * too): the invariants hold, each rule's amount is the sum of its parts,
+ * and the order of the rules array does not matter. */
+static void test_random_invariants(void **state)
+{
+	static const int64_t cats[] = {3, 2, 1};
+	struct promo_tier tiers[] = {{5000, 500}, {20000, 3000}};
+	struct promo_context c = ctx0();
+
+	for (int iter = 0; iter < 500; iter++) {
+		struct promo_line l[8];
+		struct promo_rule r[6], rev[6];
+		int64_t pids[6][2];
+		int n = (int)rnd(9), nr = 1 + (int)rnd(6);
+
+		for (int i = 0; i < n; i++) {
+			l[i] = line(1 + rnd(4), rnd(20000), 1 + rnd(5000));
+			if (rnd(2)) {
+				l[i].category_id = 3;
+				l[i].category_ids = cats;
+				l[i].ncategory_ids = 3;
+			}
+		}
+		for (int k = 0; k < nr; k++) {
+			r[k] = rule(k + 1, (enum promo_kind)(1 + rnd(6)));
+			r[k].priority = (int)rnd(3);
+			r[k].exclusive = (int)rnd(2);
+			r[k].percent.bp = 1 + rnd(10000);
+			r[k].amount.value = 1 + rnd(3000);
+			r[k].amount.per = rnd(2) ? PROMO_PER_UNIT : PROMO_PER_LINE;
+			r[k].bxgy.buy = 1 + rnd(3);
+			r[k].bxgy.get = 1 + rnd(2);
+			r[k].bxgy.bp = 1 + rnd(10000);
+			if (rnd(2)) {
+				r[k].spend.every = 1000 + rnd(20000);
+				r[k].spend.off = 1 + rnd(r[k].spend.every - 1);
+			} else {
+				r[k].spend.tiers = tiers;
+				r[k].spend.ntiers = 2;
+			}
+			r[k].bundle.size = 2 + rnd(3);
+			r[k].bundle.price = 1 + rnd(30000);
+			r[k].gift.product_id = 99;
+			r[k].gift.quantity = 1000;
+			r[k].gift.min_spend = rnd(30000);
+			if (rnd(3) == 0) {
+				pids[k][0] = 1 + rnd(4);
+				pids[k][1] = 1 + rnd(4);
+				r[k].product_ids = pids[k];
+				r[k].nproduct_ids = pids[k][0] == pids[k][1] ? 1 : 2;
+			}
+			rev[nr - 1 - k] = r[k];
+		}
+		struct promo_result a, b;
+		run(l, n, r, nr, &c, &a);
+		run(l, n, rev, nr, &c, &b);
+		assert_int_equal(a.discount_total, b.discount_total);
+		assert_int_equal(a.napplied, b.napplied);
+		assert_int_equal(a.ngifts, b.ngifts);
+		for (int i = 0; i < n; i++) {
+			assert_int_equal(a.lines[i].discount, b.lines[i].discount);
+			assert_int_equal(a.lines[i].nparts, b.lines[i].nparts);
+		}
+		assert_true(a.ngifts <= nr);
+		for (int k = 0; k < a.napplied; k++) {
+			int64_t sum = 0;
+
+			for (int i = 0; i < n; i++)
+				sum += part(&a, i, a.applied[k].rule_id);
+			assert_int_equal(sum, a.applied[k].amount);
+			assert_true(a.applied[k].amount > 0 || a.applied[k].gift);
+		}
+		promo_result_release(&a);
+		promo_result_release(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_kind_names),
-		cmocka_unit_test(test_percent_off),
-		cmocka_unit_test(test_amount_off),
-		cmocka_unit_test(test_second_half_price),
-		cmocka_unit_test(test_cheapest_free_mixed_prices),
-		cmocka_unit_test(test_spend_threshold_every),
-		cmocka_unit_test(test_spend_threshold_tiers),
-		cmocka_unit_test(test_prorate_loses_no_fen),
-		cmocka_unit_test(test_bundle),
-		cmocka_unit_test(test_gift),
-		cmocka_unit_test(test_scope_store_product_category),
-		cmocka_unit_test(test_scope_tier),
-		cmocka_unit_test(test_scope_dates_weekdays_hours),
-		cmocka_unit_test(test_priority_order),
-		cmocka_unit_test(test_exclusive_vs_stackable),
-		cmocka_unit_test(test_exclusive_locks_group_and_threshold_lines),
-		cmocka_unit_test(test_percent_item_plus_threshold),
-		cmocka_unit_test(test_nothing_applies_and_empty),
-		cmocka_unit_test(test_quantities_in_thousandths),
-		cmocka_unit_test(test_overflow_and_bad_input),
-		cmocka_unit_test(test_rule_check),
+	    cmocka_unit_test(test_kind_names),
+	    cmocka_unit_test(test_percent_off),
+	    cmocka_unit_test(test_amount_off),
+	    cmocka_unit_test(test_second_half_price),
+	    cmocka_unit_test(test_cheapest_free_mixed_prices),
+	    cmocka_unit_test(test_spend_threshold_every),
+	    cmocka_unit_test(test_spend_threshold_tiers),
+	    cmocka_unit_test(test_prorate_loses_no_fen),
+	    cmocka_unit_test(test_bundle),
+	    cmocka_unit_test(test_gift),
+	    cmocka_unit_test(test_scope_store_product_category),
+	    cmocka_unit_test(test_scope_tier),
+	    cmocka_unit_test(test_scope_dates_weekdays_hours),
+	    cmocka_unit_test(test_priority_order),
+	    cmocka_unit_test(test_exclusive_vs_stackable),
+	    cmocka_unit_test(test_exclusive_locks_group_and_threshold_lines),
+	    cmocka_unit_test(test_percent_item_plus_threshold),
+	    cmocka_unit_test(test_nothing_applies_and_empty),
+	    cmocka_unit_test(test_quantities_in_thousandths),
+	    cmocka_unit_test(test_overflow_and_bad_input),
+	    cmocka_unit_test(test_rule_check),
+	    cmocka_unit_test(test_random_against_unit_reference),
+	    cmocka_unit_test(test_random_invariants),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
