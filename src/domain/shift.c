@@ -21,17 +21,17 @@ const char *const shift_statuses[] = {"open", "closed", NULL};
  * close and find the shift closed. On SQLite the write transaction already
  * excludes the others. */
 static const char SQL_LOCK_CURRENT[] =
-	"UPDATE shifts SET status = status WHERE store_id = ? AND register = ? AND status = 'open' "
-	"RETURNING id";
+    "UPDATE shifts SET status = status WHERE store_id = ? AND register = ? AND status = 'open' "
+    "RETURNING id";
 /* Two first sales at once: the loser's insert does nothing and it finds
  * the winner's shift. */
 static const char SQL_INSERT_OPEN[] =
-	"INSERT INTO shifts (store_id, register, status, opened_by, opened_at, opening_cash) "
-	"VALUES (?, ?, 'open', ?, ?, ?) "
-	"ON CONFLICT (store_id, register) WHERE status = 'open' DO NOTHING RETURNING id";
+    "INSERT INTO shifts (store_id, register, status, opened_by, opened_at, opening_cash) "
+    "VALUES (?, ?, 'open', ?, ?, ?) "
+    "ON CONFLICT (store_id, register) WHERE status = 'open' DO NOTHING RETURNING id";
 
-int shift_current(struct db *db, const struct actor *who, int64_t store_id,
-		  const char *register_id, int autoopen, int64_t *id, struct err *e)
+int shift_current(struct db *db, const struct actor *who, int64_t store_id, const char *register_id,
+                  int autoopen, int64_t *id, struct err *e)
 {
 	*id = 0;
 	int64_t uid = who && who->user ? who->user->id : 0;
@@ -48,7 +48,7 @@ int shift_current(struct db *db, const struct actor *who, int64_t store_id,
 		if (!autoopen)
 			return 0;
 		if (!(st = db_query(db, e, SQL_INSERT_OPEN, "itiii", store_id, register_id, uid,
-				    ts_now_ms(), (int64_t)0)) ||
+		                    ts_now_ms(), (int64_t)0)) ||
 		    (rc = db_step(st, e)) < 0)
 			return db_fail(e);
 		if (rc == DB_ROW) {
@@ -58,7 +58,7 @@ int shift_current(struct db *db, const struct actor *who, int64_t store_id,
 		}
 	}
 	return err_set(e, ERR_UNAVAILABLE, "the shift of register %s keeps changing: try again",
-		       register_id);
+	               register_id);
 }
 
 int shift_lock_open(struct db *db, int64_t id, struct err *e)
@@ -77,8 +77,8 @@ int shift_lock_open(struct db *db, int64_t id, struct err *e)
 
 /* ---- the shift row ---- */
 
-#define SHIFT_COLS                                                             \
-	"id, store_id, register, status, opened_by, opened_at, opening_cash, closed_by, " \
+#define SHIFT_COLS                                                                                 \
+	"id, store_id, register, status, opened_by, opened_at, opening_cash, closed_by, "          \
 	"closed_at, z_report"
 
 struct shift_row {
@@ -126,8 +126,7 @@ static json_t *row_to_json(const struct shift_row *s)
 /* ---- the Z-report ---- */
 
 /* The tenders a cashier counts at the close, always listed. */
-static const char *const counted_tenders[] = {"cash", "card", "wechat", "alipay", "voucher",
-					      NULL};
+static const char *const counted_tenders[] = {"cash", "card", "wechat", "alipay", "voucher", NULL};
 #define TK_MAX 16
 
 struct taking {
@@ -176,29 +175,29 @@ static json_t *money_or_null(int64_t v)
  * the shift and the units sold. counted NULL: nothing counted yet (the
  * running totals of an open shift). *out owned by the caller. */
 static int z_compute(struct db *db, const struct shift_row *s, const struct shift_counted *counted,
-		     int64_t closed_by, int64_t closed_at, json_t **out, struct err *e)
+                     int64_t closed_by, int64_t closed_at, json_t **out, struct err *e)
 {
 	static const char sql_sales[] =
-		"SELECT COUNT(CASE WHEN status <> 'voided' THEN 1 END), "
-		"SUM(CASE WHEN status <> 'voided' THEN subtotal ELSE 0 END), "
-		"SUM(CASE WHEN status <> 'voided' THEN discount_total ELSE 0 END), "
-		"SUM(CASE WHEN status <> 'voided' THEN rounding ELSE 0 END), "
-		"SUM(CASE WHEN status <> 'voided' THEN vat_total ELSE 0 END), "
-		"SUM(CASE WHEN status <> 'voided' THEN total ELSE 0 END), "
-		"SUM(CASE WHEN status <> 'voided' THEN paid ELSE 0 END), "
-		"SUM(CASE WHEN status <> 'voided' THEN change_due ELSE 0 END), "
-		"COUNT(CASE WHEN status = 'voided' THEN 1 END), "
-		"SUM(CASE WHEN status = 'voided' THEN total ELSE 0 END) "
-		"FROM sales WHERE shift_id = ?";
+	    "SELECT COUNT(CASE WHEN status <> 'voided' THEN 1 END), "
+	    "SUM(CASE WHEN status <> 'voided' THEN subtotal ELSE 0 END), "
+	    "SUM(CASE WHEN status <> 'voided' THEN discount_total ELSE 0 END), "
+	    "SUM(CASE WHEN status <> 'voided' THEN rounding ELSE 0 END), "
+	    "SUM(CASE WHEN status <> 'voided' THEN vat_total ELSE 0 END), "
+	    "SUM(CASE WHEN status <> 'voided' THEN total ELSE 0 END), "
+	    "SUM(CASE WHEN status <> 'voided' THEN paid ELSE 0 END), "
+	    "SUM(CASE WHEN status <> 'voided' THEN change_due ELSE 0 END), "
+	    "COUNT(CASE WHEN status = 'voided' THEN 1 END), "
+	    "SUM(CASE WHEN status = 'voided' THEN total ELSE 0 END) "
+	    "FROM sales WHERE shift_id = ?";
 	static const char sql_pay[] =
-		"SELECT p.method, SUM(p.amount) FROM sales s JOIN sale_payments p ON p.sale_id = s.id "
-		"WHERE s.shift_id = ? AND s.status <> 'voided' GROUP BY p.method";
+	    "SELECT p.method, SUM(p.amount) FROM sales s JOIN sale_payments p ON p.sale_id = s.id "
+	    "WHERE s.shift_id = ? AND s.status <> 'voided' GROUP BY p.method";
 	static const char sql_ret[] =
-		"SELECT refund_method, COUNT(*), SUM(refund_total) FROM sale_returns "
-		"WHERE shift_id = ? AND kind <> 'void' GROUP BY refund_method";
+	    "SELECT refund_method, COUNT(*), SUM(refund_total) FROM sale_returns "
+	    "WHERE shift_id = ? AND kind <> 'void' GROUP BY refund_method";
 	static const char sql_units[] =
-		"SELECT SUM(l.quantity) FROM sales s JOIN sale_lines l ON l.sale_id = s.id "
-		"WHERE s.shift_id = ? AND s.status <> 'voided'";
+	    "SELECT SUM(l.quantity) FROM sales s JOIN sale_lines l ON l.sale_id = s.id "
+	    "WHERE s.shift_id = ? AND s.status <> 'voided'";
 	int64_t a[10];
 	struct db_stmt *st = db_query(db, e, sql_sales, "i", s->id);
 	if (!st || db_step(st, e) != DB_ROW)
@@ -258,14 +257,16 @@ static int z_compute(struct db *db, const struct shift_row *s, const struct shif
 	json_object_set_new(z, "closed_by", opt_id(closed_by));
 	json_object_set_new(z, "opening_cash", json_integer(s->opening_cash));
 	json_object_set_new(z, "sales",
-			    json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "count", (json_int_t)a[0],
-				      "gross", (json_int_t)a[1], "discounts", (json_int_t)a[2],
-				      "rounding", (json_int_t)a[3], "vat", (json_int_t)a[4],
-				      "total", (json_int_t)a[5], "paid", (json_int_t)a[6]));
-	json_object_set_new(z, "returns", json_pack("{s:I,s:I}", "count", (json_int_t)returns,
-						    "refunded", (json_int_t)refunded));
-	json_object_set_new(z, "voids", json_pack("{s:I,s:I}", "count", (json_int_t)a[8], "total",
-						  (json_int_t)a[9]));
+	                    json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "count", (json_int_t)a[0],
+	                              "gross", (json_int_t)a[1], "discounts", (json_int_t)a[2],
+	                              "rounding", (json_int_t)a[3], "vat", (json_int_t)a[4],
+	                              "total", (json_int_t)a[5], "paid", (json_int_t)a[6]));
+	json_object_set_new(
+	    z, "returns",
+	    json_pack("{s:I,s:I}", "count", (json_int_t)returns, "refunded", (json_int_t)refunded));
+	json_object_set_new(
+	    z, "voids",
+	    json_pack("{s:I,s:I}", "count", (json_int_t)a[8], "total", (json_int_t)a[9]));
 	json_t *takings = json_array();
 	int64_t cash_sales = 0, cash_refunds = 0, cash_expected = 0, cash_counted = -1;
 	for (int i = 0; i < ntk; i++) {
@@ -282,23 +283,22 @@ static int z_compute(struct db *db, const struct shift_row *s, const struct shif
 			cash_expected = expected;
 			cash_counted = c;
 		}
-		json_array_append_new(
-			takings,
-			json_pack("{s:s,s:I,s:I,s:I,s:I,s:o,s:o}", "method", t->method, "sales",
-				  (json_int_t)t->sales, "refunds", (json_int_t)t->refunds, "net",
-				  (json_int_t)net, "expected", (json_int_t)expected, "counted",
-				  money_or_null(c), "difference",
-				  c >= 0 ? json_integer(c - expected) : json_null()));
+		json_array_append_new(takings,
+		                      json_pack("{s:s,s:I,s:I,s:I,s:I,s:o,s:o}", "method",
+		                                t->method, "sales", (json_int_t)t->sales, "refunds",
+		                                (json_int_t)t->refunds, "net", (json_int_t)net,
+		                                "expected", (json_int_t)expected, "counted",
+		                                money_or_null(c), "difference",
+		                                c >= 0 ? json_integer(c - expected) : json_null()));
 	}
 	json_object_set_new(z, "takings", takings);
 	json_object_set_new(
-		z, "cash",
-		json_pack("{s:I,s:I,s:I,s:I,s:o,s:o}", "opening", (json_int_t)s->opening_cash,
-			  "sales", (json_int_t)cash_sales, "refunds", (json_int_t)cash_refunds,
-			  "expected", (json_int_t)cash_expected, "counted",
-			  money_or_null(cash_counted), "difference",
-			  cash_counted >= 0 ? json_integer(cash_counted - cash_expected)
-					    : json_null()));
+	    z, "cash",
+	    json_pack(
+	        "{s:I,s:I,s:I,s:I,s:o,s:o}", "opening", (json_int_t)s->opening_cash, "sales",
+	        (json_int_t)cash_sales, "refunds", (json_int_t)cash_refunds, "expected",
+	        (json_int_t)cash_expected, "counted", money_or_null(cash_counted), "difference",
+	        cash_counted >= 0 ? json_integer(cash_counted - cash_expected) : json_null()));
 	json_object_set_new(z, "units", jx_qty_value(units));
 	*out = z;
 	return 0;
@@ -359,18 +359,22 @@ fail:
 }
 
 int shift_list(struct db *db, const struct shift_filter *f, json_t **items, int *more,
-	       int64_t *last_id, struct err *e)
+               int64_t *last_id, struct err *e)
 {
 	static const char sql[] =
-		"SELECT " SHIFT_COLS " FROM shifts WHERE id < ? AND (? = 0 OR store_id = ?) "
-		"AND (? = 0 OR store_id IN (SELECT store_id FROM user_stores WHERE user_id = ?)) "
-		"AND (CAST(? AS TEXT) IS NULL OR status = ?) "
-		"AND (CAST(? AS TEXT) IS NULL OR register = ?) "
-		"ORDER BY id DESC LIMIT ?";
+	    "SELECT " SHIFT_COLS " FROM shifts WHERE id < ? AND (? = 0 OR store_id = ?) "
+	    "AND (? = 0 OR store_id IN (SELECT store_id FROM user_stores WHERE user_id = ?)) "
+	    "AND (CAST(? AS TEXT) IS NULL OR status = ?) "
+	    "AND (CAST(? AS TEXT) IS NULL OR register = ?) "
+	    "ORDER BY id DESC LIMIT ?";
 	int64_t before = f->before_id > 0 ? f->before_id : INT64_MAX;
-	struct db_stmt *st = db_query(db, e, sql, "iiiiittttti", before, f->store_id, f->store_id,
-				      f->scope_user_id, f->scope_user_id, f->status, f->status,
-				      f->register_id, f->register_id, (int64_t)f->limit + 1);
+	struct db_stmt *st =
+	    db_query(db, e, sql,
+	             "iiiii"
+	             "tttt"
+	             "i",
+	             before, f->store_id, f->store_id, f->scope_user_id, f->scope_user_id,
+	             f->status, f->status, f->register_id, f->register_id, (int64_t)f->limit + 1);
 	if (!st)
 		return db_fail(e);
 	json_t *arr = json_array();
@@ -401,10 +405,10 @@ int shift_list(struct db *db, const struct shift_filter *f, json_t **items, int 
 /* ---- opening and closing ---- */
 
 int shift_open(struct db *db, struct arena *a, const struct actor *who,
-	       const struct shift_input *in, json_t **out, struct err *e)
+               const struct shift_input *in, json_t **out, struct err *e)
 {
 	static const char sql_open_one[] =
-		"SELECT id FROM shifts WHERE store_id = ? AND register = ? AND status = 'open'";
+	    "SELECT id FROM shifts WHERE store_id = ? AND register = ? AND status = 'open'";
 	static const char sql_get[] = "SELECT " SHIFT_COLS " FROM shifts WHERE id = ?";
 	const char *reg = in->register_id ? in->register_id : "1";
 	if (in->store_id <= 0)
@@ -416,8 +420,8 @@ int shift_open(struct db *db, struct arena *a, const struct actor *who,
 	int rc = db_begin(db, 1, e);
 	if (rc < 0)
 		return rc;
-	struct store *st_;
-	if ((rc = store_get(db, a, in->store_id, &st_, e)) < 0) {
+	struct store *store;
+	if ((rc = store_get(db, a, in->store_id, &store, e)) < 0) {
 		if (rc == ERR_NOT_FOUND) {
 			err_init(e);
 			err_field(e, "store_id", "does not exist");
@@ -425,14 +429,14 @@ int shift_open(struct db *db, struct arena *a, const struct actor *who,
 		}
 		goto fail;
 	}
-	if (!st_->active) {
+	if (!store->active) {
 		err_field(e, "store_id", "the store is closed");
 		err_fields_done(e);
 		goto fail;
 	}
 	int64_t uid = who && who->user ? who->user->id : 0;
 	struct db_stmt *st = db_query(db, e, SQL_INSERT_OPEN, "itiii", in->store_id, reg, uid,
-				      ts_now_ms(), in->opening_cash);
+	                              ts_now_ms(), in->opening_cash);
 	if (!st || (rc = db_step(st, e)) < 0)
 		goto fail;
 	if (rc == DB_DONE) {
@@ -444,7 +448,7 @@ int shift_open(struct db *db, struct arena *a, const struct actor *who,
 			other = db_col_int64(st, 0);
 		db_reset(st);
 		err_set(e, ERR_STATE, "shift %lld is already open on register %s of this store",
-			(long long)other, reg);
+		        (long long)other, reg);
 		goto fail;
 	}
 	int64_t id = db_col_int64(st, 0);
@@ -455,7 +459,8 @@ int shift_open(struct db *db, struct arena *a, const struct actor *who,
 	row_read(st, &s);
 	db_reset(st);
 	json_t *summary = row_to_json(&s);
-	free(s.z_report);
+	free(s.z_report); /* NULL: the shift is open */
+	s.z_report = NULL;
 	rc = audit_add(db, who, "create", "shift", id, in->store_id, NULL, summary, e);
 	json_decref(summary);
 	if (rc < 0 || (rc = shift_json(db, &s, out, e)) < 0)
@@ -472,30 +477,31 @@ fail:
 }
 
 int shift_close(struct db *db, const struct actor *who, int64_t id,
-		const struct shift_counted *counted, json_t **out, struct err *e)
+                const struct shift_counted *counted, json_t **out, struct err *e)
 {
 	/* Locks the row first: sales still writing into the shift finish (they
 	 * hold it through shift_current), later ones wait and then find it
 	 * closed. */
 	static const char sql_lock[] =
-		"UPDATE shifts SET status = status WHERE id = ? RETURNING " SHIFT_COLS;
+	    "UPDATE shifts SET status = status WHERE id = ? RETURNING " SHIFT_COLS;
 	static const char sql_close[] =
-		"UPDATE shifts SET status = 'closed', closed_by = ?, closed_at = ?, z_report = ? "
-		"WHERE id = ? AND status = 'open'";
+	    "UPDATE shifts SET status = 'closed', closed_by = ?, closed_at = ?, z_report = ? "
+	    "WHERE id = ? AND status = 'open'";
 	static const struct {
 		const char *name;
 		size_t off;
 	} tenders[] = {
-		{"cash", offsetof(struct shift_counted, cash)},
-		{"card", offsetof(struct shift_counted, card)},
-		{"wechat", offsetof(struct shift_counted, wechat)},
-		{"alipay", offsetof(struct shift_counted, alipay)},
-		{"voucher", offsetof(struct shift_counted, voucher)},
+	    {"cash", offsetof(struct shift_counted, cash)},
+	    {"card", offsetof(struct shift_counted, card)},
+	    {"wechat", offsetof(struct shift_counted, wechat)},
+	    {"alipay", offsetof(struct shift_counted, alipay)},
+	    {"voucher", offsetof(struct shift_counted, voucher)},
 	};
 	for (size_t i = 0; i < sizeof tenders / sizeof tenders[0]; i++) {
 		int64_t v = *(const int64_t *)((const char *)counted + tenders[i].off);
 		if (i == 0 && v < 0)
-			err_field(e, "counted.cash", "is required: the cash in the drawer, 0 or more");
+			err_field(e, "counted.cash",
+			          "is required: the cash in the drawer, 0 or more");
 		else if (v < -1) {
 			char f[32];
 			snprintf(f, sizeof f, "counted.%s", tenders[i].name);
@@ -542,10 +548,10 @@ int shift_close(struct db *db, const struct actor *who, int64_t id,
 	}
 	json_t *cash = json_object_get(z, "cash");
 	json_t *after = json_pack("{s:s,s:O,s:O,s:O,s:O}", "status", "closed", "sales_total",
-				  json_object_get(json_object_get(z, "sales"), "total"),
-				  "cash_expected", json_object_get(cash, "expected"), "cash_counted",
-				  json_object_get(cash, "counted"), "cash_difference",
-				  json_object_get(cash, "difference"));
+	                          json_object_get(json_object_get(z, "sales"), "total"),
+	                          "cash_expected", json_object_get(cash, "expected"),
+	                          "cash_counted", json_object_get(cash, "counted"),
+	                          "cash_difference", json_object_get(cash, "difference"));
 	json_t *before = json_pack("{s:s}", "status", "open");
 	rc = audit_add(db, who, "close", "shift", id, s.store_id, before, after, e);
 	json_decref(before);

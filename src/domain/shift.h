@@ -13,8 +13,8 @@
  * opening cash 0 (a sale before anyone opened the till). *id 0 if none.
  * The shift's row stays locked until the caller's transaction ends, so a
  * close waits for the sales and returns being written into it. */
-int shift_current(struct db *db, const struct actor *who, int64_t store_id,
-		  const char *register_id, int autoopen, int64_t *id, struct err *e);
+int shift_current(struct db *db, const struct actor *who, int64_t store_id, const char *register_id,
+                  int autoopen, int64_t *id, struct err *e);
 
 /* Locks shift id inside the caller's write transaction for a change that
  * belongs to it (a void of one of its sales): 0 when it is open, ERR_STATE
@@ -30,7 +30,7 @@ struct shift_input {
 /* Opens a shift (one open shift per store × register: ERR_STATE when one
  * is open). *out is the shift as shift_get answers it (caller owns it). */
 int shift_open(struct db *db, struct arena *a, const struct actor *who,
-	       const struct shift_input *in, json_t **out, struct err *e);
+               const struct shift_input *in, json_t **out, struct err *e);
 
 /* The shift: {id, store_id, register, status, opened_at, opened_by,
  * opening_cash, closed_at, closed_by}, plus "totals" (the Z-report figures
@@ -40,18 +40,18 @@ int shift_open(struct db *db, struct arena *a, const struct actor *who,
 int shift_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct err *e);
 
 struct shift_filter {
-	int64_t scope_user_id; /* a store-bound user: only their stores; 0 = all */
-	int64_t store_id;      /* 0 = any */
-	const char *status;    /* "open", "closed" or NULL */
+	int64_t scope_user_id;   /* a store-bound user: only their stores; 0 = all */
+	int64_t store_id;        /* 0 = any */
+	const char *status;      /* "open", "closed" or NULL */
 	const char *register_id; /* NULL = any */
-	int64_t before_id;     /* keyset, newest first */
+	int64_t before_id;       /* keyset, newest first */
 	int limit;
 };
 extern const char *const shift_statuses[]; /* open closed */
 
 /* Shifts without totals or Z-reports, newest first. *items is a JSON array. */
 int shift_list(struct db *db, const struct shift_filter *f, json_t **items, int *more,
-	       int64_t *last_id, struct err *e);
+               int64_t *last_id, struct err *e);
 
 /* The tenders counted at the close; -1 = not counted. cash is required. */
 struct shift_counted {
@@ -64,6 +64,6 @@ struct shift_counted {
  * the acting store-bound user does not hold is ERR_NOT_FOUND; a closed one
  * ERR_STATE. */
 int shift_close(struct db *db, const struct actor *who, int64_t id,
-		const struct shift_counted *counted, json_t **out, struct err *e);
+                const struct shift_counted *counted, json_t **out, struct err *e);
 
 #endif

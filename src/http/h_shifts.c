@@ -101,7 +101,8 @@ int h_shifts_close(struct req *r)
 		err_init(&le);
 		jx_no_unknown(counted, tenders, &le);
 		for (int i = 0; tenders[i]; i++)
-			if (!jx_money(counted, tenders[i], i == 0 ? JX_REQUIRED : 0, 0, slot[i], &le))
+			if (!jx_money(counted, tenders[i], i == 0 ? JX_REQUIRED : 0, 0, slot[i],
+			              &le))
 				*slot[i] = -1;
 		err_merge(&r->err, &le, "counted.");
 	}
