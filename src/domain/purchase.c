@@ -274,7 +274,7 @@ static int resolve_lines(struct db *db, struct arena *a, int64_t supplier_id,
 		costs[i] = l->unit_cost >= 0 ? l->unit_cost : link >= 0 ? link : own;
 		if (costs[i] < 0) {
 			err_field(e, fc, "is required: the product has no cost from this "
-				  "supplier nor its own");
+				  "supplier and none of its own");
 			continue;
 		}
 		if (l->quantity <= 0)

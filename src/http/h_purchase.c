@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "../base/jx.h"
-#include "../base/money.h"
 #include "../domain/purchase.h"
 #include "req.h"
 

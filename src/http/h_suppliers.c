@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "../base/jx.h"
-#include "../base/money.h"
 #include "../domain/supplier.h"
 #include "req.h"
 
