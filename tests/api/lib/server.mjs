@@ -1,7 +1,7 @@
 // server.mjs: the API test harness. Starts a real `tersa serve` on a fresh
 // SQLite file (or PostgreSQL database when TERSA_TEST_PG is set), talks to it
 // with fetch, and checks that it stops cleanly. Node 18+, no dependencies.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -221,7 +221,7 @@ export async function startServer(opts = {}) {
 
 	// SIGTERM, wait for the exit; throws unless the exit code is 0 and stderr
 	// holds no sanitizer report. Drops the database unless keepDb.
-	async function stop({ keepDb = false } = {}) {
+	async function stop({ keepDb = false, skipChecks = false } = {}) {
 		if (stopped) return;
 		stopped = true;
 		stopping = true;
@@ -235,10 +235,18 @@ export async function startServer(opts = {}) {
 		}, STOP_TIMEOUT_MS);
 		const info = await closed;
 		clearTimeout(timer);
-		if (!keepDb) cleanup();
 		const problems = [];
 		if (info.code !== 0) problems.push(`exit code ${info.code}, signal ${info.signal}`);
 		if (SANITIZER_RE.test(err)) problems.push('sanitizer report on stderr');
+		// Every suite's database ends consistent: balances equal their
+		// ledgers, and SQLite's integrity check passes.
+		if (info.code === 0 && !skipChecks) {
+			for (const cmd of ['check-stock', 'check-db']) {
+				const r = spawnSync(bin, [cmd, '--db', db], { cwd: ROOT, encoding: 'utf8', env });
+				if (r.status !== 0) problems.push(`${cmd} failed: ${r.stdout}${r.stderr}`);
+			}
+		}
+		if (!keepDb) cleanup();
 		if (problems.length) {
 			dumpLogs(srv, problems.join('; '));
 			throw new Error(`tersa serve did not stop cleanly: ${problems.join('; ')}`);
