@@ -30,3 +30,21 @@ int text_blank(const char *s, size_t len)
 	}
 	return 1;
 }
+
+void text_check(struct err *e, const char *field, const char *s, int required, size_t max)
+{
+	if (!s) {
+		if (required)
+			err_field(e, field, "is required");
+		return;
+	}
+	if (text_blank(s, strlen(s)))
+		err_field(e, field, "must not be empty");
+	else if (utf8_chars(s) > max)
+		err_field(e, field, "must be at most %zu characters", max);
+}
+
+const char *text_or_null(const char *s)
+{
+	return s && *s ? s : NULL;
+}

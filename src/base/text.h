@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "err.h"
+
 /* Code points in valid UTF-8 text of len bytes (continuation bytes skipped). */
 size_t utf8_chars_n(const char *s, size_t len);
 /* The same for a NUL-terminated string. */
@@ -11,5 +13,11 @@ size_t utf8_chars(const char *s);
 /* 1 if s holds only spaces, tabs and ideographic spaces (U+3000), or
  * nothing; else 0. */
 int text_blank(const char *s, size_t len);
+
+/* Notes a field error on `field` unless s is NULL and not required, or holds
+ * 1 to max characters that are not all blank. */
+void text_check(struct err *e, const char *field, const char *s, int required, size_t max);
+/* "" means absent for optional text: NULL for NULL or "", else s. */
+const char *text_or_null(const char *s);
 
 #endif

@@ -109,6 +109,10 @@ char *db_like_pattern(struct arena *a, const char *q);
  * when the failure left none. */
 int db_fail(struct err *e);
 
+/* Steps a one-row existence query and resets it: 1 if a row came back, 0
+ * if none, or a negative error (st NULL: the prepare failed, e filled). */
+int db_exists(struct db_stmt *st, struct err *e);
+
 /* SQLite's PRAGMA integrity_check; *ok 1 when it answers "ok" (always 1 on
  * PostgreSQL, which checks its pages itself). 0 or negative. */
 int db_integrity(struct db *db, int *ok, struct err *e);

@@ -49,3 +49,12 @@ int db_integrity(struct db *db, int *ok, struct err *e)
 	}
 	return rc < 0 ? db_fail(e) : 0;
 }
+
+int db_exists(struct db_stmt *st, struct err *e)
+{
+	if (!st)
+		return db_fail(e);
+	int rc = db_step(st, e);
+	db_reset(st);
+	return rc < 0 ? rc : rc == DB_ROW;
+}

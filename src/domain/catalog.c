@@ -45,42 +45,6 @@ int barcode_valid(const char *s)
 
 /* ---- helpers ---------------------------------------------------------- */
 
-/* Notes a field error unless s is NULL-but-optional or 1..max characters. */
-static void check_text(struct err *e, const char *field, const char *s,
-		       int required, size_t max)
-{
-	if (!s) {
-		if (required)
-			err_field(e, field, "is required");
-		return;
-	}
-	if (text_blank(s, strlen(s)))
-		err_field(e, field, "must not be empty");
-	else if (utf8_chars(s) > max)
-		err_field(e, field, "must be at most %zu characters", max);
-}
-
-/* "" means absent for optional text fields. */
-static const char *empty_null(const char *s)
-{
-	return s && *s ? s : NULL;
-}
-
-/* Runs a one-row existence query: 1 if a row came back, 0 if none, or a
- * negative error. */
-static int query_exists(struct db_stmt *st, struct err *e)
-{
-	int rc;
-
-	if (!st)
-		return db_fail(e);
-	rc = db_step(st, e);
-	db_reset(st);
-	if (rc < 0)
-		return rc;
-	return rc == DB_ROW;
-}
-
 /* ---- categories ------------------------------------------------------- */
 
 json_t *category_to_json(const struct category *c)
@@ -221,7 +185,7 @@ static int category_check_place(struct db *db, struct arena *a, int64_t self_id,
 	}
 	if (err_fields_done(e))
 		return e->code;
-	rc = query_exists(db_query(db, e, SQL_CAT_SIBLING, "iti", parent_id,
+	rc = db_exists(db_query(db, e, SQL_CAT_SIBLING, "iti", parent_id,
 				   name, self_id), e);
 	if (rc < 0)
 		return rc;
@@ -249,7 +213,7 @@ int category_create(struct db *db, struct arena *a, const struct actor *who,
 	json_t *after;
 	int rc;
 
-	check_text(e, "name", in->name, 1, CAT_NAME_MAX);
+	text_check(e, "name", in->name, 1, CAT_NAME_MAX);
 	if (parent < 0)
 		err_field(e, "parent_id", "does not exist");
 	if (err_fields_done(e))
@@ -298,7 +262,7 @@ int category_update(struct db *db, struct arena *a, const struct actor *who,
 	int rc;
 
 	if (in->set_name)
-		check_text(e, "name", in->name, 1, CAT_NAME_MAX);
+		text_check(e, "name", in->name, 1, CAT_NAME_MAX);
 	if (in->set_parent && in->parent_id < 0)
 		err_field(e, "parent_id", "does not exist");
 	if (in->set_parent && in->parent_id == id)
@@ -358,14 +322,14 @@ int category_delete(struct db *db, const struct actor *who, int64_t id,
 		goto out;
 	if ((rc = category_load(db, a, id, &cur, NULL, NULL, e)) < 0)
 		goto fail;
-	rc = query_exists(db_query(db, e, SQL_CAT_HAS_CHILD, "i", id), e);
+	rc = db_exists(db_query(db, e, SQL_CAT_HAS_CHILD, "i", id), e);
 	if (rc < 0)
 		goto fail;
 	if (rc) {
 		rc = err_set(e, ERR_STATE, "the category has sub-categories");
 		goto fail;
 	}
-	rc = query_exists(db_query(db, e, SQL_CAT_HAS_PRODUCT, "i", id), e);
+	rc = db_exists(db_query(db, e, SQL_CAT_HAS_PRODUCT, "i", id), e);
 	if (rc < 0)
 		goto fail;
 	if (rc) {
@@ -581,14 +545,14 @@ static void product_check(const struct product_input *in, int creating,
 			  struct err *e)
 {
 	if (creating || in->set_sku)
-		check_text(e, "sku", in->sku, 1, SKU_MAX);
+		text_check(e, "sku", in->sku, 1, SKU_MAX);
 	if (creating || in->set_name)
-		check_text(e, "name", in->name, 1, PRODUCT_NAME_MAX);
+		text_check(e, "name", in->name, 1, PRODUCT_NAME_MAX);
 	if (in->set_unit || (creating && in->unit))
-		check_text(e, "unit", in->unit, 1, UNIT_MAX);
+		text_check(e, "unit", in->unit, 1, UNIT_MAX);
 	if (creating || in->set_brand)
-		check_text(e, "brand", empty_null(in->brand), 0, BRAND_MAX);
-	if ((creating || in->set_barcode) && empty_null(in->barcode) &&
+		text_check(e, "brand", text_or_null(in->brand), 0, BRAND_MAX);
+	if ((creating || in->set_barcode) && text_or_null(in->barcode) &&
 	    !barcode_valid(in->barcode))
 		err_field(e, "barcode",
 			  "is not a valid EAN-13, EAN-8 or UPC-A barcode");
@@ -620,7 +584,7 @@ static int product_check_category(struct db *db, const struct product_input *in,
 
 	if (!(creating || in->set_category) || in->category_id <= 0)
 		return 0;
-	rc = query_exists(db_query(db, e, SQL_CAT_EXISTS, "i", in->category_id), e);
+	rc = db_exists(db_query(db, e, SQL_CAT_EXISTS, "i", in->category_id), e);
 	if (rc == 0)
 		err_field(e, "category_id", "does not exist");
 	return rc < 0 ? rc : 0;
@@ -640,7 +604,7 @@ static int product_check_db(struct db *db, const struct product *p,
 	int rc, dup = 0;
 
 	if (check_cat && p->category_id) {
-		rc = query_exists(db_query(db, e, SQL_CAT_EXISTS, "i",
+		rc = db_exists(db_query(db, e, SQL_CAT_EXISTS, "i",
 					   p->category_id), e);
 		if (rc < 0)
 			return rc;
@@ -650,7 +614,7 @@ static int product_check_db(struct db *db, const struct product *p,
 	if (err_fields_done(e))
 		return e->code;
 	if (check_sku) {
-		rc = query_exists(db_query(db, e, SQL_SKU_TAKEN, "ti", p->sku,
+		rc = db_exists(db_query(db, e, SQL_SKU_TAKEN, "ti", p->sku,
 					   self_id), e);
 		if (rc < 0)
 			return rc;
@@ -660,7 +624,7 @@ static int product_check_db(struct db *db, const struct product *p,
 		}
 	}
 	if (check_barcode && p->barcode) {
-		rc = query_exists(db_query(db, e, SQL_BARCODE_TAKEN, "ti",
+		rc = db_exists(db_query(db, e, SQL_BARCODE_TAKEN, "ti",
 					   p->barcode, self_id), e);
 		if (rc < 0)
 			return rc;
@@ -727,10 +691,10 @@ int product_create(struct db *db, struct arena *a, const struct actor *who,
 	if (err_fields_done(e))
 		return e->code;
 	p.sku = in->sku;
-	p.barcode = empty_null(in->barcode);
+	p.barcode = text_or_null(in->barcode);
 	p.name = in->name;
 	p.category_id = in->category_id;
-	p.brand = empty_null(in->brand);
+	p.brand = text_or_null(in->brand);
 	p.unit = in->unit ? in->unit : "pcs";
 	p.price = in->price;
 	p.cost = in->cost;
@@ -804,13 +768,13 @@ int product_update(struct db *db, struct arena *a, const struct actor *who,
 	if (in->set_sku)
 		p.sku = in->sku;
 	if (in->set_barcode)
-		p.barcode = empty_null(in->barcode);
+		p.barcode = text_or_null(in->barcode);
 	if (in->set_name)
 		p.name = in->name;
 	if (in->set_category)
 		p.category_id = in->category_id;
 	if (in->set_brand)
-		p.brand = empty_null(in->brand);
+		p.brand = text_or_null(in->brand);
 	if (in->set_unit)
 		p.unit = in->unit;
 	if (in->set_price)
@@ -901,7 +865,7 @@ static int product_has_history(struct db *db, int64_t id, struct err *e)
 	int i, rc;
 
 	for (i = 0; PRODUCT_HISTORY_SQL[i]; i++) {
-		rc = query_exists(db_query(db, e, PRODUCT_HISTORY_SQL[i], "i", id),
+		rc = db_exists(db_query(db, e, PRODUCT_HISTORY_SQL[i], "i", id),
 				  e);
 		if (rc != 0)
 			return rc;

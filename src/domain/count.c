@@ -316,16 +316,6 @@ static const char SQL_COUNT_OVERLAP[] =
 	"AND l.product_id IN (SELECT product_id FROM stock_count_lines WHERE count_id = ?) "
 	"ORDER BY c.id LIMIT 1";
 
-static int row_exists(struct db *db, const char *sql, int64_t id, struct err *e)
-{
-	struct db_stmt *st = db_query(db, e, sql, "i", id);
-	if (!st)
-		return db_fail(e);
-	int rc = db_step(st, e);
-	db_reset(st);
-	return rc < 0 ? rc : rc == DB_ROW;
-}
-
 /* One int64 from a one-row query with params (i, i): *out, 0 when no row. */
 static int query_int(struct db_stmt *st, int64_t *out, struct err *e)
 {
@@ -350,13 +340,13 @@ int count_create(struct db *db, struct arena *a, const struct actor *who,
 	if (rc < 0)
 		return rc;
 	if (in->store_id > 0) {
-		if ((rc = row_exists(db, SQL_STORE_EXISTS, in->store_id, e)) < 0)
+		if ((rc = db_exists(db_query(db, e, SQL_STORE_EXISTS, "i", in->store_id), e)) < 0)
 			goto fail;
 		if (!rc)
 			err_field(e, "store_id", "no such store");
 	}
 	if (in->category_id > 0) {
-		if ((rc = row_exists(db, SQL_CATEGORY_EXISTS, in->category_id, e)) < 0)
+		if ((rc = db_exists(db_query(db, e, SQL_CATEGORY_EXISTS, "i", in->category_id), e)) < 0)
 			goto fail;
 		if (!rc)
 			err_field(e, "category_id", "no such category");

@@ -348,11 +348,6 @@ static int check_ref(struct db *db, const char *sql, int64_t id,
 	return 0;
 }
 
-static const char *empty_null(const char *s)
-{
-	return s && *s ? s : NULL;
-}
-
 int purchase_insert(struct db *db, struct arena *a, const struct actor *who,
 		    const struct purchase_input *in, int64_t *id, struct err *e)
 {
@@ -382,7 +377,7 @@ int purchase_insert(struct db *db, struct arena *a, const struct actor *who,
 	if (err_fields_done(e))
 		return e->code;
 	st = db_query(db, e, SQL_PO_INSERT, "iittiIii", in->supplier_id, in->store_id,
-		      in->expected_at, empty_null(in->note), total,
+		      in->expected_at, text_or_null(in->note), total,
 		      who && who->user ? who->user->id : 0, now, now);
 	if (!st || db_step(st, e) != DB_ROW)
 		return db_fail(e);
@@ -482,7 +477,7 @@ int purchase_update(struct db *db, struct arena *a, const struct actor *who,
 	     insert_lines(db, id, in, costs, e) < 0))
 		goto fail;
 	if (db_run(db_query(db, e, SQL_PO_UPDATE, "ttii",
-			    in->set_note ? empty_null(in->note) : old->note,
+			    in->set_note ? text_or_null(in->note) : old->note,
 			    in->set_expected ? in->expected_at : old->expected_at,
 			    total, id), e) < 0)
 		goto fail;

@@ -79,17 +79,6 @@ int reorder_get(struct db *db, struct arena *a, int64_t store_id,
 	return 0;
 }
 
-/* 1 if a row with this id exists in the table named by sql, 0, negative. */
-static int row_exists(struct db *db, const char *sql, int64_t id, struct err *e)
-{
-	struct db_stmt *st = db_query(db, e, sql, "i", id);
-	if (!st)
-		return e->code;
-	int rc = db_step(st, e);
-	db_reset(st);
-	return rc < 0 ? rc : rc == DB_ROW;
-}
-
 /* Locks the pair's balance row (creating it at 0) and reads on_hand, so that
  * the alert evaluation cannot interleave with a concurrent move. */
 static int lock_balance(struct db *db, int64_t store_id, int64_t product_id,
@@ -131,12 +120,12 @@ int reorder_put(struct db *db, struct arena *a, const struct actor *who,
 	int rc = db_begin(db, 1, e);
 	if (rc < 0)
 		return rc;
-	if ((rc = row_exists(db, sql_store, store_id, e)) <= 0) {
+	if ((rc = db_exists(db_query(db, e, sql_store, "i", store_id), e)) <= 0) {
 		if (rc == 0)
 			err_set(e, ERR_NOT_FOUND, "no store %lld", (long long)store_id);
 		goto fail;
 	}
-	if ((rc = row_exists(db, sql_product, product_id, e)) <= 0) {
+	if ((rc = db_exists(db_query(db, e, sql_product, "i", product_id), e)) <= 0) {
 		if (rc == 0)
 			err_set(e, ERR_NOT_FOUND, "no product %lld", (long long)product_id);
 		goto fail;

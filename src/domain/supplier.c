@@ -126,41 +126,20 @@ int supplier_list(struct db *db, struct arena *a, const struct supplier_filter *
 	return 0;
 }
 
-/* Notes a field error unless s is absent-and-optional or 1..max chars. */
-static void check_text(struct err *e, const char *field, const char *s,
-		       int required, size_t max)
-{
-	if (!s) {
-		if (required)
-			err_field(e, field, "is required");
-		return;
-	}
-	if (text_blank(s, strlen(s)))
-		err_field(e, field, "must not be empty");
-	else if (utf8_chars(s) > max)
-		err_field(e, field, "must be at most %zu characters", max);
-}
-
-/* "" means none for optional text. */
-static const char *empty_null(const char *s)
-{
-	return s && *s ? s : NULL;
-}
-
 static void check_supplier(const struct supplier_input *in, int creating,
 			   struct err *e)
 {
 	if (creating || in->set_code)
-		check_text(e, "code", in->code, 1, CODE_MAX);
+		text_check(e, "code", in->code, 1, CODE_MAX);
 	if (creating || in->set_name)
-		check_text(e, "name", in->name, 1, NAME_MAX_CHARS);
-	if ((creating || in->set_contact) && empty_null(in->contact))
-		check_text(e, "contact", in->contact, 0, NAME_MAX_CHARS);
-	if ((creating || in->set_phone) && empty_null(in->phone))
-		check_text(e, "phone", in->phone, 0, 32);
-	if ((creating || in->set_payment_terms) && empty_null(in->payment_terms))
-		check_text(e, "payment_terms", in->payment_terms, 0, NAME_MAX_CHARS);
-	if ((creating || in->set_email) && empty_null(in->email) &&
+		text_check(e, "name", in->name, 1, NAME_MAX_CHARS);
+	if ((creating || in->set_contact) && text_or_null(in->contact))
+		text_check(e, "contact", in->contact, 0, NAME_MAX_CHARS);
+	if ((creating || in->set_phone) && text_or_null(in->phone))
+		text_check(e, "phone", in->phone, 0, 32);
+	if ((creating || in->set_payment_terms) && text_or_null(in->payment_terms))
+		text_check(e, "payment_terms", in->payment_terms, 0, NAME_MAX_CHARS);
+	if ((creating || in->set_email) && text_or_null(in->email) &&
 	    !supplier_email_valid(in->email))
 		err_field(e, "email", "is not a valid e-mail address");
 	if (in->lead_time_days != -1 &&
@@ -222,10 +201,10 @@ int supplier_create(struct db *db, struct arena *a, const struct actor *who,
 	if (code_taken(db, in->code, 0, e) < 0)
 		goto fail;
 	st = db_query(db, e, SQL_SUPPLIER_INSERT, "tttttitiii", in->code, in->name,
-		      empty_null(in->contact), empty_null(in->phone),
-		      empty_null(in->email),
+		      text_or_null(in->contact), text_or_null(in->phone),
+		      text_or_null(in->email),
 		      in->lead_time_days >= 0 ? in->lead_time_days : DEFAULT_LEAD_DAYS,
-		      empty_null(in->payment_terms), (int64_t)(in->active != 0),
+		      text_or_null(in->payment_terms), (int64_t)(in->active != 0),
 		      now, now);
 	if (!st || db_step(st, e) != DB_ROW) {
 		note_duplicate(e);
@@ -272,11 +251,11 @@ int supplier_update(struct db *db, struct arena *a, const struct actor *who,
 	rc = db_run(db_query(db, e, SQL_SUPPLIER_UPDATE, "tttttitiii",
 		in->set_code ? in->code : old->code,
 		in->set_name ? in->name : old->name,
-		in->set_contact ? empty_null(in->contact) : old->contact,
-		in->set_phone ? empty_null(in->phone) : old->phone,
-		in->set_email ? empty_null(in->email) : old->email,
+		in->set_contact ? text_or_null(in->contact) : old->contact,
+		in->set_phone ? text_or_null(in->phone) : old->phone,
+		in->set_email ? text_or_null(in->email) : old->email,
 		in->lead_time_days >= 0 ? in->lead_time_days : old->lead_time_days,
-		in->set_payment_terms ? empty_null(in->payment_terms) : old->payment_terms,
+		in->set_payment_terms ? text_or_null(in->payment_terms) : old->payment_terms,
 		(int64_t)(in->active >= 0 ? in->active : old->active), ts_now_ms(), id), e);
 	if (rc < 0) {
 		note_duplicate(e);
@@ -401,7 +380,7 @@ static const char SQL_LINK_CLEAR_PREFERRED[] =
 static void check_link(const struct product_supplier_input *in, struct err *e)
 {
 	if (in->supplier_sku && *in->supplier_sku)
-		check_text(e, "supplier_sku", in->supplier_sku, 0, 64);
+		text_check(e, "supplier_sku", in->supplier_sku, 0, 64);
 	if (in->cost < 0)
 		err_field(e, "cost", "is required");
 	else if (in->cost > MONEY_MAX)
@@ -441,7 +420,7 @@ int product_supplier_put(struct db *db, struct arena *a, const struct actor *who
 			    supplier_id), e) < 0)
 		goto fail;
 	if (db_run(db_query(db, e, SQL_LINK_UPSERT, "iitiiiiiii", product_id,
-			    supplier_id, empty_null(in->supplier_sku), in->cost,
+			    supplier_id, text_or_null(in->supplier_sku), in->cost,
 			    in->min_order_qty ? in->min_order_qty : QTY_SCALE,
 			    in->pack_size ? in->pack_size : QTY_SCALE,
 			    in->lead_time_days, (int64_t)(in->preferred != 0),

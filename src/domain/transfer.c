@@ -231,17 +231,6 @@ static int transition(struct db *db, const char *sql, int64_t id,
 static const char SQL_STORE_EXISTS[] = "SELECT 1 FROM stores WHERE id = ?";
 static const char SQL_PRODUCT_EXISTS[] = "SELECT 1 FROM products WHERE id = ?";
 
-/* 1 if the query has a row, 0 if not, negative on error. */
-static int row_exists(struct db *db, const char *sql, int64_t id, struct err *e)
-{
-	struct db_stmt *st = db_query(db, e, sql, "i", id);
-	if (!st)
-		return db_fail(e);
-	int rc = db_step(st, e);
-	db_reset(st);
-	return rc < 0 ? rc : rc == DB_ROW;
-}
-
 static const char SQL_TRANSFER_INSERT[] =
 	"INSERT INTO transfers (from_store_id, to_store_id, status, note, created_by, "
 	"created_at, updated_at) VALUES (?, ?, 'draft', ?, ?, ?, ?) RETURNING id";
@@ -289,13 +278,13 @@ int transfer_create(struct db *db, struct arena *a, const struct actor *who,
 	if (rc < 0)
 		return rc;
 	if (in->from_store_id > 0) {
-		if ((rc = row_exists(db, SQL_STORE_EXISTS, in->from_store_id, e)) < 0)
+		if ((rc = db_exists(db_query(db, e, SQL_STORE_EXISTS, "i", in->from_store_id), e)) < 0)
 			goto fail;
 		if (!rc)
 			err_field(e, "from_store_id", "no such store");
 	}
 	if (in->to_store_id > 0 && in->to_store_id != in->from_store_id) {
-		if ((rc = row_exists(db, SQL_STORE_EXISTS, in->to_store_id, e)) < 0)
+		if ((rc = db_exists(db_query(db, e, SQL_STORE_EXISTS, "i", in->to_store_id), e)) < 0)
 			goto fail;
 		if (!rc)
 			err_field(e, "to_store_id", "no such store");
@@ -303,7 +292,7 @@ int transfer_create(struct db *db, struct arena *a, const struct actor *who,
 	for (int i = 0; i < nl; i++) {
 		if (in->lines[i].product_id <= 0)
 			continue;
-		if ((rc = row_exists(db, SQL_PRODUCT_EXISTS, in->lines[i].product_id, e)) < 0)
+		if ((rc = db_exists(db_query(db, e, SQL_PRODUCT_EXISTS, "i", in->lines[i].product_id), e)) < 0)
 			goto fail;
 		if (!rc)
 			err_field(e, line_field(f, sizeof f, i, "product_id"), "no such product");
