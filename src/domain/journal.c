@@ -65,6 +65,29 @@ int journal_append(struct db *db, int64_t store_id, const char *kind,
 
 /* ---- canonical content ---- */
 
+void journal_fmt_sale(struct buf *b, int64_t id, const char *number, int64_t store_id,
+		      int64_t cashier_id, int64_t at, int64_t subtotal, int64_t discount_total,
+		      int64_t rounding, int64_t vat_total, int64_t total)
+{
+	buf_printf(b, "sale|%lld|%s|%lld|%lld|%lld|%lld|%lld|%lld|%lld|%lld\n", (long long)id,
+		   number, (long long)store_id, (long long)cashier_id, (long long)at,
+		   (long long)subtotal, (long long)discount_total, (long long)rounding,
+		   (long long)vat_total, (long long)total);
+}
+
+void journal_fmt_line(struct buf *b, int64_t line_no, int64_t product_id, int64_t quantity,
+		      int64_t unit_price, int64_t discount, int64_t total, int64_t vat)
+{
+	buf_printf(b, "line|%lld|%lld|%lld|%lld|%lld|%lld|%lld\n", (long long)line_no,
+		   (long long)product_id, (long long)quantity, (long long)unit_price,
+		   (long long)discount, (long long)total, (long long)vat);
+}
+
+void journal_fmt_pay(struct buf *b, const char *method, int64_t amount)
+{
+	buf_printf(b, "pay|%s|%lld\n", method, (long long)amount);
+}
+
 int journal_sale_content(struct db *db, int64_t sale_id, char **out, struct err *e)
 {
 	static const char sql_sale[] =
@@ -85,25 +108,21 @@ int journal_sale_content(struct db *db, int64_t sale_id, char **out, struct err 
 		err_set(e, ERR_NOT_FOUND, "no sale %lld", (long long)sale_id);
 		goto fail;
 	}
-	buf_printf(&b, "sale|%lld|%s|%lld|%lld|%lld|%lld|%lld|%lld|%lld|%lld\n",
-		   (long long)db_col_int64(st, 0), db_col_text(st, 1),
-		   (long long)db_col_int64(st, 2), (long long)db_col_int64(st, 3),
-		   (long long)db_col_int64(st, 4), (long long)db_col_int64(st, 5),
-		   (long long)db_col_int64(st, 6), (long long)db_col_int64(st, 7),
-		   (long long)db_col_int64(st, 8), (long long)db_col_int64(st, 9));
+	journal_fmt_sale(&b, db_col_int64(st, 0), db_col_text(st, 1), db_col_int64(st, 2),
+			 db_col_int64(st, 3), db_col_int64(st, 4), db_col_int64(st, 5),
+			 db_col_int64(st, 6), db_col_int64(st, 7), db_col_int64(st, 8),
+			 db_col_int64(st, 9));
 	db_reset(st);
 	if (!(st = db_query(db, e, sql_lines, "i", sale_id)))
 		goto fail;
 	while ((rc = db_step(st, e)) == DB_ROW)
-		buf_printf(&b, "line|%lld|%lld|%lld|%lld|%lld|%lld|%lld\n",
-			   (long long)db_col_int64(st, 0), (long long)db_col_int64(st, 1),
-			   (long long)db_col_int64(st, 2), (long long)db_col_int64(st, 3),
-			   (long long)db_col_int64(st, 4), (long long)db_col_int64(st, 5),
-			   (long long)db_col_int64(st, 6));
+		journal_fmt_line(&b, db_col_int64(st, 0), db_col_int64(st, 1), db_col_int64(st, 2),
+				 db_col_int64(st, 3), db_col_int64(st, 4), db_col_int64(st, 5),
+				 db_col_int64(st, 6));
 	if (rc < 0 || !(st = db_query(db, e, sql_pay, "i", sale_id)))
 		goto fail;
 	while ((rc = db_step(st, e)) == DB_ROW)
-		buf_printf(&b, "pay|%s|%lld\n", db_col_text(st, 0), (long long)db_col_int64(st, 1));
+		journal_fmt_pay(&b, db_col_text(st, 0), db_col_int64(st, 1));
 	if (rc < 0)
 		goto fail;
 	*out = buf_detach(&b, NULL);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/buf.h"
 #include "../base/jx.h"
 #include "../base/money.h"
 #include "../base/timeutil.h"
@@ -562,7 +563,7 @@ static int write_lines(struct db *db, const struct actor *who, const struct sale
 
 int sale_write(struct db *db, struct arena *a, const struct actor *who,
 	       const char *key, const char *request_hash,
-	       const struct sale_input *in, json_t **out, int *replayed,
+	       const struct sale_input *in, int64_t *id, int *replayed,
 	       struct err *e)
 {
 	static const char sql_flag[] = "UPDATE sales SET negative_stock = 1 WHERE id = ?";
@@ -574,9 +575,11 @@ int sale_write(struct db *db, struct arena *a, const struct actor *who,
 	int rc = idem_claim(db, who, key, request_hash, &prior, e);
 	if (rc != 0) {
 		if (rc == 1) {
-			*out = prior;
+			/* The stored answer names the sale; it is rendered afresh. */
+			*id = json_integer_value(json_object_get(prior, "id"));
+			json_decref(prior);
 			*replayed = 1;
-			return 0;
+			return *id > 0 ? 0 : err_set(e, ERR_INTERNAL, "the stored answer has no sale id");
 		}
 		return rc;
 	}
@@ -671,16 +674,20 @@ int sale_write(struct db *db, struct arena *a, const struct actor *who,
 		if (!st || db_run(st, e) < 0)
 			goto fail;
 	}
-	char *content = NULL;
-	if ((rc = journal_sale_content(db, sale_id, &content, e)) < 0)
-		goto fail;
-	rc = journal_append(db, s->id, "sale", sale_id, at, content, e);
-	free(content);
+	/* The journal record from what was just written (the verifier reads
+	 * the same text back from the tables). */
+	struct buf jb;
+	buf_init(&jb, 0);
+	journal_fmt_sale(&jb, sale_id, number, s->id, who->user ? who->user->id : 0,
+			 in->offline_at ? in->offline_at : at, tot[0], tot[1], tot[2], tot[3], tot[4]);
+	for (int i = 0; i < n; i++)
+		journal_fmt_line(&jb, i + 1, lines[i].product_id, lines[i].quantity,
+				 lines[i].unit_price, lines[i].discount, lines[i].total, lines[i].vat);
+	for (int i = 0; i < in->npayments; i++)
+		journal_fmt_pay(&jb, in->payments[i].method, in->payments[i].amount);
+	rc = journal_append(db, s->id, "sale", sale_id, at, jb.data, e);
+	buf_release(&jb);
 	if (rc < 0)
-		goto fail;
-	json_t *sale;
-	int64_t sid;
-	if ((rc = sale_get(db, sale_id, &sale, &sid, e)) < 0)
 		goto fail;
 	json_t *summary = json_pack("{s:s,s:I,s:I,s:b}", "number", number, "total",
 				    (json_int_t)tot[4], "rounding", (json_int_t)tot[2],
@@ -690,11 +697,14 @@ int sale_write(struct db *db, struct arena *a, const struct actor *who,
 			json_object_set_new(summary, "price_override", json_true());
 	rc = audit_add(db, who, "create", "sale", sale_id, s->id, NULL, summary, e);
 	json_decref(summary);
-	if (rc < 0 || (rc = idem_store(db, who, key, sale, e)) < 0) {
-		json_decref(sale);
+	if (rc < 0)
 		goto fail;
-	}
-	*out = sale;
+	json_t *answer = json_pack("{s:I}", "id", (json_int_t)sale_id);
+	rc = idem_store(db, who, key, answer, e);
+	json_decref(answer);
+	if (rc < 0)
+		goto fail;
+	*id = sale_id;
 	return 0;
 fail:
 	return db_fail(e);
@@ -705,23 +715,18 @@ int sale_create(struct db *db, struct arena *a, const struct actor *who,
 		const struct sale_input *in, json_t **out, int *replayed,
 		struct err *e)
 {
+	int64_t id, store_id;
 	int rc = db_begin(db, 1, e);
 	if (rc < 0)
 		return rc;
-	if ((rc = sale_write(db, a, who, key, request_hash, in, out, replayed, e)) < 0) {
+	if ((rc = sale_write(db, a, who, key, request_hash, in, &id, replayed, e)) < 0) {
 		db_rollback(db);
 		return rc;
 	}
-	if (*replayed) {
-		db_rollback(db);
-		return 0;
-	}
-	if ((rc = db_commit(db, e)) < 0) {
-		json_decref(*out);
-		*out = NULL;
-		return rc;
-	}
-	return 0;
+	rc = *replayed ? db_rollback(db) : db_commit(db, e);
+	if (rc < 0)
+		return db_fail(e);
+	return sale_get(db, id, out, &store_id, e);
 }
 
 /* ---- reading ---- */

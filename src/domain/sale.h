@@ -47,19 +47,22 @@ struct sale_input {
 /* Creates a sale. key (1–64 chars) and request_hash identify the request
  * for the acting user: the same key and hash again returns the stored answer
  * with *replayed = 1; the same key with another hash answers
- * ERR_IDEMPOTENCY_CONFLICT. Refused requests store nothing. *out is the
+ * ERR_IDEMPOTENCY_CONFLICT. Refused requests store nothing; the key keeps
+ * the sale's id, so a replay answers that sale as it is now. *out is the
  * sale as JSON (caller owns it). */
 int sale_create(struct db *db, struct arena *a, const struct actor *who,
 		const char *key, const char *request_hash,
 		const struct sale_input *in, json_t **out, int *replayed,
 		struct err *e);
 
-/* The same inside the caller's open write transaction (group commit):
- * writes nothing on a replay, and on failure leaves the rollback (to a
- * savepoint) to the caller. */
+/* The writes of sale_create inside the caller's open write transaction
+ * (group commit): *id gets the new sale, or the stored one on a replay
+ * (which writes nothing). On failure the caller rolls back (to its
+ * savepoint). The answer is rendered afterwards with sale_get, off the
+ * writer's path. */
 int sale_write(struct db *db, struct arena *a, const struct actor *who,
 	       const char *key, const char *request_hash,
-	       const struct sale_input *in, json_t **out, int *replayed,
+	       const struct sale_input *in, int64_t *id, int *replayed,
 	       struct err *e);
 
 /* The sale as JSON with its lines, payments and returns; ERR_NOT_FOUND.

@@ -99,14 +99,14 @@ struct batched_sale {
 	struct req *r;
 	const char *key, *hash;
 	const struct sale_input *in;
-	json_t *out;
+	int64_t id;
 	int replayed;
 };
 
 static int run_sale(struct db *db, void *arg, struct err *e)
 {
 	struct batched_sale *b = arg;
-	return sale_write(db, b->r->a, &b->r->actor, b->key, b->hash, b->in, &b->out,
+	return sale_write(db, b->r->a, &b->r->actor, b->key, b->hash, b->in, &b->id,
 			  &b->replayed, e);
 }
 
@@ -176,13 +176,12 @@ int h_sales_create(struct req *r)
 	int replayed, rc;
 	struct db_batch *batch = server_batch();
 	if (batch) {
-		struct batched_sale b = {r, key, hash, &si, NULL, 0};
-		rc = db_batch_run(batch, run_sale, &b, &r->err);
-		if (rc < 0) {
-			json_decref(b.out);
+		/* The writer thread only writes; this thread renders the answer. */
+		struct batched_sale b = {r, key, hash, &si, 0, 0};
+		int64_t store_id;
+		if ((rc = db_batch_run(batch, run_sale, &b, &r->err)) < 0 ||
+		    (rc = sale_get(r->db, b.id, &sale, &store_id, &r->err)) < 0)
 			return rc;
-		}
-		sale = b.out;
 		replayed = b.replayed;
 	} else {
 		rc = sale_create(r->db, r->a, &r->actor, key, hash, &si, &sale, &replayed, &r->err);

@@ -57,7 +57,8 @@ describe('journal verification', () => {
     hq = await makeUser(srv, 'hq');
     manager = await makeUser(srv, 'store_manager', [storeA.id]);
   });
-  after(async () => { await srv?.stop(); });
+  // The PostgreSQL run leaves a record deleted on purpose: no final checks then.
+  after(async () => { await srv?.stop({ skipChecks: ENGINE === 'postgresql' }); });
 
   it('an intact journal verifies, for every store and for one', async () => {
     const all = await verify();

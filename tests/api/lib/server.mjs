@@ -239,9 +239,10 @@ export async function startServer(opts = {}) {
 		if (info.code !== 0) problems.push(`exit code ${info.code}, signal ${info.signal}`);
 		if (SANITIZER_RE.test(err)) problems.push('sanitizer report on stderr');
 		// Every suite's database ends consistent: balances equal their
-		// ledgers, and SQLite's integrity check passes.
+		// ledgers, the journal chain is intact, SQLite's integrity check
+		// passes.
 		if (info.code === 0 && !skipChecks) {
-			for (const cmd of ['check-stock', 'check-db']) {
+			for (const cmd of ['check-stock', 'check-db', 'verify-journal']) {
 				const r = spawnSync(bin, [cmd, '--db', db], { cwd: ROOT, encoding: 'utf8', env });
 				if (r.status !== 0) problems.push(`${cmd} failed: ${r.stdout}${r.stderr}`);
 			}
