@@ -483,14 +483,15 @@ static int insert_all(struct db *db, const struct actor *who, const struct sale_
 
 static int by_product(const void *a, const void *b, void *ctx);
 static int write_lines(struct db *db, const struct actor *who, const struct sale_input *in,
-		       int64_t store_id, struct pline *lines, const int *order, int n,
-		       int64_t sale_id, const char *day, const int64_t *tot, int *negative,
+		       int64_t store_id, int allow_negative, struct pline *lines, const int *order,
+		       int n, int64_t sale_id, const char *day, const int64_t *tot, int *negative,
 		       struct err *e);
 
 /* Stock moves (one per line) and the rollups. */
 static int write_effects(struct db *db, const struct actor *who, const struct sale_input *in,
-			 int64_t store_id, struct pline *lines, int n, int64_t sale_id,
-			 const char *day, const int64_t *tot, int *negative, struct err *e)
+			 int64_t store_id, int allow_negative, struct pline *lines, int n,
+			 int64_t sale_id, const char *day, const int64_t *tot, int *negative,
+			 struct err *e)
 {
 	/* Rows are locked in product order, so that two sales of the same
 	 * products in another order cannot deadlock on PostgreSQL. */
@@ -498,7 +499,8 @@ static int write_effects(struct db *db, const struct actor *who, const struct sa
 	for (int i = 0; i < n; i++)
 		order[i] = i;
 	qsort_r(order, (size_t)n, sizeof *order, by_product, lines);
-	int rc = write_lines(db, who, in, store_id, lines, order, n, sale_id, day, tot, negative, e);
+	int rc = write_lines(db, who, in, store_id, allow_negative, lines, order, n, sale_id, day,
+			     tot, negative, e);
 	free(order);
 	return rc;
 }
@@ -514,8 +516,8 @@ static int by_product(const void *a, const void *b, void *ctx)
 }
 
 static int write_lines(struct db *db, const struct actor *who, const struct sale_input *in,
-		       int64_t store_id, struct pline *lines, const int *order, int n,
-		       int64_t sale_id, const char *day, const int64_t *tot, int *negative,
+		       int64_t store_id, int allow_negative, struct pline *lines, const int *order,
+		       int n, int64_t sale_id, const char *day, const int64_t *tot, int *negative,
 		       struct err *e)
 {
 	int64_t cost_total = 0, units = 0;
@@ -526,12 +528,18 @@ static int write_lines(struct db *db, const struct actor *who, const struct sale
 			.store_id = store_id, .product_id = l->product_id, .quantity = -l->quantity,
 			.kind = "sale", .doc_type = "sale", .doc_id = sale_id,
 			.unit_cost = l->unit_cost,
-			.negative = in->offline_at ? STOCK_NEG_ALLOW : STOCK_NEG_STORE};
+			.negative = in->offline_at ? STOCK_NEG_ALLOW : STOCK_NEG_STORE,
+			.checked = 1, .store_allows_negative = allow_negative};
 		int64_t after;
 		int rc = stock_move_add(db, who, &mv, &after, NULL, e);
 		if (rc < 0) {
-			if (rc == ERR_INSUFFICIENT_STOCK)
+			if (rc == ERR_INSUFFICIENT_STOCK) {
+				char f[48];
+				snprintf(f, sizeof f, "lines[%d].quantity", i);
+				err_init(e);
+				err_field(e, f, "more than the stock of %s %s", l->sku, l->name);
 				return err_set(e, rc, "not enough stock of %s %s", l->sku, l->name);
+			}
 			return rc;
 		}
 		if (after < 0)
@@ -666,8 +674,8 @@ int sale_write(struct db *db, struct arena *a, const struct actor *who,
 			     e)) < 0)
 		goto fail;
 	int negative = 0;
-	if ((rc = write_effects(db, who, in, s->id, lines, n, sale_id, day, tot,
-				&negative, e)) < 0)
+	if ((rc = write_effects(db, who, in, s->id, s->allow_negative_stock, lines, n, sale_id,
+				day, tot, &negative, e)) < 0)
 		goto fail;
 	if (negative) {
 		struct db_stmt *st = db_query(db, e, sql_flag, "i", sale_id);

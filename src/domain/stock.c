@@ -93,14 +93,16 @@ int stock_move_add(struct db *db, const struct actor *who,
 		err_field(e, "store_id", "is required");
 	if (in->product_id <= 0)
 		err_field(e, "product_id", "is required");
-	if (in->product_id > 0) {
+	if (in->checked)
+		allow_store = in->store_allows_negative;
+	if (in->product_id > 0 && !in->checked) {
 		rc = product_label(db, in->product_id, sku, sizeof sku, name, sizeof name, e);
 		if (rc < 0)
 			return rc;
 		if (rc == 0)
 			err_field(e, "product_id", "no such product");
 	}
-	if (in->store_id > 0) {
+	if (in->store_id > 0 && !in->checked) {
 		rc = store_negative(db, in->store_id, &allow_store, e);
 		if (rc < 0)
 			return rc;

@@ -40,6 +40,11 @@ struct stock_move_input {
 	int64_t unit_cost;     /* -1 = unknown */
 	const char *note;      /* may be NULL */
 	enum stock_negative negative;
+	/* Set by callers that have already checked the store and product
+	 * (a sale): skips those lookups; store_allows_negative then stands
+	 * for the store's allow_negative_stock. */
+	int checked;
+	int store_allows_negative;
 };
 
 /* Appends one move inside the caller's write transaction (db_begin(db,1)

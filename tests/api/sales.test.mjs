@@ -172,7 +172,7 @@ describe('sales', () => {
     await receive(s.id, milk.id, 1);
     await receive(s.id, water.id, 5);
     const r = await sell({ store_id: s.id, lines: [{ product_id: water.id, quantity: 1 }, { product_id: milk.id, quantity: 2 }], payments: [{ method: 'cash', amount: 5000 }] });
-    assertProblem(r, 409, 'insufficient-stock');
+    assertProblem(r, 409, 'insufficient-stock', ['lines[1].quantity']);
     assert.match(r.body.detail, /鲜牛奶/);
     assert.equal(await stockOf(s.id, water.id), 5, 'the first line moved stock of a refused sale');
     const list = await api('GET', `/api/v1/sales?store_id=${s.id}`);
