@@ -1,6 +1,8 @@
 /* db.c: the engine-independent half of the database layer: opening, the
  * per-connection statement cache, binding, stepping and transactions, each
  * dispatched to db_sqlite.c or db_pg.c by a switch on the connection kind. */
+#include <pthread.h>
+#include <time.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -404,6 +406,32 @@ int db_in_tx(const struct db *db)
 	return IS_PG(db) ? dbpg_in_tx(db) : dbsq_in_tx(db);
 }
 
+/* SQLite has one writer at a time. Threads of this process queue on a
+ * mutex for it instead of meeting SQLITE_BUSY inside BEGIN IMMEDIATE, whose
+ * busy handler sleeps in growing steps (milliseconds each) before retrying.
+ * Other processes still meet the busy timeout. */
+static pthread_mutex_t sqlite_writer = PTHREAD_MUTEX_INITIALIZER;
+#define WRITER_WAIT_S 5
+
+static int writer_lock(struct db *db, struct err *e)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += WRITER_WAIT_S;
+	if (pthread_mutex_timedlock(&sqlite_writer, &until) != 0)
+		return err_set(e, ERR_UNAVAILABLE, "the database is busy");
+	db->write_locked = 1;
+	return 0;
+}
+
+static void writer_unlock(struct db *db)
+{
+	if (db->write_locked) {
+		db->write_locked = 0;
+		pthread_mutex_unlock(&sqlite_writer);
+	}
+}
+
 int db_begin(struct db *db, int write, struct err *e)
 {
 	if (IS_PG(db))
@@ -417,7 +445,12 @@ int db_begin(struct db *db, int write, struct err *e)
 	reset_active(db);
 	if (IS_PG(db))
 		return tx_run(db, SQL_BEGIN, e);
-	return tx_run(db, write ? SQL_BEGIN_IMMEDIATE : SQL_BEGIN, e);
+	if (write && writer_lock(db, e) < 0)
+		return e->code;
+	int rc = tx_run(db, write ? SQL_BEGIN_IMMEDIATE : SQL_BEGIN, e);
+	if (rc < 0)
+		writer_unlock(db);
+	return rc;
 }
 
 int db_commit(struct db *db, struct err *e)
@@ -440,17 +473,23 @@ int db_commit(struct db *db, struct err *e)
 	int rc = tx_run(db, SQL_COMMIT, e);
 	if (rc < 0 && db_in_tx(db))
 		tx_run(db, SQL_ROLLBACK, NULL);
+	if (!db_in_tx(db))
+		writer_unlock(db);
 	return rc;
 }
 
 int db_rollback(struct db *db)
 {
-	if (!db_in_tx(db))
+	if (!db_in_tx(db)) {
+		writer_unlock(db); /* SQLite may have ended it on an error */
 		return 0;
+	}
 	reset_active(db);
 	struct err e;
 	err_init(&e);
-	return tx_run(db, SQL_ROLLBACK, &e);
+	int rc = tx_run(db, SQL_ROLLBACK, &e);
+	writer_unlock(db);
+	return rc;
 }
 
 int db_name_ok(const char *name)
@@ -501,6 +540,7 @@ void db_idle(struct db *db)
 		log_warn("db: a transaction was left open; rolled back");
 		db_rollback(db);
 	}
+	writer_unlock(db);
 }
 
 /* ---- migration text */

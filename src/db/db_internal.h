@@ -57,6 +57,7 @@ struct db {
 	struct db_stmt **slots;
 	size_t cap, count;
 	struct db_stmt *active; /* statements in DBS_ROWS */
+	int write_locked;       /* SQLite: holds the process's writer lock */
 };
 
 /* Engine entry points. Connection level. */
