@@ -16,7 +16,8 @@ struct server_conf {
 	int per_ip;            /* connections per client IP */
 	int timeout_s;         /* idle connection timeout */
 	size_t conn_mem;       /* memory limit per connection */
-	int group_commit;      /* SQLite: sales share commits (db/batch.h) */
+	int group_commit;      /* SQLite: sales share commits (db/batch.h); 0:
+				  one commit per sale on the same writer */
 };
 
 void server_conf_defaults(struct server_conf *c);
@@ -24,8 +25,8 @@ void server_conf_defaults(struct server_conf *c);
  * flight finish, closes the databases and returns 0 (1 on a start failure). */
 int server_run(const struct server_conf *c);
 
-/* The group-commit writer for sales, or NULL when off (PostgreSQL, or
- * --no-group-commit). */
+/* The writer that sales go through on SQLite (group commit or one commit
+ * per sale), or NULL on PostgreSQL. */
 struct db_batch *server_batch(void);
 
 #endif
