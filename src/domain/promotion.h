@@ -82,11 +82,11 @@ int promotion_visible(const struct promotion *p, const struct user *u);
 /* The promotion as JSON (replies and audit rows); caller owns it. */
 json_t *promotion_to_json(const struct promotion *p);
 
-/* The rules for a sale at store_id on day ('YYYY-MM-DD'): active, within
- * their dates and for that store, by priority (the engine checks the tier,
- * weekday and hours). Gift rules whose product is gone or inactive are left
- * out. *rules (in a) and *n; 0 or negative. */
-int promotion_load_active(struct db *db, struct arena *a, int64_t store_id, const char *day,
+/* The rules that may apply to a sale on day ('YYYY-MM-DD'): active and
+ * within their dates, in no particular order (the engine orders them and
+ * checks the store, tier, weekday and hours). Gift rules whose product is
+ * gone or inactive are left out. *rules (in a) and *n; 0 or negative. */
+int promotion_load_active(struct db *db, struct arena *a, const char *day,
                           struct promo_rule **rules, int *n, struct err *e);
 
 /* A category and its ancestors (for promo_line.category_ids), in a; 0

@@ -213,7 +213,7 @@ static int apply_promotions(struct db *db, struct arena *a, int64_t store_id, in
 		return err_set(e, ERR_INVALID, "the sale time is out of range");
 	struct promo_rule *rules;
 	int nrules, rc;
-	if ((rc = promotion_load_active(db, a, store_id, ctx.day, &rules, &nrules, e)) < 0)
+	if ((rc = promotion_load_active(db, a, ctx.day, &rules, &nrules, e)) < 0)
 		return rc;
 	if (nrules == 0)
 		return 0;
