@@ -28,6 +28,16 @@ struct db_batch {
 	struct job *head, *tail;
 };
 
+/* Savepoints as prepared statements: the writer runs two per job. */
+static const char SQL_SAVEPOINT[] = "SAVEPOINT job";
+static const char SQL_RELEASE[] = "RELEASE SAVEPOINT job";
+static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO SAVEPOINT job";
+
+static int sp(struct db *db, const char *sql, struct err *e)
+{
+	return db_run(db_query(db, e, sql, ""), e) < 0 ? db_fail(e) : 0;
+}
+
 /* Runs one batch: the jobs taken off the queue, in order. */
 static void run_batch(struct db_batch *b, struct job *jobs)
 {
@@ -42,15 +52,15 @@ static void run_batch(struct db_batch *b, struct job *jobs)
 		}
 		struct err se;
 		err_init(&se);
-		if (db_savepoint(b->db, "job", &se) < 0) {
+		if (sp(b->db, SQL_SAVEPOINT, &se) < 0) {
 			*j->e = se;
 			j->rc = se.code ? se.code : ERR_DB;
 			continue;
 		}
 		j->rc = j->fn(b->db, j->arg, j->e);
 		if (j->rc < 0)
-			db_rollback_to(b->db, "job", &se);
-		db_release(b->db, "job", &se);
+			sp(b->db, SQL_ROLLBACK_TO, &se);
+		sp(b->db, SQL_RELEASE, &se);
 	}
 	if (rc < 0)
 		return;

@@ -341,6 +341,8 @@ int db_step(struct db_stmt *st, struct err *e)
 int db_run(struct db_stmt *st, struct err *e)
 {
 	int rc;
+	if (!st) /* the prepare failed (e filled): db_run(db_query(...)) is safe */
+		return db_fail(e);
 	while ((rc = db_step(st, e)) == DB_ROW)
 		;
 	return rc;

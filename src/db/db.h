@@ -54,7 +54,8 @@ struct db_stmt *db_query(struct db *db, struct err *e, const char *sql,
  * violation (e->msg names the constraint/columns), ERR_CONFLICT for a
  * foreign-key or check violation, ERR_UNAVAILABLE when busy, ERR_DB else. */
 int db_step(struct db_stmt *st, struct err *e);
-/* Steps to the end (for statements without rows); 0 or negative. */
+/* Steps to the end (for statements without rows); 0 or negative. st may be
+ * NULL (a failed db_query), which returns e's error. */
 int db_run(struct db_stmt *st, struct err *e);
 /* Rows changed by the last completed INSERT/UPDATE/DELETE of st. */
 int64_t db_changes(struct db_stmt *st);
