@@ -6,24 +6,20 @@
 
 #include "../base/timeutil.h"
 
-int idem_claim(struct db *db, const struct actor *who, const char *key,
-	       const char *hash, json_t **out, struct err *e)
+/* The stored answer for user × key: 1 (*out set), 0 when the key is
+ * unknown, ERR_IDEMPOTENCY_CONFLICT for another request hash. */
+int idem_peek(struct db *db, const struct actor *who, const char *key,
+	      const char *hash, json_t **out, struct err *e)
 {
-	static const char sql_claim[] =
-		"INSERT INTO idempotency_keys (user_id, key, request_hash, created_at) "
-		"VALUES (?, ?, ?, ?) ON CONFLICT (user_id, key) DO NOTHING RETURNING user_id";
 	static const char sql_get[] =
 		"SELECT request_hash, response FROM idempotency_keys WHERE user_id = ? AND key = ?";
 	int64_t uid = who->user ? who->user->id : 0;
-	struct db_stmt *st = db_query(db, e, sql_claim, "itti", uid, key, hash, ts_now_ms());
+	struct db_stmt *st = db_query(db, e, sql_get, "it", uid, key);
 	int rc;
 	if (!st || (rc = db_step(st, e)) < 0)
 		return db_fail(e);
-	db_reset(st);
-	if (rc == DB_ROW)
+	if (rc == DB_DONE)
 		return 0;
-	if (!(st = db_query(db, e, sql_get, "it", uid, key)) || db_step(st, e) != DB_ROW)
-		return db_fail(e);
 	int same = strcmp(db_col_text(st, 0), hash) == 0;
 	const char *resp = db_col_text(st, 1);
 	json_t *v = same && resp ? json_loads(resp, 0, NULL) : NULL;
@@ -35,6 +31,25 @@ int idem_claim(struct db *db, const struct actor *who, const char *key,
 		return err_set(e, ERR_INTERNAL, "the stored answer for this key is unreadable");
 	*out = v;
 	return 1;
+}
+
+int idem_claim(struct db *db, const struct actor *who, const char *key,
+	       const char *hash, json_t **out, struct err *e)
+{
+	static const char sql_claim[] =
+		"INSERT INTO idempotency_keys (user_id, key, request_hash, created_at) "
+		"VALUES (?, ?, ?, ?) ON CONFLICT (user_id, key) DO NOTHING RETURNING user_id";
+	int64_t uid = who->user ? who->user->id : 0;
+	struct db_stmt *st = db_query(db, e, sql_claim, "itti", uid, key, hash, ts_now_ms());
+	int rc;
+	if (!st || (rc = db_step(st, e)) < 0)
+		return db_fail(e);
+	db_reset(st);
+	if (rc == DB_ROW)
+		return 0;
+	/* Taken: in this transaction's view the row is there. */
+	rc = idem_peek(db, who, key, hash, out, e);
+	return rc == 0 ? err_set(e, ERR_INTERNAL, "the idempotency key vanished") : rc;
 }
 
 int idem_store(struct db *db, const struct actor *who, const char *key, json_t *resp,

@@ -16,6 +16,11 @@
 int idem_claim(struct db *db, const struct actor *who, const char *key,
 	       const char *hash, json_t **out, struct err *e);
 
+/* Looks the key up without claiming it (a replay check before the work):
+ * 1 with *out (caller owns it), 0 when unknown, ERR_IDEMPOTENCY_CONFLICT. */
+int idem_peek(struct db *db, const struct actor *who, const char *key,
+	      const char *hash, json_t **out, struct err *e);
+
 /* Stores resp (borrowed) as the answer for a key claimed in this
  * transaction. 0 or negative. */
 int idem_store(struct db *db, const struct actor *who, const char *key,

@@ -569,28 +569,26 @@ static int write_lines(struct db *db, const struct actor *who, const struct sale
 	return rc;
 }
 
-int sale_write(struct db *db, struct arena *a, const struct actor *who,
-	       const char *key, const char *request_hash,
-	       const struct sale_input *in, int64_t *id, int *replayed,
-	       struct err *e)
+/* Everything a sale needs, read and checked before it is written. */
+struct sale_plan {
+	const struct sale_input *in;
+	struct store *s;
+	struct pline *lines;
+	int n;
+	int64_t tot[7]; /* subtotal, discount, rounding, vat, total, paid, change */
+	int64_t approved_by;
+	int64_t at;     /* when it is recorded (the offline time for offline sales) */
+	int64_t now;
+	char day[11];
+};
+
+int sale_plan(struct db *db, struct arena *a, const struct actor *who,
+	      const struct sale_input *in, struct sale_plan **out, struct err *e)
 {
-	static const char sql_flag[] = "UPDATE sales SET negative_stock = 1 WHERE id = ?";
-	*replayed = 0;
 	/* Input checks only note fields: the product checks below add theirs,
 	 * so that one answer lists every bad field. */
 	check_input(in, e);
-	json_t *prior = NULL;
-	int rc = idem_claim(db, who, key, request_hash, &prior, e);
-	if (rc != 0) {
-		if (rc == 1) {
-			/* The stored answer names the sale; it is rendered afresh. */
-			*id = json_integer_value(json_object_get(prior, "id"));
-			json_decref(prior);
-			*replayed = 1;
-			return *id > 0 ? 0 : err_set(e, ERR_INTERNAL, "the stored answer has no sale id");
-		}
-		return rc;
-	}
+	int rc;
 
 	struct store *s = NULL;
 	if ((rc = store_exists(db, in->store_id, e)) < 0)
@@ -625,11 +623,11 @@ int sale_write(struct db *db, struct arena *a, const struct actor *who,
 		}
 	}
 
-	int64_t at = ts_now_ms(), shift_id = 0, sale_id = 0;
-	char day[11];
-	ts_day(in->offline_at ? in->offline_at : at, day, sizeof day);
-	if ((rc = apply_promotions(db, a, s->id, in->offline_at ? in->offline_at : at, lines, &n,
-				   cap, e)) < 0)
+	struct sale_plan *p = arena_alloc(a, sizeof *p);
+	p->now = ts_now_ms();
+	p->at = in->offline_at ? in->offline_at : p->now;
+	ts_day(p->at, p->day, sizeof p->day);
+	if ((rc = apply_promotions(db, a, s->id, p->at, lines, &n, cap, e)) < 0)
 		goto fail;
 
 	int64_t approved_by = 0;
@@ -649,7 +647,7 @@ int sale_write(struct db *db, struct arena *a, const struct actor *who,
 	}
 
 	/* Totals are exactly the sums of the lines. */
-	int64_t tot[7] = {0}; /* subtotal, discount, rounding, vat, total, paid, change */
+	int64_t *tot = p->tot;
 	for (int i = 0; i < n; i++) {
 		struct pline *l = &lines[i];
 		l->total = l->gross - l->discount;
@@ -664,18 +662,65 @@ int sale_write(struct db *db, struct arena *a, const struct actor *who,
 	}
 	if (settle(in, tot[4], s->cash_rounding, &tot[2], &tot[5], &tot[6], e) < 0)
 		goto fail;
+	p->in = in;
+	p->s = s;
+	p->lines = lines;
+	p->n = n;
+	p->approved_by = approved_by;
+	*out = p;
+	return 0;
+fail:
+	return db_fail(e);
+}
 
+int sale_replay(struct db *db, const struct actor *who, const char *key,
+		const char *request_hash, int64_t *id, struct err *e)
+{
+	json_t *prior = NULL;
+	int rc = idem_peek(db, who, key, request_hash, &prior, e);
+	if (rc != 1)
+		return rc;
+	/* The stored answer names the sale; it is rendered afresh. */
+	*id = json_integer_value(json_object_get(prior, "id"));
+	json_decref(prior);
+	return *id > 0 ? 1 : err_set(e, ERR_INTERNAL, "the stored answer has no sale id");
+}
+
+int sale_write(struct db *db, struct arena *a, const struct actor *who,
+	       const char *key, const char *request_hash,
+	       const struct sale_plan *p, int64_t *id, int *replayed,
+	       struct err *e)
+{
+	static const char sql_flag[] = "UPDATE sales SET negative_stock = 1 WHERE id = ?";
+	const struct sale_input *in = p->in;
+	const struct store *s = p->s;
+	struct pline *lines = p->lines;
+	const int64_t *tot = p->tot;
+	int n = p->n;
+	int64_t shift_id = 0, sale_id = 0;
+	*replayed = 0;
+	json_t *prior = NULL;
+	int rc = idem_claim(db, who, key, request_hash, &prior, e);
+	if (rc != 0) {
+		if (rc == 1) {
+			/* Made meanwhile by a request with the same key. */
+			*id = json_integer_value(json_object_get(prior, "id"));
+			json_decref(prior);
+			*replayed = 1;
+			return *id > 0 ? 0 : err_set(e, ERR_INTERNAL, "the stored answer has no sale id");
+		}
+		return rc;
+	}
 	char *number = NULL;
 	if ((rc = shift_current(db, who, s->id, in->register_id ? in->register_id : "1", 1,
 				&shift_id, e)) < 0 ||
-	    (rc = next_number(db, a, s, day, &number, e)) < 0 ||
-	    (rc = insert_all(db, who, in, s, lines, n, shift_id, number,
-			     in->offline_at ? in->offline_at : at, day, tot, approved_by, &sale_id,
-			     e)) < 0)
+	    (rc = next_number(db, a, s, p->day, &number, e)) < 0 ||
+	    (rc = insert_all(db, who, in, s, lines, n, shift_id, number, p->at, p->day, tot,
+			     p->approved_by, &sale_id, e)) < 0)
 		goto fail;
 	int negative = 0;
 	if ((rc = write_effects(db, who, in, s->id, s->allow_negative_stock, lines, n, sale_id,
-				day, tot, &negative, e)) < 0)
+				p->day, tot, &negative, e)) < 0)
 		goto fail;
 	if (negative) {
 		struct db_stmt *st = db_query(db, e, sql_flag, "i", sale_id);
@@ -686,14 +731,14 @@ int sale_write(struct db *db, struct arena *a, const struct actor *who,
 	 * the same text back from the tables). */
 	struct buf jb;
 	buf_init(&jb, 0);
-	journal_fmt_sale(&jb, sale_id, number, s->id, who->user ? who->user->id : 0,
-			 in->offline_at ? in->offline_at : at, tot[0], tot[1], tot[2], tot[3], tot[4]);
+	journal_fmt_sale(&jb, sale_id, number, s->id, who->user ? who->user->id : 0, p->at,
+			 tot[0], tot[1], tot[2], tot[3], tot[4]);
 	for (int i = 0; i < n; i++)
 		journal_fmt_line(&jb, i + 1, lines[i].product_id, lines[i].quantity,
 				 lines[i].unit_price, lines[i].discount, lines[i].total, lines[i].vat);
 	for (int i = 0; i < in->npayments; i++)
 		journal_fmt_pay(&jb, in->payments[i].method, in->payments[i].amount);
-	rc = journal_append(db, s->id, "sale", sale_id, at, jb.data, e);
+	rc = journal_append(db, s->id, "sale", sale_id, p->now, jb.data, e);
 	buf_release(&jb);
 	if (rc < 0)
 		goto fail;
@@ -724,16 +769,22 @@ int sale_create(struct db *db, struct arena *a, const struct actor *who,
 		struct err *e)
 {
 	int64_t id, store_id;
-	int rc = db_begin(db, 1, e);
+	struct sale_plan *p;
+	int rc = sale_replay(db, who, key, request_hash, &id, e);
+	*replayed = rc == 1;
 	if (rc < 0)
 		return rc;
-	if ((rc = sale_write(db, a, who, key, request_hash, in, &id, replayed, e)) < 0) {
-		db_rollback(db);
-		return rc;
+	if (rc == 0) {
+		if ((rc = sale_plan(db, a, who, in, &p, e)) < 0 || (rc = db_begin(db, 1, e)) < 0)
+			return rc;
+		if ((rc = sale_write(db, a, who, key, request_hash, p, &id, replayed, e)) < 0) {
+			db_rollback(db);
+			return rc;
+		}
+		rc = *replayed ? db_rollback(db) : db_commit(db, e);
+		if (rc < 0)
+			return db_fail(e);
 	}
-	rc = *replayed ? db_rollback(db) : db_commit(db, e);
-	if (rc < 0)
-		return db_fail(e);
 	return sale_get(db, id, out, &store_id, e);
 }
 

@@ -55,14 +55,23 @@ int sale_create(struct db *db, struct arena *a, const struct actor *who,
 		const struct sale_input *in, json_t **out, int *replayed,
 		struct err *e);
 
-/* The writes of sale_create inside the caller's open write transaction
- * (group commit): *id gets the new sale, or the stored one on a replay
- * (which writes nothing). On failure the caller rolls back (to its
- * savepoint). The answer is rendered afterwards with sale_get, off the
- * writer's path. */
+/* The sale in three steps, for group commit (sale_create does all three):
+ * sale_replay looks the key up (1 and *id: answer that sale; 0: new;
+ * ERR_IDEMPOTENCY_CONFLICT); sale_plan reads and checks everything — store,
+ * products, promotions, discount approval, totals, tenders — and writes
+ * nothing, so it runs on any connection, outside the writer; sale_write
+ * then claims the key and writes the plan inside the caller's open write
+ * transaction (*replayed when a request with the same key made it
+ * meanwhile; on failure the caller rolls back to its savepoint). The
+ * answer is rendered afterwards with sale_get. The plan lives in a. */
+struct sale_plan;
+int sale_replay(struct db *db, const struct actor *who, const char *key,
+		const char *request_hash, int64_t *id, struct err *e);
+int sale_plan(struct db *db, struct arena *a, const struct actor *who,
+	      const struct sale_input *in, struct sale_plan **out, struct err *e);
 int sale_write(struct db *db, struct arena *a, const struct actor *who,
 	       const char *key, const char *request_hash,
-	       const struct sale_input *in, int64_t *id, int *replayed,
+	       const struct sale_plan *p, int64_t *id, int *replayed,
 	       struct err *e);
 
 /* The sale as JSON with its lines, payments and returns; ERR_NOT_FOUND.

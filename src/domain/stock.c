@@ -115,17 +115,26 @@ int stock_move_add(struct db *db, const struct actor *who,
 	int allow = in->negative == STOCK_NEG_ALLOW ||
 		    (in->negative == STOCK_NEG_STORE && allow_store);
 	int64_t now = ts_now_ms();
-	struct db_stmt *st = db_query(db, e, SQL_BALANCE_ROW, "iii", in->store_id,
-				      in->product_id, now);
-	if (!st || db_run(st, e) < 0)
-		return db_fail(e);
-	st = db_query(db, e, SQL_BALANCE_ADD, "iiiiiii", in->quantity, now, in->store_id,
-		      in->product_id, (int64_t)allow, in->quantity, in->quantity);
-	if (!st)
-		return db_fail(e);
-	rc = db_step(st, e);
-	if (rc < 0)
-		return rc;
+	struct db_stmt *st;
+	/* The balance row usually exists: update it, and create it only when
+	 * the update found nothing, then update again. */
+	for (int attempt = 0;; attempt++) {
+		st = db_query(db, e, SQL_BALANCE_ADD, "iiiiiii", in->quantity, now, in->store_id,
+			      in->product_id, (int64_t)allow, in->quantity, in->quantity);
+		if (!st)
+			return db_fail(e);
+		if ((rc = db_step(st, e)) < 0)
+			return rc;
+		if (rc == DB_ROW || attempt == 1)
+			break;
+		db_reset(st);
+		struct db_stmt *ins = db_query(db, e, SQL_BALANCE_ROW, "iii", in->store_id,
+					       in->product_id, now);
+		/* Whether this made the row or found it (another transaction's,
+		 * committed meanwhile), the second update decides. */
+		if (!ins || db_run(ins, e) < 0)
+			return db_fail(e);
+	}
 	if (rc == DB_DONE) {
 		int64_t have = 0;
 		char hq[32], wq[32];

@@ -98,7 +98,7 @@ static void read_coupons(struct req *r, json_t *arr, struct sale_input *in)
 struct batched_sale {
 	struct req *r;
 	const char *key, *hash;
-	const struct sale_input *in;
+	const struct sale_plan *plan;
 	int64_t id;
 	int replayed;
 };
@@ -106,7 +106,7 @@ struct batched_sale {
 static int run_sale(struct db *db, void *arg, struct err *e)
 {
 	struct batched_sale *b = arg;
-	return sale_write(db, b->r->a, &b->r->actor, b->key, b->hash, b->in, &b->id,
+	return sale_write(db, b->r->a, &b->r->actor, b->key, b->hash, b->plan, &b->id,
 			  &b->replayed, e);
 }
 
@@ -176,11 +176,22 @@ int h_sales_create(struct req *r)
 	int replayed, rc;
 	struct db_batch *batch = server_batch();
 	if (batch) {
-		/* The writer thread only writes; this thread renders the answer. */
-		struct batched_sale b = {r, key, hash, &si, 0, 0};
+		/* This thread reads, checks and renders; the writer only writes. */
+		struct batched_sale b = {r, key, hash, NULL, 0, 0};
 		int64_t store_id;
-		if ((rc = db_batch_run(batch, run_sale, &b, &r->err)) < 0 ||
-		    (rc = sale_get(r->db, b.id, &sale, &store_id, &r->err)) < 0)
+		struct sale_plan *plan;
+		rc = sale_replay(r->db, &r->actor, key, hash, &b.id, &r->err);
+		if (rc < 0)
+			return rc;
+		b.replayed = rc == 1;
+		if (!b.replayed) {
+			if ((rc = sale_plan(r->db, r->a, &r->actor, &si, &plan, &r->err)) < 0)
+				return rc;
+			b.plan = plan;
+			if ((rc = db_batch_run(batch, run_sale, &b, &r->err)) < 0)
+				return rc;
+		}
+		if ((rc = sale_get(r->db, b.id, &sale, &store_id, &r->err)) < 0)
 			return rc;
 		replayed = b.replayed;
 	} else {
