@@ -103,6 +103,8 @@ bench:
 	@scripts/deps.sh
 	@$(MAKE) --no-print-directory bench-bins
 	@bench/run.sh
+	@bench/sales.sh
+	@bench/shift.sh
 
 run-bins: all
 	@:

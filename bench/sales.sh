@@ -9,6 +9,7 @@ DURATION=${BENCH_DURATION:-10s}
 CONNS=${BENCH_SALES_CONNS:-16}
 LINES=${BENCH_SALES_LINES:-4}
 PLAIN_SALES=${BENCH_PLAIN_SALES:-3000}
+THREADS=${BENCH_SALES_THREADS:-16}
 TERSA=${TERSA_BIN:-build/tersa}
 PASSWORD='Bench-admin-passw0rd-2026'
 OUT=bench/results-sales.md
@@ -54,6 +55,7 @@ stop
 run_wrk() { # NAME [serve args...]
 	local name=$1
 	shift
+	rm -f "$TMP/$name.db"* # a WAL left by the last round would not match
 	cp "$TMP/base.db" "$TMP/$name.db"
 	serve "$TMP/$name.db" "$@"
 	TOKEN=$TOKEN STORE=1 LINES=$LINES wrk -t2 -c"$CONNS" -d2s -s bench/sales/sale.lua "$BASE" >/dev/null
@@ -67,13 +69,23 @@ run_wrk() { # NAME [serve args...]
 	echo "$rps $p50 $p99 $bad"
 }
 
-cp "$TMP/base.db" "$TMP/plain.db"
-PLAIN=$(build/bench/plain "$TMP/plain.db" "$PLAIN_SALES" "$LINES")
-PLAIN_RPS=$(echo "$PLAIN" | sed -E 's/.*: ([0-9]+) sales\/s.*/\1/')
-PLAIN_P50=$(echo "$PLAIN" | sed -E 's/.*p50 ([0-9.]+) ms.*/\1/')
-PLAIN_P99=$(echo "$PLAIN" | sed -E 's/.*p99 ([0-9.]+) ms.*/\1/')
-read -r ONE_RPS ONE_P50 ONE_P99 ONE_BAD < <(run_wrk single --no-group-commit)
-read -r GRP_RPS GRP_P50 GRP_P99 GRP_BAD < <(run_wrk group)
+# Rounds interleave the three, so that a change in the machine's load or
+# disk latency touches all of them; each figure is its median round.
+ROUNDS=${BENCH_ROUNDS:-3}
+for ((r = 1; r <= ROUNDS; r++)); do
+	echo "bench: sales round $r/$ROUNDS" >&2
+	rm -f "$TMP"/plain.db*
+	cp "$TMP/base.db" "$TMP/plain.db"
+	build/bench/plain "$TMP/plain.db" "$PLAIN_SALES" "$LINES" |
+		sed -E 's/.*: ([0-9]+) sales\/s p50 ([0-9.]+) ms p99 ([0-9.]+) ms.*/\1 \2ms \3ms 0/' >>"$TMP/plain.rows"
+	run_wrk single --threads "$THREADS" --no-group-commit >>"$TMP/single.rows"
+	run_wrk group --threads "$THREADS" >>"$TMP/group.rows"
+done
+median() { sort -n "$TMP/$1.rows" | sed -n "$(((ROUNDS + 1) / 2))p"; }
+all() { awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $1 }' "$TMP/$1.rows"; }
+read -r PLAIN_RPS PLAIN_P50 PLAIN_P99 _ < <(median plain)
+read -r ONE_RPS ONE_P50 ONE_P99 ONE_BAD < <(median single)
+read -r GRP_RPS GRP_P50 GRP_P99 GRP_BAD < <(median group)
 
 ratio() { awk -v a="$1" -v b="$PLAIN_RPS" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 {
@@ -81,14 +93,20 @@ ratio() { awk -v a="$1" -v b="$PLAIN_RPS" 'BEGIN { printf "%.2f", (b > 0 ? a / b
 	echo
 	echo "Measured $(date -u +%F) with \`make bench\` (bench/sales.sh): $LINES-line card sales,"
 	echo "\`wrk -t2 -c$CONNS -d$DURATION\` with a fresh Idempotency-Key per request, keep-alive;"
-	echo "SQLite synchronous=$TERSA_SQLITE_SYNC, WAL; 2 cores, wrk on the same machine."
+	echo "SQLite synchronous=$TERSA_SQLITE_SYNC, WAL; \`tersa serve --threads $THREADS\`; 2 cores, wrk on the same machine."
 	echo
 	echo "| what | sales/s | × plain | p50 | p99 | errors |"
 	echo "| --- | ---: | ---: | ---: | ---: | ---: |"
-	echo "| plain C on SQLite, one transaction per sale ($PLAIN_SALES sales, 1 writer) | $PLAIN_RPS | 1.00 | ${PLAIN_P50}ms | ${PLAIN_P99}ms | 0 |"
+	echo "| plain C on SQLite, one transaction per sale ($PLAIN_SALES sales, 1 writer) | $PLAIN_RPS | 1.00 | $PLAIN_P50 | $PLAIN_P99 | 0 |"
 	echo "| POST /api/v1/sales, one commit per sale (--no-group-commit) | $ONE_RPS | $(ratio "$ONE_RPS") | $ONE_P50 | $ONE_P99 | $ONE_BAD |"
 	echo "| POST /api/v1/sales, group commit (default) | $GRP_RPS | $(ratio "$GRP_RPS") | $GRP_P50 | $GRP_P99 | $GRP_BAD |"
 	echo
 	echo "Goals (issue #4): one commit per sale ≥ 0.7× plain; group commit ≥ 2× plain."
+	echo
+	echo "Each row is the median of $ROUNDS interleaved rounds; sales/s of every round:"
+	echo
+	echo "- plain: $(all plain)"
+	echo "- one commit per sale: $(all single)"
+	echo "- group commit: $(all group)"
 } >"$OUT"
 cat "$OUT"
