@@ -169,7 +169,14 @@ int alert_stock_changed(struct db *db, int64_t store_id, int64_t product_id,
 	int rc = rule_min(db, store_id, product_id, &min_qty, e);
 	if (rc < 0)
 		return rc;
-	if (rc == 0) {
+	return alert_stock_level(db, store_id, product_id, before, after, force, rc, min_qty, e);
+}
+
+int alert_stock_level(struct db *db, int64_t store_id, int64_t product_id, int64_t before,
+		      int64_t after, int force, int has_rule, int64_t min_qty, struct err *e)
+{
+	int rc;
+	if (!has_rule) {
 		/* no rule: nothing low (a removed rule resolves its alert) */
 		if (force && (rc = alert_resolve(db, "low_stock", store_id, product_id, e)) < 0)
 			return rc;

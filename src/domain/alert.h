@@ -43,6 +43,10 @@ int alert_resolve(struct db *db, const char *kind, int64_t store_id,
  * rule changed). 0 or negative. */
 int alert_stock_changed(struct db *db, int64_t store_id, int64_t product_id,
 			int64_t before, int64_t after, int force, struct err *e);
+/* The same when the caller already has the rule: has_rule 0 (none) or 1
+ * with its min_qty (the stock ledger reads it with the balance). */
+int alert_stock_level(struct db *db, int64_t store_id, int64_t product_id, int64_t before,
+		      int64_t after, int force, int has_rule, int64_t min_qty, struct err *e);
 
 struct alert_filter {
 	const char *kind;   /* NULL = any */

@@ -29,20 +29,18 @@ int journal_append(struct db *db, int64_t store_id, const char *kind,
 		   int64_t doc_id, int64_t at, const char *content,
 		   struct err *e)
 {
-	static const char sql_head[] =
-		"INSERT INTO journal_heads (store_id, seq, hash) VALUES (?, 0, ?) "
-		"ON CONFLICT (store_id) DO NOTHING";
-	/* Takes the row lock; RETURNING gives the new seq and the old hash. */
+	/* One upsert takes the row lock and answers the new seq with the
+	 * previous hash (GENESIS for a store's first record). */
 	static const char sql_next[] =
-		"UPDATE journal_heads SET seq = seq + 1 WHERE store_id = ? RETURNING seq, hash";
+		"INSERT INTO journal_heads (store_id, seq, hash) VALUES (?, 1, ?) "
+		"ON CONFLICT (store_id) DO UPDATE SET seq = journal_heads.seq + 1 "
+		"RETURNING seq, hash";
 	static const char sql_set[] = "UPDATE journal_heads SET hash = ? WHERE store_id = ?";
 	static const char sql_ins[] =
 		"INSERT INTO journal (store_id, seq, kind, doc_id, at, content, prev_hash, hash) "
 		"VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-	struct db_stmt *st = db_query(db, e, sql_head, "it", store_id, GENESIS);
-	if (!st || db_run(st, e) < 0)
-		return db_fail(e);
-	if (!(st = db_query(db, e, sql_next, "i", store_id)) || db_step(st, e) != DB_ROW)
+	struct db_stmt *st = db_query(db, e, sql_next, "it", store_id, GENESIS);
+	if (!st || db_step(st, e) != DB_ROW)
 		return db_fail(e);
 	int64_t seq = db_col_int64(st, 0);
 	char prev[65], hash[65];

@@ -71,7 +71,8 @@ static const char SQL_BALANCE_ADD[] =
 	"UPDATE stock_balances SET on_hand = on_hand + ?, updated_at = ? "
 	"WHERE store_id = ? AND product_id = ? "
 	"AND (CAST(? AS BIGINT) = 1 OR CAST(? AS BIGINT) > 0 OR on_hand + ? >= 0) "
-	"RETURNING on_hand";
+	"RETURNING on_hand, (SELECT r.min_qty FROM reorder_rules r "
+	"WHERE r.store_id = stock_balances.store_id AND r.product_id = stock_balances.product_id)";
 
 static const char SQL_MOVE_INSERT[] =
 	"INSERT INTO stock_moves (store_id, product_id, quantity, kind, doc_type, "
@@ -150,7 +151,10 @@ int stock_move_add(struct db *db, const struct actor *who,
 			 hq, wq);
 		return e->code;
 	}
+	/* The reorder rule's min comes with the balance, for the alerts. */
 	int64_t after = db_col_int64(st, 0);
+	int has_rule = !db_col_null(st, 1);
+	int64_t min_qty = db_col_int64(st, 1);
 	db_reset(st);
 
 	st = db_query(db, e, SQL_MOVE_INSERT, "iiittIIItii", in->store_id, in->product_id,
@@ -171,8 +175,8 @@ int stock_move_add(struct db *db, const struct actor *who,
 	int64_t id = db_col_int64(st, 0);
 	db_reset(st);
 
-	if (alert_stock_changed(db, in->store_id, in->product_id, after - in->quantity,
-				after, 0, e) < 0)
+	if (alert_stock_level(db, in->store_id, in->product_id, after - in->quantity, after, 0,
+			      has_rule, min_qty, e) < 0)
 		return db_fail(e);
 	if (balance_after)
 		*balance_after = after;
