@@ -6,13 +6,6 @@
 
 int h_audit_list(struct req *r);
 
-static void time_param(struct req *r, const char *name, int64_t *out)
-{
-	const char *v = req_query(r, name);
-	if (v && ts_parse(v, out) < 0)
-		err_field(&r->err, name, "must be an RFC 3339 time or a date (YYYY-MM-DD)");
-}
-
 /* A stored JSON summary back as JSON (null when absent). */
 static json_t *summary(const char *text)
 {
@@ -29,8 +22,7 @@ int h_audit_list(struct req *r)
 	f.entity = req_query(r, "entity");
 	jx_qint(req_query(r, "entity_id"), "entity_id", 1, INT64_MAX, &f.entity_id, &r->err);
 	jx_qint(req_query(r, "user_id"), "user_id", 1, INT64_MAX, &f.user_id, &r->err);
-	time_param(r, "from", &f.from);
-	time_param(r, "to", &f.to);
+	req_time_range(r, &f.from, &f.to);
 	if (err_fields_done(&r->err))
 		return r->err.code;
 	struct audit_row *rows;

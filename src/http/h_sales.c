@@ -219,13 +219,6 @@ int h_sales_get(struct req *r)
 	return reply_json(r, 200, sale);
 }
 
-static void time_query(struct req *r, const char *name, int64_t *out)
-{
-	const char *v = req_query(r, name);
-	if (v && ts_parse(v, out) < 0)
-		err_field(&r->err, name, "must be an RFC 3339 time or a date (YYYY-MM-DD)");
-}
-
 int h_sales_list(struct req *r)
 {
 	struct sale_filter f = {0};
@@ -234,8 +227,7 @@ int h_sales_list(struct req *r)
 	f.before_id = cursor;
 	jx_qint(req_query(r, "store_id"), "store_id", 1, INT64_MAX, &f.store_id, &r->err);
 	jx_qint(req_query(r, "customer_id"), "customer_id", 1, INT64_MAX, &f.customer_id, &r->err);
-	time_query(r, "from", &f.from);
-	time_query(r, "to", &f.to);
+	req_time_range(r, &f.from, &f.to);
 	f.status = req_query(r, "status");
 	if (err_fields_done(&r->err))
 		return r->err.code;

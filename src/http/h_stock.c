@@ -45,28 +45,6 @@ int h_stock_moves_create(struct req *r)
 	return reply_json(r, 201, stock_move_to_json(m));
 }
 
-/* ?from= / ?to=: an RFC 3339 instant, or a date: from its midnight, to the
- * end of that day (so to=2026-01-31 includes the 31st). */
-static void time_param(struct req *r, const char *name, int is_to, int64_t *out)
-{
-	const char *v = req_query(r, name);
-	if (!v)
-		return;
-	if (ts_parse(v, out) < 0) {
-		err_field(&r->err, name, "must be an RFC 3339 time or a date (YYYY-MM-DD)");
-		return;
-	}
-	if (is_to && strlen(v) == 10) {
-		/* the next day's midnight: +1 day, then back to that day's start
-		 * (time-zone changes make days 23 to 25 hours long) */
-		char day[16];
-		ts_day(*out + 36LL * 3600 * 1000, day, sizeof day);
-		int64_t next;
-		if (ts_day_start(day, &next) == 0)
-			*out = next;
-	}
-}
-
 /* An optional ?name= id: a positive integer. */
 static int64_t id_param(struct req *r, const char *name)
 {
@@ -91,8 +69,7 @@ int h_stock_moves_list(struct req *r)
 		if (!ok)
 			err_field(&r->err, "kind", "is not a known move kind");
 	}
-	time_param(r, "from", 0, &f.from);
-	time_param(r, "to", 1, &f.to);
+	req_time_range(r, &f.from, &f.to);
 	if (err_fields_done(&r->err))
 		return r->err.code;
 	if (f.store_id && !req_store_visible(r, f.store_id))

@@ -212,25 +212,6 @@ int h_transfers_cancel(struct req *r)
 	return reply_json(r, 200, transfer_to_json(t));
 }
 
-/* ?from= / ?to= as instants. A bare date for `to` takes that whole day (up to
- * the next day's start); an instant is exclusive. */
-static void time_param(struct req *r, const char *name, int64_t *out)
-{
-	const char *v = req_query(r, name);
-	if (!v || !*v)
-		return;
-	if (ts_parse(v, out) < 0) {
-		err_field(&r->err, name, "must be an RFC 3339 time or a date (YYYY-MM-DD)");
-		return;
-	}
-	if (strcmp(name, "to") == 0 && ts_day_valid(v)) {
-		char next[16];
-		ts_day(*out + 36LL * 3600 * 1000, next, sizeof next);
-		if (ts_day_start(next, out) < 0)
-			err_field(&r->err, name, "is out of range");
-	}
-}
-
 int h_transfers_discrepancies(struct req *r)
 {
 	struct transfer_discrepancy_filter f = {0};
@@ -238,8 +219,7 @@ int h_transfers_discrepancies(struct req *r)
 	req_page(r, &f.limit, &cursor);
 	f.after_id = cursor;
 	jx_qint(req_query(r, "store_id"), "store_id", 1, INT64_MAX, &f.store_id, &r->err);
-	time_param(r, "from", &f.from);
-	time_param(r, "to", &f.to);
+	req_time_range(r, &f.from, &f.to);
 	if (err_fields_done(&r->err))
 		return r->err.code;
 	if (f.store_id && !req_store_visible(r, f.store_id))

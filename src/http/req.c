@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../base/jx.h"
+#include "../base/timeutil.h"
 #include "export.h"
 
 #define EXPORT_LIMIT 1000000
@@ -171,4 +172,30 @@ int req_bad_types(struct req *r)
 		return 0;
 	err_fields_done(&r->err);
 	return 1;
+}
+
+/* One time parameter; is_to moves a bare day to the next day's midnight. */
+static void req_time(struct req *r, const char *name, int is_to, int64_t *out)
+{
+	const char *v = req_query(r, name);
+	if (!v || !*v)
+		return;
+	if (ts_parse(v, out) < 0) {
+		err_field(&r->err, name, "must be an RFC 3339 time or a date (YYYY-MM-DD)");
+		return;
+	}
+	if (is_to && ts_day_valid(v)) {
+		/* +1 day, then back to that day's start: with daylight saving a
+		 * day is 23 to 25 hours long */
+		char next[16];
+		ts_day(*out + 36LL * 3600 * 1000, next, sizeof next);
+		if (ts_day_start(next, out) < 0)
+			err_field(&r->err, name, "is out of range");
+	}
+}
+
+void req_time_range(struct req *r, int64_t *from, int64_t *to)
+{
+	req_time(r, "from", 0, from);
+	req_time(r, "to", 1, to);
 }

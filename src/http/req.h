@@ -86,6 +86,11 @@ const char *req_header(struct req *r, const char *name);
  * domain call, which adds its own and refuses with every bad field listed. */
 int req_bad_types(struct req *r);
 
+/* Reads ?from= and ?to= (RFC 3339 times, or business days YYYY-MM-DD) into
+ * Unix ms, leaving absent ones as they are; a day given as `to` covers the
+ * whole day (up to the next day's midnight). Bad values are noted in r->err. */
+void req_time_range(struct req *r, int64_t *from, int64_t *to);
+
 /* Reads ?limit= (default 50, 1..500) and ?cursor= (an id) for keyset
  * pagination; notes bad values in r->err. With ?format=csv|xlsx, *limit is
  * raised so an export gets every page. */
