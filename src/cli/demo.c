@@ -4,12 +4,15 @@
 #include "demo.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../base/arena.h"
 #include "../base/log.h"
 #include "../domain/auth.h"
 #include "../domain/catalog.h"
+#include "../domain/audit.h"
+#include "../domain/stock.h"
 #include "../domain/store.h"
 
 static unsigned rnd_state;
@@ -87,6 +90,42 @@ static int add_user(struct db *db, struct arena *a, const char *username,
 	return user_create(db, a, NULL, &in, &u, e);
 }
 
+/* Opening stock: each store receives a share of the range (every product
+ * in the flagship stores), one transaction and one audit row per store. */
+static int demo_stock(struct db *db, const int64_t *stores, const int64_t *products,
+		      int nproducts, struct err *e)
+{
+	static const struct actor system = {NULL, NULL};
+	for (int si = 0; si < 20; si++) {
+		int64_t store = stores[si];
+		int rc = db_begin(db, 1, e);
+		if (rc < 0)
+			return rc;
+		int64_t moves = 0;
+		for (int p = 0; p < nproducts && rc == 0; p++) {
+			if (si >= 2 && rnd() % 3 != 0)
+				continue;
+			struct stock_move_input in = {
+				.store_id = store, .product_id = products[p],
+				.quantity = (int64_t)(5 + rnd() % 60) * 1000, .kind = "receipt",
+				.doc_type = "opening", .unit_cost = -1, .negative = STOCK_NEG_REFUSE};
+			rc = stock_move_add(db, &system, &in, NULL, NULL, e);
+			moves++;
+		}
+		json_t *after = json_pack("{s:I}", "receipts", (json_int_t)moves);
+		if (rc == 0)
+			rc = audit_add(db, &system, "opening_stock", "store", store, store, NULL, after, e);
+		json_decref(after);
+		if (rc == 0)
+			rc = db_commit(db, e);
+		if (rc < 0) {
+			db_rollback(db);
+			return rc;
+		}
+	}
+	return 0;
+}
+
 int demo_generate(struct db *db, unsigned seed, int nproducts, struct err *e)
 {
 	int64_t have = store_count(db, e);
@@ -96,6 +135,8 @@ int demo_generate(struct db *db, unsigned seed, int nproducts, struct err *e)
 	struct arena *a = arena_new();
 	int rc = 0;
 	char code[32], name[128], user[32], disp[160];
+	int64_t store_ids[20];
+	int64_t *product_ids = xcalloc((size_t)nproducts, sizeof *product_ids);
 
 	for (int i = 0; i < 20 && rc == 0; i++) {
 		int c = i % 10;
@@ -113,6 +154,7 @@ int demo_generate(struct db *db, unsigned seed, int nproducts, struct err *e)
 		struct store *s;
 		if ((rc = store_create(db, a, NULL, &si, &s, e)) < 0)
 			break;
+		store_ids[i] = s->id;
 		snprintf(user, sizeof user, "manager%02d", i + 1);
 		snprintf(disp, sizeof disp, "%s 店长", name);
 		if ((rc = add_user(db, a, user, disp, ROLE_STORE_MANAGER, s->id, e)) < 0)
@@ -164,12 +206,17 @@ int demo_generate(struct db *db, unsigned seed, int nproducts, struct err *e)
 			.set_vat = 1};
 		struct product *p;
 		rc = product_create(db, a, NULL, &pi, &p, e);
+		if (rc == 0)
+			product_ids[i] = p->id;
 		if (i % 256 == 255) {
 			arena_free(a);
 			a = arena_new();
 		}
 	}
 	arena_free(a);
+	if (rc == 0)
+		rc = demo_stock(db, store_ids, product_ids, nproducts, e);
+	free(product_ids);
 	if (rc == 0)
 		log_info("demo company created: 20 stores, %d products, staff password %s",
 			 nproducts, DEMO_PASSWORD);

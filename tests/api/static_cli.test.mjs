@@ -88,6 +88,21 @@ describe('tersa command line', () => {
     assert.match(v.stdout, /^tersa \d+\.\d+\.\d+/);
   });
 
+  it('demo: a company with stores, staff, products and opening stock, made once', () => {
+    const demo = path.join(dir, 'demo.db');
+    let r = run(['demo', '--db', demo, '--products', '40'], '');
+    assert.equal(r.status, 0, r.stderr);
+    r = run(['user', 'list', '--db', demo]);
+    assert.match(r.stdout, /\tmanager01\tstore_manager\tactive\t/);
+    assert.match(r.stdout, /\tsales20\tsales\tactive\t/);
+    assert.match(r.stdout, /\theadoffice\thq\t/);
+    for (const cmd of ['check-stock', 'check-db']) assert.equal(run([cmd, '--db', demo]).status, 0);
+    // a second run leaves the company as it is
+    r = run(['demo', '--db', demo, '--products', '40'], '');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(run(['user', 'list', '--db', demo]).stdout.split('\n').filter((l) => /\tmanager/.test(l)).length, 20);
+  });
+
   it('user add / list / passwd / disable, and the server honours them', async () => {
     const name = `cli_${uniq()}`.toLowerCase();
     let r = run(['user', 'add', '--db', db, '--username', name, '--role', 'hq', '--display-name', '总部'],
