@@ -591,14 +591,16 @@ int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 	int rc;
 
 	struct store *s = NULL;
-	if ((rc = store_exists(db, in->store_id, e)) < 0)
-		goto fail;
-	if (rc == 0)
+	if ((rc = store_get(db, a, in->store_id, &s, e)) == ERR_NOT_FOUND) {
+		/* a field error, listed with the others */
+		e->code = 0;
+		e->msg[0] = 0;
 		err_field(e, "store_id", "does not exist");
-	else if ((rc = store_get(db, a, in->store_id, &s, e)) < 0)
+	} else if (rc < 0) {
 		goto fail;
-	else if (!s->active)
+	} else if (!s->active) {
 		err_field(e, "store_id", "the store is closed");
+	}
 
 	int n = in->nlines, cap = in->nlines + SALE_MAX_GIFTS;
 	struct pline *lines = arena_calloc(a, (size_t)cap, sizeof *lines);
