@@ -76,4 +76,26 @@ describe('health', () => {
 		assert.ok(r.headers.get('x-request-id'), 'error answer without X-Request-Id');
 		assertSecurityHeaders(r, '404');
 	});
+
+	test('GET /metrics counts requests by route and status, with a latency histogram', async () => {
+		await srv.api('GET', '/api/v1/health');
+		await srv.api('GET', '/api/v1/me'); // 401
+		const r = await fetch(srv.url + '/metrics');
+		assert.equal(r.status, 200);
+		assert.match(r.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+		const text = await r.text();
+		const count = (route, status) => {
+			const m = text.match(new RegExp(`^tersa_http_requests_total\\{method="GET",route="${route.replace(/[/.]/g, '\\$&')}",status="${status}"\\} (\\d+)$`, 'm'));
+			return m ? Number(m[1]) : 0;
+		};
+		assert.ok(count('/api/v1/health', 200) >= 1, text);
+		assert.ok(count('/api/v1/me', 401) >= 1, text);
+		assert.match(text, /^tersa_http_request_duration_seconds_bucket\{method="GET",route="\/api\/v1\/health",le="\+Inf"\} \d+$/m);
+		assert.match(text, /^tersa_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/health"\} \d+$/m);
+		const before = count('/api/v1/health', 200);
+		await srv.api('GET', '/api/v1/health');
+		const again = await (await fetch(srv.url + '/metrics')).text();
+		const after = Number(again.match(/^tersa_http_requests_total\{method="GET",route="\/api\/v1\/health",status="200"\} (\d+)$/m)[1]);
+		assert.equal(after, before + 1);
+	});
 });
