@@ -41,6 +41,44 @@ async function boot(db, port) {
   throw new Error(`server did not start:\n${err}`);
 }
 
+describe('graceful stop (SIGTERM during a burst of sales)', () => {
+  it('every sale in flight is finished and answered, nothing stored unanswered, exit 0', async () => {
+    const srv = await startServer({ args: ['--per-ip', '512'] });
+    const admin = srv.adminToken;
+    const api = (m, p, body) => srv.api(m, p, { token: admin, body });
+    const store = (await api('POST', '/api/v1/stores', { code: 'TERM', name: 'Term', channel: 'direct' })).body;
+    const product = (await api('POST', '/api/v1/products', { sku: 'TERM-1', name: 'Item', price: 300, vat_rate: 1300 })).body;
+    assert.equal((await api('POST', '/api/v1/stock/moves', { store_id: store.id, product_id: product.id, quantity: 10000, reason: 'receipt' })).status, 201);
+    const body = JSON.stringify({ store_id: store.id, lines: [{ product_id: product.id, quantity: 1 }], payments: [{ method: 'card', amount: 300 }] });
+    const sends = Array.from({ length: 200 }, () => fetch(`${srv.url}/api/v1/sales`, { method: 'POST', body,
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() } })
+      .then(async (r) => ({ status: r.status, body: await r.json() }), () => null));
+    await sleep(30);
+    const db = srv.db;
+    const stopped = srv.stop({ keepDb: true });
+    const answers = (await Promise.all(sends)).filter(Boolean);
+    await stopped; // throws unless the exit code is 0 and the checks pass
+    for (const a of answers) assert.ok(a.status === 201 || a.status === 503, JSON.stringify(a));
+    const ok = answers.filter((a) => a.status === 201);
+    assert.ok(ok.length > 0, 'no sale went through before the stop');
+
+    const again = await startServer({ db });
+    try {
+      const stored = [];
+      for (let cursor = null; ;) {
+        const r = await again.api('GET', `/api/v1/sales?store_id=${store.id}&limit=500${cursor ? `&cursor=${cursor}` : ''}`, { token: again.adminToken });
+        stored.push(...r.body.items.map((x) => x.id));
+        cursor = r.body.next_cursor;
+        if (!cursor) break;
+      }
+      assert.deepEqual(stored.sort((x, y) => x - y), ok.map((a) => a.body.id).sort((x, y) => x - y),
+        'a sale was stored without its answer reaching the client, or answered without being stored');
+    } finally {
+      await again.stop();
+    }
+  });
+});
+
 describe('crash safety (kill -9 during a stream of sales)', () => {
   let final;
   after(async () => { await final?.stop(); });
