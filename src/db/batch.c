@@ -14,6 +14,7 @@ struct job {
 	struct err *e;
 	int rc;
 	int done;
+	pthread_cond_t wake; /* signalled when this job is done */
 	struct job *next;
 };
 
@@ -24,7 +25,6 @@ struct db_batch {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t work; /* the writer waits for jobs */
-	pthread_cond_t done; /* callers wait for their job */
 	struct job *head, *tail;
 };
 
@@ -95,11 +95,12 @@ static void *writer(void *arg)
 		pthread_mutex_unlock(&b->mu);
 		run_batch(b, first);
 		pthread_mutex_lock(&b->mu);
+		/* Wake exactly the callers of this batch. */
 		for (struct job *j = first, *next; j; j = next) {
 			next = j->next;
 			j->done = 1;
+			pthread_cond_signal(&j->wake);
 		}
-		pthread_cond_broadcast(&b->done);
 	}
 	pthread_mutex_unlock(&b->mu);
 	return NULL;
@@ -115,7 +116,6 @@ int db_batch_open(const char *target, int max, struct db_batch **out, struct err
 	}
 	pthread_mutex_init(&b->mu, NULL);
 	pthread_cond_init(&b->work, NULL);
-	pthread_cond_init(&b->done, NULL);
 	if (pthread_create(&b->thread, NULL, writer, b) != 0) {
 		db_close(b->db);
 		free(b);
@@ -127,7 +127,8 @@ int db_batch_open(const char *target, int max, struct db_batch **out, struct err
 
 int db_batch_run(struct db_batch *b, db_batch_fn fn, void *arg, struct err *e)
 {
-	struct job j = {fn, arg, e, 0, 0, NULL};
+	struct job j = {.fn = fn, .arg = arg, .e = e};
+	pthread_cond_init(&j.wake, NULL);
 	pthread_mutex_lock(&b->mu);
 	if (b->tail)
 		b->tail->next = &j;
@@ -136,8 +137,9 @@ int db_batch_run(struct db_batch *b, db_batch_fn fn, void *arg, struct err *e)
 	b->tail = &j;
 	pthread_cond_signal(&b->work);
 	while (!j.done)
-		pthread_cond_wait(&b->done, &b->mu);
+		pthread_cond_wait(&j.wake, &b->mu);
 	pthread_mutex_unlock(&b->mu);
+	pthread_cond_destroy(&j.wake);
 	return j.rc;
 }
 
@@ -153,6 +155,5 @@ void db_batch_close(struct db_batch *b)
 	db_close(b->db);
 	pthread_mutex_destroy(&b->mu);
 	pthread_cond_destroy(&b->work);
-	pthread_cond_destroy(&b->done);
 	free(b);
 }
