@@ -267,14 +267,39 @@ void db_bind_null(struct db_stmt *st, int idx)
 	bind_any(st, idx, DBP_NULL, 0, NULL);
 }
 
+static struct db_stmt *db_vquery(struct db *db, struct err *e, const char *sql,
+				 const char *types, va_list ap);
+
 struct db_stmt *db_query(struct db *db, struct err *e, const char *sql,
 			 const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	struct db_stmt *st = db_vquery(db, e, sql, types, ap);
+	va_end(ap);
+	return st;
+}
+
+int db_write(struct db *db, struct err *e, const char *sql, const char *types, ...)
+{
+	int own = !db_in_tx(db), rc;
+	if (own && (rc = db_begin(db, 1, e)) < 0)
+		return rc;
+	va_list ap;
+	va_start(ap, types);
+	rc = db_run(db_vquery(db, e, sql, types, ap), e);
+	va_end(ap);
+	if (own)
+		rc = rc < 0 ? (db_rollback(db), rc) : db_commit(db, e);
+	return rc;
+}
+
+static struct db_stmt *db_vquery(struct db *db, struct err *e, const char *sql,
+				 const char *types, va_list ap)
 {
 	struct db_stmt *st = db_prepare(db, sql, e);
 	if (!st)
 		return NULL;
-	va_list ap;
-	va_start(ap, types);
 	int idx = 1;
 	for (const char *t = types ? types : ""; *t; t++, idx++) {
 		switch (*t) {
@@ -296,7 +321,6 @@ struct db_stmt *db_query(struct db *db, struct err *e, const char *sql,
 			bind_any(st, idx, DBP_NULL, 0, NULL);
 			break;
 		default:
-			va_end(ap);
 			log_error("db_query: bad type '%c' for: %.200s", *t,
 				  sql);
 			db_reset(st);
@@ -304,7 +328,6 @@ struct db_stmt *db_query(struct db *db, struct err *e, const char *sql,
 			return NULL;
 		}
 	}
-	va_end(ap);
 	return st;
 }
 

@@ -50,6 +50,12 @@ void db_bind_null(struct db_stmt *st, int idx);
 struct db_stmt *db_query(struct db *db, struct err *e, const char *sql,
 			 const char *types, ...);
 
+/* Runs one writing statement (as db_query binds it). Outside a transaction
+ * it gets its own write transaction, so that on SQLite it queues for the
+ * writer like every other write instead of meeting a busy database.
+ * 0 or negative. */
+int db_write(struct db *db, struct err *e, const char *sql, const char *types, ...);
+
 /* Advances: DB_ROW, DB_DONE, or a negative ERR_*: ERR_DUPLICATE for a unique
  * violation (e->msg names the constraint/columns), ERR_CONFLICT for a
  * foreign-key or check violation, ERR_UNAVAILABLE when busy, ERR_DB else. */

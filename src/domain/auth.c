@@ -215,8 +215,7 @@ static int record_failure(struct db *db, const char *username, const char *ip,
 {
 	static const char sql[] =
 		"INSERT INTO login_failures (username, at, ip) VALUES (?, ?, ?)";
-	struct db_stmt *st = db_query(db, e, sql, "tit", username, now, ip);
-	return st ? db_run(st, e) : e->code;
+	return db_write(db, e, sql, "tit", username, now, ip);
 }
 
 int auth_login(struct db *db, struct arena *a, const char *username,
@@ -324,15 +323,14 @@ int auth_session(struct db *db, struct arena *a, const char *token,
 	db_reset(st);
 	int64_t now = ts_now_ms();
 	if (!u->active || now - created > SESSION_MAX_MS || now - seen > SESSION_IDLE_MS) {
-		if ((st = db_query(db, e, sql_drop, "t", th)))
-			db_run(st, e);
+		db_write(db, e, sql_drop, "t", th);
 		err_init(e);
 		return err_set(e, ERR_UNAUTHORIZED, "invalid or expired session");
 	}
 	/* Refresh the idle clock at most once a minute: reads stay reads. */
 	if (now - seen > 60000) {
-		if (!(st = db_query(db, e, sql_touch, "it", now, th)) || db_run(st, e) < 0)
-			return e->code;
+		if ((rc = db_write(db, e, sql_touch, "it", now, th)) < 0)
+			return rc;
 	}
 	/* Only store-bound roles have stores (user_create and user_update keep it
 	 * so): the others skip the query. */
@@ -347,8 +345,7 @@ int auth_logout(struct db *db, const char *token, struct err *e)
 	static const char sql[] = "DELETE FROM sessions WHERE token_hash = ?";
 	char th[65];
 	token_hash(token, th);
-	struct db_stmt *st = db_query(db, e, sql, "t", th);
-	return st ? db_run(st, e) : e->code;
+	return db_write(db, e, sql, "t", th);
 }
 
 /* ---- users ---- */
