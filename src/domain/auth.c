@@ -48,6 +48,11 @@ int user_sees_store(const struct user *u, int64_t store_id)
 	return 0;
 }
 
+int actor_sees_store(const struct actor *who, int64_t store_id)
+{
+	return !who || !who->user || user_sees_store(who->user, store_id);
+}
+
 int password_hash(const char *password, char *out)
 {
 	return crypto_pwhash_str_alg(out, password, strlen(password),

@@ -58,6 +58,8 @@ struct actor {
 
 /* 1 if the user may see store_id: not store-bound, or assigned to it. */
 int user_sees_store(const struct user *u, int64_t store_id);
+/* The same for an actor; the system (no user) sees every store. */
+int actor_sees_store(const struct actor *who, int64_t store_id);
 
 /* Hashes with Argon2id (crypto_pwhash_str); out needs 128 bytes. 0 or -1. */
 int password_hash(const char *password, char *out);

@@ -15,11 +15,6 @@
 const char *const count_statuses[] = {"open", "applied", "cancelled", NULL};
 const char *const count_modes[] = {"add", "set", NULL};
 
-static int sees(const struct actor *who, int64_t store_id)
-{
-	return !who || !who->user || user_sees_store(who->user, store_id);
-}
-
 static const char *line_field(char *buf, size_t n, int i, const char *name)
 {
 	snprintf(buf, n, "lines[%d].%s", i, name);
@@ -219,7 +214,7 @@ int count_get(struct db *db, struct arena *a, const struct actor *who,
 	int rc = count_header(db, a, id, &c, e);
 	if (rc < 0)
 		return rc;
-	if (!sees(who, c->store_id))
+	if (!actor_sees_store(who, c->store_id))
 		return err_set(e, ERR_NOT_FOUND, "no stock count %lld", (long long)id);
 	if ((rc = count_load_lines(db, a, c, e)) < 0)
 		return rc;
@@ -331,7 +326,7 @@ int count_create(struct db *db, struct arena *a, const struct actor *who,
 		 const struct count_input *in, struct stock_count **out,
 		 struct err *e)
 {
-	if (in->store_id > 0 && !sees(who, in->store_id))
+	if (in->store_id > 0 && !actor_sees_store(who, in->store_id))
 		return err_set(e, ERR_FORBIDDEN, "store %lld is not one of yours",
 			       (long long)in->store_id);
 	if (in->store_id <= 0)
@@ -517,7 +512,7 @@ int count_add_lines(struct db *db, struct arena *a, const struct actor *who,
 		return rc;
 	if (count_header(db, a, id, &c, e) < 0)
 		goto fail;
-	if (!sees(who, c->store_id)) {
+	if (!actor_sees_store(who, c->store_id)) {
 		err_set(e, ERR_FORBIDDEN, "stock count %lld is not one of your stores'",
 			(long long)id);
 		goto fail;
@@ -625,7 +620,7 @@ int count_apply(struct db *db, struct arena *a, const struct actor *who,
 		return rc;
 	if (count_header(db, a, id, &c, e) < 0)
 		goto fail;
-	if (!sees(who, c->store_id)) {
+	if (!actor_sees_store(who, c->store_id)) {
 		err_set(e, ERR_FORBIDDEN, "stock count %lld is not one of your stores'",
 			(long long)id);
 		goto fail;
@@ -702,7 +697,7 @@ int count_cancel(struct db *db, struct arena *a, const struct actor *who,
 		return rc;
 	if (count_header(db, a, id, &c, e) < 0)
 		goto fail;
-	if (!sees(who, c->store_id)) {
+	if (!actor_sees_store(who, c->store_id)) {
 		err_set(e, ERR_FORBIDDEN, "stock count %lld is not one of your stores'",
 			(long long)id);
 		goto fail;

@@ -165,7 +165,7 @@ int purchase_get(struct db *db, struct arena *a, const struct actor *who,
 
 	if (rc < 0)
 		return rc;
-	if (who && who->user && !user_sees_store(who->user, (*out)->store_id))
+	if (!actor_sees_store(who, (*out)->store_id))
 		return err_set(e, ERR_NOT_FOUND, "no purchase order %lld", (long long)id);
 	return 0;
 }
@@ -359,7 +359,7 @@ int purchase_insert(struct db *db, struct arena *a, const struct actor *who,
 	json_t *after;
 	int rc;
 
-	if (in->store_id > 0 && who && who->user && !user_sees_store(who->user, in->store_id))
+	if (in->store_id > 0 && !actor_sees_store(who, in->store_id))
 		return err_set(e, ERR_FORBIDDEN, "store %lld is not one of yours",
 			       (long long)in->store_id);
 	if (in->store_id <= 0)
@@ -421,7 +421,7 @@ static int po_load_writable(struct db *db, struct arena *a, const struct actor *
 
 	if (rc < 0)
 		return rc;
-	if (who && who->user && !user_sees_store(who->user, (*out)->store_id))
+	if (!actor_sees_store(who, (*out)->store_id))
 		return err_set(e, ERR_FORBIDDEN,
 			       "purchase order %lld belongs to a store that is not yours",
 			       (long long)id);

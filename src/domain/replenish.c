@@ -343,7 +343,7 @@ int replenish_order(struct db *db, struct arena *a, const struct actor *who,
 	int64_t id;
 	int rc;
 
-	if (store_id > 0 && who && who->user && !user_sees_store(who->user, store_id))
+	if (store_id > 0 && !actor_sees_store(who, store_id))
 		return err_set(e, ERR_FORBIDDEN, "store %lld is not one of yours",
 			       (long long)store_id);
 	if (store_id <= 0)

@@ -527,7 +527,7 @@ int shift_close(struct db *db, const struct actor *who, int64_t id,
 	db_reset(st);
 	json_t *z = NULL;
 	char *text = NULL;
-	if (who && who->user && !user_sees_store(who->user, s.store_id)) {
+	if (!actor_sees_store(who, s.store_id)) {
 		err_set(e, ERR_NOT_FOUND, "no shift %lld", (long long)id);
 		goto fail;
 	}

@@ -17,11 +17,6 @@ const char *const transfer_statuses[] = {"draft", "shipped", "received", "closed
 					 "cancelled", NULL};
 
 /* Store scoping for the acting user; the system (no user) sees everything. */
-static int sees(const struct actor *who, int64_t store_id)
-{
-	return !who || !who->user || user_sees_store(who->user, store_id);
-}
-
 /* "lines[i].name" into buf. */
 static const char *line_field(char *buf, size_t n, int i, const char *name)
 {
@@ -157,7 +152,7 @@ int transfer_get(struct db *db, struct arena *a, const struct actor *who,
 	int rc = transfer_load(db, a, id, &t, e);
 	if (rc < 0)
 		return rc;
-	if (!sees(who, t->from_store_id) && !sees(who, t->to_store_id))
+	if (!actor_sees_store(who, t->from_store_id) && !actor_sees_store(who, t->to_store_id))
 		return err_set(e, ERR_NOT_FOUND, "no transfer %lld", (long long)id);
 	*out = t;
 	return 0;
@@ -242,7 +237,7 @@ int transfer_create(struct db *db, struct arena *a, const struct actor *who,
 		    struct err *e)
 {
 	char f[48];
-	if (in->from_store_id > 0 && !sees(who, in->from_store_id))
+	if (in->from_store_id > 0 && !actor_sees_store(who, in->from_store_id))
 		return err_set(e, ERR_FORBIDDEN,
 			       "store %lld is not one of yours: transfers are created by the source store",
 			       (long long)in->from_store_id);
@@ -389,7 +384,7 @@ int transfer_ship(struct db *db, struct arena *a, const struct actor *who,
 		return rc;
 	if (transfer_load(db, a, id, &t, e) < 0)
 		goto fail;
-	if (!sees(who, t->from_store_id)) {
+	if (!actor_sees_store(who, t->from_store_id)) {
 		err_set(e, ERR_FORBIDDEN, "only the source store ships transfer %lld",
 			(long long)id);
 		goto fail;
@@ -460,7 +455,7 @@ int transfer_receive(struct db *db, struct arena *a, const struct actor *who,
 		return rc;
 	if (transfer_load(db, a, id, &t, e) < 0)
 		goto fail;
-	if (!sees(who, t->to_store_id)) {
+	if (!actor_sees_store(who, t->to_store_id)) {
 		err_set(e, ERR_FORBIDDEN, "only the destination store receives transfer %lld",
 			(long long)id);
 		goto fail;
@@ -580,7 +575,7 @@ int transfer_close(struct db *db, struct arena *a, const struct actor *who,
 		return rc;
 	if (transfer_load(db, a, id, &t, e) < 0)
 		goto fail;
-	if (!sees(who, t->from_store_id) && !sees(who, t->to_store_id)) {
+	if (!actor_sees_store(who, t->from_store_id) && !actor_sees_store(who, t->to_store_id)) {
 		err_set(e, ERR_FORBIDDEN, "transfer %lld is not one of your stores'",
 			(long long)id);
 		goto fail;
@@ -603,7 +598,7 @@ int transfer_cancel(struct db *db, struct arena *a, const struct actor *who,
 		return rc;
 	if (transfer_load(db, a, id, &t, e) < 0)
 		goto fail;
-	if (!sees(who, t->from_store_id)) {
+	if (!actor_sees_store(who, t->from_store_id)) {
 		err_set(e, ERR_FORBIDDEN, "only the source store cancels transfer %lld",
 			(long long)id);
 		goto fail;
