@@ -40,6 +40,10 @@ struct db_batch *server_batch(void)
 	return batch;
 }
 static atomic_int in_flight;
+/* Set at SIGTERM: requests that arrive from then on, also on kept-alive
+ * connections, answer 503 without running, so that none is cut off with
+ * its work done and its answer unsent. */
+static atomic_int stopping;
 
 /* One database connection per worker thread, opened on first use and
  * registered so that shutdown can close them all. */
@@ -326,6 +330,8 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct call *cl,
 			MHD_add_response_header(resp, r.hname[i], r.hvalue[i]);
 		if (status == 401)
 			MHD_add_response_header(resp, "WWW-Authenticate", "Bearer");
+		if (atomic_load(&stopping))
+			MHD_add_response_header(resp, "Connection", "close");
 	}
 
 	double ms = (double)(ts_mono_us() - cl->t0) / 1000.0;
@@ -358,6 +364,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		*req_cls = cl;
 		atomic_fetch_add(&in_flight, 1);
 		cl->counted = 1;
+		if (atomic_load(&stopping))
+			return reject_early(c, ERR_UNAVAILABLE, "the server is stopping", url, method);
 		const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding");
 		const char *cl_h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		if (te && cl_h)
@@ -477,6 +485,7 @@ int server_run(const struct server_conf *c)
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_info("signal %d: stopping; finishing requests in flight", sig);
+	atomic_store(&stopping, 1);
 	MHD_quiesce_daemon(d);
 	int64_t deadline = ts_mono_ms() + 10000;
 	while (atomic_load(&in_flight) > 0 && ts_mono_ms() < deadline)
