@@ -487,9 +487,13 @@ int server_run(const struct server_conf *c)
 	log_info("signal %d: stopping; finishing requests in flight", sig);
 	atomic_store(&stopping, 1);
 	MHD_quiesce_daemon(d);
-	int64_t deadline = ts_mono_ms() + 10000;
+	/* 30 s, the grace period service managers commonly give. */
+	int64_t deadline = ts_mono_ms() + 30000;
 	while (atomic_load(&in_flight) > 0 && ts_mono_ms() < deadline)
 		usleep(10000);
+	if (atomic_load(&in_flight) > 0)
+		log_warn("stopping with %d request(s) still running: their answers are lost",
+			 atomic_load(&in_flight));
 	MHD_stop_daemon(d);
 	db_batch_close(batch);
 	batch = NULL;
