@@ -211,12 +211,7 @@ int h_sales_get(struct req *r)
 	int rc = sale_get(r->db, r->ids[0], &sale, &store_id, &r->err);
 	if (rc < 0)
 		return rc;
-	if (!req_store_visible(r, store_id)) {
-		json_decref(sale);
-		err_set(&r->err, ERR_NOT_FOUND, "no sale %lld", (long long)r->ids[0]);
-		return r->err.code;
-	}
-	return reply_json(r, 200, sale);
+	return reply_scoped(r, sale, store_id, "sale");
 }
 
 int h_sales_list(struct req *r)

@@ -42,12 +42,7 @@ int h_shifts_get(struct req *r)
 	int rc = shift_get(r->db, r->ids[0], &out, &store_id, &r->err);
 	if (rc < 0)
 		return rc;
-	if (!req_store_visible(r, store_id)) {
-		json_decref(out);
-		err_set(&r->err, ERR_NOT_FOUND, "no shift %lld", (long long)r->ids[0]);
-		return r->err.code;
-	}
-	return reply_json(r, 200, out);
+	return reply_scoped(r, out, store_id, "shift");
 }
 
 int h_shifts_list(struct req *r)

@@ -117,6 +117,14 @@ int reply_created(struct req *r, json_t *body, int64_t id)
 	return reply_json(r, 201, body);
 }
 
+int reply_scoped(struct req *r, json_t *body, int64_t store_id, const char *what)
+{
+	if (req_store_visible(r, store_id))
+		return reply_json(r, 200, body);
+	json_decref(body);
+	return err_set(&r->err, ERR_NOT_FOUND, "no %s %lld", what, (long long)r->ids[0]);
+}
+
 int reply_no_content(struct req *r)
 {
 	r->status = 204;

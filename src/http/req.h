@@ -113,6 +113,9 @@ int reply_list(struct req *r, json_t *items, int more, int64_t last_id);
 /* The same with the next cursor as text (NULL: no more pages). */
 int reply_list_cursor(struct req *r, json_t *items, const char *next_cursor);
 int reply_no_content(struct req *r);
+/* 200 with body when the user sees store_id, else 404 naming `what` and the
+ * path's id (body is freed). For a single object read with its store. */
+int reply_scoped(struct req *r, json_t *body, int64_t store_id, const char *what);
 void reply_header(struct req *r, const char *name, const char *value);
 
 #endif
