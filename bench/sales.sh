@@ -9,7 +9,7 @@ DURATION=${BENCH_DURATION:-10s}
 CONNS=${BENCH_SALES_CONNS:-16}
 LINES=${BENCH_SALES_LINES:-4}
 PLAIN_SALES=${BENCH_PLAIN_SALES:-3000}
-THREADS=${BENCH_SALES_THREADS:-16}
+THREADS=${BENCH_SALES_THREADS:-} # empty: the server default (2 per core)
 TERSA=${TERSA_BIN:-build/tersa}
 PASSWORD='Bench-admin-passw0rd-2026'
 OUT=bench/results-sales.md
@@ -78,8 +78,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	cp "$TMP/base.db" "$TMP/plain.db"
 	build/bench/plain "$TMP/plain.db" "$PLAIN_SALES" "$LINES" |
 		sed -E 's/.*: ([0-9]+) sales\/s p50 ([0-9.]+) ms p99 ([0-9.]+) ms.*/\1 \2ms \3ms 0/' >>"$TMP/plain.rows"
-	run_wrk single --threads "$THREADS" --no-group-commit >>"$TMP/single.rows"
-	run_wrk group --threads "$THREADS" >>"$TMP/group.rows"
+	run_wrk single ${THREADS:+--threads "$THREADS"} --no-group-commit >>"$TMP/single.rows"
+	run_wrk group ${THREADS:+--threads "$THREADS"} >>"$TMP/group.rows"
 done
 median() { sort -n "$TMP/$1.rows" | sed -n "$(((ROUNDS + 1) / 2))p"; }
 all() { awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $1 }' "$TMP/$1.rows"; }
@@ -93,7 +93,7 @@ ratio() { awk -v a="$1" -v b="$PLAIN_RPS" 'BEGIN { printf "%.2f", (b > 0 ? a / b
 	echo
 	echo "Measured $(date -u +%F) with \`make bench\` (bench/sales.sh): $LINES-line card sales,"
 	echo "\`wrk -t2 -c$CONNS -d$DURATION\` with a fresh Idempotency-Key per request, keep-alive;"
-	echo "SQLite synchronous=$TERSA_SQLITE_SYNC, WAL; \`tersa serve --threads $THREADS\`; 2 cores, wrk on the same machine."
+	echo "SQLite synchronous=$TERSA_SQLITE_SYNC, WAL; \`tersa serve${THREADS:+ --threads $THREADS}\` ($(nproc) cores, wrk on the same machine)."
 	echo
 	echo "| what | sales/s | × plain | p50 | p99 | errors |"
 	echo "| --- | ---: | ---: | ---: | ---: | ---: |"

@@ -2,6 +2,7 @@
 #include "batch.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,8 +14,8 @@ struct job {
 	void *arg;
 	struct err *e;
 	int rc;
-	int done;
-	pthread_cond_t wake; /* signalled when this job is done */
+	db_batch_done_fn then; /* called when the job's commit is done */
+	void *then_arg;
 	struct job *next;
 };
 
@@ -26,6 +27,7 @@ struct db_batch {
 	pthread_mutex_t mu;
 	pthread_cond_t work; /* the writer waits for jobs */
 	struct job *head, *tail;
+	atomic_ullong batches, jobs;
 };
 
 /* Savepoints as prepared statements: the writer runs two per job. */
@@ -94,13 +96,19 @@ static void *writer(void *arg)
 		last->next = NULL;
 		pthread_mutex_unlock(&b->mu);
 		run_batch(b, first);
-		pthread_mutex_lock(&b->mu);
-		/* Wake exactly the callers of this batch. */
+		/* Counted first, so that a caller sees its own commit counted. */
+		unsigned long long n = 0;
+		for (struct job *j = first; j; j = j->next)
+			n++;
+		atomic_fetch_add(&b->batches, 1);
+		atomic_fetch_add(&b->jobs, n);
+		/* Tell exactly the callers of this batch, outside the lock. */
 		for (struct job *j = first, *next; j; j = next) {
 			next = j->next;
-			j->done = 1;
-			pthread_cond_signal(&j->wake);
+			j->then(j->then_arg, j->rc);
+			free(j);
 		}
+		pthread_mutex_lock(&b->mu);
 	}
 	pthread_mutex_unlock(&b->mu);
 	return NULL;
@@ -125,22 +133,30 @@ int db_batch_open(const char *target, int max, struct db_batch **out, struct err
 	return 0;
 }
 
-int db_batch_run(struct db_batch *b, db_batch_fn fn, void *arg, struct err *e)
+void db_batch_submit(struct db_batch *b, db_batch_fn fn, void *arg, struct err *e,
+		     db_batch_done_fn then, void *then_arg)
 {
-	struct job j = {.fn = fn, .arg = arg, .e = e};
-	pthread_cond_init(&j.wake, NULL);
+	struct job *j = xcalloc(1, sizeof *j);
+	j->fn = fn;
+	j->arg = arg;
+	j->e = e;
+	j->then = then;
+	j->then_arg = then_arg;
 	pthread_mutex_lock(&b->mu);
 	if (b->tail)
-		b->tail->next = &j;
+		b->tail->next = j;
 	else
-		b->head = &j;
-	b->tail = &j;
+		b->head = j;
+	b->tail = j;
 	pthread_cond_signal(&b->work);
-	while (!j.done)
-		pthread_cond_wait(&j.wake, &b->mu);
 	pthread_mutex_unlock(&b->mu);
-	pthread_cond_destroy(&j.wake);
-	return j.rc;
+}
+
+void db_batch_stats(struct db_batch *b, unsigned long long *batches,
+		    unsigned long long *jobs)
+{
+	*batches = atomic_load(&b->batches);
+	*jobs = atomic_load(&b->jobs);
 }
 
 void db_batch_close(struct db_batch *b)

@@ -94,10 +94,11 @@ static void read_coupons(struct req *r, json_t *arr, struct sale_input *in)
 	in->ncoupons = (int)n;
 }
 
-/* A sale as one piece of a group commit. */
+/* A sale as one piece of a group commit (in the request's arena). */
 struct batched_sale {
 	struct req *r;
-	const char *key, *hash;
+	const char *key;
+	char hash[65];
 	const struct sale_plan *plan;
 	int64_t id;
 	int replayed;
@@ -108,6 +109,26 @@ static int run_sale(struct db *db, void *arg, struct err *e)
 	struct batched_sale *b = arg;
 	return sale_write(db, b->r->a, &b->r->actor, b->key, b->hash, b->plan, &b->id,
 			  &b->replayed, e);
+}
+
+/* 201 with the sale as stored (also for a replay, marked as one). */
+static int answer_sale(struct req *r, int64_t id, int replayed)
+{
+	json_t *sale;
+	int64_t store_id;
+	int rc = sale_get(r->db, id, &sale, &store_id, &r->err);
+	if (rc < 0)
+		return rc;
+	if (replayed)
+		reply_header(r, "Idempotent-Replayed", "true");
+	return reply_created(r, sale, id);
+}
+
+/* After the writer: the sale or the write's error. */
+static int sale_written(struct req *r, int rc)
+{
+	struct batched_sale *b = r->defer_arg;
+	return rc < 0 ? rc : answer_sale(r, b->id, b->replayed);
 }
 
 int h_sales_create(struct req *r)
@@ -125,27 +146,27 @@ int h_sales_create(struct req *r)
 	json_t *in;
 	if (req_json(r, &in) < 0)
 		return r->err.code;
-	struct sale_input si = {0};
+	struct sale_input *si = arena_calloc(r->a, 1, sizeof *si);
 	json_t *arr;
 	const char *offline = NULL;
 	jx_no_unknown(in, allowed, &r->err);
-	jx_int(in, "store_id", JX_REQUIRED, 1, INT64_MAX, &si.store_id, &r->err);
-	jx_int(in, "customer_id", 0, 1, INT64_MAX, &si.customer_id, &r->err);
-	jx_int(in, "salesperson_id", 0, 1, INT64_MAX, &si.salesperson_id, &r->err);
-	jx_int(in, "points_redeemed", 0, 0, INT64_MAX, &si.points_redeemed, &r->err);
-	jx_int(in, "manual_discount_bp", 0, 0, 10000, &si.manual_discount_bp, &r->err);
-	jx_str(in, "note", 0, 500, &si.note, &r->err);
-	jx_str(in, "register", JX_NONEMPTY, 32, &si.register_id, &r->err);
+	jx_int(in, "store_id", JX_REQUIRED, 1, INT64_MAX, &si->store_id, &r->err);
+	jx_int(in, "customer_id", 0, 1, INT64_MAX, &si->customer_id, &r->err);
+	jx_int(in, "salesperson_id", 0, 1, INT64_MAX, &si->salesperson_id, &r->err);
+	jx_int(in, "points_redeemed", 0, 0, INT64_MAX, &si->points_redeemed, &r->err);
+	jx_int(in, "manual_discount_bp", 0, 0, 10000, &si->manual_discount_bp, &r->err);
+	jx_str(in, "note", 0, 500, &si->note, &r->err);
+	jx_str(in, "register", JX_NONEMPTY, 32, &si->register_id, &r->err);
 	if (jx_str(in, "offline_at", 0, 40, &offline, &r->err) &&
-	    (ts_parse(offline, &si.offline_at) < 0 || si.offline_at <= 0 ||
-	     si.offline_at > ts_now_ms() + 300000))
+	    (ts_parse(offline, &si->offline_at) < 0 || si->offline_at <= 0 ||
+	     si->offline_at > ts_now_ms() + 300000))
 		err_field(&r->err, "offline_at", "must be an RFC 3339 time, not in the future");
 	if (jx_array(in, "lines", JX_REQUIRED, &arr, &r->err))
-		read_lines(r, arr, &si);
+		read_lines(r, arr, si);
 	if (jx_array(in, "payments", 0, &arr, &r->err))
-		read_payments(r, arr, &si);
+		read_payments(r, arr, si);
 	if (jx_array(in, "coupon_codes", 0, &arr, &r->err))
-		read_coupons(r, arr, &si);
+		read_coupons(r, arr, si);
 	json_t *ap = json_object_get(in, "approver");
 	if (ap && !json_is_null(ap)) {
 		static const char *const af[] = {"username", "password", NULL};
@@ -155,53 +176,47 @@ int h_sales_create(struct req *r)
 			err_type(&r->err, "approver", "an object {username, password}");
 		} else {
 			jx_no_unknown(ap, af, &le);
-			jx_str(ap, "username", JX_REQUIRED, 64, &si.approver_username, &le);
-			jx_str(ap, "password", JX_REQUIRED, 1024, &si.approver_password, &le);
+			jx_str(ap, "username", JX_REQUIRED, 64, &si->approver_username, &le);
+			jx_str(ap, "password", JX_REQUIRED, 1024, &si->approver_password, &le);
 			err_merge(&r->err, &le, "approver.");
 		}
 	}
 	if (req_bad_types(r))
 		return r->err.code;
-	if (!req_store_writable(r, si.store_id))
+	if (!req_store_writable(r, si->store_id))
 		return r->err.code;
-	si.may_override_price = perm_allows(PERM_PRICE_OVERRIDE, r->user->role);
+	si->may_override_price = perm_allows(PERM_PRICE_OVERRIDE, r->user->role);
 
 	/* The request hash binds a key to one body. */
+	struct batched_sale *b = arena_calloc(r->a, 1, sizeof *b);
 	unsigned char h[crypto_hash_sha256_BYTES];
-	char hash[65];
 	crypto_hash_sha256(h, (const unsigned char *)r->body, r->body_len);
-	sodium_bin2hex(hash, sizeof hash, h, sizeof h);
+	sodium_bin2hex(b->hash, sizeof b->hash, h, sizeof h);
+	b->r = r;
+	b->key = key;
 
-	json_t *sale;
-	int replayed, rc;
-	struct db_batch *batch = server_batch();
-	if (batch) {
-		/* This thread reads, checks and renders; the writer only writes. */
-		struct batched_sale b = {r, key, hash, NULL, 0, 0};
-		int64_t store_id;
-		struct sale_plan *plan;
-		rc = sale_replay(r->db, &r->actor, key, hash, &b.id, &r->err);
+	int rc;
+	if (!server_batch()) {
+		json_t *sale;
+		rc = sale_create(r->db, r->a, &r->actor, key, b->hash, si, &sale, &b->replayed, &r->err);
 		if (rc < 0)
 			return rc;
-		b.replayed = rc == 1;
-		if (!b.replayed) {
-			if ((rc = sale_plan(r->db, r->a, &r->actor, &si, &plan, &r->err)) < 0)
-				return rc;
-			b.plan = plan;
-			if ((rc = db_batch_run(batch, run_sale, &b, &r->err)) < 0)
-				return rc;
-		}
-		if ((rc = sale_get(r->db, b.id, &sale, &store_id, &r->err)) < 0)
-			return rc;
-		replayed = b.replayed;
-	} else {
-		rc = sale_create(r->db, r->a, &r->actor, key, hash, &si, &sale, &replayed, &r->err);
-		if (rc < 0)
-			return rc;
+		if (b->replayed)
+			reply_header(r, "Idempotent-Replayed", "true");
+		return reply_created(r, sale, json_integer_value(json_object_get(sale, "id")));
 	}
-	if (replayed)
-		reply_header(r, "Idempotent-Replayed", "true");
-	return reply_created(r, sale, json_integer_value(json_object_get(sale, "id")));
+	/* This thread reads and checks, the writer only writes, and this
+	 * thread renders the answer after the commit. */
+	rc = sale_replay(r->db, &r->actor, key, b->hash, &b->id, &r->err);
+	if (rc < 0)
+		return rc;
+	if (rc == 1)
+		return answer_sale(r, b->id, 1);
+	struct sale_plan *plan;
+	if ((rc = sale_plan(r->db, r->a, &r->actor, si, &plan, &r->err)) < 0)
+		return rc;
+	b->plan = plan;
+	return req_defer(r, run_sale, b, sale_written);
 }
 
 int h_sales_get(struct req *r)

@@ -4,6 +4,7 @@
 #include "../base/buf.h"
 #include "metrics.h"
 #include "req.h"
+#include "server.h"
 
 #ifndef TERSA_VERSION
 #define TERSA_VERSION "0.1.0"
@@ -37,6 +38,19 @@ int h_metrics(struct req *r)
 	struct buf b;
 	buf_init(&b, 0);
 	metrics_render(&b);
+	struct db_batch *batch = server_batch();
+	if (batch) {
+		unsigned long long commits, writes;
+		db_batch_stats(batch, &commits, &writes);
+		buf_printf(&b, "# HELP tersa_sqlite_writer_commits_total Commits of the SQLite writer "
+			       "(several sales share one with group commit).\n"
+			       "# TYPE tersa_sqlite_writer_commits_total counter\n"
+			       "tersa_sqlite_writer_commits_total %llu\n"
+			       "# HELP tersa_sqlite_writer_writes_total Writes (sales) the SQLite writer ran.\n"
+			       "# TYPE tersa_sqlite_writer_writes_total counter\n"
+			       "tersa_sqlite_writer_writes_total %llu\n",
+			   commits, writes);
+	}
 	r->raw = buf_detach(&b, &r->raw_len);
 	r->content_type = "text/plain; version=0.0.4; charset=utf-8";
 	r->status = 200;

@@ -207,3 +207,11 @@ void req_time_range(struct req *r, int64_t *from, int64_t *to)
 	req_time(r, "from", 0, from);
 	req_time(r, "to", 1, to);
 }
+
+int req_defer(struct req *r, db_batch_fn fn, void *arg, int (*then)(struct req *r, int rc))
+{
+	r->defer_fn = fn;
+	r->defer_arg = arg;
+	r->then = then;
+	return 0;
+}

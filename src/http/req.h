@@ -11,6 +11,7 @@
 
 #include "../base/arena.h"
 #include "../base/err.h"
+#include "../db/batch.h"
 #include "../db/db.h"
 #include "../domain/auth.h"
 
@@ -70,6 +71,11 @@ struct req {
 	const char *hname[REPLY_MAX_HEADERS];
 	const char *hvalue[REPLY_MAX_HEADERS];
 
+	/* set by req_defer */
+	db_batch_fn defer_fn;
+	void *defer_arg;
+	int (*then)(struct req *r, int rc);
+
 	struct err err;            /* last: large, cleared by err_init only */
 };
 
@@ -117,5 +123,13 @@ int reply_no_content(struct req *r);
  * path's id (body is freed). For a single object read with its store. */
 int reply_scoped(struct req *r, json_t *body, int64_t store_id, const char *what);
 void reply_header(struct req *r, const char *name, const char *value);
+
+/* For a write that goes through the group-commit writer (db/batch.h): the
+ * server suspends the connection (its thread serves other connections
+ * meanwhile), queues fn(arg) with r->err for its details, and when the
+ * commit is durable or the write failed calls then(r, rc) on this thread to
+ * answer as a handler would. arg must live in r->a. The handler returns
+ * what this returns. */
+int req_defer(struct req *r, db_batch_fn fn, void *arg, int (*then)(struct req *r, int rc));
 
 #endif

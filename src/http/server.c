@@ -88,6 +88,9 @@ struct call {
 	size_t discarded;
 	int64_t t0;   /* monotonic µs */
 	int counted;  /* in in_flight */
+	struct MHD_Connection *conn;
+	struct req *r; /* from dispatch until the answer is queued */
+	int job_rc;    /* a deferred write's result */
 };
 
 static int sane_request_id(const char *s)
@@ -265,88 +268,129 @@ static enum MHD_Result reject_early(struct MHD_Connection *c, int code,
 	return queue(c, resp, status);
 }
 
+static void req_free(struct req *r)
+{
+	if (!r)
+		return;
+	if (r->out)
+		json_decref(r->out);
+	if (r->in)
+		json_decref(r->in);
+	free(r->raw);
+	arena_free(r->a);
+	free(r);
+}
+
+/* Logs, counts and queues the answer; the request is done with. */
+static enum MHD_Result finish(struct MHD_Connection *c, struct call *cl, const char *url,
+			      const char *method, struct MHD_Response *resp, int status)
+{
+	struct req *r = cl->r;
+	double ms = (double)(ts_mono_us() - cl->t0) / 1000.0;
+	int route_idx = r->route ? (int)(r->route - routes) : -1;
+	metrics_observe(route_idx, status, ms);
+	log_request(method, r->route ? r->route->path : url, status, ms,
+		    r->user ? r->user->username : "-", r->reqid);
+	req_free(r);
+	cl->r = NULL;
+	return queue(c, resp, status);
+}
+
+/* Renders what the handler left in the request (or its error). */
+static enum MHD_Result answer(struct MHD_Connection *c, struct call *cl, const char *url,
+			      const char *method, int rc)
+{
+	struct req *r = cl->r;
+	/* Never carry a transaction or a read snapshot into the next request. */
+	if (r->db)
+		db_idle(r->db);
+	if (rc < 0 || r->status == 0) {
+		int code = rc < 0 ? rc : ERR_INTERNAL;
+		if (err_status(code) >= 500)
+			log_error("request %s %s %s failed: %s", r->reqid, method, url,
+				  r->err.msg[0] ? r->err.msg : err_title(code));
+		if (r->out)
+			json_decref(r->out);
+		r->out = problem_body(&r->err, code);
+		r->status = err_status(code);
+		r->content_type = "application/problem+json";
+		free(r->raw);
+		r->raw = NULL;
+		r->nheaders = 0;
+	}
+	struct MHD_Response *resp;
+	if (r->out) {
+		char *s = json_dumps(r->out, JSON_COMPACT | JSON_REAL_PRECISION(15));
+		resp = MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
+		MHD_add_response_header(resp, "Content-Type",
+			r->content_type ? r->content_type : "application/json");
+	} else if (r->raw) {
+		resp = MHD_create_response_from_buffer(r->raw_len, r->raw, MHD_RESPMEM_MUST_FREE);
+		r->raw = NULL;
+		MHD_add_response_header(resp, "Content-Type", r->content_type);
+	} else {
+		resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	}
+	add_common_headers(resp, r->reqid, 1);
+	for (int i = 0; i < r->nheaders; i++)
+		MHD_add_response_header(resp, r->hname[i], r->hvalue[i]);
+	if (r->status == 401)
+		MHD_add_response_header(resp, "WWW-Authenticate", "Bearer");
+	if (atomic_load(&stopping))
+		MHD_add_response_header(resp, "Connection", "close");
+	return finish(c, cl, url, method, resp, r->status);
+}
+
+/* The writer finished a deferred write: the connection's own thread
+ * answers it (on_request is called again once it is resumed). */
+static void deferred_done(void *arg, int rc)
+{
+	struct call *cl = arg;
+	cl->job_rc = rc;
+	MHD_resume_connection(cl->conn);
+}
+
 static enum MHD_Result respond(struct MHD_Connection *c, struct call *cl,
 			       const char *url, const char *method)
 {
-	struct req r;
-	memset(&r, 0, offsetof(struct req, err));
-	err_init(&r.err);
-	r.a = arena_new();
-	r.conn = c;
-	r.method_name = method;
-	r.path = url;
-	r.body = cl->body.len ? cl->body.data : NULL;
-	r.body_len = cl->body.len;
-	client_ip(c, r.ip, sizeof r.ip);
-	r.actor.ip = r.ip;
+	struct req *r = xmalloc(sizeof *r);
+	memset(r, 0, offsetof(struct req, err));
+	err_init(&r->err);
+	cl->r = r;
+	r->a = arena_new();
+	r->conn = c;
+	r->method_name = method;
+	r->path = url;
+	r->body = cl->body.len ? cl->body.data : NULL;
+	r->body_len = cl->body.len;
+	client_ip(c, r->ip, sizeof r->ip);
+	r->actor.ip = r->ip;
 	const char *rid = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Request-Id");
 	if (sane_request_id(rid)) {
-		snprintf(r.reqid, sizeof r.reqid, "%s", rid);
+		snprintf(r->reqid, sizeof r->reqid, "%s", rid);
 	} else {
-		new_request_id(r.reqid, sizeof r.reqid);
+		new_request_id(r->reqid, sizeof r->reqid);
 	}
 
 	int api = strncmp(url, "/api/", 5) == 0 || strcmp(url, "/metrics") == 0;
-	struct MHD_Response *resp = NULL;
-	int status;
 	if (!api && conf->web_dir) {
-		status = static_serve(c, conf->web_dir, url, &resp);
+		struct MHD_Response *resp = NULL;
+		int status = static_serve(c, conf->web_dir, url, &resp);
 		if (resp)
-			add_common_headers(resp, r.reqid, 0);
-	} else {
-		int rc = dispatch(&r, method);
-		/* Never carry a transaction or a read snapshot into the next request. */
-		if (r.db)
-			db_idle(r.db);
-		if (rc < 0 || r.status == 0) {
-			int code = rc < 0 ? rc : ERR_INTERNAL;
-			if (err_status(code) >= 500)
-				log_error("request %s %s %s failed: %s", r.reqid, method, url,
-					  r.err.msg[0] ? r.err.msg : err_title(code));
-			if (r.out)
-				json_decref(r.out);
-			r.out = problem_body(&r.err, code);
-			r.status = err_status(code);
-			r.content_type = "application/problem+json";
-			free(r.raw);
-			r.raw = NULL;
-			r.nheaders = 0;
-		}
-		status = r.status;
-		if (r.out) {
-			char *s = json_dumps(r.out, JSON_COMPACT | JSON_REAL_PRECISION(15));
-			resp = MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
-			MHD_add_response_header(resp, "Content-Type",
-				r.content_type ? r.content_type : "application/json");
-		} else if (r.raw) {
-			resp = MHD_create_response_from_buffer(r.raw_len, r.raw, MHD_RESPMEM_MUST_FREE);
-			r.raw = NULL;
-			MHD_add_response_header(resp, "Content-Type", r.content_type);
-		} else {
-			resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-		}
-		add_common_headers(resp, r.reqid, 1);
-		for (int i = 0; i < r.nheaders; i++)
-			MHD_add_response_header(resp, r.hname[i], r.hvalue[i]);
-		if (status == 401)
-			MHD_add_response_header(resp, "WWW-Authenticate", "Bearer");
-		if (atomic_load(&stopping))
-			MHD_add_response_header(resp, "Connection", "close");
+			add_common_headers(resp, r->reqid, 0);
+		return finish(c, cl, url, method, resp, status);
 	}
-
-	double ms = (double)(ts_mono_us() - cl->t0) / 1000.0;
-	int route_idx = r.route ? (int)(r.route - routes) : -1;
-	metrics_observe(route_idx, status, ms);
-	log_request(method, r.route ? r.route->path : url, status, ms,
-		    r.user ? r.user->username : "-", r.reqid);
-
-	if (r.out)
-		json_decref(r.out);
-	if (r.in)
-		json_decref(r.in);
-	free(r.raw);
-	arena_free(r.a);
-	return queue(c, resp, status);
+	int rc = dispatch(r, method);
+	if (rc == 0 && r->then) {
+		/* Wait for the writer without holding this thread: suspended
+		 * before the job is queued, so the resume always follows it. */
+		if (r->db)
+			db_idle(r->db);
+		MHD_suspend_connection(c);
+		db_batch_submit(batch, r->defer_fn, r->defer_arg, &r->err, deferred_done, cl);
+		return MHD_YES;
+	}
+	return answer(c, cl, url, method, rc);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
@@ -355,12 +399,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 				  size_t *upload_data_size, void **req_cls)
 {
 	struct call *cl = *req_cls;
+	if (cl && cl->r) {
+		/* Resumed after a deferred write: answer it. */
+		struct req *r = cl->r;
+		int (*then)(struct req *, int) = r->then;
+		r->then = NULL;
+		return answer(c, cl, url, method, then(r, cl->job_rc));
+	}
 	if (!cl) {
 		/* First call: headers only. Keep-alive needs the reply queued on
 		 * a later call, except for the refusals below, which close. */
 		cl = xcalloc(1, sizeof *cl);
 		buf_init(&cl->body, BODY_MAX);
 		cl->t0 = ts_mono_us();
+		cl->conn = c;
 		*req_cls = cl;
 		atomic_fetch_add(&in_flight, 1);
 		cl->counted = 1;
@@ -421,6 +473,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 		return;
 	if (cl->counted)
 		atomic_fetch_sub(&in_flight, 1);
+	req_free(cl->r);
 	buf_release(&cl->body);
 	free(cl);
 	*req_cls = NULL;
@@ -465,7 +518,7 @@ int server_run(const struct server_conf *c)
 
 	struct MHD_Daemon *d = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ITC |
-			MHD_USE_ERROR_LOG,
+			MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
 		0, NULL, NULL, on_request, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads,
