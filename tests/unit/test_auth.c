@@ -11,17 +11,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/arena.h"
 #include "base/timeutil.h"
 #include "db/db.h"
 #include "domain/auth.h"
+#include "tmpdb.h"
 
 #define PASSWORD "Correct-horse-2026"
 
 struct fx {
-	char dir[64], path[96];
+	struct tmpdb tmp;
 	struct db *db;
 	struct arena *a;
 	char token[65];
@@ -32,11 +32,9 @@ static int setup(void **state)
 	struct fx *f = xcalloc(1, sizeof *f);
 	struct err e;
 	err_init(&e);
-	snprintf(f->dir, sizeof f->dir, "/tmp/tersa-test-auth-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (tmpdb_make(&f->tmp, "auth") < 0)
 		return -1;
-	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-	if (db_open(f->path, &f->db, &e) < 0 || db_migrate(f->db, NULL, &e) < 0)
+	if (db_open(f->tmp.path, &f->db, &e) < 0 || db_migrate(f->db, NULL, &e) < 0)
 		return -1;
 	f->a = arena_new();
 	struct user_input in = {.username = "cashier", .password = PASSWORD, .role = ROLE_HQ,
@@ -53,11 +51,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[160];
 	db_close(f->db);
 	arena_free(f->a);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
+	if (tmpdb_remove(&f->tmp) < 0)
 		return -1;
 	free(f);
 	return 0;

@@ -15,10 +15,10 @@
 
 #include "db/batch.h"
 #include "db/db.h"
+#include "tmpdb.h"
 
 struct fx {
-	char dir[64];
-	char path[128];
+	struct tmpdb tmp;
 	struct db *db; /* a reader's connection */
 	struct db_batch *b;
 };
@@ -28,13 +28,11 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof *f);
 	struct err e;
 	err_init(&e);
-	snprintf(f->dir, sizeof f->dir, "/tmp/tersa-test-batch-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (tmpdb_make(&f->tmp, "batch") < 0)
 		return -1;
-	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-	if (db_open(f->path, &f->db, &e) < 0 ||
+	if (db_open(f->tmp.path, &f->db, &e) < 0 ||
 	    db_run(db_query(f->db, &e, "CREATE TABLE t (x INTEGER UNIQUE)", ""), &e) < 0 ||
-	    db_batch_open(f->path, 64, &f->b, &e) < 0) {
+	    db_batch_open(f->tmp.path, 64, &f->b, &e) < 0) {
 		fprintf(stderr, "setup: %s\n", e.msg);
 		return -1;
 	}
@@ -45,15 +43,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char p[200];
 	db_batch_close(f->b);
 	db_close(f->db);
-	static const char *const sfx[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", f->path, sfx[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	tmpdb_remove(&f->tmp);
 	free(f);
 	return 0;
 }

@@ -16,11 +16,11 @@
 #include "db/db.h"
 #include "db/db_internal.h"
 #include "db/migrations.h"
+#include "tmpdb.h"
 
 struct fx {
 	struct db *db;
-	char dir[64];
-	char path[128];
+	struct tmpdb tmp;
 	char schema[64];
 	char url[1024];
 };
@@ -32,11 +32,9 @@ static int setup_sqlite(void **state)
 	struct fx *f = calloc(1, sizeof *f);
 	struct err e;
 	err_init(&e);
-	snprintf(f->dir, sizeof f->dir, "/tmp/tersa-test-db-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (tmpdb_make(&f->tmp, "db") < 0)
 		return -1;
-	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-	if (db_open(f->path, &f->db, &e) < 0 ||
+	if (db_open(f->tmp.path, &f->db, &e) < 0 ||
 	    db_migrate(f->db, NULL, &e) < 0) {
 		fprintf(stderr, "setup: %s\n", e.msg);
 		return -1;
@@ -48,14 +46,8 @@ static int setup_sqlite(void **state)
 static int teardown_sqlite(void **state)
 {
 	struct fx *f = *state;
-	char p[200];
 	db_close(f->db);
-	static const char *const sfx[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", f->path, sfx[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	tmpdb_remove(&f->tmp);
 	free(f);
 	return 0;
 }
@@ -698,7 +690,7 @@ static void test_boundaries_reset_statements(void **state)
 	a = db_prepare(db, SQL_T_ALL, &e);
 	assert_int_equal(db_step(a, &e), DB_ROW);
 	struct db *other = NULL;
-	assert_int_equal(db_open(db_kind(db) == DB_PG ? f->url : f->path,
+	assert_int_equal(db_open(db_kind(db) == DB_PG ? f->url : f->tmp.path,
 				 &other, &e),
 			 0);
 	assert_int_equal(t_insert(other, 4, "y", &e), 0);
@@ -873,13 +865,11 @@ static const char SQL_SYNC[] = "PRAGMA synchronous";
 static const char SQL_JOURNAL[] = "PRAGMA journal_mode";
 static const char SQL_FK[] = "PRAGMA foreign_keys";
 
-static int64_t sync_with(const char *dir, const char *env)
+static int64_t sync_with(const char *path, const char *env)
 {
-	char path[160];
 	struct db *db = NULL;
 	struct err e;
 	err_init(&e);
-	snprintf(path, sizeof path, "%s/s.db", dir);
 	if (env)
 		setenv("TERSA_SQLITE_SYNC", env, 1);
 	else
@@ -901,20 +891,14 @@ static int64_t sync_with(const char *dir, const char *env)
 static void test_sqlite_settings(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/tersa-test-db-XXXXXX";
-	assert_non_null(mkdtemp(dir));
-	assert_int_equal(sync_with(dir, NULL), 2);   /* FULL */
-	assert_int_equal(sync_with(dir, "NORMAL"), 1);
-	assert_int_equal(sync_with(dir, "off"), 0);
-	assert_int_equal(sync_with(dir, "FULL"), 2);
-	assert_int_equal(sync_with(dir, "fast"), 2); /* unknown: FULL */
-	char p[200];
-	static const char *const sfx[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s/s.db%s", dir, sfx[i]);
-		unlink(p);
-	}
-	assert_int_equal(rmdir(dir), 0);
+	struct tmpdb t;
+	assert_int_equal(tmpdb_make(&t, "db"), 0);
+	assert_int_equal(sync_with(t.path, NULL), 2);   /* FULL */
+	assert_int_equal(sync_with(t.path, "NORMAL"), 1);
+	assert_int_equal(sync_with(t.path, "off"), 0);
+	assert_int_equal(sync_with(t.path, "FULL"), 2);
+	assert_int_equal(sync_with(t.path, "fast"), 2); /* unknown: FULL */
+	assert_int_equal(tmpdb_remove(&t), 0);
 }
 
 static void test_open_errors(void **state)

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <sodium.h>
 
@@ -19,12 +18,12 @@
 #include "base/arena.h"
 #include "db/db.h"
 #include "domain/journal.h"
+#include "tmpdb.h"
 
 struct fx {
 	struct db *db;
 	struct arena *a;
-	char dir[64];
-	char path[128];
+	struct tmpdb tmp;
 };
 
 static void must(struct db *db, const char *sql)
@@ -76,11 +75,9 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof *f);
 	struct err e;
 	err_init(&e);
-	snprintf(f->dir, sizeof f->dir, "/tmp/tersa-test-journal-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (tmpdb_make(&f->tmp, "journal") < 0)
 		return -1;
-	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-	if (db_open(f->path, &f->db, &e) < 0 || db_migrate(f->db, NULL, &e) < 0) {
+	if (db_open(f->tmp.path, &f->db, &e) < 0 || db_migrate(f->db, NULL, &e) < 0) {
 		fprintf(stderr, "setup: %s\n", e.msg);
 		return -1;
 	}
@@ -110,15 +107,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char p[200];
 	db_close(f->db);
 	arena_free(f->a);
-	static const char *const sfx[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", f->path, sfx[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	tmpdb_remove(&f->tmp);
 	free(f);
 	return 0;
 }

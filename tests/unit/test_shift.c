@@ -18,11 +18,11 @@
 #include "base/err.h"
 #include "db/db.h"
 #include "domain/shift.h"
+#include "tmpdb.h"
 
 struct fx {
 	struct db *db;
-	char dir[64];
-	char path[128];
+	struct tmpdb tmp;
 	char schema[64];
 	char url[1024];
 	int64_t store_id, other_store_id, product_id;
@@ -49,11 +49,9 @@ static int setup_sqlite(void **state)
 	struct fx *f = calloc(1, sizeof *f);
 	struct err e;
 	err_init(&e);
-	snprintf(f->dir, sizeof f->dir, "/tmp/tersa-test-shift-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (tmpdb_make(&f->tmp, "shift") < 0)
 		return -1;
-	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-	if (db_open(f->path, &f->db, &e) < 0 || db_migrate(f->db, NULL, &e) < 0) {
+	if (db_open(f->tmp.path, &f->db, &e) < 0 || db_migrate(f->db, NULL, &e) < 0) {
 		fprintf(stderr, "setup: %s\n", e.msg);
 		return -1;
 	}
@@ -64,14 +62,8 @@ static int setup_sqlite(void **state)
 static int teardown_sqlite(void **state)
 {
 	struct fx *f = *state;
-	char p[200];
 	db_close(f->db);
-	static const char *const sfx[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", f->path, sfx[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	tmpdb_remove(&f->tmp);
 	free(f);
 	return 0;
 }

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "analytics/slow.h"
 #include "base/arena.h"
@@ -19,13 +18,13 @@
 #include "domain/catalog.h"
 #include "domain/stock.h"
 #include "domain/store.h"
+#include "tmpdb.h"
 
 #define U(n) ((int64_t)(n) * 1000)
 #define DAY INT64_C(86400000)
 
 struct fx {
-	char dir[64];
-	char path[96];
+	struct tmpdb tmp;
 	struct db *db;
 	struct arena *a;
 	struct actor who;
@@ -92,12 +91,10 @@ static int fx_setup(void **state)
 	struct fx *f = xcalloc(1, sizeof(*f));
 	struct err e;
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/tersa-test-slow-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (tmpdb_make(&f->tmp, "slow") < 0)
 		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
 	err_init(&e);
-	if (db_open(f->path, &f->db, &e) < 0 || db_migrate(f->db, NULL, &e) < 0) {
+	if (db_open(f->tmp.path, &f->db, &e) < 0 || db_migrate(f->db, NULL, &e) < 0) {
 		fprintf(stderr, "db: %s\n", e.msg);
 		return -1;
 	}
@@ -124,16 +121,9 @@ static int fx_setup(void **state)
 static int fx_teardown(void **state)
 {
 	struct fx *f = *state;
-	char p[128];
-
 	db_close(f->db);
 	arena_free(f->a);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
-	rmdir(f->dir);
+	tmpdb_remove(&f->tmp);
 	free(f);
 	return 0;
 }

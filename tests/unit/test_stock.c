@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/arena.h"
 #include "base/err.h"
@@ -18,6 +17,7 @@
 #include "domain/alert.h"
 #include "domain/reorder.h"
 #include "domain/stock.h"
+#include "tmpdb.h"
 
 /* ---- pure logic -------------------------------------------------------- */
 
@@ -85,8 +85,7 @@ static void test_reorder_check(void **state)
 /* ---- a database per test ---------------------------------------------- */
 
 struct fx {
-	char dir[64];
-	char path[96];
+	struct tmpdb tmp;
 	struct db *db;
 	struct arena *a;
 	struct actor who;
@@ -112,12 +111,10 @@ static int fx_setup(void **state)
 	struct fx *f = xcalloc(1, sizeof(*f));
 	struct err e;
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/tersa-test-stock-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (tmpdb_make(&f->tmp, "stock") < 0)
 		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
 	err_init(&e);
-	if (db_open(f->path, &f->db, &e) < 0 || db_migrate(f->db, NULL, &e) < 0) {
+	if (db_open(f->tmp.path, &f->db, &e) < 0 || db_migrate(f->db, NULL, &e) < 0) {
 		fprintf(stderr, "db: %s\n", e.msg);
 		return -1;
 	}
@@ -143,16 +140,9 @@ static int fx_setup(void **state)
 static int fx_teardown(void **state)
 {
 	struct fx *f = *state;
-	char p[128];
-
 	db_close(f->db);
 	arena_free(f->a);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
-	rmdir(f->dir);
+	tmpdb_remove(&f->tmp);
 	free(f);
 	return 0;
 }
