@@ -72,7 +72,7 @@ build/tests/%: tests/unit/%.c build/libtersa.a
 	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< build/libtersa.a $(LIBS) -lcmocka
 build/asan/tests/%: tests/unit/%.c build/asan/libtersa.a
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -Isrc -include src/base/banned.h -o $@ $< build/asan/libtersa.a $(LIBS) -lcmocka
+	$(CC) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -Isrc -include src/base/banned.h -MMD -MP -o $@ $< build/asan/libtersa.a $(LIBS) -lcmocka
 
 web:
 	@if [ -f web/package.json ]; then cd web && npm run --silent build; fi
@@ -119,4 +119,4 @@ fmt:
 clean:
 	rm -rf build
 
--include $(OBJ:.o=.d) $(AOBJ:.o=.d)
+-include $(OBJ:.o=.d) $(AOBJ:.o=.d) $(UNIT_BIN:=.d) $(AUNIT_BIN:=.d)
