@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <pthread.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -130,7 +131,14 @@ void log_buffered(void)
 {
 	static char buf[1 << 16];
 	setvbuf(stderr, buf, _IOFBF, sizeof buf);
+	/* The thread starts with every signal blocked: a process-directed
+	 * SIGTERM must never land here (its default action would kill the
+	 * process instead of reaching the server's sigwait). */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	pthread_t t;
 	if (pthread_create(&t, NULL, log_flusher, NULL) == 0)
 		pthread_detach(t);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }

@@ -40,6 +40,8 @@ struct db_batch *server_batch(void)
 	return batch;
 }
 static atomic_int in_flight;
+/* When the last request began (monotonic ms): stopping waits for a lull. */
+static _Atomic int64_t last_arrival;
 /* Set at SIGTERM: requests that arrive from then on, also on kept-alive
  * connections, answer 503 without running, so that none is cut off with
  * its work done and its answer unsent. */
@@ -88,6 +90,7 @@ struct call {
 	size_t discarded;
 	int64_t t0;   /* monotonic µs */
 	int counted;  /* in in_flight */
+	int refused;  /* answered by reject_early: never run */
 	struct MHD_Connection *conn;
 	struct req *r; /* from dispatch until the answer is queued */
 	int job_rc;    /* a deferred write's result */
@@ -245,13 +248,14 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct MHD_Response *resp
 }
 
 /* Answers an error before the request was read (framing, size). */
-static enum MHD_Result reject_early(struct MHD_Connection *c, int code,
+static enum MHD_Result reject_early(struct MHD_Connection *c, struct call *cl, int code,
 				    const char *msg, const char *url,
 				    const char *method)
 {
 	struct err e;
 	err_init(&e);
 	err_set(&e, code, "%s", msg);
+	cl->refused = 1;
 	json_t *p = problem_body(&e, code);
 	char *s = json_dumps(p, JSON_COMPACT);
 	json_decref(p);
@@ -406,6 +410,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		r->then = NULL;
 		return answer(c, cl, url, method, then(r, cl->job_rc));
 	}
+	if (cl && cl->refused) {
+		/* Already answered with a refusal: whatever more arrives of this
+		 * request is dropped, and it never runs. */
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
 	if (!cl) {
 		/* First call: headers only. Keep-alive needs the reply queued on
 		 * a later call, except for the refusals below, which close. */
@@ -417,28 +427,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		atomic_fetch_add(&in_flight, 1);
 		cl->counted = 1;
 		if (atomic_load(&stopping))
-			return reject_early(c, ERR_UNAVAILABLE, "the server is stopping", url, method);
+			atomic_store(&last_arrival, ts_mono_ms());
+		if (atomic_load(&stopping))
+			return reject_early(c, cl, ERR_UNAVAILABLE, "the server is stopping", url, method);
 		const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding");
 		const char *cl_h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		if (te && cl_h)
-			return reject_early(c, ERR_BAD_REQUEST,
+			return reject_early(c, cl, ERR_BAD_REQUEST,
 				"Content-Length and Transfer-Encoding together are refused", url, method);
 		if (te && strcasecmp(te, "chunked") != 0)
-			return reject_early(c, ERR_BAD_REQUEST,
+			return reject_early(c, cl, ERR_BAD_REQUEST,
 				"only chunked Transfer-Encoding is accepted", url, method);
 		if (cl_h) {
 			char *end;
 			errno = 0;
 			unsigned long long n = strtoull(cl_h, &end, 10);
 			if (errno || *end || end == cl_h)
-				return reject_early(c, ERR_BAD_REQUEST, "bad Content-Length", url, method);
+				return reject_early(c, cl, ERR_BAD_REQUEST, "bad Content-Length", url, method);
 			/* Refused before reading when the client waits for 100-continue
 			 * or the body is huge; otherwise read and dropped, then 413:
 			 * closing on a client still sending would reset the connection
 			 * and lose the answer. */
 			const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Expect");
 			if (n > BODY_MAX && (n > DISCARD_MAX || (expect && strcasecmp(expect, "100-continue") == 0)))
-				return reject_early(c, ERR_TOO_LARGE,
+				return reject_early(c, cl, ERR_TOO_LARGE,
 					"the body is over the 1 MiB limit", url, method);
 			if (n > BODY_MAX)
 				cl->reject = 413;
@@ -460,7 +472,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		return MHD_YES;
 	}
 	if (cl->reject)
-		return reject_early(c, ERR_TOO_LARGE, "the body is over the 1 MiB limit", url,
+		return reject_early(c, cl, ERR_TOO_LARGE, "the body is over the 1 MiB limit", url,
 				    method);
 	return respond(c, cl, url, method);
 }
@@ -538,11 +550,19 @@ int server_run(const struct server_conf *c)
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_info("signal %d: stopping; finishing requests in flight", sig);
+	/* Still listening: a till that connects now gets 503 (retry later)
+	 * rather than a reset. */
 	atomic_store(&stopping, 1);
-	MHD_quiesce_daemon(d);
 	/* 30 s, the grace period service managers commonly give. */
 	int64_t deadline = ts_mono_ms() + 30000;
 	while (atomic_load(&in_flight) > 0 && ts_mono_ms() < deadline)
+		usleep(10000);
+	/* Then requests already sent (queued in sockets, or connecting) are
+	 * answered 503 instead of cut off: until 100 ms pass without one, for
+	 * 1 s at most. */
+	int64_t linger = ts_mono_ms() + 1000;
+	while (ts_mono_ms() < linger && (atomic_load(&in_flight) > 0 ||
+					ts_mono_ms() - atomic_load(&last_arrival) < 100))
 		usleep(10000);
 	if (atomic_load(&in_flight) > 0)
 		log_warn("stopping with %d request(s) still running: their answers are lost",

@@ -217,3 +217,50 @@ describe('http', () => {
     assert.equal(r.status, 200);
   });
 });
+
+describe('http: stopping', () => {
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const post = (token, body, extra = '') => `POST /api/v1/stores HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer ${token}\r\n` +
+    `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n`;
+
+  it('after SIGTERM requests on kept-alive and new connections answer 503 and do not run; the one in flight finishes', async () => {
+    const srv = await startServer();
+    const token = srv.adminToken;
+    let again;
+    try {
+      const idle = connect(srv.port);
+      idle.write('GET /api/v1/health HTTP/1.1\r\nHost: t\r\n\r\n');
+      assert.equal((await idle.response()).status, 200);
+      // In flight: headers and half of the body sent before the signal.
+      const busy = connect(srv.port);
+      const first = '{"code":"INFLIGHT","name":"In flight","channel":"direct"}';
+      busy.write(post(token, first) + first.slice(0, 10));
+      await sleep(200);
+      srv.proc.kill('SIGTERM');
+      await sleep(200);
+      const late = '{"code":"LATE","name":"Late","channel":"direct"}';
+      // Headers first, then the body, as clients often send them.
+      idle.write(post(token, late));
+      await sleep(100);
+      idle.write(late);
+      const r = await idle.response();
+      assert.equal(r.status, 503, r.body);
+      assert.equal(r.headers.connection, 'close');
+      // New connections while draining: 503 too, never a reset.
+      const fresh = await Promise.all(Array.from({ length: 10 }, (_, i) => fetch(`${srv.url}/api/v1/stores`, {
+        method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ code: `NEW${i}`, name: 'New', channel: 'direct' }),
+      }).then((x) => x.status, (e) => String(e.cause?.code ?? e))));
+      assert.deepEqual(fresh, Array(10).fill(503));
+      busy.write(first.slice(10));
+      assert.equal((await busy.response()).status, 201);
+      await srv.stop({ keepDb: true });
+      again = await startServer({ db: srv.db });
+      const l = await again.api('GET', '/api/v1/stores', { token: again.adminToken });
+      assert.deepEqual(l.body.items.map((s) => s.code), ['INFLIGHT'], 'only the request in flight ran');
+    } finally {
+      await srv.stop().catch(() => {});
+      await again?.stop();
+    }
+  });
+});
