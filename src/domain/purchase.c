@@ -20,27 +20,6 @@ const char *const purchase_statuses[] = {
 	"id, supplier_id, store_id, status, expected_at, note, total, created_by," \
 	" created_at, sent_at, received_at, cancelled_at, updated_at"
 
-int purchase_avg_cost(int64_t old_total, int64_t old_cost, int64_t qty,
-		      int64_t unit_cost, int64_t *out)
-{
-	__int128 num, den, q;
-
-	if (qty <= 0 || unit_cost < 0)
-		return -1;
-	if (old_total <= 0 || old_cost < 0) {
-		*out = unit_cost;
-		return 0;
-	}
-	num = (__int128)old_total * old_cost + (__int128)qty * unit_cost;
-	den = (__int128)old_total + qty;
-	/* Half up: floor((2·num + den) / (2·den)); every term is >= 0. */
-	q = (2 * num + den) / (2 * den);
-	if (q > INT64_MAX)
-		return -1;
-	*out = (int64_t)q;
-	return 0;
-}
-
 static struct purchase_order *po_from_row(struct db_stmt *st, struct arena *a)
 {
 	struct purchase_order *po = arena_alloc(a, sizeof *po);
@@ -559,15 +538,6 @@ int purchase_cancel(struct db *db, struct arena *a, const struct actor *who,
 static const char SQL_PO_CLAIM_RECEIVE[] =
 	"UPDATE purchase_orders SET updated_at = ?"
 	" WHERE id = ? AND status IN ('sent', 'partially_received')";
-/* Locks the product row (no key update: inserts referencing it go on) and
- * reads its cost, so that concurrent receipts average one after another. */
-static const char SQL_PRODUCT_LOCK_COST[] =
-	"UPDATE products SET updated_at = updated_at WHERE id = ? RETURNING cost";
-static const char SQL_ON_HAND_ALL[] =
-	"SELECT COALESCE(SUM(on_hand), 0) FROM stock_balances WHERE product_id = ?";
-static const char SQL_PRODUCT_SET_COST[] =
-	"UPDATE products SET cost = ?, updated_at = ?"
-	" WHERE id = ? AND (cost IS NULL OR cost <> ?)";
 static const char SQL_LINE_RECEIVE[] =
 	"UPDATE purchase_order_lines SET received_quantity = received_quantity + ?"
 	" WHERE id = ? AND order_id = ?";
@@ -628,23 +598,8 @@ static int book_receipt(struct db *db, const struct actor *who,
 {
 	const struct purchase_line *l = r->l;
 	struct stock_move_input mv = {0};
-	struct db_stmt *st;
-	int64_t old_cost, old_total, new_cost;
+	int64_t old_cost, new_cost;
 	int rc;
-
-	if (!(st = db_query(db, e, SQL_PRODUCT_LOCK_COST, "i", l->product_id)))
-		return db_fail(e);
-	if ((rc = db_step(st, e)) != DB_ROW)
-		return rc < 0 ? rc : err_set(e, ERR_NOT_FOUND, "no product %lld",
-					     (long long)l->product_id);
-	old_cost = db_col_null(st, 0) ? -1 : db_col_int64(st, 0);
-	db_reset(st);
-	if (!(st = db_query(db, e, SQL_ON_HAND_ALL, "i", l->product_id)))
-		return db_fail(e);
-	if ((rc = db_step(st, e)) != DB_ROW)
-		return rc < 0 ? rc : db_fail(e);
-	old_total = db_col_int64(st, 0);
-	db_reset(st);
 
 	mv.store_id = po->store_id;
 	mv.product_id = l->product_id;
@@ -654,15 +609,11 @@ static int book_receipt(struct db *db, const struct actor *who,
 	mv.doc_id = po->id;
 	mv.unit_cost = l->unit_cost;
 	mv.negative = STOCK_NEG_STORE;
-	if ((rc = stock_move_add(db, who, &mv, NULL, NULL, e)) < 0)
+	if ((rc = stock_move_add(db, who, &mv, NULL, NULL, e)) < 0 ||
+	    (rc = stock_receive_cost(db, l->product_id, r->quantity, l->unit_cost, &old_cost,
+				     &new_cost, e)) < 0)
 		return rc;
-	if (purchase_avg_cost(old_total, old_cost, r->quantity, l->unit_cost,
-			      &new_cost) < 0)
-		return err_set(e, ERR_INTERNAL, "moving-average cost out of range");
-	if (db_run(db_query(db, e, SQL_PRODUCT_SET_COST, "iiii", new_cost, ts_now_ms(),
-			    l->product_id, new_cost), e) < 0 ||
-	    db_run(db_query(db, e, SQL_LINE_RECEIVE, "iii", r->quantity, l->id, po->id),
-		   e) < 0)
+	if (db_run(db_query(db, e, SQL_LINE_RECEIVE, "iii", r->quantity, l->id, po->id), e) < 0)
 		return db_fail(e);
 	json_array_append_new(log, json_pack(
 		"{s:I,s:I,s:o,s:I,s:o,s:I}", "line_id", (json_int_t)l->id,

@@ -65,15 +65,6 @@ struct purchase_filter {
 /* The order as JSON; lines and line_count when loaded. Caller owns it. */
 json_t *purchase_to_json(const struct purchase_order *po);
 
-/* The moving-average cost after receiving qty at unit_cost when old_total
- * (thousandths, summed over all stores) was on hand at old_cost (-1 =
- * unknown): (old_total × old_cost + qty × unit_cost) / (old_total + qty),
- * rounded half up, in 128-bit arithmetic; unit_cost itself when old_total
- * <= 0 or old_cost is unknown. qty > 0, costs >= 0. 0, or -1 when the
- * result does not fit. */
-int purchase_avg_cost(int64_t old_total, int64_t old_cost, int64_t qty,
-		      int64_t unit_cost, int64_t *out);
-
 /* Creates a draft. A store that is not the actor's: ERR_FORBIDDEN. Unknown
  * store, supplier or product, bad quantities, a line without a cost to
  * default to, or totals past MONEY_MAX: ERR_INVALID naming every field

@@ -293,6 +293,79 @@ int stock_move_get(struct db *db, struct arena *a, int64_t id,
 	return 0;
 }
 
+int stock_avg_cost(int64_t old_total, int64_t old_cost, int64_t qty, int64_t unit_cost,
+		   int64_t *out)
+{
+	__int128 num, den, q;
+
+	if (qty <= 0 || unit_cost < 0)
+		return -1;
+	if (old_total <= 0 || old_cost < 0) {
+		*out = unit_cost;
+		return 0;
+	}
+	num = (__int128)old_total * old_cost + (__int128)qty * unit_cost;
+	den = (__int128)old_total + qty;
+	/* Half up: floor((2·num + den) / (2·den)); every term is >= 0. */
+	q = (2 * num + den) / (2 * den);
+	if (q > INT64_MAX)
+		return -1;
+	*out = (int64_t)q;
+	return 0;
+}
+
+/* Locks the product row (no key update: inserts referencing it go on) and
+ * reads its cost. */
+static const char SQL_PRODUCT_LOCK_COST[] =
+	"UPDATE products SET updated_at = updated_at WHERE id = ? RETURNING cost";
+static const char SQL_ON_HAND_ALL[] =
+	"SELECT COALESCE(SUM(on_hand), 0) FROM stock_balances WHERE product_id = ?";
+static const char SQL_PRODUCT_SET_COST[] =
+	"UPDATE products SET cost = ?, updated_at = ?"
+	" WHERE id = ? AND (cost IS NULL OR cost <> ?)";
+
+int stock_receive_cost(struct db *db, int64_t product_id, int64_t qty, int64_t unit_cost,
+		       int64_t *before, int64_t *after, struct err *e)
+{
+	struct db_stmt *st;
+	int64_t total;
+	int rc;
+
+	if (!(st = db_query(db, e, SQL_PRODUCT_LOCK_COST, "i", product_id)))
+		return db_fail(e);
+	if ((rc = db_step(st, e)) != DB_ROW)
+		return rc < 0 ? rc : err_set(e, ERR_NOT_FOUND, "no product %lld",
+					     (long long)product_id);
+	*before = db_col_null(st, 0) ? -1 : db_col_int64(st, 0);
+	db_reset(st);
+	if (!(st = db_query(db, e, SQL_ON_HAND_ALL, "i", product_id)))
+		return db_fail(e);
+	if ((rc = db_step(st, e)) != DB_ROW)
+		return rc < 0 ? rc : db_fail(e);
+	total = db_col_int64(st, 0) - qty; /* before this receipt */
+	db_reset(st);
+	if (stock_avg_cost(total, *before, qty, unit_cost, after) < 0)
+		return err_set(e, ERR_INTERNAL, "moving-average cost out of range");
+	if (db_run(db_query(db, e, SQL_PRODUCT_SET_COST, "iiii", *after, ts_now_ms(), product_id,
+			    *after), e) < 0)
+		return db_fail(e);
+	return 0;
+}
+
+/* The product's audit row for a cost moved by a receipt. */
+static int audit_cost(struct db *db, const struct actor *who, int64_t product_id,
+		      int64_t before, int64_t after, struct err *e)
+{
+	if (before == after)
+		return 0;
+	json_t *b = json_pack("{s:o}", "cost", before >= 0 ? json_integer(before) : json_null());
+	json_t *n = json_pack("{s:I}", "cost", (json_int_t)after);
+	int rc = audit_add(db, who, "update", "product", product_id, 0, b, n, e);
+	json_decref(b);
+	json_decref(n);
+	return rc;
+}
+
 int stock_move_manual(struct db *db, struct arena *a, const struct actor *who,
 		      const struct stock_move_input *in, struct stock_move **out,
 		      struct err *e)
@@ -311,10 +384,17 @@ int stock_move_manual(struct db *db, struct arena *a, const struct actor *who,
 	int rc = db_begin(db, 1, e);
 	if (rc < 0)
 		return rc;
-	int64_t id;
+	int64_t id, cost_before, cost_after;
 	struct stock_move *m;
-	if (stock_move_add(db, who, in, NULL, &id, e) < 0 ||
-	    stock_move_get(db, a, id, &m, e) < 0)
+	if (stock_move_add(db, who, in, NULL, &id, e) < 0)
+		goto fail;
+	/* A receipt at a known cost moves the average like a purchase order's. */
+	if (strcmp(in->kind, "receipt") == 0 && in->unit_cost >= 0 &&
+	    (stock_receive_cost(db, in->product_id, in->quantity, in->unit_cost, &cost_before,
+				&cost_after, e) < 0 ||
+	     audit_cost(db, who, in->product_id, cost_before, cost_after, e) < 0))
+		goto fail;
+	if (stock_move_get(db, a, id, &m, e) < 0)
 		goto fail;
 	json_t *after = stock_move_to_json(m);
 	rc = audit_add(db, who, "create", "stock_move", id, m->store_id, NULL, after, e);

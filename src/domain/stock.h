@@ -76,8 +76,28 @@ struct stock_move {
 	int64_t balance_after, at;
 };
 
+/* The moving-average cost after receiving qty at unit_cost when old_total
+ * (thousandths, summed over all stores) was on hand at old_cost (-1 =
+ * unknown): (old_total × old_cost + qty × unit_cost) / (old_total + qty),
+ * rounded half up, in 128-bit arithmetic; unit_cost itself when old_total
+ * <= 0 or old_cost is unknown. qty > 0, costs >= 0. 0, or -1 when the
+ * result does not fit. */
+int stock_avg_cost(int64_t old_total, int64_t old_cost, int64_t qty,
+		   int64_t unit_cost, int64_t *out);
+
+/* Sets the product's moving-average cost for a receipt of qty at unit_cost,
+ * inside the caller's write transaction and right after the receipt's move
+ * (the rest of the stock on hand in every store weighs the old cost). Locks
+ * the product row, after the balance row the move locked, so that
+ * concurrent receipts average one after another. *before gets the old cost
+ * (-1: none), *after the new one. */
+int stock_receive_cost(struct db *db, int64_t product_id, int64_t qty, int64_t unit_cost,
+		       int64_t *before, int64_t *after, struct err *e);
+
 /* A receipt (quantity > 0), adjustment (!= 0) or damage (< 0) by a user, in
- * its own transaction with an audit row (entity "stock_move"). Field errors
+ * its own transaction with an audit row (entity "stock_move"); a receipt
+ * with a unit_cost also moves the product's moving-average cost (with an
+ * audit row for the product). Field errors
  * name "reason", "quantity", "store_id", "product_id"; below zero where the
  * store refuses it: ERR_INSUFFICIENT_STOCK. *out lives in a. */
 int stock_move_manual(struct db *db, struct arena *a, const struct actor *who,

@@ -116,6 +116,34 @@ describe('stock', () => {
       assert.deepEqual(a.body.items[0].after, m);
     });
 
+    it('a receipt with a unit cost moves the moving-average cost over every store, audited', async () => {
+      const p = await mkProduct({ cost: 1000 });
+      await receive(storeA, p.id, 10); // no unit cost: the cost stays
+      const cost = async () => (await api('GET', `/api/v1/products/${p.id}`)).body.cost;
+      const costAudits = async () => (await api('GET', `/api/v1/audit?entity=product&entity_id=${p.id}`)).body.items
+        .filter((x) => x.action === 'update');
+      assert.equal(await cost(), 1000);
+      let r = await move({ store_id: storeB, product_id: p.id, quantity: 5, reason: 'receipt', unit_cost: 1300 });
+      assert.equal(r.status, 201, r.text);
+      assert.equal(await cost(), 1100); // (10 x 1000 + 5 x 1300) / 15
+      let audits = await costAudits();
+      assert.equal(audits.length, 1);
+      assert.deepEqual([audits[0].before, audits[0].after], [{ cost: 1000 }, { cost: 1100 }]);
+      // at the average itself: no change, no audit row
+      r = await move({ store_id: storeA, product_id: p.id, quantity: 3, reason: 'receipt', unit_cost: 1100 });
+      assert.equal(r.status, 201, r.text);
+      assert.equal((await costAudits()).length, 1);
+      // an adjustment's cost is recorded on the move only
+      r = await move({ store_id: storeA, product_id: p.id, quantity: 2, reason: 'adjustment', unit_cost: 9000 });
+      assert.equal(r.status, 201, r.text);
+      assert.equal(r.body.unit_cost, 9000);
+      assert.equal(await cost(), 1100);
+      // a refused receipt changes nothing
+      assertProblem(await move({ store_id: storeA, product_id: 99999999, quantity: 1, reason: 'receipt', unit_cost: 1 }),
+        422, 'validation', ['product_id']);
+      assert.equal(await cost(), 1100);
+    });
+
     it('adjustments either way and damage: each move carries the running balance', async () => {
       const p = await mkProduct();
       await receive(storeA, p.id, 10);

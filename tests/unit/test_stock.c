@@ -37,6 +37,37 @@ static void test_round_value(void **state)
 	assert_int_equal(stock_round_value(333LL * 1001), 333);
 }
 
+static void test_avg_cost(void **state)
+{
+	int64_t c = 0;
+	/* 10 at 1000 on hand, 5 more at 1300: 16500 / 15 = 1100 */
+	assert_int_equal(stock_avg_cost(10000, 1000, 5000, 1300, &c), 0);
+	assert_int_equal(c, 1100);
+	/* 3 at 100 + 3 at 101 = 100.5: half up */
+	assert_int_equal(stock_avg_cost(3000, 100, 3000, 101, &c), 0);
+	assert_int_equal(c, 101);
+	/* 3 at 100 + 1 at 101 = 100.25: down */
+	assert_int_equal(stock_avg_cost(3000, 100, 1000, 101, &c), 0);
+	assert_int_equal(c, 100);
+	/* nothing (or less) on hand, or no cost yet: the unit cost */
+	assert_int_equal(stock_avg_cost(0, 500, 1000, 700, &c), 0);
+	assert_int_equal(c, 700);
+	assert_int_equal(stock_avg_cost(-4000, 500, 1000, 700, &c), 0);
+	assert_int_equal(c, 700);
+	assert_int_equal(stock_avg_cost(4000, -1, 1000, 700, &c), 0);
+	assert_int_equal(c, 700);
+	/* fractional quantities: 0.5 at 1000 + 0.25 at 400 = 800 */
+	assert_int_equal(stock_avg_cost(500, 1000, 250, 400, &c), 0);
+	assert_int_equal(c, 800);
+	/* huge terms stay exact in 128 bits */
+	assert_int_equal(stock_avg_cost(INT64_MAX / 2, INT64_MAX / 4, INT64_MAX / 2,
+					 INT64_MAX / 4, &c), 0);
+	assert_int_equal(c, INT64_MAX / 4);
+	/* refused: no quantity, negative cost */
+	assert_int_equal(stock_avg_cost(1000, 100, 0, 100, &c), -1);
+	assert_int_equal(stock_avg_cost(1000, 100, 1000, -1, &c), -1);
+}
+
 static const char *field_msg(const struct err *e, const char *field)
 {
 	for (int i = 0; i < e->nfields; i++)
@@ -353,6 +384,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_value),
 		cmocka_unit_test(test_reorder_check),
+		cmocka_unit_test(test_avg_cost),
 		DBT(test_moves_and_balance),
 		DBT(test_move_validation),
 		DBT(test_low_stock_alerts),
