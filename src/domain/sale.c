@@ -202,11 +202,28 @@ static int resolve_line(struct db *db, struct arena *a, int i, const struct sale
 
 /* ---- promotions ---- */
 
+/* Gifts go while stocks last (赠品送完为止): *ok is 0 when the store,
+ * refusing negative stock, has less of the gift than the sale's own lines of
+ * that product plus the gift. The sale then goes through without it. */
+static int gift_in_stock(struct db *db, int64_t store_id, const struct pline *lines, int n,
+			 int64_t product_id, int64_t quantity, int *ok, struct err *e)
+{
+	int64_t need = quantity, have;
+	for (int i = 0; i < n; i++)
+		if (lines[i].product_id == product_id)
+			need += lines[i].quantity;
+	if (stock_on_hand(db, store_id, product_id, &have, e) < 0)
+		return db_fail(e);
+	*ok = have >= need;
+	return 0;
+}
+
 /* Runs the promotion engine over the priced lines: each rule's share goes
  * on its line as a "promotion" discount, and gift lines are appended (at
- * their price, discounted to 0). *n grows by the gifts, up to cap. */
-static int apply_promotions(struct db *db, struct arena *a, int64_t store_id, int64_t when,
-			    struct pline *lines, int *n, int cap, struct err *e)
+ * their price, discounted to 0) when in stock or stock may go negative
+ * (allow_negative). *n grows by the gifts, up to cap. */
+static int apply_promotions(struct db *db, struct arena *a, int64_t store_id, int allow_negative,
+			    int64_t when, struct pline *lines, int *n, int cap, struct err *e)
 {
 	struct promo_context ctx = {.store_id = store_id};
 	if (ts_local(when, ctx.day, sizeof ctx.day, &ctx.weekday, &ctx.minute) < 0)
@@ -246,6 +263,13 @@ static int apply_promotions(struct db *db, struct arena *a, int64_t store_id, in
 		l->promotion_id = res.lines[i].rule_id;
 	}
 	for (int g = 0; g < res.ngifts && rc == 0; g++) {
+		int ok = 1;
+		if (!allow_negative &&
+		    (rc = gift_in_stock(db, store_id, lines, *n, res.gifts[g].product_id,
+					res.gifts[g].quantity, &ok, e)) < 0)
+			break;
+		if (!ok)
+			continue;
 		if (*n == cap) {
 			rc = err_set(e, ERR_INVALID, "too many gift lines");
 			break;
@@ -629,7 +653,9 @@ int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 	p->now = ts_now_ms();
 	p->at = in->offline_at ? in->offline_at : p->now;
 	ts_day(p->at, p->day, sizeof p->day);
-	if ((rc = apply_promotions(db, a, s->id, p->at, lines, &n, cap, e)) < 0)
+	/* An offline sale is recorded as it happened: the gift was given. */
+	if ((rc = apply_promotions(db, a, s->id, s->allow_negative_stock || in->offline_at, p->at,
+				   lines, &n, cap, e)) < 0)
 		goto fail;
 
 	int64_t approved_by = 0;

@@ -326,6 +326,36 @@ describe('sales', () => {
       422, 'validation', ['lines[0].product_id']);
   });
 
+  it('a gift goes while stocks last: without stock the sale goes through without it', async () => {
+    const s = await store();
+    const neg = await store({ allow_negative_stock: true });
+    const cup = await product({ name: 'Last cup', price: 1500 });
+    const tea = await product({ name: 'Tea leaves', price: 1000 });
+    await receive(s.id, tea.id, 10);
+    await receive(neg.id, tea.id, 10);
+    await receive(s.id, cup.id, 2);
+    const r = await api('POST', '/api/v1/promotions', { body: { store_ids: [s.id, neg.id], name: 'Cup with tea', kind: 'gift',
+      params: { product_id: cup.id, quantity: 1 }, product_ids: [tea.id] } });
+    assert.equal(r.status, 201, r.text);
+    const teaSale = (storeId, lines = []) => sell({ store_id: storeId, lines: [{ product_id: tea.id, quantity: 1 }, ...lines],
+      payments: [{ method: 'card', amount: 1000 + lines.length * 1500 }] });
+    // two cups: the first sale buys one and gets one, the next needs a third
+    let x = await teaSale(s.id, [{ product_id: cup.id, quantity: 1 }]);
+    assert.equal(x.status, 201, x.text);
+    assert.equal(x.body.lines.filter((l) => l.is_gift).length, 1);
+    x = await teaSale(s.id);
+    assert.equal(x.status, 201, x.text);
+    assert.deepEqual(x.body.lines.map((l) => l.product_id), [tea.id], 'no gift line without stock');
+    assert.equal(x.body.total, 1000);
+    assert.equal(await stockOf(s.id, cup.id), 0);
+    // where stock may go negative the gift is given anyway
+    x = await teaSale(neg.id);
+    assert.equal(x.status, 201, x.text);
+    assert.equal(x.body.lines.filter((l) => l.is_gift && l.product_id === cup.id).length, 1);
+    assert.equal(await stockOf(neg.id, cup.id), -1);
+    await api('DELETE', `/api/v1/promotions/${r.body.id}`);
+  });
+
   it('500 concurrent single-unit sales of a product with stock 100: exactly 100 succeed', async () => {
     const s = await store();
     const p = await product({ name: 'Hot item', price: 500 });
