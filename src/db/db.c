@@ -280,17 +280,37 @@ struct db_stmt *db_query(struct db *db, struct err *e, const char *sql,
 	return st;
 }
 
-int db_write(struct db *db, struct err *e, const char *sql, const char *types, ...)
+static int vwrite(struct db *db, struct err *e, int64_t *changes, const char *sql,
+		  const char *types, va_list ap)
 {
 	int own = !db_in_tx(db), rc;
 	if (own && (rc = db_begin(db, 1, e)) < 0)
 		return rc;
-	va_list ap;
-	va_start(ap, types);
-	rc = db_run(db_vquery(db, e, sql, types, ap), e);
-	va_end(ap);
+	struct db_stmt *st = db_vquery(db, e, sql, types, ap);
+	rc = db_run(st, e);
+	if (rc == 0 && changes)
+		*changes = db_changes(st);
 	if (own)
 		rc = rc < 0 ? (db_rollback(db), rc) : db_commit(db, e);
+	return rc;
+}
+
+int db_write(struct db *db, struct err *e, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	int rc = vwrite(db, e, NULL, sql, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+int db_write_count(struct db *db, struct err *e, int64_t *changes, const char *sql,
+		   const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	int rc = vwrite(db, e, changes, sql, types, ap);
+	va_end(ap);
 	return rc;
 }
 

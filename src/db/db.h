@@ -55,6 +55,9 @@ struct db_stmt *db_query(struct db *db, struct err *e, const char *sql,
  * writer like every other write instead of meeting a busy database.
  * 0 or negative. */
 int db_write(struct db *db, struct err *e, const char *sql, const char *types, ...);
+/* The same, with the number of rows the statement changed in *changes. */
+int db_write_count(struct db *db, struct err *e, int64_t *changes, const char *sql,
+		   const char *types, ...);
 
 /* Advances: DB_ROW, DB_DONE, or a negative ERR_*: ERR_DUPLICATE for a unique
  * violation (e->msg names the constraint/columns), ERR_CONFLICT for a

@@ -625,3 +625,11 @@ fail:
 	db_rollback(db);
 	return db_fail(e);
 }
+
+int auth_prune(struct db *db, int64_t now, int64_t *deleted, struct err *e)
+{
+	static const char sql[] =
+		"DELETE FROM sessions WHERE created_at < ? OR last_seen_at < ?";
+	return db_write_count(db, e, deleted, sql, "ii", now - SESSION_MAX_MS,
+			      now - SESSION_IDLE_MS);
+}

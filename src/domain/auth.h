@@ -79,6 +79,10 @@ int auth_login(struct db *db, struct arena *a, const char *username,
 int auth_session(struct db *db, struct arena *a, const char *token,
 		 struct user **user_out, struct err *e);
 int auth_logout(struct db *db, const char *token, struct err *e);
+/* Deletes the sessions expired at `now` (absolute or idle limit): they are
+ * refused anyway, and a till that never logs out leaves one a day.
+ * *deleted gets how many. 0 or negative. */
+int auth_prune(struct db *db, int64_t now, int64_t *deleted, struct err *e);
 /* The CSRF token that goes with a session token (derived, not stored):
  * out needs 65 bytes. */
 void auth_csrf_token(const char *token, char *out);

@@ -63,3 +63,11 @@ int idem_store(struct db *db, const struct actor *who, const char *key, json_t *
 	free(s);
 	return rc < 0 ? db_fail(e) : 0;
 }
+
+int idem_prune(struct db *db, int64_t before, int limit, int64_t *deleted, struct err *e)
+{
+	static const char sql[] =
+		"DELETE FROM idempotency_keys WHERE (user_id, key) IN (SELECT user_id, key "
+		"FROM idempotency_keys WHERE created_at < ? ORDER BY created_at LIMIT ?)";
+	return db_write_count(db, e, deleted, sql, "ii", before, (int64_t)limit);
+}

@@ -26,4 +26,11 @@ int idem_peek(struct db *db, const struct actor *who, const char *key,
 int idem_store(struct db *db, const struct actor *who, const char *key,
 	       json_t *resp, struct err *e);
 
+/* Keys are kept at least this long (API.md: 30 days), then pruned. */
+#define IDEM_KEEP_MS (31LL * 24 * 3600 * 1000)
+
+/* Deletes up to limit keys created before `before` (Unix ms), oldest first,
+ * in one write; *deleted gets how many. 0 or negative. */
+int idem_prune(struct db *db, int64_t before, int limit, int64_t *deleted, struct err *e);
+
 #endif

@@ -24,6 +24,7 @@
 #include "../base/timeutil.h"
 #include "../db/batch.h"
 #include "../db/db.h"
+#include "housekeep.h"
 #include "metrics.h"
 #include "req.h"
 #include "router.h"
@@ -546,6 +547,7 @@ int server_run(const struct server_conf *c)
 		return 1;
 	}
 	log_info("listening on http://%s:%d (%d threads)", c->host, c->port, c->threads);
+	housekeep_start(c->db_target);
 
 	int sig = 0;
 	sigwait(&set, &sig);
@@ -568,6 +570,7 @@ int server_run(const struct server_conf *c)
 		log_warn("stopping with %d request(s) still running: their answers are lost",
 			 atomic_load(&in_flight));
 	MHD_stop_daemon(d);
+	housekeep_stop();
 	db_batch_close(batch);
 	batch = NULL;
 	pthread_mutex_lock(&dbs_lock);

@@ -16,6 +16,7 @@
 #include "base/timeutil.h"
 #include "db/db.h"
 #include "domain/auth.h"
+#include "domain/idem.h"
 #include "tmpdb.h"
 
 #define PASSWORD "Correct-horse-2026"
@@ -69,9 +70,9 @@ static void age_session(struct fx *f, int64_t created_ago, int64_t seen_ago)
 	assert_int_equal(db_run(db_query(f->db, &e, sql, "ii", created_ago, seen_ago), &e), 0);
 }
 
-static int64_t last_seen(struct fx *f)
+/* The first column of the first row of sql. */
+static int64_t scalar(struct fx *f, const char *sql)
 {
-	static const char sql[] = "SELECT last_seen_at FROM sessions";
 	struct err e;
 	err_init(&e);
 	struct db_stmt *st = db_query(f->db, &e, sql, "");
@@ -79,6 +80,11 @@ static int64_t last_seen(struct fx *f)
 	int64_t v = db_col_int64(st, 0);
 	db_reset(st);
 	return v;
+}
+
+static int64_t last_seen(struct fx *f)
+{
+	return scalar(f, "SELECT last_seen_at FROM sessions");
 }
 
 static int check(struct fx *f)
@@ -121,6 +127,60 @@ static void test_session_absolute_expiry(void **state)
 	/* active all along (seen a second ago), but older than 12 hours */
 	age_session(f, SESSION_MAX_MS + 1000, 1000);
 	assert_int_equal(check(f), ERR_UNAUTHORIZED);
+}
+
+static void test_prune_sessions(void **state)
+{
+	struct fx *f = *state;
+	struct err e;
+	struct user *u;
+	char t2[65], t3[65];
+	err_init(&e);
+	/* three sessions: this one, one idle too long, one too old */
+	assert_int_equal(auth_login(f->db, f->a, "cashier", PASSWORD, "127.0.0.1", t2, &u, &e), 0);
+	assert_int_equal(auth_login(f->db, f->a, "cashier", PASSWORD, "127.0.0.1", t3, &u, &e), 0);
+	int64_t now = ts_now_ms();
+	assert_int_equal(db_run(db_query(f->db, &e, "UPDATE sessions SET last_seen_at = ? "
+				"WHERE token_hash <> (SELECT MIN(token_hash) FROM sessions)", "i",
+				now - SESSION_IDLE_MS - 1000), &e), 0);
+	assert_int_equal(db_run(db_query(f->db, &e, "UPDATE sessions SET created_at = ? "
+				"WHERE token_hash = (SELECT MAX(token_hash) FROM sessions)", "i",
+				now - SESSION_MAX_MS - 1000), &e), 0);
+	int64_t n = -1;
+	assert_int_equal(auth_prune(f->db, now, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM sessions"), 1);
+	assert_int_equal(auth_prune(f->db, now, &n, &e), 0);
+	assert_int_equal(n, 0);
+}
+
+static void test_prune_idempotency_keys(void **state)
+{
+	struct fx *f = *state;
+	struct err e;
+	err_init(&e);
+	int64_t now = ts_now_ms();
+	/* 5 keys past the keeping time, 2 just within it */
+	for (int i = 0; i < 7; i++) {
+		char key[16];
+		snprintf(key, sizeof key, "k%d", i);
+		int64_t at = i < 5 ? now - IDEM_KEEP_MS - 1000 * (i + 1) : now - IDEM_KEEP_MS + 60000;
+		assert_int_equal(db_run(db_query(f->db, &e, "INSERT INTO idempotency_keys "
+					"(user_id, key, request_hash, created_at) VALUES (1, ?, 'h', ?)",
+					"ti", key, at), &e), 0);
+	}
+	int64_t n = -1;
+	/* in slices, oldest first */
+	assert_int_equal(idem_prune(f->db, now - IDEM_KEEP_MS, 3, &n, &e), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM idempotency_keys WHERE key IN ('k2','k3','k4')"), 0);
+	assert_int_equal(idem_prune(f->db, now - IDEM_KEEP_MS, 3, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(idem_prune(f->db, now - IDEM_KEEP_MS, 3, &n, &e), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM idempotency_keys"), 2);
+	/* kept at least 30 days */
+	assert_true(IDEM_KEEP_MS >= 30LL * 24 * 3600 * 1000);
 }
 
 static void test_session_bad_tokens(void **state)
@@ -217,6 +277,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_session_bad_tokens, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disabled_user_loses_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_login_throttle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prune_sessions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prune_idempotency_keys, setup, teardown),
 		cmocka_unit_test(test_csrf_and_policy),
 	};
 	return cmocka_run_group_tests_name("auth", tests, NULL, NULL);
