@@ -1,4 +1,4 @@
-/* batch.c: the group-commit writer thread and its queue. */
+/* batch.c: the writer threads and their queue. */
 #include "batch.h"
 
 #include <pthread.h>
@@ -19,13 +19,18 @@ struct job {
 	struct job *next;
 };
 
-struct db_batch {
+struct writer {
+	struct db_batch *b;
 	struct db *db;
-	int max;
-	int stopping;
 	pthread_t thread;
+};
+
+struct db_batch {
+	int max, nwriters;
+	struct writer *w;
+	int stopping;
 	pthread_mutex_t mu;
-	pthread_cond_t work; /* the writer waits for jobs */
+	pthread_cond_t work; /* writers wait for jobs */
 	struct job *head, *tail;
 	atomic_ullong batches, jobs;
 };
@@ -41,11 +46,11 @@ static int sp(struct db *db, const char *sql, struct err *e)
 }
 
 /* Runs one batch: the jobs taken off the queue, in order. */
-static void run_batch(struct db_batch *b, struct job *jobs)
+static void run_batch(struct db *db, struct job *jobs)
 {
 	struct err te;
 	err_init(&te);
-	int rc = db_begin(b->db, 1, &te);
+	int rc = db_begin(db, 1, &te);
 	for (struct job *j = jobs; j; j = j->next) {
 		if (rc < 0) {
 			*j->e = te;
@@ -54,19 +59,19 @@ static void run_batch(struct db_batch *b, struct job *jobs)
 		}
 		struct err se;
 		err_init(&se);
-		if (sp(b->db, SQL_SAVEPOINT, &se) < 0) {
+		if (sp(db, SQL_SAVEPOINT, &se) < 0) {
 			*j->e = se;
 			j->rc = se.code ? se.code : ERR_DB;
 			continue;
 		}
-		j->rc = j->fn(b->db, j->arg, j->e);
+		j->rc = j->fn(db, j->arg, j->e);
 		if (j->rc < 0)
-			sp(b->db, SQL_ROLLBACK_TO, &se);
-		sp(b->db, SQL_RELEASE, &se);
+			sp(db, SQL_ROLLBACK_TO, &se);
+		sp(db, SQL_RELEASE, &se);
 	}
 	if (rc < 0)
 		return;
-	if (db_commit(b->db, &te) < 0) {
+	if (db_commit(db, &te) < 0) {
 		/* Nothing of this batch is durable: every piece fails. */
 		for (struct job *j = jobs; j; j = j->next)
 			if (j->rc == 0) {
@@ -74,12 +79,13 @@ static void run_batch(struct db_batch *b, struct job *jobs)
 				j->rc = te.code ? te.code : ERR_DB;
 			}
 	}
-	db_idle(b->db);
+	db_idle(db);
 }
 
 static void *writer(void *arg)
 {
-	struct db_batch *b = arg;
+	struct writer *w = arg;
+	struct db_batch *b = w->b;
 	pthread_mutex_lock(&b->mu);
 	for (;;) {
 		while (!b->head && !b->stopping)
@@ -95,7 +101,7 @@ static void *writer(void *arg)
 			b->tail = NULL;
 		last->next = NULL;
 		pthread_mutex_unlock(&b->mu);
-		run_batch(b, first);
+		run_batch(w->db, first);
 		/* Counted first, so that a caller sees its own commit counted. */
 		unsigned long long n = 0;
 		for (struct job *j = first; j; j = j->next)
@@ -114,20 +120,43 @@ static void *writer(void *arg)
 	return NULL;
 }
 
-int db_batch_open(const char *target, int max, struct db_batch **out, struct err *e)
+/* Stops and joins the first n writers, closes their connections, frees b. */
+static void shut(struct db_batch *b, int n)
+{
+	pthread_mutex_lock(&b->mu);
+	b->stopping = 1;
+	pthread_cond_broadcast(&b->work);
+	pthread_mutex_unlock(&b->mu);
+	for (int i = 0; i < n; i++)
+		pthread_join(b->w[i].thread, NULL);
+	for (int i = 0; i < b->nwriters; i++)
+		if (b->w[i].db)
+			db_close(b->w[i].db);
+	pthread_mutex_destroy(&b->mu);
+	pthread_cond_destroy(&b->work);
+	free(b->w);
+	free(b);
+}
+
+int db_batch_open(const char *target, int max, int writers, struct db_batch **out,
+		  struct err *e)
 {
 	struct db_batch *b = xcalloc(1, sizeof *b);
 	b->max = max > 0 ? max : 64;
-	if (db_open(target, &b->db, e) < 0) {
-		free(b);
-		return e->code;
-	}
+	b->nwriters = writers > 0 ? writers : 1;
+	b->w = xcalloc((size_t)b->nwriters, sizeof *b->w);
 	pthread_mutex_init(&b->mu, NULL);
 	pthread_cond_init(&b->work, NULL);
-	if (pthread_create(&b->thread, NULL, writer, b) != 0) {
-		db_close(b->db);
-		free(b);
-		return err_set(e, ERR_INTERNAL, "cannot start the group-commit thread");
+	for (int i = 0; i < b->nwriters; i++) {
+		b->w[i].b = b;
+		if (db_open(target, &b->w[i].db, e) < 0) {
+			shut(b, i);
+			return e->code;
+		}
+		if (pthread_create(&b->w[i].thread, NULL, writer, &b->w[i]) != 0) {
+			shut(b, i);
+			return err_set(e, ERR_INTERNAL, "cannot start a writer thread");
+		}
 	}
 	*out = b;
 	return 0;
@@ -161,15 +190,6 @@ void db_batch_stats(struct db_batch *b, unsigned long long *batches,
 
 void db_batch_close(struct db_batch *b)
 {
-	if (!b)
-		return;
-	pthread_mutex_lock(&b->mu);
-	b->stopping = 1;
-	pthread_cond_signal(&b->work);
-	pthread_mutex_unlock(&b->mu);
-	pthread_join(b->thread, NULL);
-	db_close(b->db);
-	pthread_mutex_destroy(&b->mu);
-	pthread_cond_destroy(&b->work);
-	free(b);
+	if (b)
+		shut(b, b->nwriters);
 }
