@@ -1,6 +1,6 @@
 /* plain.c: the engine's own ceiling for a sale. It performs the writes of
  * one POST /api/v1/sales directly on SQLite — idempotency key, receipt
- * counter, sale, lines, payment, stock balance and move per line, the three
+ * counter, sale, lines, payment, stock balance and move per line, the four
  * rollups, the journal head and record, the stored answer and the audit row —
  * one transaction per sale, in the same synchronous mode as the server, with
  * no HTTP, JSON or validation. Usage: plain DB SALES LINES (DB already
@@ -109,6 +109,11 @@ int main(int argc, char **argv)
 				"VALUES (?, 1, ?, 1, ?) ON CONFLICT (day, store_id) DO UPDATE SET "
 				"revenue = revenue + excluded.revenue, orders = orders + 1, "
 				"units = units + excluded.units");
+	sqlite3_stmt *rc = prep("INSERT INTO rollup_day_store_category (day, store_id, category_id, revenue, "
+				"vat, cost, discount, orders, units) VALUES (?, 1, 0, ?, ?, 0, 0, 1, ?) "
+				"ON CONFLICT (day, store_id, category_id) DO UPDATE SET "
+				"revenue = revenue + excluded.revenue, vat = vat + excluded.vat, "
+				"orders = orders + 1, units = units + excluded.units");
 	sqlite3_stmt *rst = prep("INSERT INTO rollup_day_store_staff (day, store_id, user_id, revenue, orders, "
 				 "units) VALUES (?, 1, 1, ?, 1, ?) ON CONFLICT (day, store_id, user_id) DO UPDATE SET "
 				 "revenue = revenue + excluded.revenue, orders = orders + 1, "
@@ -143,6 +148,7 @@ int main(int argc, char **argv)
 			run(rp, "ti", day, (long long)l);
 		}
 		run(pay, "ii", id, total);
+		run(rc, "tiii", day, total, 12LL * lines, 1000LL * lines);
 		run(rs, "tii", day, total, 1000LL * lines);
 		run(rst, "tii", day, total, 1000LL * lines);
 		run(jh, "");

@@ -131,9 +131,10 @@ static const char SQL_BY_REGION[] =
 static const char SQL_BY_CHANNEL[] =
 	"SELECT s.channel, s.channel, " SUMS " FROM rollup_day_store r "
 	"JOIN stores s ON s.id = r.store_id WHERE" SCOPE "GROUP BY s.channel";
+/* Category 0 is "no category": a NULL key like the others without one. */
 static const char SQL_BY_CATEGORY[] =
-	"SELECT p.category_id, '', " SUMS " FROM rollup_day_store_product r "
-	"JOIN products p ON p.id = r.product_id WHERE" SCOPE "GROUP BY p.category_id";
+	"SELECT NULLIF(r.category_id, 0), '', " SUMS " FROM rollup_day_store_category r WHERE"
+	SCOPE "GROUP BY r.category_id";
 static const char SQL_BY_PRODUCT[] =
 	"SELECT r.product_id, p.name, " SUMS " FROM rollup_day_store_product r "
 	"JOIN products p ON p.id = r.product_id WHERE" SCOPE "GROUP BY r.product_id, p.name";

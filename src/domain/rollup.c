@@ -16,6 +16,11 @@ static const char SQL_PRODUCT[] =
 	"discount, orders, units) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
 	"ON CONFLICT (day, store_id, product_id) DO UPDATE SET "
 	AMOUNTS("rollup_day_store_product");
+static const char SQL_CATEGORY[] =
+	"INSERT INTO rollup_day_store_category (day, store_id, category_id, revenue, vat, cost, "
+	"discount, orders, units) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	"ON CONFLICT (day, store_id, category_id) DO UPDATE SET "
+	AMOUNTS("rollup_day_store_category");
 static const char SQL_STAFF[] =
 	"INSERT INTO rollup_day_store_staff (day, store_id, user_id, revenue, vat, cost, "
 	"discount, orders, units) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -43,7 +48,36 @@ int rollup_product(struct db *db, const struct rollup_delta *d, struct err *e)
 	return upsert(db, SQL_PRODUCT, d->product_id, d, e);
 }
 
+int rollup_category(struct db *db, const struct rollup_delta *d, struct err *e)
+{
+	return upsert(db, SQL_CATEGORY, d->category_id, d, e);
+}
+
 int rollup_staff(struct db *db, const struct rollup_delta *d, struct err *e)
 {
 	return upsert(db, SQL_STAFF, d->staff_id, d, e);
+}
+
+void rollup_collect(struct rollup_delta *rows, int *n, const struct rollup_delta *d)
+{
+	int c = 0;
+	while (c < *n && rows[c].category_id != d->category_id)
+		c++;
+	if (c == *n) {
+		rows[(*n)++] = *d;
+		return;
+	}
+	rows[c].revenue += d->revenue;
+	rows[c].vat += d->vat;
+	rows[c].cost += d->cost;
+	rows[c].discount += d->discount;
+	rows[c].units += d->units;
+}
+
+int rollup_categories(struct db *db, const struct rollup_delta *rows, int n, struct err *e)
+{
+	int rc = 0;
+	for (int c = 0; c < n && rc == 0; c++)
+		rc = rollup_category(db, &rows[c], e);
+	return rc;
 }

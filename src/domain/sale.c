@@ -462,8 +462,8 @@ static int insert_all(struct db *db, const struct actor *who, const struct sale_
 	static const char sql_line[] =
 		"INSERT INTO sale_lines (sale_id, line_no, product_id, quantity, list_price, "
 		"unit_price, price_overridden, gross, discount, total, vat_rate, vat, unit_cost, "
-		"promotion_id, is_gift) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-		"RETURNING id";
+		"promotion_id, is_gift, category_id) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 	static const char sql_disc[] =
 		"INSERT INTO sale_line_discounts (sale_line_id, source, source_id, amount) "
 		"VALUES (?, ?, ?, ?)";
@@ -480,11 +480,11 @@ static int insert_all(struct db *db, const struct actor *who, const struct sale_
 	db_reset(st);
 	for (int i = 0; i < n; i++) {
 		struct pline *l = &lines[i];
-		st = db_query(db, e, sql_line, "iiiiiiiiiiiiIIi", *sale_id, (int64_t)i + 1,
+		st = db_query(db, e, sql_line, "iiiiiiiiiiiiIIiI", *sale_id, (int64_t)i + 1,
 			      l->product_id, l->quantity, l->list_price, l->unit_price,
 			      (int64_t)l->overridden, l->gross, l->discount, l->total, l->vat_rate,
 			      l->vat, l->unit_cost < 0 ? 0 : l->unit_cost, l->promotion_id,
-			      (int64_t)l->is_gift);
+			      (int64_t)l->is_gift, l->category_id);
 		if (!st || db_step(st, e) != DB_ROW)
 			return db_fail(e);
 		int64_t line_id = db_col_int64(st, 0);
@@ -545,7 +545,10 @@ static int write_lines(struct db *db, const struct actor *who, const struct sale
 		       struct err *e)
 {
 	int64_t cost_total = 0, units = 0;
-	for (int k = 0; k < n; k++) {
+	/* One row per category of the sale, with its order counted once. */
+	struct rollup_delta *cats = xcalloc((size_t)n, sizeof *cats);
+	int ncats = 0, rc = 0;
+	for (int k = 0; k < n && rc == 0; k++) {
 		int i = order[k];
 		struct pline *l = &lines[i];
 		struct stock_move_input mv = {
@@ -555,22 +558,24 @@ static int write_lines(struct db *db, const struct actor *who, const struct sale
 			.negative = in->offline_at ? STOCK_NEG_ALLOW : STOCK_NEG_STORE,
 			.checked = 1, .store_allows_negative = allow_negative};
 		int64_t after;
-		int rc = stock_move_add(db, who, &mv, &after, NULL, e);
+		rc = stock_move_add(db, who, &mv, &after, NULL, e);
 		if (rc < 0) {
 			if (rc == ERR_INSUFFICIENT_STOCK) {
 				char f[48];
 				snprintf(f, sizeof f, "lines[%d].quantity", i);
 				err_init(e);
 				err_field(e, f, "more than the stock of %s %s", l->sku, l->name);
-				return err_set(e, rc, "not enough stock of %s %s", l->sku, l->name);
+				rc = err_set(e, rc, "not enough stock of %s %s", l->sku, l->name);
 			}
-			return rc;
+			break;
 		}
 		if (after < 0)
 			*negative = 1;
 		int64_t cost = 0;
-		if (l->unit_cost > 0 && money_mul_qty(l->unit_cost, l->quantity, &cost) < 0)
-			return err_set(e, ERR_INVALID, "cost overflow");
+		if (l->unit_cost > 0 && money_mul_qty(l->unit_cost, l->quantity, &cost) < 0) {
+			rc = err_set(e, ERR_INVALID, "cost overflow");
+			break;
+		}
 		cost_total += cost;
 		units += l->quantity;
 		/* Lines of one product are summed into one product row. */
@@ -579,14 +584,21 @@ static int write_lines(struct db *db, const struct actor *who, const struct sale
 					 .product_id = l->product_id, .revenue = l->total,
 					 .vat = l->vat, .cost = cost, .discount = l->discount,
 					 .units = l->quantity, .orders = first};
-		if ((rc = rollup_product(db, &d, e)) < 0)
-			return rc;
+		rc = rollup_product(db, &d, e);
+		d.category_id = l->category_id;
+		d.orders = 1;
+		rollup_collect(cats, &ncats, &d);
 	}
+	if (rc == 0)
+		rc = rollup_categories(db, cats, ncats, e);
+	free(cats);
+	if (rc < 0)
+		return rc;
 	/* tot: subtotal, discount, rounding, vat, total */
 	struct rollup_delta d = {.day = day, .store_id = store_id, .revenue = tot[4] - tot[2],
 				 .vat = tot[3], .cost = cost_total, .discount = tot[1] + tot[2],
 				 .units = units, .orders = 1};
-	int rc = rollup_store(db, &d, e);
+	rc = rollup_store(db, &d, e);
 	d.staff_id = in->salesperson_id ? in->salesperson_id : (who->user ? who->user->id : 0);
 	if (rc == 0 && d.staff_id)
 		rc = rollup_staff(db, &d, e);

@@ -122,7 +122,9 @@ struct rline {
 	int64_t id, product_id, quantity, total, discount, vat, unit_cost, returned, refunded;
 	int64_t rounding; /* share of the sale's rounding */
 	int64_t cost;     /* unit_cost x quantity, as the sale counted it */
+	int64_t category_id; /* the product's when sold; 0: none */
 };
+
 
 int sale_return_store_of(struct db *db, int64_t sale_id, int64_t *store_id, struct err *e)
 {
@@ -152,7 +154,8 @@ static int lock_sale(struct db *db, struct arena *a, int64_t sale_id, struct rsa
 	static const char sql_count[] = "SELECT COUNT(*) FROM sale_lines WHERE sale_id = ?";
 	static const char sql_lines[] =
 		"SELECT id, product_id, quantity, total, discount, vat, unit_cost, "
-		"returned_quantity, refunded FROM sale_lines WHERE sale_id = ? ORDER BY line_no";
+		"returned_quantity, refunded, category_id FROM sale_lines WHERE sale_id = ? "
+		"ORDER BY line_no";
 	struct db_stmt *st = db_query(db, e, sql_lock, "i", sale_id);
 	int rc;
 	if (!st || (rc = db_step(st, e)) < 0)
@@ -198,6 +201,7 @@ static int lock_sale(struct db *db, struct arena *a, int64_t sale_id, struct rsa
 		l->unit_cost = db_col_null(st, 6) ? -1 : db_col_int64(st, 6);
 		l->returned = db_col_int64(st, 7);
 		l->refunded = db_col_int64(st, 8);
+		l->category_id = db_col_int64(st, 9);
 		/* As the sale counted it: only a known, positive unit cost. */
 		if (l->unit_cost > 0 && money_mul_qty(l->unit_cost, l->quantity, &l->cost) < 0)
 			l->cost = 0;
@@ -406,6 +410,8 @@ int sale_return_create(struct db *db, struct arena *a, const struct actor *who,
 
 	struct rollup_delta sd = {.day = day, .store_id = s.store_id, .returns = 1,
 				  .refunded = refund_total};
+	struct rollup_delta *cats = arena_calloc(a, (size_t)in->nlines, sizeof *cats);
+	int ncats = 0;
 	for (int i = 0; i < in->nlines; i++) {
 		struct rline *l = &ls[idx[i]];
 		const struct refund_part *p = &parts[i];
@@ -431,11 +437,12 @@ int sale_return_create(struct db *db, struct arena *a, const struct actor *who,
 		if ((rc = stock_move_add(db, who, &mv, NULL, NULL, e)) < 0)
 			goto fail;
 		struct rollup_delta d = {.day = day, .store_id = s.store_id,
-					 .product_id = l->product_id, .revenue = -p->total,
-					 .vat = -p->vat, .cost = -p->cost, .discount = -p->discount,
-					 .units = -q};
+					 .product_id = l->product_id, .category_id = l->category_id,
+					 .revenue = -p->total, .vat = -p->vat, .cost = -p->cost,
+					 .discount = -p->discount, .units = -q};
 		if ((rc = rollup_product(db, &d, e)) < 0)
 			goto fail;
+		rollup_collect(cats, &ncats, &d);
 		/* The store row sees what the customer got back; the rounding
 		 * share returned was part of the sale's discount. */
 		sd.revenue -= p->refund;
@@ -444,7 +451,7 @@ int sale_return_create(struct db *db, struct arena *a, const struct actor *who,
 		sd.discount -= p->discount + p->rounding;
 		sd.units -= q;
 	}
-	if ((rc = rollup_store(db, &sd, e)) < 0)
+	if ((rc = rollup_categories(db, cats, ncats, e)) < 0 || (rc = rollup_store(db, &sd, e)) < 0)
 		goto fail;
 	sd.staff_id = sale_staff(&s);
 	if (sd.staff_id && (rc = rollup_staff(db, &sd, e)) < 0)
@@ -542,6 +549,8 @@ int sale_void(struct db *db, struct arena *a, const struct actor *who, int64_t s
 	struct rollup_delta sd = {.day = s.day, .store_id = s.store_id,
 				  .revenue = -(s.total - s.rounding), .vat = -s.vat_total,
 				  .discount = -(s.discount_total + s.rounding), .orders = -1};
+	struct rollup_delta *cats = arena_calloc(a, (size_t)(n > 0 ? n : 1), sizeof *cats);
+	int ncats = 0;
 	for (int i = 0; i < n; i++) {
 		struct rline *l = &ls[i];
 		struct stock_move_input mv = {
@@ -554,15 +563,18 @@ int sale_void(struct db *db, struct arena *a, const struct actor *who, int64_t s
 		for (int k = 0; k < i; k++)
 			first &= ls[k].product_id != l->product_id;
 		struct rollup_delta d = {.day = s.day, .store_id = s.store_id,
-					 .product_id = l->product_id, .revenue = -l->total,
-					 .vat = -l->vat, .cost = -l->cost, .discount = -l->discount,
-					 .units = -l->quantity, .orders = -first};
+					 .product_id = l->product_id, .category_id = l->category_id,
+					 .revenue = -l->total, .vat = -l->vat, .cost = -l->cost,
+					 .discount = -l->discount, .units = -l->quantity,
+					 .orders = -first};
 		if ((rc = rollup_product(db, &d, e)) < 0)
 			goto fail;
+		d.orders = -1; /* taken once per category: the first line's row keeps it */
+		rollup_collect(cats, &ncats, &d);
 		sd.cost -= l->cost;
 		sd.units -= l->quantity;
 	}
-	if ((rc = rollup_store(db, &sd, e)) < 0)
+	if ((rc = rollup_categories(db, cats, ncats, e)) < 0 || (rc = rollup_store(db, &sd, e)) < 0)
 		goto fail;
 	sd.staff_id = sale_staff(&s);
 	if (sd.staff_id && (rc = rollup_staff(db, &sd, e)) < 0)

@@ -95,6 +95,7 @@ describe('sales report', () => {
       if (group === 'region') add(store.region ?? null, store.region ?? '(no region)', d);
       if (group === 'channel') add(store.channel, store.channel, d);
       if (group === 'staff') add(staff, users.find((u) => u.id === staff).display_name, d);
+      const seenCats = new Set(); // a sale is one order of each of its categories
       for (const l of s.lines) {
         const p = products.find((x) => x.id === l.product_id);
         const isLive = live.includes(l);
@@ -106,7 +107,8 @@ describe('sales report', () => {
         if (group === 'product') add(p.id, p.name, ld);
         if (group === 'category') {
           const c = cats.find((x) => x.id === p.category_id);
-          add(c ? c.id : null, c ? c.path : '(no category)', ld);
+          add(c ? c.id : null, c ? c.path : '(no category)', { ...ld, orders: seenCats.has(p.category_id) ? 0 : 1 });
+          seenCats.add(p.category_id);
         }
       }
     }
@@ -159,6 +161,7 @@ describe('sales report', () => {
       await pr({ name: 'Orange juice', price: 550, cost: 301, vat_rate: 1300, category_id: drinks.id }),
       await pr({ name: 'Apples', unit: 'kg', price: 1000, cost: 633, vat_rate: 900 }),
       await pr({ name: 'Bread', price: 850, vat_rate: 900, category_id: food.id }), // no cost
+      await pr({ name: 'Yogurt', price: 450, cost: 210, vat_rate: 1300, category_id: dairy.id }),
     ];
     for (const s of stores) {
       for (const p of products) {
@@ -177,7 +180,7 @@ describe('sales report', () => {
 
     // The sales: deterministic, varied baskets, discounts, tenders.
     const rnd = prng(20261127);
-    const qty = [() => 1 + Math.floor(rnd() * 3), () => 1 + Math.floor(rnd() * 6), () => (1 + Math.floor(rnd() * 10)) / 4, () => 1 + Math.floor(rnd() * 2)];
+    const qty = [() => 1 + Math.floor(rnd() * 3), () => 1 + Math.floor(rnd() * 6), () => (1 + Math.floor(rnd() * 10)) / 4, () => 1 + Math.floor(rnd() * 2), () => 1 + Math.floor(rnd() * 4)];
     const created = [];
     for (let i = 0; i < 36; i++) {
       const si = i % 3;
@@ -202,6 +205,9 @@ describe('sales report', () => {
       created.push(r.body);
     }
     assert.ok(created.some((s) => s.rounding > 0), 'some sale was rounded');
+    const dairyIds = [products[0].id, products[4].id];
+    assert.ok(created.some((s) => s.status !== 'voided' && dairyIds.every((id) => s.lines.some((l) => l.product_id === id))),
+      'some sale has two products of one category');
     assert.ok(created.some((s) => s.approved_by !== null), 'some discount was approved');
     // Whole-line returns of a few sales; a void of one more.
     for (const s of created.filter((_, i) => i % 7 === 3)) {
