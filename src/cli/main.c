@@ -28,7 +28,7 @@ static const char usage[] =
 	"usage: tersa <command> [options]\n"
 	"\n"
 	"  serve   --db PATH|URL [--listen HOST:PORT] [--web DIR] [--threads N]\n"
-	"          [--max-connections N] [--per-ip N] [--no-group-commit] [--writers N] [--demo]\n"
+	"          [--max-connections N] [--per-ip N] [--no-group-commit] [--demo]\n"
 	"  migrate --db PATH|URL\n"
 	"  demo    --db PATH|URL [--products N]   (fills an empty company)\n"
 	"  user add --db DB --username NAME --role ROLE [--stores ID,...]\n"
@@ -211,7 +211,6 @@ static int cmd_serve(int argc, char **argv)
 		{"max-connections", required_argument, 0, 'm'},
 		{"per-ip", required_argument, 0, 'p'}, {"demo", no_argument, 0, 'D'},
 		{"no-group-commit", no_argument, 0, 'G'},
-		{"writers", required_argument, 0, 'W'},
 		{0, 0, 0, 0}};
 	int demo = 0;
 	static char host[64];
@@ -246,10 +245,6 @@ static int cmd_serve(int argc, char **argv)
 		case 'p':
 			if ((c.per_ip = (int)parse_num(optarg, 1, 100000)) < 0)
 				return bad_usage("--per-ip wants 1 to 100000");
-			break;
-		case 'W':
-			if ((c.writers = (int)parse_num(optarg, 1, 256)) < 0)
-				return bad_usage("--writers wants 1 to 256");
 			break;
 		default: return bad_usage(NULL);
 		}

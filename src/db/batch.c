@@ -1,4 +1,4 @@
-/* batch.c: the writer threads and their queue. */
+/* batch.c: the group-commit writer thread and its queue. */
 #include "batch.h"
 
 #include <pthread.h>
@@ -19,18 +19,13 @@ struct job {
 	struct job *next;
 };
 
-struct writer {
-	struct db_batch *b;
-	struct db *db;
-	pthread_t thread;
-};
-
 struct db_batch {
-	int max, nwriters;
-	struct writer *w;
+	struct db *db;
+	int max;
 	int stopping;
+	pthread_t thread;
 	pthread_mutex_t mu;
-	pthread_cond_t work; /* writers wait for jobs */
+	pthread_cond_t work; /* the writer waits for jobs */
 	struct job *head, *tail;
 	atomic_ullong batches, jobs;
 };
@@ -45,12 +40,24 @@ static int sp(struct db *db, const char *sql, struct err *e)
 	return db_run(db_query(db, e, sql, ""), e) < 0 ? db_fail(e) : 0;
 }
 
-/* Runs one batch: the jobs taken off the queue, in order. */
-static void run_batch(struct db *db, struct job *jobs)
+/* Runs one batch: the jobs taken off the queue, in order. A job alone
+ * needs no savepoint: its failure rolls the transaction back. */
+static void run_batch(struct db_batch *b, struct job *jobs)
 {
 	struct err te;
 	err_init(&te);
-	int rc = db_begin(db, 1, &te);
+	int rc = db_begin(b->db, 1, &te);
+	if (rc == 0 && !jobs->next) {
+		struct job *j = jobs;
+		if ((j->rc = j->fn(b->db, j->arg, j->e)) < 0)
+			db_rollback(b->db);
+		else if (db_commit(b->db, &te) < 0) {
+			*j->e = te;
+			j->rc = te.code ? te.code : ERR_DB;
+		}
+		db_idle(b->db);
+		return;
+	}
 	for (struct job *j = jobs; j; j = j->next) {
 		if (rc < 0) {
 			*j->e = te;
@@ -59,19 +66,19 @@ static void run_batch(struct db *db, struct job *jobs)
 		}
 		struct err se;
 		err_init(&se);
-		if (sp(db, SQL_SAVEPOINT, &se) < 0) {
+		if (sp(b->db, SQL_SAVEPOINT, &se) < 0) {
 			*j->e = se;
 			j->rc = se.code ? se.code : ERR_DB;
 			continue;
 		}
-		j->rc = j->fn(db, j->arg, j->e);
+		j->rc = j->fn(b->db, j->arg, j->e);
 		if (j->rc < 0)
-			sp(db, SQL_ROLLBACK_TO, &se);
-		sp(db, SQL_RELEASE, &se);
+			sp(b->db, SQL_ROLLBACK_TO, &se);
+		sp(b->db, SQL_RELEASE, &se);
 	}
 	if (rc < 0)
 		return;
-	if (db_commit(db, &te) < 0) {
+	if (db_commit(b->db, &te) < 0) {
 		/* Nothing of this batch is durable: every piece fails. */
 		for (struct job *j = jobs; j; j = j->next)
 			if (j->rc == 0) {
@@ -79,13 +86,12 @@ static void run_batch(struct db *db, struct job *jobs)
 				j->rc = te.code ? te.code : ERR_DB;
 			}
 	}
-	db_idle(db);
+	db_idle(b->db);
 }
 
 static void *writer(void *arg)
 {
-	struct writer *w = arg;
-	struct db_batch *b = w->b;
+	struct db_batch *b = arg;
 	pthread_mutex_lock(&b->mu);
 	for (;;) {
 		while (!b->head && !b->stopping)
@@ -101,7 +107,7 @@ static void *writer(void *arg)
 			b->tail = NULL;
 		last->next = NULL;
 		pthread_mutex_unlock(&b->mu);
-		run_batch(w->db, first);
+		run_batch(b, first);
 		/* Counted first, so that a caller sees its own commit counted. */
 		unsigned long long n = 0;
 		for (struct job *j = first; j; j = j->next)
@@ -120,43 +126,20 @@ static void *writer(void *arg)
 	return NULL;
 }
 
-/* Stops and joins the first n writers, closes their connections, frees b. */
-static void shut(struct db_batch *b, int n)
-{
-	pthread_mutex_lock(&b->mu);
-	b->stopping = 1;
-	pthread_cond_broadcast(&b->work);
-	pthread_mutex_unlock(&b->mu);
-	for (int i = 0; i < n; i++)
-		pthread_join(b->w[i].thread, NULL);
-	for (int i = 0; i < b->nwriters; i++)
-		if (b->w[i].db)
-			db_close(b->w[i].db);
-	pthread_mutex_destroy(&b->mu);
-	pthread_cond_destroy(&b->work);
-	free(b->w);
-	free(b);
-}
-
-int db_batch_open(const char *target, int max, int writers, struct db_batch **out,
-		  struct err *e)
+int db_batch_open(const char *target, int max, struct db_batch **out, struct err *e)
 {
 	struct db_batch *b = xcalloc(1, sizeof *b);
 	b->max = max > 0 ? max : 64;
-	b->nwriters = writers > 0 ? writers : 1;
-	b->w = xcalloc((size_t)b->nwriters, sizeof *b->w);
+	if (db_open(target, &b->db, e) < 0) {
+		free(b);
+		return e->code;
+	}
 	pthread_mutex_init(&b->mu, NULL);
 	pthread_cond_init(&b->work, NULL);
-	for (int i = 0; i < b->nwriters; i++) {
-		b->w[i].b = b;
-		if (db_open(target, &b->w[i].db, e) < 0) {
-			shut(b, i);
-			return e->code;
-		}
-		if (pthread_create(&b->w[i].thread, NULL, writer, &b->w[i]) != 0) {
-			shut(b, i);
-			return err_set(e, ERR_INTERNAL, "cannot start a writer thread");
-		}
+	if (pthread_create(&b->thread, NULL, writer, b) != 0) {
+		db_close(b->db);
+		free(b);
+		return err_set(e, ERR_INTERNAL, "cannot start the group-commit thread");
 	}
 	*out = b;
 	return 0;
@@ -190,6 +173,15 @@ void db_batch_stats(struct db_batch *b, unsigned long long *batches,
 
 void db_batch_close(struct db_batch *b)
 {
-	if (b)
-		shut(b, b->nwriters);
+	if (!b)
+		return;
+	pthread_mutex_lock(&b->mu);
+	b->stopping = 1;
+	pthread_cond_signal(&b->work);
+	pthread_mutex_unlock(&b->mu);
+	pthread_join(b->thread, NULL);
+	db_close(b->db);
+	pthread_mutex_destroy(&b->mu);
+	pthread_cond_destroy(&b->work);
+	free(b);
 }

@@ -1,10 +1,7 @@
-/* batch.h: writer threads with their own connections, fed by one queue.
- * A writer takes up to max waiting pieces and runs them one after another
- * inside one write transaction, each under its own savepoint (a failing one
- * is rolled back alone); every caller is told only after the commit that
- * makes its piece durable. One writer with max > 1 is group commit (SQLite:
- * one writer at a time anyway); several writers with max 1 let a database
- * that takes concurrent writers (PostgreSQL) commit pieces side by side. */
+/* batch.h: group commit. Work from many threads runs one piece after another
+ * on one connection inside a shared write transaction, each piece under its
+ * own savepoint (a failing one is rolled back alone), and every caller is
+ * told only after the one commit that makes its piece durable. */
 #ifndef TERSA_BATCH_H
 #define TERSA_BATCH_H
 
@@ -17,10 +14,9 @@ struct db_batch;
  * its savepoint). */
 typedef int (*db_batch_fn)(struct db *db, void *arg, struct err *e);
 
-/* Opens `writers` connections, each with its writer thread; at most max
- * pieces share a commit. 0 or negative. */
-int db_batch_open(const char *target, int max, int writers, struct db_batch **out,
-		  struct err *e);
+/* Opens the batch's own connection and writer thread; at most max pieces
+ * share a commit. 0 or negative. */
+int db_batch_open(const char *target, int max, struct db_batch **out, struct err *e);
 /* Called on the writer thread when a submitted piece is committed (rc 0)
  * or failed (negative ERR_*, details in the piece's err). It must be quick
  * and must not wait for the batch. */

@@ -195,9 +195,19 @@ int h_sales_create(struct req *r)
 	b->r = r;
 	b->key = key;
 
-	/* This thread reads and checks, a writer only writes, and this thread
-	 * renders the answer after the commit. */
-	int rc = sale_replay(r->db, &r->actor, key, b->hash, &b->id, &r->err);
+	int rc;
+	if (!server_batch()) {
+		json_t *sale;
+		rc = sale_create(r->db, r->a, &r->actor, key, b->hash, si, &sale, &b->replayed, &r->err);
+		if (rc < 0)
+			return rc;
+		if (b->replayed)
+			reply_header(r, "Idempotent-Replayed", "true");
+		return reply_created(r, sale, json_integer_value(json_object_get(sale, "id")));
+	}
+	/* This thread reads and checks, the writer only writes, and this
+	 * thread renders the answer after the commit. */
+	rc = sale_replay(r->db, &r->actor, key, b->hash, &b->id, &r->err);
 	if (rc < 0)
 		return rc;
 	if (rc == 1)

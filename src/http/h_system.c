@@ -42,13 +42,13 @@ int h_metrics(struct req *r)
 	if (batch) {
 		unsigned long long commits, writes;
 		db_batch_stats(batch, &commits, &writes);
-		buf_printf(&b, "# HELP tersa_sale_writer_commits_total Commits of the sale writers "
-			       "(several sales share one with group commit on SQLite).\n"
-			       "# TYPE tersa_sale_writer_commits_total counter\n"
-			       "tersa_sale_writer_commits_total %llu\n"
-			       "# HELP tersa_sale_writer_writes_total Writes (sales) the sale writers ran.\n"
-			       "# TYPE tersa_sale_writer_writes_total counter\n"
-			       "tersa_sale_writer_writes_total %llu\n",
+		buf_printf(&b, "# HELP tersa_sqlite_writer_commits_total Commits of the SQLite writer "
+			       "(several sales share one with group commit).\n"
+			       "# TYPE tersa_sqlite_writer_commits_total counter\n"
+			       "tersa_sqlite_writer_commits_total %llu\n"
+			       "# HELP tersa_sqlite_writer_writes_total Writes (sales) the SQLite writer ran.\n"
+			       "# TYPE tersa_sqlite_writer_writes_total counter\n"
+			       "tersa_sqlite_writer_writes_total %llu\n",
 			   commits, writes);
 	}
 	r->raw = buf_detach(&b, &r->raw_len);

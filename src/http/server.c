@@ -82,7 +82,6 @@ void server_conf_defaults(struct server_conf *c)
 	c->timeout_s = 30;
 	c->conn_mem = 32 * 1024;
 	c->group_commit = 1;
-	c->writers = 8;
 }
 
 /* Per-request state kept by libmicrohttpd between calls. */
@@ -517,17 +516,17 @@ int server_run(const struct server_conf *c)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	/* Sales are written off the request threads. SQLite: one writer
-	 * connection, whose page cache stays warm; with group commit up to 64
-	 * share a commit, without it each sale commits alone. PostgreSQL takes
-	 * concurrent writers: `writers` connections, a commit per sale. */
 	int is_pg = strncmp(c->db_target, "postgres", 8) == 0;
-	struct err be;
-	err_init(&be);
-	if (db_batch_open(c->db_target, is_pg ? 1 : c->group_commit ? 64 : 1,
-			  is_pg ? c->writers : 1, &batch, &be) < 0) {
-		log_error("cannot start the sale writers: %s", be.msg);
-		return 1;
+	/* SQLite: sales go through one writer connection, whose page cache
+	 * stays warm; with group commit up to 64 share a commit, without it
+	 * each sale commits alone. */
+	if (!is_pg) {
+		struct err e;
+		err_init(&e);
+		if (db_batch_open(c->db_target, c->group_commit ? 64 : 1, &batch, &e) < 0) {
+			log_error("cannot start group commit: %s", e.msg);
+			return 1;
+		}
 	}
 
 	struct MHD_Daemon *d = MHD_start_daemon(

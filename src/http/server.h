@@ -18,8 +18,6 @@ struct server_conf {
 	size_t conn_mem;       /* memory limit per connection */
 	int group_commit;      /* SQLite: sales share commits (db/batch.h); 0:
 				  one commit per sale on the same writer */
-	int writers;           /* PostgreSQL: sales written at once, each on
-				  its own connection (SQLite has one writer) */
 };
 
 void server_conf_defaults(struct server_conf *c);
@@ -27,8 +25,8 @@ void server_conf_defaults(struct server_conf *c);
  * flight finish, closes the databases and returns 0 (1 on a start failure). */
 int server_run(const struct server_conf *c);
 
-/* The writers that sales go through: on SQLite one (group commit or one
- * commit per sale), on PostgreSQL `writers` side by side. */
+/* The writer that sales go through on SQLite (group commit or one commit
+ * per sale), or NULL on PostgreSQL. */
 struct db_batch *server_batch(void);
 
 #endif

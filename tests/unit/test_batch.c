@@ -32,7 +32,7 @@ static int setup(void **state)
 		return -1;
 	if (db_open(f->tmp.path, &f->db, &e) < 0 ||
 	    db_run(db_query(f->db, &e, "CREATE TABLE t (x INTEGER UNIQUE)", ""), &e) < 0 ||
-	    db_batch_open(f->tmp.path, 64, 1, &f->b, &e) < 0) {
+	    db_batch_open(f->tmp.path, 64, &f->b, &e) < 0) {
 		fprintf(stderr, "setup: %s\n", e.msg);
 		return -1;
 	}
