@@ -21,8 +21,9 @@ struct server_conf {
 };
 
 void server_conf_defaults(struct server_conf *c);
-/* Serves until SIGTERM or SIGINT, then stops accepting, lets requests in
- * flight finish, closes the databases and returns 0 (1 on a start failure). */
+/* Serves until SIGTERM or SIGINT, then lets requests in flight finish
+ * (requests that arrive meanwhile answer 503 without running), closes the
+ * databases and returns 0 (1 on a start failure). */
 int server_run(const struct server_conf *c);
 
 /* The writer that sales go through on SQLite (group commit or one commit
