@@ -78,7 +78,8 @@ int main(int argc, char **argv)
 	const char *sync = getenv("TERSA_SQLITE_SYNC") ? getenv("TERSA_SQLITE_SYNC") : "FULL";
 	char pragma[128];
 	snprintf(pragma, sizeof pragma,
-		 "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;", sync);
+		 "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON; "
+		 "PRAGMA wal_autocheckpoint=8000;", sync);
 	if (sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK)
 		die("pragma");
 	sqlite3_stmt *begin = prep("BEGIN IMMEDIATE"), *commit = prep("COMMIT");

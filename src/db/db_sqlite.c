@@ -95,11 +95,15 @@ int dbsq_open(struct db *db, const char *path, struct err *e)
 	sqlite3_extended_result_codes(h, 1);
 	sqlite3_busy_timeout(h, 5000);
 	/* temp_store=MEMORY keeps savepoint (statement) journals off disk: a
-	 * group commit opens a savepoint per sale. */
-	char sql[160];
+	 * group commit opens a savepoint per sale. A checkpoint every 8,000 WAL
+	 * pages (32 MiB) instead of 1,000: the pages every sale rewrites (table
+	 * and index tails, balances, rollups) are copied back once per
+	 * checkpoint, so fewer checkpoints copy less. */
+	char sql[192];
 	snprintf(sql, sizeof sql,
 		 "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; "
-		 "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
+		 "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
+		 "PRAGMA wal_autocheckpoint=8000;",
 		 sync_mode());
 	rc = dbsq_exec(db, sql, e);
 	if (rc < 0) {

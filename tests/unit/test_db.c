@@ -864,6 +864,8 @@ static void test_name_ok(void **state)
 static const char SQL_SYNC[] = "PRAGMA synchronous";
 static const char SQL_JOURNAL[] = "PRAGMA journal_mode";
 static const char SQL_FK[] = "PRAGMA foreign_keys";
+static const char SQL_CHECKPOINT[] = "PRAGMA wal_autocheckpoint";
+static const char SQL_TEMP[] = "PRAGMA temp_store";
 
 static int64_t sync_with(const char *path, const char *env)
 {
@@ -883,6 +885,8 @@ static int64_t sync_with(const char *path, const char *env)
 	assert_string_equal(db_col_text(st, 0), "wal");
 	db_reset(st);
 	assert_int_equal(scalar(db, SQL_FK), 1);
+	assert_int_equal(scalar(db, SQL_CHECKPOINT), 8000);
+	assert_int_equal(scalar(db, SQL_TEMP), 2); /* MEMORY */
 	db_close(db);
 	unsetenv("TERSA_SQLITE_SYNC");
 	return v;
