@@ -1,7 +1,8 @@
 /* batch.h: group commit. Work from many threads runs one piece after another
  * on one connection inside a shared write transaction, each piece under its
- * own savepoint (a failing one is rolled back alone), and every caller is
- * told only after the one commit that makes its piece durable. */
+ * own savepoint (a failing one is rolled back alone; a piece alone in its
+ * batch needs none), and every caller is told only after the one commit
+ * that makes its piece durable. */
 #ifndef TERSA_BATCH_H
 #define TERSA_BATCH_H
 
@@ -11,7 +12,7 @@ struct db_batch;
 
 /* The work: runs inside the shared transaction and must not begin, commit
  * or roll back itself. 0 on success or a negative ERR_* (then rolled back to
- * its savepoint). */
+ * its savepoint, or with the transaction when it ran alone). */
 typedef int (*db_batch_fn)(struct db *db, void *arg, struct err *e);
 
 /* Opens the batch's own connection and writer thread; at most max pieces
