@@ -48,33 +48,30 @@ static void run_batch(struct db_batch *b, struct job *jobs)
 	err_init(&te);
 	int rc = db_begin(b->db, 1, &te);
 	if (rc == 0 && !jobs->next) {
-		struct job *j = jobs;
-		if ((j->rc = j->fn(b->db, j->arg, j->e)) < 0)
+		if ((jobs->rc = jobs->fn(b->db, jobs->arg, jobs->e)) < 0) {
 			db_rollback(b->db);
-		else if (db_commit(b->db, &te) < 0) {
-			*j->e = te;
-			j->rc = te.code ? te.code : ERR_DB;
+			db_idle(b->db);
+			return;
 		}
-		db_idle(b->db);
-		return;
-	}
-	for (struct job *j = jobs; j; j = j->next) {
-		if (rc < 0) {
-			*j->e = te;
-			j->rc = rc;
-			continue;
+	} else {
+		for (struct job *j = jobs; j; j = j->next) {
+			if (rc < 0) {
+				*j->e = te;
+				j->rc = rc;
+				continue;
+			}
+			struct err se;
+			err_init(&se);
+			if (sp(b->db, SQL_SAVEPOINT, &se) < 0) {
+				*j->e = se;
+				j->rc = se.code ? se.code : ERR_DB;
+				continue;
+			}
+			j->rc = j->fn(b->db, j->arg, j->e);
+			if (j->rc < 0)
+				sp(b->db, SQL_ROLLBACK_TO, &se);
+			sp(b->db, SQL_RELEASE, &se);
 		}
-		struct err se;
-		err_init(&se);
-		if (sp(b->db, SQL_SAVEPOINT, &se) < 0) {
-			*j->e = se;
-			j->rc = se.code ? se.code : ERR_DB;
-			continue;
-		}
-		j->rc = j->fn(b->db, j->arg, j->e);
-		if (j->rc < 0)
-			sp(b->db, SQL_ROLLBACK_TO, &se);
-		sp(b->db, SQL_RELEASE, &se);
 	}
 	if (rc < 0)
 		return;

@@ -803,29 +803,20 @@ fail:
 	return db_fail(e);
 }
 
-int sale_create(struct db *db, struct arena *a, const struct actor *who,
+int sale_commit(struct db *db, struct arena *a, const struct actor *who,
 		const char *key, const char *request_hash,
-		const struct sale_input *in, json_t **out, int *replayed,
+		const struct sale_plan *p, int64_t *id, int *replayed,
 		struct err *e)
 {
-	int64_t id, store_id;
-	struct sale_plan *p;
-	int rc = sale_replay(db, who, key, request_hash, &id, e);
-	*replayed = rc == 1;
+	int rc = db_begin(db, 1, e);
 	if (rc < 0)
 		return rc;
-	if (rc == 0) {
-		if ((rc = sale_plan(db, a, who, in, &p, e)) < 0 || (rc = db_begin(db, 1, e)) < 0)
-			return rc;
-		if ((rc = sale_write(db, a, who, key, request_hash, p, &id, replayed, e)) < 0) {
-			db_rollback(db);
-			return rc;
-		}
-		rc = *replayed ? db_rollback(db) : db_commit(db, e);
-		if (rc < 0)
-			return db_fail(e);
+	if ((rc = sale_write(db, a, who, key, request_hash, p, id, replayed, e)) < 0) {
+		db_rollback(db);
+		return rc;
 	}
-	return sale_get(db, id, out, &store_id, e);
+	rc = *replayed ? db_rollback(db) : db_commit(db, e);
+	return rc < 0 ? db_fail(e) : 0;
 }
 
 /* ---- reading ---- */

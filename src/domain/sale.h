@@ -44,26 +44,18 @@ struct sale_input {
 	int may_override_price;   /* the caller holds price_override */
 };
 
-/* Creates a sale. key (1–64 chars) and request_hash identify the request
- * for the acting user: the same key and hash again returns the stored answer
- * with *replayed = 1; the same key with another hash answers
- * ERR_IDEMPOTENCY_CONFLICT. Refused requests store nothing; the key keeps
- * the sale's id, so a replay answers that sale as it is now. *out is the
- * sale as JSON (caller owns it). */
-int sale_create(struct db *db, struct arena *a, const struct actor *who,
-		const char *key, const char *request_hash,
-		const struct sale_input *in, json_t **out, int *replayed,
-		struct err *e);
-
-/* The sale in three steps, for group commit (sale_create does all three):
- * sale_replay looks the key up (1 and *id: answer that sale; 0: new;
- * ERR_IDEMPOTENCY_CONFLICT); sale_plan reads and checks everything — store,
- * products, promotions, discount approval, totals, tenders — and writes
- * nothing, so it runs on any connection, outside the writer; sale_write
- * then claims the key and writes the plan inside the caller's open write
- * transaction (*replayed when a request with the same key made it
- * meanwhile; on failure the caller rolls back to its savepoint). The
- * answer is rendered afterwards with sale_get. The plan lives in a. */
+/* A sale in steps. key (1–64 chars) and request_hash identify the request
+ * for the acting user. sale_replay looks the key up (1 and *id: answer that
+ * sale as it is now, with Idempotent-Replayed; 0: new; the same key with
+ * another hash: ERR_IDEMPOTENCY_CONFLICT). sale_plan reads and checks
+ * everything — store, products, promotions, discount approval, totals,
+ * tenders — and writes nothing, so it runs on any connection, outside the
+ * writer. sale_write then claims the key and writes the plan inside the
+ * caller's open write transaction (*replayed when a request with the same
+ * key made it meanwhile; on failure the caller rolls back, so a refused
+ * request stores nothing, its key included); sale_commit does that in a
+ * transaction of its own. The answer is rendered afterwards with sale_get.
+ * The plan lives in a. */
 struct sale_plan;
 int sale_replay(struct db *db, const struct actor *who, const char *key,
 		const char *request_hash, int64_t *id, struct err *e);
@@ -73,6 +65,10 @@ int sale_write(struct db *db, struct arena *a, const struct actor *who,
 	       const char *key, const char *request_hash,
 	       const struct sale_plan *p, int64_t *id, int *replayed,
 	       struct err *e);
+int sale_commit(struct db *db, struct arena *a, const struct actor *who,
+		const char *key, const char *request_hash,
+		const struct sale_plan *p, int64_t *id, int *replayed,
+		struct err *e);
 
 /* The sale as JSON with its lines, payments and returns; ERR_NOT_FOUND.
  * *store_id gets the sale's store (for the caller's scope check). */

@@ -125,7 +125,6 @@ struct rline {
 	int64_t category_id; /* the product's when sold; 0: none */
 };
 
-
 int sale_return_store_of(struct db *db, int64_t sale_id, int64_t *store_id, struct err *e)
 {
 	static const char sql[] = "SELECT store_id FROM sales WHERE id = ?";

@@ -195,19 +195,7 @@ int h_sales_create(struct req *r)
 	b->r = r;
 	b->key = key;
 
-	int rc;
-	if (!server_batch()) {
-		json_t *sale;
-		rc = sale_create(r->db, r->a, &r->actor, key, b->hash, si, &sale, &b->replayed, &r->err);
-		if (rc < 0)
-			return rc;
-		if (b->replayed)
-			reply_header(r, "Idempotent-Replayed", "true");
-		return reply_created(r, sale, json_integer_value(json_object_get(sale, "id")));
-	}
-	/* This thread reads and checks, the writer only writes, and this
-	 * thread renders the answer after the commit. */
-	rc = sale_replay(r->db, &r->actor, key, b->hash, &b->id, &r->err);
+	int rc = sale_replay(r->db, &r->actor, key, b->hash, &b->id, &r->err);
 	if (rc < 0)
 		return rc;
 	if (rc == 1)
@@ -216,7 +204,14 @@ int h_sales_create(struct req *r)
 	if ((rc = sale_plan(r->db, r->a, &r->actor, si, &plan, &r->err)) < 0)
 		return rc;
 	b->plan = plan;
-	return req_defer(r, run_sale, b, sale_written);
+	/* SQLite: the writer only writes, and this thread renders the answer
+	 * after the commit. PostgreSQL takes concurrent writers: written here. */
+	if (server_batch())
+		return req_defer(r, run_sale, b, sale_written);
+	if ((rc = sale_commit(r->db, r->a, &r->actor, key, b->hash, plan, &b->id, &b->replayed,
+			      &r->err)) < 0)
+		return rc;
+	return answer_sale(r, b->id, b->replayed);
 }
 
 int h_sales_get(struct req *r)
