@@ -122,6 +122,9 @@ int db_fail(struct err *e);
 /* Steps a one-row existence query and resets it: 1 if a row came back, 0
  * if none, or a negative error (st NULL: the prepare failed, e filled). */
 int db_exists(struct db_stmt *st, struct err *e);
+/* The same for a one-row, one-text-column query: 1 with the text copied
+ * into out (size n, truncated), 0 leaving out as it was, or negative. */
+int db_text(struct db_stmt *st, char *out, size_t n, struct err *e);
 
 /* SQLite's PRAGMA integrity_check; *ok 1 when it answers "ok" (always 1 on
  * PostgreSQL, which checks its pages itself). 0 or negative. */

@@ -58,3 +58,14 @@ int db_exists(struct db_stmt *st, struct err *e)
 	db_reset(st);
 	return rc < 0 ? rc : rc == DB_ROW;
 }
+
+int db_text(struct db_stmt *st, char *out, size_t n, struct err *e)
+{
+	if (!st)
+		return db_fail(e);
+	int rc = db_step(st, e);
+	if (rc == DB_ROW)
+		snprintf(out, n, "%s", db_col_null(st, 0) ? "" : db_col_text(st, 0));
+	db_reset(st);
+	return rc < 0 ? rc : rc == DB_ROW;
+}

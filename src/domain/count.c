@@ -266,13 +266,7 @@ static int require_open(struct db *db, struct db_stmt *st, int64_t id,
 	if (db_changes(st) == 1)
 		return 0;
 	char cur[32] = "?";
-	struct db_stmt *q = db_query(db, e, SQL_COUNT_STATUS, "i", id);
-	if (!q)
-		return db_fail(e);
-	int rc = db_step(q, e);
-	if (rc == DB_ROW)
-		snprintf(cur, sizeof cur, "%s", db_col_text(q, 0));
-	db_reset(q);
+	int rc = db_text(db_query(db, e, SQL_COUNT_STATUS, "i", id), cur, sizeof cur, e);
 	if (rc < 0)
 		return rc;
 	return err_set(e, ERR_STATE, "stock count %lld is %s: only an open count %s",

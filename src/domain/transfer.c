@@ -210,13 +210,7 @@ static int transition(struct db *db, const char *sql, int64_t id,
 	if (db_changes(st) == 1)
 		return 0;
 	char cur[32] = "?";
-	st = db_query(db, e, SQL_TRANSFER_STATUS, "i", id);
-	if (!st)
-		return db_fail(e);
-	int rc = db_step(st, e);
-	if (rc == DB_ROW)
-		snprintf(cur, sizeof cur, "%s", db_col_text(st, 0));
-	db_reset(st);
+	int rc = db_text(db_query(db, e, SQL_TRANSFER_STATUS, "i", id), cur, sizeof cur, e);
 	if (rc < 0)
 		return rc;
 	return err_set(e, ERR_STATE, "transfer %lld is %s: only a %s transfer can be %s",
