@@ -12,17 +12,16 @@ CFLAGS ?= -O2 -g
 WARN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wshadow -Wstrict-prototypes -Wformat=2
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKG_CFLAGS) $(if $(PQ_INC),-I$(PQ_INC)) \
-	-include src/base/banned.h -MMD -MP
+	-Isrc -include src/base/banned.h -MMD -MP
 LIBS := $(PKG_LIBS) -lpthread -lm
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 
-SRC := $(sort $(wildcard src/base/*.c src/db/*.c src/domain/*.c \
-	src/analytics/*.c src/http/*.c src/cli/*.c))
+SRC := $(sort $(shell find src -name '*.c'))
 LIB_SRC := $(filter-out src/cli/main.c,$(SRC))
 MIGRATIONS := $(sort $(wildcard src/db/migrations/*.sql))
 GEN := build/gen/migrations.c build/gen/openapi.c
-UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_SRC := $(sort $(shell find tests/unit -name 'test_*.c'))
 
 OBJ := $(LIB_SRC:%.c=build/obj/%.o) $(GEN:build/gen/%.c=build/obj/gen/%.o)
 AOBJ := $(LIB_SRC:%.c=build/asan/obj/%.o) $(GEN:build/gen/%.c=build/asan/obj/gen/%.o)
@@ -30,7 +29,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 AUNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 
 .PHONY: all deps run test unit api bench fmt clean asan web run-bins test-bins \
-	bench-bins
+	bench-bins check-layers
 all: build/tersa $(if $(wildcard web/package.json),web)
 
 deps:
@@ -51,7 +50,7 @@ build/obj/gen/%.o: build/gen/%.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 build/asan/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) $(if $(PQ_INC),-I$(PQ_INC)) -include src/base/banned.h -MMD -MP -c $< -o $@
+	$(CC) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) $(if $(PQ_INC),-I$(PQ_INC)) -Isrc -include src/base/banned.h -MMD -MP -c $< -o $@
 build/asan/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
@@ -69,10 +68,10 @@ asan: build/asan/tersa
 
 build/tests/%: tests/unit/%.c build/libtersa.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< build/libtersa.a $(LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< build/libtersa.a $(LIBS) -lcmocka
 build/asan/tests/%: tests/unit/%.c build/asan/libtersa.a
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -Isrc -include src/base/banned.h -MMD -MP -o $@ $< build/asan/libtersa.a $(LIBS) -lcmocka
+	$(CC) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -Isrc -Itests/unit -include src/base/banned.h -MMD -MP -o $@ $< build/asan/libtersa.a $(LIBS) -lcmocka
 
 web:
 	@if [ -f web/package.json ]; then cd web && npm run --silent build; fi
@@ -90,8 +89,13 @@ run:
 # sanitizer build). Ends with the runners' summaries and one combined line.
 test:
 	@scripts/deps.sh
+	@scripts/check-layers.sh
 	@$(MAKE) --no-print-directory test-bins
 	@scripts/test.sh
+
+# Includes point down the layers only; no SQL in src/http.
+check-layers:
+	@scripts/check-layers.sh
 
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do $$t || exit 1; done
@@ -114,7 +118,7 @@ bench-bins: build/tersa
 	@:
 
 fmt:
-	clang-format -i $(SRC) $(wildcard src/*/*.h) $(UNIT_SRC)
+	clang-format -i $(SRC) $(shell find src -name '*.h') $(UNIT_SRC)
 
 clean:
 	rm -rf build

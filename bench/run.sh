@@ -29,7 +29,7 @@ mkdir -p build/bench
 if [[ ! build/bench/hello -nt bench/http/hello.c ]]; then
 	# shellcheck disable=SC2046 # pkg-config output is a list of flags
 	cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Wno-unused-parameter \
-		-Wshadow -Wstrict-prototypes -Wformat=2 -include src/base/banned.h \
+		-Wshadow -Wstrict-prototypes -Wformat=2 -Isrc -include src/base/banned.h \
 		$(pkg-config --cflags libmicrohttpd) -o build/bench/hello \
 		bench/http/hello.c $(pkg-config --libs libmicrohttpd) -lpthread
 fi

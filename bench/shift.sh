@@ -15,7 +15,7 @@ mkdir -p build/bench
 if [[ ! build/bench/shift_close -nt bench/shift_close.c || build/libtersa.a -nt build/bench/shift_close ]]; then
 	# shellcheck disable=SC2046 # pkg-config output is a list of flags
 	cc -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
-		-Wstrict-prototypes -Wformat=2 -include src/base/banned.h \
+		-Wstrict-prototypes -Wformat=2 -Isrc -include src/base/banned.h \
 		$(pkg-config --cflags jansson sqlite3 libpq) -I"$(pg_config --includedir)" \
 		-o build/bench/shift_close bench/shift_close.c build/libtersa.a \
 		$(pkg-config --libs libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter) \

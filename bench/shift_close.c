@@ -6,9 +6,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "../src/base/err.h"
-#include "../src/db/db.h"
-#include "../src/domain/shift.h"
+#include "base/err.h"
+#include "db/db.h"
+#include "domain/pos/shift.h"
 
 static double now_ms(void)
 {

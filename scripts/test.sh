@@ -134,15 +134,15 @@ count() {
 	REPORT+=("$(printf '%-28s %5d passed %5d failed' "$1" "$2" "$3")")
 }
 
-# unit_suite LABEL DIR [ENV...]: every tests/unit/test_*.c binary in DIR.
+# unit_suite LABEL DIR [ENV...]: the binary in DIR of every tests/unit/AREA/test_*.c.
 unit_suite() {
 	local label=$1 dir=$2
 	shift 2
 	local src name bin log p f passed=0 failed=0 n=0 env
-	for src in tests/unit/test_*.c; do
-		[[ -e $src ]] || continue
+	while IFS= read -r src; do
 		name=$(basename "$src" .c)
-		bin=$dir/$name
+		bin=$dir/${src#tests/unit/}
+		bin=${bin%.c}
 		n=$((n + 1))
 		echo "=== $label: $name"
 		if [[ ! -x $bin ]]; then
@@ -176,12 +176,12 @@ unit_suite() {
 		fi
 		passed=$((passed + p))
 		failed=$((failed + f))
-	done
-	((n > 0)) || NOTES+=("$label: no tests/unit/test_*.c")
+	done < <(find tests/unit -name 'test_*.c' | sort)
+	((n > 0)) || NOTES+=("$label: no tests/unit/**/test_*.c")
 	count "$label" "$passed" "$failed"
 }
 
-# api_suite LABEL BINARY [ENV...]: node --test over tests/api/*.test.mjs.
+# api_suite LABEL BINARY [ENV...]: node --test over tests/api/AREA/*.test.mjs.
 api_suite() {
 	local label=$1 bin=$2
 	shift 2

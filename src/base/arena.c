@@ -1,6 +1,6 @@
 /* arena.c: chunked bump allocator freed all at once, and the fatal
  * allocation helpers (xmalloc & co) used across the code base. */
-#include "arena.h"
+#include "base/arena.h"
 
 #include <stdarg.h>
 #include <stdint.h>

@@ -1,12 +1,12 @@
 /* buf.c: growable byte buffer with a size cap and a sticky error. */
-#include "buf.h"
+#include "base/buf.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
+#include "base/arena.h"
 
 #define BUF_MIN_CAP 64
 

@@ -1,6 +1,6 @@
 /* err.c: the error table lookups and struct err, which collects a message
  * and the offending fields of one failed operation. */
-#include "err.h"
+#include "base/err.h"
 
 #include <stdio.h>
 #include <string.h>

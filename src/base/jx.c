@@ -1,7 +1,7 @@
 /* jx.c: typed getters over jansson objects that record every problem by
  * field in a struct err, and small helpers for building replies. */
-#include "jx.h"
-#include "text.h"
+#include "base/jx.h"
+#include "base/text.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "buf.h"
-#include "money.h"
-#include "timeutil.h"
+#include "base/buf.h"
+#include "base/money.h"
+#include "base/timeutil.h"
 
 void jx_no_unknown(json_t *obj, const char *const *allowed, struct err *e)
 {

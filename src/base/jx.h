@@ -8,7 +8,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "base/err.h"
 
 /* Notes each key of obj not in the NULL-terminated list as unknown (422). */
 void jx_no_unknown(json_t *obj, const char *const *allowed, struct err *e);

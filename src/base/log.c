@@ -1,6 +1,6 @@
 /* log.c: one line per event on stderr, "<UTC time> <LEVEL> <text>", with
  * control characters escaped so that no input can forge a line. */
-#include "log.h"
+#include "base/log.h"
 
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "timeutil.h"
+#include "base/timeutil.h"
 
 static atomic_int log_level = LOG_INFO;
 static const char *const level_names[] = {"DEBUG", "INFO", "WARN", "ERROR"};

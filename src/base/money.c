@@ -1,6 +1,6 @@
 /* money.c: checked arithmetic on int64 minor units and int64 thousandths,
  * and exact decimal parsing and formatting of both. */
-#include "money.h"
+#include "base/money.h"
 
 #include <inttypes.h>
 #include <math.h>

@@ -1,5 +1,5 @@
 /* text.c: UTF-8 length and blankness, as validation counts them. */
-#include "text.h"
+#include "base/text.h"
 
 #include <string.h>
 

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "err.h"
+#include "base/err.h"
 
 /* Code points in valid UTF-8 text of len bytes (continuation bytes skipped). */
 size_t utf8_chars_n(const char *s, size_t len);

@@ -1,6 +1,6 @@
 /* timeutil.c: Unix-ms instants, RFC 3339 text, and business days in the
  * company time zone (kept in TZ and guarded by one mutex). */
-#include "timeutil.h"
+#include "base/timeutil.h"
 
 #include <pthread.h>
 #include <stdio.h>

@@ -1,19 +1,19 @@
 /* demo.c: a demo company made through the domain functions (so it is
  * validated and audited like real data): 20 stores, a category tree, about
  * 2,000 products and the staff that run the stores. */
-#include "demo.h"
+#include "cli/demo.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/arena.h"
-#include "../base/log.h"
-#include "../domain/auth.h"
-#include "../domain/catalog.h"
-#include "../domain/audit.h"
-#include "../domain/stock.h"
-#include "../domain/store.h"
+#include "base/arena.h"
+#include "base/log.h"
+#include "domain/org/auth.h"
+#include "domain/catalog/catalog.h"
+#include "domain/org/audit.h"
+#include "domain/stock/stock.h"
+#include "domain/org/store.h"
 
 static unsigned rnd_state;
 static unsigned rnd(void)

@@ -2,7 +2,7 @@
 #ifndef TERSA_DEMO_H
 #define TERSA_DEMO_H
 
-#include "../db/db.h"
+#include "db/db.h"
 
 /* Fills an empty company (no stores yet) with stores in several cities and
  * channels, a category tree, products with valid barcodes, and staff users

@@ -9,16 +9,16 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "../analytics/report.h"
-#include "../base/arena.h"
-#include "../base/log.h"
-#include "../base/timeutil.h"
-#include "../db/db.h"
-#include "../domain/auth.h"
-#include "../domain/settings.h"
-#include "../domain/stock.h"
-#include "../http/server.h"
-#include "demo.h"
+#include "analytics/sales_report.h"
+#include "base/arena.h"
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "db/db.h"
+#include "domain/org/auth.h"
+#include "domain/org/settings.h"
+#include "domain/stock/stock.h"
+#include "http/server.h"
+#include "cli/demo.h"
 
 #ifndef TERSA_VERSION
 #define TERSA_VERSION "0.1.0"

@@ -1,13 +1,13 @@
 /* batch.c: the group-commit writer thread and its queue. */
-#include "batch.h"
+#include "db/batch.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/arena.h"
-#include "../base/log.h"
+#include "base/arena.h"
+#include "base/log.h"
 
 struct job {
 	db_batch_fn fn;

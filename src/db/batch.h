@@ -6,7 +6,7 @@
 #ifndef TERSA_BATCH_H
 #define TERSA_BATCH_H
 
-#include "db.h"
+#include "db/db.h"
 
 struct db_batch;
 

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/arena.h"
-#include "../base/log.h"
-#include "db_internal.h"
+#include "base/arena.h"
+#include "base/log.h"
+#include "db/db_internal.h"
 
 #define IS_PG(db) ((db)->kind == DB_PG)
 

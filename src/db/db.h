@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "../base/err.h"
+#include "base/err.h"
 
 enum db_kind { DB_SQLITE = 1, DB_PG = 2 };
 

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "db.h"
+#include "db/db.h"
 
 /* Kind of value bound to a parameter (PostgreSQL declares int8 for ints). */
 enum db_pkind { DBP_UNSET = 0, DBP_NULL, DBP_NULL_INT, DBP_INT, DBP_TEXT };

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/arena.h"
-#include "../base/log.h"
-#include "db_internal.h"
+#include "base/arena.h"
+#include "base/log.h"
+#include "db/db_internal.h"
 
 #define CONN(db) ((PGconn *)(db)->pg)
 #define RES(st) ((PGresult *)(st)->res)

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../base/log.h"
-#include "db_internal.h"
+#include "base/log.h"
+#include "db/db_internal.h"
 
 #define SQ(db) ((sqlite3 *)(db)->sq)
 #define STMT(st) ((sqlite3_stmt *)(st)->sq)

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/log.h"
-#include "../base/timeutil.h"
-#include "db.h"
-#include "migrations.h"
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "db/db.h"
+#include "db/migrations.h"
 
 static const char SQL_CREATE[] =
 	"CREATE TABLE IF NOT EXISTS schema_migrations ("

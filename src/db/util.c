@@ -2,10 +2,10 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "../base/arena.h"
-#include "../base/buf.h"
-#include "../base/log.h"
-#include "db.h"
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/log.h"
+#include "db/db.h"
 
 char *db_like_pattern(struct arena *a, const char *q)
 {

@@ -1,5 +1,5 @@
 /* export.c: CSV and XLSX renderings of list replies. */
-#include "export.h"
+#include "http/export.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,8 +7,8 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
-#include "../base/buf.h"
-#include "../base/log.h"
+#include "base/buf.h"
+#include "base/log.h"
 
 /* The text of one cell; *owned set when the caller must free it. */
 static const char *cell_text(json_t *v, char *tmp, size_t n, char **owned)

@@ -1,10 +1,11 @@
 /* h_system.c: health, the OpenAPI document and Prometheus metrics. */
 #include <string.h>
 
-#include "../base/buf.h"
-#include "metrics.h"
-#include "req.h"
-#include "server.h"
+#include "base/buf.h"
+#include "http/metrics.h"
+#include "http/handlers.h"
+#include "http/req.h"
+#include "http/server.h"
 
 #ifndef TERSA_VERSION
 #define TERSA_VERSION "0.1.0"
@@ -12,10 +13,6 @@
 
 extern const char openapi_json[];
 extern const unsigned long openapi_json_len;
-
-int h_health(struct req *r);
-int h_openapi(struct req *r);
-int h_metrics(struct req *r);
 
 int h_health(struct req *r)
 {

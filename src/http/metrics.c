@@ -1,13 +1,13 @@
 /* metrics.c: Prometheus counters for requests (route × status) and a latency
  * histogram per route. */
-#include "metrics.h"
+#include "http/metrics.h"
 
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "req.h"
-#include "router.h"
+#include "http/req.h"
+#include "http/router.h"
 
 #define MAX_ROUTES 512
 static const int statuses[] = {200, 201, 204, 206, 304, 400, 401, 403, 404,

@@ -3,7 +3,7 @@
 #ifndef TERSA_METRICS_H
 #define TERSA_METRICS_H
 
-#include "../base/buf.h"
+#include "base/buf.h"
 
 /* route: index in routes[] or -1 for none (404, static files). */
 void metrics_observe(int route, int status, double ms);

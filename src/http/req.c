@@ -1,14 +1,14 @@
 /* req.c: reading a request and building its reply, shared by handlers. */
-#include "req.h"
+#include "http/req.h"
 
 #include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/jx.h"
-#include "../base/timeutil.h"
-#include "export.h"
+#include "base/jx.h"
+#include "base/timeutil.h"
+#include "http/export.h"
 
 #define EXPORT_LIMIT 1000000
 

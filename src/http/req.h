@@ -9,11 +9,11 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "../base/arena.h"
-#include "../base/err.h"
-#include "../db/batch.h"
-#include "../db/db.h"
-#include "../domain/auth.h"
+#include "base/arena.h"
+#include "base/err.h"
+#include "db/batch.h"
+#include "db/db.h"
+#include "domain/org/auth.h"
 
 struct MHD_Connection;
 struct req;

@@ -1,12 +1,10 @@
 /* router.c: the route table expanded from routes.def, permissions from
  * perms.def, and path matching with {id} segments. */
-#include "router.h"
+#include "http/router.h"
 
 #include <string.h>
 
-#define ROUTE(m, path, h, p) int h(struct req *r);
-#include "routes.def"
-#undef ROUTE
+#include "http/handlers.h"
 
 const struct route routes[] = {
 #define ROUTE(m, path, h, p) {M_##m, path, h, PERM_##p, #h},

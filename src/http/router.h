@@ -2,7 +2,7 @@
 #ifndef TERSA_ROUTER_H
 #define TERSA_ROUTER_H
 
-#include "req.h"
+#include "http/req.h"
 
 enum http_method router_method(const char *name); /* 0 if unsupported */
 const char *router_method_name(enum http_method m);

@@ -1,7 +1,7 @@
 /* server.c: libmicrohttpd daemon, request lifecycle (body limits, framing
  * checks, auth, permission, dispatch, problem replies, headers, logging,
  * metrics) and graceful shutdown. */
-#include "server.h"
+#include "http/server.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,16 +19,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../base/buf.h"
-#include "../base/log.h"
-#include "../base/timeutil.h"
-#include "../db/batch.h"
-#include "../db/db.h"
-#include "housekeep.h"
-#include "metrics.h"
-#include "req.h"
-#include "router.h"
-#include "static.h"
+#include "base/buf.h"
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "db/batch.h"
+#include "db/db.h"
+#include "jobs/housekeep.h"
+#include "http/metrics.h"
+#include "http/req.h"
+#include "http/router.h"
+#include "http/static.h"
 
 #define BODY_MAX (1024 * 1024)
 #define DISCARD_MAX (32 * 1024 * 1024)

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "../base/err.h"
+#include "base/err.h"
 
 struct server_conf {
 	const char *db_target; /* SQLite path or postgresql:// URL */

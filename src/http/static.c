@@ -1,7 +1,7 @@
 /* static.c: files of web/dist. Paths with "..", hidden files or bytes out of
  * the safe set are refused; unknown paths without an extension fall back to
  * index.html so that the single-page app handles them. */
-#include "static.h"
+#include "http/static.h"
 
 #include <fcntl.h>
 #include <microhttpd.h>

@@ -1,0 +1,29 @@
+/* settings.h: company-wide settings (name, currency, time zone, locale,
+ * receipt header and footer), one row in the database. */
+#ifndef TERSA_SETTINGS_H
+#define TERSA_SETTINGS_H
+
+#include "domain/org/auth.h"
+
+struct settings {
+	const char *company_name;
+	const char *currency;  /* ISO 4217, e.g. "CNY" */
+	const char *time_zone; /* IANA, e.g. "Asia/Shanghai" */
+	const char *locale;    /* "zh-CN" | "en" */
+	const char *receipt_header;
+	const char *receipt_footer;
+	int64_t updated_at;
+};
+
+/* The settings as JSON (replies and audit rows); caller owns it. */
+json_t *settings_to_json(const struct settings *s);
+
+int settings_get(struct db *db, struct arena *a, struct settings **out,
+		 struct err *e);
+/* Replaces all settings (validated: currency 3 upper-case letters, a known
+ * zone, a supported locale) and applies the time zone to this process. */
+int settings_put(struct db *db, struct arena *a, const struct actor *who,
+		 const struct settings *in, struct settings **out,
+		 struct err *e);
+
+#endif

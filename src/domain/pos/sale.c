@@ -1,0 +1,1019 @@
+/* sale.c: the sale transaction. Everything a sale writes — the sale, its
+ * lines, discounts and payments, a stock move per line, the day rollups, the
+ * journal record, the idempotency answer and the audit row — happens in one
+ * write transaction: all or nothing. */
+#include "domain/pos/sale.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/jx.h"
+#include "base/money.h"
+#include "base/timeutil.h"
+#include "domain/org/audit.h"
+#include "domain/catalog/catalog.h"
+#include "domain/org/idem.h"
+#include "domain/pos/journal.h"
+#include "domain/promo/promo_engine.h"
+#include "domain/promo/promotion.h"
+#include "domain/pos/rollup.h"
+#include "domain/pos/shift.h"
+#include "domain/stock/stock.h"
+#include "domain/org/store.h"
+
+const char *const sale_payment_methods[] = {"cash",    "card",   "wechat",       "alipay",
+					    "voucher", "points", "stored_value", NULL};
+
+#define SALE_MAX_LINES 500
+#define SALE_MAX_PAYMENTS 10
+#define LINE_MAX_DISCOUNTS 8
+#define SALE_MAX_GIFTS 8
+
+/* The most a role may discount by hand without a manager's approval. */
+static int64_t manual_cap_bp(int role)
+{
+	if (role & (ROLE_ADMIN | ROLE_HQ))
+		return 10000;
+	if (role & ROLE_STORE_MANAGER)
+		return 3000;
+	return 1000;
+}
+
+struct line_discount {
+	const char *source; /* "promotion", "manual" */
+	int64_t source_id;
+	int64_t amount;
+};
+
+/* One priced line while the sale is built. */
+struct pline {
+	int64_t product_id, category_id;
+	const char *sku, *name;
+	int64_t quantity, list_price, unit_price, gross, discount, total;
+	int64_t vat_rate, vat, unit_cost;
+	int overridden, is_gift;
+	int64_t promotion_id;
+	struct line_discount d[LINE_MAX_DISCOUNTS];
+	int nd;
+};
+
+static int add_discount(struct pline *l, const char *source, int64_t source_id,
+			int64_t amount, struct err *e)
+{
+	if (amount <= 0)
+		return 0;
+	if (l->nd == LINE_MAX_DISCOUNTS)
+		return err_set(e, ERR_INVALID, "too many discounts on one line");
+	if (money_add(l->discount, amount, &l->discount) < 0)
+		return err_set(e, ERR_INVALID, "discount overflow");
+	if (l->discount > l->gross)
+		return err_set(e, ERR_INVALID, "a discount exceeds the line's value");
+	l->d[l->nd++] = (struct line_discount){source, source_id, amount};
+	return 0;
+}
+
+/* ---- barcodes ---- */
+
+static int is_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return s[n] == 0;
+}
+
+/* An in-store scale label: EAN-13 with prefix 20–29, a 5-digit item code
+ * (the product's SKU) and a 5-digit value: grams for prefixes 20–24, the
+ * price in fen for 25–29. 1 and the parts if s is one, else 0. */
+static int scale_barcode(const char *s, char *code, int64_t *value, int *is_price)
+{
+	if (!is_digits(s, 13) || s[0] != '2' || !barcode_valid(s))
+		return 0;
+	memcpy(code, s + 2, 5);
+	code[5] = 0;
+	*value = 0;
+	for (int i = 7; i < 12; i++)
+		*value = *value * 10 + (s[i] - '0');
+	*is_price = s[1] >= '5';
+	return 1;
+}
+
+#define PRODUCT_COLS "id, sku, name, category_id, price, cost, vat_rate, active"
+
+static int read_product(struct db_stmt *st, struct arena *a, struct pline *l, struct err *e)
+{
+	int rc = db_step(st, e);
+	if (rc != DB_ROW) {
+		db_reset(st);
+		return rc < 0 ? rc : 0;
+	}
+	l->product_id = db_col_int64(st, 0);
+	l->sku = arena_strdup(a, db_col_text(st, 1));
+	l->name = arena_strdup(a, db_col_text(st, 2));
+	l->category_id = db_col_int64(st, 3);
+	l->list_price = db_col_int64(st, 4);
+	l->unit_cost = db_col_null(st, 5) ? -1 : db_col_int64(st, 5);
+	l->vat_rate = db_col_int64(st, 6);
+	int active = (int)db_col_int64(st, 7);
+	db_reset(st);
+	return active ? 1 : 2;
+}
+
+/* Resolves input line i to a product and quantity. Field errors name
+ * lines[i].x. Returns 0 (possibly with field errors noted) or a db error. */
+static int resolve_line(struct db *db, struct arena *a, int i, const struct sale_line_input *in,
+			struct pline *l, struct err *e)
+{
+	static const char sql_id[] = "SELECT " PRODUCT_COLS " FROM products WHERE id = ?";
+	static const char sql_bc[] = "SELECT " PRODUCT_COLS " FROM products WHERE barcode = ?";
+	static const char sql_sku[] =
+		"SELECT " PRODUCT_COLS " FROM products WHERE sku = ? OR sku = ? ORDER BY id LIMIT 1";
+	char f[48];
+	int rc, is_price = 0;
+	int64_t scale_value = -1;
+	struct db_stmt *st;
+	l->quantity = in->quantity;
+	if (in->product_id) {
+		if (!(st = db_query(db, e, sql_id, "i", in->product_id)))
+			return db_fail(e);
+		snprintf(f, sizeof f, "lines[%d].product_id", i);
+	} else {
+		snprintf(f, sizeof f, "lines[%d].barcode", i);
+		if (!(st = db_query(db, e, sql_bc, "t", in->barcode)))
+			return db_fail(e);
+		if ((rc = read_product(st, a, l, e)) < 0)
+			return rc;
+		char code[6];
+		if (rc == 0 && scale_barcode(in->barcode, code, &scale_value, &is_price)) {
+			const char *trimmed = code;
+			while (*trimmed == '0' && trimmed[1])
+				trimmed++;
+			if (!(st = db_query(db, e, sql_sku, "tt", code, trimmed)))
+				return db_fail(e);
+		} else {
+			st = NULL;
+			scale_value = -1;
+			if (rc == 0) {
+				err_field(e, f, "no product has this barcode");
+				return 0;
+			}
+		}
+		if (rc == 2) {
+			err_field(e, f, "the product is no longer sold");
+			return 0;
+		}
+	}
+	if (st) {
+		if ((rc = read_product(st, a, l, e)) < 0)
+			return rc;
+		if (rc == 0) {
+			err_field(e, f, "no such product");
+			return 0;
+		}
+		if (rc == 2) {
+			err_field(e, f, "the product is no longer sold");
+			return 0;
+		}
+	}
+	l->unit_price = l->list_price;
+	if (scale_value >= 0) {
+		snprintf(f, sizeof f, "lines[%d].quantity", i);
+		if (in->quantity) {
+			err_field(e, f, "is given by the scale label");
+			return 0;
+		}
+		if (!is_price) {
+			l->quantity = scale_value; /* grams are thousandths of a kg */
+		} else if (l->list_price > 0) {
+			/* A price label: the quantity follows from the shelf price and
+			 * the line is worth exactly what the label says. */
+			l->quantity = (scale_value * 1000 + l->list_price / 2) / l->list_price;
+			l->gross = scale_value;
+		}
+		if (l->quantity <= 0) {
+			err_field(e, f, "the scale label carries no quantity");
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/* ---- promotions ---- */
+
+/* Gifts go while stocks last (赠品送完为止): *ok is 0 when the store,
+ * refusing negative stock, has less of the gift than the sale's own lines of
+ * that product plus the gift. The sale then goes through without it. */
+static int gift_in_stock(struct db *db, int64_t store_id, const struct pline *lines, int n,
+			 int64_t product_id, int64_t quantity, int *ok, struct err *e)
+{
+	int64_t need = quantity, have;
+	for (int i = 0; i < n; i++)
+		if (lines[i].product_id == product_id)
+			need += lines[i].quantity;
+	if (stock_on_hand(db, store_id, product_id, &have, e) < 0)
+		return db_fail(e);
+	*ok = have >= need;
+	return 0;
+}
+
+/* Runs the promotion engine over the priced lines: each rule's share goes
+ * on its line as a "promotion" discount, and gift lines are appended (at
+ * their price, discounted to 0) when in stock or stock may go negative
+ * (allow_negative). *n grows by the gifts, up to cap. */
+static int apply_promotions(struct db *db, struct arena *a, int64_t store_id, int allow_negative,
+			    int64_t when, struct pline *lines, int *n, int cap, struct err *e)
+{
+	struct promo_context ctx = {.store_id = store_id};
+	if (ts_local(when, ctx.day, sizeof ctx.day, &ctx.weekday, &ctx.minute) < 0)
+		return err_set(e, ERR_INVALID, "the sale time is out of range");
+	struct promo_rule *rules;
+	int nrules, rc;
+	if ((rc = promotion_load_active(db, a, ctx.day, &rules, &nrules, e)) < 0)
+		return rc;
+	if (nrules == 0)
+		return 0;
+	struct promo_line *pl = arena_calloc(a, (size_t)*n, sizeof *pl);
+	for (int i = 0; i < *n; i++) {
+		int64_t *chain;
+		pl[i] = (struct promo_line){.product_id = lines[i].product_id,
+					    .category_id = lines[i].category_id,
+					    .quantity = lines[i].quantity,
+					    .unit_price = lines[i].unit_price};
+		if ((rc = promotion_category_chain(db, a, lines[i].category_id, &chain,
+						   &pl[i].ncategory_ids, e)) < 0)
+			return rc;
+		pl[i].category_ids = chain;
+	}
+	struct promo_basket b = {pl, *n};
+	struct promo_result res;
+	if ((rc = promo_apply(&b, rules, nrules, &ctx, &res, e)) < 0)
+		return rc;
+	for (int i = 0; i < *n && rc == 0; i++) {
+		struct pline *l = &lines[i];
+		for (int k = 0; k < res.lines[i].nparts && rc == 0; k++) {
+			/* A price label's gross can differ from price × quantity by
+			 * rounding: never discount past the line. */
+			int64_t amount = res.lines[i].parts[k].amount;
+			if (amount > l->gross - l->discount)
+				amount = l->gross - l->discount;
+			rc = add_discount(l, "promotion", res.lines[i].parts[k].rule_id, amount, e);
+		}
+		l->promotion_id = res.lines[i].rule_id;
+	}
+	for (int g = 0; g < res.ngifts && rc == 0; g++) {
+		int ok = 1;
+		if (!allow_negative &&
+		    (rc = gift_in_stock(db, store_id, lines, *n, res.gifts[g].product_id,
+					res.gifts[g].quantity, &ok, e)) < 0)
+			break;
+		if (!ok)
+			continue;
+		if (*n == cap) {
+			rc = err_set(e, ERR_INVALID, "too many gift lines");
+			break;
+		}
+		struct pline *l = &lines[*n];
+		struct sale_line_input gi = {.product_id = res.gifts[g].product_id,
+					     .quantity = res.gifts[g].quantity, .unit_price = -1};
+		if ((rc = resolve_line(db, a, *n, &gi, l, e)) < 0 || (rc = err_fields_done(e)) < 0)
+			break;
+		if (money_mul_qty(l->unit_price, l->quantity, &l->gross) < 0) {
+			rc = err_set(e, ERR_INVALID, "gift line overflows");
+			break;
+		}
+		l->is_gift = 1;
+		l->promotion_id = res.gifts[g].rule_id;
+		rc = add_discount(l, "promotion", res.gifts[g].rule_id, l->gross, e);
+		(*n)++;
+	}
+	promo_result_release(&res);
+	return rc;
+}
+
+/* ---- the sale ---- */
+
+static int check_input(const struct sale_input *in, struct err *e)
+{
+	if (in->nlines < 1 || in->nlines > SALE_MAX_LINES)
+		err_field(e, "lines", "must hold 1 to %d lines", SALE_MAX_LINES);
+	if (in->npayments > SALE_MAX_PAYMENTS)
+		err_field(e, "payments", "must hold at most %d payments", SALE_MAX_PAYMENTS);
+	for (int i = 0; i < in->nlines; i++) {
+		const struct sale_line_input *l = &in->lines[i];
+		char f[48];
+		if (!l->product_id == !l->barcode) {
+			snprintf(f, sizeof f, "lines[%d]", i);
+			err_field(e, f, "needs product_id or barcode (one of them)");
+		}
+		if (l->quantity < 0 || (l->quantity == 0 && !l->barcode)) {
+			snprintf(f, sizeof f, "lines[%d].quantity", i);
+			err_field(e, f, "must be more than 0");
+		}
+		if (l->unit_price >= 0 && !in->may_override_price) {
+			snprintf(f, sizeof f, "lines[%d].unit_price", i);
+			err_field(e, f, "needs the price_override permission");
+		}
+	}
+	for (int i = 0; i < in->npayments; i++) {
+		char f[48];
+		const char *m = in->payments[i].method;
+		if (m && (strcmp(m, "points") == 0 || strcmp(m, "stored_value") == 0)) {
+			snprintf(f, sizeof f, "payments[%d].method", i);
+			err_field(e, f, "%s payments need customer accounts, which are not enabled yet",
+				  m);
+		}
+		if (in->payments[i].amount <= 0) {
+			snprintf(f, sizeof f, "payments[%d].amount", i);
+			err_field(e, f, "must be more than 0");
+		}
+	}
+	/* Customer, coupons and points come with the CRM and loyalty module. */
+	if (in->customer_id)
+		err_field(e, "customer_id", "customers are not enabled yet");
+	if (in->ncoupons)
+		err_field(e, "coupon_codes", "coupons are not enabled yet");
+	if (in->points_redeemed)
+		err_field(e, "points_redeemed", "points are not enabled yet");
+	if (in->manual_discount_bp < 0 || in->manual_discount_bp > 10000)
+		err_field(e, "manual_discount_bp", "must be between 0 and 10000");
+	return err_fields_done(e);
+}
+
+/* Approves a manual discount above the cashier's cap: the approver must be
+ * an active store manager of this store (or hq/admin) with that password. */
+static int check_approval(struct db *db, struct arena *a, const struct sale_input *in,
+			  int64_t *approved_by, struct err *e)
+{
+	static const char sql[] = "SELECT password_hash FROM users WHERE id = ?";
+	if (!in->approver_username || !in->approver_password) {
+		err_field(e, "manual_discount_bp", "is above your limit: a store manager must approve");
+		return err_fields_done(e);
+	}
+	struct user *u;
+	int rc = user_get_by_name(db, a, in->approver_username, &u, e);
+	int ok = rc == 0 && u->active && (u->role & (ROLE_ADMIN | ROLE_HQ | ROLE_STORE_MANAGER)) &&
+		 user_sees_store(u, in->store_id);
+	if (rc < 0 && rc != ERR_NOT_FOUND)
+		return rc;
+	err_init(e);
+	if (ok) {
+		struct db_stmt *st = db_query(db, e, sql, "i", u->id);
+		if (!st || db_step(st, e) != DB_ROW)
+			return db_fail(e);
+		ok = password_verify(db_col_text(st, 0), in->approver_password);
+		db_reset(st);
+	}
+	if (!ok || manual_cap_bp(u->role) < in->manual_discount_bp) {
+		err_field(e, "approver", "is not a store manager of this store with that password, "
+					 "or may not approve this discount");
+		return err_fields_done(e);
+	}
+	*approved_by = u->id;
+	return 0;
+}
+
+/* VAT contained in a price: total × rate / (10000 + rate), half-up. */
+static int64_t vat_of(int64_t total, int64_t rate)
+{
+	__int128 num = (__int128)total * rate, den = 10000 + rate;
+	return (int64_t)((num + den / 2) / den);
+}
+
+/* The receipt number <store code>-<YYYYMMDD>-<NNNN>, gapless per store and
+ * day because the counter moves inside the sale's transaction. */
+static int next_number(struct db *db, struct arena *a, const struct store *s, const char *day,
+		       char **out, struct err *e)
+{
+	static const char sql[] =
+		"INSERT INTO receipt_counters (store_id, day, last) VALUES (?, ?, 1) "
+		"ON CONFLICT (store_id, day) DO UPDATE SET last = receipt_counters.last + 1 "
+		"RETURNING last";
+	struct db_stmt *st = db_query(db, e, sql, "it", s->id, day);
+	if (!st || db_step(st, e) != DB_ROW)
+		return db_fail(e);
+	int64_t n = db_col_int64(st, 0);
+	db_reset(st);
+	*out = arena_printf(a, "%s-%.4s%.2s%.2s-%04lld", s->code, day, day + 5, day + 8,
+			    (long long)n);
+	return 0;
+}
+
+/* Payments against the total, with cash rounding (抹零): the cash still due
+ * after the other tenders is rounded down to the store's unit, and the
+ * difference becomes *rounding. Only cash may exceed what is due. */
+static int settle(const struct sale_input *in, int64_t total, int64_t unit, int64_t *rounding,
+		  int64_t *paid, int64_t *change, struct err *e)
+{
+	int64_t cash = 0, other = 0;
+	for (int i = 0; i < in->npayments; i++) {
+		int64_t *acc = strcmp(in->payments[i].method, "cash") == 0 ? &cash : &other;
+		if (money_add(*acc, in->payments[i].amount, acc) < 0)
+			return err_set(e, ERR_INVALID, "payments overflow");
+	}
+	*rounding = 0;
+	if (other > total) {
+		err_field(e, "payments", "non-cash payments exceed the total");
+		return err_fields_done(e);
+	}
+	int64_t due = total - other;
+	if (cash > 0 && unit > 1)
+		*rounding = due % unit;
+	due -= *rounding;
+	if (cash < due) {
+		err_field(e, "payments", "the payments do not cover the total (%lld still due)",
+			  (long long)(due - cash));
+		return err_fields_done(e);
+	}
+	*change = cash - due;
+	*paid = other + cash - *change;
+	return 0;
+}
+
+/* Spreads an order-level discount over the lines by their remaining value. */
+static int spread(struct pline *lines, int n, int64_t amount, const char *source,
+		  int64_t source_id, struct err *e)
+{
+	int64_t *w = xcalloc((size_t)n, sizeof *w), *parts = xcalloc((size_t)n, sizeof *parts);
+	for (int i = 0; i < n; i++)
+		w[i] = lines[i].gross - lines[i].discount;
+	int rc = money_prorate(amount, w, n, parts) < 0
+			 ? err_set(e, ERR_INVALID, "the discount cannot be spread")
+			 : 0;
+	for (int i = 0; rc == 0 && i < n; i++)
+		rc = add_discount(&lines[i], source, source_id, parts[i], e);
+	free(w);
+	free(parts);
+	return rc;
+}
+
+static int insert_all(struct db *db, const struct actor *who, const struct sale_input *in,
+		      const struct store *s, struct pline *lines, int n, int64_t shift_id,
+		      const char *number, int64_t at, const char *day, const int64_t *tot,
+		      int64_t approved_by, int64_t *sale_id, struct err *e)
+{
+	static const char sql_sale[] =
+		"INSERT INTO sales (number, store_id, shift_id, customer_id, cashier_id, "
+		"salesperson_id, at, day, status, subtotal, discount_total, rounding, vat_total, "
+		"total, paid, change_due, manual_discount_bp, approved_by, note, offline_at) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+		"RETURNING id";
+	static const char sql_line[] =
+		"INSERT INTO sale_lines (sale_id, line_no, product_id, quantity, list_price, "
+		"unit_price, price_overridden, gross, discount, total, vat_rate, vat, unit_cost, "
+		"promotion_id, is_gift, category_id) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+	static const char sql_disc[] =
+		"INSERT INTO sale_line_discounts (sale_line_id, source, source_id, amount) "
+		"VALUES (?, ?, ?, ?)";
+	static const char sql_pay[] =
+		"INSERT INTO sale_payments (sale_id, method, amount, reference) VALUES (?, ?, ?, ?)";
+	int64_t uid = who->user ? who->user->id : 0;
+	struct db_stmt *st = db_query(db, e, sql_sale, "tiIIiIitiiiiiiiiItI", number, s->id,
+				      shift_id, in->customer_id, uid, in->salesperson_id, at, day,
+				      tot[0], tot[1], tot[2], tot[3], tot[4], tot[5], tot[6],
+				      in->manual_discount_bp, approved_by, in->note, in->offline_at);
+	if (!st || db_step(st, e) != DB_ROW)
+		return db_fail(e);
+	*sale_id = db_col_int64(st, 0);
+	db_reset(st);
+	for (int i = 0; i < n; i++) {
+		struct pline *l = &lines[i];
+		st = db_query(db, e, sql_line, "iiiiiiiiiiiiIIiI", *sale_id, (int64_t)i + 1,
+			      l->product_id, l->quantity, l->list_price, l->unit_price,
+			      (int64_t)l->overridden, l->gross, l->discount, l->total, l->vat_rate,
+			      l->vat, l->unit_cost < 0 ? 0 : l->unit_cost, l->promotion_id,
+			      (int64_t)l->is_gift, l->category_id);
+		if (!st || db_step(st, e) != DB_ROW)
+			return db_fail(e);
+		int64_t line_id = db_col_int64(st, 0);
+		db_reset(st);
+		for (int k = 0; k < l->nd; k++) {
+			st = db_query(db, e, sql_disc, "itIi", line_id, l->d[k].source,
+				      l->d[k].source_id, l->d[k].amount);
+			if (!st || db_run(st, e) < 0)
+				return db_fail(e);
+		}
+	}
+	for (int i = 0; i < in->npayments; i++) {
+		st = db_query(db, e, sql_pay, "itit", *sale_id, in->payments[i].method,
+			      in->payments[i].amount, in->payments[i].reference);
+		if (!st || db_run(st, e) < 0)
+			return db_fail(e);
+	}
+	return 0;
+}
+
+static int by_product(const void *a, const void *b, void *ctx);
+static int write_lines(struct db *db, const struct actor *who, const struct sale_input *in,
+		       int64_t store_id, int allow_negative, struct pline *lines, const int *order,
+		       int n, int64_t sale_id, const char *day, const int64_t *tot, int *negative,
+		       struct err *e);
+
+/* Stock moves (one per line) and the rollups. */
+static int write_effects(struct db *db, const struct actor *who, const struct sale_input *in,
+			 int64_t store_id, int allow_negative, struct pline *lines, int n,
+			 int64_t sale_id, const char *day, const int64_t *tot, int *negative,
+			 struct err *e)
+{
+	/* Rows are locked in product order, so that two sales of the same
+	 * products in another order cannot deadlock on PostgreSQL. */
+	int *order = xcalloc((size_t)n, sizeof *order);
+	for (int i = 0; i < n; i++)
+		order[i] = i;
+	qsort_r(order, (size_t)n, sizeof *order, by_product, lines);
+	int rc = write_lines(db, who, in, store_id, allow_negative, lines, order, n, sale_id, day,
+			     tot, negative, e);
+	free(order);
+	return rc;
+}
+
+/* qsort_r order: line indexes by product id, then line order. */
+static int by_product(const void *a, const void *b, void *ctx)
+{
+	const struct pline *l = ctx;
+	int x = *(const int *)a, y = *(const int *)b;
+	if (l[x].product_id != l[y].product_id)
+		return l[x].product_id < l[y].product_id ? -1 : 1;
+	return x - y;
+}
+
+static int write_lines(struct db *db, const struct actor *who, const struct sale_input *in,
+		       int64_t store_id, int allow_negative, struct pline *lines, const int *order,
+		       int n, int64_t sale_id, const char *day, const int64_t *tot, int *negative,
+		       struct err *e)
+{
+	int64_t cost_total = 0, units = 0;
+	/* One row per category of the sale, with its order counted once. */
+	struct rollup_delta *cats = xcalloc((size_t)n, sizeof *cats);
+	int ncats = 0, rc = 0;
+	for (int k = 0; k < n && rc == 0; k++) {
+		int i = order[k];
+		struct pline *l = &lines[i];
+		struct stock_move_input mv = {
+			.store_id = store_id, .product_id = l->product_id, .quantity = -l->quantity,
+			.kind = "sale", .doc_type = "sale", .doc_id = sale_id,
+			.unit_cost = l->unit_cost,
+			.negative = in->offline_at ? STOCK_NEG_ALLOW : STOCK_NEG_STORE,
+			.checked = 1, .store_allows_negative = allow_negative};
+		int64_t after;
+		rc = stock_move_add(db, who, &mv, &after, NULL, e);
+		if (rc < 0) {
+			if (rc == ERR_INSUFFICIENT_STOCK) {
+				char f[48];
+				snprintf(f, sizeof f, "lines[%d].quantity", i);
+				err_init(e);
+				err_field(e, f, "more than the stock of %s %s", l->sku, l->name);
+				rc = err_set(e, rc, "not enough stock of %s %s", l->sku, l->name);
+			}
+			break;
+		}
+		if (after < 0)
+			*negative = 1;
+		int64_t cost = 0;
+		if (l->unit_cost > 0 && money_mul_qty(l->unit_cost, l->quantity, &cost) < 0) {
+			rc = err_set(e, ERR_INVALID, "cost overflow");
+			break;
+		}
+		cost_total += cost;
+		units += l->quantity;
+		/* Lines of one product are summed into one product row. */
+		int first = k == 0 || lines[order[k - 1]].product_id != l->product_id;
+		struct rollup_delta d = {.day = day, .store_id = store_id,
+					 .product_id = l->product_id, .revenue = l->total,
+					 .vat = l->vat, .cost = cost, .discount = l->discount,
+					 .units = l->quantity, .orders = first};
+		rc = rollup_product(db, &d, e);
+		d.category_id = l->category_id;
+		d.orders = 1;
+		rollup_collect(cats, &ncats, &d);
+	}
+	if (rc == 0)
+		rc = rollup_categories(db, cats, ncats, e);
+	free(cats);
+	if (rc < 0)
+		return rc;
+	/* tot: subtotal, discount, rounding, vat, total */
+	struct rollup_delta d = {.day = day, .store_id = store_id, .revenue = tot[4] - tot[2],
+				 .vat = tot[3], .cost = cost_total, .discount = tot[1] + tot[2],
+				 .units = units, .orders = 1};
+	rc = rollup_store(db, &d, e);
+	d.staff_id = in->salesperson_id ? in->salesperson_id : (who->user ? who->user->id : 0);
+	if (rc == 0 && d.staff_id)
+		rc = rollup_staff(db, &d, e);
+	return rc;
+}
+
+/* Everything a sale needs, read and checked before it is written. */
+struct sale_plan {
+	const struct sale_input *in;
+	struct store *s;
+	struct pline *lines;
+	int n;
+	int64_t tot[7]; /* subtotal, discount, rounding, vat, total, paid, change */
+	int64_t approved_by;
+	int64_t at;     /* when it is recorded (the offline time for offline sales) */
+	int64_t now;
+	char day[11];
+};
+
+int sale_plan(struct db *db, struct arena *a, const struct actor *who,
+	      const struct sale_input *in, struct sale_plan **out, struct err *e)
+{
+	/* Input checks only note fields: the product checks below add theirs,
+	 * so that one answer lists every bad field. */
+	check_input(in, e);
+	int rc;
+
+	struct store *s = NULL;
+	if ((rc = store_get(db, a, in->store_id, &s, e)) == ERR_NOT_FOUND) {
+		/* a field error, listed with the others */
+		e->code = 0;
+		e->msg[0] = 0;
+		err_field(e, "store_id", "does not exist");
+	} else if (rc < 0) {
+		goto fail;
+	} else if (!s->active) {
+		err_field(e, "store_id", "the store is closed");
+	}
+
+	int n = in->nlines, cap = in->nlines + SALE_MAX_GIFTS;
+	struct pline *lines = arena_calloc(a, (size_t)cap, sizeof *lines);
+	for (int i = 0; i < in->nlines; i++)
+		if ((in->lines[i].product_id || in->lines[i].barcode) &&
+		    (rc = resolve_line(db, a, i, &in->lines[i], &lines[i], e)) < 0)
+			goto fail;
+	if (err_fields_done(e) < 0)
+		goto fail;
+
+	/* Price each line: the catalog price, or a permitted override. */
+	for (int i = 0; i < in->nlines; i++) {
+		struct pline *l = &lines[i];
+		if (in->lines[i].unit_price >= 0 && in->lines[i].unit_price != l->list_price) {
+			l->unit_price = in->lines[i].unit_price;
+			l->overridden = 1;
+			l->gross = 0;
+		}
+		if (l->gross == 0 && money_mul_qty(l->unit_price, l->quantity, &l->gross) < 0) {
+			err_set(e, ERR_INVALID, "line %d overflows", i);
+			goto fail;
+		}
+	}
+
+	struct sale_plan *p = arena_alloc(a, sizeof *p);
+	p->now = ts_now_ms();
+	p->at = in->offline_at ? in->offline_at : p->now;
+	ts_day(p->at, p->day, sizeof p->day);
+	/* An offline sale is recorded as it happened: the gift was given. */
+	if ((rc = apply_promotions(db, a, s->id, s->allow_negative_stock || in->offline_at, p->at,
+				   lines, &n, cap, e)) < 0)
+		goto fail;
+
+	int64_t approved_by = 0;
+	if (in->manual_discount_bp > 0) {
+		if (in->manual_discount_bp > manual_cap_bp(who->user ? who->user->role : 0) &&
+		    check_approval(db, a, in, &approved_by, e) < 0)
+			goto fail;
+		int64_t base = 0, amount;
+		for (int i = 0; i < n; i++)
+			base += lines[i].gross - lines[i].discount;
+		if (money_mul_bp(base, in->manual_discount_bp, &amount) < 0 ||
+		    spread(lines, n, amount, "manual", 0, e) < 0) {
+			if (!e->code)
+				err_set(e, ERR_INVALID, "the discount overflows");
+			goto fail;
+		}
+	}
+
+	/* Totals are exactly the sums of the lines. */
+	int64_t *tot = p->tot;
+	for (int i = 0; i < n; i++) {
+		struct pline *l = &lines[i];
+		l->total = l->gross - l->discount;
+		l->vat = vat_of(l->total, l->vat_rate);
+		if (money_add(tot[0], l->gross, &tot[0]) < 0 ||
+		    money_add(tot[1], l->discount, &tot[1]) < 0 ||
+		    money_add(tot[3], l->vat, &tot[3]) < 0 ||
+		    money_add(tot[4], l->total, &tot[4]) < 0 || tot[4] > MONEY_MAX) {
+			err_set(e, ERR_INVALID, "the sale's total is too large");
+			goto fail;
+		}
+	}
+	if (settle(in, tot[4], s->cash_rounding, &tot[2], &tot[5], &tot[6], e) < 0)
+		goto fail;
+	p->in = in;
+	p->s = s;
+	p->lines = lines;
+	p->n = n;
+	p->approved_by = approved_by;
+	*out = p;
+	return 0;
+fail:
+	return db_fail(e);
+}
+
+int sale_replay(struct db *db, const struct actor *who, const char *key,
+		const char *request_hash, int64_t *id, struct err *e)
+{
+	json_t *prior = NULL;
+	int rc = idem_peek(db, who, key, request_hash, &prior, e);
+	if (rc != 1)
+		return rc;
+	/* The stored answer names the sale; it is rendered afresh. */
+	*id = json_integer_value(json_object_get(prior, "id"));
+	json_decref(prior);
+	return *id > 0 ? 1 : err_set(e, ERR_INTERNAL, "the stored answer has no sale id");
+}
+
+int sale_write(struct db *db, struct arena *a, const struct actor *who,
+	       const char *key, const char *request_hash,
+	       const struct sale_plan *p, int64_t *id, int *replayed,
+	       struct err *e)
+{
+	static const char sql_flag[] = "UPDATE sales SET negative_stock = 1 WHERE id = ?";
+	const struct sale_input *in = p->in;
+	const struct store *s = p->s;
+	struct pline *lines = p->lines;
+	const int64_t *tot = p->tot;
+	int n = p->n;
+	int64_t shift_id = 0, sale_id = 0;
+	*replayed = 0;
+	json_t *prior = NULL;
+	int rc = idem_claim(db, who, key, request_hash, &prior, e);
+	if (rc != 0) {
+		if (rc == 1) {
+			/* Made meanwhile by a request with the same key. */
+			*id = json_integer_value(json_object_get(prior, "id"));
+			json_decref(prior);
+			*replayed = 1;
+			return *id > 0 ? 0 : err_set(e, ERR_INTERNAL, "the stored answer has no sale id");
+		}
+		return rc;
+	}
+	char *number = NULL;
+	if ((rc = shift_current(db, who, s->id, in->register_id ? in->register_id : "1", 1,
+				&shift_id, e)) < 0 ||
+	    (rc = next_number(db, a, s, p->day, &number, e)) < 0 ||
+	    (rc = insert_all(db, who, in, s, lines, n, shift_id, number, p->at, p->day, tot,
+			     p->approved_by, &sale_id, e)) < 0)
+		goto fail;
+	int negative = 0;
+	if ((rc = write_effects(db, who, in, s->id, s->allow_negative_stock, lines, n, sale_id,
+				p->day, tot, &negative, e)) < 0)
+		goto fail;
+	if (negative) {
+		struct db_stmt *st = db_query(db, e, sql_flag, "i", sale_id);
+		if (!st || db_run(st, e) < 0)
+			goto fail;
+	}
+	/* The journal record from what was just written (the verifier reads
+	 * the same text back from the tables). */
+	struct buf jb;
+	buf_init(&jb, 0);
+	journal_fmt_sale(&jb, sale_id, number, s->id, who->user ? who->user->id : 0, p->at,
+			 tot[0], tot[1], tot[2], tot[3], tot[4]);
+	for (int i = 0; i < n; i++)
+		journal_fmt_line(&jb, i + 1, lines[i].product_id, lines[i].quantity,
+				 lines[i].unit_price, lines[i].discount, lines[i].total, lines[i].vat);
+	for (int i = 0; i < in->npayments; i++)
+		journal_fmt_pay(&jb, in->payments[i].method, in->payments[i].amount);
+	rc = journal_append(db, s->id, "sale", sale_id, p->now, jb.data, e);
+	buf_release(&jb);
+	if (rc < 0)
+		goto fail;
+	json_t *summary = json_pack("{s:s,s:I,s:I,s:b}", "number", number, "total",
+				    (json_int_t)tot[4], "rounding", (json_int_t)tot[2],
+				    "price_override", 0);
+	for (int i = 0; i < n; i++)
+		if (lines[i].overridden)
+			json_object_set_new(summary, "price_override", json_true());
+	rc = audit_add(db, who, "create", "sale", sale_id, s->id, NULL, summary, e);
+	json_decref(summary);
+	if (rc < 0)
+		goto fail;
+	json_t *answer = json_pack("{s:I}", "id", (json_int_t)sale_id);
+	rc = idem_store(db, who, key, answer, e);
+	json_decref(answer);
+	if (rc < 0)
+		goto fail;
+	*id = sale_id;
+	return 0;
+fail:
+	return db_fail(e);
+}
+
+int sale_commit(struct db *db, struct arena *a, const struct actor *who,
+		const char *key, const char *request_hash,
+		const struct sale_plan *p, int64_t *id, int *replayed,
+		struct err *e)
+{
+	int rc = db_begin(db, 1, e);
+	if (rc < 0)
+		return rc;
+	if ((rc = sale_write(db, a, who, key, request_hash, p, id, replayed, e)) < 0) {
+		db_rollback(db);
+		return rc;
+	}
+	rc = *replayed ? db_rollback(db) : db_commit(db, e);
+	return rc < 0 ? db_fail(e) : 0;
+}
+
+/* ---- reading ---- */
+
+#define SALE_COLS                                                              \
+	"id, number, store_id, shift_id, customer_id, cashier_id, salesperson_id, at, day, "  \
+	"status, subtotal, discount_total, rounding, vat_total, total, paid, change_due, "    \
+	"points_earned, points_redeemed, manual_discount_bp, approved_by, note, offline_at, " \
+	"negative_stock, refunded_total, voided_by, voided_at, void_reason"
+
+static json_t *opt_id(struct db_stmt *st, int c)
+{
+	return db_col_null(st, c) || db_col_int64(st, c) == 0 ? json_null()
+							     : json_integer(db_col_int64(st, c));
+}
+
+static json_t *sale_header(struct db_stmt *st)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(db_col_int64(st, 0)));
+	json_object_set_new(o, "number", json_string(db_col_text(st, 1)));
+	json_object_set_new(o, "store_id", json_integer(db_col_int64(st, 2)));
+	json_object_set_new(o, "shift_id", opt_id(st, 3));
+	json_object_set_new(o, "customer_id", opt_id(st, 4));
+	json_object_set_new(o, "cashier_id", json_integer(db_col_int64(st, 5)));
+	json_object_set_new(o, "salesperson_id", opt_id(st, 6));
+	json_object_set_new(o, "at", jx_time(db_col_int64(st, 7)));
+	json_object_set_new(o, "day", json_string(db_col_text(st, 8)));
+	json_object_set_new(o, "status", json_string(db_col_text(st, 9)));
+	static const char *const money[] = {"subtotal", "discount_total", "rounding",
+					    "vat_total", "total", "paid", "change_due",
+					    "points_earned", "points_redeemed",
+					    "manual_discount_bp"};
+	for (int i = 0; i < 10; i++)
+		json_object_set_new(o, money[i], json_integer(db_col_int64(st, 10 + i)));
+	json_object_set_new(o, "approved_by", opt_id(st, 20));
+	json_object_set_new(o, "note", jx_strn(db_col_text(st, 21)));
+	json_object_set_new(o, "offline_at", db_col_null(st, 22) ? json_null()
+								  : jx_time(db_col_int64(st, 22)));
+	json_object_set_new(o, "negative_stock", json_boolean(db_col_int64(st, 23)));
+	json_object_set_new(o, "refunded_total", json_integer(db_col_int64(st, 24)));
+	json_object_set_new(o, "voided_by", opt_id(st, 25));
+	json_object_set_new(o, "voided_at", db_col_null(st, 26) ? json_null()
+								 : jx_time(db_col_int64(st, 26)));
+	json_object_set_new(o, "void_reason", jx_strn(db_col_text(st, 27)));
+	return o;
+}
+
+int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct err *e)
+{
+	static const char sql_sale[] = "SELECT " SALE_COLS " FROM sales WHERE id = ?";
+	static const char sql_lines[] =
+		"SELECT l.id, l.product_id, p.sku, p.name, l.quantity, l.list_price, l.unit_price, "
+		"l.price_overridden, l.gross, l.discount, l.total, l.vat_rate, l.vat, "
+		"l.promotion_id, l.is_gift, l.returned_quantity, l.refunded "
+		"FROM sale_lines l JOIN products p ON p.id = l.product_id "
+		"WHERE l.sale_id = ? ORDER BY l.line_no";
+	static const char sql_disc[] =
+		"SELECT d.sale_line_id, d.source, d.source_id, d.amount FROM sale_line_discounts d "
+		"JOIN sale_lines l ON l.id = d.sale_line_id WHERE l.sale_id = ? ORDER BY d.sale_line_id";
+	static const char sql_pay[] =
+		"SELECT method, amount, reference FROM sale_payments WHERE sale_id = ? ORDER BY id";
+	static const char sql_ret[] =
+		"SELECT id, kind, at, user_id, refund_total, refund_method, reason, points_reversed "
+		"FROM sale_returns WHERE sale_id = ? ORDER BY id";
+	static const char sql_ret_lines[] =
+		"SELECT rl.return_id, rl.sale_line_id, rl.product_id, rl.quantity, rl.refund "
+		"FROM sale_return_lines rl JOIN sale_returns r ON r.id = rl.return_id "
+		"WHERE r.sale_id = ? ORDER BY rl.id";
+	struct db_stmt *st = db_query(db, e, sql_sale, "i", id);
+	int rc;
+	if (!st || (rc = db_step(st, e)) < 0)
+		return db_fail(e);
+	if (rc == DB_DONE)
+		return err_set(e, ERR_NOT_FOUND, "no sale %lld", (long long)id);
+	json_t *o = sale_header(st);
+	*store_id = db_col_int64(st, 2);
+	db_reset(st);
+
+	json_t *lines = json_array();
+	json_object_set_new(o, "lines", lines);
+	if (!(st = db_query(db, e, sql_lines, "i", id)))
+		goto fail;
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		json_t *l = json_object();
+		json_object_set_new(l, "id", json_integer(db_col_int64(st, 0)));
+		json_object_set_new(l, "product_id", json_integer(db_col_int64(st, 1)));
+		json_object_set_new(l, "sku", json_string(db_col_text(st, 2)));
+		json_object_set_new(l, "name", json_string(db_col_text(st, 3)));
+		json_object_set_new(l, "quantity", jx_qty_value(db_col_int64(st, 4)));
+		json_object_set_new(l, "list_price", json_integer(db_col_int64(st, 5)));
+		json_object_set_new(l, "unit_price", json_integer(db_col_int64(st, 6)));
+		json_object_set_new(l, "price_overridden", json_boolean(db_col_int64(st, 7)));
+		json_object_set_new(l, "gross", json_integer(db_col_int64(st, 8)));
+		json_object_set_new(l, "discount", json_integer(db_col_int64(st, 9)));
+		json_object_set_new(l, "total", json_integer(db_col_int64(st, 10)));
+		json_object_set_new(l, "vat_rate", json_integer(db_col_int64(st, 11)));
+		json_object_set_new(l, "vat", json_integer(db_col_int64(st, 12)));
+		json_object_set_new(l, "promotion_id", opt_id(st, 13));
+		json_object_set_new(l, "is_gift", json_boolean(db_col_int64(st, 14)));
+		json_object_set_new(l, "returned_quantity", jx_qty_value(db_col_int64(st, 15)));
+		json_object_set_new(l, "refunded", json_integer(db_col_int64(st, 16)));
+		json_object_set_new(l, "discounts", json_array());
+		json_array_append_new(lines, l);
+	}
+	if (rc < 0 || !(st = db_query(db, e, sql_disc, "i", id)))
+		goto fail;
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		size_t i;
+		json_t *l;
+		json_array_foreach(lines, i, l) {
+			if (json_integer_value(json_object_get(l, "id")) != db_col_int64(st, 0))
+				continue;
+			json_array_append_new(json_object_get(l, "discounts"),
+				json_pack("{s:s,s:o,s:I}", "source", db_col_text(st, 1),
+					  "source_id", opt_id(st, 2), "amount",
+					  (json_int_t)db_col_int64(st, 3)));
+		}
+	}
+	json_t *pays = json_array();
+	json_object_set_new(o, "payments", pays);
+	if (rc < 0 || !(st = db_query(db, e, sql_pay, "i", id)))
+		goto fail;
+	while ((rc = db_step(st, e)) == DB_ROW)
+		json_array_append_new(pays, json_pack("{s:s,s:I,s:o}", "method", db_col_text(st, 0),
+						      "amount", (json_int_t)db_col_int64(st, 1),
+						      "reference", jx_strn(db_col_text(st, 2))));
+	json_t *rets = json_array();
+	json_object_set_new(o, "returns", rets);
+	if (rc < 0 || !(st = db_query(db, e, sql_ret, "i", id)))
+		goto fail;
+	while ((rc = db_step(st, e)) == DB_ROW)
+		json_array_append_new(rets, json_pack(
+			"{s:I,s:s,s:o,s:I,s:I,s:s,s:o,s:I,s:[]}", "id", (json_int_t)db_col_int64(st, 0),
+			"kind", db_col_text(st, 1), "at", jx_time(db_col_int64(st, 2)), "user_id",
+			(json_int_t)db_col_int64(st, 3), "refund_total", (json_int_t)db_col_int64(st, 4),
+			"refund_method", db_col_text(st, 5), "reason", jx_strn(db_col_text(st, 6)),
+			"points_reversed", (json_int_t)db_col_int64(st, 7), "lines"));
+	if (rc < 0 || !(st = db_query(db, e, sql_ret_lines, "i", id)))
+		goto fail;
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		size_t i;
+		json_t *r;
+		json_array_foreach(rets, i, r) {
+			if (json_integer_value(json_object_get(r, "id")) != db_col_int64(st, 0))
+				continue;
+			json_array_append_new(json_object_get(r, "lines"),
+				json_pack("{s:I,s:I,s:o,s:I}", "line_id", (json_int_t)db_col_int64(st, 1),
+					  "product_id", (json_int_t)db_col_int64(st, 2), "quantity",
+					  jx_qty_value(db_col_int64(st, 3)), "refund",
+					  (json_int_t)db_col_int64(st, 4)));
+		}
+	}
+	if (rc < 0)
+		goto fail;
+	*out = o;
+	return 0;
+fail:
+	json_decref(o);
+	return db_fail(e);
+}
+
+int sale_list(struct db *db, const struct sale_filter *f, json_t **items, int *more,
+	      int64_t *last_id, struct err *e)
+{
+	static const char sql[] =
+		"SELECT " SALE_COLS " FROM sales WHERE id < ? "
+		"AND (? = 0 OR store_id = ?) AND (? = 0 OR customer_id = ?) "
+		"AND (? = 0 OR store_id IN (SELECT store_id FROM user_stores WHERE user_id = ?)) "
+		"AND at >= ? AND at < ? AND (CAST(? AS TEXT) IS NULL OR status = ?) "
+		"ORDER BY id DESC LIMIT ?";
+	int64_t before = f->before_id > 0 ? f->before_id : INT64_MAX;
+	int64_t to = f->to > 0 ? f->to : INT64_MAX;
+	struct db_stmt *st = db_query(db, e, sql, "iiiiiiiiitti", before, f->store_id, f->store_id,
+				      f->customer_id, f->customer_id, f->scope_user_id,
+				      f->scope_user_id, f->from, to, f->status,
+				      f->status, (int64_t)f->limit + 1);
+	if (!st)
+		return db_fail(e);
+	json_t *arr = json_array();
+	int n = 0, rc;
+	*more = 0;
+	*last_id = 0;
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		if (n == f->limit) {
+			*more = 1;
+			break;
+		}
+		json_array_append_new(arr, sale_header(st));
+		*last_id = db_col_int64(st, 0);
+		n++;
+	}
+	db_reset(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return db_fail(e);
+	}
+	*items = arr;
+	return 0;
+}

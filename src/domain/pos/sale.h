@@ -1,0 +1,90 @@
+/* sale.h: the sale at the terminal — priced by the server, discounted by the
+ * promotion engine, paid by several tenders, written with its stock moves,
+ * rollups and journal record in one transaction; idempotent per user and
+ * key. Returns and voids reverse it. */
+#ifndef TERSA_SALE_H
+#define TERSA_SALE_H
+
+#include <jansson.h>
+
+#include "domain/org/auth.h"
+
+extern const char *const sale_payment_methods[]; /* cash card wechat alipay voucher points stored_value */
+
+struct sale_line_input {
+	int64_t product_id;  /* 0 when barcode is given */
+	const char *barcode; /* EAN/UPC, or an in-store scale barcode (20–29) */
+	int64_t quantity;    /* thousandths; 0 = taken from a scale barcode */
+	int64_t unit_price;  /* -1 = catalog price; else needs price_override */
+};
+
+struct sale_payment_input {
+	const char *method;
+	int64_t amount;
+	const char *reference; /* card slip, wallet transaction id; may be NULL */
+};
+
+struct sale_input {
+	int64_t store_id;
+	const char *register_id;  /* the till; "1" when absent */
+	int64_t customer_id;      /* 0 = none */
+	int64_t salesperson_id;   /* 0 = none */
+	struct sale_line_input *lines;
+	int nlines;
+	struct sale_payment_input *payments;
+	int npayments;
+	const char *const *coupon_codes;
+	int ncoupons;
+	int64_t points_redeemed;
+	int64_t manual_discount_bp; /* order discount typed by the cashier, basis points */
+	const char *approver_username; /* store manager approving a discount above the cap */
+	const char *approver_password;
+	const char *note;
+	int64_t offline_at;       /* ms when the sale was made offline; 0 = online */
+	int may_override_price;   /* the caller holds price_override */
+};
+
+/* A sale in steps. key (1–64 chars) and request_hash identify the request
+ * for the acting user. sale_replay looks the key up (1 and *id: answer that
+ * sale as it is now, with Idempotent-Replayed; 0: new; the same key with
+ * another hash: ERR_IDEMPOTENCY_CONFLICT). sale_plan reads and checks
+ * everything — store, products, promotions, discount approval, totals,
+ * tenders — and writes nothing, so it runs on any connection, outside the
+ * writer. sale_write then claims the key and writes the plan inside the
+ * caller's open write transaction (*replayed when a request with the same
+ * key made it meanwhile; on failure the caller rolls back, so a refused
+ * request stores nothing, its key included); sale_commit does that in a
+ * transaction of its own. The answer is rendered afterwards with sale_get.
+ * The plan lives in a. */
+struct sale_plan;
+int sale_replay(struct db *db, const struct actor *who, const char *key,
+		const char *request_hash, int64_t *id, struct err *e);
+int sale_plan(struct db *db, struct arena *a, const struct actor *who,
+	      const struct sale_input *in, struct sale_plan **out, struct err *e);
+int sale_write(struct db *db, struct arena *a, const struct actor *who,
+	       const char *key, const char *request_hash,
+	       const struct sale_plan *p, int64_t *id, int *replayed,
+	       struct err *e);
+int sale_commit(struct db *db, struct arena *a, const struct actor *who,
+		const char *key, const char *request_hash,
+		const struct sale_plan *p, int64_t *id, int *replayed,
+		struct err *e);
+
+/* The sale as JSON with its lines, payments and returns; ERR_NOT_FOUND.
+ * *store_id gets the sale's store (for the caller's scope check). */
+int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id,
+	     struct err *e);
+
+struct sale_filter {
+	int64_t scope_user_id;    /* a store-bound user: only their stores; 0 = all */
+	int64_t store_id, customer_id; /* 0 = any */
+	int64_t from, to;              /* ms; 0 = open */
+	const char *status;
+	int64_t before_id;             /* keyset, newest first */
+	int limit;
+};
+/* Sales without lines (headers), newest first. *items is a JSON array. */
+int sale_list(struct db *db, const struct sale_filter *f, json_t **items,
+	      int *more, int64_t *last_id, struct err *e);
+
+#endif

@@ -1,0 +1,121 @@
+/* h_users.c: user administration (admin only, per routes.def). */
+#include <string.h>
+
+#include "base/jx.h"
+#include "http/handlers.h"
+#include "http/req.h"
+
+/* Reads "store_ids": an array of positive integers, without duplicates. */
+static void read_store_ids(struct req *r, json_t *in, struct user_input *ui)
+{
+	json_t *arr;
+	if (!jx_array(in, "store_ids", 0, &arr, &r->err))
+		return;
+	ui->has_store_ids = 1;
+	size_t n = json_array_size(arr), i;
+	ui->store_ids = arena_calloc(r->a, n ? n : 1, sizeof *ui->store_ids);
+	json_t *v;
+	json_array_foreach(arr, i, v) {
+		if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+			err_field(&r->err, "store_ids", "must be an array of store ids");
+			return;
+		}
+		int64_t id = json_integer_value(v);
+		for (int k = 0; k < ui->nstores; k++)
+			if (ui->store_ids[k] == id) {
+				err_field(&r->err, "store_ids", "lists store %lld twice", (long long)id);
+				return;
+			}
+		ui->store_ids[ui->nstores++] = id;
+	}
+}
+
+/* Reads the fields both create and update take. */
+static void read_user(struct req *r, json_t *in, struct user_input *ui)
+{
+	const char *role = NULL;
+	int active;
+	jx_str(in, "password", 0, 1024, &ui->password, &r->err);
+	jx_str(in, "display_name", JX_NONEMPTY, 100, &ui->display_name, &r->err);
+	if (jx_enum(in, "role", 0, role_names, &role, &r->err))
+		ui->role = role_parse(role);
+	ui->active = -1;
+	if (jx_bool(in, "active", 0, &active, &r->err))
+		ui->active = active;
+	read_store_ids(r, in, ui);
+}
+
+int h_users_create(struct req *r)
+{
+	static const char *const allowed[] = {"username", "password", "display_name",
+					      "role", "store_ids", NULL};
+	json_t *in;
+	struct user_input ui = {0};
+	if (req_json(r, &in) < 0)
+		return r->err.code;
+	jx_no_unknown(in, allowed, &r->err);
+	jx_str(in, "username", JX_REQUIRED, 64, &ui.username, &r->err);
+	if (!json_object_get(in, "password") || json_is_null(json_object_get(in, "password")))
+		err_field(&r->err, "password", "is required");
+	if (!json_object_get(in, "role") || json_is_null(json_object_get(in, "role")))
+		err_field(&r->err, "role", "is required");
+	read_user(r, in, &ui);
+	if (req_bad_types(r))
+		return r->err.code;
+	struct user *u;
+	int rc = user_create(r->db, r->a, &r->actor, &ui, &u, &r->err);
+	if (rc < 0)
+		return rc;
+	return reply_created(r, user_to_json(u), u->id);
+}
+
+int h_users_patch(struct req *r)
+{
+	static const char *const allowed[] = {"password", "display_name", "role",
+					      "store_ids", "active", NULL};
+	json_t *in;
+	struct user_input ui = {0};
+	if (req_json(r, &in) < 0)
+		return r->err.code;
+	jx_no_unknown(in, allowed, &r->err);
+	read_user(r, in, &ui);
+	if (req_bad_types(r))
+		return r->err.code;
+	struct user *u;
+	int rc = user_update(r->db, r->a, &r->actor, r->ids[0], &ui, &u, &r->err);
+	if (rc < 0)
+		return rc;
+	return reply_json(r, 200, user_to_json(u));
+}
+
+int h_users_get(struct req *r)
+{
+	struct user *u;
+	int rc = user_get(r->db, r->a, r->ids[0], &u, &r->err);
+	if (rc < 0)
+		return rc;
+	return reply_json(r, 200, user_to_json(u));
+}
+
+int h_users_list(struct req *r)
+{
+	int limit;
+	int64_t cursor;
+	const char *role = req_query(r, "role");
+	req_page(r, &limit, &cursor);
+	int rb = role ? role_parse(role) : 0;
+	if (role && !rb)
+		err_field(&r->err, "role", "must be one of: admin, hq, store_manager, sales, service");
+	if (err_fields_done(&r->err))
+		return r->err.code;
+	struct user **list;
+	int n, more;
+	int rc = user_list(r->db, r->a, req_query(r, "q"), rb, cursor, limit, &list, &n, &more,
+			   &r->err);
+	if (rc < 0)
+		return rc;
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(items, user_to_json(list[i]));
+	return reply_list(r, items, more, n ? list[n - 1]->id : 0);
+}

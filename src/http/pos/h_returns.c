@@ -1,0 +1,126 @@
+/* h_returns.c: POST /sales/{id}/returns (per API.md, optionally idempotent)
+ * and POST /sales/{id}/void. The sale is the object: another store's sale
+ * answers 404. */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/jx.h"
+#include "domain/pos/sale.h"
+#include "domain/pos/sale_return.h"
+#include "http/handlers.h"
+#include "http/req.h"
+
+/* The sale's store must be visible to the user: else 404, as for reads. */
+static int sale_visible(struct req *r, int64_t sale_id)
+{
+	int64_t store_id;
+	int rc = sale_return_store_of(r->db, sale_id, &store_id, &r->err);
+	if (rc < 0)
+		return rc;
+	if (!req_store_visible(r, store_id))
+		return err_set(&r->err, ERR_NOT_FOUND, "no sale %lld", (long long)sale_id);
+	return 0;
+}
+
+/* Value errors are noted here and by the domain; a field is named once. */
+static void read_lines(struct req *r, json_t *arr, struct sale_return_input *in)
+{
+	static const char *const fields[] = {"line_id", "quantity", NULL};
+	size_t n = json_array_size(arr);
+	in->lines = arena_calloc(r->a, n ? n : 1, sizeof *in->lines);
+	in->nlines = (int)n;
+	for (size_t i = 0; i < n; i++) {
+		struct sale_return_line_input *l = &in->lines[i];
+		json_t *o = json_array_get(arr, i);
+		char prefix[32];
+		if (!json_is_object(o)) {
+			snprintf(prefix, sizeof prefix, "lines[%zu]", i);
+			err_type(&r->err, prefix, "an object {line_id, quantity}");
+			continue;
+		}
+		struct err le;
+		err_init(&le);
+		jx_no_unknown(o, fields, &le);
+		jx_int(o, "line_id", JX_REQUIRED, 1, INT64_MAX, &l->line_id, &le);
+		jx_qty(o, "quantity", JX_REQUIRED, &l->quantity, &le);
+		snprintf(prefix, sizeof prefix, "lines[%zu].", i);
+		err_merge(&r->err, &le, prefix);
+	}
+}
+
+/* SHA-256 over the kind of request, the sale and the body: a key used for
+ * another request (a sale, a return of another sale) conflicts. */
+static void request_hash(struct req *r, int64_t sale_id, char hash[65])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char head[48];
+	int hl = snprintf(head, sizeof head, "sale_return|%lld|", (long long)sale_id);
+	crypto_hash_sha256_state st;
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)head, (unsigned long long)hl);
+	if (r->body)
+		crypto_hash_sha256_update(&st, (const unsigned char *)r->body, r->body_len);
+	crypto_hash_sha256_final(&st, h);
+	sodium_bin2hex(hash, 65, h, sizeof h);
+}
+
+int h_sales_returns_create(struct req *r)
+{
+	static const char *const allowed[] = {"lines", "refund_method", "reason", "register", NULL};
+	int64_t sale_id = r->ids[0];
+	const char *key = req_header(r, "Idempotency-Key");
+	if (key && (strlen(key) < 1 || strlen(key) > 64)) {
+		err_field(&r->err, "Idempotency-Key", "must be 1 to 64 characters");
+		return err_set(&r->err, ERR_BAD_REQUEST, "a bad Idempotency-Key header");
+	}
+	json_t *in;
+	if (req_json(r, &in) < 0)
+		return r->err.code;
+	if (sale_visible(r, sale_id) < 0)
+		return r->err.code;
+	struct sale_return_input ri = {0};
+	json_t *arr;
+	jx_no_unknown(in, allowed, &r->err);
+	if (jx_array(in, "lines", JX_REQUIRED, &arr, &r->err))
+		read_lines(r, arr, &ri);
+	jx_enum(in, "refund_method", JX_REQUIRED, sale_payment_methods, &ri.refund_method,
+		&r->err);
+	jx_str(in, "reason", JX_REQUIRED | JX_NONEMPTY, 200, &ri.reason, &r->err);
+	jx_str(in, "register", JX_NONEMPTY, 32, &ri.register_id, &r->err);
+	if (req_bad_types(r))
+		return r->err.code;
+
+	char hash[65];
+	request_hash(r, sale_id, hash);
+	json_t *sale;
+	int replayed = 0;
+	int rc = sale_return_create(r->db, r->a, &r->actor, sale_id, key, hash, &ri, &sale,
+				    &replayed, &r->err);
+	if (rc < 0)
+		return rc;
+	if (replayed)
+		reply_header(r, "Idempotent-Replayed", "true");
+	reply_header(r, "Location", arena_printf(r->a, "/api/v1/sales/%lld", (long long)sale_id));
+	return reply_json(r, 201, sale);
+}
+
+int h_sales_void(struct req *r)
+{
+	static const char *const allowed[] = {"reason", NULL};
+	json_t *in;
+	if (req_json(r, &in) < 0)
+		return r->err.code;
+	if (sale_visible(r, r->ids[0]) < 0)
+		return r->err.code;
+	const char *reason = NULL;
+	jx_no_unknown(in, allowed, &r->err);
+	jx_str(in, "reason", JX_REQUIRED | JX_NONEMPTY, 200, &reason, &r->err);
+	if (req_bad_types(r))
+		return r->err.code;
+	json_t *sale;
+	int rc = sale_void(r->db, r->a, &r->actor, r->ids[0], reason, &sale, &r->err);
+	if (rc < 0)
+		return rc;
+	return reply_json(r, 200, sale);
+}

@@ -1,0 +1,253 @@
+/* h_purchase.c: purchase orders over HTTP: create, change a draft, send,
+ * receive, cancel, read and list; store-bound roles only for their stores. */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/jx.h"
+#include "domain/purchasing/purchase.h"
+#include "http/handlers.h"
+#include "http/req.h"
+
+/* Copies src's field problems into dst as "<prefix>.<field>". */
+static void merge_prefixed(struct err *dst, const struct err *src, const char *prefix)
+{
+	for (int i = 0; i < src->nfields; i++) {
+		char name[64];
+
+		snprintf(name, sizeof name, "%s.%s", prefix, src->fields[i].field);
+		err_field(dst, name, "%s", src->fields[i].message);
+	}
+	if (src->type_error)
+		dst->type_error = 1;
+}
+
+/* The array under key and its length in *n; NULL when it is absent (noted
+ * when required), not an array, or longer than PURCHASE_LINES_MAX. */
+static json_t *read_array(struct req *r, json_t *in, const char *key, int flags,
+			  size_t *n)
+{
+	json_t *arr = NULL;
+
+	*n = 0;
+	if (!jx_array(in, key, flags, &arr, &r->err))
+		return NULL;
+	if (json_array_size(arr) > PURCHASE_LINES_MAX) {
+		err_field(&r->err, key, "must have at most %d lines", PURCHASE_LINES_MAX);
+		return NULL;
+	}
+	*n = json_array_size(arr);
+	return arr;
+}
+
+static void read_order_lines(struct req *r, json_t *in, int required,
+			     struct purchase_input *pi)
+{
+	static const char *const allowed[] = {"product_id", "quantity", "unit_cost", NULL};
+	size_t n;
+	json_t *arr = read_array(r, in, "lines", required ? JX_REQUIRED : 0, &n);
+
+	if (!arr) {
+		pi->missing_lines = 1;
+		return;
+	}
+	pi->set_lines = 1;
+	pi->nlines = (int)n;
+	pi->lines = arena_calloc(r->a, n ? n : 1, sizeof *pi->lines);
+	for (size_t i = 0; i < n; i++) {
+		json_t *it = json_array_get(arr, i);
+		struct purchase_line_input *l = &pi->lines[i];
+		char prefix[32];
+		struct err sub;
+		int64_t v;
+
+		snprintf(prefix, sizeof prefix, "lines[%zu]", i);
+		l->unit_cost = -1;
+		if (!json_is_object(it)) {
+			err_type(&r->err, prefix, "an object");
+			continue;
+		}
+		err_init(&sub);
+		jx_no_unknown(it, allowed, &sub);
+		if (jx_int(it, "product_id", JX_REQUIRED, 1, INT64_MAX, &v, &sub))
+			l->product_id = v;
+		if (jx_qty(it, "quantity", JX_REQUIRED, &v, &sub))
+			l->quantity = v;
+		if (jx_money(it, "unit_cost", 0, 0, &v, &sub))
+			l->unit_cost = v;
+		merge_prefixed(&r->err, &sub, prefix);
+	}
+}
+
+static void read_order(struct req *r, json_t *in, int creating, struct purchase_input *pi)
+{
+	static const char *const create_fields[] = {
+		"supplier_id", "store_id", "lines", "expected_at", "note", NULL};
+	static const char *const patch_fields[] = {"lines", "expected_at", "note", NULL};
+	int64_t v;
+
+	jx_no_unknown(in, creating ? create_fields : patch_fields, &r->err);
+	if (creating) {
+		if (jx_int(in, "supplier_id", JX_REQUIRED, 1, INT64_MAX, &v, &r->err))
+			pi->supplier_id = v;
+		if (jx_int(in, "store_id", JX_REQUIRED, 1, INT64_MAX, &v, &r->err))
+			pi->store_id = v;
+	}
+	read_order_lines(r, in, creating || json_object_get(in, "lines"), pi);
+	pi->set_expected = jx_day(in, "expected_at", 0, &pi->expected_at, &r->err) ||
+			   json_object_get(in, "expected_at");
+	pi->set_note = jx_str(in, "note", 0, PURCHASE_NOTE_MAX, &pi->note, &r->err) ||
+		       json_object_get(in, "note");
+}
+
+int h_purchase_orders_create(struct req *r)
+{
+	struct purchase_input pi = {0};
+	struct purchase_order *po;
+	json_t *in;
+	int rc;
+
+	if (req_json(r, &in) < 0)
+		return r->err.code;
+	read_order(r, in, 1, &pi);
+	if (req_bad_types(r))
+		return r->err.code;
+	rc = purchase_create(r->db, r->a, &r->actor, &pi, &po, &r->err);
+	if (rc < 0)
+		return rc;
+	return reply_created(r, purchase_to_json(po), po->id);
+}
+
+int h_purchase_orders_patch(struct req *r)
+{
+	struct purchase_input pi = {0};
+	struct purchase_order *po;
+	json_t *in;
+	int rc;
+
+	if (req_json(r, &in) < 0)
+		return r->err.code;
+	read_order(r, in, 0, &pi);
+	if (req_bad_types(r))
+		return r->err.code;
+	rc = purchase_update(r->db, r->a, &r->actor, r->ids[0], &pi, &po, &r->err);
+	if (rc < 0)
+		return rc;
+	return reply_json(r, 200, purchase_to_json(po));
+}
+
+int h_purchase_orders_get(struct req *r)
+{
+	struct purchase_order *po;
+	int rc = purchase_get(r->db, r->a, &r->actor, r->ids[0], &po, &r->err);
+
+	if (rc < 0)
+		return rc;
+	return reply_json(r, 200, purchase_to_json(po));
+}
+
+int h_purchase_orders_send(struct req *r)
+{
+	struct purchase_order *po;
+	int rc = purchase_send(r->db, r->a, &r->actor, r->ids[0], &po, &r->err);
+
+	if (rc < 0)
+		return rc;
+	return reply_json(r, 200, purchase_to_json(po));
+}
+
+int h_purchase_orders_cancel(struct req *r)
+{
+	struct purchase_order *po;
+	int rc = purchase_cancel(r->db, r->a, &r->actor, r->ids[0], &po, &r->err);
+
+	if (rc < 0)
+		return rc;
+	return reply_json(r, 200, purchase_to_json(po));
+}
+
+/* POST /purchase-orders/{id}/receive {lines:[{line_id, quantity}], allow_over} */
+int h_purchase_orders_receive(struct req *r)
+{
+	static const char *const fields[] = {"lines", "allow_over", NULL};
+	static const char *const line_fields[] = {"line_id", "quantity", NULL};
+	struct purchase_receive_line *lines;
+	struct purchase_order *po;
+	json_t *in, *arr;
+	size_t n;
+	int allow_over = 0, rc;
+
+	if (req_json(r, &in) < 0)
+		return r->err.code;
+	jx_no_unknown(in, fields, &r->err);
+	jx_bool(in, "allow_over", 0, &allow_over, &r->err);
+	arr = read_array(r, in, "lines", JX_REQUIRED, &n);
+	lines = arena_calloc(r->a, n ? n : 1, sizeof *lines);
+	for (size_t i = 0; arr && i < n; i++) {
+		json_t *it = json_array_get(arr, i);
+		char prefix[32];
+		struct err sub;
+		int64_t v;
+
+		snprintf(prefix, sizeof prefix, "lines[%zu]", i);
+		if (!json_is_object(it)) {
+			err_type(&r->err, prefix, "an object");
+			continue;
+		}
+		err_init(&sub);
+		jx_no_unknown(it, line_fields, &sub);
+		if (jx_int(it, "line_id", JX_REQUIRED, 1, INT64_MAX, &v, &sub))
+			lines[i].line_id = v;
+		if (jx_qty(it, "quantity", JX_REQUIRED, &v, &sub))
+			lines[i].quantity = v;
+		merge_prefixed(&r->err, &sub, prefix);
+	}
+	if (req_bad_types(r))
+		return r->err.code;
+	if (!arr) {
+		/* Absent lines were noted; an over-long array too. */
+		err_fields_done(&r->err);
+		return r->err.code;
+	}
+	rc = purchase_receive(r->db, r->a, &r->actor, r->ids[0], lines, (int)n,
+			      allow_over, &po, &r->err);
+	if (rc < 0)
+		return rc;
+	return reply_json(r, 200, purchase_to_json(po));
+}
+
+/* GET /purchase-orders?store_id=&supplier_id=&status=&limit=&cursor= */
+int h_purchase_orders_list(struct req *r)
+{
+	struct purchase_filter f = {0};
+	struct purchase_order **list;
+	const char *status = req_query(r, "status");
+	int64_t cursor;
+	int n, more, rc;
+	json_t *items;
+
+	req_page(r, &f.limit, &cursor);
+	f.after_id = cursor;
+	jx_qint(req_query(r, "store_id"), "store_id", 1, INT64_MAX, &f.store_id, &r->err);
+	jx_qint(req_query(r, "supplier_id"), "supplier_id", 1, INT64_MAX, &f.supplier_id,
+		&r->err);
+	if (status && *status) {
+		for (int i = 0; purchase_statuses[i]; i++)
+			if (strcmp(status, purchase_statuses[i]) == 0)
+				f.status = purchase_statuses[i];
+		if (!f.status)
+			err_field(&r->err, "status", "must be one of: draft, sent, "
+				  "partially_received, received, cancelled");
+	}
+	if (err_fields_done(&r->err))
+		return r->err.code;
+	if (f.store_id && !req_store_visible(r, f.store_id))
+		return r->err.code;
+	f.user = r->user;
+	rc = purchase_list(r->db, r->a, &f, &list, &n, &more, &r->err);
+	if (rc < 0)
+		return rc;
+	items = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(items, purchase_to_json(list[i]));
+	return reply_list(r, items, more, n ? list[n - 1]->id : 0);
+}
