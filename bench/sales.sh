@@ -7,10 +7,15 @@ cd "$(dirname "$0")/.."
 
 DURATION=${BENCH_DURATION:-10s}
 CONNS=${BENCH_SALES_CONNS:-16}
-LINES=${BENCH_SALES_LINES:-4}
+STORES=${BENCH_SALES_STORES:-4}
+PRODUCTS=${BENCH_SALES_PRODUCTS:-200}
+MAXLINES=${BENCH_SALES_MAXLINES:-8}
 PLAIN_SALES=${BENCH_PLAIN_SALES:-3000}
 THREADS=${BENCH_SALES_THREADS:-} # empty: the server default (2 per core)
 TERSA=${TERSA_BIN:-build/tersa}
+# Another build to compare in the same run (before/after a change): its
+# rounds interleave with the others and get rows of their own.
+BASELINE=${BENCH_BASELINE_BIN:-}
 PASSWORD='Bench-admin-passw0rd-2026'
 OUT=bench/results-sales.md
 export TERSA_SQLITE_SYNC=${TERSA_SQLITE_SYNC:-FULL}
@@ -43,12 +48,18 @@ serve() {
 stop() { kill -TERM "$PID"; wait "$PID" || true; PID=""; }
 post() { curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" -d "$2" "$BASE$1"; }
 
-# A company with store 1 and products 1..LINES, each with plenty of stock.
+# A company with stores 1..STORES and products 1..PRODUCTS (product i costs
+# 100 + (i % 50) * 10, as sale.lua and plain.c assume), each with plenty of
+# stock in every store.
 serve "$TMP/base.db"
-post /api/v1/stores '{"code":"S1","name":"Bench","channel":"direct"}'
-for i in $(seq "$LINES"); do
-	post /api/v1/products "{\"sku\":\"B$i\",\"name\":\"Bench $i\",\"price\":100,\"cost\":60,\"vat_rate\":1300}"
-	post /api/v1/stock/moves "{\"store_id\":1,\"product_id\":$i,\"quantity\":100000000,\"reason\":\"receipt\"}"
+for s in $(seq "$STORES"); do
+	post /api/v1/stores "{\"code\":\"S$s\",\"name\":\"Bench $s\",\"channel\":\"direct\"}"
+done
+for i in $(seq "$PRODUCTS"); do
+	post /api/v1/products "{\"sku\":\"B$i\",\"name\":\"Bench $i\",\"price\":$((100 + (i % 50) * 10)),\"cost\":60,\"vat_rate\":1300}"
+	for s in $(seq "$STORES"); do
+		post /api/v1/stock/moves "{\"store_id\":$s,\"product_id\":$i,\"quantity\":100000000,\"reason\":\"receipt\"}"
+	done
 done
 stop
 
@@ -58,8 +69,9 @@ run_wrk() { # NAME [serve args...]
 	rm -f "$TMP/$name.db"* # a WAL left by the last round would not match
 	cp "$TMP/base.db" "$TMP/$name.db"
 	serve "$TMP/$name.db" "$@"
-	TOKEN=$TOKEN STORE=1 LINES=$LINES wrk -t2 -c"$CONNS" -d2s -s bench/sales/sale.lua "$BASE" >/dev/null
-	TOKEN=$TOKEN STORE=1 LINES=$LINES wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s bench/sales/sale.lua "$BASE" >"$TMP/$name.txt"
+	TOKEN=$TOKEN STORES=$STORES PRODUCTS=$PRODUCTS MAXLINES=$MAXLINES \
+		wrk -t2 -c"$CONNS" -d2s -s bench/sales/sale.lua "$BASE" >/dev/null
+	TOKEN=$TOKEN STORES=$STORES PRODUCTS=$PRODUCTS MAXLINES=$MAXLINES wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s bench/sales/sale.lua "$BASE" >"$TMP/$name.txt"
 	stop
 	local rps p50 p99 bad
 	rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$TMP/$name.txt")
@@ -76,22 +88,31 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	echo "bench: sales round $r/$ROUNDS" >&2
 	rm -f "$TMP"/plain.db*
 	cp "$TMP/base.db" "$TMP/plain.db"
-	build/bench/plain "$TMP/plain.db" "$PLAIN_SALES" "$LINES" |
+	build/bench/plain "$TMP/plain.db" "$PLAIN_SALES" "$STORES" "$PRODUCTS" "$MAXLINES" |
 		sed -E 's/.*: ([0-9]+) sales\/s p50 ([0-9.]+) ms p99 ([0-9.]+) ms.*/\1 \2ms \3ms 0/' >>"$TMP/plain.rows"
 	run_wrk single ${THREADS:+--threads "$THREADS"} --no-group-commit >>"$TMP/single.rows"
 	run_wrk group ${THREADS:+--threads "$THREADS"} >>"$TMP/group.rows"
+	if [[ -n $BASELINE ]]; then
+		SERVE_BIN=$BASELINE run_wrk bsingle ${THREADS:+--threads "$THREADS"} --no-group-commit >>"$TMP/bsingle.rows"
+		SERVE_BIN=$BASELINE run_wrk bgroup ${THREADS:+--threads "$THREADS"} >>"$TMP/bgroup.rows"
+	fi
 done
 median() { sort -n "$TMP/$1.rows" | sed -n "$(((ROUNDS + 1) / 2))p"; }
 all() { awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $1 }' "$TMP/$1.rows"; }
 read -r PLAIN_RPS PLAIN_P50 PLAIN_P99 _ < <(median plain)
 read -r ONE_RPS ONE_P50 ONE_P99 ONE_BAD < <(median single)
 read -r GRP_RPS GRP_P50 GRP_P99 GRP_BAD < <(median group)
+if [[ -n $BASELINE ]]; then
+	read -r BONE_RPS BONE_P50 BONE_P99 BONE_BAD < <(median bsingle)
+	read -r BGRP_RPS BGRP_P50 BGRP_P99 BGRP_BAD < <(median bgroup)
+fi
 
 ratio() { awk -v a="$1" -v b="$PLAIN_RPS" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 {
 	echo "# Sales benchmark results"
 	echo
-	echo "Measured $(date -u +%F) with \`make bench\` (bench/sales.sh): $LINES-line card sales,"
+	echo "Measured $(date -u +%F) with \`make bench\` (bench/sales.sh): card sales of 1–$MAXLINES random"
+	echo "products (of $PRODUCTS) in a random store (of $STORES),"
 	echo "\`wrk -t2 -c$CONNS -d$DURATION\` with a fresh Idempotency-Key per request, keep-alive;"
 	echo "SQLite synchronous=$TERSA_SQLITE_SYNC, WAL; \`tersa serve${THREADS:+ --threads $THREADS}\` ($(nproc) cores, wrk on the same machine)."
 	echo
@@ -100,6 +121,10 @@ ratio() { awk -v a="$1" -v b="$PLAIN_RPS" 'BEGIN { printf "%.2f", (b > 0 ? a / b
 	echo "| plain C on SQLite, one transaction per sale ($PLAIN_SALES sales, 1 writer) | $PLAIN_RPS | 1.00 | $PLAIN_P50 | $PLAIN_P99 | 0 |"
 	echo "| POST /api/v1/sales, one commit per sale (--no-group-commit) | $ONE_RPS | $(ratio "$ONE_RPS") | $ONE_P50 | $ONE_P99 | $ONE_BAD |"
 	echo "| POST /api/v1/sales, group commit (default) | $GRP_RPS | $(ratio "$GRP_RPS") | $GRP_P50 | $GRP_P99 | $GRP_BAD |"
+	if [[ -n $BASELINE ]]; then
+		echo "| baseline ($BASELINE), one commit per sale | $BONE_RPS | $(ratio "$BONE_RPS") | $BONE_P50 | $BONE_P99 | $BONE_BAD |"
+		echo "| baseline ($BASELINE), group commit | $BGRP_RPS | $(ratio "$BGRP_RPS") | $BGRP_P50 | $BGRP_P99 | $BGRP_BAD |"
+	fi
 	echo
 	echo "Goals (issue #4): one commit per sale ≥ 0.7× plain; group commit ≥ 2× plain."
 	echo
@@ -108,5 +133,9 @@ ratio() { awk -v a="$1" -v b="$PLAIN_RPS" 'BEGIN { printf "%.2f", (b > 0 ? a / b
 	echo "- plain: $(all plain)"
 	echo "- one commit per sale: $(all single)"
 	echo "- group commit: $(all group)"
+	if [[ -n $BASELINE ]]; then
+		echo "- baseline, one commit per sale: $(all bsingle)"
+		echo "- baseline, group commit: $(all bgroup)"
+	fi
 } >"$OUT"
 cat "$OUT"

@@ -3,11 +3,14 @@
  * counter, sale, lines, payment, stock balance and move per line, the four
  * rollups, the journal head and record, the stored answer and the audit row —
  * one transaction per sale, in the same synchronous mode as the server, with
- * no HTTP, JSON or validation. Usage: plain DB SALES LINES (DB already
- * migrated, with store 1 and products 1..LINES stocked). Prints sales/s and
- * latency percentiles. */
+ * no HTTP, JSON or validation. Each sale is drawn as bench/sales/sale.lua
+ * draws it: a random store, 1..MAXLINES distinct random products (product i
+ * costs 100 + (i % 50) * 10), written in product order. Usage: plain DB SALES
+ * STORES PRODUCTS MAXLINES (DB already migrated, with those stores and
+ * products stocked). Prints sales/s and latency percentiles. */
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +63,25 @@ static double now_ms(void)
 	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* xorshift64*: the same sales on every run. */
+static uint64_t next_rand(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dULL;
+}
+
+static long long price_of(long long product) { return 100 + (product % 50) * 10; }
+/* VAT at 13% contained in a price, rounded half up. */
+static long long vat_of(long long price) { return (price * 1300 + 5650) / 11300; }
+
 static int cmp(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -68,11 +90,16 @@ static int cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	if (argc != 4) {
-		fprintf(stderr, "usage: plain DB SALES LINES\n");
+	if (argc != 6) {
+		fprintf(stderr, "usage: plain DB SALES STORES PRODUCTS MAXLINES\n");
 		return 2;
 	}
-	int n = (int)strtol(argv[2], NULL, 10), lines = (int)strtol(argv[3], NULL, 10);
+	int n = (int)strtol(argv[2], NULL, 10), stores = (int)strtol(argv[3], NULL, 10);
+	int products = (int)strtol(argv[4], NULL, 10), maxlines = (int)strtol(argv[5], NULL, 10);
+	if (n < 1 || stores < 1 || maxlines < 1 || maxlines > 64 || products < maxlines) {
+		fprintf(stderr, "plain: bad arguments\n");
+		return 2;
+	}
 	if (sqlite3_open(argv[1], &db) != SQLITE_OK)
 		die("open");
 	const char *sync = getenv("TERSA_SQLITE_SYNC") ? getenv("TERSA_SQLITE_SYNC") : "FULL";
@@ -87,85 +114,106 @@ int main(int argc, char **argv)
 				  "VALUES (1, ?, 'h', ?) ON CONFLICT (user_id, key) DO NOTHING");
 	sqlite3_stmt *idem2 = prep("UPDATE idempotency_keys SET status = 201, response = ? "
 				   "WHERE user_id = 1 AND key = ?");
-	sqlite3_stmt *counter = prep("INSERT INTO receipt_counters (store_id, day, last) VALUES (1, ?, 1) "
+	sqlite3_stmt *counter = prep("INSERT INTO receipt_counters (store_id, day, last) VALUES (?, ?, 1) "
 				     "ON CONFLICT (store_id, day) DO UPDATE SET last = receipt_counters.last + 1 "
 				     "RETURNING last");
 	sqlite3_stmt *sale = prep("INSERT INTO sales (number, store_id, cashier_id, at, day, status, "
 				  "subtotal, discount_total, vat_total, total, paid, change_due) "
-				  "VALUES (?, 1, 1, ?, ?, 'completed', ?, 0, ?, ?, ?, 0) RETURNING id");
+				  "VALUES (?, ?, 1, ?, ?, 'completed', ?, 0, ?, ?, ?, 0) RETURNING id");
 	sqlite3_stmt *line = prep("INSERT INTO sale_lines (sale_id, line_no, product_id, quantity, "
 				  "list_price, unit_price, gross, discount, total, vat_rate, vat) "
-				  "VALUES (?, ?, ?, 1000, 100, 100, 100, 0, 100, 1300, 12)");
+				  "VALUES (?, ?, ?, 1000, ?, ?, ?, 0, ?, 1300, ?)");
 	sqlite3_stmt *pay = prep("INSERT INTO sale_payments (sale_id, method, amount) VALUES (?, 'card', ?)");
 	sqlite3_stmt *bal = prep("UPDATE stock_balances SET on_hand = on_hand - 1000, updated_at = ? "
-				 "WHERE store_id = 1 AND product_id = ? AND on_hand >= 1000 RETURNING on_hand");
+				 "WHERE store_id = ? AND product_id = ? AND on_hand >= 1000 RETURNING on_hand");
 	sqlite3_stmt *move = prep("INSERT INTO stock_moves (store_id, product_id, quantity, kind, doc_type, "
-				  "doc_id, user_id, balance_after, at) VALUES (1, ?, -1000, 'sale', 'sale', ?, 1, ?, ?)");
+				  "doc_id, user_id, balance_after, at) VALUES (?, ?, -1000, 'sale', 'sale', ?, 1, ?, ?)");
 	sqlite3_stmt *rp = prep("INSERT INTO rollup_day_store_product (day, store_id, product_id, revenue, "
-				"vat, cost, discount, orders, units) VALUES (?, 1, ?, 100, 12, 0, 0, 1, 1000) "
+				"vat, cost, discount, orders, units) VALUES (?, ?, ?, ?, ?, 0, 0, 1, 1000) "
 				"ON CONFLICT (day, store_id, product_id) DO UPDATE SET "
-				"revenue = revenue + excluded.revenue, units = units + excluded.units, "
-				"orders = orders + 1");
+				"revenue = revenue + excluded.revenue, vat = vat + excluded.vat, "
+				"units = units + excluded.units, orders = orders + 1");
 	sqlite3_stmt *rs = prep("INSERT INTO rollup_day_store (day, store_id, revenue, orders, units) "
-				"VALUES (?, 1, ?, 1, ?) ON CONFLICT (day, store_id) DO UPDATE SET "
+				"VALUES (?, ?, ?, 1, ?) ON CONFLICT (day, store_id) DO UPDATE SET "
 				"revenue = revenue + excluded.revenue, orders = orders + 1, "
 				"units = units + excluded.units");
 	sqlite3_stmt *rc = prep("INSERT INTO rollup_day_store_category (day, store_id, category_id, revenue, "
-				"vat, cost, discount, orders, units) VALUES (?, 1, 0, ?, ?, 0, 0, 1, ?) "
+				"vat, cost, discount, orders, units) VALUES (?, ?, 0, ?, ?, 0, 0, 1, ?) "
 				"ON CONFLICT (day, store_id, category_id) DO UPDATE SET "
 				"revenue = revenue + excluded.revenue, vat = vat + excluded.vat, "
 				"orders = orders + 1, units = units + excluded.units");
 	sqlite3_stmt *rst = prep("INSERT INTO rollup_day_store_staff (day, store_id, user_id, revenue, orders, "
-				 "units) VALUES (?, 1, 1, ?, 1, ?) ON CONFLICT (day, store_id, user_id) DO UPDATE SET "
+				 "units) VALUES (?, ?, 1, ?, 1, ?) ON CONFLICT (day, store_id, user_id) DO UPDATE SET "
 				 "revenue = revenue + excluded.revenue, orders = orders + 1, "
 				 "units = units + excluded.units");
-	sqlite3_stmt *jh = prep("INSERT INTO journal_heads (store_id, seq, hash) VALUES (1, 0, 'x') "
+	sqlite3_stmt *jh = prep("INSERT INTO journal_heads (store_id, seq, hash) VALUES (?, 0, 'x') "
 				"ON CONFLICT (store_id) DO NOTHING");
-	sqlite3_stmt *jn = prep("UPDATE journal_heads SET seq = seq + 1 WHERE store_id = 1 RETURNING seq");
-	sqlite3_stmt *js = prep("UPDATE journal_heads SET hash = ? WHERE store_id = 1");
+	sqlite3_stmt *jn = prep("UPDATE journal_heads SET seq = seq + 1 WHERE store_id = ? RETURNING seq");
+	sqlite3_stmt *js = prep("UPDATE journal_heads SET hash = ? WHERE store_id = ?");
 	sqlite3_stmt *ji = prep("INSERT INTO journal (store_id, seq, kind, doc_id, at, content, prev_hash, hash) "
-				"VALUES (1, ?, 'sale', ?, ?, ?, 'p', 'h')");
+				"VALUES (?, ?, 'sale', ?, ?, ?, 'p', 'h')");
 	sqlite3_stmt *audit = prep("INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, "
-				   "store_id, after_json) VALUES (?, 1, 'admin', 'create', 'sale', ?, 1, ?)");
+				   "store_id, after_json) VALUES (?, 1, 'admin', 'create', 'sale', ?, ?, ?)");
 
 	double *lat = calloc((size_t)n, sizeof *lat);
 	char key[64], number[64], content[512];
 	const char *day = "2026-11-27";
 	double t0 = now_ms();
+	uint64_t rng = 0x9e3779b97f4a7c15ULL;
 	for (int s = 0; s < n; s++) {
+		/* Draw the sale first: a store and distinct products in order. */
+		long long store = (long long)(next_rand(&rng) % (uint64_t)stores) + 1;
+		int k = (int)(next_rand(&rng) % (uint64_t)maxlines) + 1;
+		long long prod[64];
+		for (int l = 0; l < k;) {
+			long long p = (long long)(next_rand(&rng) % (uint64_t)products) + 1;
+			int dup = 0;
+			for (int j = 0; j < l; j++)
+				dup |= prod[j] == p;
+			if (!dup)
+				prod[l++] = p;
+		}
+		qsort(prod, (size_t)k, sizeof prod[0], cmp_ll);
+		long long total = 0, vat = 0;
+		for (int l = 0; l < k; l++) {
+			total += price_of(prod[l]);
+			vat += vat_of(price_of(prod[l]));
+		}
+
 		double a = now_ms();
 		long long at = (long long)time(NULL) * 1000;
 		snprintf(key, sizeof key, "plain-%d-%lld", s, at);
 		run(begin, "");
 		run(idem, "ti", key, at);
-		long long no = run(counter, "t", day);
-		snprintf(number, sizeof number, "S1-20261127-%04lld", no);
-		long long total = 100LL * lines;
-		long long id = run(sale, "tiiiiii", number, at, day, total, 12LL * lines, total, total);
-		for (int l = 1; l <= lines; l++) {
-			run(line, "iii", id, (long long)l, (long long)l);
-			long long left = run(bal, "ii", at, (long long)l);
-			run(move, "iiii", (long long)l, id, left, at);
-			run(rp, "ti", day, (long long)l);
+		long long no = run(counter, "it", store, day);
+		snprintf(number, sizeof number, "S%lld-20261127-%04lld", store, no);
+		long long id = run(sale, "tiitiiii", number, store, at, day, total, vat, total, total);
+		for (int l = 0; l < k; l++) {
+			long long pr = price_of(prod[l]), v = vat_of(pr);
+			run(line, "iiiiiiii", id, (long long)l + 1, prod[l], pr, pr, pr, pr, v);
+			long long left = run(bal, "iii", at, store, prod[l]);
+			run(move, "iiiii", store, prod[l], id, left, at);
+			run(rp, "tiiii", day, store, prod[l], pr, v);
 		}
 		run(pay, "ii", id, total);
-		run(rc, "tiii", day, total, 12LL * lines, 1000LL * lines);
-		run(rs, "tii", day, total, 1000LL * lines);
-		run(rst, "tii", day, total, 1000LL * lines);
-		run(jh, "");
-		long long seq = run(jn, "");
-		run(js, "t", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
-		snprintf(content, sizeof content, "sale|%lld|%s|1|1|%lld|%lld|0|0|%lld|%lld\n", id, number,
-			 at, total, 12LL * lines, total);
-		run(ji, "iiit", seq, id, at, content);
+		run(rc, "tiiii", day, store, total, vat, 1000LL * k);
+		run(rs, "tiii", day, store, total, 1000LL * k);
+		run(rst, "tiii", day, store, total, 1000LL * k);
+		run(jh, "i", store);
+		long long seq = run(jn, "i", store);
+		run(js, "ti", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", store);
+		snprintf(content, sizeof content, "sale|%lld|%s|%lld|1|%lld|%lld|%lld|0|0|%lld|%lld\n", id,
+			 number, store, at, total, vat, total, total);
+		run(ji, "iiiit", store, seq, id, at, content);
 		run(idem2, "tt", "{\"id\":1,\"number\":\"S1-20261127-0001\",\"lines\":[]}", key);
-		run(audit, "iit", at, id, "{\"number\":\"x\",\"total\":1}");
+		run(audit, "iiit", at, id, store, "{\"number\":\"x\",\"total\":1}");
 		run(commit, "");
 		lat[s] = now_ms() - a;
 	}
 	double secs = (now_ms() - t0) / 1e3;
 	qsort(lat, (size_t)n, sizeof *lat, cmp);
-	printf("plain %d sales %d lines sync=%s: %.0f sales/s p50 %.2f ms p99 %.2f ms\n", n, lines, sync,
+	printf("plain %d sales of 1-%d lines in %d stores sync=%s: %.0f sales/s p50 %.2f ms p99 %.2f ms\n", n,
+	       maxlines, stores, sync,
 	       n / secs, lat[n / 2], lat[(int)(n * 0.99)]);
 	free(lat);
 	sqlite3_close(db);

@@ -1,9 +1,13 @@
--- sale.lua: wrk script for POST /api/v1/sales with a fresh Idempotency-Key
--- per request. Environment: TOKEN, STORE, LINES (product ids 1..LINES).
+-- sale.lua: wrk script for POST /api/v1/sales as tills send them: each sale
+-- in a random store (1..STORES) with 1..MAXLINES distinct random products
+-- of 1..PRODUCTS (product i costs 100 + (i % 50) * 10 minor units), paid by
+-- card, with a fresh Idempotency-Key. Environment: TOKEN, STORES, PRODUCTS,
+-- MAXLINES.
 local counter = 0
 local thread_id = 0
-local lines = tonumber(os.getenv("LINES") or "4")
-local store = os.getenv("STORE") or "1"
+local stores = tonumber(os.getenv("STORES") or "4")
+local products = tonumber(os.getenv("PRODUCTS") or "200")
+local maxlines = tonumber(os.getenv("MAXLINES") or "8")
 local token = os.getenv("TOKEN")
 
 function setup(thread)
@@ -11,20 +15,27 @@ function setup(thread)
   thread:set("tid", thread_id)
 end
 
-local function body()
-  local parts = {}
-  for i = 1, lines do
-    parts[#parts + 1] = string.format('{"product_id":%d,"quantity":1}', i)
-  end
-  return string.format('{"store_id":%s,"lines":[%s],"payments":[{"method":"card","amount":%d}]}',
-    store, table.concat(parts, ","), 100 * lines)
+function init(args)
+  math.randomseed(os.time() * 1000 + (tid or 0) * 7919)
 end
 
-local payload
+local function price(i)
+  return 100 + (i % 50) * 10
+end
 
-function init(args)
-  payload = body()
-  math.randomseed(os.time() * 1000 + (tid or 0))
+local function body()
+  local n = math.random(1, maxlines)
+  local seen, parts, total = {}, {}, 0
+  while #parts < n do
+    local p = math.random(1, products)
+    if not seen[p] then
+      seen[p] = true
+      parts[#parts + 1] = string.format('{"product_id":%d,"quantity":1}', p)
+      total = total + price(p)
+    end
+  end
+  return string.format('{"store_id":%d,"lines":[%s],"payments":[{"method":"card","amount":%d}]}',
+    math.random(1, stores), table.concat(parts, ","), total)
 end
 
 function request()
@@ -34,10 +45,5 @@ function request()
     ["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer " .. token,
     ["Idempotency-Key"] = key,
-  }, payload)
-end
-
-local statuses = {}
-function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
+  }, body())
 end
