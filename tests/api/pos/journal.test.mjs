@@ -1,7 +1,7 @@
 // The tamper-evident journal: GET /journal/verify and `tersa verify-journal`
 // after sales, returns and a void; roles and parameters; on PostgreSQL rows
 // altered behind the application's back with psql are found (the same on
-// SQLite is covered by tests/unit/test_journal.c).
+// SQLite is covered by tests/unit/pos/test_journal.c).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
