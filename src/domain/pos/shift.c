@@ -198,12 +198,18 @@ static int z_compute(struct db *db, const struct shift_row *s, const struct shif
 	static const char sql_units[] =
 	    "SELECT SUM(l.quantity) FROM sales s JOIN sale_lines l ON l.sale_id = s.id "
 	    "WHERE s.shift_id = ? AND s.status <> 'voided'";
-	int64_t a[10];
+	/* The columns of sql_sales, in order. */
+	struct {
+		int64_t count, gross, discounts, rounding, vat, total, paid, change;
+		int64_t void_count, void_total;
+	} sum;
 	struct db_stmt *st = db_query(db, e, sql_sales, "i", s->id);
 	if (!st || db_step(st, e) != DB_ROW)
 		return db_fail(e);
-	for (int i = 0; i < 10; i++)
-		a[i] = db_col_int64(st, i);
+	int64_t *col[] = {&sum.count, &sum.gross, &sum.discounts, &sum.rounding, &sum.vat,
+			  &sum.total, &sum.paid, &sum.change, &sum.void_count, &sum.void_total};
+	for (int i = 0; i < (int)(sizeof col / sizeof col[0]); i++)
+		*col[i] = db_col_int64(st, i);
 	db_reset(st);
 
 	struct taking tk[TK_MAX];
@@ -225,7 +231,7 @@ static int z_compute(struct db *db, const struct shift_row *s, const struct shif
 	if (rc < 0)
 		return db_fail(e);
 	/* Cash taken is net of the change handed back. */
-	taking_of(tk, &ntk, "cash")->sales -= a[7];
+	taking_of(tk, &ntk, "cash")->sales -= sum.change;
 
 	int64_t returns = 0, refunded = 0;
 	if (!(st = db_query(db, e, sql_ret, "i", s->id)))
@@ -257,16 +263,16 @@ static int z_compute(struct db *db, const struct shift_row *s, const struct shif
 	json_object_set_new(z, "closed_by", opt_id(closed_by));
 	json_object_set_new(z, "opening_cash", json_integer(s->opening_cash));
 	json_object_set_new(z, "sales",
-	                    json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "count", (json_int_t)a[0],
-	                              "gross", (json_int_t)a[1], "discounts", (json_int_t)a[2],
-	                              "rounding", (json_int_t)a[3], "vat", (json_int_t)a[4],
-	                              "total", (json_int_t)a[5], "paid", (json_int_t)a[6]));
+	                    json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "count", (json_int_t)sum.count,
+	                              "gross", (json_int_t)sum.gross, "discounts", (json_int_t)sum.discounts,
+	                              "rounding", (json_int_t)sum.rounding, "vat", (json_int_t)sum.vat,
+	                              "total", (json_int_t)sum.total, "paid", (json_int_t)sum.paid));
 	json_object_set_new(
 	    z, "returns",
 	    json_pack("{s:I,s:I}", "count", (json_int_t)returns, "refunded", (json_int_t)refunded));
 	json_object_set_new(
 	    z, "voids",
-	    json_pack("{s:I,s:I}", "count", (json_int_t)a[8], "total", (json_int_t)a[9]));
+	    json_pack("{s:I,s:I}", "count", (json_int_t)sum.void_count, "total", (json_int_t)sum.void_total));
 	json_t *takings = json_array();
 	int64_t cash_sales = 0, cash_refunds = 0, cash_expected = 0, cash_counted = -1;
 	for (int i = 0; i < ntk; i++) {
