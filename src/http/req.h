@@ -13,7 +13,7 @@
 #include "base/err.h"
 #include "db/batch.h"
 #include "db/db.h"
-#include "domain/org/auth.h"
+#include "domain/org/actor.h"
 
 struct MHD_Connection;
 struct req;

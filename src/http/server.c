@@ -24,6 +24,7 @@
 #include "base/timeutil.h"
 #include "db/batch.h"
 #include "db/db.h"
+#include "domain/org/session.h"
 #include "jobs/housekeep.h"
 #include "http/metrics.h"
 #include "http/req.h"
@@ -199,13 +200,13 @@ static int authenticate(struct req *r)
 	const char *token = find_token(r, &cookie);
 	if (!token || !*token)
 		return err_set(&r->err, ERR_UNAUTHORIZED, "log in first: send Authorization: Bearer <token>");
-	int rc = auth_session(r->db, r->a, token, &r->user, &r->err);
+	int rc = session_resolve(r->db, r->a, token, &r->user, &r->err);
 	if (rc < 0)
 		return rc;
 	r->token = arena_strdup(r->a, token);
 	if (cookie && r->method != M_GET && r->method != M_HEAD) {
 		char want[65];
-		auth_csrf_token(token, want);
+		session_csrf_token(token, want);
 		const char *got = req_header(r, "X-CSRF-Token");
 		if (!got || strlen(got) != 64 || sodium_memcmp(got, want, 64) != 0)
 			return err_set(&r->err, ERR_FORBIDDEN, "missing or wrong X-CSRF-Token");

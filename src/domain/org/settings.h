@@ -3,7 +3,12 @@
 #ifndef TERSA_SETTINGS_H
 #define TERSA_SETTINGS_H
 
-#include "domain/org/auth.h"
+#include <jansson.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+#include "db/db.h"
+#include "domain/org/actor.h"
 
 struct settings {
 	const char *company_name;

@@ -22,6 +22,8 @@
 #include "domain/pos/shift.h"
 #include "domain/stock/stock.h"
 #include "domain/org/store.h"
+#include "domain/org/session.h"
+#include "domain/org/user.h"
 
 const char *const sale_payment_methods[] = {"cash",    "card",   "wechat",       "alipay",
 					    "voucher", "points", "stored_value", NULL};

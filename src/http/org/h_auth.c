@@ -4,6 +4,8 @@
 
 #include "base/jx.h"
 #include "base/timeutil.h"
+#include "domain/org/session.h"
+#include "domain/org/user.h"
 #include "http/handlers.h"
 #include "http/req.h"
 
@@ -21,11 +23,11 @@ int h_login(struct req *r)
 		return r->err.code;
 	char token[65];
 	struct user *u;
-	int rc = auth_login(r->db, r->a, username, password, r->ip, token, &u, &r->err);
+	int rc = session_login(r->db, r->a, username, password, r->ip, token, &u, &r->err);
 	if (rc < 0)
 		return rc;
 	char csrf[65];
-	auth_csrf_token(token, csrf);
+	session_csrf_token(token, csrf);
 	int64_t expires = ts_now_ms() + SESSION_MAX_MS;
 	reply_header(r, "Set-Cookie",
 		     arena_printf(r->a, "tersa_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld",
@@ -37,7 +39,7 @@ int h_login(struct req *r)
 
 int h_logout(struct req *r)
 {
-	int rc = auth_logout(r->db, r->token, &r->err);
+	int rc = session_logout(r->db, r->token, &r->err);
 	if (rc < 0)
 		return rc;
 	reply_header(r, "Set-Cookie",
