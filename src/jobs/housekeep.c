@@ -44,6 +44,11 @@ static void pass(struct db *db)
 		log_warn("housekeeping: pruning sessions failed: %s", e.msg);
 		return;
 	}
+	int64_t failures = 0;
+	if (session_prune_failures(db, now, &failures, &e) < 0) {
+		log_warn("housekeeping: pruning failed logins failed: %s", e.msg);
+		return;
+	}
 	if (keys || sessions)
 		log_info("housekeeping: pruned %lld idempotency keys older than %lld days and "
 			 "%lld expired sessions", (long long)keys,
