@@ -170,11 +170,20 @@ static int set_stores(struct db *db, int64_t user_id, const int64_t *ids, int n,
 	return 0;
 }
 
-static int64_t active_admins(struct db *db, struct err *e)
+/* Locks the active admins' rows for the rest of the transaction and counts
+ * them. A no-op UPDATE locks on PostgreSQL (so two admins demoting each
+ * other wait for one another, and the second counts after the first's
+ * commit); SQLite's write transaction is already the only one. Negative on
+ * error. */
+static int64_t active_admins_locked(struct db *db, struct err *e)
 {
+	static const char sql_lock[] =
+		"UPDATE users SET updated_at = updated_at WHERE role = 'admin' AND active = 1";
 	static const char sql[] = "SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1";
-	struct db_stmt *st = db_query(db, e, sql, "");
-	if (!st || db_step(st, e) < 0)
+	struct db_stmt *st = db_query(db, e, sql_lock, "");
+	if (!st || db_run(st, e) < 0)
+		return -1;
+	if (!(st = db_query(db, e, sql, "")) || db_step(st, e) < 0)
 		return -1;
 	int64_t n = db_col_int64(st, 0);
 	db_reset(st);
@@ -256,6 +265,11 @@ int user_update(struct db *db, struct arena *a, const struct actor *who,
 	int rc = db_begin(db, 1, e);
 	if (rc < 0)
 		return rc;
+	/* Lock the admins first (before the user's own row is read or locked):
+	 * a change of role or of active may take the last one away. */
+	int64_t admins = 0;
+	if ((in->role || in->active >= 0) && (admins = active_admins_locked(db, e)) < 0)
+		goto fail;
 	struct user *old, *u;
 	if (user_get(db, a, id, &old, e) < 0)
 		goto fail;
@@ -271,7 +285,7 @@ int user_update(struct db *db, struct arena *a, const struct actor *who,
 			goto fail;
 	}
 	if (old->role == ROLE_ADMIN && old->active && (role != ROLE_ADMIN || !active) &&
-	    active_admins(db, e) <= 1) {
+	    admins <= 1) {
 		err_set(e, ERR_STATE, "the last active admin cannot be disabled or given another role");
 		goto fail;
 	}
