@@ -174,6 +174,43 @@ static json_t *problem_body(const struct err *e, int code)
 	return p;
 }
 
+static int ip_loopback(const char *ip)
+{
+	return strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0 ||
+	       strncmp(ip, "::ffff:127.", 11) == 0;
+}
+
+int server_metrics_allowed(struct req *r)
+{
+	if (!conf->metrics_token) {
+		if (ip_loopback(r->ip))
+			return 0;
+		return err_set(&r->err, ERR_FORBIDDEN,
+			       "metrics are served to loopback clients only unless a metrics token is set");
+	}
+	const char *h = req_header(r, "Authorization");
+	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+		return err_set(&r->err, ERR_UNAUTHORIZED, "send Authorization: Bearer <metrics token>");
+	/* Compared by their hashes: the same time whatever the lengths. */
+	unsigned char want[crypto_hash_sha256_BYTES], got[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(want, (const unsigned char *)conf->metrics_token,
+			   strlen(conf->metrics_token));
+	crypto_hash_sha256(got, (const unsigned char *)h + 7, strlen(h + 7));
+	if (sodium_memcmp(want, got, sizeof want) != 0)
+		return err_set(&r->err, ERR_FORBIDDEN, "wrong metrics token");
+	return 0;
+}
+
+int server_request_secure(struct req *r)
+{
+	if (conf->secure_cookies)
+		return 1;
+	if (!conf->trusted_proxy || strcmp(r->ip, conf->trusted_proxy) != 0)
+		return 0;
+	const char *proto = req_header(r, "X-Forwarded-Proto");
+	return proto && strcasecmp(proto, "https") == 0;
+}
+
 /* Takes the token from "Authorization: Bearer" or the session cookie;
  * *cookie is set when it came from the cookie. */
 static const char *find_token(struct req *r, int *cookie)
@@ -228,11 +265,14 @@ static int dispatch(struct req *r, const char *method)
 		return err_set(&r->err, idx, "method %s is not allowed here", method);
 	}
 	r->route = &routes[idx];
+	int rc = req_check_text(r);
+	if (rc < 0)
+		return rc;
 	r->db = thread_db(&r->err);
 	if (!r->db)
 		return err_set(&r->err, ERR_UNAVAILABLE, "database unavailable");
 	if (r->route->perm != PERM_PUBLIC) {
-		int rc = authenticate(r);
+		rc = authenticate(r);
 		if (rc < 0)
 			return rc;
 		if (!perm_allows(r->route->perm, r->user->role))

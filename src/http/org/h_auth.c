@@ -8,6 +8,7 @@
 #include "domain/org/user.h"
 #include "http/handlers.h"
 #include "http/req.h"
+#include "http/server.h"
 
 int h_login(struct req *r)
 {
@@ -30,8 +31,9 @@ int h_login(struct req *r)
 	session_csrf_token(token, csrf);
 	int64_t expires = ts_now_ms() + SESSION_MAX_MS;
 	reply_header(r, "Set-Cookie",
-		     arena_printf(r->a, "tersa_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld",
-				  token, (long long)(SESSION_MAX_MS / 1000)));
+		     arena_printf(r->a, "tersa_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
+				  token, (long long)(SESSION_MAX_MS / 1000),
+				  server_request_secure(r) ? "; Secure" : ""));
 	json_t *out = json_pack("{s:s,s:s,s:o,s:o}", "token", token, "csrf_token", csrf,
 				"expires_at", jx_time(expires), "user", user_to_json(u));
 	return reply_json(r, 200, out);
@@ -42,8 +44,9 @@ int h_logout(struct req *r)
 	int rc = session_logout(r->db, r->token, &r->err);
 	if (rc < 0)
 		return rc;
-	reply_header(r, "Set-Cookie",
-		     "tersa_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	reply_header(r, "Set-Cookie", server_request_secure(r)
+		     ? "tersa_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure"
+		     : "tersa_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 	return reply_no_content(r);
 }
 
