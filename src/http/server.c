@@ -25,6 +25,7 @@
 #include "db/batch.h"
 #include "db/db.h"
 #include "domain/org/session.h"
+#include "domain/org/settings.h"
 #include "jobs/housekeep.h"
 #include "http/metrics.h"
 #include "http/req.h"
@@ -33,6 +34,8 @@
 
 #define BODY_MAX (1024 * 1024)
 #define DISCARD_MAX (32 * 1024 * 1024)
+/* How old this process's copy of the company time zone may be (ms). */
+#define SETTINGS_SYNC_MS 2000
 
 static const struct server_conf *conf;
 static struct db_batch *batch;
@@ -271,6 +274,11 @@ static int dispatch(struct req *r, const char *method)
 	r->db = thread_db(&r->err);
 	if (!r->db)
 		return err_set(&r->err, ERR_UNAVAILABLE, "database unavailable");
+	/* Another server on the same database may have changed the zone. */
+	struct err se;
+	err_init(&se);
+	if (settings_sync(r->db, SETTINGS_SYNC_MS, &se) < 0)
+		log_warn("reading the company time zone failed: %s", se.msg);
 	if (r->route->perm != PERM_PUBLIC) {
 		rc = authenticate(r);
 		if (rc < 0)

@@ -31,4 +31,10 @@ int settings_put(struct db *db, struct arena *a, const struct actor *who,
 		 const struct settings *in, struct settings **out,
 		 struct err *e);
 
+/* Keeps this process's company time zone (base/timeutil.h) equal to the
+ * settings row, re-reading it when the last read is more than max_age_ms
+ * old (one caller reads, the others return at once): so every server on
+ * one PostgreSQL follows a change made through another. 0 or negative. */
+int settings_sync(struct db *db, int64_t max_age_ms, struct err *e);
+
 #endif
