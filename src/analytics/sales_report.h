@@ -6,7 +6,10 @@
 
 #include <jansson.h>
 
-#include "domain/org/auth.h"
+#include "base/arena.h"
+#include "base/err.h"
+#include "db/db.h"
+#include "domain/org/actor.h"
 #include "domain/pos/journal.h"
 
 /* day week month store region channel category product staff (NULL-ended) */

@@ -11,7 +11,7 @@
 #include "base/arena.h"
 #include "base/err.h"
 #include "db/db.h"
-#include "domain/org/auth.h"
+#include "domain/org/actor.h"
 
 #define SLOW_DAYS_MAX 730
 #define SLOW_COVER_DAYS 28

@@ -10,6 +10,9 @@
 size_t utf8_chars_n(const char *s, size_t len);
 /* The same for a NUL-terminated string. */
 size_t utf8_chars(const char *s);
+/* 1 if the len bytes at s are valid UTF-8 (no overlong forms, surrogates or
+ * code points past U+10FFFF), else 0. */
+int utf8_valid(const char *s, size_t len);
 /* 1 if s holds only spaces, tabs and ideographic spaces (U+3000), or
  * nothing; else 0. */
 int text_blank(const char *s, size_t len);

@@ -1,22 +1,18 @@
 /* timeutil.c: Unix-ms instants, RFC 3339 text, and business days in the
- * company time zone (kept in TZ and guarded by one mutex). */
+ * company time zone (converted by base/tz.c, never through the process TZ). */
 #include "base/timeutil.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
-#define ZONEINFO "/usr/share/zoneinfo/"
+#include "base/tz.h"
+
 #define DEFAULT_ZONE "Asia/Shanghai"
 
-/* TZ and the C library's zone state are process-wide: every use of local
- * time in this file holds zone_mu. */
-static pthread_mutex_t zone_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_once_t zone_once = PTHREAD_ONCE_INIT;
-static char zone_name[128];
 
 int64_t ts_now_ms(void)
 {
@@ -200,151 +196,116 @@ int ts_parse(const char *s, int64_t *out)
 	return 0;
 }
 
-/* 0 if name is a safe relative zone name with a TZif file under ZONEINFO. */
-static int zone_check(const char *name)
-{
-	char path[sizeof(ZONEINFO) + sizeof(zone_name)];
-	char magic[4];
-	struct stat st;
-	size_t len;
-	FILE *f;
-	int ok;
-
-	if (!name || !name[0] || name[0] == '/' || strstr(name, ".."))
-		return -1;
-	len = strlen(name);
-	if (len >= sizeof(zone_name))
-		return -1;
-	for (const char *p = name; *p; p++) {
-		char c = *p;
-
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '+' || c == '-' ||
-		      c == '/'))
-			return -1;
-	}
-	snprintf(path, sizeof(path), ZONEINFO "%s", name);
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-		return -1;
-	/* Not every regular file there is a zone (e.g. "leapseconds"). */
-	f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	ok = fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
-	fclose(f);
-	return ok ? 0 : -1;
-}
-
-/* Caller holds zone_mu. */
-static void zone_apply(const char *name)
-{
-	size_t len = strlen(name);
-
-	memcpy(zone_name, name, len + 1);
-	setenv("TZ", zone_name, 1);
-	tzset();
-}
+/* The company zone: swapped whole by ts_set_zone, read without a lock. */
+static _Atomic(const struct tzone *) cur_zone;
+static pthread_once_t zone_once = PTHREAD_ONCE_INIT;
 
 static void zone_default(void)
 {
-	pthread_mutex_lock(&zone_mu);
-	zone_apply(zone_check(DEFAULT_ZONE) == 0 ? DEFAULT_ZONE : "UTC");
-	pthread_mutex_unlock(&zone_mu);
+	const struct tzone *z = tz_get(DEFAULT_ZONE);
+	atomic_store(&cur_zone, z ? z : tz_get("UTC"));
 }
 
-static void zone_ensure(void)
+static const struct tzone *zone(void)
 {
 	pthread_once(&zone_once, zone_default);
+	return atomic_load(&cur_zone);
 }
 
 int ts_set_zone(const char *tz)
 {
-	if (zone_check(tz) != 0)
+	const struct tzone *z = tz_get(tz);
+	if (!z)
 		return -1;
-	zone_ensure();
-	pthread_mutex_lock(&zone_mu);
-	zone_apply(tz);
-	pthread_mutex_unlock(&zone_mu);
+	pthread_once(&zone_once, zone_default);
+	atomic_store(&cur_zone, z);
 	return 0;
 }
 
 int ts_zone_valid(const char *tz)
 {
-	return zone_check(tz) == 0;
+	return tz_get(tz) != NULL;
 }
 
 const char *ts_zone(void)
 {
-	zone_ensure();
-	return zone_name;
+	return tz_name(zone());
+}
+
+/* Local days since the epoch and seconds into that day of Unix second t. */
+static void local_split(const struct tzone *z, int64_t t, int64_t *days, int *secs)
+{
+	int64_t local = t + tz_offset(z, t);
+	int64_t d = local / 86400, r = local % 86400;
+	if (r < 0) {
+		r += 86400;
+		d--;
+	}
+	*days = d;
+	*secs = (int)r;
+}
+
+static void day_text(int64_t days, char *out, size_t n)
+{
+	int64_t y;
+	int m, d;
+	tz_civil_from_days(days, &y, &m, &d);
+	snprintf(out, n, "%04lld-%02d-%02d", (long long)y, m, d);
 }
 
 void ts_day(int64_t ms, char *out, size_t n)
 {
-	struct tm tm;
 	time_t sec;
-	int rem;
-	struct tm *ok;
+	int rem, secs;
+	int64_t days;
 
 	if (n == 0)
 		return;
 	split_ms(ms, &sec, &rem);
-	zone_ensure();
-	pthread_mutex_lock(&zone_mu);
-	ok = localtime_r(&sec, &tm);
-	pthread_mutex_unlock(&zone_mu);
-	if (!ok) {
-		out[0] = '\0';
-		return;
-	}
-	snprintf(out, n, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday);
+	local_split(zone(), (int64_t)sec, &days, &secs);
+	day_text(days, out, n);
 }
 
 int ts_local(int64_t ms, char *day, size_t n, int *weekday, int *minute)
 {
-	struct tm tm;
 	time_t sec;
-	int rem;
-	struct tm *ok;
+	int rem, secs;
+	int64_t days;
 
 	split_ms(ms, &sec, &rem);
-	zone_ensure();
-	pthread_mutex_lock(&zone_mu);
-	ok = localtime_r(&sec, &tm);
-	pthread_mutex_unlock(&zone_mu);
-	if (!ok)
-		return -1;
+	local_split(zone(), (int64_t)sec, &days, &secs);
 	if (day && n)
-		snprintf(day, n, "%04d-%02d-%02d", tm.tm_year + 1900,
-			 tm.tm_mon + 1, tm.tm_mday);
-	if (weekday)
-		*weekday = tm.tm_wday == 0 ? 7 : tm.tm_wday;
+		day_text(days, day, n);
+	if (weekday) {
+		int wd = (int)(((days + 4) % 7 + 7) % 7); /* 1970-01-01 was a Thursday */
+		*weekday = wd == 0 ? 7 : wd;
+	}
 	if (minute)
-		*minute = tm.tm_hour * 60 + tm.tm_min;
+		*minute = secs / 60;
 	return 0;
 }
 
 int ts_day_start(const char *day, int64_t *out)
 {
-	struct tm tm;
 	int y, m, d;
-	time_t t;
 
 	if (!day || parse_date(&day, &y, &m, &d) || *day != '\0')
 		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_isdst = -1;
-	zone_ensure();
-	pthread_mutex_lock(&zone_mu);
-	t = mktime(&tm);
-	pthread_mutex_unlock(&zone_mu);
-	if (t == (time_t)-1)  /* midnight is never 1 s before the epoch */
-		return -1;
-	*out = (int64_t)t * 1000;
+	/* The first second whose local day is this one: local days only move
+	 * forward as UTC does (within the offsets' ±26 hours), so search. */
+	const struct tzone *z = zone();
+	int64_t want = tz_days_from_civil(y, m, d);
+	int64_t lo = want * 86400 - 26 * 3600, hi = want * 86400 + 26 * 3600;
+	while (lo < hi) {
+		int64_t mid = lo + (hi - lo) / 2, days;
+		int secs;
+		local_split(z, mid, &days, &secs);
+		if (days >= want)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	*out = lo * 1000;
 	return 0;
 }
 

@@ -18,8 +18,10 @@ void ts_format(int64_t ms, char *out, size_t n);
  * date "2026-11-27" as its midnight in the company zone). 0 or -1. */
 int ts_parse(const char *s, int64_t *out);
 
-/* Sets the company time zone (an IANA name such as "Asia/Shanghai").
- * Returns 0, or -1 if the zone is unknown (the old one stays). */
+/* Sets the company time zone (an IANA name such as "Asia/Shanghai") for the
+ * conversions below, read from its TZif file by base/tz.c; the process TZ is
+ * never touched. Returns 0, or -1 if the zone is unknown (the old one
+ * stays). Safe from any thread. */
 int ts_set_zone(const char *tz);
 /* 1 if tz names a zone ts_set_zone would accept, without applying it. */
 int ts_zone_valid(const char *tz);

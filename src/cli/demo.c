@@ -9,7 +9,7 @@
 
 #include "base/arena.h"
 #include "base/log.h"
-#include "domain/org/auth.h"
+#include "domain/org/user.h"
 #include "domain/catalog/catalog.h"
 #include "domain/org/audit.h"
 #include "domain/stock/stock.h"

@@ -14,7 +14,8 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "db/db.h"
-#include "domain/org/auth.h"
+#include "domain/org/session.h"
+#include "domain/org/user.h"
 #include "domain/org/settings.h"
 #include "domain/stock/stock.h"
 #include "http/server.h"
@@ -29,6 +30,7 @@ static const char usage[] =
 	"\n"
 	"  serve   --db PATH|URL [--listen HOST:PORT] [--web DIR] [--threads N]\n"
 	"          [--max-connections N] [--per-ip N] [--no-group-commit] [--demo]\n"
+	"          [--metrics-token TOKEN] [--secure-cookies] [--trusted-proxy ADDR]\n"
 	"  migrate --db PATH|URL\n"
 	"  demo    --db PATH|URL [--products N]   (fills an empty company)\n"
 	"  user add --db DB --username NAME --role ROLE [--stores ID,...]\n"
@@ -211,15 +213,22 @@ static int cmd_serve(int argc, char **argv)
 		{"max-connections", required_argument, 0, 'm'},
 		{"per-ip", required_argument, 0, 'p'}, {"demo", no_argument, 0, 'D'},
 		{"no-group-commit", no_argument, 0, 'G'},
+		{"metrics-token", required_argument, 0, 'M'},
+		{"secure-cookies", no_argument, 0, 'S'},
+		{"trusted-proxy", required_argument, 0, 'P'},
 		{0, 0, 0, 0}};
 	int demo = 0;
 	static char host[64];
+	c.metrics_token = getenv("TERSA_METRICS_TOKEN");
 	int o;
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
 		case 'D': demo = 1; break;
 		case 'G': c.group_commit = 0; break;
+		case 'M': c.metrics_token = optarg; break;
+		case 'S': c.secure_cookies = 1; break;
+		case 'P': c.trusted_proxy = optarg; break;
 		case 'd': c.db_target = optarg; break;
 		case 'w': c.web_dir = optarg; break;
 		case 'l': {
@@ -251,6 +260,10 @@ static int cmd_serve(int argc, char **argv)
 	}
 	if (!c.db_target || optind != argc)
 		return bad_usage("serve needs --db");
+	if (c.metrics_token && !*c.metrics_token)
+		c.metrics_token = NULL;
+	if (c.metrics_token && strlen(c.metrics_token) < 16)
+		return bad_usage("--metrics-token (or TERSA_METRICS_TOKEN) wants 16 characters or more");
 	struct stat st;
 	if (!c.web_dir && stat("web/dist/index.html", &st) == 0)
 		c.web_dir = "web/dist";

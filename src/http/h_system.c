@@ -32,6 +32,9 @@ int h_openapi(struct req *r)
 
 int h_metrics(struct req *r)
 {
+	int rc = server_metrics_allowed(r);
+	if (rc < 0)
+		return rc;
 	struct buf b;
 	buf_init(&b, 0);
 	metrics_render(&b);

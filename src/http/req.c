@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/jx.h"
+#include "base/text.h"
 #include "base/timeutil.h"
 #include "http/export.h"
 
@@ -20,6 +21,37 @@ const char *req_query(struct req *r, const char *name)
 const char *req_header(struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+/* The headers handlers read as text; the others are only compared. */
+static const char *const text_headers[] = {"Idempotency-Key", "X-CSRF-Token", "Authorization",
+					   "X-Request-Id", NULL};
+
+static enum MHD_Result arg_valid(void *cls, enum MHD_ValueKind kind, const char *key,
+				 const char *value)
+{
+	const char **bad = cls;
+	if (!utf8_valid(key, strlen(key)) || (value && !utf8_valid(value, strlen(value)))) {
+		*bad = key;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+int req_check_text(struct req *r)
+{
+	const char *bad = NULL;
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, arg_valid, &bad);
+	if (bad)
+		return err_set(&r->err, ERR_BAD_REQUEST,
+			       "a query parameter is not valid UTF-8 text");
+	for (int i = 0; text_headers[i]; i++) {
+		const char *v = req_header(r, text_headers[i]);
+		if (v && !utf8_valid(v, strlen(v)))
+			return err_set(&r->err, ERR_BAD_REQUEST, "the %s header is not valid UTF-8 text",
+				       text_headers[i]);
+	}
+	return 0;
 }
 
 /* The parsed body is kept in r->in and freed with the request. */

@@ -13,7 +13,7 @@
 #include "base/err.h"
 #include "db/batch.h"
 #include "db/db.h"
-#include "domain/org/auth.h"
+#include "domain/org/actor.h"
 
 struct MHD_Connection;
 struct req;
@@ -81,6 +81,11 @@ struct req {
 
 /* Query parameter value or NULL. */
 const char *req_query(struct req *r, const char *name);
+/* ERR_BAD_REQUEST (r->err filled) when a query parameter (name or value)
+ * or a header read as text (Idempotency-Key, X-CSRF-Token, Authorization,
+ * X-Request-Id) is not valid UTF-8, which the database would refuse; else 0.
+ * The server checks this before any handler runs. */
+int req_check_text(struct req *r);
 /* Parses the body as a JSON object into *out (owned by r, freed after the
  * reply). Malformed: ERR_MALFORMED_JSON (400); not an object: 400. */
 int req_json(struct req *r, json_t **out);

@@ -24,6 +24,8 @@
 #include "base/timeutil.h"
 #include "db/batch.h"
 #include "db/db.h"
+#include "domain/org/session.h"
+#include "domain/org/settings.h"
 #include "jobs/housekeep.h"
 #include "http/metrics.h"
 #include "http/req.h"
@@ -32,6 +34,8 @@
 
 #define BODY_MAX (1024 * 1024)
 #define DISCARD_MAX (32 * 1024 * 1024)
+/* How old this process's copy of the company time zone may be (ms). */
+#define SETTINGS_SYNC_MS 2000
 
 static const struct server_conf *conf;
 static struct db_batch *batch;
@@ -173,6 +177,43 @@ static json_t *problem_body(const struct err *e, int code)
 	return p;
 }
 
+static int ip_loopback(const char *ip)
+{
+	return strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0 ||
+	       strncmp(ip, "::ffff:127.", 11) == 0;
+}
+
+int server_metrics_allowed(struct req *r)
+{
+	if (!conf->metrics_token) {
+		if (ip_loopback(r->ip))
+			return 0;
+		return err_set(&r->err, ERR_FORBIDDEN,
+			       "metrics are served to loopback clients only unless a metrics token is set");
+	}
+	const char *h = req_header(r, "Authorization");
+	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+		return err_set(&r->err, ERR_UNAUTHORIZED, "send Authorization: Bearer <metrics token>");
+	/* Compared by their hashes: the same time whatever the lengths. */
+	unsigned char want[crypto_hash_sha256_BYTES], got[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(want, (const unsigned char *)conf->metrics_token,
+			   strlen(conf->metrics_token));
+	crypto_hash_sha256(got, (const unsigned char *)h + 7, strlen(h + 7));
+	if (sodium_memcmp(want, got, sizeof want) != 0)
+		return err_set(&r->err, ERR_FORBIDDEN, "wrong metrics token");
+	return 0;
+}
+
+int server_request_secure(struct req *r)
+{
+	if (conf->secure_cookies)
+		return 1;
+	if (!conf->trusted_proxy || strcmp(r->ip, conf->trusted_proxy) != 0)
+		return 0;
+	const char *proto = req_header(r, "X-Forwarded-Proto");
+	return proto && strcasecmp(proto, "https") == 0;
+}
+
 /* Takes the token from "Authorization: Bearer" or the session cookie;
  * *cookie is set when it came from the cookie. */
 static const char *find_token(struct req *r, int *cookie)
@@ -199,13 +240,13 @@ static int authenticate(struct req *r)
 	const char *token = find_token(r, &cookie);
 	if (!token || !*token)
 		return err_set(&r->err, ERR_UNAUTHORIZED, "log in first: send Authorization: Bearer <token>");
-	int rc = auth_session(r->db, r->a, token, &r->user, &r->err);
+	int rc = session_resolve(r->db, r->a, token, &r->user, &r->err);
 	if (rc < 0)
 		return rc;
 	r->token = arena_strdup(r->a, token);
 	if (cookie && r->method != M_GET && r->method != M_HEAD) {
 		char want[65];
-		auth_csrf_token(token, want);
+		session_csrf_token(token, want);
 		const char *got = req_header(r, "X-CSRF-Token");
 		if (!got || strlen(got) != 64 || sodium_memcmp(got, want, 64) != 0)
 			return err_set(&r->err, ERR_FORBIDDEN, "missing or wrong X-CSRF-Token");
@@ -227,11 +268,19 @@ static int dispatch(struct req *r, const char *method)
 		return err_set(&r->err, idx, "method %s is not allowed here", method);
 	}
 	r->route = &routes[idx];
+	int rc = req_check_text(r);
+	if (rc < 0)
+		return rc;
 	r->db = thread_db(&r->err);
 	if (!r->db)
 		return err_set(&r->err, ERR_UNAVAILABLE, "database unavailable");
+	/* Another server on the same database may have changed the zone. */
+	struct err se;
+	err_init(&se);
+	if (settings_sync(r->db, SETTINGS_SYNC_MS, &se) < 0)
+		log_warn("reading the company time zone failed: %s", se.msg);
 	if (r->route->perm != PERM_PUBLIC) {
-		int rc = authenticate(r);
+		rc = authenticate(r);
 		if (rc < 0)
 			return rc;
 		if (!perm_allows(r->route->perm, r->user->role))

@@ -8,7 +8,7 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "db/db.h"
-#include "domain/org/auth.h"
+#include "domain/org/session.h"
 #include "domain/org/idem.h"
 
 #define EVERY_S 3600
@@ -40,8 +40,13 @@ static void pass(struct db *db)
 		}
 		keys += n;
 	} while (n == SLICE && !stopping());
-	if (auth_prune(db, now, &sessions, &e) < 0) {
+	if (session_prune(db, now, &sessions, &e) < 0) {
 		log_warn("housekeeping: pruning sessions failed: %s", e.msg);
+		return;
+	}
+	int64_t failures = 0;
+	if (session_prune_failures(db, now, &failures, &e) < 0) {
+		log_warn("housekeeping: pruning failed logins failed: %s", e.msg);
 		return;
 	}
 	if (keys || sessions)

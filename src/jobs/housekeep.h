@@ -1,6 +1,6 @@
 /* housekeep.h: the serving process's housekeeping thread. At start and then
  * hourly, on its own connection, it prunes idempotency keys past their
- * keeping time (idem.h) and expired sessions (auth.h). */
+ * keeping time (idem.h) and expired sessions (session.h). */
 #ifndef TERSA_HOUSEKEEP_H
 #define TERSA_HOUSEKEEP_H
 

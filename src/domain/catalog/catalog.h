@@ -2,7 +2,12 @@
 #ifndef TERSA_CATALOG_H
 #define TERSA_CATALOG_H
 
-#include "domain/org/auth.h"
+#include <jansson.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+#include "db/db.h"
+#include "domain/org/actor.h"
 
 /* 1 if s is a valid EAN-13, EAN-8 or UPC-A (12 digits) barcode with a
  * correct check digit, else 0. */

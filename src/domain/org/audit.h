@@ -6,7 +6,10 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "domain/org/auth.h"
+#include "base/arena.h"
+#include "base/err.h"
+#include "db/db.h"
+#include "domain/org/actor.h"
 
 /* Records action ("create", "update", "delete", "login", ...) on entity/id.
  * before/after are small JSON summaries (borrowed; may be NULL). store_id 0

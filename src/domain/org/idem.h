@@ -7,7 +7,9 @@
 
 #include <jansson.h>
 
-#include "domain/org/auth.h"
+#include "base/err.h"
+#include "db/db.h"
+#include "domain/org/actor.h"
 
 /* Looks the key up for this user inside the caller's write transaction.
  * 0: new (a row now reserves it); 1: replay (*out gets the stored answer,

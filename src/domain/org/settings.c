@@ -1,7 +1,8 @@
 /* settings.c: the company settings row (name, currency, time zone, locale,
- * receipt texts): read, validated replace with an audit row, and applying
- * the time zone to this process. */
+ * receipt texts): read, validated replace with an audit row, and the
+ * company time zone kept current in this process (settings_sync). */
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -126,6 +127,9 @@ static void settings_check(const struct settings *in, struct err *e)
 	check_receipt_text(e, "receipt_footer", in->receipt_footer);
 }
 
+/* When this process last read the zone from the database (ms, 0 never). */
+static _Atomic int64_t zone_checked;
+
 static const char SQL_SETTINGS_PUT[] =
 	"UPDATE settings SET company_name = ?, currency = ?, time_zone = ?,"
 	" locale = ?, receipt_header = ?, receipt_footer = ?, updated_at = ?"
@@ -166,9 +170,31 @@ int settings_put(struct db *db, struct arena *a, const struct actor *who,
 	if (rc < 0 || (rc = db_commit(db, e)) < 0)
 		goto fail;
 	ts_set_zone(res->time_zone);
+	atomic_store(&zone_checked, ts_now_ms());
 	*out = res;
 	return 0;
 fail:
 	db_rollback(db);
 	return rc;
+}
+
+int settings_sync(struct db *db, int64_t max_age_ms, struct err *e)
+{
+	static const char sql[] = "SELECT time_zone FROM settings WHERE id = 1";
+	int64_t now = ts_now_ms(), last = atomic_load(&zone_checked);
+	if (now - last < max_age_ms)
+		return 0;
+	/* One thread of the process reads; the others go on with the zone
+	 * they have. */
+	if (!atomic_compare_exchange_strong(&zone_checked, &last, now))
+		return 0;
+	char tz[128] = "";
+	int rc = db_text(db_query(db, e, sql, ""), tz, sizeof tz, e);
+	if (rc < 0) {
+		atomic_store(&zone_checked, last);
+		return rc;
+	}
+	if (rc == 1 && strcmp(tz, ts_zone()) != 0 && ts_set_zone(tz) < 0)
+		return err_set(e, ERR_INTERNAL, "the company time zone %s is unknown here", tz);
+	return 0;
 }

@@ -3,7 +3,12 @@
 #ifndef TERSA_SETTINGS_H
 #define TERSA_SETTINGS_H
 
-#include "domain/org/auth.h"
+#include <jansson.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+#include "db/db.h"
+#include "domain/org/actor.h"
 
 struct settings {
 	const char *company_name;
@@ -25,5 +30,11 @@ int settings_get(struct db *db, struct arena *a, struct settings **out,
 int settings_put(struct db *db, struct arena *a, const struct actor *who,
 		 const struct settings *in, struct settings **out,
 		 struct err *e);
+
+/* Keeps this process's company time zone (base/timeutil.h) equal to the
+ * settings row, re-reading it when the last read is more than max_age_ms
+ * old (one caller reads, the others return at once): so every server on
+ * one PostgreSQL follows a change made through another. 0 or negative. */
+int settings_sync(struct db *db, int64_t max_age_ms, struct err *e);
 
 #endif

@@ -2,7 +2,12 @@
 #ifndef TERSA_STORE_H
 #define TERSA_STORE_H
 
-#include "domain/org/auth.h"
+#include <jansson.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+#include "db/db.h"
+#include "domain/org/actor.h"
 
 extern const char *const store_channels[]; /* direct franchise distributor online */
 

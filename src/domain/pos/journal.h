@@ -3,7 +3,10 @@
 #ifndef TERSA_JOURNAL_H
 #define TERSA_JOURNAL_H
 
-#include "domain/org/auth.h"
+#include "base/arena.h"
+#include "base/err.h"
+#include "db/db.h"
+#include "domain/org/actor.h"
 
 /* Appends inside the caller's write transaction. content is the record's
  * canonical text (journal_sale_content etc.). 0 or negative. */

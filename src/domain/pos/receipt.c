@@ -12,6 +12,7 @@
 #include "domain/pos/sale.h"
 #include "domain/org/settings.h"
 #include "domain/org/store.h"
+#include "domain/org/user.h"
 
 int receipt_columns(int paper_mm)
 {

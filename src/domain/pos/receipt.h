@@ -9,7 +9,10 @@
 #include <stdint.h>
 
 #include "base/buf.h"
-#include "domain/org/auth.h"
+#include "base/arena.h"
+#include "base/err.h"
+#include "db/db.h"
+#include "domain/org/actor.h"
 
 enum receipt_format { RECEIPT_TEXT = 1, RECEIPT_HTML = 2 };
 

@@ -4,7 +4,9 @@
 #ifndef TERSA_ROLLUP_H
 #define TERSA_ROLLUP_H
 
-#include "domain/org/auth.h"
+#include "base/err.h"
+#include "db/db.h"
+#include "domain/org/actor.h"
 
 /* A contribution to one rollup row (negative amounts for a return). The
  * caller sums a sale per store, per product and per staff member first, so

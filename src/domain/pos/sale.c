@@ -22,6 +22,7 @@
 #include "domain/pos/shift.h"
 #include "domain/stock/stock.h"
 #include "domain/org/store.h"
+#include "domain/org/session.h"
 
 const char *const sale_payment_methods[] = {"cash",    "card",   "wechat",       "alipay",
 					    "voucher", "points", "stored_value", NULL};
@@ -342,29 +343,22 @@ static int check_input(const struct sale_input *in, struct err *e)
 }
 
 /* Approves a manual discount above the cashier's cap: the approver must be
- * an active store manager of this store (or hq/admin) with that password. */
-static int check_approval(struct db *db, struct arena *a, const struct sale_input *in,
-			  int64_t *approved_by, struct err *e)
+ * an active store manager of this store (or hq/admin) with that password,
+ * checked by session_approve (throttled and audited like a login). */
+static int check_approval(struct db *db, struct arena *a, const struct actor *who,
+			  const struct sale_input *in, int64_t *approved_by, struct err *e)
 {
-	static const char sql[] = "SELECT password_hash FROM users WHERE id = ?";
 	if (!in->approver_username || !in->approver_password) {
 		err_field(e, "manual_discount_bp", "is above your limit: a store manager must approve");
 		return err_fields_done(e);
 	}
-	struct user *u;
-	int rc = user_get_by_name(db, a, in->approver_username, &u, e);
-	int ok = rc == 0 && u->active && (u->role & (ROLE_ADMIN | ROLE_HQ | ROLE_STORE_MANAGER)) &&
-		 user_sees_store(u, in->store_id);
-	if (rc < 0 && rc != ERR_NOT_FOUND)
+	struct user *u = NULL;
+	int rc = session_approve(db, a, who, in->approver_username, in->approver_password, &u, e);
+	if (rc < 0 && rc != ERR_UNAUTHORIZED)
 		return rc;
 	err_init(e);
-	if (ok) {
-		struct db_stmt *st = db_query(db, e, sql, "i", u->id);
-		if (!st || db_step(st, e) != DB_ROW)
-			return db_fail(e);
-		ok = password_verify(db_col_text(st, 0), in->approver_password);
-		db_reset(st);
-	}
+	int ok = rc == 0 && (u->role & (ROLE_ADMIN | ROLE_HQ | ROLE_STORE_MANAGER)) &&
+		 user_sees_store(u, in->store_id);
 	if (!ok || manual_cap_bp(u->role) < in->manual_discount_bp) {
 		err_field(e, "approver", "is not a store manager of this store with that password, "
 					 "or may not approve this discount");
@@ -673,7 +667,7 @@ int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 	int64_t approved_by = 0;
 	if (in->manual_discount_bp > 0) {
 		if (in->manual_discount_bp > manual_cap_bp(who->user ? who->user->role : 0) &&
-		    check_approval(db, a, in, &approved_by, e) < 0)
+		    check_approval(db, a, who, in, &approved_by, e) < 0)
 			goto fail;
 		int64_t base = 0, amount;
 		for (int i = 0; i < n; i++)

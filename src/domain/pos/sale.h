@@ -7,7 +7,10 @@
 
 #include <jansson.h>
 
-#include "domain/org/auth.h"
+#include "base/arena.h"
+#include "base/err.h"
+#include "db/db.h"
+#include "domain/org/actor.h"
 
 extern const char *const sale_payment_methods[]; /* cash card wechat alipay voucher points stored_value */
 

@@ -8,7 +8,10 @@
 
 #include <jansson.h>
 
-#include "domain/org/auth.h"
+#include "base/arena.h"
+#include "base/err.h"
+#include "db/db.h"
+#include "domain/org/actor.h"
 
 /* ---- the refund arithmetic (pure, no database) ---- */
 

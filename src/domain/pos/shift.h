@@ -6,7 +6,10 @@
 
 #include <jansson.h>
 
-#include "domain/org/auth.h"
+#include "base/arena.h"
+#include "base/err.h"
+#include "db/db.h"
+#include "domain/org/actor.h"
 
 /* The open shift of store × register inside the caller's write
  * transaction; when none is open and autoopen is set, opens one with

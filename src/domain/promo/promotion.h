@@ -5,7 +5,12 @@
 #ifndef TERSA_PROMOTION_H
 #define TERSA_PROMOTION_H
 
-#include "domain/org/auth.h"
+#include <jansson.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+#include "db/db.h"
+#include "domain/org/actor.h"
 #include "domain/promo/promo_engine.h"
 
 #define PROMOTION_NAME_MAX 100

@@ -5,7 +5,12 @@
 #ifndef TERSA_PURCHASE_H
 #define TERSA_PURCHASE_H
 
-#include "domain/org/auth.h"
+#include <jansson.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+#include "db/db.h"
+#include "domain/org/actor.h"
 
 /* draft sent partially_received received cancelled; NULL-terminated. */
 extern const char *const purchase_statuses[];

@@ -18,7 +18,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "domain/org/auth.h"
+#include <jansson.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+#include "db/db.h"
+#include "domain/org/actor.h"
 
 /* Quantities in thousandths. */
 struct replenish_rule {

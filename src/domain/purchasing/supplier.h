@@ -4,7 +4,12 @@
 #ifndef TERSA_SUPPLIER_H
 #define TERSA_SUPPLIER_H
 
-#include "domain/org/auth.h"
+#include <jansson.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+#include "db/db.h"
+#include "domain/org/actor.h"
 
 #define SUPPLIER_LEAD_MAX 365
 

@@ -3,7 +3,12 @@
 #ifndef TERSA_REORDER_H
 #define TERSA_REORDER_H
 
-#include "domain/org/auth.h"
+#include <jansson.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+#include "db/db.h"
+#include "domain/org/actor.h"
 
 struct reorder_rule {
 	int64_t store_id, product_id;

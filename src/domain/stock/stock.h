@@ -6,7 +6,12 @@
 #ifndef TERSA_STOCK_H
 #define TERSA_STOCK_H
 
-#include "domain/org/auth.h"
+#include <jansson.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+#include "db/db.h"
+#include "domain/org/actor.h"
 
 /* Move kinds. */
 #define STOCK_KIND_MAP(X)                                                      \

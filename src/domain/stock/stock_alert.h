@@ -5,7 +5,12 @@
 #ifndef TERSA_ALERT_H
 #define TERSA_ALERT_H
 
-#include "domain/org/auth.h"
+#include <jansson.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+#include "db/db.h"
+#include "domain/org/actor.h"
 
 extern const char *const alert_kinds[];    /* low_stock negative_stock */
 extern const char *const alert_statuses[]; /* open acknowledged resolved */

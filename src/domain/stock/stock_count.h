@@ -5,7 +5,12 @@
 #ifndef TERSA_COUNT_H
 #define TERSA_COUNT_H
 
-#include "domain/org/auth.h"
+#include <jansson.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+#include "db/db.h"
+#include "domain/org/actor.h"
 
 /* open applied cancelled; NULL-terminated. */
 extern const char *const count_statuses[];

@@ -4,7 +4,12 @@
 #ifndef TERSA_TRANSFER_H
 #define TERSA_TRANSFER_H
 
-#include "domain/org/auth.h"
+#include <jansson.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+#include "db/db.h"
+#include "domain/org/actor.h"
 
 /* draft shipped received closed cancelled; NULL-terminated. */
 extern const char *const transfer_statuses[];

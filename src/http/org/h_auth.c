@@ -4,8 +4,11 @@
 
 #include "base/jx.h"
 #include "base/timeutil.h"
+#include "domain/org/session.h"
+#include "domain/org/user.h"
 #include "http/handlers.h"
 #include "http/req.h"
+#include "http/server.h"
 
 int h_login(struct req *r)
 {
@@ -21,15 +24,16 @@ int h_login(struct req *r)
 		return r->err.code;
 	char token[65];
 	struct user *u;
-	int rc = auth_login(r->db, r->a, username, password, r->ip, token, &u, &r->err);
+	int rc = session_login(r->db, r->a, username, password, r->ip, token, &u, &r->err);
 	if (rc < 0)
 		return rc;
 	char csrf[65];
-	auth_csrf_token(token, csrf);
+	session_csrf_token(token, csrf);
 	int64_t expires = ts_now_ms() + SESSION_MAX_MS;
 	reply_header(r, "Set-Cookie",
-		     arena_printf(r->a, "tersa_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld",
-				  token, (long long)(SESSION_MAX_MS / 1000)));
+		     arena_printf(r->a, "tersa_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
+				  token, (long long)(SESSION_MAX_MS / 1000),
+				  server_request_secure(r) ? "; Secure" : ""));
 	json_t *out = json_pack("{s:s,s:s,s:o,s:o}", "token", token, "csrf_token", csrf,
 				"expires_at", jx_time(expires), "user", user_to_json(u));
 	return reply_json(r, 200, out);
@@ -37,11 +41,12 @@ int h_login(struct req *r)
 
 int h_logout(struct req *r)
 {
-	int rc = auth_logout(r->db, r->token, &r->err);
+	int rc = session_logout(r->db, r->token, &r->err);
 	if (rc < 0)
 		return rc;
-	reply_header(r, "Set-Cookie",
-		     "tersa_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	reply_header(r, "Set-Cookie", server_request_secure(r)
+		     ? "tersa_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure"
+		     : "tersa_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 	return reply_no_content(r);
 }
 

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "base/jx.h"
+#include "domain/org/user.h"
 #include "http/handlers.h"
 #include "http/req.h"
 

@@ -18,6 +18,7 @@
 #include "domain/catalog/catalog.h"
 #include "domain/stock/stock.h"
 #include "domain/org/store.h"
+#include "domain/org/user.h"
 #include "tmpdb.h"
 
 #define U(n) ((int64_t)(n) * 1000)

@@ -1,4 +1,4 @@
-/* test_auth.c: sessions (absolute and idle expiry, the once-a-minute
+/* test_session.c: sessions (absolute and idle expiry, the once-a-minute
  * refresh, disabled users), login throttling, the CSRF token, the password
  * policy and roles, on a fresh migrated SQLite database. */
 #include <setjmp.h>
@@ -15,7 +15,8 @@
 #include "base/arena.h"
 #include "base/timeutil.h"
 #include "db/db.h"
-#include "domain/org/auth.h"
+#include "domain/org/session.h"
+#include "domain/org/user.h"
 #include "domain/org/idem.h"
 #include "tmpdb.h"
 
@@ -43,7 +44,7 @@ static int setup(void **state)
 	struct user *u;
 	if (user_create(f->db, f->a, NULL, &in, &u, &e) < 0)
 		return -1;
-	if (auth_login(f->db, f->a, "cashier", PASSWORD, "127.0.0.1", f->token, &u, &e) < 0)
+	if (session_login(f->db, f->a, "cashier", PASSWORD, "127.0.0.1", f->token, &u, &e) < 0)
 		return -1;
 	*state = f;
 	return 0;
@@ -92,7 +93,7 @@ static int check(struct fx *f)
 	struct err e;
 	struct user *u;
 	err_init(&e);
-	return auth_session(f->db, f->a, f->token, &u, &e);
+	return session_resolve(f->db, f->a, f->token, &u, &e);
 }
 
 static void test_session_valid_and_refreshed(void **state)
@@ -137,8 +138,8 @@ static void test_prune_sessions(void **state)
 	char t2[65], t3[65];
 	err_init(&e);
 	/* three sessions: this one, one idle too long, one too old */
-	assert_int_equal(auth_login(f->db, f->a, "cashier", PASSWORD, "127.0.0.1", t2, &u, &e), 0);
-	assert_int_equal(auth_login(f->db, f->a, "cashier", PASSWORD, "127.0.0.1", t3, &u, &e), 0);
+	assert_int_equal(session_login(f->db, f->a, "cashier", PASSWORD, "127.0.0.1", t2, &u, &e), 0);
+	assert_int_equal(session_login(f->db, f->a, "cashier", PASSWORD, "127.0.0.1", t3, &u, &e), 0);
 	int64_t now = ts_now_ms();
 	assert_int_equal(db_run(db_query(f->db, &e, "UPDATE sessions SET last_seen_at = ? "
 				"WHERE token_hash <> (SELECT MIN(token_hash) FROM sessions)", "i",
@@ -147,10 +148,10 @@ static void test_prune_sessions(void **state)
 				"WHERE token_hash = (SELECT MAX(token_hash) FROM sessions)", "i",
 				now - SESSION_MAX_MS - 1000), &e), 0);
 	int64_t n = -1;
-	assert_int_equal(auth_prune(f->db, now, &n, &e), 0);
+	assert_int_equal(session_prune(f->db, now, &n, &e), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM sessions"), 1);
-	assert_int_equal(auth_prune(f->db, now, &n, &e), 0);
+	assert_int_equal(session_prune(f->db, now, &n, &e), 0);
 	assert_int_equal(n, 0);
 }
 
@@ -192,9 +193,9 @@ static void test_session_bad_tokens(void **state)
 	memcpy(other, f->token, 65);
 	other[0] = other[0] == 'a' ? 'b' : 'a';
 	err_init(&e);
-	assert_int_equal(auth_session(f->db, f->a, other, &u, &e), ERR_UNAUTHORIZED);
+	assert_int_equal(session_resolve(f->db, f->a, other, &u, &e), ERR_UNAUTHORIZED);
 	err_init(&e);
-	assert_int_equal(auth_session(f->db, f->a, "short", &u, &e), ERR_UNAUTHORIZED);
+	assert_int_equal(session_resolve(f->db, f->a, "short", &u, &e), ERR_UNAUTHORIZED);
 	/* only a hash of the token is stored */
 	static const char sql[] = "SELECT COUNT(*) FROM sessions WHERE token_hash = ?";
 	err_init(&e);
@@ -216,7 +217,7 @@ static void test_disabled_user_loses_session(void **state)
 	assert_int_equal(check(f), ERR_UNAUTHORIZED);
 	char token[65];
 	err_init(&e);
-	assert_int_equal(auth_login(f->db, f->a, "cashier", PASSWORD, "127.0.0.1", token, &u, &e),
+	assert_int_equal(session_login(f->db, f->a, "cashier", PASSWORD, "127.0.0.1", token, &u, &e),
 			 ERR_UNAUTHORIZED);
 }
 
@@ -228,28 +229,28 @@ static void test_login_throttle(void **state)
 	char token[65];
 	for (int i = 0; i < LOGIN_MAX_FAILURES; i++) {
 		err_init(&e);
-		assert_int_equal(auth_login(f->db, f->a, "cashier", "wrong-password-1", "10.0.0.1",
+		assert_int_equal(session_login(f->db, f->a, "cashier", "wrong-password-1", "10.0.0.1",
 					    token, &u, &e),
 				 ERR_UNAUTHORIZED);
 	}
 	/* now even the right password is refused until the window passes */
 	err_init(&e);
-	assert_int_equal(auth_login(f->db, f->a, "cashier", PASSWORD, "10.0.0.1", token, &u, &e),
+	assert_int_equal(session_login(f->db, f->a, "cashier", PASSWORD, "10.0.0.1", token, &u, &e),
 			 ERR_TOO_MANY);
 	static const char sql[] = "UPDATE login_failures SET at = at - ?";
 	err_init(&e);
 	assert_int_equal(db_run(db_query(f->db, &e, sql, "i", LOGIN_WINDOW_MS + 1000), &e), 0);
 	err_init(&e);
-	assert_int_equal(auth_login(f->db, f->a, "cashier", PASSWORD, "10.0.0.1", token, &u, &e), 0);
+	assert_int_equal(session_login(f->db, f->a, "cashier", PASSWORD, "10.0.0.1", token, &u, &e), 0);
 }
 
 static void test_csrf_and_policy(void **state)
 {
 	(void)state;
 	char a[65], b[65], c[65];
-	auth_csrf_token("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", a);
-	auth_csrf_token("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", b);
-	auth_csrf_token("1123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", c);
+	session_csrf_token("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", a);
+	session_csrf_token("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", b);
+	session_csrf_token("1123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", c);
 	assert_int_equal(strlen(a), 64);
 	assert_string_equal(a, b);
 	assert_string_not_equal(a, c);
@@ -281,5 +282,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_prune_idempotency_keys, setup, teardown),
 		cmocka_unit_test(test_csrf_and_policy),
 	};
-	return cmocka_run_group_tests_name("auth", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("session", tests, NULL, NULL);
 }
