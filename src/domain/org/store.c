@@ -7,6 +7,7 @@
 #include "base/jx.h"
 #include "base/timeutil.h"
 #include "domain/org/audit.h"
+#include "db/page.h"
 
 const char *const store_channels[] = {"direct", "franchise", "distributor", "online", NULL};
 
@@ -83,21 +84,20 @@ int store_list(struct db *db, struct arena *a, const struct user *u,
 		"ORDER BY id LIMIT ?";
 	const char *pat = db_like_pattern(a, q);
 	int64_t scoped = u && (u->role & ROLE_STORE_BOUND) ? 1 : 0;
+	struct page pg;
+	page_init(&pg, a, limit, sizeof(struct store *));
 	struct db_stmt *st = db_query(db, e, sql, "ittttiii", after_id, pat, pat, pat, pat,
-				      scoped, u ? u->id : 0, (int64_t)limit + 1);
+				      scoped, u ? u->id : 0, page_fetch(&pg));
 	if (!st)
-		return e->code;
-	struct store **list = arena_calloc(a, (size_t)limit + 1, sizeof *list);
-	int cnt = 0, rc = 0;
-	while (cnt <= limit && (rc = db_step(st, e)) == DB_ROW)
-		list[cnt++] = store_from_row(st, a);
-	db_reset(st);
-	if (rc < 0)
-		return rc;
-	*more = cnt > limit;
-	*n = *more ? limit : cnt;
-	*out = list;
-	return 0;
+		return db_fail(e);
+	int rc;
+	while ((rc = page_step(&pg, st, e)) == DB_ROW)
+		*(struct store **)page_add(&pg) = store_from_row(st, a);
+	rc = page_end(&pg, st, rc);
+	*out = pg.rows;
+	*n = pg.n;
+	*more = pg.more;
+	return rc;
 }
 
 /* Field checks shared by create and update: only the fields being set. */

@@ -12,6 +12,7 @@
 #include "base/timeutil.h"
 #include "domain/org/audit.h"
 #include "domain/stock/stock.h"
+#include "db/page.h"
 
 const char *const purchase_statuses[] = {
 	"draft", "sent", "partially_received", "received", "cancelled", NULL};
@@ -162,28 +163,27 @@ int purchase_list(struct db *db, struct arena *a, const struct purchase_filter *
 		  struct purchase_order ***out, int *n, int *more, struct err *e)
 {
 	int64_t scoped = f->user && (f->user->role & ROLE_STORE_BOUND) ? 1 : 0;
+	struct page pg;
+	int rc;
+
+	page_init(&pg, a, f->limit, sizeof(struct purchase_order *));
 	struct db_stmt *st = db_query(db, e, SQL_PO_LIST, "iiiiittiii", f->after_id,
 				      f->store_id, f->store_id, f->supplier_id,
 				      f->supplier_id, f->status, f->status, scoped,
-				      f->user ? f->user->id : 0, (int64_t)f->limit + 1);
-	struct purchase_order **list;
-	int cnt = 0, rc = 0;
-
+				      f->user ? f->user->id : 0, page_fetch(&pg));
 	if (!st)
 		return db_fail(e);
-	list = arena_calloc(a, (size_t)f->limit + 1, sizeof *list);
-	while (cnt <= f->limit && (rc = db_step(st, e)) == DB_ROW) {
-		list[cnt] = po_from_row(st, a);
-		list[cnt]->line_count = db_col_int64(st, 13);
-		cnt++;
+	while ((rc = page_step(&pg, st, e)) == DB_ROW) {
+		struct purchase_order *po = po_from_row(st, a);
+
+		po->line_count = db_col_int64(st, 13);
+		*(struct purchase_order **)page_add(&pg) = po;
 	}
-	db_reset(st);
-	if (rc < 0)
-		return rc;
-	*more = cnt > f->limit;
-	*n = *more ? f->limit : cnt;
-	*out = list;
-	return 0;
+	rc = page_end(&pg, st, rc);
+	*out = pg.rows;
+	*n = pg.n;
+	*more = pg.more;
+	return rc;
 }
 
 /* ---- writing orders --------------------------------------------------- */

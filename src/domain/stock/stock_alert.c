@@ -8,6 +8,7 @@
 #include "base/money.h"
 #include "base/timeutil.h"
 #include "domain/org/audit.h"
+#include "db/page.h"
 
 const char *const alert_kinds[] = {"low_stock", "negative_stock", NULL};
 const char *const alert_statuses[] = {"open", "acknowledged", "resolved", NULL};
@@ -212,23 +213,22 @@ int alert_list(struct db *db, struct arena *a, const struct user *u,
 		"ORDER BY id DESC LIMIT ?";
 	int64_t before = f->before_id > 0 ? f->before_id : INT64_MAX;
 	int64_t scoped = u && (u->role & ROLE_STORE_BOUND) ? 1 : 0;
+	struct page pg;
+	page_init(&pg, a, f->limit, sizeof(struct alert *));
 	struct db_stmt *st = db_query(db, e, sql, "ittttIIIIiii", before, f->kind, f->kind,
 				      f->status, f->status, f->store_id, f->store_id,
 				      f->product_id, f->product_id, scoped, u ? u->id : 0,
-				      (int64_t)f->limit + 1);
+				      page_fetch(&pg));
 	if (!st)
-		return e->code;
-	struct alert **list = arena_calloc(a, (size_t)f->limit + 1, sizeof *list);
-	int cnt = 0, rc = 0;
-	while (cnt <= f->limit && (rc = db_step(st, e)) == DB_ROW)
-		list[cnt++] = alert_from_row(st, a);
-	db_reset(st);
-	if (rc < 0)
-		return rc;
-	*more = cnt > f->limit;
-	*n = *more ? f->limit : cnt;
-	*out = list;
-	return 0;
+		return db_fail(e);
+	int rc;
+	while ((rc = page_step(&pg, st, e)) == DB_ROW)
+		*(struct alert **)page_add(&pg) = alert_from_row(st, a);
+	rc = page_end(&pg, st, rc);
+	*out = pg.rows;
+	*n = pg.n;
+	*more = pg.more;
+	return rc;
 }
 
 int alert_get(struct db *db, struct arena *a, const struct user *u, int64_t id,

@@ -11,6 +11,7 @@
 #include "base/timeutil.h"
 #include "domain/org/audit.h"
 #include "domain/stock/stock.h"
+#include "db/page.h"
 
 const char *const count_statuses[] = {"open", "applied", "cancelled", NULL};
 const char *const count_modes[] = {"add", "set", NULL};
@@ -236,22 +237,21 @@ int count_list(struct db *db, struct arena *a, const struct user *u,
 {
 	int limit = f->limit > 0 ? f->limit : 50;
 	int64_t scoped = u && (u->role & ROLE_STORE_BOUND) ? 1 : 0;
+	struct page pg;
+	page_init(&pg, a, limit, sizeof(struct stock_count *));
 	struct db_stmt *st = db_query(db, e, SQL_COUNT_LIST, "iIIttiii", f->after_id,
 				      f->store_id, f->store_id, f->status, f->status, scoped,
-				      u ? u->id : 0, (int64_t)limit + 1);
+				      u ? u->id : 0, page_fetch(&pg));
 	if (!st)
 		return db_fail(e);
-	struct stock_count **list = arena_calloc(a, (size_t)limit + 1, sizeof *list);
-	int cnt = 0, rc = 0;
-	while (cnt <= limit && (rc = db_step(st, e)) == DB_ROW)
-		list[cnt++] = count_from_row(st, a);
-	db_reset(st);
-	if (rc < 0)
-		return rc;
-	*more = cnt > limit;
-	*n = *more ? limit : cnt;
-	*out = list;
-	return 0;
+	int rc;
+	while ((rc = page_step(&pg, st, e)) == DB_ROW)
+		*(struct stock_count **)page_add(&pg) = count_from_row(st, a);
+	rc = page_end(&pg, st, rc);
+	*out = pg.rows;
+	*n = pg.n;
+	*more = pg.more;
+	return rc;
 }
 
 static const char SQL_COUNT_STATUS[] = "SELECT status FROM stock_counts WHERE id = ?";

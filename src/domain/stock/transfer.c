@@ -12,6 +12,7 @@
 #include "base/timeutil.h"
 #include "domain/org/audit.h"
 #include "domain/stock/stock.h"
+#include "db/page.h"
 
 const char *const transfer_statuses[] = {"draft", "shipped", "received", "closed",
 					 "cancelled", NULL};
@@ -175,25 +176,24 @@ int transfer_list(struct db *db, struct arena *a, const struct user *u,
 	int limit = f->limit > 0 ? f->limit : 50;
 	int64_t scoped = u && (u->role & ROLE_STORE_BOUND) ? 1 : 0;
 	int64_t uid = u ? u->id : 0;
+	struct page pg;
+	page_init(&pg, a, limit, sizeof(struct transfer *));
 	struct db_stmt *st = db_query(db, e, SQL_TRANSFER_LIST, "iIIIttiiii", f->after_id,
 				      f->store_id, f->store_id, f->store_id, f->status,
-				      f->status, scoped, uid, uid, (int64_t)limit + 1);
+				      f->status, scoped, uid, uid, page_fetch(&pg));
 	if (!st)
 		return db_fail(e);
-	struct transfer **list = arena_calloc(a, (size_t)limit + 1, sizeof *list);
-	int cnt = 0, rc = 0;
-	while (cnt <= limit && (rc = db_step(st, e)) == DB_ROW) {
+	int rc;
+	while ((rc = page_step(&pg, st, e)) == DB_ROW) {
 		struct transfer *t = transfer_from_row(st, a);
 		t->line_count = db_col_int64(st, 12);
-		list[cnt++] = t;
+		*(struct transfer **)page_add(&pg) = t;
 	}
-	db_reset(st);
-	if (rc < 0)
-		return rc;
-	*more = cnt > limit;
-	*n = *more ? limit : cnt;
-	*out = list;
-	return 0;
+	rc = page_end(&pg, st, rc);
+	*out = pg.rows;
+	*n = pg.n;
+	*more = pg.more;
+	return rc;
 }
 
 static const char SQL_TRANSFER_STATUS[] = "SELECT status FROM transfers WHERE id = ?";
@@ -648,15 +648,16 @@ int transfer_discrepancies(struct db *db, struct arena *a,
 	int64_t scoped = u && (u->role & ROLE_STORE_BOUND) ? 1 : 0;
 	int64_t uid = u ? u->id : 0;
 	int64_t to = f->to > 0 ? f->to : INT64_MAX;
+	struct page pg;
+	page_init(&pg, a, limit, sizeof(struct transfer_discrepancy));
 	struct db_stmt *st = db_query(db, e, SQL_DISCREPANCIES, "iIIIiiiiii", f->after_id,
 				      f->store_id, f->store_id, f->store_id, f->from, to,
-				      scoped, uid, uid, (int64_t)limit + 1);
+				      scoped, uid, uid, page_fetch(&pg));
 	if (!st)
 		return db_fail(e);
-	struct transfer_discrepancy *list = arena_calloc(a, (size_t)limit + 1, sizeof *list);
-	int cnt = 0, rc = 0;
-	while (cnt <= limit && (rc = db_step(st, e)) == DB_ROW) {
-		struct transfer_discrepancy *d = &list[cnt++];
+	int rc;
+	while ((rc = page_step(&pg, st, e)) == DB_ROW) {
+		struct transfer_discrepancy *d = page_add(&pg);
 		d->line_id = db_col_int64(st, 0);
 		d->transfer_id = db_col_int64(st, 1);
 		d->from_store_id = db_col_int64(st, 2);
@@ -673,11 +674,9 @@ int transfer_discrepancies(struct db *db, struct arena *a,
 		if (d->unit_cost >= 0 && money_mul_qty(d->unit_cost, d->discrepancy, &d->value) < 0)
 			d->value = -1;
 	}
-	db_reset(st);
-	if (rc < 0)
-		return rc;
-	*more = cnt > limit;
-	*n = *more ? limit : cnt;
-	*out = list;
-	return 0;
+	rc = page_end(&pg, st, rc);
+	*out = pg.rows;
+	*n = pg.n;
+	*more = pg.more;
+	return rc;
 }

@@ -3,7 +3,8 @@
 #include <string.h>
 
 #include "base/jx.h"
-#include "domain/catalog/catalog.h"
+#include "domain/catalog/category.h"
+#include "domain/catalog/product.h"
 #include "http/handlers.h"
 #include "http/req.h"
 
