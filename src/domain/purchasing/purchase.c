@@ -196,8 +196,9 @@ static const char SQL_LINE_PRODUCT[] =
 	" WHERE p.id = ?";
 
 /* Checks the lines (noting lines[i].x fields) and resolves their unit
- * costs into costs[]; *total gets the order total. Returns 0 or a negative
- * db error; field problems are left for err_fields_done. */
+ * costs into costs[]; *total gets the order total. Returns 0, ERR_FORBIDDEN
+ * for a named unit_cost without in->may_name_cost, or a negative db error;
+ * field problems are left for err_fields_done. */
 static int resolve_lines(struct db *db, struct arena *a, int64_t supplier_id,
 			 const struct purchase_input *in, int64_t *costs,
 			 int64_t *total, struct err *e)
@@ -215,6 +216,11 @@ static int resolve_lines(struct db *db, struct arena *a, int64_t supplier_id,
 		err_field(e, "lines", "must have at most %d lines", PURCHASE_LINES_MAX);
 		return 0;
 	}
+	for (int i = 0; i < in->nlines && !in->may_name_cost; i++)
+		if (in->lines[i].unit_cost >= 0)
+			return err_set(e, ERR_FORBIDDEN,
+				       "lines[%d].unit_cost: naming a cost needs the catalog "
+				       "permission; leave it out to order at the supplier's cost", i);
 	for (int i = 0; i < in->nlines; i++) {
 		const struct purchase_line_input *l = &in->lines[i];
 		char *fp = arena_printf(a, "lines[%d].product_id", i);

@@ -390,7 +390,7 @@ int stock_move_manual(struct db *db, struct arena *a, const struct actor *who,
 	if (stock_move_add(db, who, in, NULL, &id, e) < 0)
 		goto fail;
 	/* A receipt at a known cost moves the average like a purchase order's. */
-	if (strcmp(in->kind, "receipt") == 0 && in->unit_cost >= 0 &&
+	if (strcmp(in->kind, "receipt") == 0 && in->unit_cost >= 0 && in->may_move_cost &&
 	    (stock_receive_cost(db, in->product_id, in->quantity, in->unit_cost, &cost_before,
 				&cost_after, e) < 0 ||
 	     audit_cost(db, who, in->product_id, cost_before, cost_after, e) < 0))

@@ -7,6 +7,7 @@
 #include "domain/purchasing/purchase.h"
 #include "http/handlers.h"
 #include "http/req.h"
+#include "http/router.h"
 
 /* Copies src's field problems into dst as "<prefix>.<field>". */
 static void merge_prefixed(struct err *dst, const struct err *src, const char *prefix)
@@ -86,6 +87,8 @@ static void read_order(struct req *r, json_t *in, int creating, struct purchase_
 	int64_t v;
 
 	jx_no_unknown(in, creating ? create_fields : patch_fields, &r->err);
+	/* A line's cost becomes the product's company-wide cost when received. */
+	pi->may_name_cost = perm_allows(PERM_CATALOG_WRITE, r->user->role);
 	if (creating) {
 		if (jx_int(in, "supplier_id", JX_REQUIRED, 1, INT64_MAX, &v, &r->err))
 			pi->supplier_id = v;

@@ -8,6 +8,7 @@
 #include "domain/stock/stock.h"
 #include "http/handlers.h"
 #include "http/req.h"
+#include "http/router.h"
 
 static const char *const move_fields[] = {
 	"store_id", "product_id", "quantity", "reason", "note", "unit_cost", NULL};
@@ -31,6 +32,9 @@ int h_stock_moves_create(struct req *r)
 	if (mi.store_id > 0 && !req_store_writable(r, mi.store_id))
 		return r->err.code;
 	mi.negative = STOCK_NEG_STORE;
+	/* The product's cost is company-wide: a store's receipt records its
+	 * cost, only the catalog's keepers move the average with it. */
+	mi.may_move_cost = perm_allows(PERM_CATALOG_WRITE, r->user->role);
 	struct stock_move *m;
 	int rc = stock_move_manual(r->db, r->a, &r->actor, &mi, &m, &r->err);
 	if (rc < 0)

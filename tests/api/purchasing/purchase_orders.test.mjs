@@ -599,6 +599,11 @@ describe('purchasing', () => {
       const list = await ok(await srv.api('GET', '/api/v1/purchase-orders?limit=500', { token: t }));
       assert.deepEqual(list.items.map((o) => o.id), [own.id]);
       assertProblem(await srv.api('GET', `/api/v1/purchase-orders?store_id=${theirs.id}`, { token: t }), 404, 'not-found');
+      // a line's cost becomes the product's cost when received: naming one
+      // needs the catalog permission (the supplier's or product's cost is used without)
+      assertProblem(await mkOrder({ supplier_id: supplier.id, store_id: mine.id, lines: [{ product_id: p.id, quantity: 1, unit_cost: 1 }] }, t), 403, 'forbidden');
+      assertProblem(await srv.api('PATCH', `/api/v1/purchase-orders/${own.id}`, { token: t, body: { lines: [{ product_id: p.id, quantity: 2, unit_cost: 1 }] } }), 403, 'forbidden');
+      assert.equal(own.lines[0].unit_cost, 10);
       // their own order, all the way
       await ok(await srv.api('PATCH', `/api/v1/purchase-orders/${own.id}`, { token: t, body: { note: 'mine' } }));
       await ok(await send(own.id, t));
