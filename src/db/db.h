@@ -116,7 +116,8 @@ char *db_substitute(enum db_kind kind, const char *sql);
 struct arena;
 char *db_like_pattern(struct arena *a, const char *q);
 
-/* The code to return after a failed db call: e->code, or ERR_DB (set in e)
+/* The one way to answer a failed db call (a NULL from db_query, a negative
+ * step or run): `return db_fail(e);` gives e->code, or ERR_DB (set in e)
  * when the failure left none. */
 int db_fail(struct err *e);
 

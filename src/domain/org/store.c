@@ -50,7 +50,7 @@ int store_get(struct db *db, struct arena *a, int64_t id, struct store **out,
 	static const char sql[] = "SELECT " STORE_COLS " FROM stores WHERE id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "i", id);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	if (rc < 0)
 		return rc;
@@ -66,7 +66,7 @@ int store_exists(struct db *db, int64_t id, struct err *e)
 	static const char sql[] = "SELECT 1 FROM stores WHERE id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "i", id);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	db_reset(st);
 	return rc < 0 ? rc : rc == DB_ROW;
@@ -125,7 +125,7 @@ static int code_taken(struct db *db, const char *code, int64_t except_id,
 	static const char sql[] = "SELECT 1 FROM stores WHERE code = ? AND id <> ?";
 	struct db_stmt *st = db_query(db, e, sql, "ti", code, except_id);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	db_reset(st);
 	if (rc < 0)

@@ -68,7 +68,7 @@ int reorder_get(struct db *db, struct arena *a, int64_t store_id,
 		"SELECT " RULE_COLS " FROM reorder_rules WHERE store_id = ? AND product_id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "ii", store_id, product_id);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	if (rc < 0)
 		return rc;

@@ -37,7 +37,7 @@ static int product_label(struct db *db, int64_t id, char *sku, size_t skun,
 	static const char sql[] = "SELECT sku, name FROM products WHERE id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "i", id);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	if (rc == DB_ROW) {
 		snprintf(sku, skun, "%s", db_col_text(st, 0) ? db_col_text(st, 0) : "");
@@ -54,7 +54,7 @@ static int store_negative(struct db *db, int64_t id, int *allow, struct err *e)
 	static const char sql[] = "SELECT allow_negative_stock FROM stores WHERE id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "i", id);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	if (rc == DB_ROW)
 		*allow = db_col_int64(st, 0) != 0;
@@ -193,7 +193,7 @@ int stock_on_hand(struct db *db, int64_t store_id, int64_t product_id,
 		"SELECT on_hand FROM stock_balances WHERE store_id = ? AND product_id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "ii", store_id, product_id);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	*out = rc == DB_ROW ? db_col_int64(st, 0) : 0;
 	db_reset(st);
@@ -283,7 +283,7 @@ int stock_move_get(struct db *db, struct arena *a, int64_t id,
 	static const char sql[] = "SELECT " MOVE_COLS " FROM stock_moves WHERE id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "i", id);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	if (rc < 0)
 		return rc;
@@ -557,7 +557,7 @@ int stock_value(struct db *db, struct arena *a, const struct user *u,
 	struct db_stmt *st = db_query(db, e, by_category ? SQL_VALUE_BY_CATEGORY : SQL_VALUE_BY_STORE,
 				      "IIii", store_id, store_id, scoped, u ? u->id : 0);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int cap = 16, cnt = 0, rc;
 	struct stock_value_row *rows = arena_calloc(a, (size_t)cap, sizeof *rows);
 	while ((rc = db_step(st, e)) == DB_ROW) {

@@ -62,7 +62,7 @@ static int alert_pending(struct db *db, const char *kind, int64_t store_id,
 		"AND status IN ('open', 'acknowledged')";
 	struct db_stmt *st = db_query(db, e, sql, "iit", store_id, product_id, kind);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	db_reset(st);
 	return rc < 0 ? rc : rc == DB_ROW;
@@ -75,7 +75,7 @@ static int product_text(struct db *db, int64_t id, char *out, size_t n,
 	static const char sql[] = "SELECT sku, name FROM products WHERE id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "i", id);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	if (rc == DB_ROW)
 		snprintf(out, n, "%s %s", db_col_text(st, 0), db_col_text(st, 1));
@@ -95,7 +95,7 @@ static int alert_insert(struct db *db, const char *kind, int64_t store_id,
 	struct db_stmt *st = db_query(db, e, sql, "tiitiii", kind, store_id, product_id,
 				      message, quantity, threshold, ts_now_ms());
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	if (!has_threshold)
 		db_bind_null(st, 6);
 	return db_run(st, e);
@@ -142,7 +142,7 @@ int alert_resolve(struct db *db, const char *kind, int64_t store_id,
 	struct db_stmt *st = db_query(db, e, sql, "iiit", ts_now_ms(), store_id,
 				      product_id, kind);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_run(st, e);
 	return rc < 0 ? rc : (int)db_changes(st);
 }
@@ -155,7 +155,7 @@ static int rule_min(struct db *db, int64_t store_id, int64_t product_id,
 		"SELECT min_qty FROM reorder_rules WHERE store_id = ? AND product_id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "ii", store_id, product_id);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	if (rc == DB_ROW)
 		*min_qty = db_col_int64(st, 0);
@@ -237,7 +237,7 @@ int alert_get(struct db *db, struct arena *a, const struct user *u, int64_t id,
 	static const char sql[] = "SELECT " ALERT_COLS " FROM alerts WHERE id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "i", id);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	if (rc < 0)
 		return rc;
