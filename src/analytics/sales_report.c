@@ -9,7 +9,7 @@
 
 #include "base/jx.h"
 #include "base/timeutil.h"
-#include "domain/catalog/catalog.h"
+#include "domain/catalog/category.h"
 
 const char *const report_groups[] = {"day",      "week",    "month", "store", "region", "channel",
 				     "category", "product", "staff", NULL};

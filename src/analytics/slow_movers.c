@@ -4,6 +4,7 @@
 
 #include "base/jx.h"
 #include "base/money.h"
+#include "db/page.h"
 
 #define DAY_MS INT64_C(86400000)
 
@@ -65,21 +66,21 @@ int slow_movers(struct db *db, struct arena *a, const struct slow_filter *f,
 	int64_t cutoff = f->now_ms - (int64_t)f->days * DAY_MS;
 	int64_t cover_from = f->now_ms - SLOW_COVER_DAYS * DAY_MS;
 	struct db_stmt *st;
-	struct slow_item *items;
-	int cnt = 0, rc = 0;
+	struct page pg;
+	int rc;
 
 	if (f->days < 1 || f->days > SLOW_DAYS_MAX) {
 		err_field(e, "days", "must be between 1 and %d", SLOW_DAYS_MAX);
 		return err_fields_done(e);
 	}
+	page_init(&pg, a, f->limit, sizeof(struct slow_item));
 	st = db_query(db, e, SQL_SLOW, "iiiiiiii", cover_from, f->store_id, f->store_id,
-		      scoped, f->user ? f->user->id : 0, cutoff, (int64_t)f->limit + 1,
+		      scoped, f->user ? f->user->id : 0, cutoff, page_fetch(&pg),
 		      f->offset);
 	if (!st)
 		return db_fail(e);
-	items = arena_calloc(a, (size_t)f->limit + 1, sizeof *items);
-	while (cnt <= f->limit && (rc = db_step(st, e)) == DB_ROW) {
-		struct slow_item *it = &items[cnt++];
+	while ((rc = page_step(&pg, st, e)) == DB_ROW) {
+		struct slow_item *it = page_add(&pg);
 
 		it->store_id = db_col_int64(st, 0);
 		it->product_id = db_col_int64(st, 1);
@@ -95,11 +96,9 @@ int slow_movers(struct db *db, struct arena *a, const struct slow_filter *f,
 			it->value = -1;
 		it->cover_tenths = slow_cover_tenths(it->on_hand, it->sold_28d);
 	}
-	db_reset(st);
-	if (rc < 0)
-		return rc;
-	*more = cnt > f->limit;
-	*n = *more ? f->limit : cnt;
-	*out = items;
-	return 0;
+	rc = page_end(&pg, st, rc);
+	*out = pg.rows;
+	*n = pg.n;
+	*more = pg.more;
+	return rc;
 }

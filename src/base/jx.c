@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/buf.h"
 #include "base/money.h"
 #include "base/timeutil.h"
@@ -235,6 +236,110 @@ int jx_array(json_t *obj, const char *key, int flags, json_t **out,
 	}
 	*out = v;
 	return 1;
+}
+
+int jx_present(json_t *obj, const char *key)
+{
+	return json_object_get(obj, key) != NULL;
+}
+
+int jx_null(json_t *obj, const char *key)
+{
+	return json_is_null(json_object_get(obj, key));
+}
+
+int jx_int_null(json_t *obj, const char *key, int64_t min, int64_t max,
+		int64_t none, int64_t *out, struct err *e)
+{
+	*out = none;
+	if (!jx_present(obj, key))
+		return 0;
+	int64_t v;
+	if (jx_int(obj, key, 0, min, max, &v, e))
+		*out = v;
+	return 1;
+}
+
+int jx_money_null(json_t *obj, const char *key, int64_t none, int64_t *out,
+		  struct err *e)
+{
+	*out = none;
+	if (!jx_present(obj, key))
+		return 0;
+	int64_t v;
+	if (jx_money(obj, key, 0, 0, &v, e))
+		*out = v;
+	return 1;
+}
+
+int jx_ids(json_t *obj, const char *key, int flags, size_t max, struct arena *a,
+	   int64_t **out, int *n, struct err *e)
+{
+	json_t *arr, *v;
+	size_t i, cnt;
+
+	*out = NULL;
+	*n = 0;
+	if (!jx_array(obj, key, flags, &arr, e))
+		return 0;
+	cnt = json_array_size(arr);
+	if (cnt > max) {
+		err_field(e, key, "must have at most %zu ids", max);
+		return 0;
+	}
+	int64_t *ids = cnt ? arena_calloc(a, cnt, sizeof *ids) : NULL;
+	json_array_foreach(arr, i, v) {
+		if (!json_is_integer(v)) {
+			err_type(e, key, "an array of integer ids");
+			return 0;
+		}
+		int64_t id = json_integer_value(v);
+		if (id < 1) {
+			err_field(e, key, "must hold positive ids");
+			return 0;
+		}
+		for (size_t k = 0; k < i; k++)
+			if (ids[k] == id) {
+				err_field(e, key, "lists %lld twice", (long long)id);
+				return 0;
+			}
+		ids[i] = id;
+	}
+	*out = ids;
+	*n = (int)cnt;
+	return 1;
+}
+
+int jx_objects(json_t *obj, const char *key, int flags, size_t max,
+	       struct arena *a, size_t size, void **out, jx_item_fn fn, void *ctx,
+	       struct err *e)
+{
+	json_t *arr;
+	*out = NULL;
+	if (!jx_array(obj, key, flags, &arr, e))
+		return -1;
+	size_t n = json_array_size(arr);
+	if (n > max) {
+		err_field(e, key, "must have at most %zu lines", max);
+		return -1;
+	}
+	char *elems = arena_calloc(a, n ? n : 1, size);
+	struct err *ie = arena_alloc(a, sizeof *ie);
+	for (size_t i = 0; i < n; i++) {
+		json_t *it = json_array_get(arr, i);
+		char prefix[80];
+		if (!json_is_object(it)) {
+			snprintf(prefix, sizeof prefix, "%s[%zu]", key, i);
+			err_type(e, prefix, "an object");
+			continue;
+		}
+		err_init(ie);
+		fn(it, elems + i * size, ctx, ie);
+		snprintf(prefix, sizeof prefix, "%s[%zu].", key, i);
+		err_merge(e, ie, prefix);
+	}
+	*out = elems;
+	return (int)n;
 }
 
 /* An empty value ("?store_id=") counts as absent. */

@@ -42,6 +42,41 @@ int jx_day(json_t *obj, const char *key, int flags, const char **out,
 int jx_array(json_t *obj, const char *key, int flags, json_t **out,
 	     struct err *e);
 
+/* 1 when obj has key, null included (a PATCH that sends null sets "none"). */
+int jx_present(json_t *obj, const char *key);
+/* 1 when obj has key and it is null. */
+int jx_null(json_t *obj, const char *key);
+
+/* Nullable fields: 1 when key was sent, *out getting its value or `none`
+ * for null (a bad value is noted, *out left as `none`); 0 when absent. */
+int jx_int_null(json_t *obj, const char *key, int64_t min, int64_t max,
+		int64_t none, int64_t *out, struct err *e);
+int jx_money_null(json_t *obj, const char *key, int64_t none, int64_t *out,
+		  struct err *e);
+
+struct arena;
+
+/* An array of ids: positive integers, each at most once, at most max of
+ * them. 1 with *out (in a; NULL when empty) and *n set when key holds such
+ * an array; 0 when absent or null (required: noted), or bad (noted: a
+ * non-integer item is a type error, the rest field errors on key). */
+int jx_ids(json_t *obj, const char *key, int flags, size_t max, struct arena *a,
+	   int64_t **out, int *n, struct err *e);
+
+/* Reads one object of an array into elem; problems go to ie, named by the
+ * item's own field names ("quantity"). */
+typedef void (*jx_item_fn)(json_t *item, void *elem, void *ctx, struct err *ie);
+
+/* An array of objects under key, such as a document's lines: at most max
+ * items (more: a field error on key); *out gets one zeroed element of size
+ * bytes per item (in a), each filled by fn(item, elem, ctx, ie) when the
+ * item is an object (else a type error on "key[i]"). fn's problems are
+ * copied into e as "key[i].field". Returns the item count, or -1 when key
+ * is absent or null (required: noted), not an array or too long. */
+int jx_objects(json_t *obj, const char *key, int flags, size_t max,
+	       struct arena *a, size_t size, void **out, jx_item_fn fn, void *ctx,
+	       struct err *e);
+
 /* Query-string helpers with the same error rules, for ?store_id=3 etc.:
  * parse decimal int64 in [min,max]; 0 absent, 1 ok, -1 bad (noted). */
 int jx_qint(const char *val, const char *name, int64_t min, int64_t max,

@@ -64,7 +64,7 @@ static void run_batch(struct db_batch *b, struct job *jobs)
 			err_init(&se);
 			if (sp(b->db, SQL_SAVEPOINT, &se) < 0) {
 				*j->e = se;
-				j->rc = se.code ? se.code : ERR_DB;
+				j->rc = db_fail(j->e);
 				continue;
 			}
 			j->rc = j->fn(b->db, j->arg, j->e);
@@ -80,7 +80,7 @@ static void run_batch(struct db_batch *b, struct job *jobs)
 		for (struct job *j = jobs; j; j = j->next)
 			if (j->rc == 0) {
 				*j->e = te;
-				j->rc = te.code ? te.code : ERR_DB;
+				j->rc = db_fail(j->e);
 			}
 	}
 	db_idle(b->db);

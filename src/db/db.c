@@ -334,6 +334,14 @@ static struct db_stmt *db_vquery(struct db *db, struct err *e, const char *sql,
 				bind_any(st, idx, DBP_NULL_INT, 0, NULL);
 			break;
 		}
+		case 'M': {
+			int64_t v = va_arg(ap, int64_t);
+			if (v >= 0)
+				bind_any(st, idx, DBP_INT, v, NULL);
+			else
+				bind_any(st, idx, DBP_NULL_INT, 0, NULL);
+			break;
+		}
 		case 't':
 			db_bind_text(st, idx, va_arg(ap, const char *));
 			break;

@@ -43,7 +43,8 @@ void db_bind_null(struct db_stmt *st, int idx);
 
 /* Prepares sql and binds its parameters from `types`, one char each:
  * 'i' int64_t, 't' const char * (NULL -> SQL NULL), 'n' NULL (no argument),
- * 'I' int64_t bound as NULL when 0 (for optional ids).
+ * 'I' int64_t bound as NULL when 0 (for optional ids), 'M' int64_t bound
+ * as NULL when negative (for optional amounts such as a cost, -1 = none).
  * NULL on error (e filled). PostgreSQL types integer parameters (also 'I')
  * as bigint and infers the others: write CAST(? AS INTEGER) where a function
  * wants integer, CAST(? AS TEXT) IS NULL for optional text. */
@@ -115,7 +116,8 @@ char *db_substitute(enum db_kind kind, const char *sql);
 struct arena;
 char *db_like_pattern(struct arena *a, const char *q);
 
-/* The code to return after a failed db call: e->code, or ERR_DB (set in e)
+/* The one way to answer a failed db call (a NULL from db_query, a negative
+ * step or run): `return db_fail(e);` gives e->code, or ERR_DB (set in e)
  * when the failure left none. */
 int db_fail(struct err *e);
 

@@ -36,7 +36,7 @@ static int query_int(struct db *db, const char *sql, int64_t arg, int bind,
 	struct db_stmt *st = bind ? db_query(db, e, sql, "i", arg)
 				  : db_query(db, e, sql, "");
 	if (!st)
-		return e->code ? e->code : ERR_DB;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	if (rc < 0)
 		return rc;

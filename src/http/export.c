@@ -1,6 +1,7 @@
 /* export.c: CSV and XLSX renderings of list replies. */
 #include "http/export.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,4 +154,20 @@ char *export_xlsx(json_t *items, const char *sheet, size_t *len)
 	}
 	unlink(path);
 	return out;
+}
+
+static atomic_int running;
+
+int export_slot_take(void)
+{
+	int n = atomic_load(&running);
+	while (n < EXPORT_MAX_RUNNING)
+		if (atomic_compare_exchange_weak(&running, &n, n + 1))
+			return 1;
+	return 0;
+}
+
+void export_slot_give(void)
+{
+	atomic_fetch_sub(&running, 1);
 }

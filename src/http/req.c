@@ -11,8 +11,6 @@
 #include "base/timeutil.h"
 #include "http/export.h"
 
-#define EXPORT_LIMIT 1000000
-
 const char *req_query(struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
@@ -81,6 +79,22 @@ int req_json(struct req *r, json_t **out)
 	return 0;
 }
 
+/* Takes an export slot for this request unless it holds one; 0 and
+ * ERR_TOO_MANY in r->err when none is free. */
+static int req_export_slot(struct req *r)
+{
+	if (r->export_slot)
+		return 1;
+	if (export_slot_take()) {
+		r->export_slot = 1;
+		return 1;
+	}
+	r->retry_after = EXPORT_RETRY_AFTER;
+	err_set(&r->err, ERR_TOO_MANY, "%d exports are being built: try again shortly",
+		EXPORT_MAX_RUNNING);
+	return 0;
+}
+
 void req_page_text(struct req *r, int *limit, const char **cursor)
 {
 	int64_t l = 50;
@@ -88,8 +102,9 @@ void req_page_text(struct req *r, int *limit, const char **cursor)
 	const char *c = req_query(r, "cursor");
 	const char *fmt = req_query(r, "format");
 	if (fmt && (strcmp(fmt, "csv") == 0 || strcmp(fmt, "xlsx") == 0)) {
-		l = EXPORT_LIMIT;
+		l = EXPORT_MAX_ROWS;
 		c = NULL;
+		req_export_slot(r);
 	} else if (fmt && strcmp(fmt, "json") != 0) {
 		err_field(&r->err, "format", "must be one of: json, csv, xlsx");
 	}
@@ -180,6 +195,17 @@ int reply_list(struct req *r, json_t *items, int more, int64_t last_id)
 int reply_list_cursor(struct req *r, json_t *items, const char *next_cursor)
 {
 	const char *fmt = req_query(r, "format");
+	int export = fmt && (strcmp(fmt, "csv") == 0 || strcmp(fmt, "xlsx") == 0);
+	if (export && next_cursor) {
+		json_decref(items);
+		err_field(&r->err, "format", "the export would hold more than %d rows: "
+			  "narrow it with filters", EXPORT_MAX_ROWS);
+		return err_fields_done(&r->err);
+	}
+	if (export && !req_export_slot(r)) {
+		json_decref(items);
+		return r->err.code;
+	}
 	if (fmt && strcmp(fmt, "csv") == 0) {
 		r->raw = export_csv(items, &r->raw_len);
 		json_decref(items);

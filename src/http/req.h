@@ -76,6 +76,9 @@ struct req {
 	void *defer_arg;
 	int (*then)(struct req *r, int rc);
 
+	int export_slot;           /* holds an export slot (given back when freed) */
+	const char *retry_after;   /* Retry-After for a 429, or NULL */
+
 	struct err err;            /* last: large, cleared by err_init only */
 };
 
@@ -104,7 +107,9 @@ void req_time_range(struct req *r, int64_t *from, int64_t *to);
 
 /* Reads ?limit= (default 50, 1..500) and ?cursor= (an id) for keyset
  * pagination; notes bad values in r->err. With ?format=csv|xlsx, *limit is
- * raised so an export gets every page. */
+ * raised to EXPORT_MAX_ROWS so an export gets every page, and an export slot
+ * is taken: when none is free r->err is set to ERR_TOO_MANY (429, with
+ * Retry-After), which err_fields_done returns. */
 void req_page(struct req *r, int *limit, int64_t *cursor);
 /* The same for a cursor that is not an id (such as "3:41"): *cursor gets the
  * raw ?cursor= text or NULL (always NULL for an export). */
@@ -119,7 +124,9 @@ int req_store_writable(struct req *r, int64_t store_id);
 int reply_json(struct req *r, int status, json_t *body);
 /* 201 with Location: <collection path>/<id>. */
 int reply_created(struct req *r, json_t *body, int64_t id);
-/* {"items":[...],"next_cursor":null|"<id>"}; or CSV/XLSX for ?format=. */
+/* {"items":[...],"next_cursor":null|"<id>"}; or CSV/XLSX for ?format=,
+ * refused with 422 when more rows follow (more than EXPORT_MAX_ROWS) and
+ * with 429 when no export slot is free. */
 int reply_list(struct req *r, json_t *items, int more, int64_t last_id);
 /* The same with the next cursor as text (NULL: no more pages). */
 int reply_list_cursor(struct req *r, json_t *items, const char *next_cursor);

@@ -27,6 +27,7 @@
 #include "domain/org/session.h"
 #include "domain/org/settings.h"
 #include "jobs/housekeep.h"
+#include "http/export.h"
 #include "http/metrics.h"
 #include "http/req.h"
 #include "http/router.h"
@@ -326,6 +327,8 @@ static void req_free(struct req *r)
 {
 	if (!r)
 		return;
+	if (r->export_slot)
+		export_slot_give();
 	if (r->out)
 		json_decref(r->out);
 	if (r->in)
@@ -390,6 +393,8 @@ static enum MHD_Result answer(struct MHD_Connection *c, struct call *cl, const c
 		MHD_add_response_header(resp, r->hname[i], r->hvalue[i]);
 	if (r->status == 401)
 		MHD_add_response_header(resp, "WWW-Authenticate", "Bearer");
+	if (r->status == 429 && r->retry_after)
+		MHD_add_response_header(resp, "Retry-After", r->retry_after);
 	if (atomic_load(&stopping))
 		MHD_add_response_header(resp, "Connection", "close");
 	return finish(c, cl, url, method, resp, r->status);

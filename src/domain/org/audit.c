@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "base/timeutil.h"
+#include "db/page.h"
 
 int audit_add(struct db *db, const struct actor *who, const char *action,
 	      const char *entity, int64_t entity_id, int64_t store_id,
@@ -37,15 +38,16 @@ int audit_list(struct db *db, struct arena *a, const struct audit_filter *f,
 		"AND at >= ? AND at < ? ORDER BY id DESC LIMIT ?";
 	int64_t before = f->before_id > 0 ? f->before_id : INT64_MAX;
 	int64_t to = f->to > 0 ? f->to : INT64_MAX;
+	struct page pg;
+	page_init(&pg, a, f->limit, sizeof(struct audit_row));
 	struct db_stmt *st = db_query(db, e, sql, "ittIIIIiii", before, f->entity, f->entity,
 				      f->entity_id, f->entity_id, f->user_id, f->user_id,
-				      f->from, to, (int64_t)f->limit + 1);
+				      f->from, to, page_fetch(&pg));
 	if (!st)
-		return e->code;
-	struct audit_row *rows = arena_calloc(a, (size_t)f->limit + 1, sizeof *rows);
-	int cnt = 0, rc = 0;
-	while (cnt <= f->limit && (rc = db_step(st, e)) == DB_ROW) {
-		struct audit_row *r = &rows[cnt++];
+		return db_fail(e);
+	int rc;
+	while ((rc = page_step(&pg, st, e)) == DB_ROW) {
+		struct audit_row *r = page_add(&pg);
 		r->id = db_col_int64(st, 0);
 		r->at = db_col_int64(st, 1);
 		r->user_id = db_col_int64(st, 2);
@@ -58,11 +60,9 @@ int audit_list(struct db *db, struct arena *a, const struct audit_filter *f,
 		r->after = arena_strdup(a, db_col_text(st, 9));
 		r->ip = arena_strdup(a, db_col_text(st, 10));
 	}
-	db_reset(st);
-	if (rc < 0)
-		return rc;
-	*more = cnt > f->limit;
-	*n = *more ? f->limit : cnt;
-	*out = rows;
-	return 0;
+	rc = page_end(&pg, st, rc);
+	*out = pg.rows;
+	*n = pg.n;
+	*more = pg.more;
+	return rc;
 }

@@ -7,6 +7,7 @@
 #include "base/jx.h"
 #include "base/timeutil.h"
 #include "domain/org/audit.h"
+#include "db/page.h"
 
 const char *const store_channels[] = {"direct", "franchise", "distributor", "online", NULL};
 
@@ -49,7 +50,7 @@ int store_get(struct db *db, struct arena *a, int64_t id, struct store **out,
 	static const char sql[] = "SELECT " STORE_COLS " FROM stores WHERE id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "i", id);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	if (rc < 0)
 		return rc;
@@ -65,7 +66,7 @@ int store_exists(struct db *db, int64_t id, struct err *e)
 	static const char sql[] = "SELECT 1 FROM stores WHERE id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "i", id);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	db_reset(st);
 	return rc < 0 ? rc : rc == DB_ROW;
@@ -83,21 +84,20 @@ int store_list(struct db *db, struct arena *a, const struct user *u,
 		"ORDER BY id LIMIT ?";
 	const char *pat = db_like_pattern(a, q);
 	int64_t scoped = u && (u->role & ROLE_STORE_BOUND) ? 1 : 0;
+	struct page pg;
+	page_init(&pg, a, limit, sizeof(struct store *));
 	struct db_stmt *st = db_query(db, e, sql, "ittttiii", after_id, pat, pat, pat, pat,
-				      scoped, u ? u->id : 0, (int64_t)limit + 1);
+				      scoped, u ? u->id : 0, page_fetch(&pg));
 	if (!st)
-		return e->code;
-	struct store **list = arena_calloc(a, (size_t)limit + 1, sizeof *list);
-	int cnt = 0, rc = 0;
-	while (cnt <= limit && (rc = db_step(st, e)) == DB_ROW)
-		list[cnt++] = store_from_row(st, a);
-	db_reset(st);
-	if (rc < 0)
-		return rc;
-	*more = cnt > limit;
-	*n = *more ? limit : cnt;
-	*out = list;
-	return 0;
+		return db_fail(e);
+	int rc;
+	while ((rc = page_step(&pg, st, e)) == DB_ROW)
+		*(struct store **)page_add(&pg) = store_from_row(st, a);
+	rc = page_end(&pg, st, rc);
+	*out = pg.rows;
+	*n = pg.n;
+	*more = pg.more;
+	return rc;
 }
 
 /* Field checks shared by create and update: only the fields being set. */
@@ -125,7 +125,7 @@ static int code_taken(struct db *db, const char *code, int64_t except_id,
 	static const char sql[] = "SELECT 1 FROM stores WHERE code = ? AND id <> ?";
 	struct db_stmt *st = db_query(db, e, sql, "ti", code, except_id);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	db_reset(st);
 	if (rc < 0)

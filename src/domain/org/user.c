@@ -11,6 +11,7 @@
 #include "base/timeutil.h"
 #include "domain/org/audit.h"
 #include "domain/org/session.h"
+#include "db/page.h"
 
 int user_load_stores(struct db *db, struct arena *a, struct user *u,
 			  struct err *e)
@@ -331,21 +332,20 @@ int user_list(struct db *db, struct arena *a, const char *q, int role,
 		"AND (CAST(? AS TEXT) IS NULL OR u.role = ?) ORDER BY u.id LIMIT ?";
 	const char *pat = db_like_pattern(a, q);
 	const char *rn = role ? role_name(role) : NULL;
+	struct page pg;
+	page_init(&pg, a, limit, sizeof(struct user *));
 	struct db_stmt *st = db_query(db, e, sql, "ittttti", after_id, pat, pat, pat,
-				      rn, rn, (int64_t)limit + 1);
+				      rn, rn, page_fetch(&pg));
 	if (!st)
-		return e->code;
-	int cap = limit + 1, rc;
-	struct user **list = arena_calloc(a, (size_t)cap, sizeof *list);
-	int cnt = 0;
-	while ((rc = db_step(st, e)) == DB_ROW && cnt < cap)
-		list[cnt++] = user_from_row(st, a, 0);
-	db_reset(st);
-	if (rc < 0)
+		return db_fail(e);
+	int rc;
+	while ((rc = page_step(&pg, st, e)) == DB_ROW)
+		*(struct user **)page_add(&pg) = user_from_row(st, a, 0);
+	if ((rc = page_end(&pg, st, rc)) < 0)
 		return rc;
-	*more = cnt > limit;
-	if (*more)
-		cnt = limit;
+	struct user **list = pg.rows;
+	int cnt = pg.n;
+	*more = pg.more;
 	for (int i = 0; i < cnt; i++)
 		if ((rc = user_load_stores(db, a, list[i], e)) < 0)
 			return rc;

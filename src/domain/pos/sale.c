@@ -13,7 +13,7 @@
 #include "base/money.h"
 #include "base/timeutil.h"
 #include "domain/org/audit.h"
-#include "domain/catalog/catalog.h"
+#include "domain/catalog/product.h"
 #include "domain/org/idem.h"
 #include "domain/pos/journal.h"
 #include "domain/promo/promo_engine.h"

@@ -13,7 +13,8 @@
 #include "base/text.h"
 #include "base/timeutil.h"
 #include "domain/org/audit.h"
-#include "domain/catalog/catalog.h"
+#include "domain/catalog/product.h"
+#include "db/page.h"
 
 #define PROMO_COLS                                                                                 \
 	"id, name, kind, params, store_ids, product_ids, category_ids, tiers, "                    \
@@ -536,27 +537,23 @@ int promotion_list(struct db *db, struct arena *a, const struct user *u,
 	                          "AND " PROMO_SCOPED " ORDER BY id LIMIT ?";
 	const char *pat = db_like_pattern(a, f->q);
 	int64_t scoped = u && (u->role & ROLE_STORE_BOUND) ? 1 : 0;
+	struct page pg;
+	int rc;
+
+	page_init(&pg, a, f->limit, sizeof(struct promotion *));
 	struct db_stmt *st =
 	    db_query(db, e, sql, "iiittiii", f->after_id, (int64_t)f->active, (int64_t)f->active,
-	             pat, pat, scoped, u ? u->id : 0, (int64_t)f->limit + 1);
-	struct promotion **list;
-	int cnt = 0, rc = 0;
-
+	             pat, pat, scoped, u ? u->id : 0, page_fetch(&pg));
 	if (!st)
 		return db_fail(e);
-	list = arena_calloc(a, (size_t)f->limit + 1, sizeof *list);
-	while (cnt <= f->limit && (rc = db_step(st, e)) == DB_ROW) {
-		if ((rc = promotion_from_row(st, a, &list[cnt], e)) < 0)
+	while ((rc = page_step(&pg, st, e)) == DB_ROW)
+		if ((rc = promotion_from_row(st, a, page_add(&pg), e)) < 0)
 			break;
-		cnt++;
-	}
-	db_reset(st);
-	if (rc < 0)
-		return rc;
-	*more = cnt > f->limit;
-	*n = *more ? f->limit : cnt;
-	*out = list;
-	return 0;
+	rc = page_end(&pg, st, rc);
+	*out = pg.rows;
+	*n = pg.n;
+	*more = pg.more;
+	return rc;
 }
 
 /* ---- checks and writes ------------------------------------------------- */

@@ -10,8 +10,10 @@
 #include "base/money.h"
 #include "base/text.h"
 #include "base/timeutil.h"
+#include "domain/doc_state.h"
 #include "domain/org/audit.h"
 #include "domain/stock/stock.h"
+#include "db/page.h"
 
 const char *const purchase_statuses[] = {
 	"draft", "sent", "partially_received", "received", "cancelled", NULL};
@@ -162,28 +164,27 @@ int purchase_list(struct db *db, struct arena *a, const struct purchase_filter *
 		  struct purchase_order ***out, int *n, int *more, struct err *e)
 {
 	int64_t scoped = f->user && (f->user->role & ROLE_STORE_BOUND) ? 1 : 0;
+	struct page pg;
+	int rc;
+
+	page_init(&pg, a, f->limit, sizeof(struct purchase_order *));
 	struct db_stmt *st = db_query(db, e, SQL_PO_LIST, "iiiiittiii", f->after_id,
 				      f->store_id, f->store_id, f->supplier_id,
 				      f->supplier_id, f->status, f->status, scoped,
-				      f->user ? f->user->id : 0, (int64_t)f->limit + 1);
-	struct purchase_order **list;
-	int cnt = 0, rc = 0;
-
+				      f->user ? f->user->id : 0, page_fetch(&pg));
 	if (!st)
 		return db_fail(e);
-	list = arena_calloc(a, (size_t)f->limit + 1, sizeof *list);
-	while (cnt <= f->limit && (rc = db_step(st, e)) == DB_ROW) {
-		list[cnt] = po_from_row(st, a);
-		list[cnt]->line_count = db_col_int64(st, 13);
-		cnt++;
+	while ((rc = page_step(&pg, st, e)) == DB_ROW) {
+		struct purchase_order *po = po_from_row(st, a);
+
+		po->line_count = db_col_int64(st, 13);
+		*(struct purchase_order **)page_add(&pg) = po;
 	}
-	db_reset(st);
-	if (rc < 0)
-		return rc;
-	*more = cnt > f->limit;
-	*n = *more ? f->limit : cnt;
-	*out = list;
-	return 0;
+	rc = page_end(&pg, st, rc);
+	*out = pg.rows;
+	*n = pg.n;
+	*more = pg.more;
+	return rc;
 }
 
 /* ---- writing orders --------------------------------------------------- */
@@ -195,8 +196,9 @@ static const char SQL_LINE_PRODUCT[] =
 	" WHERE p.id = ?";
 
 /* Checks the lines (noting lines[i].x fields) and resolves their unit
- * costs into costs[]; *total gets the order total. Returns 0 or a negative
- * db error; field problems are left for err_fields_done. */
+ * costs into costs[]; *total gets the order total. Returns 0, ERR_FORBIDDEN
+ * for a named unit_cost without in->may_name_cost, or a negative db error;
+ * field problems are left for err_fields_done. */
 static int resolve_lines(struct db *db, struct arena *a, int64_t supplier_id,
 			 const struct purchase_input *in, int64_t *costs,
 			 int64_t *total, struct err *e)
@@ -214,6 +216,11 @@ static int resolve_lines(struct db *db, struct arena *a, int64_t supplier_id,
 		err_field(e, "lines", "must have at most %d lines", PURCHASE_LINES_MAX);
 		return 0;
 	}
+	for (int i = 0; i < in->nlines && !in->may_name_cost; i++)
+		if (in->lines[i].unit_cost >= 0)
+			return err_set(e, ERR_FORBIDDEN,
+				       "lines[%d].unit_cost: naming a cost needs the catalog "
+				       "permission; leave it out to order at the supplier's cost", i);
 	for (int i = 0; i < in->nlines; i++) {
 		const struct purchase_line_input *l = &in->lines[i];
 		char *fp = arena_printf(a, "lines[%d].product_id", i);
@@ -391,42 +398,37 @@ fail:
 	return db_fail(e);
 }
 
-/* Loads the order for a change: ERR_NOT_FOUND, or ERR_FORBIDDEN when it is
- * another store's and the actor is store-bound. */
-static int po_load_writable(struct db *db, struct arena *a, const struct actor *who,
-			    int64_t id, struct purchase_order **out, struct err *e)
-{
-	int rc = po_load(db, a, id, out, e);
+static const char SQL_PO_LOCK[] =
+	"UPDATE purchase_orders SET status = status WHERE id = ? "
+	"RETURNING status, store_id, store_id";
 
-	if (rc < 0)
-		return rc;
-	if (!actor_sees_store(who, (*out)->store_id))
-		return err_set(e, ERR_FORBIDDEN,
-			       "purchase order %lld belongs to a store that is not yours",
-			       (long long)id);
-	return 0;
+/* The steps of an order: a draft is changed, sent or cancelled; a sent one
+ * is received (in parts) or cancelled. */
+static const struct doc_step PO_STEPS[] = {
+	{"change", "changed", {"draft"}, DOC_EITHER},
+	{"send", "sent", {"draft"}, DOC_EITHER},
+	{"cancel", "cancelled", {"draft", "sent"}, DOC_EITHER},
+	{"receive", "received", {"sent", "partially_received"}, DOC_EITHER},
+	{NULL, NULL, {NULL}, DOC_EITHER},
+};
+static const struct doc_flow PO_FLOW = {
+	"purchase order", SQL_PO_LOCK, {NULL, NULL}, PO_STEPS};
+
+/* Opens order id for `action` (doc_open) and loads it with its lines. */
+static int po_open(struct db *db, struct arena *a, const struct actor *who,
+		   int64_t id, const char *action, struct purchase_order **out,
+		   struct err *e)
+{
+	struct doc_ref ref;
+	int rc = doc_open(db, &PO_FLOW, action, who, id, &ref, e);
+	return rc < 0 ? rc : po_load(db, a, id, out, e);
 }
 
-/* Runs a conditional UPDATE of one order (its last parameter the id); when
- * it changes nothing the order is in the wrong status: ERR_STATE. */
-static int po_claim(struct db *db, struct db_stmt *st, const struct purchase_order *po,
-		    const char *action, const char *allowed, struct err *e)
-{
-	if (!st || db_run(st, e) < 0)
-		return db_fail(e);
-	if (db_changes(st) == 0)
-		return err_set(e, ERR_STATE,
-			       "purchase order %lld is %s: only %s can be %s",
-			       (long long)po->id, po->status, allowed, action);
-	return 0;
-}
-
-static const char SQL_PO_CLAIM_DRAFT[] =
-	"UPDATE purchase_orders SET updated_at = ? WHERE id = ? AND status = 'draft'";
 static const char SQL_LINES_DELETE[] =
 	"DELETE FROM purchase_order_lines WHERE order_id = ?";
 static const char SQL_PO_UPDATE[] =
-	"UPDATE purchase_orders SET note = ?, expected_at = ?, total = ? WHERE id = ?";
+	"UPDATE purchase_orders SET note = ?, expected_at = ?, total = ?, updated_at = ?"
+	" WHERE id = ?";
 
 int purchase_update(struct db *db, struct arena *a, const struct actor *who,
 		    int64_t id, const struct purchase_input *in,
@@ -441,9 +443,7 @@ int purchase_update(struct db *db, struct arena *a, const struct actor *who,
 
 	if ((rc = db_begin(db, 1, e)) < 0)
 		return rc;
-	if (po_load_writable(db, a, who, id, &old, e) < 0 ||
-	    po_claim(db, db_query(db, e, SQL_PO_CLAIM_DRAFT, "ii", ts_now_ms(), id),
-		     old, "changed", "a draft", e) < 0)
+	if (po_open(db, a, who, id, "change", &old, e) < 0)
 		goto fail;
 	check_text_fields(in, e);
 	total = old->total;
@@ -455,10 +455,10 @@ int purchase_update(struct db *db, struct arena *a, const struct actor *who,
 	    (db_run(db_query(db, e, SQL_LINES_DELETE, "i", id), e) < 0 ||
 	     insert_lines(db, id, in, costs, e) < 0))
 		goto fail;
-	if (db_run(db_query(db, e, SQL_PO_UPDATE, "ttii",
+	if (db_run(db_query(db, e, SQL_PO_UPDATE, "ttiii",
 			    in->set_note ? text_or_null(in->note) : old->note,
 			    in->set_expected ? in->expected_at : old->expected_at,
-			    total, id), e) < 0)
+			    total, ts_now_ms(), id), e) < 0)
 		goto fail;
 	if (po_load(db, a, id, &po, e) < 0)
 		goto fail;
@@ -477,11 +477,10 @@ fail:
 	return db_fail(e);
 }
 
-/* One status change: claim with `sql` (parameters now, now, id), audit
- * `action`, answer the order. */
+/* One status change: the step `action`, then `sql` (parameters now, now,
+ * id), audited; answers the order. */
 static int po_transition(struct db *db, struct arena *a, const struct actor *who,
 			 int64_t id, const char *sql, const char *action,
-			 const char *verb, const char *allowed,
 			 struct purchase_order **out, struct err *e)
 {
 	struct purchase_order *old, *po;
@@ -491,9 +490,8 @@ static int po_transition(struct db *db, struct arena *a, const struct actor *who
 
 	if ((rc = db_begin(db, 1, e)) < 0)
 		return rc;
-	if (po_load_writable(db, a, who, id, &old, e) < 0 ||
-	    po_claim(db, db_query(db, e, sql, "iii", now, now, id), old, verb, allowed,
-		     e) < 0 ||
+	if (po_open(db, a, who, id, action, &old, e) < 0 ||
+	    db_run(db_query(db, e, sql, "iii", now, now, id), e) < 0 ||
 	    po_load(db, a, id, &po, e) < 0)
 		goto fail;
 	before = purchase_to_json(old);
@@ -518,8 +516,7 @@ static const char SQL_PO_SEND[] =
 int purchase_send(struct db *db, struct arena *a, const struct actor *who,
 		  int64_t id, struct purchase_order **out, struct err *e)
 {
-	return po_transition(db, a, who, id, SQL_PO_SEND, "send", "sent", "a draft",
-			     out, e);
+	return po_transition(db, a, who, id, SQL_PO_SEND, "send", out, e);
 }
 
 static const char SQL_PO_CANCEL[] =
@@ -529,15 +526,11 @@ static const char SQL_PO_CANCEL[] =
 int purchase_cancel(struct db *db, struct arena *a, const struct actor *who,
 		    int64_t id, struct purchase_order **out, struct err *e)
 {
-	return po_transition(db, a, who, id, SQL_PO_CANCEL, "cancel", "cancelled",
-			     "a draft or sent order", out, e);
+	return po_transition(db, a, who, id, SQL_PO_CANCEL, "cancel", out, e);
 }
 
 /* ---- receiving -------------------------------------------------------- */
 
-static const char SQL_PO_CLAIM_RECEIVE[] =
-	"UPDATE purchase_orders SET updated_at = ?"
-	" WHERE id = ? AND status IN ('sent', 'partially_received')";
 static const char SQL_LINE_RECEIVE[] =
 	"UPDATE purchase_order_lines SET received_quantity = received_quantity + ?"
 	" WHERE id = ? AND order_id = ?";
@@ -640,12 +633,7 @@ int purchase_receive(struct db *db, struct arena *a, const struct actor *who,
 		return e->code;
 	if ((rc = db_begin(db, 1, e)) < 0)
 		return rc;
-	if (po_load_writable(db, a, who, id, &old, e) < 0 ||
-	    po_claim(db, db_query(db, e, SQL_PO_CLAIM_RECEIVE, "ii", now, id), old,
-		     "received", "a sent or partially received order", e) < 0)
-		goto fail;
-	/* Read again under the order's lock: another receipt may have landed. */
-	if (po_load(db, a, id, &old, e) < 0)
+	if (po_open(db, a, who, id, "receive", &old, e) < 0)
 		goto fail;
 	rs = arena_calloc(a, (size_t)n, sizeof *rs);
 	for (int i = 0; i < n; i++) {

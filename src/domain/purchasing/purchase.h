@@ -52,6 +52,11 @@ struct purchase_input {
 	int nlines;
 	unsigned set_lines : 1, set_note : 1, set_expected : 1;
 	unsigned missing_lines : 1; /* the lines could not be read (noted) */
+	/* A line's unit_cost becomes the product's cost when received, so
+	 * naming one needs this (the catalog permission): without it a line
+	 * with a unit_cost is refused with ERR_FORBIDDEN, and lines take the
+	 * supplier's agreed cost or the product's own. */
+	unsigned may_name_cost : 1;
 };
 
 struct purchase_receive_line {

@@ -382,6 +382,7 @@ int replenish_order(struct db *db, struct arena *a, const struct actor *who,
 	in.supplier_id = supplier_id;
 	in.note = "From replenishment suggestions";
 	in.set_lines = 1;
+	in.may_name_cost = 1; /* the suggestions' costs are the supplier's */
 	in.nlines = g->nlines;
 	in.lines = arena_calloc(a, (size_t)g->nlines, sizeof *in.lines);
 	for (int i = 0; i < g->nlines; i++) {

@@ -10,6 +10,7 @@
 #include "base/text.h"
 #include "base/timeutil.h"
 #include "domain/org/audit.h"
+#include "db/page.h"
 
 #define CODE_MAX 32
 #define NAME_MAX_CHARS 100
@@ -106,24 +107,22 @@ int supplier_list(struct db *db, struct arena *a, const struct supplier_filter *
 		  struct supplier ***out, int *n, int *more, struct err *e)
 {
 	const char *pat = db_like_pattern(a, f->q);
+	struct page pg;
+	int rc;
+
+	page_init(&pg, a, f->limit, sizeof(struct supplier *));
 	struct db_stmt *st = db_query(db, e, SQL_SUPPLIER_LIST, "itttiii", f->after_id,
 				      pat, pat, pat, (int64_t)f->active,
-				      (int64_t)f->active, (int64_t)f->limit + 1);
-	struct supplier **list;
-	int cnt = 0, rc = 0;
-
+				      (int64_t)f->active, page_fetch(&pg));
 	if (!st)
 		return db_fail(e);
-	list = arena_calloc(a, (size_t)f->limit + 1, sizeof *list);
-	while (cnt <= f->limit && (rc = db_step(st, e)) == DB_ROW)
-		list[cnt++] = supplier_from_row(st, a);
-	db_reset(st);
-	if (rc < 0)
-		return rc;
-	*more = cnt > f->limit;
-	*n = *more ? f->limit : cnt;
-	*out = list;
-	return 0;
+	while ((rc = page_step(&pg, st, e)) == DB_ROW)
+		*(struct supplier **)page_add(&pg) = supplier_from_row(st, a);
+	rc = page_end(&pg, st, rc);
+	*out = pg.rows;
+	*n = pg.n;
+	*more = pg.more;
+	return rc;
 }
 
 static void check_supplier(const struct supplier_input *in, int creating,

@@ -6,6 +6,7 @@
 #include "base/timeutil.h"
 #include "domain/stock/stock_alert.h"
 #include "domain/org/audit.h"
+#include "db/page.h"
 
 #define RULE_COLS                                                              \
 	"store_id, product_id, min_qty, max_qty, safety_stock, lead_time_days, " \
@@ -67,7 +68,7 @@ int reorder_get(struct db *db, struct arena *a, int64_t store_id,
 		"SELECT " RULE_COLS " FROM reorder_rules WHERE store_id = ? AND product_id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "ii", store_id, product_id);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	if (rc < 0)
 		return rc;
@@ -213,20 +214,19 @@ int reorder_list(struct db *db, struct arena *a, const struct user *u,
 		"AND (? = 0 OR store_id IN (SELECT store_id FROM user_stores WHERE user_id = ?)) "
 		"ORDER BY store_id, product_id LIMIT ?";
 	int64_t scoped = u && (u->role & ROLE_STORE_BOUND) ? 1 : 0;
+	struct page pg;
+	page_init(&pg, a, f->limit, sizeof(struct reorder_rule *));
 	struct db_stmt *st = db_query(db, e, sql, "iiiIIIIiii", f->after_store, f->after_store,
 				      f->after_product, f->store_id, f->store_id, f->product_id,
-				      f->product_id, scoped, u ? u->id : 0, (int64_t)f->limit + 1);
+				      f->product_id, scoped, u ? u->id : 0, page_fetch(&pg));
 	if (!st)
-		return e->code;
-	struct reorder_rule **list = arena_calloc(a, (size_t)f->limit + 1, sizeof *list);
-	int cnt = 0, rc = 0;
-	while (cnt <= f->limit && (rc = db_step(st, e)) == DB_ROW)
-		list[cnt++] = rule_from_row(st, a);
-	db_reset(st);
-	if (rc < 0)
-		return rc;
-	*more = cnt > f->limit;
-	*n = *more ? f->limit : cnt;
-	*out = list;
-	return 0;
+		return db_fail(e);
+	int rc;
+	while ((rc = page_step(&pg, st, e)) == DB_ROW)
+		*(struct reorder_rule **)page_add(&pg) = rule_from_row(st, a);
+	rc = page_end(&pg, st, rc);
+	*out = pg.rows;
+	*n = pg.n;
+	*more = pg.more;
+	return rc;
 }

@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "base/money.h"
 #include "base/timeutil.h"
+#include "db/page.h"
 #include "domain/stock/stock_alert.h"
 #include "domain/org/audit.h"
 
@@ -36,7 +37,7 @@ static int product_label(struct db *db, int64_t id, char *sku, size_t skun,
 	static const char sql[] = "SELECT sku, name FROM products WHERE id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "i", id);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	if (rc == DB_ROW) {
 		snprintf(sku, skun, "%s", db_col_text(st, 0) ? db_col_text(st, 0) : "");
@@ -53,7 +54,7 @@ static int store_negative(struct db *db, int64_t id, int *allow, struct err *e)
 	static const char sql[] = "SELECT allow_negative_stock FROM stores WHERE id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "i", id);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	if (rc == DB_ROW)
 		*allow = db_col_int64(st, 0) != 0;
@@ -192,7 +193,7 @@ int stock_on_hand(struct db *db, int64_t store_id, int64_t product_id,
 		"SELECT on_hand FROM stock_balances WHERE store_id = ? AND product_id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "ii", store_id, product_id);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	*out = rc == DB_ROW ? db_col_int64(st, 0) : 0;
 	db_reset(st);
@@ -282,7 +283,7 @@ int stock_move_get(struct db *db, struct arena *a, int64_t id,
 	static const char sql[] = "SELECT " MOVE_COLS " FROM stock_moves WHERE id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "i", id);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	if (rc < 0)
 		return rc;
@@ -389,7 +390,7 @@ int stock_move_manual(struct db *db, struct arena *a, const struct actor *who,
 	if (stock_move_add(db, who, in, NULL, &id, e) < 0)
 		goto fail;
 	/* A receipt at a known cost moves the average like a purchase order's. */
-	if (strcmp(in->kind, "receipt") == 0 && in->unit_cost >= 0 &&
+	if (strcmp(in->kind, "receipt") == 0 && in->unit_cost >= 0 && in->may_move_cost &&
 	    (stock_receive_cost(db, in->product_id, in->quantity, in->unit_cost, &cost_before,
 				&cost_after, e) < 0 ||
 	     audit_cost(db, who, in->product_id, cost_before, cost_after, e) < 0))
@@ -423,23 +424,22 @@ int stock_move_list(struct db *db, struct arena *a, const struct user *u,
 	int64_t before = f->before_id > 0 ? f->before_id : INT64_MAX;
 	int64_t to = f->to > 0 ? f->to : INT64_MAX;
 	int64_t scoped = u && (u->role & ROLE_STORE_BOUND) ? 1 : 0;
+	struct page pg;
+	page_init(&pg, a, f->limit, sizeof(struct stock_move *));
 	struct db_stmt *st = db_query(db, e, sql, "iIIIIttiiiii", before, f->store_id,
 				      f->store_id, f->product_id, f->product_id, f->kind,
 				      f->kind, f->from, to, scoped, u ? u->id : 0,
-				      (int64_t)f->limit + 1);
+				      page_fetch(&pg));
 	if (!st)
-		return e->code;
-	struct stock_move **list = arena_calloc(a, (size_t)f->limit + 1, sizeof *list);
-	int cnt = 0, rc = 0;
-	while (cnt <= f->limit && (rc = db_step(st, e)) == DB_ROW)
-		list[cnt++] = move_from_row(st, a);
-	db_reset(st);
-	if (rc < 0)
-		return rc;
-	*more = cnt > f->limit;
-	*n = *more ? f->limit : cnt;
-	*out = list;
-	return 0;
+		return db_fail(e);
+	int rc;
+	while ((rc = page_step(&pg, st, e)) == DB_ROW)
+		*(struct stock_move **)page_add(&pg) = move_from_row(st, a);
+	rc = page_end(&pg, st, rc);
+	*out = pg.rows;
+	*n = pg.n;
+	*more = pg.more;
+	return rc;
 }
 
 int64_t stock_round_value(int64_t v)
@@ -499,16 +499,17 @@ int stock_list(struct db *db, struct arena *a, const struct user *u,
 {
 	const char *pat = db_like_pattern(a, f->q);
 	int64_t scoped = u && (u->role & ROLE_STORE_BOUND) ? 1 : 0;
+	struct page pg;
+	page_init(&pg, a, f->limit, sizeof(struct stock_item *));
 	struct db_stmt *st = db_query(db, e, f->below_min ? SQL_STOCK_BELOW_MIN : SQL_STOCK_LIST,
 				      "IiiiIIIIIttttiii", f->category_id, f->after_store,
 				      f->after_store, f->after_product, f->store_id, f->store_id,
 				      f->product_id, f->product_id, f->category_id, pat, pat, pat,
-				      pat, scoped, u ? u->id : 0, (int64_t)f->limit + 1);
+				      pat, scoped, u ? u->id : 0, page_fetch(&pg));
 	if (!st)
-		return e->code;
-	struct stock_item **list = arena_calloc(a, (size_t)f->limit + 1, sizeof *list);
-	int cnt = 0, rc = 0;
-	while (cnt <= f->limit && (rc = db_step(st, e)) == DB_ROW) {
+		return db_fail(e);
+	int rc;
+	while ((rc = page_step(&pg, st, e)) == DB_ROW) {
 		struct stock_item *it = arena_calloc(a, 1, sizeof *it);
 		it->store_id = db_col_int64(st, 0);
 		it->product_id = db_col_int64(st, 1);
@@ -521,15 +522,13 @@ int stock_list(struct db *db, struct arena *a, const struct user *u,
 		it->max_qty = db_col_int64(st, 7);
 		if (it->cost < 0 || money_mul_qty(it->cost, it->on_hand, &it->value) < 0)
 			it->value = 0;
-		list[cnt++] = it;
+		*(struct stock_item **)page_add(&pg) = it;
 	}
-	db_reset(st);
-	if (rc < 0)
-		return rc;
-	*more = cnt > f->limit;
-	*n = *more ? f->limit : cnt;
-	*out = list;
-	return 0;
+	rc = page_end(&pg, st, rc);
+	*out = pg.rows;
+	*n = pg.n;
+	*more = pg.more;
+	return rc;
 }
 
 /* SUM(on_hand * cost) is rounded once per group (in C: the engines' integer
@@ -558,7 +557,7 @@ int stock_value(struct db *db, struct arena *a, const struct user *u,
 	struct db_stmt *st = db_query(db, e, by_category ? SQL_VALUE_BY_CATEGORY : SQL_VALUE_BY_STORE,
 				      "IIii", store_id, store_id, scoped, u ? u->id : 0);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int cap = 16, cnt = 0, rc;
 	struct stock_value_row *rows = arena_calloc(a, (size_t)cap, sizeof *rows);
 	while ((rc = db_step(st, e)) == DB_ROW) {

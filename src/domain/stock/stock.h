@@ -50,6 +50,10 @@ struct stock_move_input {
 	 * for the store's allow_negative_stock. */
 	int checked;
 	int store_allows_negative;
+	/* stock_move_manual only: a receipt's unit_cost moves the product's
+	 * company-wide average cost only when set (the actor holds the
+	 * catalog permission); else the cost is recorded on the move alone. */
+	int may_move_cost;
 };
 
 /* Appends one move inside the caller's write transaction (db_begin(db,1)
@@ -102,7 +106,7 @@ int stock_receive_cost(struct db *db, int64_t product_id, int64_t qty, int64_t u
 /* A receipt (quantity > 0), adjustment (!= 0) or damage (< 0) by a user, in
  * its own transaction with an audit row (entity "stock_move"); a receipt
  * with a unit_cost also moves the product's moving-average cost (with an
- * audit row for the product). Field errors
+ * audit row for the product) when in->may_move_cost is set. Field errors
  * name "reason", "quantity", "store_id", "product_id"; below zero where the
  * store refuses it: ERR_INSUFFICIENT_STOCK. *out lives in a. */
 int stock_move_manual(struct db *db, struct arena *a, const struct actor *who,

@@ -8,6 +8,7 @@
 #include "base/money.h"
 #include "base/timeutil.h"
 #include "domain/org/audit.h"
+#include "db/page.h"
 
 const char *const alert_kinds[] = {"low_stock", "negative_stock", NULL};
 const char *const alert_statuses[] = {"open", "acknowledged", "resolved", NULL};
@@ -61,7 +62,7 @@ static int alert_pending(struct db *db, const char *kind, int64_t store_id,
 		"AND status IN ('open', 'acknowledged')";
 	struct db_stmt *st = db_query(db, e, sql, "iit", store_id, product_id, kind);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	db_reset(st);
 	return rc < 0 ? rc : rc == DB_ROW;
@@ -74,7 +75,7 @@ static int product_text(struct db *db, int64_t id, char *out, size_t n,
 	static const char sql[] = "SELECT sku, name FROM products WHERE id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "i", id);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	if (rc == DB_ROW)
 		snprintf(out, n, "%s %s", db_col_text(st, 0), db_col_text(st, 1));
@@ -94,7 +95,7 @@ static int alert_insert(struct db *db, const char *kind, int64_t store_id,
 	struct db_stmt *st = db_query(db, e, sql, "tiitiii", kind, store_id, product_id,
 				      message, quantity, threshold, ts_now_ms());
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	if (!has_threshold)
 		db_bind_null(st, 6);
 	return db_run(st, e);
@@ -141,7 +142,7 @@ int alert_resolve(struct db *db, const char *kind, int64_t store_id,
 	struct db_stmt *st = db_query(db, e, sql, "iiit", ts_now_ms(), store_id,
 				      product_id, kind);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_run(st, e);
 	return rc < 0 ? rc : (int)db_changes(st);
 }
@@ -154,7 +155,7 @@ static int rule_min(struct db *db, int64_t store_id, int64_t product_id,
 		"SELECT min_qty FROM reorder_rules WHERE store_id = ? AND product_id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "ii", store_id, product_id);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	if (rc == DB_ROW)
 		*min_qty = db_col_int64(st, 0);
@@ -212,23 +213,22 @@ int alert_list(struct db *db, struct arena *a, const struct user *u,
 		"ORDER BY id DESC LIMIT ?";
 	int64_t before = f->before_id > 0 ? f->before_id : INT64_MAX;
 	int64_t scoped = u && (u->role & ROLE_STORE_BOUND) ? 1 : 0;
+	struct page pg;
+	page_init(&pg, a, f->limit, sizeof(struct alert *));
 	struct db_stmt *st = db_query(db, e, sql, "ittttIIIIiii", before, f->kind, f->kind,
 				      f->status, f->status, f->store_id, f->store_id,
 				      f->product_id, f->product_id, scoped, u ? u->id : 0,
-				      (int64_t)f->limit + 1);
+				      page_fetch(&pg));
 	if (!st)
-		return e->code;
-	struct alert **list = arena_calloc(a, (size_t)f->limit + 1, sizeof *list);
-	int cnt = 0, rc = 0;
-	while (cnt <= f->limit && (rc = db_step(st, e)) == DB_ROW)
-		list[cnt++] = alert_from_row(st, a);
-	db_reset(st);
-	if (rc < 0)
-		return rc;
-	*more = cnt > f->limit;
-	*n = *more ? f->limit : cnt;
-	*out = list;
-	return 0;
+		return db_fail(e);
+	int rc;
+	while ((rc = page_step(&pg, st, e)) == DB_ROW)
+		*(struct alert **)page_add(&pg) = alert_from_row(st, a);
+	rc = page_end(&pg, st, rc);
+	*out = pg.rows;
+	*n = pg.n;
+	*more = pg.more;
+	return rc;
 }
 
 int alert_get(struct db *db, struct arena *a, const struct user *u, int64_t id,
@@ -237,7 +237,7 @@ int alert_get(struct db *db, struct arena *a, const struct user *u, int64_t id,
 	static const char sql[] = "SELECT " ALERT_COLS " FROM alerts WHERE id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "i", id);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	if (rc < 0)
 		return rc;

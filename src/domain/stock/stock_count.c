@@ -9,8 +9,10 @@
 #include "base/jx.h"
 #include "base/money.h"
 #include "base/timeutil.h"
+#include "domain/doc_state.h"
 #include "domain/org/audit.h"
 #include "domain/stock/stock.h"
+#include "db/page.h"
 
 const char *const count_statuses[] = {"open", "applied", "cancelled", NULL};
 const char *const count_modes[] = {"add", "set", NULL};
@@ -236,41 +238,46 @@ int count_list(struct db *db, struct arena *a, const struct user *u,
 {
 	int limit = f->limit > 0 ? f->limit : 50;
 	int64_t scoped = u && (u->role & ROLE_STORE_BOUND) ? 1 : 0;
+	struct page pg;
+	page_init(&pg, a, limit, sizeof(struct stock_count *));
 	struct db_stmt *st = db_query(db, e, SQL_COUNT_LIST, "iIIttiii", f->after_id,
 				      f->store_id, f->store_id, f->status, f->status, scoped,
-				      u ? u->id : 0, (int64_t)limit + 1);
+				      u ? u->id : 0, page_fetch(&pg));
 	if (!st)
 		return db_fail(e);
-	struct stock_count **list = arena_calloc(a, (size_t)limit + 1, sizeof *list);
-	int cnt = 0, rc = 0;
-	while (cnt <= limit && (rc = db_step(st, e)) == DB_ROW)
-		list[cnt++] = count_from_row(st, a);
-	db_reset(st);
-	if (rc < 0)
-		return rc;
-	*more = cnt > limit;
-	*n = *more ? limit : cnt;
-	*out = list;
-	return 0;
+	int rc;
+	while ((rc = page_step(&pg, st, e)) == DB_ROW)
+		*(struct stock_count **)page_add(&pg) = count_from_row(st, a);
+	rc = page_end(&pg, st, rc);
+	*out = pg.rows;
+	*n = pg.n;
+	*more = pg.more;
+	return rc;
 }
 
-static const char SQL_COUNT_STATUS[] = "SELECT status FROM stock_counts WHERE id = ?";
+static const char SQL_COUNT_LOCK[] =
+	"UPDATE stock_counts SET status = status WHERE id = ? "
+	"RETURNING status, store_id, store_id";
 
-/* Runs one conditional UPDATE of an open count (params as `types` over
- * now..., id); ERR_STATE naming the current status when it is not open. */
-static int require_open(struct db *db, struct db_stmt *st, int64_t id,
-			const char *action, struct err *e)
+/* The steps of a count: while open it takes lines, then is applied or
+ * cancelled. */
+static const struct doc_step COUNT_STEPS[] = {
+	{"scan", "scanned", {"open"}, DOC_EITHER},
+	{"apply", "applied", {"open"}, DOC_EITHER},
+	{"cancel", "cancelled", {"open"}, DOC_EITHER},
+	{NULL, NULL, {NULL}, DOC_EITHER},
+};
+static const struct doc_flow COUNT_FLOW = {
+	"stock count", SQL_COUNT_LOCK, {NULL, NULL}, COUNT_STEPS};
+
+/* Opens count id for `action` (doc_open) and loads its header. */
+static int count_open(struct db *db, struct arena *a, const struct actor *who,
+		      int64_t id, const char *action, struct stock_count **out,
+		      struct err *e)
 {
-	if (!st || db_run(st, e) < 0)
-		return db_fail(e);
-	if (db_changes(st) == 1)
-		return 0;
-	char cur[32] = "?";
-	int rc = db_text(db_query(db, e, SQL_COUNT_STATUS, "i", id), cur, sizeof cur, e);
-	if (rc < 0)
-		return rc;
-	return err_set(e, ERR_STATE, "stock count %lld is %s: only an open count %s",
-		       (long long)id, cur, action);
+	struct doc_ref ref;
+	int rc = doc_open(db, &COUNT_FLOW, action, who, id, &ref, e);
+	return rc < 0 ? rc : count_header(db, a, id, out, e);
 }
 
 /* A scope query shared by the snapshot and the scanner: the category's
@@ -504,15 +511,8 @@ int count_add_lines(struct db *db, struct arena *a, const struct actor *who,
 	int rc = db_begin(db, 1, e);
 	if (rc < 0)
 		return rc;
-	if (count_header(db, a, id, &c, e) < 0)
-		goto fail;
-	if (!actor_sees_store(who, c->store_id)) {
-		err_set(e, ERR_FORBIDDEN, "stock count %lld is not one of your stores'",
-			(long long)id);
-		goto fail;
-	}
-	if (require_open(db, db_query(db, e, SQL_COUNT_TOUCH, "ii", ts_now_ms(), id), id,
-			 "takes counted quantities", e) < 0)
+	if (count_open(db, a, who, id, "scan", &c, e) < 0 ||
+	    db_run(db_query(db, e, SQL_COUNT_TOUCH, "ii", ts_now_ms(), id), e) < 0)
 		goto fail;
 
 	/* Resolve every entry, then add up per product in order of first
@@ -612,15 +612,8 @@ int count_apply(struct db *db, struct arena *a, const struct actor *who,
 	int rc = db_begin(db, 1, e);
 	if (rc < 0)
 		return rc;
-	if (count_header(db, a, id, &c, e) < 0)
-		goto fail;
-	if (!actor_sees_store(who, c->store_id)) {
-		err_set(e, ERR_FORBIDDEN, "stock count %lld is not one of your stores'",
-			(long long)id);
-		goto fail;
-	}
-	if (require_open(db, db_query(db, e, SQL_COUNT_APPLY, "iii", now, now, id), id,
-			 "can be applied", e) < 0)
+	if (count_open(db, a, who, id, "apply", &c, e) < 0 ||
+	    db_run(db_query(db, e, SQL_COUNT_APPLY, "iii", now, now, id), e) < 0)
 		goto fail;
 
 	/* Read the variances first: the moves below use other statements. */
@@ -689,15 +682,8 @@ int count_cancel(struct db *db, struct arena *a, const struct actor *who,
 	int rc = db_begin(db, 1, e);
 	if (rc < 0)
 		return rc;
-	if (count_header(db, a, id, &c, e) < 0)
-		goto fail;
-	if (!actor_sees_store(who, c->store_id)) {
-		err_set(e, ERR_FORBIDDEN, "stock count %lld is not one of your stores'",
-			(long long)id);
-		goto fail;
-	}
-	if (require_open(db, db_query(db, e, SQL_COUNT_CANCEL, "iii", now, now, id), id,
-			 "can be cancelled", e) < 0)
+	if (count_open(db, a, who, id, "cancel", &c, e) < 0 ||
+	    db_run(db_query(db, e, SQL_COUNT_CANCEL, "iii", now, now, id), e) < 0)
 		goto fail;
 	if (count_header(db, a, id, &after, e) < 0)
 		goto fail;

@@ -10,8 +10,10 @@
 #include "base/jx.h"
 #include "base/money.h"
 #include "base/timeutil.h"
+#include "domain/doc_state.h"
 #include "domain/org/audit.h"
 #include "domain/stock/stock.h"
+#include "db/page.h"
 
 const char *const transfer_statuses[] = {"draft", "shipped", "received", "closed",
 					 "cancelled", NULL};
@@ -175,46 +177,58 @@ int transfer_list(struct db *db, struct arena *a, const struct user *u,
 	int limit = f->limit > 0 ? f->limit : 50;
 	int64_t scoped = u && (u->role & ROLE_STORE_BOUND) ? 1 : 0;
 	int64_t uid = u ? u->id : 0;
+	struct page pg;
+	page_init(&pg, a, limit, sizeof(struct transfer *));
 	struct db_stmt *st = db_query(db, e, SQL_TRANSFER_LIST, "iIIIttiiii", f->after_id,
 				      f->store_id, f->store_id, f->store_id, f->status,
-				      f->status, scoped, uid, uid, (int64_t)limit + 1);
+				      f->status, scoped, uid, uid, page_fetch(&pg));
 	if (!st)
 		return db_fail(e);
-	struct transfer **list = arena_calloc(a, (size_t)limit + 1, sizeof *list);
-	int cnt = 0, rc = 0;
-	while (cnt <= limit && (rc = db_step(st, e)) == DB_ROW) {
+	int rc;
+	while ((rc = page_step(&pg, st, e)) == DB_ROW) {
 		struct transfer *t = transfer_from_row(st, a);
 		t->line_count = db_col_int64(st, 12);
-		list[cnt++] = t;
+		*(struct transfer **)page_add(&pg) = t;
 	}
-	db_reset(st);
-	if (rc < 0)
-		return rc;
-	*more = cnt > limit;
-	*n = *more ? limit : cnt;
-	*out = list;
-	return 0;
+	rc = page_end(&pg, st, rc);
+	*out = pg.rows;
+	*n = pg.n;
+	*more = pg.more;
+	return rc;
 }
 
-static const char SQL_TRANSFER_STATUS[] = "SELECT status FROM transfers WHERE id = ?";
+static const char SQL_TRANSFER_LOCK[] =
+	"UPDATE transfers SET status = status WHERE id = ? "
+	"RETURNING status, from_store_id, to_store_id";
 
-/* Runs one conditional status UPDATE (params: now, now, id); ERR_STATE naming
- * the current status when the transfer was not in `need`. */
-static int transition(struct db *db, const char *sql, int64_t id,
-		      const char *need, const char *action, struct err *e)
+/* The steps of a transfer: the source ships or cancels a draft, the
+ * destination receives, either side closes. */
+static const struct doc_step TRANSFER_STEPS[] = {
+	{"ship", "shipped", {"draft"}, DOC_FIRST},
+	{"receive", "received", {"shipped"}, DOC_SECOND},
+	{"close", "closed", {"received"}, DOC_EITHER},
+	{"cancel", "cancelled", {"draft"}, DOC_FIRST},
+	{NULL, NULL, {NULL}, DOC_EITHER},
+};
+static const struct doc_flow TRANSFER_FLOW = {
+	"transfer", SQL_TRANSFER_LOCK, {"source", "destination"}, TRANSFER_STEPS};
+
+/* Opens transfer id for `action` (doc_open) and loads it. */
+static int transfer_open(struct db *db, struct arena *a, const struct actor *who,
+			 int64_t id, const char *action, struct transfer **out,
+			 struct err *e)
+{
+	struct doc_ref ref;
+	int rc = doc_open(db, &TRANSFER_FLOW, action, who, id, &ref, e);
+	return rc < 0 ? rc : transfer_load(db, a, id, out, e);
+}
+
+/* Runs one status UPDATE (params: now, now, id) of a transfer opened by
+ * transfer_open. */
+static int transition(struct db *db, const char *sql, int64_t id, struct err *e)
 {
 	int64_t now = ts_now_ms();
-	struct db_stmt *st = db_query(db, e, sql, "iii", now, now, id);
-	if (!st || db_run(st, e) < 0)
-		return db_fail(e);
-	if (db_changes(st) == 1)
-		return 0;
-	char cur[32] = "?";
-	int rc = db_text(db_query(db, e, SQL_TRANSFER_STATUS, "i", id), cur, sizeof cur, e);
-	if (rc < 0)
-		return rc;
-	return err_set(e, ERR_STATE, "transfer %lld is %s: only a %s transfer can be %s",
-		       (long long)id, cur, need, action);
+	return db_run(db_query(db, e, sql, "iii", now, now, id), e);
 }
 
 static const char SQL_STORE_EXISTS[] = "SELECT 1 FROM stores WHERE id = ?";
@@ -376,14 +390,8 @@ int transfer_ship(struct db *db, struct arena *a, const struct actor *who,
 	int rc = db_begin(db, 1, e);
 	if (rc < 0)
 		return rc;
-	if (transfer_load(db, a, id, &t, e) < 0)
-		goto fail;
-	if (!actor_sees_store(who, t->from_store_id)) {
-		err_set(e, ERR_FORBIDDEN, "only the source store ships transfer %lld",
-			(long long)id);
-		goto fail;
-	}
-	if (transition(db, SQL_SHIP, id, "draft", "shipped", e) < 0)
+	if (transfer_open(db, a, who, id, "ship", &t, e) < 0 ||
+	    transition(db, SQL_SHIP, id, e) < 0)
 		goto fail;
 	int nshort = 0;
 	char first[sizeof tmp->msg] = "";
@@ -447,14 +455,8 @@ int transfer_receive(struct db *db, struct arena *a, const struct actor *who,
 	int rc = db_begin(db, 1, e);
 	if (rc < 0)
 		return rc;
-	if (transfer_load(db, a, id, &t, e) < 0)
-		goto fail;
-	if (!actor_sees_store(who, t->to_store_id)) {
-		err_set(e, ERR_FORBIDDEN, "only the destination store receives transfer %lld",
-			(long long)id);
-		goto fail;
-	}
-	if (transition(db, SQL_RECEIVE, id, "shipped", "received", e) < 0)
+	if (transfer_open(db, a, who, id, "receive", &t, e) < 0 ||
+	    transition(db, SQL_RECEIVE, id, e) < 0)
 		goto fail;
 
 	/* What arrived per line: as shipped unless the receipt says otherwise. */
@@ -567,14 +569,8 @@ int transfer_close(struct db *db, struct arena *a, const struct actor *who,
 	int rc = db_begin(db, 1, e);
 	if (rc < 0)
 		return rc;
-	if (transfer_load(db, a, id, &t, e) < 0)
-		goto fail;
-	if (!actor_sees_store(who, t->from_store_id) && !actor_sees_store(who, t->to_store_id)) {
-		err_set(e, ERR_FORBIDDEN, "transfer %lld is not one of your stores'",
-			(long long)id);
-		goto fail;
-	}
-	if (transition(db, SQL_CLOSE, id, "received", "closed", e) < 0 ||
+	if (transfer_open(db, a, who, id, "close", &t, e) < 0 ||
+	    transition(db, SQL_CLOSE, id, e) < 0 ||
 	    finish(db, a, who, "close", t, t->to_store_id, out, e) < 0)
 		goto fail;
 	return 0;
@@ -590,14 +586,8 @@ int transfer_cancel(struct db *db, struct arena *a, const struct actor *who,
 	int rc = db_begin(db, 1, e);
 	if (rc < 0)
 		return rc;
-	if (transfer_load(db, a, id, &t, e) < 0)
-		goto fail;
-	if (!actor_sees_store(who, t->from_store_id)) {
-		err_set(e, ERR_FORBIDDEN, "only the source store cancels transfer %lld",
-			(long long)id);
-		goto fail;
-	}
-	if (transition(db, SQL_CANCEL, id, "draft", "cancelled", e) < 0 ||
+	if (transfer_open(db, a, who, id, "cancel", &t, e) < 0 ||
+	    transition(db, SQL_CANCEL, id, e) < 0 ||
 	    finish(db, a, who, "cancel", t, t->from_store_id, out, e) < 0)
 		goto fail;
 	return 0;
@@ -648,15 +638,16 @@ int transfer_discrepancies(struct db *db, struct arena *a,
 	int64_t scoped = u && (u->role & ROLE_STORE_BOUND) ? 1 : 0;
 	int64_t uid = u ? u->id : 0;
 	int64_t to = f->to > 0 ? f->to : INT64_MAX;
+	struct page pg;
+	page_init(&pg, a, limit, sizeof(struct transfer_discrepancy));
 	struct db_stmt *st = db_query(db, e, SQL_DISCREPANCIES, "iIIIiiiiii", f->after_id,
 				      f->store_id, f->store_id, f->store_id, f->from, to,
-				      scoped, uid, uid, (int64_t)limit + 1);
+				      scoped, uid, uid, page_fetch(&pg));
 	if (!st)
 		return db_fail(e);
-	struct transfer_discrepancy *list = arena_calloc(a, (size_t)limit + 1, sizeof *list);
-	int cnt = 0, rc = 0;
-	while (cnt <= limit && (rc = db_step(st, e)) == DB_ROW) {
-		struct transfer_discrepancy *d = &list[cnt++];
+	int rc;
+	while ((rc = page_step(&pg, st, e)) == DB_ROW) {
+		struct transfer_discrepancy *d = page_add(&pg);
 		d->line_id = db_col_int64(st, 0);
 		d->transfer_id = db_col_int64(st, 1);
 		d->from_store_id = db_col_int64(st, 2);
@@ -673,11 +664,9 @@ int transfer_discrepancies(struct db *db, struct arena *a,
 		if (d->unit_cost >= 0 && money_mul_qty(d->unit_cost, d->discrepancy, &d->value) < 0)
 			d->value = -1;
 	}
-	db_reset(st);
-	if (rc < 0)
-		return rc;
-	*more = cnt > limit;
-	*n = *more ? limit : cnt;
-	*out = list;
-	return 0;
+	rc = page_end(&pg, st, rc);
+	*out = pg.rows;
+	*n = pg.n;
+	*more = pg.more;
+	return rc;
 }

@@ -3,23 +3,18 @@
 #include <string.h>
 
 #include "base/jx.h"
-#include "domain/catalog/catalog.h"
+#include "domain/catalog/category.h"
+#include "domain/catalog/product.h"
 #include "http/handlers.h"
 #include "http/req.h"
 
 #define Q_MAX 200
 
-/* 1 if key is in obj, null included. */
-static int has_key(json_t *obj, const char *key)
-{
-	return json_object_get(obj, key) != NULL;
-}
-
 /* Flags for a field that may not be null: required on create, and null is
  * refused whenever the key is sent. */
 static int nonnull(json_t *obj, const char *key, int creating)
 {
-	return creating || has_key(obj, key) ? JX_REQUIRED : 0;
+	return creating || jx_present(obj, key) ? JX_REQUIRED : 0;
 }
 
 /* Code points in UTF-8 text. */
@@ -40,11 +35,8 @@ static void category_read(struct req *r, json_t *in, int creating,
 {
 	ci->set_name = jx_str(in, "name", nonnull(in, "name", creating) | JX_NONEMPTY,
 			      100, &ci->name, &r->err);
-	if (has_key(in, "parent_id")) {
-		ci->set_parent = 1;
-		ci->parent_id = 0;
-		jx_int(in, "parent_id", 0, 1, INT64_MAX, &ci->parent_id, &r->err);
-	}
+	ci->set_parent = jx_int_null(in, "parent_id", 1, INT64_MAX, 0, &ci->parent_id,
+				     &r->err);
 }
 
 int h_categories_create(struct req *r)
@@ -150,22 +142,16 @@ static void product_read(struct req *r, json_t *in, int creating,
 	pi->set_vat = jx_int(in, "vat_rate", nonnull(in, "vat_rate", creating),
 			     0, 10000, &pi->vat_rate, e);
 	/* Nullable: sent as null means "none". */
-	if (has_key(in, "barcode")) {
+	if (jx_present(in, "barcode")) {
 		pi->set_barcode = 1;
 		jx_str(in, "barcode", 0, 64, &pi->barcode, e);
 	}
-	if (has_key(in, "brand")) {
+	if (jx_present(in, "brand")) {
 		pi->set_brand = 1;
 		jx_str(in, "brand", 0, 100, &pi->brand, e);
 	}
-	if (has_key(in, "category_id")) {
-		pi->set_category = 1;
-		jx_int(in, "category_id", 0, 1, INT64_MAX, &pi->category_id, e);
-	}
-	if (has_key(in, "cost")) {
-		pi->set_cost = 1;
-		jx_money(in, "cost", 0, 0, &pi->cost, e);
-	}
+	pi->set_category = jx_int_null(in, "category_id", 1, INT64_MAX, 0, &pi->category_id, e);
+	pi->set_cost = jx_money_null(in, "cost", -1, &pi->cost, e);
 }
 
 int h_products_create(struct req *r)

@@ -6,29 +6,14 @@
 #include "http/handlers.h"
 #include "http/req.h"
 
+/* A user is assigned to at most this many stores. */
+#define USER_MAX_STORES 10000
+
 /* Reads "store_ids": an array of positive integers, without duplicates. */
 static void read_store_ids(struct req *r, json_t *in, struct user_input *ui)
 {
-	json_t *arr;
-	if (!jx_array(in, "store_ids", 0, &arr, &r->err))
-		return;
-	ui->has_store_ids = 1;
-	size_t n = json_array_size(arr), i;
-	ui->store_ids = arena_calloc(r->a, n ? n : 1, sizeof *ui->store_ids);
-	json_t *v;
-	json_array_foreach(arr, i, v) {
-		if (!json_is_integer(v) || json_integer_value(v) <= 0) {
-			err_field(&r->err, "store_ids", "must be an array of store ids");
-			return;
-		}
-		int64_t id = json_integer_value(v);
-		for (int k = 0; k < ui->nstores; k++)
-			if (ui->store_ids[k] == id) {
-				err_field(&r->err, "store_ids", "lists store %lld twice", (long long)id);
-				return;
-			}
-		ui->store_ids[ui->nstores++] = id;
-	}
+	ui->has_store_ids = jx_ids(in, "store_ids", 0, USER_MAX_STORES, r->a,
+				   &ui->store_ids, &ui->nstores, &r->err);
 }
 
 /* Reads the fields both create and update take. */

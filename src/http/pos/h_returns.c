@@ -24,29 +24,13 @@ static int sale_visible(struct req *r, int64_t sale_id)
 }
 
 /* Value errors are noted here and by the domain; a field is named once. */
-static void read_lines(struct req *r, json_t *arr, struct sale_return_input *in)
+static void read_line(json_t *o, void *elem, void *ctx, struct err *le)
 {
 	static const char *const fields[] = {"line_id", "quantity", NULL};
-	size_t n = json_array_size(arr);
-	in->lines = arena_calloc(r->a, n ? n : 1, sizeof *in->lines);
-	in->nlines = (int)n;
-	for (size_t i = 0; i < n; i++) {
-		struct sale_return_line_input *l = &in->lines[i];
-		json_t *o = json_array_get(arr, i);
-		char prefix[32];
-		if (!json_is_object(o)) {
-			snprintf(prefix, sizeof prefix, "lines[%zu]", i);
-			err_type(&r->err, prefix, "an object {line_id, quantity}");
-			continue;
-		}
-		struct err le;
-		err_init(&le);
-		jx_no_unknown(o, fields, &le);
-		jx_int(o, "line_id", JX_REQUIRED, 1, INT64_MAX, &l->line_id, &le);
-		jx_qty(o, "quantity", JX_REQUIRED, &l->quantity, &le);
-		snprintf(prefix, sizeof prefix, "lines[%zu].", i);
-		err_merge(&r->err, &le, prefix);
-	}
+	struct sale_return_line_input *l = elem;
+	jx_no_unknown(o, fields, le);
+	jx_int(o, "line_id", JX_REQUIRED, 1, INT64_MAX, &l->line_id, le);
+	jx_qty(o, "quantity", JX_REQUIRED, &l->quantity, le);
 }
 
 /* SHA-256 over the kind of request, the sale and the body: a key used for
@@ -80,10 +64,14 @@ int h_sales_returns_create(struct req *r)
 	if (sale_visible(r, sale_id) < 0)
 		return r->err.code;
 	struct sale_return_input ri = {0};
-	json_t *arr;
 	jx_no_unknown(in, allowed, &r->err);
-	if (jx_array(in, "lines", JX_REQUIRED, &arr, &r->err))
-		read_lines(r, arr, &ri);
+	void *lines;
+	int n = jx_objects(in, "lines", JX_REQUIRED, SIZE_MAX, r->a, sizeof *ri.lines, &lines,
+			   read_line, NULL, &r->err);
+	if (n >= 0) {
+		ri.lines = lines;
+		ri.nlines = n;
+	}
 	jx_enum(in, "refund_method", JX_REQUIRED, sale_payment_methods, &ri.refund_method,
 		&r->err);
 	jx_str(in, "reason", JX_REQUIRED | JX_NONEMPTY, 200, &ri.reason, &r->err);

@@ -13,66 +13,26 @@
 #include "http/handlers.h"
 #include "http/req.h"
 
-/* Reads one element of an array of objects into a scratch err whose fields
- * are then copied under "<name>[i]." */
-static json_t *item(struct req *r, json_t *arr, size_t i, const char *name)
-{
-	json_t *o = json_array_get(arr, i);
-	if (!json_is_object(o)) {
-		char f[48];
-		snprintf(f, sizeof f, "%s[%zu]", name, i);
-		err_type(&r->err, f, "an object");
-		return NULL;
-	}
-	return o;
-}
-
-static void read_lines(struct req *r, json_t *arr, struct sale_input *in)
+static void read_line(json_t *o, void *elem, void *ctx, struct err *le)
 {
 	static const char *const fields[] = {"product_id", "barcode", "quantity", "unit_price", NULL};
-	size_t n = json_array_size(arr);
-	in->lines = arena_calloc(r->a, n ? n : 1, sizeof *in->lines);
-	in->nlines = (int)n;
-	for (size_t i = 0; i < n; i++) {
-		struct sale_line_input *l = &in->lines[i];
-		json_t *o = item(r, arr, i, "lines");
-		l->unit_price = -1;
-		if (!o)
-			continue;
-		struct err le;
-		err_init(&le);
-		jx_no_unknown(o, fields, &le);
-		jx_int(o, "product_id", 0, 1, INT64_MAX, &l->product_id, &le);
-		jx_str(o, "barcode", JX_NONEMPTY, 32, &l->barcode, &le);
-		jx_qty(o, "quantity", 0, &l->quantity, &le);
-		jx_money(o, "unit_price", 0, 0, &l->unit_price, &le);
-		char prefix[32];
-		snprintf(prefix, sizeof prefix, "lines[%zu].", i);
-		err_merge(&r->err, &le, prefix);
-	}
+	struct sale_line_input *l = elem;
+	l->unit_price = -1;
+	jx_no_unknown(o, fields, le);
+	jx_int(o, "product_id", 0, 1, INT64_MAX, &l->product_id, le);
+	jx_str(o, "barcode", JX_NONEMPTY, 32, &l->barcode, le);
+	jx_qty(o, "quantity", 0, &l->quantity, le);
+	jx_money(o, "unit_price", 0, 0, &l->unit_price, le);
 }
 
-static void read_payments(struct req *r, json_t *arr, struct sale_input *in)
+static void read_payment(json_t *o, void *elem, void *ctx, struct err *le)
 {
 	static const char *const fields[] = {"method", "amount", "reference", NULL};
-	size_t n = json_array_size(arr);
-	in->payments = arena_calloc(r->a, n ? n : 1, sizeof *in->payments);
-	in->npayments = (int)n;
-	for (size_t i = 0; i < n; i++) {
-		struct sale_payment_input *p = &in->payments[i];
-		json_t *o = item(r, arr, i, "payments");
-		if (!o)
-			continue;
-		struct err le;
-		err_init(&le);
-		jx_no_unknown(o, fields, &le);
-		jx_enum(o, "method", JX_REQUIRED, sale_payment_methods, &p->method, &le);
-		jx_money(o, "amount", JX_REQUIRED, 1, &p->amount, &le);
-		jx_str(o, "reference", 0, 100, &p->reference, &le);
-		char prefix[32];
-		snprintf(prefix, sizeof prefix, "payments[%zu].", i);
-		err_merge(&r->err, &le, prefix);
-	}
+	struct sale_payment_input *p = elem;
+	jx_no_unknown(o, fields, le);
+	jx_enum(o, "method", JX_REQUIRED, sale_payment_methods, &p->method, le);
+	jx_money(o, "amount", JX_REQUIRED, 1, &p->amount, le);
+	jx_str(o, "reference", 0, 100, &p->reference, le);
 }
 
 static void read_coupons(struct req *r, json_t *arr, struct sale_input *in)
@@ -158,10 +118,19 @@ int h_sales_create(struct req *r)
 	    (ts_parse(offline, &si->offline_at) < 0 || si->offline_at <= 0 ||
 	     si->offline_at > ts_now_ms() + 300000))
 		err_field(&r->err, "offline_at", "must be an RFC 3339 time, not in the future");
-	if (jx_array(in, "lines", JX_REQUIRED, &arr, &r->err))
-		read_lines(r, arr, si);
-	if (jx_array(in, "payments", 0, &arr, &r->err))
-		read_payments(r, arr, si);
+	void *items;
+	int n = jx_objects(in, "lines", JX_REQUIRED, SIZE_MAX, r->a, sizeof *si->lines, &items,
+			   read_line, NULL, &r->err);
+	if (n >= 0) {
+		si->lines = items;
+		si->nlines = n;
+	}
+	n = jx_objects(in, "payments", 0, SIZE_MAX, r->a, sizeof *si->payments, &items,
+		       read_payment, NULL, &r->err);
+	if (n >= 0) {
+		si->payments = items;
+		si->npayments = n;
+	}
 	if (jx_array(in, "coupon_codes", 0, &arr, &r->err))
 		read_coupons(r, arr, si);
 	json_t *ap = json_object_get(in, "approver");

@@ -20,42 +20,11 @@ static const char *const promo_fields[] = {"name",        "kind",         "param
  * present and usable. */
 static int read_ids(struct req *r, json_t *in, const char *key, const int64_t **out, int *n)
 {
-	json_t *arr = json_object_get(in, key);
-	size_t cnt, i;
 	int64_t *ids;
+	int ok = jx_ids(in, key, 0, PROMOTION_MAX_IDS, r->a, &ids, n, &r->err);
 
-	*out = NULL;
-	*n = 0;
-	if (!arr)
-		return 0;
-	if (json_is_null(arr))
-		return 1;
-	if (!json_is_array(arr)) {
-		err_type(&r->err, key, "an array of ids");
-		return 0;
-	}
-	cnt = json_array_size(arr);
-	if (cnt > PROMOTION_MAX_IDS) {
-		err_field(&r->err, key, "must have at most %d ids", PROMOTION_MAX_IDS);
-		return 0;
-	}
-	ids = arena_calloc(r->a, cnt ? cnt : 1, sizeof *ids);
-	for (i = 0; i < cnt; i++) {
-		json_t *v = json_array_get(arr, i);
-
-		if (!json_is_integer(v)) {
-			err_type(&r->err, key, "an array of integer ids");
-			return 0;
-		}
-		if (json_integer_value(v) < 1) {
-			err_field(&r->err, key, "must hold positive ids");
-			return 0;
-		}
-		ids[i] = (int64_t)json_integer_value(v);
-	}
 	*out = ids;
-	*n = (int)cnt;
-	return 1;
+	return ok || jx_null(in, key);
 }
 
 static int read_tiers(struct req *r, json_t *in, struct promotion_input *pi)
@@ -177,9 +146,9 @@ static void read_promotion(struct req *r, json_t *in, struct promotion_input *pi
 
 	jx_no_unknown(in, promo_fields, &r->err);
 	pi->set_name = jx_str(in, "name", JX_NONEMPTY, PROMOTION_NAME_MAX, &pi->name, &r->err) ||
-	               (json_object_get(in, "name") && json_is_null(json_object_get(in, "name")));
+	               jx_null(in, "name");
 	pi->set_kind = jx_enum(in, "kind", 0, promo_kinds, &pi->kind, &r->err) ||
-	               (json_object_get(in, "kind") && json_is_null(json_object_get(in, "kind")));
+	               jx_null(in, "kind");
 	v = json_object_get(in, "params");
 	if (v && !json_is_null(v) && !json_is_object(v)) {
 		err_type(&r->err, "params", "an object");
@@ -194,10 +163,10 @@ static void read_promotion(struct req *r, json_t *in, struct promotion_input *pi
 	pi->set_tiers = read_tiers(r, in, pi);
 	pi->set_starts_on =
 	    jx_day(in, "starts_on", 0, &pi->starts_on, &r->err) ||
-	    (json_object_get(in, "starts_on") && json_is_null(json_object_get(in, "starts_on")));
+	    jx_null(in, "starts_on");
 	pi->set_ends_on =
 	    jx_day(in, "ends_on", 0, &pi->ends_on, &r->err) ||
-	    (json_object_get(in, "ends_on") && json_is_null(json_object_get(in, "ends_on")));
+	    jx_null(in, "ends_on");
 	pi->set_weekdays = read_weekdays(r, in, &pi->weekdays);
 	pi->set_hour_from = read_hour(r, in, "hour_from", &pi->hour_from);
 	pi->set_hour_to = read_hour(r, in, "hour_to", &pi->hour_to);
@@ -297,14 +266,24 @@ int h_promotions_list(struct req *r)
 	return reply_list(r, items, more, n ? list[n - 1]->rule.id : 0);
 }
 
+static void read_preview_line(json_t *o, void *elem, void *ctx, struct err *le)
+{
+	static const char *const line_fields[] = {"product_id", "quantity", NULL};
+	struct promotion_preview_line *l = elem;
+
+	jx_no_unknown(o, line_fields, le);
+	jx_int(o, "product_id", JX_REQUIRED, 1, INT64_MAX, &l->product_id, le);
+	jx_qty(o, "quantity", JX_REQUIRED, &l->quantity, le);
+}
+
 int h_promotions_preview(struct req *r)
 {
 	static const char *const fields[] = {"store_id", "customer_tier", "at", "lines", NULL};
-	static const char *const line_fields[] = {"product_id", "quantity", NULL};
 	struct promotion_preview_input pi = {0};
 	struct promotion_preview_line *lines = NULL;
+	void *got;
 	const char *at = NULL;
-	json_t *in, *arr, *out;
+	json_t *in, *out;
 	int rc;
 
 	if (req_json(r, &in) < 0)
@@ -314,35 +293,11 @@ int h_promotions_preview(struct req *r)
 	jx_str(in, "customer_tier", JX_NONEMPTY, PROMOTION_TIER_MAX, &pi.customer_tier, &r->err);
 	if (jx_str(in, "at", 0, 40, &at, &r->err) && ts_parse(at, &pi.at) < 0)
 		err_field(&r->err, "at", "must be an RFC 3339 time");
-	if (jx_array(in, "lines", JX_REQUIRED, &arr, &r->err)) {
-		size_t n = json_array_size(arr);
-
-		if (n > PREVIEW_MAX_LINES) {
-			err_field(&r->err, "lines", "must have at most %d lines",
-			          PREVIEW_MAX_LINES);
-			n = 0;
-		}
-		lines = arena_calloc(r->a, n ? n : 1, sizeof *lines);
-		for (size_t i = 0; i < n; i++) {
-			json_t *o = json_array_get(arr, i);
-			char prefix[32];
-			struct err le;
-
-			snprintf(prefix, sizeof prefix, "lines[%zu]", i);
-			if (!json_is_object(o)) {
-				err_type(&r->err, prefix, "an object {product_id, quantity}");
-				continue;
-			}
-			err_init(&le);
-			jx_no_unknown(o, line_fields, &le);
-			jx_int(o, "product_id", JX_REQUIRED, 1, INT64_MAX, &lines[i].product_id,
-			       &le);
-			jx_qty(o, "quantity", JX_REQUIRED, &lines[i].quantity, &le);
-			snprintf(prefix, sizeof prefix, "lines[%zu].", i);
-			err_merge(&r->err, &le, prefix);
-		}
-		pi.lines = lines;
-		pi.nlines = (int)n;
+	int n = jx_objects(in, "lines", JX_REQUIRED, PREVIEW_MAX_LINES, r->a, sizeof *lines,
+			   &got, read_preview_line, NULL, &r->err);
+	if (n >= 0) {
+		pi.lines = got;
+		pi.nlines = n;
 	}
 	if (req_bad_types(r))
 		return r->err.code;

@@ -7,75 +7,34 @@
 #include "domain/purchasing/purchase.h"
 #include "http/handlers.h"
 #include "http/req.h"
+#include "http/router.h"
 
-/* Copies src's field problems into dst as "<prefix>.<field>". */
-static void merge_prefixed(struct err *dst, const struct err *src, const char *prefix)
+static void read_order_line(json_t *it, void *elem, void *ctx, struct err *le)
 {
-	for (int i = 0; i < src->nfields; i++) {
-		char name[64];
+	static const char *const allowed[] = {"product_id", "quantity", "unit_cost", NULL};
+	struct purchase_line_input *l = elem;
 
-		snprintf(name, sizeof name, "%s.%s", prefix, src->fields[i].field);
-		err_field(dst, name, "%s", src->fields[i].message);
-	}
-	if (src->type_error)
-		dst->type_error = 1;
-}
-
-/* The array under key and its length in *n; NULL when it is absent (noted
- * when required), not an array, or longer than PURCHASE_LINES_MAX. */
-static json_t *read_array(struct req *r, json_t *in, const char *key, int flags,
-			  size_t *n)
-{
-	json_t *arr = NULL;
-
-	*n = 0;
-	if (!jx_array(in, key, flags, &arr, &r->err))
-		return NULL;
-	if (json_array_size(arr) > PURCHASE_LINES_MAX) {
-		err_field(&r->err, key, "must have at most %d lines", PURCHASE_LINES_MAX);
-		return NULL;
-	}
-	*n = json_array_size(arr);
-	return arr;
+	l->unit_cost = -1;
+	jx_no_unknown(it, allowed, le);
+	jx_int(it, "product_id", JX_REQUIRED, 1, INT64_MAX, &l->product_id, le);
+	jx_qty(it, "quantity", JX_REQUIRED, &l->quantity, le);
+	jx_money(it, "unit_cost", 0, 0, &l->unit_cost, le);
 }
 
 static void read_order_lines(struct req *r, json_t *in, int required,
 			     struct purchase_input *pi)
 {
-	static const char *const allowed[] = {"product_id", "quantity", "unit_cost", NULL};
-	size_t n;
-	json_t *arr = read_array(r, in, "lines", required ? JX_REQUIRED : 0, &n);
+	void *lines;
+	int n = jx_objects(in, "lines", required ? JX_REQUIRED : 0, PURCHASE_LINES_MAX, r->a,
+			   sizeof *pi->lines, &lines, read_order_line, NULL, &r->err);
 
-	if (!arr) {
+	if (n < 0) {
 		pi->missing_lines = 1;
 		return;
 	}
 	pi->set_lines = 1;
-	pi->nlines = (int)n;
-	pi->lines = arena_calloc(r->a, n ? n : 1, sizeof *pi->lines);
-	for (size_t i = 0; i < n; i++) {
-		json_t *it = json_array_get(arr, i);
-		struct purchase_line_input *l = &pi->lines[i];
-		char prefix[32];
-		struct err sub;
-		int64_t v;
-
-		snprintf(prefix, sizeof prefix, "lines[%zu]", i);
-		l->unit_cost = -1;
-		if (!json_is_object(it)) {
-			err_type(&r->err, prefix, "an object");
-			continue;
-		}
-		err_init(&sub);
-		jx_no_unknown(it, allowed, &sub);
-		if (jx_int(it, "product_id", JX_REQUIRED, 1, INT64_MAX, &v, &sub))
-			l->product_id = v;
-		if (jx_qty(it, "quantity", JX_REQUIRED, &v, &sub))
-			l->quantity = v;
-		if (jx_money(it, "unit_cost", 0, 0, &v, &sub))
-			l->unit_cost = v;
-		merge_prefixed(&r->err, &sub, prefix);
-	}
+	pi->nlines = n;
+	pi->lines = lines;
 }
 
 static void read_order(struct req *r, json_t *in, int creating, struct purchase_input *pi)
@@ -86,6 +45,8 @@ static void read_order(struct req *r, json_t *in, int creating, struct purchase_
 	int64_t v;
 
 	jx_no_unknown(in, creating ? create_fields : patch_fields, &r->err);
+	/* A line's cost becomes the product's company-wide cost when received. */
+	pi->may_name_cost = perm_allows(PERM_CATALOG_WRITE, r->user->role);
 	if (creating) {
 		if (jx_int(in, "supplier_id", JX_REQUIRED, 1, INT64_MAX, &v, &r->err))
 			pi->supplier_id = v;
@@ -165,50 +126,40 @@ int h_purchase_orders_cancel(struct req *r)
 	return reply_json(r, 200, purchase_to_json(po));
 }
 
+static void read_receive_line(json_t *it, void *elem, void *ctx, struct err *le)
+{
+	static const char *const line_fields[] = {"line_id", "quantity", NULL};
+	struct purchase_receive_line *l = elem;
+
+	jx_no_unknown(it, line_fields, le);
+	jx_int(it, "line_id", JX_REQUIRED, 1, INT64_MAX, &l->line_id, le);
+	jx_qty(it, "quantity", JX_REQUIRED, &l->quantity, le);
+}
+
 /* POST /purchase-orders/{id}/receive {lines:[{line_id, quantity}], allow_over} */
 int h_purchase_orders_receive(struct req *r)
 {
 	static const char *const fields[] = {"lines", "allow_over", NULL};
-	static const char *const line_fields[] = {"line_id", "quantity", NULL};
-	struct purchase_receive_line *lines;
+	void *lines;
 	struct purchase_order *po;
-	json_t *in, *arr;
-	size_t n;
-	int allow_over = 0, rc;
+	json_t *in;
+	int allow_over = 0, rc, n;
 
 	if (req_json(r, &in) < 0)
 		return r->err.code;
 	jx_no_unknown(in, fields, &r->err);
 	jx_bool(in, "allow_over", 0, &allow_over, &r->err);
-	arr = read_array(r, in, "lines", JX_REQUIRED, &n);
-	lines = arena_calloc(r->a, n ? n : 1, sizeof *lines);
-	for (size_t i = 0; arr && i < n; i++) {
-		json_t *it = json_array_get(arr, i);
-		char prefix[32];
-		struct err sub;
-		int64_t v;
-
-		snprintf(prefix, sizeof prefix, "lines[%zu]", i);
-		if (!json_is_object(it)) {
-			err_type(&r->err, prefix, "an object");
-			continue;
-		}
-		err_init(&sub);
-		jx_no_unknown(it, line_fields, &sub);
-		if (jx_int(it, "line_id", JX_REQUIRED, 1, INT64_MAX, &v, &sub))
-			lines[i].line_id = v;
-		if (jx_qty(it, "quantity", JX_REQUIRED, &v, &sub))
-			lines[i].quantity = v;
-		merge_prefixed(&r->err, &sub, prefix);
-	}
+	n = jx_objects(in, "lines", JX_REQUIRED, PURCHASE_LINES_MAX, r->a,
+		       sizeof(struct purchase_receive_line), &lines, read_receive_line, NULL,
+		       &r->err);
 	if (req_bad_types(r))
 		return r->err.code;
-	if (!arr) {
+	if (n < 0) {
 		/* Absent lines were noted; an over-long array too. */
 		err_fields_done(&r->err);
 		return r->err.code;
 	}
-	rc = purchase_receive(r->db, r->a, &r->actor, r->ids[0], lines, (int)n,
+	rc = purchase_receive(r->db, r->a, &r->actor, r->ids[0], lines, n,
 			      allow_over, &po, &r->err);
 	if (rc < 0)
 		return rc;

@@ -8,6 +8,7 @@
 #include "domain/stock/stock.h"
 #include "http/handlers.h"
 #include "http/req.h"
+#include "http/router.h"
 
 static const char *const move_fields[] = {
 	"store_id", "product_id", "quantity", "reason", "note", "unit_cost", NULL};
@@ -31,6 +32,9 @@ int h_stock_moves_create(struct req *r)
 	if (mi.store_id > 0 && !req_store_writable(r, mi.store_id))
 		return r->err.code;
 	mi.negative = STOCK_NEG_STORE;
+	/* The product's cost is company-wide: a store's receipt records its
+	 * cost, only the catalog's keepers move the average with it. */
+	mi.may_move_cost = perm_allows(PERM_CATALOG_WRITE, r->user->role);
 	struct stock_move *m;
 	int rc = stock_move_manual(r->db, r->a, &r->actor, &mi, &m, &r->err);
 	if (rc < 0)
@@ -180,10 +184,8 @@ int h_reorder_rules_put(struct req *r)
 	if (req_json(r, &in) < 0)
 		return r->err.code;
 	jx_no_unknown(in, rule_fields, &r->err);
-	int has_min = jx_qty(in, "min", 0, &ri.min_qty, &r->err) ||
-		      json_object_get(in, "min");
-	int has_max = jx_qty(in, "max", 0, &ri.max_qty, &r->err) ||
-		      json_object_get(in, "max");
+	int has_min = jx_qty(in, "min", 0, &ri.min_qty, &r->err) || jx_present(in, "min");
+	int has_max = jx_qty(in, "max", 0, &ri.max_qty, &r->err) || jx_present(in, "max");
 	jx_qty(in, "safety_stock", 0, &ri.safety_stock, &r->err);
 	jx_int(in, "lead_time_days", 0, 0, 3650, &ri.lead_time_days, &r->err);
 	jx_qty(in, "order_multiple", 0, &ri.order_multiple, &r->err);
@@ -192,9 +194,9 @@ int h_reorder_rules_put(struct req *r)
 	if (!req_store_writable(r, r->ids[0]))
 		return r->err.code;
 	/* a null min/max is "absent": reorder_check says it is required */
-	if (json_is_null(json_object_get(in, "min")))
+	if (jx_null(in, "min"))
 		has_min = 0;
-	if (json_is_null(json_object_get(in, "max")))
+	if (jx_null(in, "max"))
 		has_max = 0;
 	reorder_check(&ri, has_min, has_max, &r->err);
 	if (err_fields_done(&r->err))

@@ -33,8 +33,9 @@ int h_counts_create(struct req *r)
 
 /* Reads one scanned entry on its own err (field names without the
  * "lines[i]." prefix). */
-static void read_entry(json_t *l, struct count_entry *en, struct err *le)
+static void read_entry(json_t *l, void *elem, void *ctx, struct err *le)
 {
+	struct count_entry *en = elem;
 	const char *bc = NULL;
 	en->quantity = -1;
 	jx_no_unknown(l, entry_fields, le);
@@ -55,42 +56,17 @@ static void read_entry(json_t *l, struct count_entry *en, struct err *le)
 
 int h_counts_lines(struct req *r)
 {
-	json_t *in, *arr = NULL;
+	json_t *in;
 	const char *mode = "add";
 	if (req_json(r, &in) < 0)
 		return r->err.code;
 	jx_no_unknown(in, batch_fields, &r->err);
 	jx_enum(in, "mode", 0, count_modes, &mode, &r->err);
-	struct count_entry *entries = NULL;
-	int n = 0;
-	if (jx_array(in, "lines", JX_REQUIRED, &arr, &r->err)) {
-		size_t total = json_array_size(arr);
-		if (total > COUNT_MAX_BATCH) {
-			err_field(&r->err, "lines", "must have at most %d lines", COUNT_MAX_BATCH);
-		} else {
-			n = (int)total;
-			entries = arena_calloc(r->a, total + 1, sizeof *entries);
-			struct err *le = arena_alloc(r->a, sizeof *le);
-			char f[64];
-			for (size_t i = 0; i < total; i++) {
-				json_t *l = json_array_get(arr, i);
-				entries[i].quantity = -1;
-				if (!json_is_object(l)) {
-					snprintf(f, sizeof f, "lines[%zu]", i);
-					err_type(&r->err, f, "an object");
-					continue;
-				}
-				err_init(le);
-				read_entry(l, &entries[i], le);
-				for (int k = 0; k < le->nfields; k++) {
-					snprintf(f, sizeof f, "lines[%zu].%s", i, le->fields[k].field);
-					err_field(&r->err, f, "%s", le->fields[k].message);
-				}
-				if (le->type_error)
-					r->err.type_error = 1;
-			}
-		}
-	}
+	void *entries;
+	int n = jx_objects(in, "lines", JX_REQUIRED, COUNT_MAX_BATCH, r->a,
+			   sizeof(struct count_entry), &entries, read_entry, NULL, &r->err);
+	if (n < 0)
+		n = 0;
 	if (req_bad_types(r))
 		return r->err.code;
 	struct stock_count *c;

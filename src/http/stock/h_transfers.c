@@ -15,42 +15,26 @@ static const char *const line_fields[] = {"product_id", "quantity", NULL};
 static const char *const receive_fields[] = {"lines", NULL};
 static const char *const receipt_line_fields[] = {"line_id", "quantity", NULL};
 
-/* Copies the fields noted in `from` (one array element read on its own)
- * into r->err as "lines[i].<field>", keeping a wrong type a 400. */
-static void merge_line_errors(struct req *r, const struct err *from, size_t i)
+static void read_line(json_t *l, void *elem, void *ctx, struct err *le)
 {
-	char f[64];
-	for (int k = 0; k < from->nfields; k++) {
-		snprintf(f, sizeof f, "lines[%zu].%s", i, from->fields[k].field);
-		err_field(&r->err, f, "%s", from->fields[k].message);
-	}
-	if (from->type_error)
-		r->err.type_error = 1;
+	struct transfer_line_input *line = elem;
+	jx_no_unknown(l, line_fields, le);
+	jx_int(l, "product_id", JX_REQUIRED, 1, INT64_MAX, &line->product_id, le);
+	jx_qty(l, "quantity", JX_REQUIRED, &line->quantity, le);
 }
 
-/* The array under "lines" as an element count, each element checked to be
- * an object (else a 400 naming it). -1 when absent or not an array. */
-static int lines_array(struct req *r, json_t *in, int flags, int max, json_t **arr)
+static void read_receipt_line(json_t *l, void *elem, void *ctx, struct err *le)
 {
-	if (!jx_array(in, "lines", flags, arr, &r->err))
-		return -1;
-	size_t n = json_array_size(*arr);
-	if (n > (size_t)max) {
-		err_field(&r->err, "lines", "must have at most %d lines", max);
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (!json_is_object(json_array_get(*arr, i))) {
-			char f[32];
-			snprintf(f, sizeof f, "lines[%zu]", i);
-			err_type(&r->err, f, "an object");
-		}
-	return (int)n;
+	struct transfer_receipt_line *line = elem;
+	line->quantity = -1;
+	jx_no_unknown(l, receipt_line_fields, le);
+	jx_int(l, "line_id", JX_REQUIRED, 1, INT64_MAX, &line->line_id, le);
+	jx_qty(l, "quantity", JX_REQUIRED, &line->quantity, le);
 }
 
 int h_transfers_create(struct req *r)
 {
-	json_t *in, *arr = NULL;
+	json_t *in;
 	struct transfer_input ti = {0};
 	if (req_json(r, &in) < 0)
 		return r->err.code;
@@ -58,31 +42,13 @@ int h_transfers_create(struct req *r)
 	jx_int(in, "from_store_id", JX_REQUIRED, 1, INT64_MAX, &ti.from_store_id, &r->err);
 	jx_int(in, "to_store_id", JX_REQUIRED, 1, INT64_MAX, &ti.to_store_id, &r->err);
 	jx_str(in, "note", 0, TRANSFER_NOTE_MAX, &ti.note, &r->err);
-	int n = lines_array(r, in, JX_REQUIRED, TRANSFER_MAX_LINES, &arr);
-	if (n > 0) {
-		struct transfer_line_input *lines = arena_calloc(r->a, (size_t)n, sizeof *lines);
-		struct err *le = arena_alloc(r->a, sizeof *le);
-		for (int i = 0; i < n; i++) {
-			json_t *l = json_array_get(arr, (size_t)i);
-			if (!json_is_object(l))
-				continue;
-			err_init(le);
-			jx_no_unknown(l, line_fields, le);
-			jx_int(l, "product_id", JX_REQUIRED, 1, INT64_MAX, &lines[i].product_id, le);
-			jx_qty(l, "quantity", JX_REQUIRED, &lines[i].quantity, le);
-			merge_line_errors(r, le, (size_t)i);
-		}
-		ti.lines = lines;
-		ti.nlines = n;
-	} else if (n == 0) {
-		ti.nlines = 0;
-	} else {
-		ti.nlines = -1; /* noted already */
-	}
+	void *lines;
+	int n = jx_objects(in, "lines", JX_REQUIRED, TRANSFER_MAX_LINES, r->a, sizeof *ti.lines,
+			   &lines, read_line, NULL, &r->err);
+	ti.lines = lines;
+	ti.nlines = n > 0 ? n : 0;
 	if (req_bad_types(r))
 		return r->err.code;
-	if (ti.nlines < 0)
-		ti.nlines = 0;
 	struct transfer *t;
 	int rc = transfer_create(r->db, r->a, &r->actor, &ti, &t, &r->err);
 	if (rc < 0)
@@ -154,26 +120,14 @@ int h_transfers_receive(struct req *r)
 	struct transfer_receipt_line *lines = NULL;
 	int n = 0;
 	if (r->body && r->body_len > 0) {
-		json_t *in, *arr = NULL;
+		json_t *in;
+		void *got;
 		if (req_json(r, &in) < 0)
 			return r->err.code;
 		jx_no_unknown(in, receive_fields, &r->err);
-		n = lines_array(r, in, 0, TRANSFER_MAX_LINES, &arr);
-		if (n > 0) {
-			lines = arena_calloc(r->a, (size_t)n, sizeof *lines);
-			struct err *le = arena_alloc(r->a, sizeof *le);
-			for (int i = 0; i < n; i++) {
-				json_t *l = json_array_get(arr, (size_t)i);
-				lines[i].quantity = -1;
-				if (!json_is_object(l))
-					continue;
-				err_init(le);
-				jx_no_unknown(l, receipt_line_fields, le);
-				jx_int(l, "line_id", JX_REQUIRED, 1, INT64_MAX, &lines[i].line_id, le);
-				jx_qty(l, "quantity", JX_REQUIRED, &lines[i].quantity, le);
-				merge_line_errors(r, le, (size_t)i);
-			}
-		}
+		n = jx_objects(in, "lines", 0, TRANSFER_MAX_LINES, r->a, sizeof *lines, &got,
+			       read_receipt_line, NULL, &r->err);
+		lines = n > 0 ? got : NULL;
 		if (n < 0)
 			n = 0;
 		if (req_bad_types(r))

@@ -579,7 +579,7 @@ describe('purchasing', () => {
       assert.equal(csv.text.trim().split('\r\n').length, 4);
     });
 
-    it('a store manager works only in their stores: 404 to read, 403 to write', async () => {
+    it('a store manager works only in their stores: an order of another store is 404 to read and to write, creating one there 403', async () => {
       const mine = await mkStore();
       const theirs = await mkStore();
       const mgr = await makeUser(srv, 'store_manager', [mine.id]);
@@ -590,15 +590,20 @@ describe('purchasing', () => {
       const foreign = await ok(await mkOrder({ supplier_id: supplier.id, store_id: theirs.id, lines: [{ product_id: p.id, quantity: 2 }] }), 201);
       assertProblem(await mkOrder({ supplier_id: supplier.id, store_id: theirs.id, lines: [{ product_id: p.id, quantity: 2 }] }, t), 403, 'forbidden');
       assertProblem(await srv.api('GET', `/api/v1/purchase-orders/${foreign.id}`, { token: t }), 404, 'not-found');
-      assertProblem(await srv.api('PATCH', `/api/v1/purchase-orders/${foreign.id}`, { token: t, body: { note: 'x' } }), 403, 'forbidden');
-      assertProblem(await send(foreign.id, t), 403, 'forbidden');
-      assertProblem(await cancel(foreign.id, t), 403, 'forbidden');
+      assertProblem(await srv.api('PATCH', `/api/v1/purchase-orders/${foreign.id}`, { token: t, body: { note: 'x' } }), 404, 'not-found');
+      assertProblem(await send(foreign.id, t), 404, 'not-found');
+      assertProblem(await cancel(foreign.id, t), 404, 'not-found');
       await ok(await send(foreign.id));
-      assertProblem(await receive(foreign.id, { lines: [{ line_id: foreign.lines[0].id, quantity: 1 }] }, t), 403, 'forbidden');
+      assertProblem(await receive(foreign.id, { lines: [{ line_id: foreign.lines[0].id, quantity: 1 }] }, t), 404, 'not-found');
       assert.equal(await onHand(theirs.id, p.id), 0);
       const list = await ok(await srv.api('GET', '/api/v1/purchase-orders?limit=500', { token: t }));
       assert.deepEqual(list.items.map((o) => o.id), [own.id]);
       assertProblem(await srv.api('GET', `/api/v1/purchase-orders?store_id=${theirs.id}`, { token: t }), 404, 'not-found');
+      // a line's cost becomes the product's cost when received: naming one
+      // needs the catalog permission (the supplier's or product's cost is used without)
+      assertProblem(await mkOrder({ supplier_id: supplier.id, store_id: mine.id, lines: [{ product_id: p.id, quantity: 1, unit_cost: 1 }] }, t), 403, 'forbidden');
+      assertProblem(await srv.api('PATCH', `/api/v1/purchase-orders/${own.id}`, { token: t, body: { lines: [{ product_id: p.id, quantity: 2, unit_cost: 1 }] } }), 403, 'forbidden');
+      assert.equal(own.lines[0].unit_cost, 10);
       // their own order, all the way
       await ok(await srv.api('PATCH', `/api/v1/purchase-orders/${own.id}`, { token: t, body: { note: 'mine' } }));
       await ok(await send(own.id, t));

@@ -144,6 +144,22 @@ describe('stock', () => {
       assert.equal(await cost(), 1100);
     });
 
+    it("a store manager's receipt records its cost on the move but leaves the company-wide cost; hq's moves it", async () => {
+      const p = await mkProduct({ cost: 1000 });
+      await receive(storeA, p.id, 10);
+      const cost = async () => (await api('GET', `/api/v1/products/${p.id}`)).body.cost;
+      let r = await move({ store_id: storeA, product_id: p.id, quantity: 10, reason: 'receipt', unit_cost: 1 }, manager.token);
+      assert.equal(r.status, 201, r.text);
+      assert.equal(r.body.unit_cost, 1);
+      assert.equal(await cost(), 1000);
+      const audits = (await api('GET', `/api/v1/audit?entity=product&entity_id=${p.id}`)).body.items
+        .filter((x) => x.action === 'update');
+      assert.equal(audits.length, 0);
+      r = await move({ store_id: storeA, product_id: p.id, quantity: 20, reason: 'receipt', unit_cost: 1300 }, hq.token);
+      assert.equal(r.status, 201, r.text);
+      assert.equal(await cost(), 1150); // (20 x 1000 + 20 x 1300) / 40
+    });
+
     it('adjustments either way and damage: each move carries the running balance', async () => {
       const p = await mkProduct();
       await receive(storeA, p.id, 10);

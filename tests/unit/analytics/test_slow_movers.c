@@ -15,7 +15,7 @@
 #include "base/err.h"
 #include "base/timeutil.h"
 #include "db/db.h"
-#include "domain/catalog/catalog.h"
+#include "domain/catalog/product.h"
 #include "domain/stock/stock.h"
 #include "domain/org/store.h"
 #include "domain/org/user.h"

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/jx.h"
 #include "base/money.h"
 
@@ -353,6 +354,127 @@ static void test_reply_helpers(void **state)
 	check_dump(jx_qty_value(QTY_MAX - 1), "999999999.999");
 }
 
+static void test_present_null(void **state)
+{
+	(void)state;
+	json_t *o = load("{\"a\": null, \"b\": 1}");
+	assert_true(jx_present(o, "a"));
+	assert_true(jx_null(o, "a"));
+	assert_true(jx_present(o, "b"));
+	assert_false(jx_null(o, "b"));
+	assert_false(jx_present(o, "c"));
+	assert_false(jx_null(o, "c"));
+	json_decref(o);
+}
+
+static void test_nullable(void **state)
+{
+	(void)state;
+	struct err e;
+	int64_t v = 7;
+	json_t *o = load("{\"id\": null, \"n\": 5, \"bad\": 0, \"cost\": null, \"c2\": 12}");
+	err_init(&e);
+	assert_int_equal(jx_int_null(o, "id", 1, 100, 0, &v, &e), 1);
+	assert_int_equal(v, 0);
+	assert_int_equal(jx_int_null(o, "n", 1, 100, 0, &v, &e), 1);
+	assert_int_equal(v, 5);
+	assert_int_equal(jx_int_null(o, "absent", 1, 100, 0, &v, &e), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(e.nfields, 0);
+	/* sent but out of range: the key counts as sent, the value is noted */
+	assert_int_equal(jx_int_null(o, "bad", 1, 100, -1, &v, &e), 1);
+	assert_int_equal(v, -1);
+	assert_int_equal(e.nfields, 1);
+	assert_string_equal(e.fields[0].field, "bad");
+	assert_int_equal(jx_money_null(o, "cost", -1, &v, &e), 1);
+	assert_int_equal(v, -1);
+	assert_int_equal(jx_money_null(o, "c2", -1, &v, &e), 1);
+	assert_int_equal(v, 12);
+	json_decref(o);
+}
+
+static void test_ids(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new();
+	struct err e;
+	int64_t *ids;
+	int n;
+	json_t *o = load("{\"ok\": [3, 1], \"empty\": [], \"dup\": [1, 2, 1],"
+			 " \"neg\": [0], \"str\": [\"1\"], \"long\": [1, 2, 3], \"nul\": null}");
+	err_init(&e);
+	assert_int_equal(jx_ids(o, "ok", 0, 10, a, &ids, &n, &e), 1);
+	assert_int_equal(n, 2);
+	assert_int_equal(ids[0], 3);
+	assert_int_equal(ids[1], 1);
+	assert_int_equal(jx_ids(o, "empty", 0, 10, a, &ids, &n, &e), 1);
+	assert_int_equal(n, 0);
+	assert_int_equal(jx_ids(o, "nul", 0, 10, a, &ids, &n, &e), 0);
+	assert_int_equal(jx_ids(o, "absent", 0, 10, a, &ids, &n, &e), 0);
+	assert_int_equal(e.nfields, 0);
+	assert_int_equal(jx_ids(o, "dup", 0, 10, a, &ids, &n, &e), 0);
+	assert_field(&e, 0, "dup", "lists 1 twice");
+	assert_int_equal(jx_ids(o, "neg", 0, 10, a, &ids, &n, &e), 0);
+	assert_field(&e, 1, "neg", "must hold positive ids");
+	assert_int_equal(jx_ids(o, "long", 0, 2, a, &ids, &n, &e), 0);
+	assert_field(&e, 2, "long", "must have at most 2 ids");
+	assert_false(e.type_error);
+	assert_int_equal(jx_ids(o, "str", 0, 10, a, &ids, &n, &e), 0);
+	assert_true(e.type_error);
+	assert_int_equal(jx_ids(o, "absent", JX_REQUIRED, 10, a, &ids, &n, &e), 0);
+	assert_string_equal(e.fields[e.nfields - 1].field, "absent");
+	json_decref(o);
+	arena_free(a);
+}
+
+struct line { int64_t id, qty; };
+
+static void read_line(json_t *it, void *elem, void *ctx, struct err *ie)
+{
+	static const char *const fields[] = {"id", "qty", NULL};
+	struct line *l = elem;
+	(*(int *)ctx)++;
+	jx_no_unknown(it, fields, ie);
+	jx_int(it, "id", JX_REQUIRED, 1, 100, &l->id, ie);
+	jx_qty(it, "qty", JX_REQUIRED, &l->qty, ie);
+}
+
+static void test_objects(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new();
+	struct err e;
+	void *out;
+	int calls = 0;
+	json_t *o = load("{\"lines\": [{\"id\": 1, \"qty\": 2.5}, {\"id\": 0, \"qty\": 1, \"x\": 1},"
+			 " {\"qty\": 1}], \"bad\": [1], \"long\": [{}, {}, {}]}");
+	err_init(&e);
+	assert_int_equal(jx_objects(o, "lines", JX_REQUIRED, 10, a, sizeof(struct line), &out,
+				    read_line, &calls, &e), 3);
+	assert_int_equal(calls, 3);
+	struct line *l = out;
+	assert_int_equal(l[0].id, 1);
+	assert_int_equal(l[0].qty, 2500);
+	assert_int_equal(e.nfields, 3);
+	assert_string_equal(e.fields[0].field, "lines[1].x");
+	assert_string_equal(e.fields[1].field, "lines[1].id");
+	assert_string_equal(e.fields[2].field, "lines[2].id");
+	assert_false(e.type_error);
+	/* an item that is not an object: a type error naming it */
+	assert_int_equal(jx_objects(o, "bad", 0, 10, a, sizeof(struct line), &out, read_line,
+				    &calls, &e), 1);
+	assert_true(e.type_error);
+	assert_string_equal(e.fields[3].field, "bad[0]");
+	assert_int_equal(jx_objects(o, "long", 0, 2, a, sizeof(struct line), &out, read_line,
+				    &calls, &e), -1);
+	assert_field(&e, 4, "long", "must have at most 2 lines");
+	assert_int_equal(jx_objects(o, "absent", 0, 2, a, sizeof(struct line), &out, read_line,
+				    &calls, &e), -1);
+	assert_int_equal(e.nfields, 5);
+	json_decref(o);
+	arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,6 +486,10 @@ int main(void)
 		cmocka_unit_test(test_bool_enum_day_array),
 		cmocka_unit_test(test_qint),
 		cmocka_unit_test(test_reply_helpers),
+		cmocka_unit_test(test_present_null),
+		cmocka_unit_test(test_nullable),
+		cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_objects),
 	};
 
 	return cmocka_run_group_tests_name("jx", tests, NULL, NULL);

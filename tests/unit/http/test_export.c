@@ -58,12 +58,30 @@ static void test_xlsx(void **state)
 	free(x);
 }
 
+/* No more than EXPORT_MAX_RUNNING exports at once; a slot given back can
+ * be taken again. */
+static void test_slots(void **state)
+{
+	(void)state;
+	for (int i = 0; i < EXPORT_MAX_RUNNING; i++)
+		assert_true(export_slot_take());
+	assert_false(export_slot_take());
+	export_slot_give();
+	assert_true(export_slot_take());
+	assert_false(export_slot_take());
+	for (int i = 0; i < EXPORT_MAX_RUNNING; i++)
+		export_slot_give();
+	assert_true(export_slot_take());
+	export_slot_give();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_csv_empty_and_nested),
 		cmocka_unit_test(test_xlsx),
+		cmocka_unit_test(test_slots),
 	};
 	return cmocka_run_group_tests_name("export", tests, NULL, NULL);
 }

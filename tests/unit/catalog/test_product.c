@@ -1,5 +1,5 @@
-/* test_catalog.c: barcode check digits, and categories, products and
- * settings on a fresh migrated SQLite database. */
+/* test_product.c: barcode check digits and products on a fresh migrated
+ * SQLite database. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -10,13 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/arena.h"
-#include "base/err.h"
-#include "base/timeutil.h"
-#include "db/db.h"
-#include "domain/catalog/catalog.h"
-#include "domain/org/settings.h"
-#include "tmpdb.h"
+#include "catalog/catalog_fx.h"
 
 /* ---- barcodes --------------------------------------------------------- */
 
@@ -52,114 +46,6 @@ static void test_barcode_invalid(void **state)
 	assert_false(barcode_valid("0"));
 	assert_false(barcode_valid(""));
 	assert_false(barcode_valid(NULL));
-}
-
-/* ---- a database per test ---------------------------------------------- */
-
-struct fx {
-	struct tmpdb tmp;
-	struct db *db;
-	struct arena *a;
-	struct actor who;
-	struct err e;
-};
-
-static int fx_setup(void **state)
-{
-	struct fx *f = xcalloc(1, sizeof(*f));
-	struct err e;
-
-	if (tmpdb_make(&f->tmp, "catalog") < 0)
-		return -1;
-	err_init(&e);
-	if (db_open(f->tmp.path, &f->db, &e) < 0 || db_migrate(f->db, NULL, &e) < 0) {
-		fprintf(stderr, "db: %s\n", e.msg);
-		return -1;
-	}
-	f->a = arena_new();
-	err_init(&f->e);
-	*state = f;
-	return 0;
-}
-
-static int fx_teardown(void **state)
-{
-	struct fx *f = *state;
-	db_close(f->db);
-	arena_free(f->a);
-	tmpdb_remove(&f->tmp);
-	free(f);
-	return 0;
-}
-
-/* The message noted for field, or NULL. */
-static const char *field_msg(const struct err *e, const char *field)
-{
-	for (int i = 0; i < e->nfields; i++)
-		if (strcmp(e->fields[i].field, field) == 0)
-			return e->fields[i].message;
-	return NULL;
-}
-
-static int64_t audit_count(struct fx *f, const char *entity)
-{
-	struct err e;
-	struct db_stmt *st;
-	int64_t n = -1;
-
-	err_init(&e);
-	st = db_query(f->db, &e,
-		      "SELECT COUNT(*) FROM audit_log WHERE entity = ?", "t",
-		      entity);
-	assert_non_null(st);
-	if (db_step(st, &e) == DB_ROW)
-		n = db_col_int64(st, 0);
-	db_reset(st);
-	return n;
-}
-
-static struct product_input pin(const char *sku, const char *barcode,
-				const char *name, int64_t price)
-{
-	struct product_input in = {0};
-
-	in.sku = sku;
-	in.barcode = barcode;
-	in.name = name;
-	in.price = price;
-	in.cost = -1;
-	in.vat_rate = 1300;
-	in.active = -1;
-	in.set_price = in.set_vat = 1;
-	return in;
-}
-
-static struct product *mk_product(struct fx *f, const char *sku,
-				  const char *barcode, const char *name,
-				  int64_t category_id)
-{
-	struct product_input in = pin(sku, barcode, name, 100);
-	struct product *p = NULL;
-
-	in.category_id = category_id;
-	err_init(&f->e);
-	assert_int_equal(product_create(f->db, f->a, &f->who, &in, &p, &f->e), 0);
-	return p;
-}
-
-static struct category *mk_category(struct fx *f, const char *name,
-				    int64_t parent)
-{
-	struct category_input in = {0};
-	struct category *c = NULL;
-
-	in.name = name;
-	in.parent_id = parent;
-	in.set_name = 1;
-	in.set_parent = parent != 0;
-	err_init(&f->e);
-	assert_int_equal(category_create(f->db, f->a, &f->who, &in, &c, &f->e), 0);
-	return c;
 }
 
 /* ---- products --------------------------------------------------------- */
@@ -473,153 +359,13 @@ static void test_product_delete(void **state)
 			 ERR_NOT_FOUND);
 }
 
-/* ---- categories ------------------------------------------------------- */
-
-static void test_category_tree(void **state)
-{
-	struct fx *f = *state;
-	struct category *food = mk_category(f, "Food", 0);
-	struct category *dairy = mk_category(f, "Dairy", food->id);
-	struct category *milk = mk_category(f, "牛奶", dairy->id);
-	struct category *drinks = mk_category(f, "Drinks", 0);
-	struct category_input in = {0};
-	struct category *c, **list;
-	int n;
-
-	assert_string_equal(milk->path, "Food / Dairy / 牛奶");
-	assert_int_equal(milk->parent_id, dairy->id);
-	assert_string_equal(food->path, "Food");
-
-	/* ordered by path, whole tree */
-	assert_int_equal(category_list(f->db, f->a, 0, 0, &list, &n, &f->e), 0);
-	assert_int_equal(n, 4);
-	assert_string_equal(list[0]->path, "Drinks");
-	assert_string_equal(list[1]->path, "Food");
-	assert_string_equal(list[2]->path, "Food / Dairy");
-	assert_string_equal(list[3]->path, "Food / Dairy / 牛奶");
-	/* top level only, children of food */
-	assert_int_equal(category_list(f->db, f->a, 0, 1, &list, &n, &f->e), 0);
-	assert_int_equal(n, 2);
-	assert_int_equal(category_list(f->db, f->a, food->id, 1, &list, &n, &f->e), 0);
-	assert_int_equal(n, 1);
-	assert_int_equal(list[0]->id, dairy->id);
-
-	/* sibling names are unique (case-insensitive), cousins may repeat */
-	in.name = "dairy";
-	in.parent_id = food->id;
-	in.set_name = in.set_parent = 1;
-	assert_int_equal(category_create(f->db, f->a, &f->who, &in, &c, &f->e),
-			 ERR_DUPLICATE);
-	assert_non_null(field_msg(&f->e, "name"));
-	in.parent_id = drinks->id;
-	err_init(&f->e);
-	assert_int_equal(category_create(f->db, f->a, &f->who, &in, &c, &f->e), 0);
-	assert_string_equal(c->path, "Drinks / dairy");
-
-	/* a parent that does not exist */
-	in.name = "X";
-	in.parent_id = 999;
-	err_init(&f->e);
-	assert_int_equal(category_create(f->db, f->a, &f->who, &in, &c, &f->e),
-			 ERR_INVALID);
-	assert_string_equal(field_msg(&f->e, "parent_id"), "does not exist");
-
-	/* cycles: itself, or one of its descendants */
-	in = (struct category_input){0};
-	in.set_parent = 1;
-	in.parent_id = food->id;
-	err_init(&f->e);
-	assert_int_equal(category_update(f->db, f->a, &f->who, food->id, &in, &c, &f->e),
-			 ERR_INVALID);
-	assert_string_equal(field_msg(&f->e, "parent_id"), "would create a cycle");
-	in.parent_id = milk->id;
-	err_init(&f->e);
-	assert_int_equal(category_update(f->db, f->a, &f->who, food->id, &in, &c, &f->e),
-			 ERR_INVALID);
-	assert_string_equal(field_msg(&f->e, "parent_id"), "would create a cycle");
-
-	/* a move: Dairy under Drinks, then rename it */
-	in.parent_id = drinks->id;
-	err_init(&f->e);
-	assert_int_equal(category_update(f->db, f->a, &f->who, dairy->id, &in, &c, &f->e),
-			 ERR_DUPLICATE); /* Drinks already has "dairy" */
-	in.set_name = 1;
-	in.name = "Milk products";
-	err_init(&f->e);
-	assert_int_equal(category_update(f->db, f->a, &f->who, dairy->id, &in, &c, &f->e), 0);
-	assert_string_equal(c->path, "Drinks / Milk products");
-	assert_int_equal(category_get(f->db, f->a, milk->id, &c, &f->e), 0);
-	assert_string_equal(c->path, "Drinks / Milk products / 牛奶");
-	/* to the top level */
-	in = (struct category_input){0};
-	in.set_parent = 1;
-	assert_int_equal(category_update(f->db, f->a, &f->who, milk->id, &in, &c, &f->e), 0);
-	assert_string_equal(c->path, "牛奶");
-	assert_int_equal(c->parent_id, 0);
-}
-
-static void test_category_delete(void **state)
-{
-	struct fx *f = *state;
-	struct category *food = mk_category(f, "Food", 0);
-	struct category *dairy = mk_category(f, "Dairy", food->id);
-	struct category *c;
-	struct product *p = mk_product(f, "P", NULL, "P", dairy->id);
-	int deactivated;
-	int64_t audits = audit_count(f, "category");
-
-	assert_int_equal(category_delete(f->db, &f->who, food->id, &f->e), ERR_STATE);
-	err_init(&f->e);
-	assert_int_equal(category_delete(f->db, &f->who, dairy->id, &f->e), ERR_STATE);
-	assert_int_equal(audit_count(f, "category"), audits);
-	err_init(&f->e);
-	assert_int_equal(product_delete(f->db, &f->who, p->id, &deactivated, &f->e), 0);
-	assert_int_equal(category_delete(f->db, &f->who, dairy->id, &f->e), 0);
-	assert_int_equal(category_delete(f->db, &f->who, food->id, &f->e), 0);
-	assert_int_equal(audit_count(f, "category"), audits + 2);
-	assert_int_equal(category_get(f->db, f->a, food->id, &c, &f->e), ERR_NOT_FOUND);
-	err_init(&f->e);
-	assert_int_equal(category_delete(f->db, &f->who, food->id, &f->e), ERR_NOT_FOUND);
-}
-
-/* ---- settings --------------------------------------------------------- */
-
-static void test_settings(void **state)
-{
-	struct fx *f = *state;
-	struct settings *s, in;
-
-	assert_int_equal(settings_get(f->db, f->a, &s, &f->e), 0);
-	assert_string_equal(s->currency, "CNY");
-	assert_string_equal(s->locale, "zh-CN");
-
-	in = (struct settings){"特萨零售", "USD", "Europe/Berlin", "en",
-			       "Welcome\nLine 2", "", 0};
-	assert_int_equal(settings_put(f->db, f->a, &f->who, &in, &s, &f->e), 0);
-	assert_string_equal(s->company_name, "特萨零售");
-	assert_string_equal(s->currency, "USD");
-	assert_string_equal(s->receipt_header, "Welcome\nLine 2");
-	assert_string_equal(s->receipt_footer, "");
-	assert_true(s->updated_at > 0);
-	assert_string_equal(ts_zone(), "Europe/Berlin");
-	assert_int_equal(audit_count(f, "settings"), 1);
-
-	in = (struct settings){"", "usd", "Mars/Olympus", "fr", NULL, "x\001", 0};
-	err_init(&f->e);
-	assert_int_equal(settings_put(f->db, f->a, &f->who, &in, &s, &f->e),
-			 ERR_INVALID);
-	assert_int_equal(f->e.nfields, 6);
-	assert_non_null(field_msg(&f->e, "time_zone"));
-	assert_string_equal(ts_zone(), "Europe/Berlin");
-	assert_int_equal(audit_count(f, "settings"), 1);
-
-	in = (struct settings){"T", "CNY", "Asia/Shanghai", "zh-CN", "", "", 0};
-	err_init(&f->e);
-	assert_int_equal(settings_put(f->db, f->a, &f->who, &in, &s, &f->e), 0);
-	assert_string_equal(ts_zone(), "Asia/Shanghai");
-}
 
 #define DBT(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
+
+static int fx_setup(void **state)
+{
+	return fx_setup_named(state, "product");
+}
 
 int main(void)
 {
@@ -632,9 +378,6 @@ int main(void)
 		DBT(test_product_update),
 		DBT(test_product_search),
 		DBT(test_product_delete),
-		DBT(test_category_tree),
-		DBT(test_category_delete),
-		DBT(test_settings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,6 @@
-/* catalog.h: categories (a tree) and products, with barcode checking. */
-#ifndef TERSA_CATALOG_H
-#define TERSA_CATALOG_H
+/* product.h: products, with barcode checking. */
+#ifndef TERSA_PRODUCT_H
+#define TERSA_PRODUCT_H
 
 #include <jansson.h>
 
@@ -12,40 +12,6 @@
 /* 1 if s is a valid EAN-13, EAN-8 or UPC-A (12 digits) barcode with a
  * correct check digit, else 0. */
 int barcode_valid(const char *s);
-
-struct category {
-	int64_t id;
-	const char *name;
-	int64_t parent_id; /* 0 = top level */
-	const char *path;  /* "Food / Dairy / Milk" */
-	int64_t created_at, updated_at;
-};
-
-struct category_input {
-	const char *name;
-	int64_t parent_id;
-	unsigned set_name : 1, set_parent : 1;
-};
-
-/* The category as JSON (replies and audit rows); caller owns it. */
-json_t *category_to_json(const struct category *c);
-
-int category_create(struct db *db, struct arena *a, const struct actor *who,
-		    const struct category_input *in, struct category **out,
-		    struct err *e);
-/* Refuses a parent that would make a cycle (422 parent_id). */
-int category_update(struct db *db, struct arena *a, const struct actor *who,
-		    int64_t id, const struct category_input *in,
-		    struct category **out, struct err *e);
-/* Refuses (409 state) while it has children or products. */
-int category_delete(struct db *db, const struct actor *who, int64_t id,
-		    struct err *e);
-int category_get(struct db *db, struct arena *a, int64_t id,
-		 struct category **out, struct err *e);
-/* All categories, ordered by path (a tree is small). */
-int category_list(struct db *db, struct arena *a, int64_t parent_id,
-		  int parent_given, struct category ***out, int *n,
-		  struct err *e);
 
 struct product {
 	int64_t id;
