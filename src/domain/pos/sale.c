@@ -386,6 +386,27 @@ static int check_approval(struct db *db, struct arena *a, const struct sale_inpu
 	return 0;
 }
 
+/* The salesperson a sale is booked to (commission follows it) must be an
+ * active user assigned to the sale's store, whatever the role: a user of a
+ * role not bound to stores (hq, admin) qualifies only when the store is
+ * among their store_ids. Else field salesperson_id. One query per sale. */
+static int check_salesperson(struct db *db, const struct sale_input *in, struct err *e)
+{
+	static const char sql[] =
+		"SELECT 1 FROM users u JOIN user_stores us ON us.user_id = u.id "
+		"WHERE u.id = ? AND u.active = 1 AND us.store_id = ?";
+	if (!in->salesperson_id)
+		return 0;
+	struct db_stmt *st = db_query(db, e, sql, "ii", in->salesperson_id, in->store_id);
+	int rc;
+	if (!st || (rc = db_step(st, e)) < 0)
+		return db_fail(e);
+	db_reset(st);
+	if (rc != DB_ROW)
+		err_field(e, "salesperson_id", "is not an active user of this store");
+	return 0;
+}
+
 /* VAT contained in a price: total × rate / (10000 + rate), half-up. */
 static int64_t vat_of(int64_t total, int64_t rate)
 {
@@ -598,6 +619,9 @@ int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 		err_field(e, "store_id", "the store is closed");
 	}
 
+	if ((rc = check_salesperson(db, in, e)) < 0)
+		goto fail;
+
 	int n = in->nlines, cap = in->nlines + SALE_MAX_GIFTS;
 	struct pline *lines = arena_calloc(a, (size_t)cap, sizeof *lines);
 	for (int i = 0; i < in->nlines; i++)
@@ -781,6 +805,14 @@ int sale_commit(struct db *db, struct arena *a, const struct actor *who,
 	"status, subtotal, discount_total, rounding, vat_total, total, paid, change_due, "    \
 	"points_earned, points_redeemed, manual_discount_bp, approved_by, note, offline_at, " \
 	"negative_stock, refunded_total, voided_by, voided_at, void_reason"
+/* The columns of SALE_COLS, in order. */
+enum sale_col {
+	SC_ID, SC_NUMBER, SC_STORE_ID, SC_SHIFT_ID, SC_CUSTOMER_ID, SC_CASHIER_ID,
+	SC_SALESPERSON_ID, SC_AT, SC_DAY, SC_STATUS, SC_SUBTOTAL, SC_DISCOUNT_TOTAL,
+	SC_ROUNDING, SC_VAT_TOTAL, SC_TOTAL, SC_PAID, SC_CHANGE_DUE, SC_POINTS_EARNED,
+	SC_POINTS_REDEEMED, SC_MANUAL_DISCOUNT_BP, SC_APPROVED_BY, SC_NOTE, SC_OFFLINE_AT,
+	SC_NEGATIVE_STOCK, SC_REFUNDED_TOTAL, SC_VOIDED_BY, SC_VOIDED_AT, SC_VOID_REASON,
+};
 
 static json_t *opt_id(struct db_stmt *st, int c)
 {
@@ -790,33 +822,48 @@ static json_t *opt_id(struct db_stmt *st, int c)
 
 static json_t *sale_header(struct db_stmt *st)
 {
+	/* The integer columns rendered as they are. */
+	static const struct {
+		const char *name;
+		enum sale_col col;
+	} amounts[] = {
+		{"subtotal", SC_SUBTOTAL},
+		{"discount_total", SC_DISCOUNT_TOTAL},
+		{"rounding", SC_ROUNDING},
+		{"vat_total", SC_VAT_TOTAL},
+		{"total", SC_TOTAL},
+		{"paid", SC_PAID},
+		{"change_due", SC_CHANGE_DUE},
+		{"points_earned", SC_POINTS_EARNED},
+		{"points_redeemed", SC_POINTS_REDEEMED},
+		{"manual_discount_bp", SC_MANUAL_DISCOUNT_BP},
+	};
 	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(db_col_int64(st, 0)));
-	json_object_set_new(o, "number", json_string(db_col_text(st, 1)));
-	json_object_set_new(o, "store_id", json_integer(db_col_int64(st, 2)));
-	json_object_set_new(o, "shift_id", opt_id(st, 3));
-	json_object_set_new(o, "customer_id", opt_id(st, 4));
-	json_object_set_new(o, "cashier_id", json_integer(db_col_int64(st, 5)));
-	json_object_set_new(o, "salesperson_id", opt_id(st, 6));
-	json_object_set_new(o, "at", jx_time(db_col_int64(st, 7)));
-	json_object_set_new(o, "day", json_string(db_col_text(st, 8)));
-	json_object_set_new(o, "status", json_string(db_col_text(st, 9)));
-	static const char *const money[] = {"subtotal", "discount_total", "rounding",
-					    "vat_total", "total", "paid", "change_due",
-					    "points_earned", "points_redeemed",
-					    "manual_discount_bp"};
-	for (int i = 0; i < 10; i++)
-		json_object_set_new(o, money[i], json_integer(db_col_int64(st, 10 + i)));
-	json_object_set_new(o, "approved_by", opt_id(st, 20));
-	json_object_set_new(o, "note", jx_strn(db_col_text(st, 21)));
-	json_object_set_new(o, "offline_at", db_col_null(st, 22) ? json_null()
-								  : jx_time(db_col_int64(st, 22)));
-	json_object_set_new(o, "negative_stock", json_boolean(db_col_int64(st, 23)));
-	json_object_set_new(o, "refunded_total", json_integer(db_col_int64(st, 24)));
-	json_object_set_new(o, "voided_by", opt_id(st, 25));
-	json_object_set_new(o, "voided_at", db_col_null(st, 26) ? json_null()
-								 : jx_time(db_col_int64(st, 26)));
-	json_object_set_new(o, "void_reason", jx_strn(db_col_text(st, 27)));
+	json_object_set_new(o, "id", json_integer(db_col_int64(st, SC_ID)));
+	json_object_set_new(o, "number", json_string(db_col_text(st, SC_NUMBER)));
+	json_object_set_new(o, "store_id", json_integer(db_col_int64(st, SC_STORE_ID)));
+	json_object_set_new(o, "shift_id", opt_id(st, SC_SHIFT_ID));
+	json_object_set_new(o, "customer_id", opt_id(st, SC_CUSTOMER_ID));
+	json_object_set_new(o, "cashier_id", json_integer(db_col_int64(st, SC_CASHIER_ID)));
+	json_object_set_new(o, "salesperson_id", opt_id(st, SC_SALESPERSON_ID));
+	json_object_set_new(o, "at", jx_time(db_col_int64(st, SC_AT)));
+	json_object_set_new(o, "day", json_string(db_col_text(st, SC_DAY)));
+	json_object_set_new(o, "status", json_string(db_col_text(st, SC_STATUS)));
+	for (size_t i = 0; i < sizeof amounts / sizeof amounts[0]; i++)
+		json_object_set_new(o, amounts[i].name,
+				    json_integer(db_col_int64(st, (int)amounts[i].col)));
+	json_object_set_new(o, "approved_by", opt_id(st, SC_APPROVED_BY));
+	json_object_set_new(o, "note", jx_strn(db_col_text(st, SC_NOTE)));
+	json_object_set_new(o, "offline_at", db_col_null(st, SC_OFFLINE_AT)
+						     ? json_null()
+						     : jx_time(db_col_int64(st, SC_OFFLINE_AT)));
+	json_object_set_new(o, "negative_stock", json_boolean(db_col_int64(st, SC_NEGATIVE_STOCK)));
+	json_object_set_new(o, "refunded_total", json_integer(db_col_int64(st, SC_REFUNDED_TOTAL)));
+	json_object_set_new(o, "voided_by", opt_id(st, SC_VOIDED_BY));
+	json_object_set_new(o, "voided_at", db_col_null(st, SC_VOIDED_AT)
+						    ? json_null()
+						    : jx_time(db_col_int64(st, SC_VOIDED_AT)));
+	json_object_set_new(o, "void_reason", jx_strn(db_col_text(st, SC_VOID_REASON)));
 	return o;
 }
 
@@ -835,8 +882,11 @@ int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct 
 	static const char sql_pay[] =
 		"SELECT method, amount, reference FROM sale_payments WHERE sale_id = ? ORDER BY id";
 	static const char sql_ret[] =
-		"SELECT id, kind, at, user_id, refund_total, refund_method, reason, points_reversed "
-		"FROM sale_returns WHERE sale_id = ? ORDER BY id";
+		"SELECT id, kind, at, user_id, refund_total, refund_method, reason, points_reversed, "
+		"refund_override FROM sale_returns WHERE sale_id = ? ORDER BY id";
+	static const char sql_ret_tenders[] =
+		"SELECT t.return_id, t.method, t.amount FROM sale_return_tenders t "
+		"JOIN sale_returns r ON r.id = t.return_id WHERE r.sale_id = ? ORDER BY t.id";
 	static const char sql_ret_lines[] =
 		"SELECT rl.return_id, rl.sale_line_id, rl.product_id, rl.quantity, rl.refund "
 		"FROM sale_return_lines rl JOIN sale_returns r ON r.id = rl.return_id "
@@ -848,7 +898,7 @@ int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct 
 	if (rc == DB_DONE)
 		return err_set(e, ERR_NOT_FOUND, "no sale %lld", (long long)id);
 	json_t *o = sale_header(st);
-	*store_id = db_col_int64(st, 2);
+	*store_id = db_col_int64(st, SC_STORE_ID);
 	db_reset(st);
 
 	json_t *lines = json_array();
@@ -905,11 +955,13 @@ int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct 
 		goto fail;
 	while ((rc = db_step(st, e)) == DB_ROW)
 		json_array_append_new(rets, json_pack(
-			"{s:I,s:s,s:o,s:I,s:I,s:s,s:o,s:I,s:[]}", "id", (json_int_t)db_col_int64(st, 0),
-			"kind", db_col_text(st, 1), "at", jx_time(db_col_int64(st, 2)), "user_id",
-			(json_int_t)db_col_int64(st, 3), "refund_total", (json_int_t)db_col_int64(st, 4),
-			"refund_method", db_col_text(st, 5), "reason", jx_strn(db_col_text(st, 6)),
-			"points_reversed", (json_int_t)db_col_int64(st, 7), "lines"));
+			"{s:I,s:s,s:o,s:I,s:I,s:s,s:o,s:I,s:b,s:[],s:[]}", "id",
+			(json_int_t)db_col_int64(st, 0), "kind", db_col_text(st, 1), "at",
+			jx_time(db_col_int64(st, 2)), "user_id", (json_int_t)db_col_int64(st, 3),
+			"refund_total", (json_int_t)db_col_int64(st, 4), "refund_method",
+			db_col_text(st, 5), "reason", jx_strn(db_col_text(st, 6)), "points_reversed",
+			(json_int_t)db_col_int64(st, 7), "refund_override",
+			(int)db_col_int64(st, 8), "refunds", "lines"));
 	if (rc < 0 || !(st = db_query(db, e, sql_ret_lines, "i", id)))
 		goto fail;
 	while ((rc = db_step(st, e)) == DB_ROW) {
@@ -923,6 +975,20 @@ int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct 
 					  "product_id", (json_int_t)db_col_int64(st, 2), "quantity",
 					  jx_qty_value(db_col_int64(st, 3)), "refund",
 					  (json_int_t)db_col_int64(st, 4)));
+		}
+	}
+	/* A sale without returns (every fresh sale) reads no tenders. */
+	if (rc < 0 || (json_array_size(rets) && !(st = db_query(db, e, sql_ret_tenders, "i", id))))
+		goto fail;
+	while (json_array_size(rets) && (rc = db_step(st, e)) == DB_ROW) {
+		size_t i;
+		json_t *r;
+		json_array_foreach(rets, i, r) {
+			if (json_integer_value(json_object_get(r, "id")) != db_col_int64(st, 0))
+				continue;
+			json_array_append_new(json_object_get(r, "refunds"),
+				json_pack("{s:s,s:I}", "method", db_col_text(st, 1), "amount",
+					  (json_int_t)db_col_int64(st, 2)));
 		}
 	}
 	if (rc < 0)
@@ -961,7 +1027,7 @@ int sale_list(struct db *db, const struct sale_filter *f, json_t **items, int *m
 			break;
 		}
 		json_array_append_new(arr, sale_header(st));
-		*last_id = db_col_int64(st, 0);
+		*last_id = db_col_int64(st, SC_ID);
 		n++;
 	}
 	db_reset(st);

@@ -193,8 +193,13 @@ static int z_compute(struct db *db, const struct shift_row *s, const struct shif
 	    "SELECT p.method, SUM(p.amount) FROM sales s JOIN sale_payments p ON p.sale_id = s.id "
 	    "WHERE s.shift_id = ? AND s.status <> 'voided' GROUP BY p.method";
 	static const char sql_ret[] =
-	    "SELECT refund_method, COUNT(*), SUM(refund_total) FROM sale_returns "
-	    "WHERE shift_id = ? AND kind <> 'void' GROUP BY refund_method";
+	    "SELECT COUNT(*), COALESCE(SUM(refund_total), 0) FROM sale_returns "
+	    "WHERE shift_id = ? AND kind <> 'void'";
+	/* A return may refund to several tenders. */
+	static const char sql_ret_tenders[] =
+	    "SELECT t.method, SUM(t.amount) FROM sale_return_tenders t "
+	    "JOIN sale_returns r ON r.id = t.return_id "
+	    "WHERE r.shift_id = ? AND r.kind <> 'void' GROUP BY t.method";
 	static const char sql_units[] =
 	    "SELECT SUM(l.quantity) FROM sales s JOIN sale_lines l ON l.sale_id = s.id "
 	    "WHERE s.shift_id = ? AND s.status <> 'voided'";
@@ -228,14 +233,17 @@ static int z_compute(struct db *db, const struct shift_row *s, const struct shif
 	taking_of(tk, &ntk, "cash")->sales -= a[7];
 
 	int64_t returns = 0, refunded = 0;
-	if (!(st = db_query(db, e, sql_ret, "i", s->id)))
+	if (!(st = db_query(db, e, sql_ret, "i", s->id)) || db_step(st, e) != DB_ROW)
+		return db_fail(e);
+	returns = db_col_int64(st, 0);
+	refunded = db_col_int64(st, 1);
+	db_reset(st);
+	if (!(st = db_query(db, e, sql_ret_tenders, "i", s->id)))
 		return db_fail(e);
 	while ((rc = db_step(st, e)) == DB_ROW) {
 		struct taking *t = taking_of(tk, &ntk, db_col_text(st, 0));
-		returns += db_col_int64(st, 1);
-		refunded += db_col_int64(st, 2);
 		if (t) {
-			t->refunds += db_col_int64(st, 2);
+			t->refunds += db_col_int64(st, 1);
 			t->active = 1;
 		}
 	}
