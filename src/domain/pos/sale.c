@@ -387,9 +387,9 @@ static int check_approval(struct db *db, struct arena *a, const struct sale_inpu
 }
 
 /* The salesperson a sale is booked to (commission follows it) must be an
- * active user assigned to the sale's store, whatever the role: a user of a
- * role not bound to stores (hq, admin) qualifies only when the store is
- * among their store_ids. Else field salesperson_id. One query per sale. */
+ * active user assigned to the sale's store. Only store-bound roles (sales,
+ * store_manager) have stores, so admin, hq and service users are never a
+ * sale's salesperson. Else field salesperson_id. One query per sale. */
 static int check_salesperson(struct db *db, const struct sale_input *in, struct err *e)
 {
 	static const char sql[] =
@@ -644,9 +644,10 @@ int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 			char f[48];
 			snprintf(f, sizeof f, "lines[%d].quantity", i);
 			err_field(e, f, "the line's value is too large");
-			goto fail_fields;
 		}
 	}
+	if (e->nfields)
+		goto fail_fields;
 
 	struct sale_plan *p = arena_alloc(a, sizeof *p);
 	p->now = ts_now_ms();
