@@ -53,7 +53,7 @@ static int move_line(struct db *db, const struct actor *who, const struct sale_e
 	return 0;
 }
 
-int sale_effects_apply(struct db *db, const struct actor *who, struct sale_effects *fx,
+int sale_effects_apply(struct db *db, const struct actor *who, const struct sale_effects *fx,
 		       int *negative, struct err *e)
 {
 	int n = fx->n, rc = 0;

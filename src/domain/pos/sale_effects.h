@@ -38,8 +38,7 @@ struct sale_effects {
 	int64_t doc_id;
 	int offline;          /* a sale made offline: stock may go negative, flagged */
 	int store_allows_negative; /* the store's setting, already read (a sale) */
-	struct sale_effect_line *lines; /* reordered by product id (the caller's
-					   array; line_no keeps the request's index) */
+	const struct sale_effect_line *lines; /* in any order: moved by product id */
 	int n;
 	/* The journal record appended last (content is its canonical text). */
 	const char *journal_kind; /* "sale", "return", "void" */
@@ -57,7 +56,7 @@ struct sale_effects {
  * ERR_INSUFFICIENT_STOCK with field lines[line_no].quantity. Sums that do
  * not fit the checked money range: ERR_INVALID with field "lines". Nothing
  * allocated outlives the call. */
-int sale_effects_apply(struct db *db, const struct actor *who, struct sale_effects *fx,
+int sale_effects_apply(struct db *db, const struct actor *who, const struct sale_effects *fx,
 		       int *negative, struct err *e);
 
 #endif
