@@ -877,6 +877,12 @@ int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct 
 		"l.promotion_id, l.is_gift, l.returned_quantity, l.refunded "
 		"FROM sale_lines l JOIN products p ON p.id = l.product_id "
 		"WHERE l.sale_id = ? ORDER BY l.line_no";
+	/* The columns of sql_lines, in order. */
+	enum {
+		LC_ID, LC_PRODUCT_ID, LC_SKU, LC_NAME, LC_QUANTITY, LC_LIST_PRICE, LC_UNIT_PRICE,
+		LC_PRICE_OVERRIDDEN, LC_GROSS, LC_DISCOUNT, LC_TOTAL, LC_VAT_RATE, LC_VAT,
+		LC_PROMOTION_ID, LC_IS_GIFT, LC_RETURNED_QUANTITY, LC_REFUNDED
+	};
 	static const char sql_disc[] =
 		"SELECT d.sale_line_id, d.source, d.source_id, d.amount FROM sale_line_discounts d "
 		"JOIN sale_lines l ON l.id = d.sale_line_id WHERE l.sale_id = ? ORDER BY d.sale_line_id";
@@ -908,23 +914,25 @@ int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct 
 		goto fail;
 	while ((rc = db_step(st, e)) == DB_ROW) {
 		json_t *l = json_object();
-		json_object_set_new(l, "id", json_integer(db_col_int64(st, 0)));
-		json_object_set_new(l, "product_id", json_integer(db_col_int64(st, 1)));
-		json_object_set_new(l, "sku", json_string(db_col_text(st, 2)));
-		json_object_set_new(l, "name", json_string(db_col_text(st, 3)));
-		json_object_set_new(l, "quantity", jx_qty_value(db_col_int64(st, 4)));
-		json_object_set_new(l, "list_price", json_integer(db_col_int64(st, 5)));
-		json_object_set_new(l, "unit_price", json_integer(db_col_int64(st, 6)));
-		json_object_set_new(l, "price_overridden", json_boolean(db_col_int64(st, 7)));
-		json_object_set_new(l, "gross", json_integer(db_col_int64(st, 8)));
-		json_object_set_new(l, "discount", json_integer(db_col_int64(st, 9)));
-		json_object_set_new(l, "total", json_integer(db_col_int64(st, 10)));
-		json_object_set_new(l, "vat_rate", json_integer(db_col_int64(st, 11)));
-		json_object_set_new(l, "vat", json_integer(db_col_int64(st, 12)));
-		json_object_set_new(l, "promotion_id", opt_id(st, 13));
-		json_object_set_new(l, "is_gift", json_boolean(db_col_int64(st, 14)));
-		json_object_set_new(l, "returned_quantity", jx_qty_value(db_col_int64(st, 15)));
-		json_object_set_new(l, "refunded", json_integer(db_col_int64(st, 16)));
+		json_object_set_new(l, "id", json_integer(db_col_int64(st, LC_ID)));
+		json_object_set_new(l, "product_id", json_integer(db_col_int64(st, LC_PRODUCT_ID)));
+		json_object_set_new(l, "sku", json_string(db_col_text(st, LC_SKU)));
+		json_object_set_new(l, "name", json_string(db_col_text(st, LC_NAME)));
+		json_object_set_new(l, "quantity", jx_qty_value(db_col_int64(st, LC_QUANTITY)));
+		json_object_set_new(l, "list_price", json_integer(db_col_int64(st, LC_LIST_PRICE)));
+		json_object_set_new(l, "unit_price", json_integer(db_col_int64(st, LC_UNIT_PRICE)));
+		json_object_set_new(l, "price_overridden",
+				    json_boolean(db_col_int64(st, LC_PRICE_OVERRIDDEN)));
+		json_object_set_new(l, "gross", json_integer(db_col_int64(st, LC_GROSS)));
+		json_object_set_new(l, "discount", json_integer(db_col_int64(st, LC_DISCOUNT)));
+		json_object_set_new(l, "total", json_integer(db_col_int64(st, LC_TOTAL)));
+		json_object_set_new(l, "vat_rate", json_integer(db_col_int64(st, LC_VAT_RATE)));
+		json_object_set_new(l, "vat", json_integer(db_col_int64(st, LC_VAT)));
+		json_object_set_new(l, "promotion_id", opt_id(st, LC_PROMOTION_ID));
+		json_object_set_new(l, "is_gift", json_boolean(db_col_int64(st, LC_IS_GIFT)));
+		json_object_set_new(l, "returned_quantity",
+				    jx_qty_value(db_col_int64(st, LC_RETURNED_QUANTITY)));
+		json_object_set_new(l, "refunded", json_integer(db_col_int64(st, LC_REFUNDED)));
 		json_object_set_new(l, "discounts", json_array());
 		json_array_append_new(lines, l);
 	}

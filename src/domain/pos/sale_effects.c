@@ -66,11 +66,14 @@ int sale_effects_apply(struct db *db, const struct actor *who, const struct sale
 	int ncats = 0;
 	if (negative)
 		*negative = 0;
-	stock_order_by_product(&fx->lines[0].product_id, sizeof fx->lines[0], n, order);
+	if (n > 0)
+		stock_order_by_product(&fx->lines[0].product_id, sizeof fx->lines[0], n, order);
 	for (int k = 0; k < n && rc == 0; k++) {
 		const struct sale_effect_line *l = &fx->lines[order[k]];
-		if (money_sum(&revenue, l->total) < 0 || money_sum(&vat, l->vat) < 0 || money_sum(&cost, l->cost) < 0 ||
-		    money_sum(&discount, l->discount) < 0 || money_sum(&units, l->quantity) < 0) {
+		/* Units are thousandths, not money: only int64 bounds them. */
+		if (money_sum(&revenue, l->total) < 0 || money_sum(&vat, l->vat) < 0 ||
+		    money_sum(&cost, l->cost) < 0 || money_sum(&discount, l->discount) < 0 ||
+		    money_add(units, l->quantity, &units) < 0) {
 			rc = too_large(e);
 			break;
 		}

@@ -203,12 +203,24 @@ static int z_compute(struct db *db, const struct shift_row *s, const struct shif
 	static const char sql_units[] =
 	    "SELECT SUM(l.quantity) FROM sales s JOIN sale_lines l ON l.sale_id = s.id "
 	    "WHERE s.shift_id = ? AND s.status <> 'voided'";
-	int64_t a[10];
+	/* The shift's sales as sql_sales sums them, column by column. */
+	struct {
+		int64_t count, gross, discounts, rounding, vat, total, paid, change;
+		int64_t voids, voided_total;
+	} a;
 	struct db_stmt *st = db_query(db, e, sql_sales, "i", s->id);
 	if (!st || db_step(st, e) != DB_ROW)
 		return db_fail(e);
-	for (int i = 0; i < 10; i++)
-		a[i] = db_col_int64(st, i);
+	a.count = db_col_int64(st, 0);
+	a.gross = db_col_int64(st, 1);
+	a.discounts = db_col_int64(st, 2);
+	a.rounding = db_col_int64(st, 3);
+	a.vat = db_col_int64(st, 4);
+	a.total = db_col_int64(st, 5);
+	a.paid = db_col_int64(st, 6);
+	a.change = db_col_int64(st, 7);
+	a.voids = db_col_int64(st, 8);
+	a.voided_total = db_col_int64(st, 9);
 	db_reset(st);
 
 	struct taking tk[TK_MAX];
@@ -230,7 +242,7 @@ static int z_compute(struct db *db, const struct shift_row *s, const struct shif
 	if (rc < 0)
 		return db_fail(e);
 	/* Cash taken is net of the change handed back. */
-	taking_of(tk, &ntk, "cash")->sales -= a[7];
+	taking_of(tk, &ntk, "cash")->sales -= a.change;
 
 	int64_t returns = 0, refunded = 0;
 	if (!(st = db_query(db, e, sql_ret, "i", s->id)) || db_step(st, e) != DB_ROW)
@@ -265,16 +277,16 @@ static int z_compute(struct db *db, const struct shift_row *s, const struct shif
 	json_object_set_new(z, "closed_by", opt_id(closed_by));
 	json_object_set_new(z, "opening_cash", json_integer(s->opening_cash));
 	json_object_set_new(z, "sales",
-	                    json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "count", (json_int_t)a[0],
-	                              "gross", (json_int_t)a[1], "discounts", (json_int_t)a[2],
-	                              "rounding", (json_int_t)a[3], "vat", (json_int_t)a[4],
-	                              "total", (json_int_t)a[5], "paid", (json_int_t)a[6]));
+	                    json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "count", (json_int_t)a.count,
+	                              "gross", (json_int_t)a.gross, "discounts", (json_int_t)a.discounts,
+	                              "rounding", (json_int_t)a.rounding, "vat", (json_int_t)a.vat,
+	                              "total", (json_int_t)a.total, "paid", (json_int_t)a.paid));
 	json_object_set_new(
 	    z, "returns",
 	    json_pack("{s:I,s:I}", "count", (json_int_t)returns, "refunded", (json_int_t)refunded));
 	json_object_set_new(
 	    z, "voids",
-	    json_pack("{s:I,s:I}", "count", (json_int_t)a[8], "total", (json_int_t)a[9]));
+	    json_pack("{s:I,s:I}", "count", (json_int_t)a.voids, "total", (json_int_t)a.voided_total));
 	json_t *takings = json_array();
 	int64_t cash_sales = 0, cash_refunds = 0, cash_expected = 0, cash_counted = -1;
 	for (int i = 0; i < ntk; i++) {
