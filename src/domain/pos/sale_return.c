@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/buf.h"
 #include "base/jx.h"
 #include "base/money.h"
 #include "base/text.h"
