@@ -18,6 +18,16 @@ int money_add(int64_t a, int64_t b, int64_t *out)
 	return 0;
 }
 
+int money_sum(int64_t *acc, int64_t v)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(*acc, v, &r) || r > MONEY_MAX || r < -MONEY_MAX)
+		return -1;
+	*acc = r;
+	return 0;
+}
+
 int money_sub(int64_t a, int64_t b, int64_t *out)
 {
 	int64_t r;

@@ -17,6 +17,9 @@
 int money_add(int64_t a, int64_t b, int64_t *out);
 int money_sub(int64_t a, int64_t b, int64_t *out);
 int money_mul(int64_t a, int64_t b, int64_t *out);
+/* A running total: *acc += v, 0; or -1 (leaving *acc unchanged) when the
+ * sum leaves -MONEY_MAX..MONEY_MAX, the range an amount may be recorded in. */
+int money_sum(int64_t *acc, int64_t v);
 /* price (minor units) × qty (thousandths) / 1000, rounded half away from
  * zero: 0 or -1 on overflow. */
 int money_mul_qty(int64_t price, int64_t qty, int64_t *out);

@@ -18,7 +18,7 @@
 #include "domain/pos/journal.h"
 #include "domain/promo/promo_engine.h"
 #include "domain/promo/promotion.h"
-#include "domain/pos/rollup.h"
+#include "domain/pos/sale_effects.h"
 #include "domain/pos/shift.h"
 #include "domain/stock/stock.h"
 #include "domain/org/store.h"
@@ -48,12 +48,24 @@ struct line_discount {
 	int64_t amount;
 };
 
+/* A sale's totals: exactly the sums of its lines, then the tenders. */
+struct sale_totals {
+	int64_t subtotal; /* the lines' gross */
+	int64_t discount; /* the lines' discounts */
+	int64_t rounding; /* cash rounding (抹零) */
+	int64_t vat;      /* VAT contained in the lines' totals */
+	int64_t total;    /* the lines' totals: subtotal - discount */
+	int64_t paid;     /* total - rounding */
+	int64_t change;   /* cash handed back */
+};
+
 /* One priced line while the sale is built. */
 struct pline {
 	int64_t product_id, category_id;
 	const char *sku, *name;
 	int64_t quantity, list_price, unit_price, gross, discount, total;
 	int64_t vat_rate, vat, unit_cost;
+	int64_t cost; /* unit_cost x quantity when the unit cost is known and > 0, else 0 */
 	int overridden, is_gift;
 	int64_t promotion_id;
 	struct line_discount d[LINE_MAX_DISCOUNTS];
@@ -368,6 +380,27 @@ static int check_approval(struct db *db, struct arena *a, const struct actor *wh
 	return 0;
 }
 
+/* The salesperson a sale is booked to (commission follows it) must be an
+ * active user assigned to the sale's store. Only store-bound roles (sales,
+ * store_manager) have stores, so admin, hq and service users are never a
+ * sale's salesperson. Else field salesperson_id. One query per sale. */
+static int check_salesperson(struct db *db, const struct sale_input *in, struct err *e)
+{
+	static const char sql[] =
+		"SELECT 1 FROM users u JOIN user_stores us ON us.user_id = u.id "
+		"WHERE u.id = ? AND u.active = 1 AND us.store_id = ?";
+	if (!in->salesperson_id)
+		return 0;
+	struct db_stmt *st = db_query(db, e, sql, "ii", in->salesperson_id, in->store_id);
+	int rc;
+	if (!st || (rc = db_step(st, e)) < 0)
+		return db_fail(e);
+	db_reset(st);
+	if (rc != DB_ROW)
+		err_field(e, "salesperson_id", "is not an active user of this store");
+	return 0;
+}
+
 /* VAT contained in a price: total × rate / (10000 + rate), half-up. */
 static int64_t vat_of(int64_t total, int64_t rate)
 {
@@ -397,14 +430,17 @@ static int next_number(struct db *db, struct arena *a, const struct store *s, co
 /* Payments against the total, with cash rounding (抹零): the cash still due
  * after the other tenders is rounded down to the store's unit, and the
  * difference becomes *rounding. Only cash may exceed what is due. */
-static int settle(const struct sale_input *in, int64_t total, int64_t unit, int64_t *rounding,
-		  int64_t *paid, int64_t *change, struct err *e)
+static int settle(const struct sale_input *in, int64_t total, int64_t unit,
+		  struct sale_totals *t, struct err *e)
 {
 	int64_t cash = 0, other = 0;
+	int64_t *rounding = &t->rounding, *paid = &t->paid, *change = &t->change;
 	for (int i = 0; i < in->npayments; i++) {
 		int64_t *acc = strcmp(in->payments[i].method, "cash") == 0 ? &cash : &other;
-		if (money_add(*acc, in->payments[i].amount, acc) < 0)
-			return err_set(e, ERR_INVALID, "payments overflow");
+		if (money_sum(acc, in->payments[i].amount) < 0) {
+			err_field(e, "payments", "the payments add up to more than can be recorded");
+			return err_fields_done(e);
+		}
 	}
 	*rounding = 0;
 	if (other > total) {
@@ -444,8 +480,9 @@ static int spread(struct pline *lines, int n, int64_t amount, const char *source
 
 static int insert_all(struct db *db, const struct actor *who, const struct sale_input *in,
 		      const struct store *s, struct pline *lines, int n, int64_t shift_id,
-		      const char *number, int64_t at, const char *day, const int64_t *tot,
-		      int64_t approved_by, int64_t *sale_id, struct err *e)
+		      const char *number, int64_t at, const char *day,
+		      const struct sale_totals *t, int64_t approved_by, int64_t *sale_id,
+		      struct err *e)
 {
 	static const char sql_sale[] =
 		"INSERT INTO sales (number, store_id, shift_id, customer_id, cashier_id, "
@@ -466,7 +503,8 @@ static int insert_all(struct db *db, const struct actor *who, const struct sale_
 	int64_t uid = who->user ? who->user->id : 0;
 	struct db_stmt *st = db_query(db, e, sql_sale, "tiIIiIitiiiiiiiiItI", number, s->id,
 				      shift_id, in->customer_id, uid, in->salesperson_id, at, day,
-				      tot[0], tot[1], tot[2], tot[3], tot[4], tot[5], tot[6],
+				      t->subtotal, t->discount, t->rounding, t->vat, t->total, t->paid,
+				      t->change,
 				      in->manual_discount_bp, approved_by, in->note, in->offline_at);
 	if (!st || db_step(st, e) != DB_ROW)
 		return db_fail(e);
@@ -499,118 +537,61 @@ static int insert_all(struct db *db, const struct actor *who, const struct sale_
 	return 0;
 }
 
-static int by_product(const void *a, const void *b, void *ctx);
-static int write_lines(struct db *db, const struct actor *who, const struct sale_input *in,
-		       int64_t store_id, int allow_negative, struct pline *lines, const int *order,
-		       int n, int64_t sale_id, const char *day, const int64_t *tot, int *negative,
-		       struct err *e);
-
-/* Stock moves (one per line) and the rollups. */
-static int write_effects(struct db *db, const struct actor *who, const struct sale_input *in,
-			 int64_t store_id, int allow_negative, struct pline *lines, int n,
-			 int64_t sale_id, const char *day, const int64_t *tot, int *negative,
-			 struct err *e)
-{
-	/* Rows are locked in product order, so that two sales of the same
-	 * products in another order cannot deadlock on PostgreSQL. */
-	int *order = xcalloc((size_t)n, sizeof *order);
-	for (int i = 0; i < n; i++)
-		order[i] = i;
-	qsort_r(order, (size_t)n, sizeof *order, by_product, lines);
-	int rc = write_lines(db, who, in, store_id, allow_negative, lines, order, n, sale_id, day,
-			     tot, negative, e);
-	free(order);
-	return rc;
-}
-
-/* qsort_r order: line indexes by product id, then line order. */
-static int by_product(const void *a, const void *b, void *ctx)
-{
-	const struct pline *l = ctx;
-	int x = *(const int *)a, y = *(const int *)b;
-	if (l[x].product_id != l[y].product_id)
-		return l[x].product_id < l[y].product_id ? -1 : 1;
-	return x - y;
-}
-
-static int write_lines(struct db *db, const struct actor *who, const struct sale_input *in,
-		       int64_t store_id, int allow_negative, struct pline *lines, const int *order,
-		       int n, int64_t sale_id, const char *day, const int64_t *tot, int *negative,
-		       struct err *e)
-{
-	int64_t cost_total = 0, units = 0;
-	/* One row per category of the sale, with its order counted once. */
-	struct rollup_delta *cats = xcalloc((size_t)n, sizeof *cats);
-	int ncats = 0, rc = 0;
-	for (int k = 0; k < n && rc == 0; k++) {
-		int i = order[k];
-		struct pline *l = &lines[i];
-		struct stock_move_input mv = {
-			.store_id = store_id, .product_id = l->product_id, .quantity = -l->quantity,
-			.kind = "sale", .doc_type = "sale", .doc_id = sale_id,
-			.unit_cost = l->unit_cost,
-			.negative = in->offline_at ? STOCK_NEG_ALLOW : STOCK_NEG_STORE,
-			.checked = 1, .store_allows_negative = allow_negative};
-		int64_t after;
-		rc = stock_move_add(db, who, &mv, &after, NULL, e);
-		if (rc < 0) {
-			if (rc == ERR_INSUFFICIENT_STOCK) {
-				char f[48];
-				snprintf(f, sizeof f, "lines[%d].quantity", i);
-				err_init(e);
-				err_field(e, f, "more than the stock of %s %s", l->sku, l->name);
-				rc = err_set(e, rc, "not enough stock of %s %s", l->sku, l->name);
-			}
-			break;
-		}
-		if (after < 0)
-			*negative = 1;
-		int64_t cost = 0;
-		if (l->unit_cost > 0 && money_mul_qty(l->unit_cost, l->quantity, &cost) < 0) {
-			rc = err_set(e, ERR_INVALID, "cost overflow");
-			break;
-		}
-		cost_total += cost;
-		units += l->quantity;
-		/* Lines of one product are summed into one product row. */
-		int first = k == 0 || lines[order[k - 1]].product_id != l->product_id;
-		struct rollup_delta d = {.day = day, .store_id = store_id,
-					 .product_id = l->product_id, .revenue = l->total,
-					 .vat = l->vat, .cost = cost, .discount = l->discount,
-					 .units = l->quantity, .orders = first};
-		rc = rollup_product(db, &d, e);
-		d.category_id = l->category_id;
-		d.orders = 1;
-		rollup_collect(cats, &ncats, &d);
-	}
-	if (rc == 0)
-		rc = rollup_categories(db, cats, ncats, e);
-	free(cats);
-	if (rc < 0)
-		return rc;
-	/* tot: subtotal, discount, rounding, vat, total */
-	struct rollup_delta d = {.day = day, .store_id = store_id, .revenue = tot[4] - tot[2],
-				 .vat = tot[3], .cost = cost_total, .discount = tot[1] + tot[2],
-				 .units = units, .orders = 1};
-	rc = rollup_store(db, &d, e);
-	d.staff_id = in->salesperson_id ? in->salesperson_id : (who->user ? who->user->id : 0);
-	if (rc == 0 && d.staff_id)
-		rc = rollup_staff(db, &d, e);
-	return rc;
-}
-
 /* Everything a sale needs, read and checked before it is written. */
 struct sale_plan {
 	const struct sale_input *in;
 	struct store *s;
 	struct pline *lines;
 	int n;
-	int64_t tot[7]; /* subtotal, discount, rounding, vat, total, paid, change */
+	struct sale_totals tot;
 	int64_t approved_by;
 	int64_t at;     /* when it is recorded (the offline time for offline sales) */
 	int64_t now;
 	char day[11];
 };
+
+/* The stock moves, rollups and journal record of the sale just inserted. */
+static int write_effects(struct db *db, const struct actor *who, const struct sale_plan *p,
+			 int64_t sale_id, const char *number, int *negative, struct err *e)
+{
+	const struct sale_input *in = p->in;
+	const struct sale_totals *t = &p->tot;
+	struct sale_effect_line *fl = xcalloc((size_t)p->n, sizeof *fl);
+	for (int i = 0; i < p->n; i++) {
+		const struct pline *l = &p->lines[i];
+		fl[i] = (struct sale_effect_line){
+			.product_id = l->product_id, .category_id = l->category_id,
+			.quantity = l->quantity, .unit_cost = l->unit_cost, .total = l->total,
+			.vat = l->vat, .cost = l->cost, .discount = l->discount, .line_no = i,
+			.sku = l->sku, .name = l->name};
+	}
+	/* The journal record from memory (the verifier reads the same text
+	 * back from the tables). */
+	int64_t uid = who->user ? who->user->id : 0;
+	struct buf jb;
+	buf_init(&jb, 0);
+	journal_fmt_sale(&jb, sale_id, number, p->s->id, uid, p->at, t->subtotal, t->discount,
+			 t->rounding, t->vat, t->total);
+	for (int i = 0; i < p->n; i++)
+		journal_fmt_line(&jb, i + 1, p->lines[i].product_id, p->lines[i].quantity,
+				 p->lines[i].unit_price, p->lines[i].discount, p->lines[i].total,
+				 p->lines[i].vat);
+	for (int i = 0; i < in->npayments; i++)
+		journal_fmt_pay(&jb, in->payments[i].method, in->payments[i].amount);
+	struct sale_effects fx = {
+		.kind = SALE_FX_SALE, .store_id = p->s->id, .day = p->day,
+		.staff_id = in->salesperson_id ? in->salesperson_id : uid,
+		.rounding = t->rounding, .doc_type = "sale", .doc_id = sale_id,
+		.offline = in->offline_at != 0,
+		.store_allows_negative = p->s->allow_negative_stock, .lines = fl, .n = p->n,
+		.journal_kind = "sale", .journal_doc_id = sale_id, .journal_at = p->now,
+		.journal_content = jb.data};
+	int rc = sale_effects_apply(db, who, &fx, negative, e);
+	buf_release(&jb);
+	free(fl);
+	return rc;
+}
+
 
 int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 	      const struct sale_input *in, struct sale_plan **out, struct err *e)
@@ -632,6 +613,9 @@ int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 		err_field(e, "store_id", "the store is closed");
 	}
 
+	if ((rc = check_salesperson(db, in, e)) < 0)
+		goto fail;
+
 	int n = in->nlines, cap = in->nlines + SALE_MAX_GIFTS;
 	struct pline *lines = arena_calloc(a, (size_t)cap, sizeof *lines);
 	for (int i = 0; i < in->nlines; i++)
@@ -649,11 +633,15 @@ int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 			l->overridden = 1;
 			l->gross = 0;
 		}
-		if (l->gross == 0 && money_mul_qty(l->unit_price, l->quantity, &l->gross) < 0) {
-			err_set(e, ERR_INVALID, "line %d overflows", i);
-			goto fail;
+		if ((l->gross == 0 && money_mul_qty(l->unit_price, l->quantity, &l->gross) < 0) ||
+		    l->gross > MONEY_MAX) {
+			char f[48];
+			snprintf(f, sizeof f, "lines[%d].quantity", i);
+			err_field(e, f, "the line's value is too large");
 		}
 	}
+	if (e->nfields)
+		goto fail_fields;
 
 	struct sale_plan *p = arena_alloc(a, sizeof *p);
 	p->now = ts_now_ms();
@@ -670,8 +658,12 @@ int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 		    check_approval(db, a, who, in, &approved_by, e) < 0)
 			goto fail;
 		int64_t base = 0, amount;
-		for (int i = 0; i < n; i++)
-			base += lines[i].gross - lines[i].discount;
+		for (int i = 0; i < n; i++) {
+			if (money_sum(&base, lines[i].gross - lines[i].discount) < 0) {
+				err_field(e, "lines", "the sale's total is too large");
+				goto fail_fields;
+			}
+		}
 		if (money_mul_bp(base, in->manual_discount_bp, &amount) < 0 ||
 		    spread(lines, n, amount, "manual", 0, e) < 0) {
 			if (!e->code)
@@ -680,21 +672,23 @@ int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 		}
 	}
 
-	/* Totals are exactly the sums of the lines. */
-	int64_t *tot = p->tot;
+	/* Totals are exactly the sums of the lines, each sum checked. */
+	struct sale_totals *tot = &p->tot;
+	*tot = (struct sale_totals){0};
 	for (int i = 0; i < n; i++) {
 		struct pline *l = &lines[i];
 		l->total = l->gross - l->discount;
 		l->vat = vat_of(l->total, l->vat_rate);
-		if (money_add(tot[0], l->gross, &tot[0]) < 0 ||
-		    money_add(tot[1], l->discount, &tot[1]) < 0 ||
-		    money_add(tot[3], l->vat, &tot[3]) < 0 ||
-		    money_add(tot[4], l->total, &tot[4]) < 0 || tot[4] > MONEY_MAX) {
-			err_set(e, ERR_INVALID, "the sale's total is too large");
-			goto fail;
+		if (l->unit_cost > 0 && money_mul_qty(l->unit_cost, l->quantity, &l->cost) < 0)
+			l->cost = -1;
+		if (l->cost < 0 || l->cost > MONEY_MAX || money_sum(&tot->subtotal, l->gross) < 0 ||
+		    money_sum(&tot->discount, l->discount) < 0 ||
+		    money_sum(&tot->vat, l->vat) < 0 || money_sum(&tot->total, l->total) < 0) {
+			err_field(e, "lines", "the sale's total is too large");
+			goto fail_fields;
 		}
 	}
-	if (settle(in, tot[4], s->cash_rounding, &tot[2], &tot[5], &tot[6], e) < 0)
+	if (settle(in, tot->total, s->cash_rounding, tot, e) < 0)
 		goto fail;
 	p->in = in;
 	p->s = s;
@@ -703,6 +697,8 @@ int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 	p->approved_by = approved_by;
 	*out = p;
 	return 0;
+fail_fields:
+	return err_fields_done(e);
 fail:
 	return db_fail(e);
 }
@@ -729,7 +725,7 @@ int sale_write(struct db *db, struct arena *a, const struct actor *who,
 	const struct sale_input *in = p->in;
 	const struct store *s = p->s;
 	struct pline *lines = p->lines;
-	const int64_t *tot = p->tot;
+	const struct sale_totals *tot = &p->tot;
 	int n = p->n;
 	int64_t shift_id = 0, sale_id = 0;
 	*replayed = 0;
@@ -753,31 +749,15 @@ int sale_write(struct db *db, struct arena *a, const struct actor *who,
 			     p->approved_by, &sale_id, e)) < 0)
 		goto fail;
 	int negative = 0;
-	if ((rc = write_effects(db, who, in, s->id, s->allow_negative_stock, lines, n, sale_id,
-				p->day, tot, &negative, e)) < 0)
+	if ((rc = write_effects(db, who, p, sale_id, number, &negative, e)) < 0)
 		goto fail;
 	if (negative) {
 		struct db_stmt *st = db_query(db, e, sql_flag, "i", sale_id);
 		if (!st || db_run(st, e) < 0)
 			goto fail;
 	}
-	/* The journal record from what was just written (the verifier reads
-	 * the same text back from the tables). */
-	struct buf jb;
-	buf_init(&jb, 0);
-	journal_fmt_sale(&jb, sale_id, number, s->id, who->user ? who->user->id : 0, p->at,
-			 tot[0], tot[1], tot[2], tot[3], tot[4]);
-	for (int i = 0; i < n; i++)
-		journal_fmt_line(&jb, i + 1, lines[i].product_id, lines[i].quantity,
-				 lines[i].unit_price, lines[i].discount, lines[i].total, lines[i].vat);
-	for (int i = 0; i < in->npayments; i++)
-		journal_fmt_pay(&jb, in->payments[i].method, in->payments[i].amount);
-	rc = journal_append(db, s->id, "sale", sale_id, p->now, jb.data, e);
-	buf_release(&jb);
-	if (rc < 0)
-		goto fail;
 	json_t *summary = json_pack("{s:s,s:I,s:I,s:b}", "number", number, "total",
-				    (json_int_t)tot[4], "rounding", (json_int_t)tot[2],
+				    (json_int_t)tot->total, "rounding", (json_int_t)tot->rounding,
 				    "price_override", 0);
 	for (int i = 0; i < n; i++)
 		if (lines[i].overridden)
@@ -820,6 +800,14 @@ int sale_commit(struct db *db, struct arena *a, const struct actor *who,
 	"status, subtotal, discount_total, rounding, vat_total, total, paid, change_due, "    \
 	"points_earned, points_redeemed, manual_discount_bp, approved_by, note, offline_at, " \
 	"negative_stock, refunded_total, voided_by, voided_at, void_reason"
+/* The columns of SALE_COLS, in order. */
+enum sale_col {
+	SC_ID, SC_NUMBER, SC_STORE_ID, SC_SHIFT_ID, SC_CUSTOMER_ID, SC_CASHIER_ID,
+	SC_SALESPERSON_ID, SC_AT, SC_DAY, SC_STATUS, SC_SUBTOTAL, SC_DISCOUNT_TOTAL,
+	SC_ROUNDING, SC_VAT_TOTAL, SC_TOTAL, SC_PAID, SC_CHANGE_DUE, SC_POINTS_EARNED,
+	SC_POINTS_REDEEMED, SC_MANUAL_DISCOUNT_BP, SC_APPROVED_BY, SC_NOTE, SC_OFFLINE_AT,
+	SC_NEGATIVE_STOCK, SC_REFUNDED_TOTAL, SC_VOIDED_BY, SC_VOIDED_AT, SC_VOID_REASON,
+};
 
 static json_t *opt_id(struct db_stmt *st, int c)
 {
@@ -829,33 +817,48 @@ static json_t *opt_id(struct db_stmt *st, int c)
 
 static json_t *sale_header(struct db_stmt *st)
 {
+	/* The integer columns rendered as they are. */
+	static const struct {
+		const char *name;
+		enum sale_col col;
+	} amounts[] = {
+		{"subtotal", SC_SUBTOTAL},
+		{"discount_total", SC_DISCOUNT_TOTAL},
+		{"rounding", SC_ROUNDING},
+		{"vat_total", SC_VAT_TOTAL},
+		{"total", SC_TOTAL},
+		{"paid", SC_PAID},
+		{"change_due", SC_CHANGE_DUE},
+		{"points_earned", SC_POINTS_EARNED},
+		{"points_redeemed", SC_POINTS_REDEEMED},
+		{"manual_discount_bp", SC_MANUAL_DISCOUNT_BP},
+	};
 	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(db_col_int64(st, 0)));
-	json_object_set_new(o, "number", json_string(db_col_text(st, 1)));
-	json_object_set_new(o, "store_id", json_integer(db_col_int64(st, 2)));
-	json_object_set_new(o, "shift_id", opt_id(st, 3));
-	json_object_set_new(o, "customer_id", opt_id(st, 4));
-	json_object_set_new(o, "cashier_id", json_integer(db_col_int64(st, 5)));
-	json_object_set_new(o, "salesperson_id", opt_id(st, 6));
-	json_object_set_new(o, "at", jx_time(db_col_int64(st, 7)));
-	json_object_set_new(o, "day", json_string(db_col_text(st, 8)));
-	json_object_set_new(o, "status", json_string(db_col_text(st, 9)));
-	static const char *const money[] = {"subtotal", "discount_total", "rounding",
-					    "vat_total", "total", "paid", "change_due",
-					    "points_earned", "points_redeemed",
-					    "manual_discount_bp"};
-	for (int i = 0; i < 10; i++)
-		json_object_set_new(o, money[i], json_integer(db_col_int64(st, 10 + i)));
-	json_object_set_new(o, "approved_by", opt_id(st, 20));
-	json_object_set_new(o, "note", jx_strn(db_col_text(st, 21)));
-	json_object_set_new(o, "offline_at", db_col_null(st, 22) ? json_null()
-								  : jx_time(db_col_int64(st, 22)));
-	json_object_set_new(o, "negative_stock", json_boolean(db_col_int64(st, 23)));
-	json_object_set_new(o, "refunded_total", json_integer(db_col_int64(st, 24)));
-	json_object_set_new(o, "voided_by", opt_id(st, 25));
-	json_object_set_new(o, "voided_at", db_col_null(st, 26) ? json_null()
-								 : jx_time(db_col_int64(st, 26)));
-	json_object_set_new(o, "void_reason", jx_strn(db_col_text(st, 27)));
+	json_object_set_new(o, "id", json_integer(db_col_int64(st, SC_ID)));
+	json_object_set_new(o, "number", json_string(db_col_text(st, SC_NUMBER)));
+	json_object_set_new(o, "store_id", json_integer(db_col_int64(st, SC_STORE_ID)));
+	json_object_set_new(o, "shift_id", opt_id(st, SC_SHIFT_ID));
+	json_object_set_new(o, "customer_id", opt_id(st, SC_CUSTOMER_ID));
+	json_object_set_new(o, "cashier_id", json_integer(db_col_int64(st, SC_CASHIER_ID)));
+	json_object_set_new(o, "salesperson_id", opt_id(st, SC_SALESPERSON_ID));
+	json_object_set_new(o, "at", jx_time(db_col_int64(st, SC_AT)));
+	json_object_set_new(o, "day", json_string(db_col_text(st, SC_DAY)));
+	json_object_set_new(o, "status", json_string(db_col_text(st, SC_STATUS)));
+	for (size_t i = 0; i < sizeof amounts / sizeof amounts[0]; i++)
+		json_object_set_new(o, amounts[i].name,
+				    json_integer(db_col_int64(st, (int)amounts[i].col)));
+	json_object_set_new(o, "approved_by", opt_id(st, SC_APPROVED_BY));
+	json_object_set_new(o, "note", jx_strn(db_col_text(st, SC_NOTE)));
+	json_object_set_new(o, "offline_at", db_col_null(st, SC_OFFLINE_AT)
+						     ? json_null()
+						     : jx_time(db_col_int64(st, SC_OFFLINE_AT)));
+	json_object_set_new(o, "negative_stock", json_boolean(db_col_int64(st, SC_NEGATIVE_STOCK)));
+	json_object_set_new(o, "refunded_total", json_integer(db_col_int64(st, SC_REFUNDED_TOTAL)));
+	json_object_set_new(o, "voided_by", opt_id(st, SC_VOIDED_BY));
+	json_object_set_new(o, "voided_at", db_col_null(st, SC_VOIDED_AT)
+						    ? json_null()
+						    : jx_time(db_col_int64(st, SC_VOIDED_AT)));
+	json_object_set_new(o, "void_reason", jx_strn(db_col_text(st, SC_VOID_REASON)));
 	return o;
 }
 
@@ -868,14 +871,23 @@ int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct 
 		"l.promotion_id, l.is_gift, l.returned_quantity, l.refunded "
 		"FROM sale_lines l JOIN products p ON p.id = l.product_id "
 		"WHERE l.sale_id = ? ORDER BY l.line_no";
+	/* The columns of sql_lines, in order. */
+	enum {
+		LC_ID, LC_PRODUCT_ID, LC_SKU, LC_NAME, LC_QUANTITY, LC_LIST_PRICE, LC_UNIT_PRICE,
+		LC_PRICE_OVERRIDDEN, LC_GROSS, LC_DISCOUNT, LC_TOTAL, LC_VAT_RATE, LC_VAT,
+		LC_PROMOTION_ID, LC_IS_GIFT, LC_RETURNED_QUANTITY, LC_REFUNDED
+	};
 	static const char sql_disc[] =
 		"SELECT d.sale_line_id, d.source, d.source_id, d.amount FROM sale_line_discounts d "
 		"JOIN sale_lines l ON l.id = d.sale_line_id WHERE l.sale_id = ? ORDER BY d.sale_line_id";
 	static const char sql_pay[] =
 		"SELECT method, amount, reference FROM sale_payments WHERE sale_id = ? ORDER BY id";
 	static const char sql_ret[] =
-		"SELECT id, kind, at, user_id, refund_total, refund_method, reason, points_reversed "
-		"FROM sale_returns WHERE sale_id = ? ORDER BY id";
+		"SELECT id, kind, at, user_id, refund_total, refund_method, reason, points_reversed, "
+		"refund_override FROM sale_returns WHERE sale_id = ? ORDER BY id";
+	static const char sql_ret_tenders[] =
+		"SELECT t.return_id, t.method, t.amount FROM sale_return_tenders t "
+		"JOIN sale_returns r ON r.id = t.return_id WHERE r.sale_id = ? ORDER BY t.id";
 	static const char sql_ret_lines[] =
 		"SELECT rl.return_id, rl.sale_line_id, rl.product_id, rl.quantity, rl.refund "
 		"FROM sale_return_lines rl JOIN sale_returns r ON r.id = rl.return_id "
@@ -887,7 +899,7 @@ int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct 
 	if (rc == DB_DONE)
 		return err_set(e, ERR_NOT_FOUND, "no sale %lld", (long long)id);
 	json_t *o = sale_header(st);
-	*store_id = db_col_int64(st, 2);
+	*store_id = db_col_int64(st, SC_STORE_ID);
 	db_reset(st);
 
 	json_t *lines = json_array();
@@ -896,23 +908,25 @@ int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct 
 		goto fail;
 	while ((rc = db_step(st, e)) == DB_ROW) {
 		json_t *l = json_object();
-		json_object_set_new(l, "id", json_integer(db_col_int64(st, 0)));
-		json_object_set_new(l, "product_id", json_integer(db_col_int64(st, 1)));
-		json_object_set_new(l, "sku", json_string(db_col_text(st, 2)));
-		json_object_set_new(l, "name", json_string(db_col_text(st, 3)));
-		json_object_set_new(l, "quantity", jx_qty_value(db_col_int64(st, 4)));
-		json_object_set_new(l, "list_price", json_integer(db_col_int64(st, 5)));
-		json_object_set_new(l, "unit_price", json_integer(db_col_int64(st, 6)));
-		json_object_set_new(l, "price_overridden", json_boolean(db_col_int64(st, 7)));
-		json_object_set_new(l, "gross", json_integer(db_col_int64(st, 8)));
-		json_object_set_new(l, "discount", json_integer(db_col_int64(st, 9)));
-		json_object_set_new(l, "total", json_integer(db_col_int64(st, 10)));
-		json_object_set_new(l, "vat_rate", json_integer(db_col_int64(st, 11)));
-		json_object_set_new(l, "vat", json_integer(db_col_int64(st, 12)));
-		json_object_set_new(l, "promotion_id", opt_id(st, 13));
-		json_object_set_new(l, "is_gift", json_boolean(db_col_int64(st, 14)));
-		json_object_set_new(l, "returned_quantity", jx_qty_value(db_col_int64(st, 15)));
-		json_object_set_new(l, "refunded", json_integer(db_col_int64(st, 16)));
+		json_object_set_new(l, "id", json_integer(db_col_int64(st, LC_ID)));
+		json_object_set_new(l, "product_id", json_integer(db_col_int64(st, LC_PRODUCT_ID)));
+		json_object_set_new(l, "sku", json_string(db_col_text(st, LC_SKU)));
+		json_object_set_new(l, "name", json_string(db_col_text(st, LC_NAME)));
+		json_object_set_new(l, "quantity", jx_qty_value(db_col_int64(st, LC_QUANTITY)));
+		json_object_set_new(l, "list_price", json_integer(db_col_int64(st, LC_LIST_PRICE)));
+		json_object_set_new(l, "unit_price", json_integer(db_col_int64(st, LC_UNIT_PRICE)));
+		json_object_set_new(l, "price_overridden",
+				    json_boolean(db_col_int64(st, LC_PRICE_OVERRIDDEN)));
+		json_object_set_new(l, "gross", json_integer(db_col_int64(st, LC_GROSS)));
+		json_object_set_new(l, "discount", json_integer(db_col_int64(st, LC_DISCOUNT)));
+		json_object_set_new(l, "total", json_integer(db_col_int64(st, LC_TOTAL)));
+		json_object_set_new(l, "vat_rate", json_integer(db_col_int64(st, LC_VAT_RATE)));
+		json_object_set_new(l, "vat", json_integer(db_col_int64(st, LC_VAT)));
+		json_object_set_new(l, "promotion_id", opt_id(st, LC_PROMOTION_ID));
+		json_object_set_new(l, "is_gift", json_boolean(db_col_int64(st, LC_IS_GIFT)));
+		json_object_set_new(l, "returned_quantity",
+				    jx_qty_value(db_col_int64(st, LC_RETURNED_QUANTITY)));
+		json_object_set_new(l, "refunded", json_integer(db_col_int64(st, LC_REFUNDED)));
 		json_object_set_new(l, "discounts", json_array());
 		json_array_append_new(lines, l);
 	}
@@ -944,11 +958,13 @@ int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct 
 		goto fail;
 	while ((rc = db_step(st, e)) == DB_ROW)
 		json_array_append_new(rets, json_pack(
-			"{s:I,s:s,s:o,s:I,s:I,s:s,s:o,s:I,s:[]}", "id", (json_int_t)db_col_int64(st, 0),
-			"kind", db_col_text(st, 1), "at", jx_time(db_col_int64(st, 2)), "user_id",
-			(json_int_t)db_col_int64(st, 3), "refund_total", (json_int_t)db_col_int64(st, 4),
-			"refund_method", db_col_text(st, 5), "reason", jx_strn(db_col_text(st, 6)),
-			"points_reversed", (json_int_t)db_col_int64(st, 7), "lines"));
+			"{s:I,s:s,s:o,s:I,s:I,s:s,s:o,s:I,s:b,s:[],s:[]}", "id",
+			(json_int_t)db_col_int64(st, 0), "kind", db_col_text(st, 1), "at",
+			jx_time(db_col_int64(st, 2)), "user_id", (json_int_t)db_col_int64(st, 3),
+			"refund_total", (json_int_t)db_col_int64(st, 4), "refund_method",
+			db_col_text(st, 5), "reason", jx_strn(db_col_text(st, 6)), "points_reversed",
+			(json_int_t)db_col_int64(st, 7), "refund_override",
+			(int)db_col_int64(st, 8), "refunds", "lines"));
 	if (rc < 0 || !(st = db_query(db, e, sql_ret_lines, "i", id)))
 		goto fail;
 	while ((rc = db_step(st, e)) == DB_ROW) {
@@ -962,6 +978,20 @@ int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct 
 					  "product_id", (json_int_t)db_col_int64(st, 2), "quantity",
 					  jx_qty_value(db_col_int64(st, 3)), "refund",
 					  (json_int_t)db_col_int64(st, 4)));
+		}
+	}
+	/* A sale without returns (every fresh sale) reads no tenders. */
+	if (rc < 0 || (json_array_size(rets) && !(st = db_query(db, e, sql_ret_tenders, "i", id))))
+		goto fail;
+	while (json_array_size(rets) && (rc = db_step(st, e)) == DB_ROW) {
+		size_t i;
+		json_t *r;
+		json_array_foreach(rets, i, r) {
+			if (json_integer_value(json_object_get(r, "id")) != db_col_int64(st, 0))
+				continue;
+			json_array_append_new(json_object_get(r, "refunds"),
+				json_pack("{s:s,s:I}", "method", db_col_text(st, 1), "amount",
+					  (json_int_t)db_col_int64(st, 2)));
 		}
 	}
 	if (rc < 0)
@@ -1000,7 +1030,7 @@ int sale_list(struct db *db, const struct sale_filter *f, json_t **items, int *m
 			break;
 		}
 		json_array_append_new(arr, sale_header(st));
-		*last_id = db_col_int64(st, 0);
+		*last_id = db_col_int64(st, SC_ID);
 		n++;
 	}
 	db_reset(st);

@@ -193,23 +193,34 @@ static int z_compute(struct db *db, const struct shift_row *s, const struct shif
 	    "SELECT p.method, SUM(p.amount) FROM sales s JOIN sale_payments p ON p.sale_id = s.id "
 	    "WHERE s.shift_id = ? AND s.status <> 'voided' GROUP BY p.method";
 	static const char sql_ret[] =
-	    "SELECT refund_method, COUNT(*), SUM(refund_total) FROM sale_returns "
-	    "WHERE shift_id = ? AND kind <> 'void' GROUP BY refund_method";
+	    "SELECT COUNT(*), COALESCE(SUM(refund_total), 0) FROM sale_returns "
+	    "WHERE shift_id = ? AND kind <> 'void'";
+	/* A return may refund to several tenders. */
+	static const char sql_ret_tenders[] =
+	    "SELECT t.method, SUM(t.amount) FROM sale_return_tenders t "
+	    "JOIN sale_returns r ON r.id = t.return_id "
+	    "WHERE r.shift_id = ? AND r.kind <> 'void' GROUP BY t.method";
 	static const char sql_units[] =
 	    "SELECT SUM(l.quantity) FROM sales s JOIN sale_lines l ON l.sale_id = s.id "
 	    "WHERE s.shift_id = ? AND s.status <> 'voided'";
-	/* The columns of sql_sales, in order. */
+	/* The shift's sales as sql_sales sums them, column by column. */
 	struct {
 		int64_t count, gross, discounts, rounding, vat, total, paid, change;
-		int64_t void_count, void_total;
-	} sum;
+		int64_t voids, voided_total;
+	} a;
 	struct db_stmt *st = db_query(db, e, sql_sales, "i", s->id);
 	if (!st || db_step(st, e) != DB_ROW)
 		return db_fail(e);
-	int64_t *col[] = {&sum.count, &sum.gross, &sum.discounts, &sum.rounding, &sum.vat,
-			  &sum.total, &sum.paid, &sum.change, &sum.void_count, &sum.void_total};
-	for (int i = 0; i < (int)(sizeof col / sizeof col[0]); i++)
-		*col[i] = db_col_int64(st, i);
+	a.count = db_col_int64(st, 0);
+	a.gross = db_col_int64(st, 1);
+	a.discounts = db_col_int64(st, 2);
+	a.rounding = db_col_int64(st, 3);
+	a.vat = db_col_int64(st, 4);
+	a.total = db_col_int64(st, 5);
+	a.paid = db_col_int64(st, 6);
+	a.change = db_col_int64(st, 7);
+	a.voids = db_col_int64(st, 8);
+	a.voided_total = db_col_int64(st, 9);
 	db_reset(st);
 
 	struct taking tk[TK_MAX];
@@ -231,17 +242,20 @@ static int z_compute(struct db *db, const struct shift_row *s, const struct shif
 	if (rc < 0)
 		return db_fail(e);
 	/* Cash taken is net of the change handed back. */
-	taking_of(tk, &ntk, "cash")->sales -= sum.change;
+	taking_of(tk, &ntk, "cash")->sales -= a.change;
 
 	int64_t returns = 0, refunded = 0;
-	if (!(st = db_query(db, e, sql_ret, "i", s->id)))
+	if (!(st = db_query(db, e, sql_ret, "i", s->id)) || db_step(st, e) != DB_ROW)
+		return db_fail(e);
+	returns = db_col_int64(st, 0);
+	refunded = db_col_int64(st, 1);
+	db_reset(st);
+	if (!(st = db_query(db, e, sql_ret_tenders, "i", s->id)))
 		return db_fail(e);
 	while ((rc = db_step(st, e)) == DB_ROW) {
 		struct taking *t = taking_of(tk, &ntk, db_col_text(st, 0));
-		returns += db_col_int64(st, 1);
-		refunded += db_col_int64(st, 2);
 		if (t) {
-			t->refunds += db_col_int64(st, 2);
+			t->refunds += db_col_int64(st, 1);
 			t->active = 1;
 		}
 	}
@@ -263,16 +277,16 @@ static int z_compute(struct db *db, const struct shift_row *s, const struct shif
 	json_object_set_new(z, "closed_by", opt_id(closed_by));
 	json_object_set_new(z, "opening_cash", json_integer(s->opening_cash));
 	json_object_set_new(z, "sales",
-	                    json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "count", (json_int_t)sum.count,
-	                              "gross", (json_int_t)sum.gross, "discounts", (json_int_t)sum.discounts,
-	                              "rounding", (json_int_t)sum.rounding, "vat", (json_int_t)sum.vat,
-	                              "total", (json_int_t)sum.total, "paid", (json_int_t)sum.paid));
+	                    json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "count", (json_int_t)a.count,
+	                              "gross", (json_int_t)a.gross, "discounts", (json_int_t)a.discounts,
+	                              "rounding", (json_int_t)a.rounding, "vat", (json_int_t)a.vat,
+	                              "total", (json_int_t)a.total, "paid", (json_int_t)a.paid));
 	json_object_set_new(
 	    z, "returns",
 	    json_pack("{s:I,s:I}", "count", (json_int_t)returns, "refunded", (json_int_t)refunded));
 	json_object_set_new(
 	    z, "voids",
-	    json_pack("{s:I,s:I}", "count", (json_int_t)sum.void_count, "total", (json_int_t)sum.void_total));
+	    json_pack("{s:I,s:I}", "count", (json_int_t)a.voids, "total", (json_int_t)a.voided_total));
 	json_t *takings = json_array();
 	int64_t cash_sales = 0, cash_refunds = 0, cash_expected = 0, cash_counted = -1;
 	for (int i = 0; i < ntk; i++) {

@@ -3,6 +3,7 @@
  * transaction; the recomputation behind `tersa check-stock`. */
 #include "domain/stock/stock.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/jx.h"
@@ -579,4 +580,36 @@ int stock_value(struct db *db, struct arena *a, const struct user *u,
 	*out = rows;
 	*n = cnt;
 	return 0;
+}
+
+/* ---- lock order ---- */
+
+struct by_product_ctx {
+	const char *base;
+	size_t stride;
+};
+
+static int64_t product_at(const struct by_product_ctx *c, int i)
+{
+	int64_t v;
+	memcpy(&v, c->base + (size_t)i * c->stride, sizeof v);
+	return v;
+}
+
+static int cmp_by_product(const void *a, const void *b, void *ctx)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	int64_t px = product_at(ctx, x), py = product_at(ctx, y);
+	if (px != py)
+		return px < py ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+void stock_order_by_product(const int64_t *first_product_id, size_t stride, int n, int *order)
+{
+	struct by_product_ctx c = {(const char *)first_product_id, stride};
+	for (int i = 0; i < n; i++)
+		order[i] = i;
+	if (n > 1)
+		qsort_r(order, (size_t)n, sizeof *order, cmp_by_product, &c);
 }

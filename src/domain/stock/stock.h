@@ -67,6 +67,15 @@ int stock_move_add(struct db *db, const struct actor *who,
 		   const struct stock_move_input *in, int64_t *balance_after,
 		   int64_t *move_id, struct err *e);
 
+/* Lock order: a document that moves stock of several products in one
+ * transaction moves them in ascending product id, so that two documents on
+ * the same products lock balance rows in one order and cannot deadlock on
+ * PostgreSQL. Fills order[0..n) with the indexes of n records stride bytes
+ * apart, whose product ids start at first_product_id, sorted by product id
+ * (ties in index order). */
+void stock_order_by_product(const int64_t *first_product_id, size_t stride, int n,
+			    int *order);
+
 /* On hand for store × product (0 when no balance row). */
 int stock_on_hand(struct db *db, int64_t store_id, int64_t product_id,
 		  int64_t *out, struct err *e);

@@ -395,7 +395,12 @@ int transfer_ship(struct db *db, struct arena *a, const struct actor *who,
 		goto fail;
 	int nshort = 0;
 	char first[sizeof tmp->msg] = "";
-	for (int i = 0; i < t->nlines; i++) {
+	/* Balance rows in product order (stock.h: lock order). */
+	int *order = arena_calloc(a, (size_t)t->nlines + 1, sizeof *order);
+	if (t->nlines)
+		stock_order_by_product(&t->lines[0].product_id, sizeof t->lines[0], t->nlines, order);
+	for (int j = 0; j < t->nlines; j++) {
+		int i = order[j];
 		const struct transfer_line *l = &t->lines[i];
 		int64_t cost;
 		if (product_cost(db, l->product_id, &cost, e) < 0 ||
@@ -499,7 +504,12 @@ int transfer_receive(struct db *db, struct arena *a, const struct actor *who,
 		goto fail;
 
 	json_t *short_lines = json_array();
-	for (int k = 0; k < t->nlines; k++) {
+	/* Balance rows in product order (stock.h: lock order). */
+	int *order = arena_calloc(a, (size_t)t->nlines + 1, sizeof *order);
+	if (t->nlines)
+		stock_order_by_product(&t->lines[0].product_id, sizeof t->lines[0], t->nlines, order);
+	for (int j = 0; j < t->nlines; j++) {
+		int k = order[j];
 		const struct transfer_line *l = &t->lines[k];
 		struct db_stmt *st = db_query(db, e, SQL_LINE_RECEIVED, "ii", got[k], l->id);
 		if (!st || db_run(st, e) < 0) {

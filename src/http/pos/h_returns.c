@@ -8,7 +8,9 @@
 #include "base/jx.h"
 #include "domain/pos/sale.h"
 #include "domain/pos/sale_return.h"
+#include "domain/pos/sale_void.h"
 #include "http/handlers.h"
+#include "http/router.h"
 #include "http/req.h"
 
 /* The sale's store must be visible to the user: else 404, as for reads. */
@@ -72,12 +74,14 @@ int h_sales_returns_create(struct req *r)
 		ri.lines = lines;
 		ri.nlines = n;
 	}
-	jx_enum(in, "refund_method", JX_REQUIRED, sale_payment_methods, &ri.refund_method,
+	jx_enum(in, "refund_method", 0, sale_payment_methods, &ri.refund_method,
 		&r->err);
 	jx_str(in, "reason", JX_REQUIRED | JX_NONEMPTY, 200, &ri.reason, &r->err);
 	jx_str(in, "register", JX_NONEMPTY, 32, &ri.register_id, &r->err);
 	if (req_bad_types(r))
 		return r->err.code;
+
+	ri.may_override_refund = perm_allows(PERM_REFUND_OVERRIDE, r->user->role);
 
 	char hash[65];
 	request_hash(r, sale_id, hash);

@@ -144,7 +144,7 @@ describe('returns and voids', () => {
     assert.deepEqual(await getSale(sale.id), s);
 
     // The second milk unit: its own rounded share; then the last takes the rest.
-    const r2 = await ret(sale.id, { lines: [{ line_id: ml.id, quantity: 2 }], refund_method: 'wechat', reason: 'Changed mind' }, { token: salesA.token });
+    const r2 = await ret(sale.id, { lines: [{ line_id: ml.id, quantity: 2 }], refund_method: 'cash', reason: 'Changed mind' }, { token: salesA.token });
     assert.equal(r2.status, 201, r2.text);
     assert.equal(lineOf(r2.body, milk).refunded, ml.total);
     assert.equal(r2.body.returns[1].refund_total, ml.total - refund);
@@ -243,7 +243,6 @@ describe('returns and voids', () => {
     await bad({ lines: one, refund_method: 'bitcoin' }, 422, 'validation', ['refund_method']);
     await bad({ lines: one, refund_method: 'points' }, 422, 'validation', ['refund_method']);
     await bad({ lines: one, refund_method: 'stored_value' }, 422, 'validation', ['refund_method']);
-    await bad({ lines: one, refund_method: undefined }, 422, 'validation', ['refund_method']);
     await bad({ lines: one, reason: undefined }, 422, 'validation', ['reason']);
     await bad({ lines: one, reason: '   ' }, 422, 'validation', ['reason']);
     await bad({ lines: one, reason: '退'.repeat(201) }, 422, 'validation', ['reason']);
@@ -279,7 +278,7 @@ describe('returns and voids', () => {
   it('Idempotency-Key: a replay answers the first result, another body conflicts, keys are per user', async () => {
     const sale = await sell(storeA, [{ product_id: milk.id, quantity: 4 }], cash(6000));
     const line = sale.lines[0].id;
-    const body = { lines: [{ line_id: line, quantity: 1 }], refund_method: 'card', reason: 'Leaking' };
+    const body = { lines: [{ line_id: line, quantity: 1 }], refund_method: 'cash', reason: 'Leaking' };
     const key = randomUUID();
     const r1 = await ret(sale.id, body, { token: salesA.token, key });
     assert.equal(r1.status, 201, r1.text);
@@ -309,6 +308,54 @@ describe('returns and voids', () => {
     assert.equal(r5.status, 201, r5.text);
     assert.equal(r5.body.status, 'returned');
     assertProblem(await ret(sale.id, body, { token: salesA.token, key: 'k'.repeat(65) }), 400, 'bad-request');
+  });
+
+  it('refunds go back to the sale\'s own tenders in the sale\'s order; another tender needs a manager and is audited', async () => {
+    // 3 milk + 1 water = 4097, paid 3000 by card then 2000 cash (903 change):
+    // the card took 3000, the cash 1097.
+    const sale = await sell(storeA, [{ product_id: milk.id, quantity: 3 }, { product_id: water.id, quantity: 1 }],
+      [{ method: 'card', amount: 3000 }, { method: 'cash', amount: 2000 }], { token: salesA.token });
+    assert.equal(sale.change_due, 903);
+    const [ml, wl] = [lineOf(sale, milk), lineOf(sale, water)];
+    const r1 = await ret(sale.id, { lines: [{ line_id: ml.id, quantity: 1 }], reason: 'Dented' }, { token: salesA.token });
+    assert.equal(r1.status, 201, r1.text);
+    assert.deepEqual(r1.body.returns[0].refunds, [{ method: 'card', amount: 1299 }]);
+    assert.equal(r1.body.returns[0].refund_method, 'card');
+    assert.equal(r1.body.returns[0].refund_override, false);
+    // The card has 1701 left; the rest of this refund goes to the cash.
+    const r2 = await ret(sale.id, { lines: [{ line_id: ml.id, quantity: 2 }], reason: 'Dented' }, { token: salesA.token });
+    assert.equal(r2.status, 201, r2.text);
+    assert.deepEqual(r2.body.returns[1].refunds, [{ method: 'card', amount: 1701 }, { method: 'cash', amount: 897 }]);
+    assert.equal(r2.body.returns[1].refund_method, 'mixed');
+    // Naming a tender of the sale that still holds enough is no override.
+    const r3 = await ret(sale.id, { lines: [{ line_id: wl.id, quantity: 1 }], refund_method: 'cash', reason: 'Dented' }, { token: salesA.token });
+    assert.equal(r3.status, 201, r3.text);
+    assert.deepEqual(r3.body.returns[2].refunds, [{ method: 'cash', amount: 200 }]);
+    assert.equal(r3.body.status, 'returned');
+    assert.equal(r3.body.refunded_total, sale.paid);
+
+    // A card sale refunded in cash: a cashier may not, a store manager may.
+    const card = await sell(storeA, [{ product_id: milk.id, quantity: 1 }], [{ method: 'card', amount: 1299 }], { token: salesA.token });
+    const milkBefore = await stockOf(storeA, milk.id);
+    const body = { lines: [{ line_id: card.lines[0].id, quantity: 1 }], refund_method: 'cash', reason: 'Wants cash' };
+    assertProblem(await ret(card.id, body, { token: salesA.token }), 403, 'forbidden', ['refund_method']);
+    assertProblem(await ret(card.id, { ...body, refund_method: 'wechat' }, { token: salesA.token }), 403, 'forbidden');
+    const untouched = await getSale(card.id);
+    assert.deepEqual(untouched.returns, []);
+    assert.equal(await stockOf(storeA, milk.id), milkBefore);
+    const ok = await ret(card.id, body, { token: managerA.token });
+    assert.equal(ok.status, 201, ok.text);
+    const rt = ok.body.returns[0];
+    assert.deepEqual(rt.refunds, [{ method: 'cash', amount: 1299 }]);
+    assert.equal(rt.refund_method, 'cash');
+    assert.equal(rt.refund_override, true);
+    const au = await api('GET', `/api/v1/audit?entity=sale_return&entity_id=${rt.id}`);
+    assert.equal(au.status, 200, au.text);
+    const ov = au.body.items.find((x) => x.action === 'refund_override');
+    assert.ok(ov, `an audit row for the override: ${au.text}`);
+    assert.equal(ov.user_id ?? managerA.id, managerA.id);
+    assert.deepEqual(ov.before.tenders, [{ method: 'card', amount: 1299 }]);
+    assert.deepEqual(ov.after.refunds, [{ method: 'cash', amount: 1299 }]);
   });
 
   it('a store manager voids a sale of the open shift: stock back, status voided, journal and audit', async () => {

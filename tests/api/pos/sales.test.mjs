@@ -369,4 +369,46 @@ describe('sales', () => {
     const numbers = rs.filter((r) => r.status === 201).map((r) => Number(r.body.number.split('-').pop())).sort((a, b) => a - b);
     assert.deepEqual(numbers, Array.from({ length: 100 }, (_, i) => i + 1), 'receipt numbers must be 1..100 without gaps');
   });
+  it('salesperson_id must be an active user assigned to the sale\'s store', async () => {
+    const mine = await makeUser(srv, 'sales', [storeA]);
+    const elsewhere = await makeUser(srv, 'sales', [storeB]);
+    const manager = await makeUser(srv, 'store_manager', [storeB, storeA]);
+    // Roles not bound to stores have no store_ids: they are not store staff.
+    const hqUser = await makeUser(srv, 'hq');
+    const me = await api('GET', '/api/v1/me');
+    const body = (sp) => ({ store_id: storeA, lines: [{ product_id: water.id, quantity: 1 }], payments: [{ method: 'cash', amount: 200 }], salesperson_id: sp });
+    for (const u of [mine, manager]) {
+      const r = await sell(body(u.id));
+      assert.equal(r.status, 201, r.text);
+      assert.equal(r.body.salesperson_id, u.id);
+    }
+    const before = await stockOf(storeA, water.id);
+    // Another store's user, users of no store (hq, admin), nobody: refused, nothing stored.
+    for (const sp of [elsewhere.id, hqUser.id, me.body.id, 999999999]) {
+      assertProblem(await sell(body(sp)), 422, 'validation', ['salesperson_id']);
+    }
+    // A deactivated user no longer sells.
+    assert.equal((await api('PATCH', `/api/v1/users/${mine.id}`, { body: { active: false } })).status, 200);
+    assertProblem(await sell(body(mine.id)), 422, 'validation', ['salesperson_id']);
+    assert.equal(await stockOf(storeA, water.id), before);
+  });
+
+  it('sums of line amounts are checked: amounts past the money range answer 422 naming the field', async () => {
+    const big = await product({ name: 'Big ticket', price: 100 });
+    const MAX = 10000000000000; // the largest amount a request may carry
+    const sale = (lines, extra = {}) => sell({ store_id: storeA, lines, payments: [{ method: 'cash', amount: MAX }], ...extra });
+    // Each line fits; their sum does not.
+    assertProblem(await sale([{ product_id: big.id, quantity: 1, unit_price: MAX }, { product_id: big.id, quantity: 1, unit_price: MAX }]),
+      422, 'validation', ['lines']);
+    // Lines each worth about 9·10^18 (int64 holds 9.2·10^18): the sum of three
+    // would wrap around; each line is refused by name instead.
+    const huge = { product_id: big.id, quantity: 900000, unit_price: MAX };
+    assertProblem(await sale([huge, huge, huge], { manual_discount_bp: 500 }), 422, 'validation',
+      ['lines[0].quantity', 'lines[1].quantity', 'lines[2].quantity']);
+    // Payments that add up past the range.
+    assertProblem(await sell({ store_id: storeA, lines: [{ product_id: water.id, quantity: 1 }],
+      payments: Array.from({ length: 3 }, () => ({ method: 'cash', amount: MAX })) }), 422, 'validation', ['payments']);
+    const list = await api('GET', `/api/v1/stock/moves?store_id=${storeA}&product_id=${big.id}`);
+    assert.equal(list.body.items.length, 0, 'nothing was sold');
+  });
 });

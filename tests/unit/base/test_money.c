@@ -280,6 +280,30 @@ static void test_prorate(void **state)
 	assert_int_equal(money_prorate(1, neg, 2, parts), -1);
 }
 
+static void test_sum(void **state)
+{
+	int64_t acc = 0;
+	assert_int_equal(money_sum(&acc, MONEY_MAX), 0);
+	assert_int_equal(acc, MONEY_MAX);
+	/* Past the range: refused, the total kept. */
+	assert_int_equal(money_sum(&acc, 1), -1);
+	assert_int_equal(acc, MONEY_MAX);
+	/* Where int64 itself would wrap. */
+	acc = INT64_MAX - 1;
+	assert_int_equal(money_sum(&acc, 5), -1);
+	acc = 0;
+	assert_int_equal(money_sum(&acc, -MONEY_MAX), 0);
+	assert_int_equal(money_sum(&acc, -1), -1);
+	assert_int_equal(acc, -MONEY_MAX);
+	/* Many lines near the limit add up past it, never around. */
+	acc = 0;
+	int rc = 0;
+	for (int i = 0; i < 500 && rc == 0; i++)
+		rc = money_sum(&acc, INT64_C(9000000000000));
+	assert_int_equal(rc, -1);
+	assert_int_equal(acc, INT64_C(9000000000000));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -292,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_qty_from_double),
 		cmocka_unit_test(test_qty_format),
 		cmocka_unit_test(test_prorate),
+		cmocka_unit_test(test_sum),
 	};
 
 	return cmocka_run_group_tests_name("money", tests, NULL, NULL);

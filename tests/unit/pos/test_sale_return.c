@@ -275,6 +275,41 @@ static void test_random_sales_refund_exactly_paid(void **state)
 	}
 }
 
+static void test_refund_tenders(void **state)
+{
+	struct refund_tender left[] = {{"card", 3000}, {"cash", 1097}};
+	struct refund_tender out[3];
+	int n;
+	/* Back to the sale's tenders in its order. */
+	assert_int_equal(refund_tenders(left, 2, 1299, NULL, out, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(out[0].method, "card");
+	assert_int_equal(out[0].amount, 1299);
+	assert_int_equal(refund_tenders(left, 2, 3500, NULL, out, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(out[0].amount, 3000);
+	assert_string_equal(out[1].method, "cash");
+	assert_int_equal(out[1].amount, 500);
+	/* A tender with nothing left is skipped. */
+	struct refund_tender spent[] = {{"card", 0}, {"cash", 1097}};
+	assert_int_equal(refund_tenders(spent, 2, 100, NULL, out, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(out[0].method, "cash");
+	/* A named tender of the sale holding enough: no override. */
+	assert_int_equal(refund_tenders(left, 2, 1097, "cash", out, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(out[0].amount, 1097);
+	/* More than it holds, or a tender the sale was not paid with. */
+	assert_int_equal(refund_tenders(left, 2, 1098, "cash", out, &n), 1);
+	assert_int_equal(refund_tenders(left, 2, 1, "wechat", out, &n), 1);
+	assert_int_equal(n, 1);
+	assert_string_equal(out[0].method, "wechat");
+	/* Nothing to refund: no tenders. */
+	assert_int_equal(refund_tenders(left, 2, 0, NULL, out, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(refund_tenders(left, 2, -1, NULL, out, &n), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -287,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_large_values),
 		cmocka_unit_test(test_rounding_shares),
 		cmocka_unit_test(test_random_sales_refund_exactly_paid),
+		cmocka_unit_test(test_refund_tenders),
 	};
 
 	return cmocka_run_group_tests_name("refund", tests, NULL, NULL);

@@ -161,6 +161,11 @@ static const char SQL_RETURN[] =
     "INSERT INTO sale_returns (sale_id, store_id, shift_id, kind, at, day, user_id, "
     "refund_total, refund_method) VALUES (?, ?, ?, 'return', 3000, '2026-11-27', 1, ?, ?) "
     "RETURNING id";
+/* The return's refund tenders: one, its refund_method. */
+static const char SQL_RETURN_TENDERS[] =
+    "INSERT INTO sale_return_tenders (return_id, method, amount) "
+    "SELECT id, refund_method, refund_total FROM sale_returns WHERE shift_id = ? "
+    "AND id NOT IN (SELECT return_id FROM sale_return_tenders)";
 
 /* One sale: t = {subtotal, discount, rounding, vat, total, paid, change}. */
 static int64_t sale(struct fx *f, int64_t shift, const char *number, const char *status,
@@ -239,6 +244,8 @@ static void test_z_figures(void **state)
 	int64_t x = sale(f, other, "X", "completed", (int64_t[]){999, 0, 0, 9, 999, 999, 0}, 1000);
 	pay(f, x, "cash", 999);
 	insert_id(f->db, SQL_RETURN, "iiiit", a, f->store_id, other, (int64_t)50, "card");
+	insert_id(f->db, SQL_RETURN_TENDERS, "i", shift);
+	insert_id(f->db, SQL_RETURN_TENDERS, "i", other);
 
 	/* Open: the running totals, nothing counted. */
 	json_t *s;
@@ -435,6 +442,7 @@ static void test_close_10k(void **state)
 	insert_id(f->db, sql_lines, "ii", f->product_id, shift);
 	insert_id(f->db, sql_pays, "i", shift);
 	insert_id(f->db, sql_rets, "i", shift);
+	insert_id(f->db, SQL_RETURN_TENDERS, "i", shift);
 	assert_int_equal(db_commit(f->db, &e), 0);
 	int64_t paid = insert_id(f->db, sql_expect, "i", shift);
 	int64_t returns = insert_id(f->db, sql_rcount, "i", shift);
