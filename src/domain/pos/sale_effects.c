@@ -61,22 +61,28 @@ int sale_effects_apply(struct db *db, const struct actor *who, const struct sale
 	int64_t order_sign = fx->kind == SALE_FX_RETURN ? 0 : sign;
 	struct rollup_delta sd = {.day = fx->day, .store_id = fx->store_id, .orders = order_sign};
 	int64_t revenue = 0, vat = 0, cost = 0, discount = 0, units = 0;
+	if (negative)
+		*negative = 0;
+	/* The sums first, checked, so that an overflow writes nothing. Units
+	 * are thousandths, not money: only int64 bounds them. */
+	for (int i = 0; i < n; i++) {
+		const struct sale_effect_line *l = &fx->lines[i];
+		if (money_sum(&revenue, l->total) < 0 || money_sum(&vat, l->vat) < 0 ||
+		    money_sum(&cost, l->cost) < 0 || money_sum(&discount, l->discount) < 0 ||
+		    money_add(units, l->quantity, &units) < 0)
+			return too_large(e);
+	}
+	int64_t paid;
+	if (money_sub(revenue, fx->rounding, &paid) < 0 || money_sum(&discount, fx->rounding) < 0)
+		return too_large(e);
+
 	int *order = xcalloc((size_t)(n > 0 ? n : 1), sizeof *order);
 	struct rollup_delta *cats = xcalloc((size_t)(n > 0 ? n : 1), sizeof *cats);
 	int ncats = 0;
-	if (negative)
-		*negative = 0;
 	if (n > 0)
 		stock_order_by_product(&fx->lines[0].product_id, sizeof fx->lines[0], n, order);
 	for (int k = 0; k < n && rc == 0; k++) {
 		const struct sale_effect_line *l = &fx->lines[order[k]];
-		/* Units are thousandths, not money: only int64 bounds them. */
-		if (money_sum(&revenue, l->total) < 0 || money_sum(&vat, l->vat) < 0 ||
-		    money_sum(&cost, l->cost) < 0 || money_sum(&discount, l->discount) < 0 ||
-		    money_add(units, l->quantity, &units) < 0) {
-			rc = too_large(e);
-			break;
-		}
 		if ((rc = move_line(db, who, fx, l, negative, e)) < 0)
 			break;
 		/* Lines of one product count the order once in its row. */
@@ -103,9 +109,6 @@ int sale_effects_apply(struct db *db, const struct actor *who, const struct sale
 		return rc;
 
 	/* The store row: what was paid (or refunded); the rounding is discount. */
-	int64_t paid;
-	if (money_sub(revenue, fx->rounding, &paid) < 0 || money_sum(&discount, fx->rounding) < 0)
-		return too_large(e);
 	sd.revenue = sign * paid;
 	sd.vat = sign * vat;
 	sd.cost = sign * cost;
