@@ -86,7 +86,7 @@ static void test_list_allocates_for_rows(void **state)
 {
 	struct fx *f = *state;
 	for (int i = 0; i < 3; i++) {
-		char code[8];
+		char code[16];
 		snprintf(code, sizeof code, "S%d", i);
 		struct store_input in = {.code = code, .name = "Store", .channel = "direct",
 					 .allow_negative_stock = -1, .active = -1};
