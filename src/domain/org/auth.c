@@ -14,8 +14,8 @@
 #include "base/jx.h"
 #include "base/log.h"
 #include "base/timeutil.h"
-#include "domain/org/audit.h"
 #include "db/page.h"
+#include "domain/org/audit.h"
 
 const char *const role_names[] = {
 #define X(n, s, b) s,
