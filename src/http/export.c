@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "base/arena.h"
 #include "base/buf.h"
 #include "base/log.h"
 
@@ -59,86 +60,107 @@ static void csv_field(struct buf *b, const char *s, int is_string)
 		buf_putc(b, '"');
 }
 
-char *export_csv(json_t *items, size_t *len)
+struct export_writer {
+	int xlsx;
+	char **cols;           /* the first row's keys (malloc'd) */
+	size_t ncols;
+	size_t rows;           /* rows written, header excluded */
+	int failed;
+	struct buf csv;
+	char path[32];         /* xlsx: the workbook's temp file */
+	lxw_workbook *wb;
+	lxw_worksheet *ws;
+	lxw_format *bold;
+};
+
+struct export_writer *export_begin(int xlsx, const char *sheet)
 {
-	struct buf b;
-	buf_init(&b, 0);
-	buf_puts(&b, "\xEF\xBB\xBF");
-	json_t *first = json_array_size(items) ? json_array_get(items, 0) : NULL;
-	if (json_is_object(first)) {
-		const char *key;
-		json_t *v;
-		int col = 0;
-		json_object_foreach(first, key, v) {
-			if (col++)
-				buf_putc(&b, ',');
-			csv_field(&b, key, 1);
-		}
-		buf_puts(&b, "\r\n");
-		size_t i;
-		json_t *it;
-		json_array_foreach(items, i, it) {
-			col = 0;
-			json_object_foreach(first, key, v) {
-				char tmp[64], *owned;
-				json_t *cv = json_object_get(it, key);
-				const char *s = cell_text(cv, tmp, sizeof tmp, &owned);
-				if (col++)
-					buf_putc(&b, ',');
-				csv_field(&b, s, json_is_string(cv));
-				free(owned);
-			}
-			buf_puts(&b, "\r\n");
-		}
+	struct export_writer *w = xcalloc(1, sizeof *w);
+	w->xlsx = xlsx;
+	if (!xlsx) {
+		buf_init(&w->csv, 0);
+		buf_puts(&w->csv, "\xEF\xBB\xBF");
+		return w;
 	}
-	return buf_detach(&b, len);
+	snprintf(w->path, sizeof w->path, "/tmp/tersa-export-XXXXXX");
+	int fd = mkstemp(w->path);
+	if (fd < 0) {
+		w->path[0] = '\0';
+		w->failed = 1;
+		return w;
+	}
+	close(fd);
+	/* constant memory: each row goes to the file as it is written */
+	lxw_workbook_options opt = {.constant_memory = LXW_TRUE};
+	w->wb = workbook_new_opt(w->path, &opt);
+	if (!w->wb) {
+		w->failed = 1;
+		return w;
+	}
+	w->ws = workbook_add_worksheet(w->wb, sheet);
+	w->bold = workbook_add_format(w->wb);
+	format_set_bold(w->bold);
+	return w;
 }
 
-char *export_xlsx(json_t *items, const char *sheet, size_t *len)
+/* The header row from the first row's keys. */
+static void export_header(struct export_writer *w, json_t *row)
 {
-	char path[] = "/tmp/tersa-export-XXXXXX";
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return NULL;
-	close(fd);
-	lxw_workbook *wb = workbook_new(path);
-	if (!wb) {
-		unlink(path);
-		return NULL;
-	}
-	lxw_worksheet *ws = workbook_add_worksheet(wb, sheet);
-	lxw_format *bold = workbook_add_format(wb);
-	format_set_bold(bold);
-	json_t *first = json_array_size(items) ? json_array_get(items, 0) : NULL;
-	if (json_is_object(first)) {
-		const char *key;
-		json_t *v;
-		lxw_col_t col = 0;
-		json_object_foreach(first, key, v)
-			worksheet_write_string(ws, 0, col++, key, bold);
-		size_t i;
-		json_t *it;
-		json_array_foreach(items, i, it) {
-			col = 0;
-			lxw_row_t row = (lxw_row_t)(i + 1);
-			json_object_foreach(first, key, v) {
-				json_t *cv = json_object_get(it, key);
-				if (json_is_integer(cv) || json_is_real(cv)) {
-					worksheet_write_number(ws, row, col, json_number_value(cv), NULL);
-				} else if (cv && !json_is_null(cv)) {
-					char tmp[64], *owned;
-					const char *s = cell_text(cv, tmp, sizeof tmp, &owned);
-					worksheet_write_string(ws, row, col, s, NULL);
-					free(owned);
-				}
-				col++;
-			}
+	const char *key;
+	json_t *v;
+	w->cols = xcalloc(json_object_size(row) + 1, sizeof *w->cols);
+	json_object_foreach(row, key, v) {
+		if (w->xlsx) {
+			if (w->ws)
+				worksheet_write_string(w->ws, 0, (lxw_col_t)w->ncols, key, w->bold);
+		} else {
+			if (w->ncols)
+				buf_putc(&w->csv, ',');
+			csv_field(&w->csv, key, 1);
 		}
+		w->cols[w->ncols++] = xstrdup(key);
 	}
-	lxw_error rc = workbook_close(wb);
+	if (!w->xlsx)
+		buf_puts(&w->csv, "\r\n");
+}
+
+void export_row(struct export_writer *w, json_t *row)
+{
+	if (w->failed || !json_is_object(row))
+		return;
+	if (!w->cols)
+		export_header(w, row);
+	w->rows++;
+	for (size_t c = 0; c < w->ncols; c++) {
+		json_t *cv = json_object_get(row, w->cols[c]);
+		char tmp[64], *owned = NULL;
+		if (w->xlsx) {
+			lxw_row_t r = (lxw_row_t)w->rows;
+			if (json_is_integer(cv) || json_is_real(cv)) {
+				worksheet_write_number(w->ws, r, (lxw_col_t)c, json_number_value(cv), NULL);
+			} else if (cv && !json_is_null(cv)) {
+				const char *s = cell_text(cv, tmp, sizeof tmp, &owned);
+				worksheet_write_string(w->ws, r, (lxw_col_t)c, s, NULL);
+			}
+		} else {
+			const char *s = cell_text(cv, tmp, sizeof tmp, &owned);
+			if (c)
+				buf_putc(&w->csv, ',');
+			csv_field(&w->csv, s, json_is_string(cv));
+		}
+		free(owned);
+	}
+	if (!w->xlsx)
+		buf_puts(&w->csv, "\r\n");
+}
+
+/* The finished workbook's bytes, or NULL. */
+static char *xlsx_finish(struct export_writer *w, size_t *len)
+{
 	char *out = NULL;
-	if (rc == LXW_NO_ERROR) {
-		FILE *f = fopen(path, "rb");
+	lxw_error rc = w->wb ? workbook_close(w->wb) : LXW_ERROR_CREATING_XLSX_FILE;
+	if (rc == LXW_NO_ERROR && !w->failed) {
+		FILE *f = fopen(w->path, "rb");
 		if (f) {
 			struct buf b;
 			buf_init(&b, 0);
@@ -152,8 +174,39 @@ char *export_xlsx(json_t *items, const char *sheet, size_t *len)
 	} else {
 		log_error("xlsx export failed: %s", lxw_strerror(rc));
 	}
-	unlink(path);
+	if (w->path[0])
+		unlink(w->path);
 	return out;
+}
+
+char *export_end(struct export_writer *w, size_t *len)
+{
+	char *out = w->xlsx ? xlsx_finish(w, len) : buf_detach(&w->csv, len);
+	for (size_t c = 0; c < w->ncols; c++)
+		free(w->cols[c]);
+	free(w->cols);
+	free(w);
+	return out;
+}
+
+static char *export_items(json_t *items, int xlsx, const char *sheet, size_t *len)
+{
+	struct export_writer *w = export_begin(xlsx, sheet);
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+		export_row(w, it);
+	return export_end(w, len);
+}
+
+char *export_csv(json_t *items, size_t *len)
+{
+	return export_items(items, 0, NULL, len);
+}
+
+char *export_xlsx(json_t *items, const char *sheet, size_t *len)
+{
+	return export_items(items, 1, sheet, len);
 }
 
 static atomic_int running;

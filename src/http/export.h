@@ -13,6 +13,17 @@
 char *export_csv(json_t *items, size_t *len);
 char *export_xlsx(json_t *items, const char *sheet, size_t *len);
 
+/* The same written one row at a time, so that an export never holds every
+ * row's JSON at once: export_begin (CSV, or XLSX in libxlsxwriter's
+ * constant-memory mode, each row going to a temp file as written), then
+ * export_row for each row (a JSON object; the first row's keys are the
+ * columns; the caller keeps the row), then export_end, which frees the
+ * writer and returns the bytes as above (NULL on failure). */
+struct export_writer;
+struct export_writer *export_begin(int xlsx, const char *sheet);
+void export_row(struct export_writer *w, json_t *row);
+char *export_end(struct export_writer *w, size_t *len);
+
 /* An export holds at most this many rows: a list with more answers 422
  * (narrow it with filters) instead of building an unbounded file. */
 #define EXPORT_MAX_ROWS 100000

@@ -192,44 +192,97 @@ int reply_list(struct req *r, json_t *items, int more, int64_t last_id)
 	return reply_list_cursor(r, items, more ? c : NULL);
 }
 
-int reply_list_cursor(struct req *r, json_t *items, const char *next_cursor)
+/* 1 (xlsx 0 or 1) when ?format= asks for a file. */
+static int export_format(struct req *r, int *xlsx)
 {
 	const char *fmt = req_query(r, "format");
-	int export = fmt && (strcmp(fmt, "csv") == 0 || strcmp(fmt, "xlsx") == 0);
-	if (export && next_cursor) {
-		json_decref(items);
+	*xlsx = fmt && strcmp(fmt, "xlsx") == 0;
+	return fmt && (*xlsx || strcmp(fmt, "csv") == 0);
+}
+
+/* Answers an export of n rows, row(ctx, i) giving row i's JSON (the caller
+ * of row frees it): 422 when more rows follow than an export holds, 429
+ * when no export slot is free; rows are written one at a time. */
+static int reply_export(struct req *r, int xlsx, int n, int more,
+			json_t *(*row)(const void *ctx, int i), const void *ctx)
+{
+	if (more) {
 		err_field(&r->err, "format", "the export would hold more than %d rows: "
 			  "narrow it with filters", EXPORT_MAX_ROWS);
 		return err_fields_done(&r->err);
 	}
-	if (export && !req_export_slot(r)) {
-		json_decref(items);
+	if (!req_export_slot(r))
 		return r->err.code;
+	struct export_writer *w = export_begin(xlsx, export_name(r));
+	for (int i = 0; i < n; i++) {
+		json_t *j = row(ctx, i);
+		export_row(w, j);
+		json_decref(j);
 	}
-	if (fmt && strcmp(fmt, "csv") == 0) {
-		r->raw = export_csv(items, &r->raw_len);
+	r->raw = export_end(w, &r->raw_len);
+	if (!r->raw)
+		return err_set(&r->err, ERR_INTERNAL, "export failed");
+	r->content_type = xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+			       : "text/csv; charset=utf-8";
+	reply_header(r, "Content-Disposition",
+		     arena_printf(r->a, "attachment; filename=\"%s.%s\"", export_name(r),
+				  xlsx ? "xlsx" : "csv"));
+	r->status = 200;
+	return 0;
+}
+
+static json_t *item_row(const void *ctx, int i)
+{
+	return json_incref(json_array_get((json_t *)ctx, (size_t)i));
+}
+
+int reply_list_cursor(struct req *r, json_t *items, const char *next_cursor)
+{
+	int xlsx;
+	if (export_format(r, &xlsx)) {
+		int rc = reply_export(r, xlsx, (int)json_array_size(items), next_cursor != NULL,
+				      item_row, items);
 		json_decref(items);
-		r->content_type = "text/csv; charset=utf-8";
-		reply_header(r, "Content-Disposition",
-			     arena_printf(r->a, "attachment; filename=\"%s.csv\"", export_name(r)));
-		r->status = 200;
-		return 0;
-	}
-	if (fmt && strcmp(fmt, "xlsx") == 0) {
-		r->raw = export_xlsx(items, export_name(r), &r->raw_len);
-		json_decref(items);
-		if (!r->raw)
-			return err_set(&r->err, ERR_INTERNAL, "export failed");
-		r->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-		reply_header(r, "Content-Disposition",
-			     arena_printf(r->a, "attachment; filename=\"%s.xlsx\"", export_name(r)));
-		r->status = 200;
-		return 0;
+		return rc;
 	}
 	json_t *o = json_object();
 	json_object_set_new(o, "items", items);
 	json_object_set_new(o, "next_cursor", next_cursor ? json_string(next_cursor) : json_null());
 	return reply_json(r, 200, o);
+}
+
+/* reply_page's rows and renderer, for reply_export. */
+struct page_rows {
+	const void *rows;
+	reply_row_fn fn;
+};
+
+static json_t *page_row(const void *ctx, int i)
+{
+	const struct page_rows *p = ctx;
+	return p->fn(p->rows, i);
+}
+
+int reply_page_cursor(struct req *r, const void *rows, int n, const char *next_cursor,
+		      reply_row_fn fn)
+{
+	int xlsx;
+	if (export_format(r, &xlsx)) {
+		struct page_rows p = {rows, fn};
+		return reply_export(r, xlsx, n, next_cursor != NULL, page_row, &p);
+	}
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(items, fn(rows, i));
+	return reply_list_cursor(r, items, next_cursor);
+}
+
+int reply_page(struct req *r, const void *rows, int n, int more, int64_t last_id,
+	       reply_row_fn fn)
+{
+	char c[24];
+	snprintf(c, sizeof c, "%lld", (long long)last_id);
+	return reply_page_cursor(r, rows, n, more ? c : NULL, fn);
 }
 
 int req_bad_types(struct req *r)

@@ -130,6 +130,16 @@ int reply_created(struct req *r, json_t *body, int64_t id);
 int reply_list(struct req *r, json_t *items, int more, int64_t last_id);
 /* The same with the next cursor as text (NULL: no more pages). */
 int reply_list_cursor(struct req *r, json_t *items, const char *next_cursor);
+/* Renders row i of rows as a JSON object (the caller owns it). */
+typedef json_t *(*reply_row_fn)(const void *rows, int i);
+/* A page of n rows as reply_list answers it, each row rendered by fn; an
+ * export renders and writes one row at a time instead of first building
+ * every row's JSON. */
+int reply_page(struct req *r, const void *rows, int n, int more, int64_t last_id,
+	       reply_row_fn fn);
+/* The same with the next cursor as text (NULL: no more pages). */
+int reply_page_cursor(struct req *r, const void *rows, int n, const char *next_cursor,
+		      reply_row_fn fn);
 int reply_no_content(struct req *r);
 /* 200 with body when the user sees store_id, else 404 naming `what` and the
  * path's id (body is freed). For a single object read with its store. */

@@ -6,8 +6,8 @@
 
 #include "base/jx.h"
 #include "base/timeutil.h"
-#include "domain/org/audit.h"
 #include "db/page.h"
+#include "domain/org/audit.h"
 
 const char *const store_channels[] = {"direct", "franchise", "distributor", "online", NULL};
 

@@ -9,9 +9,9 @@
 
 #include "base/jx.h"
 #include "base/timeutil.h"
+#include "db/page.h"
 #include "domain/org/audit.h"
 #include "domain/org/session.h"
-#include "db/page.h"
 
 int user_load_stores(struct db *db, struct arena *a, struct user *u,
 			  struct err *e)

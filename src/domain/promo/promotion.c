@@ -12,9 +12,9 @@
 #include "base/money.h"
 #include "base/text.h"
 #include "base/timeutil.h"
+#include "db/page.h"
 #include "domain/org/audit.h"
 #include "domain/catalog/product.h"
-#include "db/page.h"
 
 #define PROMO_COLS                                                                                 \
 	"id, name, kind, params, store_ids, product_ids, category_ids, tiers, "                    \

@@ -10,10 +10,10 @@
 #include "base/money.h"
 #include "base/text.h"
 #include "base/timeutil.h"
+#include "db/page.h"
 #include "domain/doc_state.h"
 #include "domain/org/audit.h"
 #include "domain/stock/stock.h"
-#include "db/page.h"
 
 const char *const purchase_statuses[] = {
 	"draft", "sent", "partially_received", "received", "cancelled", NULL};

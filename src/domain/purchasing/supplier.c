@@ -9,8 +9,8 @@
 #include "base/money.h"
 #include "base/text.h"
 #include "base/timeutil.h"
-#include "domain/org/audit.h"
 #include "db/page.h"
+#include "domain/org/audit.h"
 
 #define CODE_MAX 32
 #define NAME_MAX_CHARS 100

@@ -4,9 +4,9 @@
 
 #include "base/jx.h"
 #include "base/timeutil.h"
+#include "db/page.h"
 #include "domain/stock/stock_alert.h"
 #include "domain/org/audit.h"
-#include "db/page.h"
 
 #define RULE_COLS                                                              \
 	"store_id, product_id, min_qty, max_qty, safety_stock, lead_time_days, " \

@@ -7,8 +7,8 @@
 #include "base/jx.h"
 #include "base/money.h"
 #include "base/timeutil.h"
-#include "domain/org/audit.h"
 #include "db/page.h"
+#include "domain/org/audit.h"
 
 const char *const alert_kinds[] = {"low_stock", "negative_stock", NULL};
 const char *const alert_statuses[] = {"open", "acknowledged", "resolved", NULL};

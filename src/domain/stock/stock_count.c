@@ -9,10 +9,10 @@
 #include "base/jx.h"
 #include "base/money.h"
 #include "base/timeutil.h"
+#include "db/page.h"
 #include "domain/doc_state.h"
 #include "domain/org/audit.h"
 #include "domain/stock/stock.h"
-#include "db/page.h"
 
 const char *const count_statuses[] = {"open", "applied", "cancelled", NULL};
 const char *const count_modes[] = {"add", "set", NULL};

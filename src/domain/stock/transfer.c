@@ -10,10 +10,10 @@
 #include "base/jx.h"
 #include "base/money.h"
 #include "base/timeutil.h"
+#include "db/page.h"
 #include "domain/doc_state.h"
 #include "domain/org/audit.h"
 #include "domain/stock/stock.h"
-#include "db/page.h"
 
 const char *const transfer_statuses[] = {"draft", "shipped", "received", "closed",
 					 "cancelled", NULL};

@@ -7,13 +7,17 @@
 #include "http/req.h"
 
 /* GET /reports/slow-movers?store_id=&days=90&limit=&cursor=&format= */
+static json_t *slow_item_row(const void *rows, int i)
+{
+	return slow_item_to_json(&((const struct slow_item *)rows)[i]);
+}
+
 int h_reports_slow_movers(struct req *r)
 {
 	struct slow_filter f = {0};
 	struct slow_item *items;
 	int64_t days = 90, cursor;
 	int n, more, rc;
-	json_t *arr;
 
 	req_page(r, &f.limit, &cursor);
 	jx_qint(req_query(r, "store_id"), "store_id", 1, INT64_MAX, &f.store_id, &r->err);
@@ -29,9 +33,6 @@ int h_reports_slow_movers(struct req *r)
 	rc = slow_movers(r->db, r->a, &f, &items, &n, &more, &r->err);
 	if (rc < 0)
 		return rc;
-	arr = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(arr, slow_item_to_json(&items[i]));
 	/* The cursor is the number of rows already given. */
-	return reply_list(r, arr, more, cursor + n);
+	return reply_page(r, items, n, more, cursor + n, slow_item_row);
 }

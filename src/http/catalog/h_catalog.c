@@ -100,12 +100,16 @@ int h_categories_delete(struct req *r)
 
 /* GET /categories[?parent_id=N]: the whole tree ordered by path, or the
  * direct children of N (0: the top level). */
+static json_t *category_row(const void *rows, int i)
+{
+	return category_to_json(((struct category *const *)rows)[i]);
+}
+
 int h_categories_list(struct req *r)
 {
 	struct category **list;
 	int64_t parent = 0;
-	int given, n, i, rc;
-	json_t *items;
+	int given, n, rc;
 
 	given = jx_qint(req_query(r, "parent_id"), "parent_id", 0, INT64_MAX,
 			&parent, &r->err) == 1;
@@ -114,10 +118,7 @@ int h_categories_list(struct req *r)
 	rc = category_list(r->db, r->a, parent, given, &list, &n, &r->err);
 	if (rc < 0)
 		return rc;
-	items = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(items, category_to_json(list[i]));
-	return reply_list(r, items, 0, 0);
+	return reply_page(r, list, n, 0, 0, category_row);
 }
 
 /* ---- products --------------------------------------------------------- */
@@ -229,14 +230,18 @@ int h_products_delete(struct req *r)
 }
 
 /* GET /products?q=&barcode=&category_id=&active=true|false&limit=&cursor= */
+static json_t *product_row(const void *rows, int i)
+{
+	return product_to_json(((struct product *const *)rows)[i]);
+}
+
 int h_products_list(struct req *r)
 {
 	struct product_filter f = {0};
 	struct product **list;
 	const char *active = req_query(r, "active");
 	int64_t cursor = 0;
-	int n, more, i, rc;
-	json_t *items;
+	int n, more, rc;
 
 	req_page(r, &f.limit, &cursor);
 	f.after_id = cursor;
@@ -260,8 +265,5 @@ int h_products_list(struct req *r)
 	rc = product_list(r->db, r->a, &f, &list, &n, &more, &r->err);
 	if (rc < 0)
 		return rc;
-	items = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(items, product_to_json(list[i]));
-	return reply_list(r, items, more, n ? list[n - 1]->id : 0);
+	return reply_page(r, list, n, more, n ? list[n - 1]->id : 0, product_row);
 }

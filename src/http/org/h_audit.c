@@ -12,6 +12,20 @@ static json_t *summary(const char *text)
 	return v ? v : json_null();
 }
 
+static json_t *audit_row_json(const void *rows, int i)
+{
+	const struct audit_row *a = &((const struct audit_row *)rows)[i];
+	return json_pack("{s:I,s:o,s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o}",
+			 "id", (json_int_t)a->id, "at", jx_time(a->at),
+			 "user_id", a->user_id ? json_integer(a->user_id) : json_null(),
+			 "username", jx_strn(a->username), "action", a->action,
+			 "entity", a->entity,
+			 "entity_id", a->entity_id ? json_integer(a->entity_id) : json_null(),
+			 "store_id", a->store_id ? json_integer(a->store_id) : json_null(),
+			 "before", summary(a->before), "after", summary(a->after),
+			 "ip", jx_strn(a->ip));
+}
+
 int h_audit_list(struct req *r)
 {
 	struct audit_filter f = {0};
@@ -29,19 +43,5 @@ int h_audit_list(struct req *r)
 	int rc = audit_list(r->db, r->a, &f, &rows, &n, &more, &r->err);
 	if (rc < 0)
 		return rc;
-	json_t *items = json_array();
-	for (int i = 0; i < n; i++) {
-		struct audit_row *a = &rows[i];
-		json_array_append_new(items, json_pack(
-			"{s:I,s:o,s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o}",
-			"id", (json_int_t)a->id, "at", jx_time(a->at),
-			"user_id", a->user_id ? json_integer(a->user_id) : json_null(),
-			"username", jx_strn(a->username), "action", a->action,
-			"entity", a->entity,
-			"entity_id", a->entity_id ? json_integer(a->entity_id) : json_null(),
-			"store_id", a->store_id ? json_integer(a->store_id) : json_null(),
-			"before", summary(a->before), "after", summary(a->after),
-			"ip", jx_strn(a->ip)));
-	}
-	return reply_list(r, items, more, n ? rows[n - 1].id : 0);
+	return reply_page(r, rows, n, more, n ? rows[n - 1].id : 0, audit_row_json);
 }

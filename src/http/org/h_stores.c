@@ -87,6 +87,11 @@ int h_stores_get(struct req *r)
 	return reply_json(r, 200, store_to_json(s));
 }
 
+static json_t *store_row(const void *rows, int i)
+{
+	return store_to_json(((struct store *const *)rows)[i]);
+}
+
 int h_stores_list(struct req *r)
 {
 	int limit;
@@ -100,8 +105,5 @@ int h_stores_list(struct req *r)
 			    &more, &r->err);
 	if (rc < 0)
 		return rc;
-	json_t *items = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(items, store_to_json(list[i]));
-	return reply_list(r, items, more, n ? list[n - 1]->id : 0);
+	return reply_page(r, list, n, more, n ? list[n - 1]->id : 0, store_row);
 }

@@ -83,6 +83,11 @@ int h_users_get(struct req *r)
 	return reply_json(r, 200, user_to_json(u));
 }
 
+static json_t *user_row(const void *rows, int i)
+{
+	return user_to_json(((struct user *const *)rows)[i]);
+}
+
 int h_users_list(struct req *r)
 {
 	int limit;
@@ -100,8 +105,5 @@ int h_users_list(struct req *r)
 			   &r->err);
 	if (rc < 0)
 		return rc;
-	json_t *items = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(items, user_to_json(list[i]));
-	return reply_list(r, items, more, n ? list[n - 1]->id : 0);
+	return reply_page(r, list, n, more, n ? list[n - 1]->id : 0, user_row);
 }

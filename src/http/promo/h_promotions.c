@@ -238,6 +238,11 @@ int h_promotions_delete(struct req *r)
 	return reply_no_content(r);
 }
 
+static json_t *promotion_row(const void *rows, int i)
+{
+	return promotion_to_json(((struct promotion *const *)rows)[i]);
+}
+
 int h_promotions_list(struct req *r)
 {
 	struct promotion_filter f = {.active = -1};
@@ -260,10 +265,7 @@ int h_promotions_list(struct req *r)
 	rc = promotion_list(r->db, r->a, r->user, &f, &list, &n, &more, &r->err);
 	if (rc < 0)
 		return rc;
-	json_t *items = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(items, promotion_to_json(list[i]));
-	return reply_list(r, items, more, n ? list[n - 1]->rule.id : 0);
+	return reply_page(r, list, n, more, n ? list[n - 1]->rule.id : 0, promotion_row);
 }
 
 static void read_preview_line(json_t *o, void *elem, void *ctx, struct err *le)

@@ -167,6 +167,11 @@ int h_purchase_orders_receive(struct req *r)
 }
 
 /* GET /purchase-orders?store_id=&supplier_id=&status=&limit=&cursor= */
+static json_t *purchase_row(const void *rows, int i)
+{
+	return purchase_to_json(((struct purchase_order *const *)rows)[i]);
+}
+
 int h_purchase_orders_list(struct req *r)
 {
 	struct purchase_filter f = {0};
@@ -174,7 +179,6 @@ int h_purchase_orders_list(struct req *r)
 	const char *status = req_query(r, "status");
 	int64_t cursor;
 	int n, more, rc;
-	json_t *items;
 
 	req_page(r, &f.limit, &cursor);
 	f.after_id = cursor;
@@ -197,8 +201,5 @@ int h_purchase_orders_list(struct req *r)
 	rc = purchase_list(r->db, r->a, &f, &list, &n, &more, &r->err);
 	if (rc < 0)
 		return rc;
-	items = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(items, purchase_to_json(list[i]));
-	return reply_list(r, items, more, n ? list[n - 1]->id : 0);
+	return reply_page(r, list, n, more, n ? list[n - 1]->id : 0, purchase_row);
 }

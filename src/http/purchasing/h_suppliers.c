@@ -91,6 +91,11 @@ int h_suppliers_get(struct req *r)
 }
 
 /* GET /suppliers?q=&active=true|false&limit=&cursor= */
+static json_t *supplier_row(const void *rows, int i)
+{
+	return supplier_to_json(((struct supplier *const *)rows)[i]);
+}
+
 int h_suppliers_list(struct req *r)
 {
 	struct supplier_filter f = {0};
@@ -98,7 +103,6 @@ int h_suppliers_list(struct req *r)
 	const char *active = req_query(r, "active");
 	int64_t cursor;
 	int n, more, rc;
-	json_t *items;
 
 	req_page(r, &f.limit, &cursor);
 	f.after_id = cursor;
@@ -119,27 +123,25 @@ int h_suppliers_list(struct req *r)
 	rc = supplier_list(r->db, r->a, &f, &list, &n, &more, &r->err);
 	if (rc < 0)
 		return rc;
-	items = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(items, supplier_to_json(list[i]));
-	return reply_list(r, items, more, n ? list[n - 1]->id : 0);
+	return reply_page(r, list, n, more, n ? list[n - 1]->id : 0, supplier_row);
 }
 
 /* ---- links ------------------------------------------------------------ */
+
+static json_t *product_supplier_row(const void *rows, int i)
+{
+	return product_supplier_to_json(((struct product_supplier *const *)rows)[i]);
+}
 
 int h_product_suppliers_list(struct req *r)
 {
 	struct product_supplier **list;
 	int n, rc;
-	json_t *items;
 
 	rc = product_supplier_list(r->db, r->a, r->ids[0], &list, &n, &r->err);
 	if (rc < 0)
 		return rc;
-	items = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(items, product_supplier_to_json(list[i]));
-	return reply_list(r, items, 0, 0);
+	return reply_page(r, list, n, 0, 0, product_supplier_row);
 }
 
 /* PUT /products/{id}/suppliers/{id}: the whole link; 201 when new. */

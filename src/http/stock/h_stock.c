@@ -50,6 +50,11 @@ static int64_t id_param(struct req *r, const char *name)
 	return v;
 }
 
+static json_t *stock_move_row(const void *rows, int i)
+{
+	return stock_move_to_json(((struct stock_move *const *)rows)[i]);
+}
+
 int h_stock_moves_list(struct req *r)
 {
 	struct stock_move_filter f = {0};
@@ -76,10 +81,7 @@ int h_stock_moves_list(struct req *r)
 	int rc = stock_move_list(r->db, r->a, r->user, &f, &list, &n, &more, &r->err);
 	if (rc < 0)
 		return rc;
-	json_t *items = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(items, stock_move_to_json(list[i]));
-	return reply_list(r, items, more, n ? list[n - 1]->id : 0);
+	return reply_page(r, list, n, more, n ? list[n - 1]->id : 0, stock_move_row);
 }
 
 /* ?cursor=<store id>:<product id> for lists ordered by store then product. */
@@ -108,6 +110,11 @@ static const char *pair_next(struct req *r, int more, int64_t store, int64_t pro
 	return more ? arena_printf(r->a, "%lld:%lld", (long long)store, (long long)product) : NULL;
 }
 
+static json_t *stock_item_row(const void *rows, int i)
+{
+	return stock_item_to_json(((struct stock_item *const *)rows)[i]);
+}
+
 int h_stock_list(struct req *r)
 {
 	struct stock_filter f = {0};
@@ -133,11 +140,8 @@ int h_stock_list(struct req *r)
 	int rc = stock_list(r->db, r->a, r->user, &f, &list, &n, &more, &r->err);
 	if (rc < 0)
 		return rc;
-	json_t *items = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(items, stock_item_to_json(list[i]));
-	return reply_list_cursor(r, items, pair_next(r, more && n, n ? list[n - 1]->store_id : 0,
-						     n ? list[n - 1]->product_id : 0));
+	return reply_page_cursor(r, list, n, pair_next(r, more && n, n ? list[n - 1]->store_id : 0,
+						     n ? list[n - 1]->product_id : 0), stock_item_row);
 }
 
 int h_stock_value(struct req *r)
@@ -220,6 +224,11 @@ int h_reorder_rules_delete(struct req *r)
 	return reply_no_content(r);
 }
 
+static json_t *reorder_row(const void *rows, int i)
+{
+	return reorder_to_json(((struct reorder_rule *const *)rows)[i]);
+}
+
 int h_reorder_rules_list(struct req *r)
 {
 	struct reorder_filter f = {0};
@@ -237,9 +246,6 @@ int h_reorder_rules_list(struct req *r)
 	int rc = reorder_list(r->db, r->a, r->user, &f, &list, &n, &more, &r->err);
 	if (rc < 0)
 		return rc;
-	json_t *items = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(items, reorder_to_json(list[i]));
-	return reply_list_cursor(r, items, pair_next(r, more && n, n ? list[n - 1]->store_id : 0,
-						     n ? list[n - 1]->product_id : 0));
+	return reply_page_cursor(r, list, n, pair_next(r, more && n, n ? list[n - 1]->store_id : 0,
+						     n ? list[n - 1]->product_id : 0), reorder_row);
 }

@@ -21,6 +21,11 @@ static const char *enum_param(struct req *r, const char *name, const char *const
 	return NULL;
 }
 
+static json_t *alert_row(const void *rows, int i)
+{
+	return alert_to_json(((struct alert *const *)rows)[i]);
+}
+
 int h_alerts_list(struct req *r)
 {
 	struct alert_filter f = {0};
@@ -40,10 +45,7 @@ int h_alerts_list(struct req *r)
 	int rc = alert_list(r->db, r->a, r->user, &f, &list, &n, &more, &r->err);
 	if (rc < 0)
 		return rc;
-	json_t *items = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(items, alert_to_json(list[i]));
-	return reply_list(r, items, more, n ? list[n - 1]->id : 0);
+	return reply_page(r, list, n, more, n ? list[n - 1]->id : 0, alert_row);
 }
 
 int h_alerts_acknowledge(struct req *r)

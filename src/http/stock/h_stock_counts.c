@@ -88,6 +88,11 @@ int h_counts_get(struct req *r)
 	return reply_json(r, 200, count_to_json(c));
 }
 
+static json_t *count_row(const void *rows, int i)
+{
+	return count_to_json(((struct stock_count *const *)rows)[i]);
+}
+
 int h_counts_list(struct req *r)
 {
 	struct count_filter f = {0};
@@ -112,10 +117,7 @@ int h_counts_list(struct req *r)
 	int rc = count_list(r->db, r->a, r->user, &f, &list, &n, &more, &r->err);
 	if (rc < 0)
 		return rc;
-	json_t *items = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(items, count_to_json(list[i]));
-	return reply_list(r, items, more, n ? list[n - 1]->id : 0);
+	return reply_page(r, list, n, more, n ? list[n - 1]->id : 0, count_row);
 }
 
 int h_counts_apply(struct req *r)

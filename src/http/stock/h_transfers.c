@@ -83,6 +83,11 @@ static const char *status_param(struct req *r, const char *const *statuses)
 	return NULL;
 }
 
+static json_t *transfer_row(const void *rows, int i)
+{
+	return transfer_to_json(((struct transfer *const *)rows)[i]);
+}
+
 int h_transfers_list(struct req *r)
 {
 	struct transfer_filter f = {0};
@@ -100,10 +105,7 @@ int h_transfers_list(struct req *r)
 	int rc = transfer_list(r->db, r->a, r->user, &f, &list, &n, &more, &r->err);
 	if (rc < 0)
 		return rc;
-	json_t *items = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(items, transfer_to_json(list[i]));
-	return reply_list(r, items, more, n ? list[n - 1]->id : 0);
+	return reply_page(r, list, n, more, n ? list[n - 1]->id : 0, transfer_row);
 }
 
 int h_transfers_ship(struct req *r)
@@ -158,6 +160,11 @@ int h_transfers_cancel(struct req *r)
 	return reply_json(r, 200, transfer_to_json(t));
 }
 
+static json_t *transfer_discrepancy_row(const void *rows, int i)
+{
+	return transfer_discrepancy_to_json(&((const struct transfer_discrepancy *)rows)[i]);
+}
+
 int h_transfers_discrepancies(struct req *r)
 {
 	struct transfer_discrepancy_filter f = {0};
@@ -175,8 +182,5 @@ int h_transfers_discrepancies(struct req *r)
 	int rc = transfer_discrepancies(r->db, r->a, r->user, &f, &list, &n, &more, &r->err);
 	if (rc < 0)
 		return rc;
-	json_t *items = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(items, transfer_discrepancy_to_json(&list[i]));
-	return reply_list(r, items, more, n ? list[n - 1].line_id : 0);
+	return reply_page(r, list, n, more, n ? list[n - 1].line_id : 0, transfer_discrepancy_row);
 }

@@ -62,6 +62,24 @@ describe('exports', () => {
     assert.ok(!text.includes(`X${tag}1`), 'another store leaked into the export');
   });
 
+  it('lists of every shape export row by row: audit rows, stock pairs, transfer lines', async () => {
+    for (const [path, header] of [
+      ['/api/v1/audit?entity=product', 'id,at,user_id,username,action,entity,entity_id,store_id,before,after,ip'],
+      ['/api/v1/stock?limit=1', null],
+      ['/api/v1/stock/transfers/discrepancies', null],
+      ['/api/v1/products?format=xlsx&limit=1', null],
+    ]) {
+      const url = path.includes('format=') ? path : `${path}${path.includes('?') ? '&' : '?'}format=csv`;
+      const r = await fetchBytes(url, admin);
+      assert.equal(r.status, 200, url);
+      if (header) {
+        const lines = r.bytes.subarray(3).toString('utf8').trimEnd().split('\r\n');
+        assert.equal(lines[0], header);
+        assert.ok(lines.length >= 4, 'every audit row of the three products');
+      }
+    }
+  });
+
   it('an unknown format is refused with 422 naming format', async () => {
     const r = await srv.api('GET', '/api/v1/products?format=pdf', { token: admin });
     assertProblem(r, 422, 'validation', ['format']);

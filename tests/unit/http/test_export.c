@@ -58,6 +58,31 @@ static void test_xlsx(void **state)
 	free(x);
 }
 
+/* Rows written one at a time give the same file as the whole list. */
+static void test_writer(void **state)
+{
+	(void)state;
+	json_t *items = json_pack("[{s:i,s:s},{s:i,s:n}]", "id", 1, "name", "a,b", "id", 2,
+				  "name");
+	size_t len1, len2;
+	char *whole = export_csv(items, &len1);
+	struct export_writer *w = export_begin(0, NULL);
+	for (size_t i = 0; i < json_array_size(items); i++)
+		export_row(w, json_array_get(items, i));
+	char *rows = export_end(w, &len2);
+	assert_int_equal(len1, len2);
+	assert_memory_equal(whole, rows, len1);
+	free(whole);
+	free(rows);
+	w = export_begin(1, "t");
+	export_row(w, json_array_get(items, 0));
+	char *x = export_end(w, &len2);
+	assert_non_null(x);
+	assert_memory_equal(x, "PK\x03\x04", 4);
+	free(x);
+	json_decref(items);
+}
+
 /* No more than EXPORT_MAX_RUNNING exports at once; a slot given back can
  * be taken again. */
 static void test_slots(void **state)
@@ -82,6 +107,7 @@ int main(void)
 		cmocka_unit_test(test_csv_empty_and_nested),
 		cmocka_unit_test(test_xlsx),
 		cmocka_unit_test(test_slots),
+		cmocka_unit_test(test_writer),
 	};
 	return cmocka_run_group_tests_name("export", tests, NULL, NULL);
 }
