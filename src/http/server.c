@@ -26,7 +26,7 @@
 #include "db/db.h"
 #include "domain/org/session.h"
 #include "domain/org/settings.h"
-#include "jobs/housekeep.h"
+#include "jobs/scheduler.h"
 #include "http/metrics.h"
 #include "http/req.h"
 #include "http/router.h"
@@ -596,7 +596,7 @@ int server_run(const struct server_conf *c)
 		return 1;
 	}
 	log_info("listening on http://%s:%d (%d threads)", c->host, c->port, c->threads);
-	housekeep_start(c->db_target);
+	scheduler_start(c->db_target);
 
 	int sig = 0;
 	sigwait(&set, &sig);
@@ -619,7 +619,7 @@ int server_run(const struct server_conf *c)
 		log_warn("stopping with %d request(s) still running: their answers are lost",
 			 atomic_load(&in_flight));
 	MHD_stop_daemon(d);
-	housekeep_stop();
+	scheduler_stop();
 	db_batch_close(batch);
 	batch = NULL;
 	pthread_mutex_lock(&dbs_lock);

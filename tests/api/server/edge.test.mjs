@@ -36,7 +36,15 @@ describe('/metrics', () => {
     try {
       const r = await srv.api('GET', '/metrics');
       assert.equal(r.status, 200, r.text);
-      assert.match(r.text, /tersa_http_requests_total|# TYPE/);
+      assert.match(r.text, /# TYPE tersa_job_runs_total counter/);
+      // housekeeping, the scheduler's first job, runs when the server starts
+      let text = r.text;
+      for (let i = 0; i < 50 && !/tersa_job_runs_total\{job="housekeeping",outcome="ok"\} [1-9]/.test(text); i++) {
+        await new Promise((res) => setTimeout(res, 100));
+        text = (await srv.api('GET', '/metrics')).text;
+      }
+      assert.match(text, /tersa_job_runs_total\{job="housekeeping",outcome="ok"\} 1\n/);
+      assert.match(text, /tersa_job_runs_total\{job="housekeeping",outcome="failed"\} 0\n/);
     } finally { await srv.stop(); }
   });
 
