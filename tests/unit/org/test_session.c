@@ -1,6 +1,8 @@
 /* test_session.c: sessions (absolute and idle expiry, the once-a-minute
- * refresh, disabled users), login throttling, the CSRF token, the password
- * policy and roles, on a fresh migrated SQLite database. */
+ * refresh, disabled users), login throttling per username and per address,
+ * managers' approvals (throttled and audited), pruning failed logins, the
+ * CSRF token, the password policy and roles, on a fresh migrated SQLite
+ * database. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
