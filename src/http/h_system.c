@@ -3,6 +3,7 @@
 
 #include "base/buf.h"
 #include "http/metrics.h"
+#include "jobs/scheduler.h"
 #include "http/handlers.h"
 #include "http/req.h"
 #include "http/server.h"
@@ -51,6 +52,7 @@ int h_metrics(struct req *r)
 			       "tersa_sqlite_writer_writes_total %llu\n",
 			   commits, writes);
 	}
+	scheduler_metrics(&b);
 	r->raw = buf_detach(&b, &r->raw_len);
 	r->content_type = "text/plain; version=0.0.4; charset=utf-8";
 	r->status = 200;

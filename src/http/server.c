@@ -26,8 +26,8 @@
 #include "db/db.h"
 #include "domain/org/session.h"
 #include "domain/org/settings.h"
-#include "jobs/housekeep.h"
 #include "http/export.h"
+#include "jobs/scheduler.h"
 #include "http/metrics.h"
 #include "http/req.h"
 #include "http/router.h"
@@ -178,6 +178,31 @@ static json_t *problem_body(const struct err *e, int code)
 	return p;
 }
 
+/* Behind the trusted proxy the client is the last address of its
+ * X-Forwarded-For (the one the proxy saw; earlier ones are the client's own
+ * say). ip holds the peer's address and gets the client's when it parses. */
+static void proxied_ip(struct MHD_Connection *c, char *ip, size_t n)
+{
+	if (!conf->trusted_proxy || strcmp(ip, conf->trusted_proxy) != 0)
+		return;
+	const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+	if (!xff)
+		return;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ' || *last == '\t')
+		last++;
+	char addr[64];
+	size_t len = strcspn(last, " \t");
+	if (len == 0 || len >= sizeof addr)
+		return;
+	memcpy(addr, last, len);
+	addr[len] = 0;
+	unsigned char bin[sizeof(struct in6_addr)];
+	if (inet_pton(AF_INET, addr, bin) == 1 || inet_pton(AF_INET6, addr, bin) == 1)
+		snprintf(ip, n, "%s", addr);
+}
+
 static int ip_loopback(const char *ip)
 {
 	return strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0 ||
@@ -209,7 +234,11 @@ int server_request_secure(struct req *r)
 {
 	if (conf->secure_cookies)
 		return 1;
-	if (!conf->trusted_proxy || strcmp(r->ip, conf->trusted_proxy) != 0)
+	if (!conf->trusted_proxy)
+		return 0;
+	char peer[64];
+	client_ip(r->conn, peer, sizeof peer); /* r->ip may be the proxy's client */
+	if (strcmp(peer, conf->trusted_proxy) != 0)
 		return 0;
 	const char *proto = req_header(r, "X-Forwarded-Proto");
 	return proto && strcasecmp(proto, "https") == 0;
@@ -423,6 +452,7 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct call *cl,
 	r->body = cl->body.len ? cl->body.data : NULL;
 	r->body_len = cl->body.len;
 	client_ip(c, r->ip, sizeof r->ip);
+	proxied_ip(c, r->ip, sizeof r->ip);
 	r->actor.ip = r->ip;
 	const char *rid = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Request-Id");
 	if (sane_request_id(rid)) {
@@ -601,7 +631,7 @@ int server_run(const struct server_conf *c)
 		return 1;
 	}
 	log_info("listening on http://%s:%d (%d threads)", c->host, c->port, c->threads);
-	housekeep_start(c->db_target);
+	scheduler_start(c->db_target);
 
 	int sig = 0;
 	sigwait(&set, &sig);
@@ -624,7 +654,7 @@ int server_run(const struct server_conf *c)
 		log_warn("stopping with %d request(s) still running: their answers are lost",
 			 atomic_load(&in_flight));
 	MHD_stop_daemon(d);
-	housekeep_stop();
+	scheduler_stop();
 	db_batch_close(batch);
 	batch = NULL;
 	pthread_mutex_lock(&dbs_lock);

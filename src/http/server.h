@@ -24,7 +24,8 @@ struct server_conf {
 				      else to "Authorization: Bearer <token>" */
 	int secure_cookies;    /* the session cookie always gets Secure */
 	const char *trusted_proxy; /* a proxy's address whose X-Forwarded-Proto
-				      is believed; NULL for none */
+				      and X-Forwarded-For are believed; NULL
+				      for none */
 };
 
 void server_conf_defaults(struct server_conf *c);

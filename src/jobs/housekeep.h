@@ -1,12 +1,15 @@
-/* housekeep.h: the serving process's housekeeping thread. At start and then
- * hourly, on its own connection, it prunes idempotency keys past their
- * keeping time (idem.h) and expired sessions (session.h). */
+/* housekeep.h: the housekeeping job (run hourly by the scheduler, see
+ * scheduler.c): prunes idempotency keys past their keeping time (idem.h),
+ * expired sessions and failed logins past the throttle's window
+ * (session.h). */
 #ifndef TERSA_HOUSEKEEP_H
 #define TERSA_HOUSEKEEP_H
 
-/* Starts the thread on the database at target; 0, or -1 (logged). */
-int housekeep_start(const char *target);
-/* Stops it (an unfinished pass ends after its current slice). */
-void housekeep_stop(void);
+#include "base/err.h"
+#include "db/db.h"
+
+/* One pass; deletes keys in slices and stops early when the scheduler
+ * stops. 0 or negative (e filled). */
+int housekeep_run(struct db *db, struct err *e);
 
 #endif

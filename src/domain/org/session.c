@@ -1,5 +1,5 @@
-/* session.c: Argon2id password hashes, login with throttling, and sessions
- * with absolute and idle expiry. */
+/* session.c: Argon2id password hashes, login and managers' approvals with
+ * one throttle, and sessions with absolute and idle expiry. */
 #include "domain/org/session.h"
 
 #include <jansson.h>

@@ -1,9 +1,10 @@
 // The server's edges: text that is not UTF-8 in a query string or header
 // answers 400; /metrics only for loopback or with the metrics token; the
-// session cookie's Secure flag behind TLS.
+// session cookie's Secure flag behind TLS, and the client's address behind
+// a trusted proxy.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, makeUser, USER_PASSWORD } from '../lib/server.mjs';
+import { startServer, makeUser, uniq, USER_PASSWORD } from '../lib/server.mjs';
 import { hdr, assertProblem } from '../lib/assert.mjs';
 
 describe('invalid UTF-8 at the edge', () => {
@@ -36,7 +37,15 @@ describe('/metrics', () => {
     try {
       const r = await srv.api('GET', '/metrics');
       assert.equal(r.status, 200, r.text);
-      assert.match(r.text, /tersa_http_requests_total|# TYPE/);
+      assert.match(r.text, /# TYPE tersa_job_runs_total counter/);
+      // housekeeping, the scheduler's first job, runs when the server starts
+      let text = r.text;
+      for (let i = 0; i < 50 && !/tersa_job_runs_total\{job="housekeeping",outcome="ok"\} [1-9]/.test(text); i++) {
+        await new Promise((res) => setTimeout(res, 100));
+        text = (await srv.api('GET', '/metrics')).text;
+      }
+      assert.match(text, /tersa_job_runs_total\{job="housekeeping",outcome="ok"\} 1\n/);
+      assert.match(text, /tersa_job_runs_total\{job="housekeeping",outcome="failed"\} 0\n/);
     } finally { await srv.stop(); }
   });
 
@@ -85,6 +94,36 @@ describe('session cookie Secure', () => {
       assert.match(await cookieOf(srv, { 'x-forwarded-proto': 'https' }), /; Secure/);
       assert.doesNotMatch(await cookieOf(srv, { 'x-forwarded-proto': 'http' }), /Secure/);
       assert.doesNotMatch(await cookieOf(srv), /Secure/);
+    } finally { await srv.stop(); }
+  });
+
+  it('--trusted-proxy: its X-Forwarded-For names the client (audit, throttle); from others it is ignored', async () => {
+    const loginIp = async (srv, headers) => {
+      const u = await makeUser(srv, 'hq');
+      const r = await srv.api('POST', '/api/v1/auth/login', { headers, body: { username: u.username, password: USER_PASSWORD } });
+      assert.equal(r.status, 200, r.text);
+      const a = await srv.api('GET', `/api/v1/audit?entity=user&entity_id=${u.id}&limit=100`, { token: srv.adminToken });
+      assert.equal(a.status, 200, a.text);
+      const rows = a.body.items.filter((x) => x.action === 'login');
+      return rows[0].ip;
+    };
+    const plain = await startServer();
+    try {
+      assert.equal(await loginIp(plain, { 'x-forwarded-for': '203.0.113.5' }), '127.0.0.1');
+    } finally { await plain.stop(); }
+    const srv = await startServer({ args: ['--trusted-proxy', '127.0.0.1'] });
+    try {
+      assert.equal(await loginIp(srv, { 'x-forwarded-for': '198.51.100.7, 203.0.113.5' }), '203.0.113.5');
+      assert.equal(await loginIp(srv, { 'x-forwarded-for': 'not-an-address' }), '127.0.0.1');
+      assert.equal(await loginIp(srv, {}), '127.0.0.1');
+      // the per-address throttle counts the client, not the proxy
+      const bad = (ip) => srv.api('POST', '/api/v1/auth/login', { headers: { 'x-forwarded-for': ip }, body: { username: `nobody_${uniq()}`, password: 'wrong-password-123' } });
+      for (let i = 0; i < 50; i += 5) {
+        const batch = await Promise.all(Array.from({ length: 5 }, () => bad('203.0.113.9')));
+        for (const r of batch) assert.equal(r.status, 401, r.text);
+      }
+      assertProblem(await bad('203.0.113.9'), 429, 'too-many-requests');
+      assertProblem(await bad('203.0.113.10'), 401, 'unauthorized');
     } finally { await srv.stop(); }
   });
 

@@ -1,6 +1,8 @@
 /* test_session.c: sessions (absolute and idle expiry, the once-a-minute
- * refresh, disabled users), login throttling, the CSRF token, the password
- * policy and roles, on a fresh migrated SQLite database. */
+ * refresh, disabled users), login throttling per username and per address,
+ * managers' approvals (throttled and audited), pruning failed logins, the
+ * CSRF token, the password policy and roles, on a fresh migrated SQLite
+ * database. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -244,6 +246,76 @@ static void test_login_throttle(void **state)
 	assert_int_equal(session_login(f->db, f->a, "cashier", PASSWORD, "10.0.0.1", token, &u, &e), 0);
 }
 
+static void test_login_throttle_per_address(void **state)
+{
+	struct fx *f = *state;
+	struct err e;
+	struct user *u;
+	char token[65], name[32];
+	/* failures for many usernames from one address */
+	for (int i = 0; i < LOGIN_MAX_PER_ADDRESS; i++) {
+		snprintf(name, sizeof name, "nobody%d", i);
+		err_init(&e);
+		assert_int_equal(session_login(f->db, f->a, name, "wrong-password-1", "10.0.0.9",
+					       token, &u, &e),
+				 ERR_UNAUTHORIZED);
+	}
+	err_init(&e);
+	assert_int_equal(session_login(f->db, f->a, "cashier", PASSWORD, "10.0.0.9", token, &u, &e),
+			 ERR_TOO_MANY);
+	/* another address is not held up; a refused attempt is not kept */
+	int64_t before = scalar(f, "SELECT COUNT(*) FROM login_failures");
+	err_init(&e);
+	assert_int_equal(session_login(f->db, f->a, "cashier", PASSWORD, "10.0.0.10", token, &u, &e), 0);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM login_failures"), before);
+	/* housekeeping drops failures past the window */
+	int64_t n = -1;
+	err_init(&e);
+	assert_int_equal(session_prune_failures(f->db, ts_now_ms(), &n, &e), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(session_prune_failures(f->db, ts_now_ms() + LOGIN_WINDOW_MS + 1, &n, &e), 0);
+	assert_int_equal(n, before);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM login_failures"), 0);
+}
+
+static void test_approve(void **state)
+{
+	struct fx *f = *state;
+	struct err e;
+	struct user *u = NULL, *cashier;
+	err_init(&e);
+	assert_int_equal(user_get_by_name(f->db, f->a, "cashier", &cashier, &e), 0);
+	struct actor who = {cashier, "10.0.0.7"};
+	/* wrong passwords and unknown approvers: refused and audited */
+	for (int i = 0; i < LOGIN_MAX_FAILURES; i++) {
+		err_init(&e);
+		assert_int_equal(session_approve(f->db, f->a, &who, "cashier", "wrong-password-1", &u, &e),
+				 ERR_UNAUTHORIZED);
+	}
+	err_init(&e);
+	assert_int_equal(session_approve(f->db, f->a, &who, "cashier", PASSWORD, &u, &e), ERR_TOO_MANY);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'approve' "
+				"AND after_json LIKE '%wrong password%'"), LOGIN_MAX_FAILURES);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'approve' "
+				"AND after_json LIKE '%throttled%'"), 1);
+	/* the same throttle as login */
+	char token[65];
+	err_init(&e);
+	assert_int_equal(session_login(f->db, f->a, "cashier", PASSWORD, "10.0.0.8", token, &u, &e),
+			 ERR_TOO_MANY);
+	/* after the window: the right password approves, audited as ok */
+	err_init(&e);
+	assert_int_equal(db_run(db_query(f->db, &e, "UPDATE login_failures SET at = at - ?", "i",
+					 LOGIN_WINDOW_MS + 1000), &e), 0);
+	assert_int_equal(session_approve(f->db, f->a, &who, "cashier", PASSWORD, &u, &e), 0);
+	assert_string_equal(u->username, "cashier");
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'approve' "
+				"AND after_json LIKE '%\"ok\"%'"), 1);
+	err_init(&e);
+	assert_int_equal(session_approve(f->db, f->a, &who, "no-such-user", PASSWORD, &u, &e),
+			 ERR_UNAUTHORIZED);
+}
+
 static void test_csrf_and_policy(void **state)
 {
 	(void)state;
@@ -278,6 +350,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_session_bad_tokens, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disabled_user_loses_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_login_throttle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_login_throttle_per_address, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_approve, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prune_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prune_idempotency_keys, setup, teardown),
 		cmocka_unit_test(test_csrf_and_policy),
