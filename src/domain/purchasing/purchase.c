@@ -11,7 +11,7 @@
 #include "base/text.h"
 #include "base/timeutil.h"
 #include "db/page.h"
-#include "domain/doc_state.h"
+#include "domain/org/doc_state.h"
 #include "domain/org/audit.h"
 #include "domain/stock/stock.h"
 

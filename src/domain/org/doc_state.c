@@ -1,6 +1,6 @@
 /* doc_state.c: opening a document for one step of its status flow: lock,
  * store scope (404 for a document the user cannot see), then state. */
-#include "domain/doc_state.h"
+#include "domain/org/doc_state.h"
 
 #include <stdio.h>
 #include <string.h>

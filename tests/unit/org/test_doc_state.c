@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include "dbfx.h"
-#include "domain/doc_state.h"
+#include "domain/org/doc_state.h"
 
 static const char SQL_LOCK[] =
 	"UPDATE docs SET status = status WHERE id = ? RETURNING status, a, b";

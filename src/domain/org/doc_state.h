@@ -7,13 +7,8 @@
 #include <stdint.h>
 
 #include "base/err.h"
-#include <jansson.h>
-
-#include "base/arena.h"
 #include "db/db.h"
 #include "domain/org/actor.h"
-
-struct db;
 
 /* Whose store may take a step: either of the document's stores, or only
  * the first (a transfer's source) or the second (its destination). */
