@@ -53,14 +53,11 @@ static int product_label(struct db *db, int64_t id, char *sku, size_t skun,
 static int store_negative(struct db *db, int64_t id, int *allow, struct err *e)
 {
 	static const char sql[] = "SELECT allow_negative_stock FROM stores WHERE id = ?";
-	struct db_stmt *st = db_query(db, e, sql, "i", id);
-	if (!st)
-		return db_fail(e);
-	int rc = db_step(st, e);
-	if (rc == DB_ROW)
-		*allow = db_col_int64(st, 0) != 0;
-	db_reset(st);
-	return rc < 0 ? rc : rc == DB_ROW;
+	int64_t v;
+	int rc = db_int(db_query(db, e, sql, "i", id), &v, e);
+	if (rc == 1)
+		*allow = v != 0;
+	return rc;
 }
 
 static const char SQL_BALANCE_ROW[] =
@@ -192,12 +189,7 @@ int stock_on_hand(struct db *db, int64_t store_id, int64_t product_id,
 {
 	static const char sql[] =
 		"SELECT on_hand FROM stock_balances WHERE store_id = ? AND product_id = ?";
-	struct db_stmt *st = db_query(db, e, sql, "ii", store_id, product_id);
-	if (!st)
-		return db_fail(e);
-	int rc = db_step(st, e);
-	*out = rc == DB_ROW ? db_col_int64(st, 0) : 0;
-	db_reset(st);
+	int rc = db_int(db_query(db, e, sql, "ii", store_id, product_id), out, e);
 	return rc < 0 ? rc : 0;
 }
 

@@ -312,17 +312,6 @@ static const char SQL_COUNT_OVERLAP[] =
 	"AND l.product_id IN (SELECT product_id FROM stock_count_lines WHERE count_id = ?) "
 	"ORDER BY c.id LIMIT 1";
 
-/* One int64 from a one-row query with params (i, i): *out, 0 when no row. */
-static int query_int(struct db_stmt *st, int64_t *out, struct err *e)
-{
-	if (!st)
-		return db_fail(e);
-	int rc = db_step(st, e);
-	*out = rc == DB_ROW ? db_col_int64(st, 0) : 0;
-	db_reset(st);
-	return rc < 0 ? rc : rc == DB_ROW;
-}
-
 int count_create(struct db *db, struct arena *a, const struct actor *who,
 		 const struct count_input *in, struct stock_count **out,
 		 struct err *e)
@@ -353,7 +342,7 @@ int count_create(struct db *db, struct arena *a, const struct actor *who,
 	if (!st || db_run(st, e) < 0)
 		goto fail;
 	int64_t snap, now = ts_now_ms();
-	if (query_int(db_query(db, e, SQL_LAST_MOVE, ""), &snap, e) < 0)
+	if (db_int(db_query(db, e, SQL_LAST_MOVE, ""), &snap, e) < 0)
 		goto fail;
 	st = db_query(db, e, SQL_COUNT_INSERT, "iIitIii", in->store_id, in->category_id, snap,
 		      in->note, who && who->user ? who->user->id : 0, now, now);
@@ -366,7 +355,7 @@ int count_create(struct db *db, struct arena *a, const struct actor *who,
 	if (!st || db_run(st, e) < 0)
 		goto fail;
 	int64_t other;
-	rc = query_int(db_query(db, e, SQL_COUNT_OVERLAP, "iii", in->store_id, id, id), &other, e);
+	rc = db_int(db_query(db, e, SQL_COUNT_OVERLAP, "iii", in->store_id, id, id), &other, e);
 	if (rc < 0)
 		goto fail;
 	if (rc) {
@@ -430,7 +419,7 @@ static int resolve_entry(struct db *db, const struct stock_count *c,
 	*pid = 0;
 	line_field(f, sizeof f, i, field);
 	if (en->barcode) {
-		rc = query_int(db_query(db, e, SQL_PRODUCT_BY_BARCODE, "t", en->barcode), &id, e);
+		rc = db_int(db_query(db, e, SQL_PRODUCT_BY_BARCODE, "t", en->barcode), &id, e);
 		if (rc < 0)
 			return rc;
 		if (!rc) {
@@ -441,7 +430,7 @@ static int resolve_entry(struct db *db, const struct stock_count *c,
 		return 0; /* noted by the caller */
 	}
 	int64_t one;
-	rc = query_int(db_query(db, e, SQL_LINE_EXISTS, "ii", c->id, id), &one, e);
+	rc = db_int(db_query(db, e, SQL_LINE_EXISTS, "ii", c->id, id), &one, e);
 	if (rc < 0)
 		return rc;
 	if (rc) {
@@ -467,7 +456,7 @@ static int resolve_entry(struct db *db, const struct stock_count *c,
 		return 0;
 	}
 	int64_t other;
-	rc = query_int(db_query(db, e, SQL_OPEN_ELSEWHERE, "iii", c->store_id, c->id, id),
+	rc = db_int(db_query(db, e, SQL_OPEN_ELSEWHERE, "iii", c->store_id, c->id, id),
 		       &other, e);
 	if (rc < 0)
 		return rc;
@@ -476,7 +465,7 @@ static int resolve_entry(struct db *db, const struct stock_count *c,
 		return 0;
 	}
 	int64_t expected;
-	rc = query_int(db_query(db, e, SQL_BALANCE_AT, "iii", c->store_id, id,
+	rc = db_int(db_query(db, e, SQL_BALANCE_AT, "iii", c->store_id, id,
 				c->snapshot_move_id), &expected, e);
 	if (rc < 0)
 		return rc;
@@ -648,7 +637,7 @@ int count_apply(struct db *db, struct arena *a, const struct actor *who,
 			goto fail;
 		nmoves++;
 	}
-	if (query_int(db_query(db, e, SQL_UNCOUNTED, "i", id), &nunc, e) < 0)
+	if (db_int(db_query(db, e, SQL_UNCOUNTED, "i", id), &nunc, e) < 0)
 		goto fail;
 	if (count_header(db, a, id, &after, e) < 0)
 		goto fail;
