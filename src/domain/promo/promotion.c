@@ -564,16 +564,11 @@ static int ids_exist(struct db *db, const char *sql, const char *what, const cha
                      const int64_t *ids, int n, struct err *e)
 {
 	for (int i = 0; i < n; i++) {
-		struct db_stmt *st = db_query(db, e, sql, "i", ids[i]);
-		int rc;
+		int rc = db_exists(db_query(db, e, sql, "i", ids[i]), e);
 
-		if (!st)
-			return db_fail(e);
-		rc = db_step(st, e);
-		db_reset(st);
 		if (rc < 0)
 			return rc;
-		if (rc == DB_DONE) {
+		if (!rc) {
 			err_field(e, field, "%s %lld does not exist", what, (long long)ids[i]);
 			return 0;
 		}

@@ -243,20 +243,16 @@ int replenish_suggestions(struct db *db, struct arena *a, int64_t store_id,
 			  struct replenish_report *out, struct err *e)
 {
 	struct replenish_line *lines = NULL;
-	struct db_stmt *st = db_query(db, e, SQL_STORE_EXISTS, "i", store_id);
+	struct db_stmt *st;
 	int n = 0, cap = 0, rc;
 	int64_t last = 0;
 	char reason[REPLENISH_REASON_MAX];
 
 	memset(out, 0, sizeof *out);
 	out->store_id = store_id;
-	if (!st)
-		return db_fail(e);
-	rc = db_step(st, e);
-	db_reset(st);
-	if (rc < 0)
+	if ((rc = db_exists(db_query(db, e, SQL_STORE_EXISTS, "i", store_id), e)) < 0)
 		return rc;
-	if (rc == DB_DONE)
+	if (!rc)
 		return err_set(e, ERR_NOT_FOUND, "no store %lld", (long long)store_id);
 	if (!(st = db_query(db, e, SQL_SUGGEST, "ii", store_id, store_id)))
 		return db_fail(e);
@@ -367,11 +363,9 @@ int replenish_order(struct db *db, struct arena *a, const struct actor *who,
 		if (rep.groups[i].supplier_id == supplier_id)
 			g = &rep.groups[i];
 	if (!g) {
-		if (!(st = db_query(db, e, SQL_SUPPLIER_EXISTS, "i", supplier_id)) ||
-		    (rc = db_step(st, e)) < 0)
+		if ((rc = db_exists(db_query(db, e, SQL_SUPPLIER_EXISTS, "i", supplier_id), e)) < 0)
 			goto fail;
-		db_reset(st);
-		err_field(e, "supplier_id", rc == DB_ROW
+		err_field(e, "supplier_id", rc
 			  ? "has no suggestions to order for this store"
 			  : "does not exist");
 		err_set(e, ERR_INVALID, "nothing to order from supplier %lld for store %lld",

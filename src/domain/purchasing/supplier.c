@@ -492,17 +492,14 @@ static const char SQL_LINK_LIST[] =
 int product_supplier_list(struct db *db, struct arena *a, int64_t product_id,
 			  struct product_supplier ***out, int *n, struct err *e)
 {
-	struct db_stmt *st = db_query(db, e, SQL_PRODUCT_EXISTS, "i", product_id);
+	struct db_stmt *st;
 	struct product_supplier **list = NULL;
-	int cnt = 0, cap = 0, rc;
+	int cnt = 0, cap = 0;
+	int rc = db_exists(db_query(db, e, SQL_PRODUCT_EXISTS, "i", product_id), e);
 
-	if (!st)
-		return db_fail(e);
-	rc = db_step(st, e);
-	db_reset(st);
 	if (rc < 0)
 		return rc;
-	if (rc == DB_DONE)
+	if (!rc)
 		return err_set(e, ERR_NOT_FOUND, "no product %lld", (long long)product_id);
 	if (!(st = db_query(db, e, SQL_LINK_LIST, "i", product_id)))
 		return db_fail(e);
