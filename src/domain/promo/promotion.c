@@ -743,6 +743,30 @@ static void bind_minute(struct db_stmt *st, int idx, int m)
 		db_bind_int64(st, idx, m);
 }
 
+/* Prepares sql, an INSERT or UPDATE whose parameters 1-15 are the rule's
+ * columns name, kind, params, store_ids, product_ids, category_ids, tiers,
+ * starts_on, ends_on, weekdays, hour_from, hour_to, priority, exclusive,
+ * active, and binds those; the caller binds the rest. NULL on error (e
+ * filled). */
+static struct db_stmt *rule_query(struct db *db, struct arena *a, const char *sql,
+                                  const struct promo_rule *r, int active, struct err *e)
+{
+	struct promo_row w;
+
+	row_texts(a, r, &w);
+	struct db_stmt *st =
+	    db_query(db, e, sql, "tttttttttt", r->name, promo_kind_name(r->kind), w.params, w.stores,
+	             w.products, w.categories, w.tiers, r->starts_on, r->ends_on, w.weekdays);
+	if (!st)
+		return NULL;
+	bind_minute(st, 11, r->minute_from);
+	bind_minute(st, 12, r->minute_to);
+	db_bind_int64(st, 13, r->priority);
+	db_bind_int64(st, 14, r->exclusive);
+	db_bind_int64(st, 15, active);
+	return st;
+}
+
 int promotion_create(struct db *db, struct arena *a, const struct actor *who,
                      const struct promotion_input *in, struct promotion **out, struct err *e)
 {
@@ -752,7 +776,6 @@ int promotion_create(struct db *db, struct arena *a, const struct actor *who,
 	    "priority, exclusive, active, created_at, updated_at) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 	struct promo_rule r;
-	struct promo_row w;
 	int active, params_new, rc;
 	int64_t now = ts_now_ms();
 
@@ -765,17 +788,9 @@ int promotion_create(struct db *db, struct arena *a, const struct actor *who,
 		goto fail;
 	if (err_fields_done(e) < 0)
 		goto fail;
-	row_texts(a, &r, &w);
-	struct db_stmt *st =
-	    db_query(db, e, sql, "tttttttttt", r.name, promo_kind_name(r.kind), w.params, w.stores,
-	             w.products, w.categories, w.tiers, r.starts_on, r.ends_on, w.weekdays);
+	struct db_stmt *st = rule_query(db, a, sql, &r, active, e);
 	if (!st)
 		goto fail;
-	bind_minute(st, 11, r.minute_from);
-	bind_minute(st, 12, r.minute_to);
-	db_bind_int64(st, 13, r.priority);
-	db_bind_int64(st, 14, r.exclusive);
-	db_bind_int64(st, 15, active);
 	db_bind_int64(st, 16, now);
 	db_bind_int64(st, 17, now);
 	if (db_step(st, e) != DB_ROW)
@@ -807,7 +822,6 @@ int promotion_update(struct db *db, struct arena *a, const struct actor *who, in
 	    "active = ?, updated_at = ? WHERE id = ?";
 	struct promotion *old, *p;
 	struct promo_rule r;
-	struct promo_row w;
 	int active, params_new, rc;
 
 	if ((rc = db_begin(db, 1, e)) < 0)
@@ -819,17 +833,9 @@ int promotion_update(struct db *db, struct arena *a, const struct actor *who, in
 		goto fail;
 	if (err_fields_done(e) < 0)
 		goto fail;
-	row_texts(a, &r, &w);
-	struct db_stmt *st =
-	    db_query(db, e, sql, "tttttttttt", r.name, promo_kind_name(r.kind), w.params, w.stores,
-	             w.products, w.categories, w.tiers, r.starts_on, r.ends_on, w.weekdays);
+	struct db_stmt *st = rule_query(db, a, sql, &r, active, e);
 	if (!st)
 		goto fail;
-	bind_minute(st, 11, r.minute_from);
-	bind_minute(st, 12, r.minute_to);
-	db_bind_int64(st, 13, r.priority);
-	db_bind_int64(st, 14, r.exclusive);
-	db_bind_int64(st, 15, active);
 	db_bind_int64(st, 16, ts_now_ms());
 	db_bind_int64(st, 17, id);
 	if (db_run(st, e) < 0)
