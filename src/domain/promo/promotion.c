@@ -767,6 +767,27 @@ static struct db_stmt *rule_query(struct db *db, struct arena *a, const char *sq
 	return st;
 }
 
+/* After a create (old NULL) or update of promotion id inside the write
+ * transaction: reads it back, writes the audit row (old -> new) and commits;
+ * *out = the promotion as stored. 0 or negative (the caller rolls back). */
+static int saved(struct db *db, struct arena *a, const struct actor *who, const char *action,
+                 int64_t id, const struct promotion *old, struct promotion **out, struct err *e)
+{
+	struct promotion *p;
+	int rc = promotion_get(db, a, id, &p, e);
+
+	if (rc < 0)
+		return rc;
+	json_t *before = old ? promotion_to_json(old) : NULL, *after = promotion_to_json(p);
+	rc = audit_add(db, who, action, "promotion", id, 0, before, after, e);
+	json_decref(before);
+	json_decref(after);
+	if (rc < 0 || (rc = db_commit(db, e)) < 0)
+		return rc;
+	*out = p;
+	return 0;
+}
+
 int promotion_create(struct db *db, struct arena *a, const struct actor *who,
                      const struct promotion_input *in, struct promotion **out, struct err *e)
 {
@@ -797,15 +818,8 @@ int promotion_create(struct db *db, struct arena *a, const struct actor *who,
 		goto fail;
 	int64_t id = db_col_int64(st, 0);
 	db_reset(st);
-	struct promotion *p;
-	if (promotion_get(db, a, id, &p, e) < 0)
+	if (saved(db, a, who, "create", id, NULL, out, e) < 0)
 		goto fail;
-	json_t *after = promotion_to_json(p);
-	rc = audit_add(db, who, "create", "promotion", id, 0, NULL, after, e);
-	json_decref(after);
-	if (rc < 0 || db_commit(db, e) < 0)
-		goto fail;
-	*out = p;
 	return 0;
 fail:
 	db_rollback(db);
@@ -820,7 +834,7 @@ int promotion_update(struct db *db, struct arena *a, const struct actor *who, in
 	    "product_ids = ?, category_ids = ?, tiers = ?, starts_on = ?, ends_on = ?, "
 	    "weekdays = ?, hour_from = ?, hour_to = ?, priority = ?, exclusive = ?, "
 	    "active = ?, updated_at = ? WHERE id = ?";
-	struct promotion *old, *p;
+	struct promotion *old;
 	struct promo_rule r;
 	int active, params_new, rc;
 
@@ -840,15 +854,8 @@ int promotion_update(struct db *db, struct arena *a, const struct actor *who, in
 	db_bind_int64(st, 17, id);
 	if (db_run(st, e) < 0)
 		goto fail;
-	if (promotion_get(db, a, id, &p, e) < 0)
+	if (saved(db, a, who, "update", id, old, out, e) < 0)
 		goto fail;
-	json_t *before = promotion_to_json(old), *after = promotion_to_json(p);
-	rc = audit_add(db, who, "update", "promotion", id, 0, before, after, e);
-	json_decref(before);
-	json_decref(after);
-	if (rc < 0 || db_commit(db, e) < 0)
-		goto fail;
-	*out = p;
 	return 0;
 fail:
 	db_rollback(db);
