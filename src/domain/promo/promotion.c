@@ -909,30 +909,23 @@ int promotion_load_active(struct db *db, struct arena *a, const char *day,
 	                          "AND (ends_on IS NULL OR ends_on >= ?)";
 	static const char sql_gift[] = "SELECT 1 FROM products WHERE id = ? AND active = 1";
 	struct db_stmt *st = db_query(db, e, sql, "tt", day, day);
-	struct promo_rule *list = NULL;
-	int cnt = 0, cap = 0, rc;
+	struct page pg;
+	int cnt, rc;
 
 	if (!st)
 		return db_fail(e);
-	while ((rc = db_step(st, e)) == DB_ROW) {
+	page_init_all(&pg, a, sizeof(struct promo_rule));
+	while ((rc = page_step(&pg, st, e)) == DB_ROW) {
 		struct promotion *p;
 
 		if ((rc = promotion_from_row(st, a, &p, e)) < 0)
 			break;
-		if (cnt == cap) {
-			struct promo_rule *grown;
-
-			cap = cap ? cap * 2 : 16;
-			grown = arena_calloc(a, (size_t)cap, sizeof *grown);
-			if (cnt)
-				memcpy(grown, list, (size_t)cnt * sizeof *grown);
-			list = grown;
-		}
-		list[cnt++] = p->rule;
+		*(struct promo_rule *)page_add(&pg) = p->rule;
 	}
-	db_reset(st);
-	if (rc < 0)
+	if ((rc = page_end(&pg, st, rc)) < 0)
 		return rc;
+	struct promo_rule *list = pg.rows;
+	cnt = pg.n;
 	/* Leave out gifts that could not be handed over. */
 	for (int i = 0; i < cnt;) {
 		if (list[i].kind == PROMO_GIFT) {

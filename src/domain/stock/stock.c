@@ -551,26 +551,21 @@ int stock_value(struct db *db, struct arena *a, const struct user *u,
 				      "IIii", store_id, store_id, scoped, u ? u->id : 0);
 	if (!st)
 		return db_fail(e);
-	int cap = 16, cnt = 0, rc;
-	struct stock_value_row *rows = arena_calloc(a, (size_t)cap, sizeof *rows);
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		if (cnt == cap) {
-			struct stock_value_row *more = arena_calloc(a, (size_t)cap * 2, sizeof *more);
-			memcpy(more, rows, (size_t)cap * sizeof *rows);
-			rows = more;
-			cap *= 2;
-		}
-		struct stock_value_row *v = &rows[cnt++];
+	struct page pg;
+	page_init_all(&pg, a, sizeof(struct stock_value_row));
+	int rc;
+	while ((rc = page_step(&pg, st, e)) == DB_ROW) {
+		struct stock_value_row *v = page_add(&pg);
 		v->key = db_col_int64(st, 0);
 		v->label = arena_strdup(a, db_col_text(st, 1));
 		v->quantity = db_col_int64(st, 2);
 		v->value = stock_round_value(db_col_int64(st, 3));
 	}
-	db_reset(st);
-	if (rc < 0)
+	if ((rc = page_end(&pg, st, rc)) < 0)
 		return rc;
-	*out = rows;
-	*n = cnt;
+	/* Never NULL: no rows is an empty array. */
+	*out = pg.rows ? pg.rows : arena_calloc(a, 1, sizeof **out);
+	*n = pg.n;
 	return 0;
 }
 

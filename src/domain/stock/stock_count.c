@@ -190,22 +190,16 @@ static int count_load_lines(struct db *db, struct arena *a, struct stock_count *
 	struct db_stmt *st = db_query(db, e, SQL_COUNT_LINES, "i", c->id);
 	if (!st)
 		return db_fail(e);
-	int cap = 64, n = 0, rc;
-	struct count_line *lines = arena_calloc(a, (size_t)cap, sizeof *lines);
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		if (n == cap) {
-			struct count_line *bigger = arena_calloc(a, (size_t)cap * 2, sizeof *bigger);
-			memcpy(bigger, lines, (size_t)n * sizeof *lines);
-			lines = bigger;
-			cap *= 2;
-		}
-		line_from_row(st, a, &lines[n++]);
-	}
-	db_reset(st);
-	if (rc < 0)
+	struct page pg;
+	page_init_all(&pg, a, sizeof *c->lines);
+	int rc;
+	while ((rc = page_step(&pg, st, e)) == DB_ROW)
+		line_from_row(st, a, page_add(&pg));
+	if ((rc = page_end(&pg, st, rc)) < 0)
 		return rc;
-	c->lines = lines;
-	c->nlines = n;
+	/* Loaded, even when empty: count_to_json shows the lines then. */
+	c->lines = pg.rows ? pg.rows : arena_calloc(a, 1, sizeof *c->lines);
+	c->nlines = pg.n;
 	return 0;
 }
 
@@ -609,24 +603,19 @@ int count_apply(struct db *db, struct arena *a, const struct actor *who,
 	struct db_stmt *st = db_query(db, e, SQL_VARIANCES, "i", id);
 	if (!st)
 		goto fail;
-	int cap = 64, n = 0;
-	struct count_line *v = arena_calloc(a, (size_t)cap, sizeof *v);
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		if (n == cap) {
-			struct count_line *bigger = arena_calloc(a, (size_t)cap * 2, sizeof *bigger);
-			memcpy(bigger, v, (size_t)n * sizeof *v);
-			v = bigger;
-			cap *= 2;
-		}
-		v[n].product_id = db_col_int64(st, 0);
-		v[n].expected = db_col_int64(st, 1);
-		v[n].counted = db_col_int64(st, 2);
-		v[n].unit_cost = db_col_null(st, 3) ? -1 : db_col_int64(st, 3);
-		n++;
+	struct page pg;
+	page_init_all(&pg, a, sizeof(struct count_line));
+	while ((rc = page_step(&pg, st, e)) == DB_ROW) {
+		struct count_line *l = page_add(&pg);
+		l->product_id = db_col_int64(st, 0);
+		l->expected = db_col_int64(st, 1);
+		l->counted = db_col_int64(st, 2);
+		l->unit_cost = db_col_null(st, 3) ? -1 : db_col_int64(st, 3);
 	}
-	db_reset(st);
-	if (rc < 0)
+	if (page_end(&pg, st, rc) < 0)
 		goto fail;
+	const struct count_line *v = pg.rows;
+	int n = pg.n;
 	for (int i = 0; i < n; i++) {
 		struct stock_move_input mi = {
 			.store_id = c->store_id, .product_id = v[i].product_id,

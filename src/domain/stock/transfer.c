@@ -120,29 +120,22 @@ static int transfer_load(struct db *db, struct arena *a, int64_t id,
 	st = db_query(db, e, SQL_TRANSFER_LINES, "i", id);
 	if (!st)
 		return db_fail(e);
-	int cap = 16, n = 0;
-	struct transfer_line *lines = arena_calloc(a, (size_t)cap, sizeof *lines);
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		if (n == cap) {
-			struct transfer_line *bigger =
-				arena_calloc(a, (size_t)cap * 2, sizeof *bigger);
-			memcpy(bigger, lines, (size_t)n * sizeof *lines);
-			lines = bigger;
-			cap *= 2;
-		}
-		struct transfer_line *l = &lines[n++];
+	struct page pg;
+	page_init_all(&pg, a, sizeof *t->lines);
+	while ((rc = page_step(&pg, st, e)) == DB_ROW) {
+		struct transfer_line *l = page_add(&pg);
 		l->id = db_col_int64(st, 0);
 		l->product_id = db_col_int64(st, 1);
 		l->quantity = db_col_int64(st, 2);
 		l->received_quantity = db_col_null(st, 3) ? -1 : db_col_int64(st, 3);
 		l->unit_cost = db_col_null(st, 4) ? -1 : db_col_int64(st, 4);
 	}
-	db_reset(st);
-	if (rc < 0)
+	if ((rc = page_end(&pg, st, rc)) < 0)
 		return rc;
-	t->lines = lines;
-	t->nlines = n;
-	t->line_count = n;
+	/* Loaded, even when empty: transfer_to_json shows the lines then. */
+	t->lines = pg.rows ? pg.rows : arena_calloc(a, 1, sizeof *t->lines);
+	t->nlines = pg.n;
+	t->line_count = pg.n;
 	*out = t;
 	return 0;
 }
