@@ -92,18 +92,12 @@ int product_get(struct db *db, struct arena *a, int64_t id,
 		struct product **out, struct err *e)
 {
 	struct db_stmt *st = db_query(db, e, SQL_PRODUCT_GET, "i", id);
-	int rc;
+	int rc = db_get_row(st, "product", id, e);
 
-	if (!st)
-		return db_fail(e);
-	rc = db_step(st, e);
-	if (rc == DB_ROW)
-		*out = product_row(st, a);
-	db_reset(st);
 	if (rc < 0)
 		return rc;
-	if (rc != DB_ROW)
-		return err_set(e, ERR_NOT_FOUND, "no product %lld", (long long)id);
+	*out = product_row(st, a);
+	db_reset(st);
 	return 0;
 }
 

@@ -507,15 +507,11 @@ int promotion_get(struct db *db, struct arena *a, int64_t id, struct promotion *
 {
 	static const char sql[] = "SELECT " PROMO_COLS " FROM promotions WHERE id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "i", id);
-	int rc;
+	int rc = db_get_row(st, "promotion", id, e);
 
-	if (!st)
-		return db_fail(e);
-	rc = db_step(st, e);
-	if (rc == DB_ROW)
-		rc = promotion_from_row(st, a, out, e);
-	else if (rc == DB_DONE)
-		rc = err_set(e, ERR_NOT_FOUND, "no promotion %lld", (long long)id);
+	if (rc < 0)
+		return rc;
+	rc = promotion_from_row(st, a, out, e);
 	db_reset(st);
 	return rc;
 }

@@ -98,13 +98,8 @@ static int po_load(struct db *db, struct arena *a, int64_t id,
 	struct page pg;
 	int rc;
 
-	if (!st)
-		return db_fail(e);
-	rc = db_step(st, e);
-	if (rc < 0)
+	if ((rc = db_get_row(st, "purchase order", id, e)) < 0)
 		return rc;
-	if (rc == DB_DONE)
-		return err_set(e, ERR_NOT_FOUND, "no purchase order %lld", (long long)id);
 	po = po_from_row(st, a);
 	db_reset(st);
 	if (!(st = db_query(db, e, SQL_PO_LINES, "i", id)))

@@ -82,15 +82,10 @@ int supplier_get(struct db *db, struct arena *a, int64_t id,
 		 struct supplier **out, struct err *e)
 {
 	struct db_stmt *st = db_query(db, e, SQL_SUPPLIER_GET, "i", id);
-	int rc;
+	int rc = db_get_row(st, "supplier", id, e);
 
-	if (!st)
-		return db_fail(e);
-	rc = db_step(st, e);
 	if (rc < 0)
 		return rc;
-	if (rc == DB_DONE)
-		return err_set(e, ERR_NOT_FOUND, "no supplier %lld", (long long)id);
 	*out = supplier_from_row(st, a);
 	db_reset(st);
 	return 0;

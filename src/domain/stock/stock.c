@@ -275,13 +275,9 @@ int stock_move_get(struct db *db, struct arena *a, int64_t id,
 {
 	static const char sql[] = "SELECT " MOVE_COLS " FROM stock_moves WHERE id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "i", id);
-	if (!st)
-		return db_fail(e);
-	int rc = db_step(st, e);
+	int rc = db_get_row(st, "stock move", id, e);
 	if (rc < 0)
 		return rc;
-	if (rc == DB_DONE)
-		return err_set(e, ERR_NOT_FOUND, "no stock move %lld", (long long)id);
 	*out = move_from_row(st, a);
 	db_reset(st);
 	return 0;

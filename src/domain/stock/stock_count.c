@@ -151,13 +151,9 @@ static int count_header(struct db *db, struct arena *a, int64_t id,
 			struct stock_count **out, struct err *e)
 {
 	struct db_stmt *st = db_query(db, e, SQL_COUNT_GET, "i", id);
-	if (!st)
-		return db_fail(e);
-	int rc = db_step(st, e);
+	int rc = db_get_row(st, "stock count", id, e);
 	if (rc < 0)
 		return rc;
-	if (rc == DB_DONE)
-		return err_set(e, ERR_NOT_FOUND, "no stock count %lld", (long long)id);
 	*out = count_from_row(st, a);
 	db_reset(st);
 	return 0;

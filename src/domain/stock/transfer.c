@@ -107,13 +107,9 @@ static int transfer_load(struct db *db, struct arena *a, int64_t id,
 			 struct transfer **out, struct err *e)
 {
 	struct db_stmt *st = db_query(db, e, SQL_TRANSFER_GET, "i", id);
-	if (!st)
-		return db_fail(e);
-	int rc = db_step(st, e);
+	int rc = db_get_row(st, "transfer", id, e);
 	if (rc < 0)
 		return rc;
-	if (rc == DB_DONE)
-		return err_set(e, ERR_NOT_FOUND, "no transfer %lld", (long long)id);
 	struct transfer *t = transfer_from_row(st, a);
 	db_reset(st);
 
