@@ -561,16 +561,21 @@ static const char SQL_CANCEL[] =
 	"UPDATE transfers SET status = 'cancelled', cancelled_at = ?, updated_at = ? "
 	"WHERE id = ? AND status = 'draft'";
 
-int transfer_close(struct db *db, struct arena *a, const struct actor *who,
-		   int64_t id, struct transfer **out, struct err *e)
+/* A step that moves no stock, in its own write transaction: opens transfer
+ * id for action, runs its status UPDATE sql (transition), and audits it at
+ * the source store (at_source) or the destination. */
+static int plain_step(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		      const char *action, const char *sql, int at_source,
+		      struct transfer **out, struct err *e)
 {
 	struct transfer *t;
 	int rc = db_begin(db, 1, e);
 	if (rc < 0)
 		return rc;
-	if (transfer_open(db, a, who, id, "close", &t, e) < 0 ||
-	    transition(db, SQL_CLOSE, id, e) < 0 ||
-	    finish(db, a, who, "close", t, t->to_store_id, out, e) < 0)
+	if (transfer_open(db, a, who, id, action, &t, e) < 0 ||
+	    transition(db, sql, id, e) < 0 ||
+	    finish(db, a, who, action, t, at_source ? t->from_store_id : t->to_store_id, out,
+		   e) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -578,21 +583,16 @@ fail:
 	return db_fail(e);
 }
 
+int transfer_close(struct db *db, struct arena *a, const struct actor *who,
+		   int64_t id, struct transfer **out, struct err *e)
+{
+	return plain_step(db, a, who, id, "close", SQL_CLOSE, 0, out, e);
+}
+
 int transfer_cancel(struct db *db, struct arena *a, const struct actor *who,
 		    int64_t id, struct transfer **out, struct err *e)
 {
-	struct transfer *t;
-	int rc = db_begin(db, 1, e);
-	if (rc < 0)
-		return rc;
-	if (transfer_open(db, a, who, id, "cancel", &t, e) < 0 ||
-	    transition(db, SQL_CANCEL, id, e) < 0 ||
-	    finish(db, a, who, "cancel", t, t->from_store_id, out, e) < 0)
-		goto fail;
-	return 0;
-fail:
-	db_rollback(db);
-	return db_fail(e);
+	return plain_step(db, a, who, id, "cancel", SQL_CANCEL, 1, out, e);
 }
 
 json_t *transfer_discrepancy_to_json(const struct transfer_discrepancy *d)
