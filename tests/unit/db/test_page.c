@@ -104,8 +104,9 @@ static void test_list_allocates_for_rows(void **state)
 }
 
 /* page_init_all reads every row a query without LIMIT gives (a document's
- * lines), past the default page size, in order, with more left at 0; and
- * one integer comes back through db_int (0 with *out = 0 when no row). */
+ * lines), past the default page size, in order, with more left at 0; one
+ * integer comes back through db_int (0 with *out = 0 when no row); and
+ * db_get_row gives the row or ERR_NOT_FOUND "no <what> <id>". */
 static void test_page_all_and_db_int(void **state)
 {
 	struct fx *f = *state;
@@ -132,6 +133,16 @@ static void test_page_all_and_db_int(void **state)
 	assert_int_equal(db_int(db_query(f->db, &f->e, "SELECT id FROM t WHERE id > ?", "i",
 					 (int64_t)500), &v, &f->e), 0);
 	assert_int_equal(v, 0);
+
+	/* db_get_row: the row current, or "no <what> <id>" as not found. */
+	static const char one[] = "SELECT id FROM t WHERE id = ?";
+	struct db_stmt *row = db_query(f->db, &f->e, one, "i", (int64_t)7);
+	assert_int_equal(db_get_row(row, "thing", 7, &f->e), 0);
+	assert_int_equal(db_col_int64(row, 0), 7);
+	db_reset(row);
+	assert_int_equal(db_get_row(db_query(f->db, &f->e, one, "i", (int64_t)500), "thing", 500,
+				    &f->e), ERR_NOT_FOUND);
+	assert_string_equal(f->e.msg, "no thing 500");
 }
 
 #define DBT(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
