@@ -127,6 +127,15 @@ int db_exists(struct db_stmt *st, struct err *e);
 /* The same for a one-row, one-text-column query: 1 with the text copied
  * into out (size n, truncated), 0 leaving out as it was, or negative. */
 int db_text(struct db_stmt *st, char *out, size_t n, struct err *e);
+/* Steps a read of one object by its id: 0 with its row current (read it,
+ * then db_reset st); when no row came back, ERR_NOT_FOUND with the message
+ * "no <what> <id>" (st reset); or another negative error (st NULL: the
+ * prepare failed, e filled). */
+int db_get_row(struct db_stmt *st, const char *what, int64_t id, struct err *e);
+/* The same for a one-row, one-integer-column query (also an INSERT ...
+ * RETURNING id): 1 with the value in *out, 0 with *out = 0 when no row
+ * came back, or negative (*out = 0). */
+int db_int(struct db_stmt *st, int64_t *out, struct err *e);
 
 /* SQLite's PRAGMA integrity_check; *ok 1 when it answers "ok" (always 1 on
  * PostgreSQL, which checks its pages itself). 0 or negative. */

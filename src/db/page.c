@@ -2,6 +2,7 @@
  * rows read. */
 #include "db/page.h"
 
+#include <limits.h>
 #include <string.h>
 
 #include "base/arena.h"
@@ -15,6 +16,11 @@ void page_init(struct page *p, struct arena *a, int limit, size_t size)
 	p->a = a;
 	p->size = size;
 	p->limit = limit > 0 ? limit : 50;
+}
+
+void page_init_all(struct page *p, struct arena *a, size_t size)
+{
+	page_init(p, a, INT_MAX, size);
 }
 
 int64_t page_fetch(const struct page *p)

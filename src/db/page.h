@@ -1,6 +1,7 @@
 /* page.h: one keyset page read from a query: the rows up to a limit, kept in
  * an arena array that grows with the rows read (never sized by the limit),
- * and whether more rows follow. Every list function reads its page this way. */
+ * and whether more rows follow. Every list function reads its page this way,
+ * and a document's lines are read the same way without a limit. */
 #ifndef TERSA_PAGE_H
 #define TERSA_PAGE_H
 
@@ -25,6 +26,10 @@ struct page {
 /* Starts a page of at most limit rows (below 1: 50) of size bytes each.
  * Nothing is allocated yet. */
 void page_init(struct page *p, struct arena *a, int limit, size_t size);
+/* Starts a read of every row the query gives (a document's lines, which
+ * come whole, with no LIMIT): page_step never stops early and more stays 0.
+ * The same page_step, page_add and page_end follow. */
+void page_init_all(struct page *p, struct arena *a, size_t size);
 /* The value to bind to the query's LIMIT: limit + 1, so that one more row
  * tells whether a next page exists. */
 int64_t page_fetch(const struct page *p);

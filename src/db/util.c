@@ -69,3 +69,26 @@ int db_text(struct db_stmt *st, char *out, size_t n, struct err *e)
 	db_reset(st);
 	return rc < 0 ? rc : rc == DB_ROW;
 }
+
+int db_get_row(struct db_stmt *st, const char *what, int64_t id, struct err *e)
+{
+	if (!st)
+		return db_fail(e);
+	int rc = db_step(st, e);
+	if (rc == DB_ROW)
+		return 0;
+	db_reset(st);
+	return rc < 0 ? rc : err_set(e, ERR_NOT_FOUND, "no %s %lld", what, (long long)id);
+}
+
+int db_int(struct db_stmt *st, int64_t *out, struct err *e)
+{
+	*out = 0;
+	if (!st)
+		return db_fail(e);
+	int rc = db_step(st, e);
+	if (rc == DB_ROW)
+		*out = db_col_int64(st, 0);
+	db_reset(st);
+	return rc < 0 ? rc : rc == DB_ROW;
+}

@@ -174,7 +174,6 @@ int category_create(struct db *db, struct arena *a, const struct actor *who,
 		    const struct category_input *in, struct category **out,
 		    struct err *e)
 {
-	struct db_stmt *st;
 	struct category *c;
 	int64_t now = ts_now_ms(), id;
 	int64_t parent = in->set_parent ? in->parent_id : 0;
@@ -191,14 +190,7 @@ int category_create(struct db *db, struct arena *a, const struct actor *who,
 	rc = category_check_place(db, a, 0, in->name, parent, 1, e);
 	if (rc < 0)
 		goto fail;
-	st = db_query(db, e, SQL_CAT_INSERT, "tIii", in->name, parent, now, now);
-	if (!st) {
-		rc = db_fail(e);
-		goto fail;
-	}
-	rc = db_step(st, e);
-	id = rc == DB_ROW ? db_col_int64(st, 0) : 0;
-	db_reset(st);
+	rc = db_int(db_query(db, e, SQL_CAT_INSERT, "tIii", in->name, parent, now, now), &id, e);
 	if (rc < 0)
 		goto fail;
 	if ((rc = category_load(db, a, id, &c, NULL, NULL, e)) < 0)

@@ -92,18 +92,12 @@ int product_get(struct db *db, struct arena *a, int64_t id,
 		struct product **out, struct err *e)
 {
 	struct db_stmt *st = db_query(db, e, SQL_PRODUCT_GET, "i", id);
-	int rc;
+	int rc = db_get_row(st, "product", id, e);
 
-	if (!st)
-		return db_fail(e);
-	rc = db_step(st, e);
-	if (rc == DB_ROW)
-		*out = product_row(st, a);
-	db_reset(st);
 	if (rc < 0)
 		return rc;
-	if (rc != DB_ROW)
-		return err_set(e, ERR_NOT_FOUND, "no product %lld", (long long)id);
+	*out = product_row(st, a);
+	db_reset(st);
 	return 0;
 }
 
@@ -231,7 +225,6 @@ int product_create(struct db *db, struct arena *a, const struct actor *who,
 		   struct err *e)
 {
 	struct product p = {0}, *res;
-	struct db_stmt *st;
 	int64_t now = ts_now_ms();
 	json_t *after;
 	int rc;
@@ -255,15 +248,9 @@ int product_create(struct db *db, struct arena *a, const struct actor *who,
 		return rc;
 	if ((rc = product_check_db(db, &p, 0, 1, 1, 1, e)) < 0)
 		goto fail;
-	st = db_query(db, e, SQL_PRODUCT_INSERT, "tttIttiMiii", p.sku, p.barcode, p.name,
-		      p.category_id, p.brand, p.unit, p.price, p.cost, p.vat_rate, now, now);
-	if (!st) {
-		rc = db_fail(e);
-		goto fail;
-	}
-	rc = db_step(st, e);
-	p.id = rc == DB_ROW ? db_col_int64(st, 0) : 0;
-	db_reset(st);
+	rc = db_int(db_query(db, e, SQL_PRODUCT_INSERT, "tttIttiMiii", p.sku, p.barcode, p.name,
+			     p.category_id, p.brand, p.unit, p.price, p.cost, p.vat_rate, now, now),
+		    &p.id, e);
 	if (rc < 0)
 		goto fail;
 	if ((rc = product_get(db, a, p.id, &res, e)) < 0)

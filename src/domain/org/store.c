@@ -49,13 +49,9 @@ int store_get(struct db *db, struct arena *a, int64_t id, struct store **out,
 {
 	static const char sql[] = "SELECT " STORE_COLS " FROM stores WHERE id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "i", id);
-	if (!st)
-		return db_fail(e);
-	int rc = db_step(st, e);
+	int rc = db_get_row(st, "store", id, e);
 	if (rc < 0)
 		return rc;
-	if (rc == DB_DONE)
-		return err_set(e, ERR_NOT_FOUND, "no store %lld", (long long)id);
 	*out = store_from_row(st, a);
 	db_reset(st);
 	return 0;

@@ -507,15 +507,11 @@ int promotion_get(struct db *db, struct arena *a, int64_t id, struct promotion *
 {
 	static const char sql[] = "SELECT " PROMO_COLS " FROM promotions WHERE id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "i", id);
-	int rc;
+	int rc = db_get_row(st, "promotion", id, e);
 
-	if (!st)
-		return db_fail(e);
-	rc = db_step(st, e);
-	if (rc == DB_ROW)
-		rc = promotion_from_row(st, a, out, e);
-	else if (rc == DB_DONE)
-		rc = err_set(e, ERR_NOT_FOUND, "no promotion %lld", (long long)id);
+	if (rc < 0)
+		return rc;
+	rc = promotion_from_row(st, a, out, e);
 	db_reset(st);
 	return rc;
 }
@@ -564,16 +560,11 @@ static int ids_exist(struct db *db, const char *sql, const char *what, const cha
                      const int64_t *ids, int n, struct err *e)
 {
 	for (int i = 0; i < n; i++) {
-		struct db_stmt *st = db_query(db, e, sql, "i", ids[i]);
-		int rc;
+		int rc = db_exists(db_query(db, e, sql, "i", ids[i]), e);
 
-		if (!st)
-			return db_fail(e);
-		rc = db_step(st, e);
-		db_reset(st);
 		if (rc < 0)
 			return rc;
-		if (rc == DB_DONE) {
+		if (!rc) {
 			err_field(e, field, "%s %lld does not exist", what, (long long)ids[i]);
 			return 0;
 		}
@@ -748,6 +739,51 @@ static void bind_minute(struct db_stmt *st, int idx, int m)
 		db_bind_int64(st, idx, m);
 }
 
+/* Prepares sql, an INSERT or UPDATE whose parameters 1-15 are the rule's
+ * columns name, kind, params, store_ids, product_ids, category_ids, tiers,
+ * starts_on, ends_on, weekdays, hour_from, hour_to, priority, exclusive,
+ * active, and binds those; the caller binds the rest. NULL on error (e
+ * filled). */
+static struct db_stmt *rule_query(struct db *db, struct arena *a, const char *sql,
+                                  const struct promo_rule *r, int active, struct err *e)
+{
+	struct promo_row w;
+
+	row_texts(a, r, &w);
+	struct db_stmt *st =
+	    db_query(db, e, sql, "tttttttttt", r->name, promo_kind_name(r->kind), w.params, w.stores,
+	             w.products, w.categories, w.tiers, r->starts_on, r->ends_on, w.weekdays);
+	if (!st)
+		return NULL;
+	bind_minute(st, 11, r->minute_from);
+	bind_minute(st, 12, r->minute_to);
+	db_bind_int64(st, 13, r->priority);
+	db_bind_int64(st, 14, r->exclusive);
+	db_bind_int64(st, 15, active);
+	return st;
+}
+
+/* After a create (old NULL) or update of promotion id inside the write
+ * transaction: reads it back, writes the audit row (old -> new) and commits;
+ * *out = the promotion as stored. 0 or negative (the caller rolls back). */
+static int saved(struct db *db, struct arena *a, const struct actor *who, const char *action,
+                 int64_t id, const struct promotion *old, struct promotion **out, struct err *e)
+{
+	struct promotion *p;
+	int rc = promotion_get(db, a, id, &p, e);
+
+	if (rc < 0)
+		return rc;
+	json_t *before = old ? promotion_to_json(old) : NULL, *after = promotion_to_json(p);
+	rc = audit_add(db, who, action, "promotion", id, 0, before, after, e);
+	json_decref(before);
+	json_decref(after);
+	if (rc < 0 || (rc = db_commit(db, e)) < 0)
+		return rc;
+	*out = p;
+	return 0;
+}
+
 int promotion_create(struct db *db, struct arena *a, const struct actor *who,
                      const struct promotion_input *in, struct promotion **out, struct err *e)
 {
@@ -757,7 +793,6 @@ int promotion_create(struct db *db, struct arena *a, const struct actor *who,
 	    "priority, exclusive, active, created_at, updated_at) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 	struct promo_rule r;
-	struct promo_row w;
 	int active, params_new, rc;
 	int64_t now = ts_now_ms();
 
@@ -770,32 +805,17 @@ int promotion_create(struct db *db, struct arena *a, const struct actor *who,
 		goto fail;
 	if (err_fields_done(e) < 0)
 		goto fail;
-	row_texts(a, &r, &w);
-	struct db_stmt *st =
-	    db_query(db, e, sql, "tttttttttt", r.name, promo_kind_name(r.kind), w.params, w.stores,
-	             w.products, w.categories, w.tiers, r.starts_on, r.ends_on, w.weekdays);
+	struct db_stmt *st = rule_query(db, a, sql, &r, active, e);
 	if (!st)
 		goto fail;
-	bind_minute(st, 11, r.minute_from);
-	bind_minute(st, 12, r.minute_to);
-	db_bind_int64(st, 13, r.priority);
-	db_bind_int64(st, 14, r.exclusive);
-	db_bind_int64(st, 15, active);
 	db_bind_int64(st, 16, now);
 	db_bind_int64(st, 17, now);
 	if (db_step(st, e) != DB_ROW)
 		goto fail;
 	int64_t id = db_col_int64(st, 0);
 	db_reset(st);
-	struct promotion *p;
-	if (promotion_get(db, a, id, &p, e) < 0)
+	if (saved(db, a, who, "create", id, NULL, out, e) < 0)
 		goto fail;
-	json_t *after = promotion_to_json(p);
-	rc = audit_add(db, who, "create", "promotion", id, 0, NULL, after, e);
-	json_decref(after);
-	if (rc < 0 || db_commit(db, e) < 0)
-		goto fail;
-	*out = p;
 	return 0;
 fail:
 	db_rollback(db);
@@ -810,9 +830,8 @@ int promotion_update(struct db *db, struct arena *a, const struct actor *who, in
 	    "product_ids = ?, category_ids = ?, tiers = ?, starts_on = ?, ends_on = ?, "
 	    "weekdays = ?, hour_from = ?, hour_to = ?, priority = ?, exclusive = ?, "
 	    "active = ?, updated_at = ? WHERE id = ?";
-	struct promotion *old, *p;
+	struct promotion *old;
 	struct promo_rule r;
-	struct promo_row w;
 	int active, params_new, rc;
 
 	if ((rc = db_begin(db, 1, e)) < 0)
@@ -824,30 +843,15 @@ int promotion_update(struct db *db, struct arena *a, const struct actor *who, in
 		goto fail;
 	if (err_fields_done(e) < 0)
 		goto fail;
-	row_texts(a, &r, &w);
-	struct db_stmt *st =
-	    db_query(db, e, sql, "tttttttttt", r.name, promo_kind_name(r.kind), w.params, w.stores,
-	             w.products, w.categories, w.tiers, r.starts_on, r.ends_on, w.weekdays);
+	struct db_stmt *st = rule_query(db, a, sql, &r, active, e);
 	if (!st)
 		goto fail;
-	bind_minute(st, 11, r.minute_from);
-	bind_minute(st, 12, r.minute_to);
-	db_bind_int64(st, 13, r.priority);
-	db_bind_int64(st, 14, r.exclusive);
-	db_bind_int64(st, 15, active);
 	db_bind_int64(st, 16, ts_now_ms());
 	db_bind_int64(st, 17, id);
 	if (db_run(st, e) < 0)
 		goto fail;
-	if (promotion_get(db, a, id, &p, e) < 0)
+	if (saved(db, a, who, "update", id, old, out, e) < 0)
 		goto fail;
-	json_t *before = promotion_to_json(old), *after = promotion_to_json(p);
-	rc = audit_add(db, who, "update", "promotion", id, 0, before, after, e);
-	json_decref(before);
-	json_decref(after);
-	if (rc < 0 || db_commit(db, e) < 0)
-		goto fail;
-	*out = p;
 	return 0;
 fail:
 	db_rollback(db);
@@ -901,30 +905,23 @@ int promotion_load_active(struct db *db, struct arena *a, const char *day,
 	                          "AND (ends_on IS NULL OR ends_on >= ?)";
 	static const char sql_gift[] = "SELECT 1 FROM products WHERE id = ? AND active = 1";
 	struct db_stmt *st = db_query(db, e, sql, "tt", day, day);
-	struct promo_rule *list = NULL;
-	int cnt = 0, cap = 0, rc;
+	struct page pg;
+	int cnt, rc;
 
 	if (!st)
 		return db_fail(e);
-	while ((rc = db_step(st, e)) == DB_ROW) {
+	page_init_all(&pg, a, sizeof(struct promo_rule));
+	while ((rc = page_step(&pg, st, e)) == DB_ROW) {
 		struct promotion *p;
 
 		if ((rc = promotion_from_row(st, a, &p, e)) < 0)
 			break;
-		if (cnt == cap) {
-			struct promo_rule *grown;
-
-			cap = cap ? cap * 2 : 16;
-			grown = arena_calloc(a, (size_t)cap, sizeof *grown);
-			if (cnt)
-				memcpy(grown, list, (size_t)cnt * sizeof *grown);
-			list = grown;
-		}
-		list[cnt++] = p->rule;
+		*(struct promo_rule *)page_add(&pg) = p->rule;
 	}
-	db_reset(st);
-	if (rc < 0)
+	if ((rc = page_end(&pg, st, rc)) < 0)
 		return rc;
+	struct promo_rule *list = pg.rows;
+	cnt = pg.n;
 	/* Leave out gifts that could not be handed over. */
 	for (int i = 0; i < cnt;) {
 		if (list[i].kind == PROMO_GIFT) {

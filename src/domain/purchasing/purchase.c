@@ -95,33 +95,19 @@ static int po_load(struct db *db, struct arena *a, int64_t id,
 {
 	struct db_stmt *st = db_query(db, e, SQL_PO_GET, "i", id);
 	struct purchase_order *po;
-	int rc, cap = 0;
+	struct page pg;
+	int rc;
 
-	if (!st)
-		return db_fail(e);
-	rc = db_step(st, e);
-	if (rc < 0)
+	if ((rc = db_get_row(st, "purchase order", id, e)) < 0)
 		return rc;
-	if (rc == DB_DONE)
-		return err_set(e, ERR_NOT_FOUND, "no purchase order %lld", (long long)id);
 	po = po_from_row(st, a);
 	db_reset(st);
 	if (!(st = db_query(db, e, SQL_PO_LINES, "i", id)))
 		return db_fail(e);
-	po->nlines = 0;
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		struct purchase_line *l;
+	page_init_all(&pg, a, sizeof *po->lines);
+	while ((rc = page_step(&pg, st, e)) == DB_ROW) {
+		struct purchase_line *l = page_add(&pg);
 
-		if (po->nlines == cap) {
-			struct purchase_line *nl;
-
-			cap = cap ? cap * 2 : 8;
-			nl = arena_calloc(a, (size_t)cap, sizeof *nl);
-			if (po->nlines)
-				memcpy(nl, po->lines, (size_t)po->nlines * sizeof *nl);
-			po->lines = nl;
-		}
-		l = &po->lines[po->nlines++];
 		l->id = db_col_int64(st, 0);
 		l->product_id = db_col_int64(st, 1);
 		l->quantity = db_col_int64(st, 2);
@@ -131,9 +117,10 @@ static int po_load(struct db *db, struct arena *a, int64_t id,
 		if (money_mul_qty(l->unit_cost, l->quantity, &l->total) < 0)
 			l->total = 0;
 	}
-	db_reset(st);
-	if (rc < 0)
+	if ((rc = page_end(&pg, st, rc)) < 0)
 		return rc;
+	po->lines = pg.rows;
+	po->nlines = pg.n;
 	po->line_count = po->nlines;
 	*out = po;
 	return 0;

@@ -11,6 +11,7 @@
 
 #include "base/jx.h"
 #include "base/money.h"
+#include "db/page.h"
 #include "domain/purchasing/purchase.h"
 
 /* ---- the rule (pure) -------------------------------------------------- */
@@ -242,25 +243,22 @@ static const char SQL_STORE_EXISTS[] = "SELECT 1 FROM stores WHERE id = ?";
 int replenish_suggestions(struct db *db, struct arena *a, int64_t store_id,
 			  struct replenish_report *out, struct err *e)
 {
-	struct replenish_line *lines = NULL;
-	struct db_stmt *st = db_query(db, e, SQL_STORE_EXISTS, "i", store_id);
-	int n = 0, cap = 0, rc;
+	struct db_stmt *st;
+	struct page pg;
+	int rc;
 	int64_t last = 0;
 	char reason[REPLENISH_REASON_MAX];
 
 	memset(out, 0, sizeof *out);
 	out->store_id = store_id;
-	if (!st)
-		return db_fail(e);
-	rc = db_step(st, e);
-	db_reset(st);
-	if (rc < 0)
+	if ((rc = db_exists(db_query(db, e, SQL_STORE_EXISTS, "i", store_id), e)) < 0)
 		return rc;
-	if (rc == DB_DONE)
+	if (!rc)
 		return err_set(e, ERR_NOT_FOUND, "no store %lld", (long long)store_id);
 	if (!(st = db_query(db, e, SQL_SUGGEST, "ii", store_id, store_id)))
 		return db_fail(e);
-	while ((rc = db_step(st, e)) == DB_ROW) {
+	page_init_all(&pg, a, sizeof(struct replenish_line));
+	while ((rc = page_step(&pg, st, e)) == DB_ROW) {
 		struct replenish_rule rule;
 		struct replenish_terms terms = {0};
 		struct replenish_line *l;
@@ -288,16 +286,7 @@ int replenish_suggestions(struct db *db, struct arena *a, int64_t store_id,
 		}
 		if (qty <= 0)
 			continue;
-		if (n == cap) {
-			struct replenish_line *nl;
-
-			cap = cap ? cap * 2 : 16;
-			nl = arena_calloc(a, (size_t)cap, sizeof *nl);
-			if (n)
-				memcpy(nl, lines, (size_t)n * sizeof *nl);
-			lines = nl;
-		}
-		l = &lines[n++];
+		l = page_add(&pg);
 		l->product_id = pid;
 		l->sku = arena_strdup(a, db_col_text(st, 1));
 		l->name = arena_strdup(a, db_col_text(st, 2));
@@ -315,9 +304,10 @@ int replenish_suggestions(struct db *db, struct arena *a, int64_t store_id,
 			l->total = -1;
 		l->reason = arena_strdup(a, reason);
 	}
-	db_reset(st);
-	if (rc < 0)
+	if ((rc = page_end(&pg, st, rc)) < 0)
 		return rc;
+	struct replenish_line *lines = pg.rows;
+	int n = pg.n;
 	out->groups = arena_calloc(a, (size_t)(n ? n : 1), sizeof *out->groups);
 	rc = replenish_group(lines, n, out->groups, &out->unassigned, &out->nunassigned);
 	if (rc < 0)
@@ -367,11 +357,9 @@ int replenish_order(struct db *db, struct arena *a, const struct actor *who,
 		if (rep.groups[i].supplier_id == supplier_id)
 			g = &rep.groups[i];
 	if (!g) {
-		if (!(st = db_query(db, e, SQL_SUPPLIER_EXISTS, "i", supplier_id)) ||
-		    (rc = db_step(st, e)) < 0)
+		if ((rc = db_exists(db_query(db, e, SQL_SUPPLIER_EXISTS, "i", supplier_id), e)) < 0)
 			goto fail;
-		db_reset(st);
-		err_field(e, "supplier_id", rc == DB_ROW
+		err_field(e, "supplier_id", rc
 			  ? "has no suggestions to order for this store"
 			  : "does not exist");
 		err_set(e, ERR_INVALID, "nothing to order from supplier %lld for store %lld",

@@ -82,15 +82,10 @@ int supplier_get(struct db *db, struct arena *a, int64_t id,
 		 struct supplier **out, struct err *e)
 {
 	struct db_stmt *st = db_query(db, e, SQL_SUPPLIER_GET, "i", id);
-	int rc;
+	int rc = db_get_row(st, "supplier", id, e);
 
-	if (!st)
-		return db_fail(e);
-	rc = db_step(st, e);
 	if (rc < 0)
 		return rc;
-	if (rc == DB_DONE)
-		return err_set(e, ERR_NOT_FOUND, "no supplier %lld", (long long)id);
 	*out = supplier_from_row(st, a);
 	db_reset(st);
 	return 0;
@@ -492,36 +487,22 @@ static const char SQL_LINK_LIST[] =
 int product_supplier_list(struct db *db, struct arena *a, int64_t product_id,
 			  struct product_supplier ***out, int *n, struct err *e)
 {
-	struct db_stmt *st = db_query(db, e, SQL_PRODUCT_EXISTS, "i", product_id);
-	struct product_supplier **list = NULL;
-	int cnt = 0, cap = 0, rc;
+	struct db_stmt *st;
+	struct page pg;
+	int rc = db_exists(db_query(db, e, SQL_PRODUCT_EXISTS, "i", product_id), e);
 
-	if (!st)
-		return db_fail(e);
-	rc = db_step(st, e);
-	db_reset(st);
 	if (rc < 0)
 		return rc;
-	if (rc == DB_DONE)
+	if (!rc)
 		return err_set(e, ERR_NOT_FOUND, "no product %lld", (long long)product_id);
 	if (!(st = db_query(db, e, SQL_LINK_LIST, "i", product_id)))
 		return db_fail(e);
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		if (cnt == cap) {
-			struct product_supplier **nl;
-
-			cap = cap ? cap * 2 : 8;
-			nl = arena_calloc(a, (size_t)cap, sizeof *nl);
-			if (cnt)
-				memcpy(nl, list, (size_t)cnt * sizeof *nl);
-			list = nl;
-		}
-		list[cnt++] = link_from_row(st, a);
-	}
-	db_reset(st);
-	if (rc < 0)
+	page_init_all(&pg, a, sizeof(struct product_supplier *));
+	while ((rc = page_step(&pg, st, e)) == DB_ROW)
+		*(struct product_supplier **)page_add(&pg) = link_from_row(st, a);
+	if ((rc = page_end(&pg, st, rc)) < 0)
 		return rc;
-	*out = list;
-	*n = cnt;
+	*out = pg.rows;
+	*n = pg.n;
 	return 0;
 }

@@ -53,14 +53,11 @@ static int product_label(struct db *db, int64_t id, char *sku, size_t skun,
 static int store_negative(struct db *db, int64_t id, int *allow, struct err *e)
 {
 	static const char sql[] = "SELECT allow_negative_stock FROM stores WHERE id = ?";
-	struct db_stmt *st = db_query(db, e, sql, "i", id);
-	if (!st)
-		return db_fail(e);
-	int rc = db_step(st, e);
-	if (rc == DB_ROW)
-		*allow = db_col_int64(st, 0) != 0;
-	db_reset(st);
-	return rc < 0 ? rc : rc == DB_ROW;
+	int64_t v;
+	int rc = db_int(db_query(db, e, sql, "i", id), &v, e);
+	if (rc == 1)
+		*allow = v != 0;
+	return rc;
 }
 
 static const char SQL_BALANCE_ROW[] =
@@ -192,12 +189,7 @@ int stock_on_hand(struct db *db, int64_t store_id, int64_t product_id,
 {
 	static const char sql[] =
 		"SELECT on_hand FROM stock_balances WHERE store_id = ? AND product_id = ?";
-	struct db_stmt *st = db_query(db, e, sql, "ii", store_id, product_id);
-	if (!st)
-		return db_fail(e);
-	int rc = db_step(st, e);
-	*out = rc == DB_ROW ? db_col_int64(st, 0) : 0;
-	db_reset(st);
+	int rc = db_int(db_query(db, e, sql, "ii", store_id, product_id), out, e);
 	return rc < 0 ? rc : 0;
 }
 
@@ -283,13 +275,9 @@ int stock_move_get(struct db *db, struct arena *a, int64_t id,
 {
 	static const char sql[] = "SELECT " MOVE_COLS " FROM stock_moves WHERE id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "i", id);
-	if (!st)
-		return db_fail(e);
-	int rc = db_step(st, e);
+	int rc = db_get_row(st, "stock move", id, e);
 	if (rc < 0)
 		return rc;
-	if (rc == DB_DONE)
-		return err_set(e, ERR_NOT_FOUND, "no stock move %lld", (long long)id);
 	*out = move_from_row(st, a);
 	db_reset(st);
 	return 0;
@@ -559,26 +547,21 @@ int stock_value(struct db *db, struct arena *a, const struct user *u,
 				      "IIii", store_id, store_id, scoped, u ? u->id : 0);
 	if (!st)
 		return db_fail(e);
-	int cap = 16, cnt = 0, rc;
-	struct stock_value_row *rows = arena_calloc(a, (size_t)cap, sizeof *rows);
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		if (cnt == cap) {
-			struct stock_value_row *more = arena_calloc(a, (size_t)cap * 2, sizeof *more);
-			memcpy(more, rows, (size_t)cap * sizeof *rows);
-			rows = more;
-			cap *= 2;
-		}
-		struct stock_value_row *v = &rows[cnt++];
+	struct page pg;
+	page_init_all(&pg, a, sizeof(struct stock_value_row));
+	int rc;
+	while ((rc = page_step(&pg, st, e)) == DB_ROW) {
+		struct stock_value_row *v = page_add(&pg);
 		v->key = db_col_int64(st, 0);
 		v->label = arena_strdup(a, db_col_text(st, 1));
 		v->quantity = db_col_int64(st, 2);
 		v->value = stock_round_value(db_col_int64(st, 3));
 	}
-	db_reset(st);
-	if (rc < 0)
+	if ((rc = page_end(&pg, st, rc)) < 0)
 		return rc;
-	*out = rows;
-	*n = cnt;
+	/* Never NULL: no rows is an empty array. */
+	*out = pg.rows ? pg.rows : arena_calloc(a, 1, sizeof **out);
+	*n = pg.n;
 	return 0;
 }
 

@@ -153,14 +153,7 @@ static int rule_min(struct db *db, int64_t store_id, int64_t product_id,
 {
 	static const char sql[] =
 		"SELECT min_qty FROM reorder_rules WHERE store_id = ? AND product_id = ?";
-	struct db_stmt *st = db_query(db, e, sql, "ii", store_id, product_id);
-	if (!st)
-		return db_fail(e);
-	int rc = db_step(st, e);
-	if (rc == DB_ROW)
-		*min_qty = db_col_int64(st, 0);
-	db_reset(st);
-	return rc < 0 ? rc : rc == DB_ROW;
+	return db_int(db_query(db, e, sql, "ii", store_id, product_id), min_qty, e);
 }
 
 int alert_stock_changed(struct db *db, int64_t store_id, int64_t product_id,

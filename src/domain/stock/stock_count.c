@@ -151,13 +151,9 @@ static int count_header(struct db *db, struct arena *a, int64_t id,
 			struct stock_count **out, struct err *e)
 {
 	struct db_stmt *st = db_query(db, e, SQL_COUNT_GET, "i", id);
-	if (!st)
-		return db_fail(e);
-	int rc = db_step(st, e);
+	int rc = db_get_row(st, "stock count", id, e);
 	if (rc < 0)
 		return rc;
-	if (rc == DB_DONE)
-		return err_set(e, ERR_NOT_FOUND, "no stock count %lld", (long long)id);
 	*out = count_from_row(st, a);
 	db_reset(st);
 	return 0;
@@ -190,22 +186,16 @@ static int count_load_lines(struct db *db, struct arena *a, struct stock_count *
 	struct db_stmt *st = db_query(db, e, SQL_COUNT_LINES, "i", c->id);
 	if (!st)
 		return db_fail(e);
-	int cap = 64, n = 0, rc;
-	struct count_line *lines = arena_calloc(a, (size_t)cap, sizeof *lines);
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		if (n == cap) {
-			struct count_line *bigger = arena_calloc(a, (size_t)cap * 2, sizeof *bigger);
-			memcpy(bigger, lines, (size_t)n * sizeof *lines);
-			lines = bigger;
-			cap *= 2;
-		}
-		line_from_row(st, a, &lines[n++]);
-	}
-	db_reset(st);
-	if (rc < 0)
+	struct page pg;
+	page_init_all(&pg, a, sizeof *c->lines);
+	int rc;
+	while ((rc = page_step(&pg, st, e)) == DB_ROW)
+		line_from_row(st, a, page_add(&pg));
+	if ((rc = page_end(&pg, st, rc)) < 0)
 		return rc;
-	c->lines = lines;
-	c->nlines = n;
+	/* Loaded, even when empty: count_to_json shows the lines then. */
+	c->lines = pg.rows ? pg.rows : arena_calloc(a, 1, sizeof *c->lines);
+	c->nlines = pg.n;
 	return 0;
 }
 
@@ -312,17 +302,6 @@ static const char SQL_COUNT_OVERLAP[] =
 	"AND l.product_id IN (SELECT product_id FROM stock_count_lines WHERE count_id = ?) "
 	"ORDER BY c.id LIMIT 1";
 
-/* One int64 from a one-row query with params (i, i): *out, 0 when no row. */
-static int query_int(struct db_stmt *st, int64_t *out, struct err *e)
-{
-	if (!st)
-		return db_fail(e);
-	int rc = db_step(st, e);
-	*out = rc == DB_ROW ? db_col_int64(st, 0) : 0;
-	db_reset(st);
-	return rc < 0 ? rc : rc == DB_ROW;
-}
-
 int count_create(struct db *db, struct arena *a, const struct actor *who,
 		 const struct count_input *in, struct stock_count **out,
 		 struct err *e)
@@ -353,7 +332,7 @@ int count_create(struct db *db, struct arena *a, const struct actor *who,
 	if (!st || db_run(st, e) < 0)
 		goto fail;
 	int64_t snap, now = ts_now_ms();
-	if (query_int(db_query(db, e, SQL_LAST_MOVE, ""), &snap, e) < 0)
+	if (db_int(db_query(db, e, SQL_LAST_MOVE, ""), &snap, e) < 0)
 		goto fail;
 	st = db_query(db, e, SQL_COUNT_INSERT, "iIitIii", in->store_id, in->category_id, snap,
 		      in->note, who && who->user ? who->user->id : 0, now, now);
@@ -366,7 +345,7 @@ int count_create(struct db *db, struct arena *a, const struct actor *who,
 	if (!st || db_run(st, e) < 0)
 		goto fail;
 	int64_t other;
-	rc = query_int(db_query(db, e, SQL_COUNT_OVERLAP, "iii", in->store_id, id, id), &other, e);
+	rc = db_int(db_query(db, e, SQL_COUNT_OVERLAP, "iii", in->store_id, id, id), &other, e);
 	if (rc < 0)
 		goto fail;
 	if (rc) {
@@ -430,7 +409,7 @@ static int resolve_entry(struct db *db, const struct stock_count *c,
 	*pid = 0;
 	line_field(f, sizeof f, i, field);
 	if (en->barcode) {
-		rc = query_int(db_query(db, e, SQL_PRODUCT_BY_BARCODE, "t", en->barcode), &id, e);
+		rc = db_int(db_query(db, e, SQL_PRODUCT_BY_BARCODE, "t", en->barcode), &id, e);
 		if (rc < 0)
 			return rc;
 		if (!rc) {
@@ -441,7 +420,7 @@ static int resolve_entry(struct db *db, const struct stock_count *c,
 		return 0; /* noted by the caller */
 	}
 	int64_t one;
-	rc = query_int(db_query(db, e, SQL_LINE_EXISTS, "ii", c->id, id), &one, e);
+	rc = db_int(db_query(db, e, SQL_LINE_EXISTS, "ii", c->id, id), &one, e);
 	if (rc < 0)
 		return rc;
 	if (rc) {
@@ -467,7 +446,7 @@ static int resolve_entry(struct db *db, const struct stock_count *c,
 		return 0;
 	}
 	int64_t other;
-	rc = query_int(db_query(db, e, SQL_OPEN_ELSEWHERE, "iii", c->store_id, c->id, id),
+	rc = db_int(db_query(db, e, SQL_OPEN_ELSEWHERE, "iii", c->store_id, c->id, id),
 		       &other, e);
 	if (rc < 0)
 		return rc;
@@ -476,7 +455,7 @@ static int resolve_entry(struct db *db, const struct stock_count *c,
 		return 0;
 	}
 	int64_t expected;
-	rc = query_int(db_query(db, e, SQL_BALANCE_AT, "iii", c->store_id, id,
+	rc = db_int(db_query(db, e, SQL_BALANCE_AT, "iii", c->store_id, id,
 				c->snapshot_move_id), &expected, e);
 	if (rc < 0)
 		return rc;
@@ -620,24 +599,19 @@ int count_apply(struct db *db, struct arena *a, const struct actor *who,
 	struct db_stmt *st = db_query(db, e, SQL_VARIANCES, "i", id);
 	if (!st)
 		goto fail;
-	int cap = 64, n = 0;
-	struct count_line *v = arena_calloc(a, (size_t)cap, sizeof *v);
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		if (n == cap) {
-			struct count_line *bigger = arena_calloc(a, (size_t)cap * 2, sizeof *bigger);
-			memcpy(bigger, v, (size_t)n * sizeof *v);
-			v = bigger;
-			cap *= 2;
-		}
-		v[n].product_id = db_col_int64(st, 0);
-		v[n].expected = db_col_int64(st, 1);
-		v[n].counted = db_col_int64(st, 2);
-		v[n].unit_cost = db_col_null(st, 3) ? -1 : db_col_int64(st, 3);
-		n++;
+	struct page pg;
+	page_init_all(&pg, a, sizeof(struct count_line));
+	while ((rc = page_step(&pg, st, e)) == DB_ROW) {
+		struct count_line *l = page_add(&pg);
+		l->product_id = db_col_int64(st, 0);
+		l->expected = db_col_int64(st, 1);
+		l->counted = db_col_int64(st, 2);
+		l->unit_cost = db_col_null(st, 3) ? -1 : db_col_int64(st, 3);
 	}
-	db_reset(st);
-	if (rc < 0)
+	if (page_end(&pg, st, rc) < 0)
 		goto fail;
+	const struct count_line *v = pg.rows;
+	int n = pg.n;
 	for (int i = 0; i < n; i++) {
 		struct stock_move_input mi = {
 			.store_id = c->store_id, .product_id = v[i].product_id,
@@ -648,7 +622,7 @@ int count_apply(struct db *db, struct arena *a, const struct actor *who,
 			goto fail;
 		nmoves++;
 	}
-	if (query_int(db_query(db, e, SQL_UNCOUNTED, "i", id), &nunc, e) < 0)
+	if (db_int(db_query(db, e, SQL_UNCOUNTED, "i", id), &nunc, e) < 0)
 		goto fail;
 	if (count_header(db, a, id, &after, e) < 0)
 		goto fail;

@@ -107,42 +107,31 @@ static int transfer_load(struct db *db, struct arena *a, int64_t id,
 			 struct transfer **out, struct err *e)
 {
 	struct db_stmt *st = db_query(db, e, SQL_TRANSFER_GET, "i", id);
-	if (!st)
-		return db_fail(e);
-	int rc = db_step(st, e);
+	int rc = db_get_row(st, "transfer", id, e);
 	if (rc < 0)
 		return rc;
-	if (rc == DB_DONE)
-		return err_set(e, ERR_NOT_FOUND, "no transfer %lld", (long long)id);
 	struct transfer *t = transfer_from_row(st, a);
 	db_reset(st);
 
 	st = db_query(db, e, SQL_TRANSFER_LINES, "i", id);
 	if (!st)
 		return db_fail(e);
-	int cap = 16, n = 0;
-	struct transfer_line *lines = arena_calloc(a, (size_t)cap, sizeof *lines);
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		if (n == cap) {
-			struct transfer_line *bigger =
-				arena_calloc(a, (size_t)cap * 2, sizeof *bigger);
-			memcpy(bigger, lines, (size_t)n * sizeof *lines);
-			lines = bigger;
-			cap *= 2;
-		}
-		struct transfer_line *l = &lines[n++];
+	struct page pg;
+	page_init_all(&pg, a, sizeof *t->lines);
+	while ((rc = page_step(&pg, st, e)) == DB_ROW) {
+		struct transfer_line *l = page_add(&pg);
 		l->id = db_col_int64(st, 0);
 		l->product_id = db_col_int64(st, 1);
 		l->quantity = db_col_int64(st, 2);
 		l->received_quantity = db_col_null(st, 3) ? -1 : db_col_int64(st, 3);
 		l->unit_cost = db_col_null(st, 4) ? -1 : db_col_int64(st, 4);
 	}
-	db_reset(st);
-	if (rc < 0)
+	if ((rc = page_end(&pg, st, rc)) < 0)
 		return rc;
-	t->lines = lines;
-	t->nlines = n;
-	t->line_count = n;
+	/* Loaded, even when empty: transfer_to_json shows the lines then. */
+	t->lines = pg.rows ? pg.rows : arena_calloc(a, 1, sizeof *t->lines);
+	t->nlines = pg.n;
+	t->line_count = pg.n;
 	*out = t;
 	return 0;
 }
@@ -572,16 +561,21 @@ static const char SQL_CANCEL[] =
 	"UPDATE transfers SET status = 'cancelled', cancelled_at = ?, updated_at = ? "
 	"WHERE id = ? AND status = 'draft'";
 
-int transfer_close(struct db *db, struct arena *a, const struct actor *who,
-		   int64_t id, struct transfer **out, struct err *e)
+/* A step that moves no stock, in its own write transaction: opens transfer
+ * id for action, runs its status UPDATE sql (transition), and audits it at
+ * the source store (at_source) or the destination. */
+static int plain_step(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		      const char *action, const char *sql, int at_source,
+		      struct transfer **out, struct err *e)
 {
 	struct transfer *t;
 	int rc = db_begin(db, 1, e);
 	if (rc < 0)
 		return rc;
-	if (transfer_open(db, a, who, id, "close", &t, e) < 0 ||
-	    transition(db, SQL_CLOSE, id, e) < 0 ||
-	    finish(db, a, who, "close", t, t->to_store_id, out, e) < 0)
+	if (transfer_open(db, a, who, id, action, &t, e) < 0 ||
+	    transition(db, sql, id, e) < 0 ||
+	    finish(db, a, who, action, t, at_source ? t->from_store_id : t->to_store_id, out,
+		   e) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -589,21 +583,16 @@ fail:
 	return db_fail(e);
 }
 
+int transfer_close(struct db *db, struct arena *a, const struct actor *who,
+		   int64_t id, struct transfer **out, struct err *e)
+{
+	return plain_step(db, a, who, id, "close", SQL_CLOSE, 0, out, e);
+}
+
 int transfer_cancel(struct db *db, struct arena *a, const struct actor *who,
 		    int64_t id, struct transfer **out, struct err *e)
 {
-	struct transfer *t;
-	int rc = db_begin(db, 1, e);
-	if (rc < 0)
-		return rc;
-	if (transfer_open(db, a, who, id, "cancel", &t, e) < 0 ||
-	    transition(db, SQL_CANCEL, id, e) < 0 ||
-	    finish(db, a, who, "cancel", t, t->from_store_id, out, e) < 0)
-		goto fail;
-	return 0;
-fail:
-	db_rollback(db);
-	return db_fail(e);
+	return plain_step(db, a, who, id, "cancel", SQL_CANCEL, 1, out, e);
 }
 
 json_t *transfer_discrepancy_to_json(const struct transfer_discrepancy *d)

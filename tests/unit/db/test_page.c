@@ -103,6 +103,48 @@ static void test_list_allocates_for_rows(void **state)
 	assert_true(arena_used(f->a) - before < 64 * 1024);
 }
 
+/* page_init_all reads every row a query without LIMIT gives (a document's
+ * lines), past the default page size, in order, with more left at 0; one
+ * integer comes back through db_int (0 with *out = 0 when no row); and
+ * db_get_row gives the row or ERR_NOT_FOUND "no <what> <id>". */
+static void test_page_all_and_db_int(void **state)
+{
+	struct fx *f = *state;
+	struct page pg;
+	add_ids(f, 120);
+
+	page_init_all(&pg, f->a, sizeof(int64_t));
+	struct db_stmt *st = db_query(f->db, &f->e, "SELECT id FROM t ORDER BY id", "");
+	assert_non_null(st);
+	int rc;
+	while ((rc = page_step(&pg, st, &f->e)) == DB_ROW)
+		*(int64_t *)page_add(&pg) = db_col_int64(st, 0);
+	assert_int_equal(page_end(&pg, st, rc), 0);
+	assert_int_equal(pg.n, 120);
+	assert_false(pg.more);
+	for (int i = 0; i < 120; i++)
+		assert_int_equal(((int64_t *)pg.rows)[i], i + 1);
+
+	int64_t v = -1;
+	assert_int_equal(db_int(db_query(f->db, &f->e, "SELECT MAX(id) FROM t", ""), &v, &f->e),
+			 1);
+	assert_int_equal(v, 120);
+	v = -1;
+	assert_int_equal(db_int(db_query(f->db, &f->e, "SELECT id FROM t WHERE id > ?", "i",
+					 (int64_t)500), &v, &f->e), 0);
+	assert_int_equal(v, 0);
+
+	/* db_get_row: the row current, or "no <what> <id>" as not found. */
+	static const char one[] = "SELECT id FROM t WHERE id = ?";
+	struct db_stmt *row = db_query(f->db, &f->e, one, "i", (int64_t)7);
+	assert_int_equal(db_get_row(row, "thing", 7, &f->e), 0);
+	assert_int_equal(db_col_int64(row, 0), 7);
+	db_reset(row);
+	assert_int_equal(db_get_row(db_query(f->db, &f->e, one, "i", (int64_t)500), "thing", 500,
+				    &f->e), ERR_NOT_FOUND);
+	assert_string_equal(f->e.msg, "no thing 500");
+}
+
 #define DBT(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 
 int main(void)
@@ -111,6 +153,7 @@ int main(void)
 		DBT(test_page_limit_and_more),
 		DBT(test_page_grows),
 		DBT(test_list_allocates_for_rows),
+		DBT(test_page_all_and_db_int),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
