@@ -335,7 +335,7 @@ static int shift_json(struct db *db, const struct shift_row *s, json_t **out, st
 		json_t *z;
 		if (z_compute(db, s, NULL, 0, 0, &z, e) < 0) {
 			json_decref(o);
-			return e->code;
+			return db_fail(e);
 		}
 		json_object_set_new(o, "totals", z);
 	} else {
