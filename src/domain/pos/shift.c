@@ -149,6 +149,26 @@ static struct taking *taking_of(struct taking *t, int *n, const char *method)
 	return x;
 }
 
+/* Adds the rows (method, amount) of a per-method sum query over shift_id to
+ * the takings: to their refunds when refunds, else to their sales; every
+ * method with a row becomes active. 0, or ERR_DB. */
+static int add_takings(struct db *db, const char *sql, int64_t shift_id, struct taking *tk,
+                       int *ntk, int refunds, struct err *e)
+{
+	struct db_stmt *st = db_query(db, e, sql, "i", shift_id);
+	if (!st)
+		return db_fail(e);
+	int rc;
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		struct taking *t = taking_of(tk, ntk, db_col_text(st, 0));
+		if (t) {
+			*(refunds ? &t->refunds : &t->sales) += db_col_int64(st, 1);
+			t->active = 1;
+		}
+	}
+	return rc < 0 ? db_fail(e) : 0;
+}
+
 static int64_t counted_of(const struct shift_counted *c, const char *method)
 {
 	if (!c)
@@ -225,22 +245,13 @@ static int z_compute(struct db *db, const struct shift_row *s, const struct shif
 	db_reset(st);
 
 	struct taking tk[TK_MAX];
-	int ntk = 0, rc;
+	int ntk = 0;
 	for (int i = 0; sale_payment_methods[i]; i++)
 		taking_of(tk, &ntk, sale_payment_methods[i]);
 	for (int i = 0; counted_tenders[i]; i++)
 		taking_of(tk, &ntk, counted_tenders[i])->countable = 1;
 
-	if (!(st = db_query(db, e, sql_pay, "i", s->id)))
-		return db_fail(e);
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		struct taking *t = taking_of(tk, &ntk, db_col_text(st, 0));
-		if (t) {
-			t->sales += db_col_int64(st, 1);
-			t->active = 1;
-		}
-	}
-	if (rc < 0)
+	if (add_takings(db, sql_pay, s->id, tk, &ntk, 0, e) < 0)
 		return db_fail(e);
 	/* Cash taken is net of the change handed back. */
 	taking_of(tk, &ntk, "cash")->sales -= a.change;
@@ -251,16 +262,7 @@ static int z_compute(struct db *db, const struct shift_row *s, const struct shif
 	returns = db_col_int64(st, 0);
 	refunded = db_col_int64(st, 1);
 	db_reset(st);
-	if (!(st = db_query(db, e, sql_ret_tenders, "i", s->id)))
-		return db_fail(e);
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		struct taking *t = taking_of(tk, &ntk, db_col_text(st, 0));
-		if (t) {
-			t->refunds += db_col_int64(st, 1);
-			t->active = 1;
-		}
-	}
-	if (rc < 0)
+	if (add_takings(db, sql_ret_tenders, s->id, tk, &ntk, 1, e) < 0)
 		return db_fail(e);
 
 	if (!(st = db_query(db, e, sql_units, "i", s->id)) || db_step(st, e) != DB_ROW)
