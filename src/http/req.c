@@ -69,6 +69,19 @@ const char *req_query_enum(struct req *r, const char *name, const char *const *v
 	return NULL;
 }
 
+int req_query_bool(struct req *r, const char *name)
+{
+	const char *v = req_query(r, name);
+	if (!v || !*v)
+		return -1;
+	if (strcmp(v, "true") == 0)
+		return 1;
+	if (strcmp(v, "false") == 0)
+		return 0;
+	err_field(&r->err, name, "must be true or false");
+	return -1;
+}
+
 /* The parsed body is kept in r->in and freed with the request. */
 int req_json(struct req *r, json_t **out)
 {
