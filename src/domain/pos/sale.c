@@ -900,6 +900,19 @@ json_t *sale_head_to_json(const struct sale_head *h)
 	return o;
 }
 
+/* The array `key` of the object of list whose "id" is id; NULL when none.
+ * sale_get hangs each child row (a discount, a returned line, a refund
+ * tender) under its parent this way. */
+static json_t *child_array(json_t *list, int64_t id, const char *key)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach(list, i, x)
+		if (json_integer_value(json_object_get(x, "id")) == id)
+			return json_object_get(x, key);
+	return NULL;
+}
+
 int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct err *e)
 {
 	static const char sql_sale[] = "SELECT " SALE_COLS " FROM sales WHERE id = ?";
@@ -975,16 +988,12 @@ int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct 
 	if (rc < 0 || !(st = db_query(db, e, sql_disc, "i", id)))
 		goto fail;
 	while ((rc = db_step(st, e)) == DB_ROW) {
-		size_t i;
-		json_t *l;
-		json_array_foreach(lines, i, l) {
-			if (json_integer_value(json_object_get(l, "id")) != db_col_int64(st, 0))
-				continue;
-			json_array_append_new(json_object_get(l, "discounts"),
-				json_pack("{s:s,s:o,s:I}", "source", db_col_text(st, 1),
-					  "source_id", opt_id(st, 2), "amount",
-					  (json_int_t)db_col_int64(st, 3)));
-		}
+		json_t *to = child_array(lines, db_col_int64(st, 0), "discounts");
+		if (to)
+			json_array_append_new(to, json_pack("{s:s,s:o,s:I}", "source",
+							    db_col_text(st, 1), "source_id",
+							    opt_id(st, 2), "amount",
+							    (json_int_t)db_col_int64(st, 3)));
 	}
 	json_t *pays = json_array();
 	json_object_set_new(o, "payments", pays);
@@ -1010,31 +1019,23 @@ int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct 
 	if (rc < 0 || !(st = db_query(db, e, sql_ret_lines, "i", id)))
 		goto fail;
 	while ((rc = db_step(st, e)) == DB_ROW) {
-		size_t i;
-		json_t *r;
-		json_array_foreach(rets, i, r) {
-			if (json_integer_value(json_object_get(r, "id")) != db_col_int64(st, 0))
-				continue;
-			json_array_append_new(json_object_get(r, "lines"),
-				json_pack("{s:I,s:I,s:o,s:I}", "line_id", (json_int_t)db_col_int64(st, 1),
-					  "product_id", (json_int_t)db_col_int64(st, 2), "quantity",
-					  jx_qty_value(db_col_int64(st, 3)), "refund",
-					  (json_int_t)db_col_int64(st, 4)));
-		}
+		json_t *to = child_array(rets, db_col_int64(st, 0), "lines");
+		if (to)
+			json_array_append_new(to, json_pack("{s:I,s:I,s:o,s:I}", "line_id",
+				(json_int_t)db_col_int64(st, 1), "product_id",
+				(json_int_t)db_col_int64(st, 2), "quantity",
+				jx_qty_value(db_col_int64(st, 3)), "refund",
+				(json_int_t)db_col_int64(st, 4)));
 	}
 	/* A sale without returns (every fresh sale) reads no tenders. */
 	if (rc < 0 || (json_array_size(rets) && !(st = db_query(db, e, sql_ret_tenders, "i", id))))
 		goto fail;
 	while (json_array_size(rets) && (rc = db_step(st, e)) == DB_ROW) {
-		size_t i;
-		json_t *r;
-		json_array_foreach(rets, i, r) {
-			if (json_integer_value(json_object_get(r, "id")) != db_col_int64(st, 0))
-				continue;
-			json_array_append_new(json_object_get(r, "refunds"),
-				json_pack("{s:s,s:I}", "method", db_col_text(st, 1), "amount",
-					  (json_int_t)db_col_int64(st, 2)));
-		}
+		json_t *to = child_array(rets, db_col_int64(st, 0), "refunds");
+		if (to)
+			json_array_append_new(to, json_pack("{s:s,s:I}", "method",
+							    db_col_text(st, 1), "amount",
+							    (json_int_t)db_col_int64(st, 2)));
 	}
 	if (rc < 0)
 		goto fail;
