@@ -348,6 +348,18 @@ static int shift_json(struct db *db, const struct shift_row *s, json_t **out, st
 	return 0;
 }
 
+/* Commits the transaction that built *out: 0, or the commit's error with
+ * *out freed and NULL. */
+static int commit_answer(struct db *db, json_t **out, struct err *e)
+{
+	int rc = db_commit(db, e);
+	if (rc < 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc < 0 ? rc : 0;
+}
+
 int shift_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct err *e)
 {
 	static const char sql[] = "SELECT " SHIFT_COLS " FROM shifts WHERE id = ?";
@@ -370,12 +382,7 @@ int shift_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct
 	free(s.z_report);
 	if (rc < 0)
 		goto fail;
-	if ((rc = db_commit(db, e)) < 0) {
-		json_decref(*out);
-		*out = NULL;
-		return rc;
-	}
-	return 0;
+	return commit_answer(db, out, e);
 fail:
 	db_rollback(db);
 	return db_fail(e);
@@ -476,12 +483,7 @@ int shift_open(struct db *db, struct arena *a, const struct actor *who,
 	json_decref(summary);
 	if (rc < 0 || (rc = shift_json(db, &s, out, e)) < 0)
 		goto fail;
-	if ((rc = db_commit(db, e)) < 0) {
-		json_decref(*out);
-		*out = NULL;
-		return rc;
-	}
-	return 0;
+	return commit_answer(db, out, e);
 fail:
 	db_rollback(db);
 	return db_fail(e);
