@@ -9,6 +9,7 @@
 
 #include "base/jx.h"
 #include "base/timeutil.h"
+#include "base/tz.h"
 #include "domain/catalog/category.h"
 
 const char *const report_groups[] = {"day",      "week",    "month", "store", "region", "channel",
@@ -23,29 +24,6 @@ enum group {
 
 /* ---- calendar (proleptic Gregorian, days since 1970-01-01) ---- */
 
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
 /* Days since the epoch of a valid 'YYYY-MM-DD' into *out; 0, or -1 if not. */
 static int parse_day(const char *s, int64_t *out)
 {
@@ -53,7 +31,7 @@ static int parse_day(const char *s, int64_t *out)
 		return -1;
 	int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
 	int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
-	*out = days_from_civil(y, m, d);
+	*out = tz_days_from_civil(y, m, d);
 	return 0;
 }
 
@@ -61,7 +39,7 @@ static void format_day(int64_t z, char *out)
 {
 	int64_t y;
 	int m, d;
-	civil_from_days(z, &y, &m, &d);
+	tz_civil_from_days(z, &y, &m, &d);
 	char t[48];
 	snprintf(t, sizeof t, "%04d-%02d-%02d", (int)(y % 10000), m, d);
 	memcpy(out, t, 10);
@@ -85,8 +63,8 @@ int report_iso_week(const char *day, char *key, char *monday, char *sunday)
 	int wd = (int)(((z + 3) % 7 + 7) % 7); /* 0 Monday .. 6 Sunday; 1970-01-01 was a Thursday */
 	int64_t thursday = z - wd + 3, y;
 	int m, d;
-	civil_from_days(thursday, &y, &m, &d); /* the ISO year is the Thursday's */
-	int week = (int)((thursday - days_from_civil(y, 1, 1)) / 7 + 1);
+	tz_civil_from_days(thursday, &y, &m, &d); /* the ISO year is the Thursday's */
+	int week = (int)((thursday - tz_days_from_civil(y, 1, 1)) / 7 + 1);
 	char t[48];
 	snprintf(t, sizeof t, "%04d-W%02d", (int)(y % 10000), week);
 	memcpy(key, t, 8);

@@ -44,7 +44,7 @@ static void split_ms(int64_t ms, time_t *sec, int *rem)
 }
 
 /* UTC calendar fields of Unix seconds without gmtime_r, which takes glibc's
- * time zone lock on every call (civil_from_days, H. Hinnant's algorithm). */
+ * time zone lock on every call. */
 static void utc_fields(int64_t sec, struct tm *tm)
 {
 	int64_t days = sec / 86400, s = sec % 86400;
@@ -52,18 +52,12 @@ static void utc_fields(int64_t sec, struct tm *tm)
 		s += 86400;
 		days--;
 	}
-	int64_t z = days + 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	int64_t d = doy - (153 * mp + 2) / 5 + 1;
-	int64_t m = mp < 10 ? mp + 3 : mp - 9;
-	int64_t y = yoe + era * 400 + (m <= 2);
+	int64_t y;
+	int m, d;
+	tz_civil_from_days(days, &y, &m, &d);
 	tm->tm_year = (int)(y - 1900);
-	tm->tm_mon = (int)(m - 1);
-	tm->tm_mday = (int)d;
+	tm->tm_mon = m - 1;
+	tm->tm_mday = d;
 	tm->tm_hour = (int)(s / 3600);
 	tm->tm_min = (int)(s / 60 % 60);
 	tm->tm_sec = (int)(s % 60);

@@ -52,6 +52,36 @@ int req_check_text(struct req *r)
 	return 0;
 }
 
+const char *req_query_enum(struct req *r, const char *name, const char *const *values)
+{
+	const char *v = req_query(r, name);
+	if (!v || !*v)
+		return NULL;
+	for (int i = 0; values[i]; i++)
+		if (strcmp(v, values[i]) == 0)
+			return values[i];
+	char all[128] = "";
+	size_t len = 0;
+	for (int i = 0; values[i] && len < sizeof all; i++)
+		len += (size_t)snprintf(all + len, sizeof all - len, "%s%s", i ? ", " : "",
+					values[i]);
+	err_field(&r->err, name, "must be one of: %s", all);
+	return NULL;
+}
+
+int req_query_bool(struct req *r, const char *name)
+{
+	const char *v = req_query(r, name);
+	if (!v || !*v)
+		return -1;
+	if (strcmp(v, "true") == 0)
+		return 1;
+	if (strcmp(v, "false") == 0)
+		return 0;
+	err_field(&r->err, name, "must be true or false");
+	return -1;
+}
+
 /* The parsed body is kept in r->in and freed with the request. */
 int req_json(struct req *r, json_t **out)
 {

@@ -105,6 +105,14 @@ int req_bad_types(struct req *r);
  * whole day (up to the next day's midnight). Bad values are noted in r->err. */
 void req_time_range(struct req *r, int64_t *from, int64_t *to);
 
+/* Reads ?name= as one of values (NULL-terminated): the matching entry of
+ * values, or NULL when absent or empty (any); another value is noted in
+ * r->err as "must be one of: <values, comma-separated>". */
+const char *req_query_enum(struct req *r, const char *name, const char *const *values);
+/* Reads ?name=true|false: 1 or 0; -1 when absent or empty (any), or when
+ * another value is given (noted in r->err as "must be true or false"). */
+int req_query_bool(struct req *r, const char *name);
+
 /* Reads ?limit= (default 50, 1..500) and ?cursor= (an id) for keyset
  * pagination; notes bad values in r->err. With ?format=csv|xlsx, *limit is
  * raised to EXPORT_MAX_ROWS so an export gets every page, and an export slot

@@ -20,7 +20,7 @@ int audit_add(struct db *db, const struct actor *who, const char *action,
 				      u ? u->id : 0, u ? u->username : "system", action,
 				      entity, entity_id, store_id, b, a,
 				      who && who->ip ? who->ip : NULL);
-	int rc = st ? db_run(st, e) : e->code;
+	int rc = st ? db_run(st, e) : db_fail(e);
 	free(b);
 	free(a);
 	return rc;

@@ -137,7 +137,7 @@ static int credentials_ok(struct db *db, const char *username, const char *passw
 	*id = 0;
 	struct db_stmt *st = db_query(db, e, sql_user, "t", username);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	if (rc < 0)
 		return rc;
@@ -252,7 +252,7 @@ int session_resolve(struct db *db, struct arena *a, const char *token,
 	session_token_hash(token, th);
 	struct db_stmt *st = db_query(db, e, sql, "t", th);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	if (rc < 0)
 		return rc;

@@ -20,7 +20,7 @@ int user_load_stores(struct db *db, struct arena *a, struct user *u,
 		"SELECT store_id FROM user_stores WHERE user_id = ? ORDER BY store_id";
 	struct db_stmt *st = db_query(db, e, sql, "i", u->id);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int cap = 4, rc;
 	u->store_ids = arena_calloc(a, (size_t)cap, sizeof *u->store_ids);
 	u->nstores = 0;
@@ -56,7 +56,7 @@ int user_get(struct db *db, struct arena *a, int64_t id, struct user **out,
 	static const char sql[] = "SELECT " USER_COLS " FROM users u WHERE u.id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "i", id);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	if (rc < 0)
 		return rc;
@@ -76,7 +76,7 @@ int user_get_by_name(struct db *db, struct arena *a, const char *username,
 	static const char sql[] = "SELECT u.id FROM users u WHERE u.username = ?";
 	struct db_stmt *st = db_query(db, e, sql, "t", username);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	if (rc < 0)
 		return rc;
@@ -92,7 +92,7 @@ int64_t user_count(struct db *db, struct err *e)
 	static const char sql[] = "SELECT COUNT(*) FROM users";
 	struct db_stmt *st = db_query(db, e, sql, "");
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	if (rc < 0)
 		return rc;
@@ -164,10 +164,10 @@ static int set_stores(struct db *db, int64_t user_id, const int64_t *ids, int n,
 		"ON CONFLICT (user_id, store_id) DO NOTHING";
 	struct db_stmt *st = db_query(db, e, sql_del, "i", user_id);
 	if (!st || db_run(st, e) < 0)
-		return e->code;
+		return db_fail(e);
 	for (int i = 0; i < n; i++)
 		if (!(st = db_query(db, e, sql_ins, "ii", user_id, ids[i])) || db_run(st, e) < 0)
-			return e->code;
+			return db_fail(e);
 	return 0;
 }
 
@@ -365,7 +365,7 @@ int user_change_password(struct db *db, const struct actor *who,
 	int64_t id = who->user->id;
 	struct db_stmt *st = db_query(db, e, sql_get, "i", id);
 	if (!st)
-		return e->code;
+		return db_fail(e);
 	int rc = db_step(st, e);
 	if (rc != DB_ROW)
 		return rc < 0 ? rc : err_set(e, ERR_NOT_FOUND, "no such user");

@@ -4,6 +4,7 @@
  * write transaction: all or nothing. */
 #include "domain/pos/sale.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "base/jx.h"
 #include "base/money.h"
 #include "base/timeutil.h"
+#include "db/page.h"
 #include "domain/org/audit.h"
 #include "domain/catalog/product.h"
 #include "domain/org/idem.h"
@@ -815,51 +817,100 @@ static json_t *opt_id(struct db_stmt *st, int c)
 							     : json_integer(db_col_int64(st, c));
 }
 
-static json_t *sale_header(struct db_stmt *st)
+/* Reads the SALE_COLS row of st into h, its texts copied into a. A NULL
+ * id-like column (shift, customer, ...) reads as 0, as do NULL times. */
+static void head_read(struct db_stmt *st, struct arena *a, struct sale_head *h)
 {
-	/* The integer columns rendered as they are. */
+	h->id = db_col_int64(st, SC_ID);
+	h->number = arena_strdup(a, db_col_text(st, SC_NUMBER));
+	h->store_id = db_col_int64(st, SC_STORE_ID);
+	h->shift_id = db_col_int64(st, SC_SHIFT_ID);
+	h->customer_id = db_col_int64(st, SC_CUSTOMER_ID);
+	h->cashier_id = db_col_int64(st, SC_CASHIER_ID);
+	h->salesperson_id = db_col_int64(st, SC_SALESPERSON_ID);
+	h->at = db_col_int64(st, SC_AT);
+	h->day = arena_strdup(a, db_col_text(st, SC_DAY));
+	h->status = arena_strdup(a, db_col_text(st, SC_STATUS));
+	h->subtotal = db_col_int64(st, SC_SUBTOTAL);
+	h->discount_total = db_col_int64(st, SC_DISCOUNT_TOTAL);
+	h->rounding = db_col_int64(st, SC_ROUNDING);
+	h->vat_total = db_col_int64(st, SC_VAT_TOTAL);
+	h->total = db_col_int64(st, SC_TOTAL);
+	h->paid = db_col_int64(st, SC_PAID);
+	h->change_due = db_col_int64(st, SC_CHANGE_DUE);
+	h->points_earned = db_col_int64(st, SC_POINTS_EARNED);
+	h->points_redeemed = db_col_int64(st, SC_POINTS_REDEEMED);
+	h->manual_discount_bp = db_col_int64(st, SC_MANUAL_DISCOUNT_BP);
+	h->approved_by = db_col_int64(st, SC_APPROVED_BY);
+	h->note = arena_strdup(a, db_col_text(st, SC_NOTE));
+	h->offline_at = db_col_null(st, SC_OFFLINE_AT) ? 0 : db_col_int64(st, SC_OFFLINE_AT);
+	h->negative_stock = db_col_int64(st, SC_NEGATIVE_STOCK) != 0;
+	h->refunded_total = db_col_int64(st, SC_REFUNDED_TOTAL);
+	h->voided_by = db_col_int64(st, SC_VOIDED_BY);
+	h->voided_at = db_col_null(st, SC_VOIDED_AT) ? 0 : db_col_int64(st, SC_VOIDED_AT);
+	h->void_reason = arena_strdup(a, db_col_text(st, SC_VOID_REASON));
+}
+
+static json_t *id_or_null(int64_t v)
+{
+	return v ? json_integer(v) : json_null();
+}
+
+json_t *sale_head_to_json(const struct sale_head *h)
+{
+	/* The integer fields rendered as they are. */
 	static const struct {
 		const char *name;
-		enum sale_col col;
+		size_t off;
 	} amounts[] = {
-		{"subtotal", SC_SUBTOTAL},
-		{"discount_total", SC_DISCOUNT_TOTAL},
-		{"rounding", SC_ROUNDING},
-		{"vat_total", SC_VAT_TOTAL},
-		{"total", SC_TOTAL},
-		{"paid", SC_PAID},
-		{"change_due", SC_CHANGE_DUE},
-		{"points_earned", SC_POINTS_EARNED},
-		{"points_redeemed", SC_POINTS_REDEEMED},
-		{"manual_discount_bp", SC_MANUAL_DISCOUNT_BP},
+		{"subtotal", offsetof(struct sale_head, subtotal)},
+		{"discount_total", offsetof(struct sale_head, discount_total)},
+		{"rounding", offsetof(struct sale_head, rounding)},
+		{"vat_total", offsetof(struct sale_head, vat_total)},
+		{"total", offsetof(struct sale_head, total)},
+		{"paid", offsetof(struct sale_head, paid)},
+		{"change_due", offsetof(struct sale_head, change_due)},
+		{"points_earned", offsetof(struct sale_head, points_earned)},
+		{"points_redeemed", offsetof(struct sale_head, points_redeemed)},
+		{"manual_discount_bp", offsetof(struct sale_head, manual_discount_bp)},
 	};
 	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(db_col_int64(st, SC_ID)));
-	json_object_set_new(o, "number", json_string(db_col_text(st, SC_NUMBER)));
-	json_object_set_new(o, "store_id", json_integer(db_col_int64(st, SC_STORE_ID)));
-	json_object_set_new(o, "shift_id", opt_id(st, SC_SHIFT_ID));
-	json_object_set_new(o, "customer_id", opt_id(st, SC_CUSTOMER_ID));
-	json_object_set_new(o, "cashier_id", json_integer(db_col_int64(st, SC_CASHIER_ID)));
-	json_object_set_new(o, "salesperson_id", opt_id(st, SC_SALESPERSON_ID));
-	json_object_set_new(o, "at", jx_time(db_col_int64(st, SC_AT)));
-	json_object_set_new(o, "day", json_string(db_col_text(st, SC_DAY)));
-	json_object_set_new(o, "status", json_string(db_col_text(st, SC_STATUS)));
+	json_object_set_new(o, "id", json_integer(h->id));
+	json_object_set_new(o, "number", json_string(h->number));
+	json_object_set_new(o, "store_id", json_integer(h->store_id));
+	json_object_set_new(o, "shift_id", id_or_null(h->shift_id));
+	json_object_set_new(o, "customer_id", id_or_null(h->customer_id));
+	json_object_set_new(o, "cashier_id", json_integer(h->cashier_id));
+	json_object_set_new(o, "salesperson_id", id_or_null(h->salesperson_id));
+	json_object_set_new(o, "at", jx_time(h->at));
+	json_object_set_new(o, "day", json_string(h->day));
+	json_object_set_new(o, "status", json_string(h->status));
 	for (size_t i = 0; i < sizeof amounts / sizeof amounts[0]; i++)
 		json_object_set_new(o, amounts[i].name,
-				    json_integer(db_col_int64(st, (int)amounts[i].col)));
-	json_object_set_new(o, "approved_by", opt_id(st, SC_APPROVED_BY));
-	json_object_set_new(o, "note", jx_strn(db_col_text(st, SC_NOTE)));
-	json_object_set_new(o, "offline_at", db_col_null(st, SC_OFFLINE_AT)
-						     ? json_null()
-						     : jx_time(db_col_int64(st, SC_OFFLINE_AT)));
-	json_object_set_new(o, "negative_stock", json_boolean(db_col_int64(st, SC_NEGATIVE_STOCK)));
-	json_object_set_new(o, "refunded_total", json_integer(db_col_int64(st, SC_REFUNDED_TOTAL)));
-	json_object_set_new(o, "voided_by", opt_id(st, SC_VOIDED_BY));
-	json_object_set_new(o, "voided_at", db_col_null(st, SC_VOIDED_AT)
-						    ? json_null()
-						    : jx_time(db_col_int64(st, SC_VOIDED_AT)));
-	json_object_set_new(o, "void_reason", jx_strn(db_col_text(st, SC_VOID_REASON)));
+				    json_integer(*(const int64_t *)((const char *)h +
+								    amounts[i].off)));
+	json_object_set_new(o, "approved_by", id_or_null(h->approved_by));
+	json_object_set_new(o, "note", jx_strn(h->note));
+	json_object_set_new(o, "offline_at", jx_time(h->offline_at));
+	json_object_set_new(o, "negative_stock", json_boolean(h->negative_stock));
+	json_object_set_new(o, "refunded_total", json_integer(h->refunded_total));
+	json_object_set_new(o, "voided_by", id_or_null(h->voided_by));
+	json_object_set_new(o, "voided_at", jx_time(h->voided_at));
+	json_object_set_new(o, "void_reason", jx_strn(h->void_reason));
 	return o;
+}
+
+/* The array `key` of the object of list whose "id" is id; NULL when none.
+ * sale_get hangs each child row (a discount, a returned line, a refund
+ * tender) under its parent this way. */
+static json_t *child_array(json_t *list, int64_t id, const char *key)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach(list, i, x)
+		if (json_integer_value(json_object_get(x, "id")) == id)
+			return json_object_get(x, key);
+	return NULL;
 }
 
 int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct err *e)
@@ -898,9 +949,13 @@ int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct 
 		return db_fail(e);
 	if (rc == DB_DONE)
 		return err_set(e, ERR_NOT_FOUND, "no sale %lld", (long long)id);
-	json_t *o = sale_header(st);
-	*store_id = db_col_int64(st, SC_STORE_ID);
+	struct arena *ha = arena_new();
+	struct sale_head h;
+	head_read(st, ha, &h);
 	db_reset(st);
+	json_t *o = sale_head_to_json(&h);
+	*store_id = h.store_id;
+	arena_free(ha);
 
 	json_t *lines = json_array();
 	json_object_set_new(o, "lines", lines);
@@ -933,16 +988,12 @@ int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct 
 	if (rc < 0 || !(st = db_query(db, e, sql_disc, "i", id)))
 		goto fail;
 	while ((rc = db_step(st, e)) == DB_ROW) {
-		size_t i;
-		json_t *l;
-		json_array_foreach(lines, i, l) {
-			if (json_integer_value(json_object_get(l, "id")) != db_col_int64(st, 0))
-				continue;
-			json_array_append_new(json_object_get(l, "discounts"),
-				json_pack("{s:s,s:o,s:I}", "source", db_col_text(st, 1),
-					  "source_id", opt_id(st, 2), "amount",
-					  (json_int_t)db_col_int64(st, 3)));
-		}
+		json_t *to = child_array(lines, db_col_int64(st, 0), "discounts");
+		if (to)
+			json_array_append_new(to, json_pack("{s:s,s:o,s:I}", "source",
+							    db_col_text(st, 1), "source_id",
+							    opt_id(st, 2), "amount",
+							    (json_int_t)db_col_int64(st, 3)));
 	}
 	json_t *pays = json_array();
 	json_object_set_new(o, "payments", pays);
@@ -968,31 +1019,23 @@ int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct 
 	if (rc < 0 || !(st = db_query(db, e, sql_ret_lines, "i", id)))
 		goto fail;
 	while ((rc = db_step(st, e)) == DB_ROW) {
-		size_t i;
-		json_t *r;
-		json_array_foreach(rets, i, r) {
-			if (json_integer_value(json_object_get(r, "id")) != db_col_int64(st, 0))
-				continue;
-			json_array_append_new(json_object_get(r, "lines"),
-				json_pack("{s:I,s:I,s:o,s:I}", "line_id", (json_int_t)db_col_int64(st, 1),
-					  "product_id", (json_int_t)db_col_int64(st, 2), "quantity",
-					  jx_qty_value(db_col_int64(st, 3)), "refund",
-					  (json_int_t)db_col_int64(st, 4)));
-		}
+		json_t *to = child_array(rets, db_col_int64(st, 0), "lines");
+		if (to)
+			json_array_append_new(to, json_pack("{s:I,s:I,s:o,s:I}", "line_id",
+				(json_int_t)db_col_int64(st, 1), "product_id",
+				(json_int_t)db_col_int64(st, 2), "quantity",
+				jx_qty_value(db_col_int64(st, 3)), "refund",
+				(json_int_t)db_col_int64(st, 4)));
 	}
 	/* A sale without returns (every fresh sale) reads no tenders. */
 	if (rc < 0 || (json_array_size(rets) && !(st = db_query(db, e, sql_ret_tenders, "i", id))))
 		goto fail;
 	while (json_array_size(rets) && (rc = db_step(st, e)) == DB_ROW) {
-		size_t i;
-		json_t *r;
-		json_array_foreach(rets, i, r) {
-			if (json_integer_value(json_object_get(r, "id")) != db_col_int64(st, 0))
-				continue;
-			json_array_append_new(json_object_get(r, "refunds"),
-				json_pack("{s:s,s:I}", "method", db_col_text(st, 1), "amount",
-					  (json_int_t)db_col_int64(st, 2)));
-		}
+		json_t *to = child_array(rets, db_col_int64(st, 0), "refunds");
+		if (to)
+			json_array_append_new(to, json_pack("{s:s,s:I}", "method",
+							    db_col_text(st, 1), "amount",
+							    (json_int_t)db_col_int64(st, 2)));
 	}
 	if (rc < 0)
 		goto fail;
@@ -1003,8 +1046,8 @@ fail:
 	return db_fail(e);
 }
 
-int sale_list(struct db *db, const struct sale_filter *f, json_t **items, int *more,
-	      int64_t *last_id, struct err *e)
+int sale_list(struct db *db, struct arena *a, const struct sale_filter *f,
+	      struct sale_head **out, int *n, int *more, struct err *e)
 {
 	static const char sql[] =
 		"SELECT " SALE_COLS " FROM sales WHERE id < ? "
@@ -1014,30 +1057,21 @@ int sale_list(struct db *db, const struct sale_filter *f, json_t **items, int *m
 		"ORDER BY id DESC LIMIT ?";
 	int64_t before = f->before_id > 0 ? f->before_id : INT64_MAX;
 	int64_t to = f->to > 0 ? f->to : INT64_MAX;
+	struct page pg;
+	page_init(&pg, a, f->limit, sizeof(struct sale_head));
 	struct db_stmt *st = db_query(db, e, sql, "iiiiiiiiitti", before, f->store_id, f->store_id,
 				      f->customer_id, f->customer_id, f->scope_user_id,
 				      f->scope_user_id, f->from, to, f->status,
-				      f->status, (int64_t)f->limit + 1);
+				      f->status, page_fetch(&pg));
 	if (!st)
 		return db_fail(e);
-	json_t *arr = json_array();
-	int n = 0, rc;
-	*more = 0;
-	*last_id = 0;
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		if (n == f->limit) {
-			*more = 1;
-			break;
-		}
-		json_array_append_new(arr, sale_header(st));
-		*last_id = db_col_int64(st, SC_ID);
-		n++;
-	}
-	db_reset(st);
-	if (rc < 0) {
-		json_decref(arr);
-		return db_fail(e);
-	}
-	*items = arr;
+	int rc;
+	while ((rc = page_step(&pg, st, e)) == DB_ROW)
+		head_read(st, a, page_add(&pg));
+	if ((rc = page_end(&pg, st, rc)) < 0)
+		return rc;
+	*out = pg.rows;
+	*n = pg.n;
+	*more = pg.more;
 	return 0;
 }

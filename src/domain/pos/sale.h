@@ -86,8 +86,24 @@ struct sale_filter {
 	int64_t before_id;             /* keyset, newest first */
 	int limit;
 };
-/* Sales without lines (headers), newest first. *items is a JSON array. */
-int sale_list(struct db *db, const struct sale_filter *f, json_t **items,
-	      int *more, int64_t *last_id, struct err *e);
+/* A sale's header, without lines; an absent id or time is 0. */
+struct sale_head {
+	int64_t id, store_id, shift_id, customer_id, cashier_id, salesperson_id;
+	int64_t at; /* ms */
+	const char *number, *day, *status;
+	int64_t subtotal, discount_total, rounding, vat_total, total, paid, change_due;
+	int64_t points_earned, points_redeemed, manual_discount_bp;
+	int64_t approved_by, offline_at, refunded_total, voided_by, voided_at;
+	int negative_stock;
+	const char *note, *void_reason; /* NULL = none */
+};
+/* The header as JSON, the fields sale_get answers without its lines,
+ * payments and returns. Caller owns it. */
+json_t *sale_head_to_json(const struct sale_head *h);
+
+/* Sales without lines (headers), newest first: a keyset page of *n rows in
+ * a (*more: another page follows). ERR_DB. */
+int sale_list(struct db *db, struct arena *a, const struct sale_filter *f,
+	      struct sale_head **out, int *n, int *more, struct err *e);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "base/jx.h"
 #include "base/timeutil.h"
+#include "db/page.h"
 #include "domain/org/audit.h"
 #include "domain/pos/sale.h"
 #include "domain/org/store.h"
@@ -81,14 +82,8 @@ int shift_lock_open(struct db *db, int64_t id, struct err *e)
 	"id, store_id, register, status, opened_by, opened_at, opening_cash, closed_by, "          \
 	"closed_at, z_report"
 
-struct shift_row {
-	int64_t id, store_id, opened_by, opened_at, opening_cash, closed_by, closed_at;
-	char status[8];
-	char register_id[40];
-	char *z_report; /* malloc'd or NULL */
-};
-
-static void row_read(struct db_stmt *st, struct shift_row *s)
+/* Reads the SHIFT_COLS row of st into s, all but the Z-report. */
+static void head_read(struct db_stmt *st, struct shift_row *s)
 {
 	s->id = db_col_int64(st, 0);
 	s->store_id = db_col_int64(st, 1);
@@ -99,6 +94,12 @@ static void row_read(struct db_stmt *st, struct shift_row *s)
 	s->opening_cash = db_col_int64(st, 6);
 	s->closed_by = db_col_int64(st, 7);
 	s->closed_at = db_col_int64(st, 8);
+}
+
+/* The same with the Z-report (s->z_report malloc'd, the caller frees it). */
+static void row_read(struct db_stmt *st, struct shift_row *s)
+{
+	head_read(st, s);
 	const char *z = db_col_text(st, 9);
 	s->z_report = z ? xstrdup(z) : NULL;
 }
@@ -108,7 +109,7 @@ static json_t *opt_id(int64_t v)
 	return v ? json_integer(v) : json_null();
 }
 
-static json_t *row_to_json(const struct shift_row *s)
+json_t *shift_to_json(const struct shift_row *s)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(s->id));
@@ -146,6 +147,26 @@ static struct taking *taking_of(struct taking *t, int *n, const char *method)
 	memset(x, 0, sizeof *x);
 	snprintf(x->method, sizeof x->method, "%s", method);
 	return x;
+}
+
+/* Adds the rows (method, amount) of a per-method sum query over shift_id to
+ * the takings: to their refunds when refunds, else to their sales; every
+ * method with a row becomes active. 0, or ERR_DB. */
+static int add_takings(struct db *db, const char *sql, int64_t shift_id, struct taking *tk,
+                       int *ntk, int refunds, struct err *e)
+{
+	struct db_stmt *st = db_query(db, e, sql, "i", shift_id);
+	if (!st)
+		return db_fail(e);
+	int rc;
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		struct taking *t = taking_of(tk, ntk, db_col_text(st, 0));
+		if (t) {
+			*(refunds ? &t->refunds : &t->sales) += db_col_int64(st, 1);
+			t->active = 1;
+		}
+	}
+	return rc < 0 ? db_fail(e) : 0;
 }
 
 static int64_t counted_of(const struct shift_counted *c, const char *method)
@@ -224,22 +245,13 @@ static int z_compute(struct db *db, const struct shift_row *s, const struct shif
 	db_reset(st);
 
 	struct taking tk[TK_MAX];
-	int ntk = 0, rc;
+	int ntk = 0;
 	for (int i = 0; sale_payment_methods[i]; i++)
 		taking_of(tk, &ntk, sale_payment_methods[i]);
 	for (int i = 0; counted_tenders[i]; i++)
 		taking_of(tk, &ntk, counted_tenders[i])->countable = 1;
 
-	if (!(st = db_query(db, e, sql_pay, "i", s->id)))
-		return db_fail(e);
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		struct taking *t = taking_of(tk, &ntk, db_col_text(st, 0));
-		if (t) {
-			t->sales += db_col_int64(st, 1);
-			t->active = 1;
-		}
-	}
-	if (rc < 0)
+	if (add_takings(db, sql_pay, s->id, tk, &ntk, 0, e) < 0)
 		return db_fail(e);
 	/* Cash taken is net of the change handed back. */
 	taking_of(tk, &ntk, "cash")->sales -= a.change;
@@ -250,16 +262,7 @@ static int z_compute(struct db *db, const struct shift_row *s, const struct shif
 	returns = db_col_int64(st, 0);
 	refunded = db_col_int64(st, 1);
 	db_reset(st);
-	if (!(st = db_query(db, e, sql_ret_tenders, "i", s->id)))
-		return db_fail(e);
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		struct taking *t = taking_of(tk, &ntk, db_col_text(st, 0));
-		if (t) {
-			t->refunds += db_col_int64(st, 1);
-			t->active = 1;
-		}
-	}
-	if (rc < 0)
+	if (add_takings(db, sql_ret_tenders, s->id, tk, &ntk, 1, e) < 0)
 		return db_fail(e);
 
 	if (!(st = db_query(db, e, sql_units, "i", s->id)) || db_step(st, e) != DB_ROW)
@@ -329,12 +332,12 @@ static int z_compute(struct db *db, const struct shift_row *s, const struct shif
 /* The shift as JSON with its totals (open) or its stored Z-report. */
 static int shift_json(struct db *db, const struct shift_row *s, json_t **out, struct err *e)
 {
-	json_t *o = row_to_json(s);
+	json_t *o = shift_to_json(s);
 	if (strcmp(s->status, "open") == 0) {
 		json_t *z;
 		if (z_compute(db, s, NULL, 0, 0, &z, e) < 0) {
 			json_decref(o);
-			return e->code;
+			return db_fail(e);
 		}
 		json_object_set_new(o, "totals", z);
 	} else {
@@ -343,6 +346,18 @@ static int shift_json(struct db *db, const struct shift_row *s, json_t **out, st
 	}
 	*out = o;
 	return 0;
+}
+
+/* Commits the transaction that built *out: 0, or the commit's error with
+ * *out freed and NULL. */
+static int commit_answer(struct db *db, json_t **out, struct err *e)
+{
+	int rc = db_commit(db, e);
+	if (rc < 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc < 0 ? rc : 0;
 }
 
 int shift_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct err *e)
@@ -367,19 +382,14 @@ int shift_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct
 	free(s.z_report);
 	if (rc < 0)
 		goto fail;
-	if ((rc = db_commit(db, e)) < 0) {
-		json_decref(*out);
-		*out = NULL;
-		return rc;
-	}
-	return 0;
+	return commit_answer(db, out, e);
 fail:
 	db_rollback(db);
 	return db_fail(e);
 }
 
-int shift_list(struct db *db, const struct shift_filter *f, json_t **items, int *more,
-               int64_t *last_id, struct err *e)
+int shift_list(struct db *db, struct arena *a, const struct shift_filter *f,
+               struct shift_row **out, int *n, int *more, struct err *e)
 {
 	static const char sql[] =
 	    "SELECT " SHIFT_COLS " FROM shifts WHERE id < ? AND (? = 0 OR store_id = ?) "
@@ -388,37 +398,25 @@ int shift_list(struct db *db, const struct shift_filter *f, json_t **items, int 
 	    "AND (CAST(? AS TEXT) IS NULL OR register = ?) "
 	    "ORDER BY id DESC LIMIT ?";
 	int64_t before = f->before_id > 0 ? f->before_id : INT64_MAX;
+	struct page pg;
+	page_init(&pg, a, f->limit, sizeof(struct shift_row));
 	struct db_stmt *st =
 	    db_query(db, e, sql,
 	             "iiiii"
 	             "tttt"
 	             "i",
 	             before, f->store_id, f->store_id, f->scope_user_id, f->scope_user_id,
-	             f->status, f->status, f->register_id, f->register_id, (int64_t)f->limit + 1);
+	             f->status, f->status, f->register_id, f->register_id, page_fetch(&pg));
 	if (!st)
 		return db_fail(e);
-	json_t *arr = json_array();
-	int n = 0, rc;
-	*more = 0;
-	*last_id = 0;
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		if (n == f->limit) {
-			*more = 1;
-			break;
-		}
-		struct shift_row s;
-		row_read(st, &s);
-		free(s.z_report);
-		json_array_append_new(arr, row_to_json(&s));
-		*last_id = s.id;
-		n++;
-	}
-	db_reset(st);
-	if (rc < 0) {
-		json_decref(arr);
-		return db_fail(e);
-	}
-	*items = arr;
+	int rc;
+	while ((rc = page_step(&pg, st, e)) == DB_ROW)
+		head_read(st, page_add(&pg)); /* z_report stays NULL */
+	if ((rc = page_end(&pg, st, rc)) < 0)
+		return rc;
+	*out = pg.rows;
+	*n = pg.n;
+	*more = pg.more;
 	return 0;
 }
 
@@ -478,19 +476,14 @@ int shift_open(struct db *db, struct arena *a, const struct actor *who,
 	struct shift_row s;
 	row_read(st, &s);
 	db_reset(st);
-	json_t *summary = row_to_json(&s);
+	json_t *summary = shift_to_json(&s);
 	free(s.z_report); /* NULL: the shift is open */
 	s.z_report = NULL;
 	rc = audit_add(db, who, "create", "shift", id, in->store_id, NULL, summary, e);
 	json_decref(summary);
 	if (rc < 0 || (rc = shift_json(db, &s, out, e)) < 0)
 		goto fail;
-	if ((rc = db_commit(db, e)) < 0) {
-		json_decref(*out);
-		*out = NULL;
-		return rc;
-	}
-	return 0;
+	return commit_answer(db, out, e);
 fail:
 	db_rollback(db);
 	return db_fail(e);

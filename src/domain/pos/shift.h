@@ -52,9 +52,22 @@ struct shift_filter {
 };
 extern const char *const shift_statuses[]; /* open closed */
 
-/* Shifts without totals or Z-reports, newest first. *items is a JSON array. */
-int shift_list(struct db *db, const struct shift_filter *f, json_t **items, int *more,
-               int64_t *last_id, struct err *e);
+/* A shift's row. */
+struct shift_row {
+	int64_t id, store_id, opened_by, opened_at, opening_cash, closed_by, closed_at;
+	char status[8];
+	char register_id[40];
+	char *z_report; /* malloc'd or NULL; NULL in a shift_list row */
+};
+/* The shift as JSON without totals or Z-report: {id, store_id, register,
+ * status, opened_at, opened_by, opening_cash, closed_at, closed_by}. Caller
+ * owns it. */
+json_t *shift_to_json(const struct shift_row *s);
+
+/* Shifts without totals or Z-reports, newest first: a keyset page of *n
+ * rows in a (*more: another page follows). ERR_DB. */
+int shift_list(struct db *db, struct arena *a, const struct shift_filter *f,
+               struct shift_row **out, int *n, int *more, struct err *e);
 
 /* The tenders counted at the close; -1 = not counted. cash is required. */
 struct shift_counted {

@@ -1,7 +1,5 @@
 /* h_catalog.c: categories and products over HTTP: parse and check the
  * request, call catalog.c, render the JSON that API.md fixes. */
-#include <string.h>
-
 #include "base/jx.h"
 #include "domain/catalog/category.h"
 #include "domain/catalog/product.h"
@@ -239,7 +237,6 @@ int h_products_list(struct req *r)
 {
 	struct product_filter f = {0};
 	struct product **list;
-	const char *active = req_query(r, "active");
 	int64_t cursor = 0;
 	int n, more, rc;
 
@@ -251,15 +248,7 @@ int h_products_list(struct req *r)
 	f.barcode = req_query(r, "barcode");
 	jx_qint(req_query(r, "category_id"), "category_id", 1, INT64_MAX,
 		&f.category_id, &r->err);
-	f.active = -1;
-	if (active && *active) {
-		if (strcmp(active, "true") == 0)
-			f.active = 1;
-		else if (strcmp(active, "false") == 0)
-			f.active = 0;
-		else
-			err_field(&r->err, "active", "must be true or false");
-	}
+	f.active = req_query_bool(r, "active");
 	if (err_fields_done(&r->err))
 		return r->err.code;
 	rc = product_list(r->db, r->a, &f, &list, &n, &more, &r->err);

@@ -190,6 +190,11 @@ int h_sales_get(struct req *r)
 	return reply_scoped(r, sale, store_id, "sale");
 }
 
+static json_t *sale_row(const void *rows, int i)
+{
+	return sale_head_to_json(&((const struct sale_head *)rows)[i]);
+}
+
 int h_sales_list(struct req *r)
 {
 	struct sale_filter f = {0};
@@ -206,11 +211,10 @@ int h_sales_list(struct req *r)
 		return r->err.code;
 	if (r->user->role & ROLE_STORE_BOUND)
 		f.scope_user_id = r->user->id;
-	json_t *items;
-	int more;
-	int64_t last;
-	int rc = sale_list(r->db, &f, &items, &more, &last, &r->err);
+	struct sale_head *list;
+	int n, more;
+	int rc = sale_list(r->db, r->a, &f, &list, &n, &more, &r->err);
 	if (rc < 0)
 		return rc;
-	return reply_list(r, items, more, last);
+	return reply_page(r, list, n, more, n ? list[n - 1].id : 0, sale_row);
 }

@@ -41,6 +41,11 @@ int h_shifts_get(struct req *r)
 	return reply_scoped(r, out, store_id, "shift");
 }
 
+static json_t *shift_row(const void *rows, int i)
+{
+	return shift_to_json(&((const struct shift_row *)rows)[i]);
+}
+
 int h_shifts_list(struct req *r)
 {
 	struct shift_filter f = {0};
@@ -63,13 +68,12 @@ int h_shifts_list(struct req *r)
 		return r->err.code;
 	if (r->user->role & ROLE_STORE_BOUND)
 		f.scope_user_id = r->user->id;
-	json_t *items;
-	int more;
-	int64_t last;
-	int rc = shift_list(r->db, &f, &items, &more, &last, &r->err);
+	struct shift_row *list;
+	int n, more;
+	int rc = shift_list(r->db, r->a, &f, &list, &n, &more, &r->err);
 	if (rc < 0)
 		return rc;
-	return reply_list(r, items, more, last);
+	return reply_page(r, list, n, more, n ? list[n - 1].id : 0, shift_row);
 }
 
 int h_shifts_close(struct req *r)

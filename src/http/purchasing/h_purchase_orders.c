@@ -1,7 +1,6 @@
 /* h_purchase.c: purchase orders over HTTP: create, change a draft, send,
  * receive, cancel, read and list; store-bound roles only for their stores. */
 #include <stdio.h>
-#include <string.h>
 
 #include "base/jx.h"
 #include "domain/purchasing/purchase.h"
@@ -176,7 +175,6 @@ int h_purchase_orders_list(struct req *r)
 {
 	struct purchase_filter f = {0};
 	struct purchase_order **list;
-	const char *status = req_query(r, "status");
 	int64_t cursor;
 	int n, more, rc;
 
@@ -185,14 +183,7 @@ int h_purchase_orders_list(struct req *r)
 	jx_qint(req_query(r, "store_id"), "store_id", 1, INT64_MAX, &f.store_id, &r->err);
 	jx_qint(req_query(r, "supplier_id"), "supplier_id", 1, INT64_MAX, &f.supplier_id,
 		&r->err);
-	if (status && *status) {
-		for (int i = 0; purchase_statuses[i]; i++)
-			if (strcmp(status, purchase_statuses[i]) == 0)
-				f.status = purchase_statuses[i];
-		if (!f.status)
-			err_field(&r->err, "status", "must be one of: draft, sent, "
-				  "partially_received, received, cancelled");
-	}
+	f.status = req_query_enum(r, "status", purchase_statuses);
 	if (err_fields_done(&r->err))
 		return r->err.code;
 	if (f.store_id && !req_store_visible(r, f.store_id))

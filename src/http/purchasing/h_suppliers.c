@@ -100,7 +100,6 @@ int h_suppliers_list(struct req *r)
 {
 	struct supplier_filter f = {0};
 	struct supplier **list;
-	const char *active = req_query(r, "active");
 	int64_t cursor;
 	int n, more, rc;
 
@@ -109,15 +108,7 @@ int h_suppliers_list(struct req *r)
 	f.q = req_query(r, "q");
 	if (f.q && strlen(f.q) > Q_MAX)
 		err_field(&r->err, "q", "must be at most %d bytes", Q_MAX);
-	f.active = -1;
-	if (active && *active) {
-		if (strcmp(active, "true") == 0)
-			f.active = 1;
-		else if (strcmp(active, "false") == 0)
-			f.active = 0;
-		else
-			err_field(&r->err, "active", "must be true or false");
-	}
+	f.active = req_query_bool(r, "active");
 	if (err_fields_done(&r->err))
 		return r->err.code;
 	rc = supplier_list(r->db, r->a, &f, &list, &n, &more, &r->err);

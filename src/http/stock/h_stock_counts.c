@@ -100,14 +100,7 @@ int h_counts_list(struct req *r)
 	req_page(r, &f.limit, &cursor);
 	f.after_id = cursor;
 	jx_qint(req_query(r, "store_id"), "store_id", 1, INT64_MAX, &f.store_id, &r->err);
-	const char *st = req_query(r, "status");
-	if (st && *st) {
-		for (int i = 0; count_statuses[i]; i++)
-			if (strcmp(st, count_statuses[i]) == 0)
-				f.status = count_statuses[i];
-		if (!f.status)
-			err_field(&r->err, "status", "must be one of: open, applied, cancelled");
-	}
+	f.status = req_query_enum(r, "status", count_statuses);
 	if (err_fields_done(&r->err))
 		return r->err.code;
 	if (f.store_id && !req_store_visible(r, f.store_id))

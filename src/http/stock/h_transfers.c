@@ -1,7 +1,6 @@
 /* h_transfers.c: transfers between stores (create, ship, receive, close,
  * cancel), their lists and the discrepancy report. */
 #include <stdio.h>
-#include <string.h>
 
 #include "base/jx.h"
 #include "base/timeutil.h"
@@ -65,24 +64,6 @@ int h_transfers_get(struct req *r)
 	return reply_json(r, 200, transfer_to_json(t));
 }
 
-/* ?status= one of the list, noted in r->err otherwise. */
-static const char *status_param(struct req *r, const char *const *statuses)
-{
-	const char *v = req_query(r, "status");
-	if (!v || !*v)
-		return NULL;
-	for (int i = 0; statuses[i]; i++)
-		if (strcmp(v, statuses[i]) == 0)
-			return statuses[i];
-	char all[128] = "";
-	size_t len = 0;
-	for (int i = 0; statuses[i] && len < sizeof all; i++)
-		len += (size_t)snprintf(all + len, sizeof all - len, "%s%s", i ? ", " : "",
-					statuses[i]);
-	err_field(&r->err, "status", "must be one of: %s", all);
-	return NULL;
-}
-
 static json_t *transfer_row(const void *rows, int i)
 {
 	return transfer_to_json(((struct transfer *const *)rows)[i]);
@@ -95,7 +76,7 @@ int h_transfers_list(struct req *r)
 	req_page(r, &f.limit, &cursor);
 	f.after_id = cursor;
 	jx_qint(req_query(r, "store_id"), "store_id", 1, INT64_MAX, &f.store_id, &r->err);
-	f.status = status_param(r, transfer_statuses);
+	f.status = req_query_enum(r, "status", transfer_statuses);
 	if (err_fields_done(&r->err))
 		return r->err.code;
 	if (f.store_id && !req_store_visible(r, f.store_id))

@@ -411,4 +411,26 @@ describe('sales', () => {
     const list = await api('GET', `/api/v1/stock/moves?store_id=${storeA}&product_id=${big.id}`);
     assert.equal(list.body.items.length, 0, 'nothing was sold');
   });
+
+  it('exports the sales list as CSV row by row: every page, the fields of the list, the filters kept', async () => {
+    const s = (await store()).id;
+    await receive(s, water.id, 10);
+    for (let i = 0; i < 3; i++) {
+      const r = await sell({ store_id: s, lines: [{ product_id: water.id, quantity: 1 }], payments: [{ method: 'cash', amount: 200 }] });
+      assert.equal(r.status, 201, r.text);
+    }
+    const list = await api('GET', `/api/v1/sales?store_id=${s}`);
+    assert.equal(list.body.items.length, 3);
+    const csv = await api('GET', `/api/v1/sales?store_id=${s}&limit=1&format=csv`);
+    assert.equal(csv.status, 200);
+    assert.match(hdr(csv, 'content-type'), /^text\/csv/);
+    const lines = csv.text.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    assert.equal(lines[0], 'id,number,store_id,shift_id,customer_id,cashier_id,salesperson_id,at,day,status,' +
+      'subtotal,discount_total,rounding,vat_total,total,paid,change_due,points_earned,points_redeemed,' +
+      'manual_discount_bp,approved_by,note,offline_at,negative_stock,refunded_total,voided_by,voided_at,void_reason');
+    assert.equal(lines[0], Object.keys(list.body.items[0]).join(','));
+    assert.equal(lines.length, 4, 'limit=1 must not cut an export: all 3 sales');
+    assert.deepEqual(lines.slice(1).map((l) => Number(l.split(',')[0])), list.body.items.map((x) => x.id));
+    assert.ok(lines.slice(1).every((l, i) => l.includes(list.body.items[i].number)));
+  });
 });

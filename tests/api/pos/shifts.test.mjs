@@ -334,4 +334,25 @@ describe('shifts', () => {
       assert.deepEqual((await getShift(shift.id)).body.z_report, z.body);
     }
   });
+
+  it('exports the shifts list as CSV row by row: every page, the fields of the list, the filters kept', async () => {
+    const s = (await store()).id;
+    for (const register of ['R1', 'R2', 'R3']) {
+      const r = await open({ store_id: s, register, opening_cash: 1000 });
+      assert.equal(r.status, 201, r.text);
+    }
+    const list = await api('GET', `/api/v1/shifts?store_id=${s}`);
+    assert.equal(list.body.items.length, 3);
+    const csv = await api('GET', `/api/v1/shifts?store_id=${s}&limit=1&format=csv`);
+    assert.equal(csv.status, 200);
+    assert.match(hdr(csv, 'content-type'), /^text\/csv/);
+    const lines = csv.text.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    assert.equal(lines[0], SHIFT_KEYS.join(','));
+    assert.equal(lines.length, 4, 'limit=1 must not cut an export: all 3 shifts');
+    assert.deepEqual(lines.slice(1).map((l) => Number(l.split(',')[0])), list.body.items.map((x) => x.id));
+    assert.deepEqual(lines.slice(1).map((l) => l.split(',')[2]), ['R3', 'R2', 'R1']);
+    const none = await api('GET', `/api/v1/shifts?store_id=${s}&status=closed&format=csv`);
+    assert.equal(none.status, 200);
+    assert.equal(none.text.replace(/^\uFEFF/, '').trimEnd().split('\r\n').length, 1, 'the status filter holds');
+  });
 });
