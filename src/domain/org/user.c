@@ -55,13 +55,9 @@ int user_get(struct db *db, struct arena *a, int64_t id, struct user **out,
 {
 	static const char sql[] = "SELECT " USER_COLS " FROM users u WHERE u.id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "i", id);
-	if (!st)
-		return db_fail(e);
-	int rc = db_step(st, e);
+	int rc = db_get_row(st, "user", id, e);
 	if (rc < 0)
 		return rc;
-	if (rc == DB_DONE)
-		return err_set(e, ERR_NOT_FOUND, "no user %lld", (long long)id);
 	struct user *u = user_from_row(st, a, 0);
 	db_reset(st);
 	if ((rc = user_load_stores(db, a, u, e)) < 0)

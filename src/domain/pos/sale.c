@@ -944,11 +944,9 @@ int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct 
 		"FROM sale_return_lines rl JOIN sale_returns r ON r.id = rl.return_id "
 		"WHERE r.sale_id = ? ORDER BY rl.id";
 	struct db_stmt *st = db_query(db, e, sql_sale, "i", id);
-	int rc;
-	if (!st || (rc = db_step(st, e)) < 0)
-		return db_fail(e);
-	if (rc == DB_DONE)
-		return err_set(e, ERR_NOT_FOUND, "no sale %lld", (long long)id);
+	int rc = db_get_row(st, "sale", id, e);
+	if (rc < 0)
+		return rc;
 	struct arena *ha = arena_new();
 	struct sale_head h;
 	head_read(st, ha, &h);

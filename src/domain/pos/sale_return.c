@@ -154,11 +154,9 @@ int sale_return_store_of(struct db *db, int64_t sale_id, int64_t *store_id, stru
 {
 	static const char sql[] = "SELECT store_id FROM sales WHERE id = ?";
 	struct db_stmt *st = db_query(db, e, sql, "i", sale_id);
-	int rc;
-	if (!st || (rc = db_step(st, e)) < 0)
-		return db_fail(e);
-	if (rc == DB_DONE)
-		return err_set(e, ERR_NOT_FOUND, "no sale %lld", (long long)sale_id);
+	int rc = db_get_row(st, "sale", sale_id, e);
+	if (rc < 0)
+		return rc;
 	*store_id = db_col_int64(st, 0);
 	db_reset(st);
 	return 0;
@@ -185,11 +183,9 @@ int sale_lock(struct db *db, struct arena *a, int64_t sale_id, struct sale_locke
 		"returned_quantity, refunded, category_id FROM sale_lines WHERE sale_id = ? "
 		"ORDER BY line_no";
 	struct db_stmt *st = db_query(db, e, sql_lock, "i", sale_id);
-	int rc;
-	if (!st || (rc = db_step(st, e)) < 0)
-		return db_fail(e);
-	if (rc == DB_DONE)
-		return err_set(e, ERR_NOT_FOUND, "no sale %lld", (long long)sale_id);
+	int rc = db_get_row(st, "sale", sale_id, e);
+	if (rc < 0)
+		return rc;
 	*s = (struct sale_locked){
 		.id = sale_id,
 		.store_id = db_col_int64(st, LK_STORE),

@@ -66,11 +66,9 @@ int shift_lock_open(struct db *db, int64_t id, struct err *e)
 {
 	static const char sql[] = "UPDATE shifts SET status = status WHERE id = ? RETURNING status";
 	struct db_stmt *st = db_query(db, e, sql, "i", id);
-	int rc;
-	if (!st || (rc = db_step(st, e)) < 0)
-		return db_fail(e);
-	if (rc == DB_DONE)
-		return err_set(e, ERR_NOT_FOUND, "no shift %lld", (long long)id);
+	int rc = db_get_row(st, "shift", id, e);
+	if (rc < 0)
+		return rc;
 	int open = strcmp(db_col_text(st, 0), "open") == 0;
 	db_reset(st);
 	return open ? 0 : err_set(e, ERR_STATE, "shift %lld is closed", (long long)id);
@@ -368,12 +366,8 @@ int shift_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct
 	if (rc < 0)
 		return rc;
 	struct db_stmt *st = db_query(db, e, sql, "i", id);
-	if (!st || (rc = db_step(st, e)) < 0)
+	if ((rc = db_get_row(st, "shift", id, e)) < 0)
 		goto fail;
-	if (rc == DB_DONE) {
-		err_set(e, ERR_NOT_FOUND, "no shift %lld", (long long)id);
-		goto fail;
-	}
 	struct shift_row s;
 	row_read(st, &s);
 	db_reset(st);
@@ -527,13 +521,9 @@ int shift_close(struct db *db, const struct actor *who, int64_t id,
 	if (rc < 0)
 		return rc;
 	struct db_stmt *st = db_query(db, e, sql_lock, "i", id);
-	if (!st || (rc = db_step(st, e)) < 0) {
+	if ((rc = db_get_row(st, "shift", id, e)) < 0) {
 		db_rollback(db);
-		return db_fail(e);
-	}
-	if (rc == DB_DONE) {
-		db_rollback(db);
-		return err_set(e, ERR_NOT_FOUND, "no shift %lld", (long long)id);
+		return rc;
 	}
 	struct shift_row s;
 	row_read(st, &s);
