@@ -10,7 +10,7 @@ CONNS=${BENCH_SALES_CONNS:-16}
 STORES=${BENCH_SALES_STORES:-4}
 PRODUCTS=${BENCH_SALES_PRODUCTS:-200}
 MAXLINES=${BENCH_SALES_MAXLINES:-8}
-PLAIN_SALES=${BENCH_PLAIN_SALES:-3000}
+PLAIN_SALES=${BENCH_PLAIN_SALES:-10000} # about as long as a server round
 THREADS=${BENCH_SALES_THREADS:-} # empty: the server default (2 per core)
 TERSA=${TERSA_BIN:-build/tersa}
 # Another build to compare in the same run (before/after a change): its
