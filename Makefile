@@ -5,6 +5,7 @@ SHELL := /bin/bash
 
 PKGS := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter
 CC ?= cc
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 PQ_INC := $(shell pg_config --includedir 2>/dev/null)
@@ -81,7 +82,7 @@ web:
 # The *-bins targets' empty recipes keep an up-to-date build quiet.
 run:
 	@scripts/deps.sh
-	@$(MAKE) --no-print-directory run-bins
+	@$(MAKE) --no-print-directory -j$(NPROC) run-bins
 	@mkdir -p var
 	@exec build/tersa serve --db var/tersa.db --listen 127.0.0.1:8080 --demo
 
@@ -90,7 +91,7 @@ run:
 test:
 	@scripts/deps.sh
 	@scripts/check-layers.sh
-	@$(MAKE) --no-print-directory test-bins
+	@$(MAKE) --no-print-directory -j$(NPROC) test-bins
 	@scripts/test.sh
 
 # Includes point down the layers only; no SQL in src/http.
@@ -105,7 +106,7 @@ api: build/tersa
 
 bench:
 	@scripts/deps.sh
-	@$(MAKE) --no-print-directory bench-bins
+	@$(MAKE) --no-print-directory -j$(NPROC) bench-bins
 	@bench/run.sh
 	@bench/sales.sh
 	@bench/shift.sh
