@@ -196,9 +196,8 @@ int category_create(struct db *db, struct arena *a, const struct actor *who,
 	if ((rc = category_load(db, a, id, &c, NULL, NULL, e)) < 0)
 		goto fail;
 	after = category_to_json(c);
-	rc = audit_add(db, who, "create", "category", id, 0, NULL, after, e);
-	json_decref(after);
-	if (rc < 0 || (rc = db_commit(db, e)) < 0)
+	rc = audit_commit(db, who, "create", "category", id, 0, NULL, after, e);
+	if (rc < 0)
 		goto fail;
 	*out = c;
 	return 0;
@@ -252,10 +251,8 @@ int category_update(struct db *db, struct arena *a, const struct actor *who,
 		goto fail;
 	before = category_to_json(cur);
 	after = category_to_json(c);
-	rc = audit_add(db, who, "update", "category", id, 0, before, after, e);
-	json_decref(before);
-	json_decref(after);
-	if (rc < 0 || (rc = db_commit(db, e)) < 0)
+	rc = audit_commit(db, who, "update", "category", id, 0, before, after, e);
+	if (rc < 0)
 		goto fail;
 	*out = c;
 	return 0;
@@ -300,9 +297,8 @@ int category_delete(struct db *db, const struct actor *who, int64_t id,
 	if (rc < 0)
 		goto fail;
 	before = category_to_json(cur);
-	rc = audit_add(db, who, "delete", "category", id, 0, before, NULL, e);
-	json_decref(before);
-	if (rc < 0 || (rc = db_commit(db, e)) < 0)
+	rc = audit_commit(db, who, "delete", "category", id, 0, before, NULL, e);
+	if (rc < 0)
 		goto fail;
 	goto out;
 fail:

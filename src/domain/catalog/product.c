@@ -256,9 +256,8 @@ int product_create(struct db *db, struct arena *a, const struct actor *who,
 	if ((rc = product_get(db, a, p.id, &res, e)) < 0)
 		goto fail;
 	after = product_to_json(res);
-	rc = audit_add(db, who, "create", "product", res->id, 0, NULL, after, e);
-	json_decref(after);
-	if (rc < 0 || (rc = db_commit(db, e)) < 0)
+	rc = audit_commit(db, who, "create", "product", res->id, 0, NULL, after, e);
+	if (rc < 0)
 		goto fail;
 	*out = res;
 	return 0;
@@ -339,10 +338,8 @@ int product_update(struct db *db, struct arena *a, const struct actor *who,
 		goto fail;
 	before = product_to_json(cur);
 	after = product_to_json(res);
-	rc = audit_add(db, who, "update", "product", id, 0, before, after, e);
-	json_decref(before);
-	json_decref(after);
-	if (rc < 0 || (rc = db_commit(db, e)) < 0)
+	rc = audit_commit(db, who, "update", "product", id, 0, before, after, e);
+	if (rc < 0)
 		goto fail;
 	*out = res;
 	return 0;
@@ -417,11 +414,9 @@ int product_delete(struct db *db, const struct actor *who, int64_t id,
 			goto fail;
 	}
 	before = product_to_json(cur);
-	rc = audit_add(db, who, hist ? "deactivate" : "delete", "product", id,
+	rc = audit_commit(db, who, hist ? "deactivate" : "delete", "product", id,
 		       0, before, after, e);
-	json_decref(before);
-	json_decref(after);
-	if (rc < 0 || (rc = db_commit(db, e)) < 0)
+	if (rc < 0)
 		goto fail;
 	*deactivated = hist;
 	goto out;

@@ -26,6 +26,16 @@ int audit_add(struct db *db, const struct actor *who, const char *action,
 	return rc;
 }
 
+int audit_commit(struct db *db, const struct actor *who, const char *action,
+		 const char *entity, int64_t entity_id, int64_t store_id,
+		 json_t *before, json_t *after, struct err *e)
+{
+	int rc = audit_add(db, who, action, entity, entity_id, store_id, before, after, e);
+	json_decref(before);
+	json_decref(after);
+	return rc < 0 ? rc : db_commit(db, e);
+}
+
 int audit_list(struct db *db, struct arena *a, const struct audit_filter *f,
 	       struct audit_row **out, int *n, int *more, struct err *e)
 {

@@ -17,6 +17,13 @@
 int audit_add(struct db *db, const struct actor *who, const char *action,
 	      const char *entity, int64_t entity_id, int64_t store_id,
 	      json_t *before, json_t *after, struct err *e);
+/* The end of a change: the audit row as audit_add writes it, then the
+ * caller's write transaction committed. Takes before and after (either may
+ * be NULL) and frees them whatever happens. 0 or negative; on failure the
+ * caller rolls back. */
+int audit_commit(struct db *db, const struct actor *who, const char *action,
+		 const char *entity, int64_t entity_id, int64_t store_id,
+		 json_t *before, json_t *after, struct err *e);
 
 struct audit_row {
 	int64_t id;

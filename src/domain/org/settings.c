@@ -164,10 +164,8 @@ int settings_put(struct db *db, struct arena *a, const struct actor *who,
 		goto fail;
 	before = settings_to_json(cur);
 	after = settings_to_json(res);
-	rc = audit_add(db, who, "update", "settings", 1, 0, before, after, e);
-	json_decref(before);
-	json_decref(after);
-	if (rc < 0 || (rc = db_commit(db, e)) < 0)
+	rc = audit_commit(db, who, "update", "settings", 1, 0, before, after, e);
+	if (rc < 0)
 		goto fail;
 	ts_set_zone(res->time_zone);
 	atomic_store(&zone_checked, ts_now_ms());

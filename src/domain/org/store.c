@@ -161,9 +161,8 @@ int store_create(struct db *db, struct arena *a, const struct actor *who,
 	if (store_get(db, a, id, &s, e) < 0)
 		goto fail;
 	json_t *after = store_to_json(s);
-	rc = audit_add(db, who, "create", "store", id, id, NULL, after, e);
-	json_decref(after);
-	if (rc < 0 || db_commit(db, e) < 0)
+	rc = audit_commit(db, who, "create", "store", id, id, NULL, after, e);
+	if (rc < 0)
 		goto fail;
 	*out = s;
 	return 0;
@@ -205,10 +204,8 @@ int store_update(struct db *db, struct arena *a, const struct actor *who,
 	if (store_get(db, a, id, &s, e) < 0)
 		goto fail;
 	json_t *before = store_to_json(old), *after = store_to_json(s);
-	rc = audit_add(db, who, "update", "store", id, id, before, after, e);
-	json_decref(before);
-	json_decref(after);
-	if (rc < 0 || db_commit(db, e) < 0)
+	rc = audit_commit(db, who, "update", "store", id, id, before, after, e);
+	if (rc < 0)
 		goto fail;
 	*out = s;
 	return 0;

@@ -233,9 +233,8 @@ int user_create(struct db *db, struct arena *a, const struct actor *who,
 	if (user_get(db, a, id, &u, e) < 0)
 		goto fail;
 	json_t *after = user_to_json(u);
-	rc = audit_add(db, who, "create", "user", id, 0, NULL, after, e);
-	json_decref(after);
-	if (rc < 0 || db_commit(db, e) < 0)
+	rc = audit_commit(db, who, "create", "user", id, 0, NULL, after, e);
+	if (rc < 0)
 		goto fail;
 	*out = u;
 	return 0;
@@ -305,10 +304,8 @@ int user_update(struct db *db, struct arena *a, const struct actor *who,
 	json_t *before = user_to_json(old), *after = user_to_json(u);
 	if (in->password)
 		json_object_set_new(after, "password", json_string("(changed)"));
-	rc = audit_add(db, who, "update", "user", id, 0, before, after, e);
-	json_decref(before);
-	json_decref(after);
-	if (rc < 0 || db_commit(db, e) < 0)
+	rc = audit_commit(db, who, "update", "user", id, 0, before, after, e);
+	if (rc < 0)
 		goto fail;
 	*out = u;
 	return 0;
@@ -385,9 +382,8 @@ int user_change_password(struct db *db, const struct actor *who,
 	if (!(st = db_query(db, e, sql_end, "it", id, th)) || db_run(st, e) < 0)
 		goto fail;
 	json_t *after = json_pack("{s:s}", "password", "(changed)");
-	rc = audit_add(db, who, "update", "user", id, 0, NULL, after, e);
-	json_decref(after);
-	if (rc < 0 || db_commit(db, e) < 0)
+	rc = audit_commit(db, who, "update", "user", id, 0, NULL, after, e);
+	if (rc < 0)
 		goto fail;
 	return 0;
 fail:

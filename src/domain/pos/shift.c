@@ -556,10 +556,8 @@ int shift_close(struct db *db, const struct actor *who, int64_t id,
 	                          "cash_counted", json_object_get(cash, "counted"),
 	                          "cash_difference", json_object_get(cash, "difference"));
 	json_t *before = json_pack("{s:s}", "status", "open");
-	rc = audit_add(db, who, "close", "shift", id, s.store_id, before, after, e);
-	json_decref(before);
-	json_decref(after);
-	if (rc < 0 || (rc = db_commit(db, e)) < 0)
+	rc = audit_commit(db, who, "close", "shift", id, s.store_id, before, after, e);
+	if (rc < 0)
 		goto fail;
 	free(text);
 	free(s.z_report);

@@ -775,10 +775,8 @@ static int saved(struct db *db, struct arena *a, const struct actor *who, const 
 	if (rc < 0)
 		return rc;
 	json_t *before = old ? promotion_to_json(old) : NULL, *after = promotion_to_json(p);
-	rc = audit_add(db, who, action, "promotion", id, 0, before, after, e);
-	json_decref(before);
-	json_decref(after);
-	if (rc < 0 || (rc = db_commit(db, e)) < 0)
+	rc = audit_commit(db, who, action, "promotion", id, 0, before, after, e);
+	if (rc < 0)
 		return rc;
 	*out = p;
 	return 0;

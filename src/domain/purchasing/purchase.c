@@ -451,11 +451,9 @@ int purchase_update(struct db *db, struct arena *a, const struct actor *who,
 		goto fail;
 	before = purchase_to_json(old);
 	after = purchase_to_json(po);
-	rc = audit_add(db, who, "update", "purchase_order", id, po->store_id, before,
+	rc = audit_commit(db, who, "update", "purchase_order", id, po->store_id, before,
 		       after, e);
-	json_decref(before);
-	json_decref(after);
-	if (rc < 0 || db_commit(db, e) < 0)
+	if (rc < 0)
 		goto fail;
 	*out = po;
 	return 0;
@@ -483,11 +481,9 @@ static int po_transition(struct db *db, struct arena *a, const struct actor *who
 		goto fail;
 	before = purchase_to_json(old);
 	after = purchase_to_json(po);
-	rc = audit_add(db, who, action, "purchase_order", id, po->store_id, before,
+	rc = audit_commit(db, who, action, "purchase_order", id, po->store_id, before,
 		       after, e);
-	json_decref(before);
-	json_decref(after);
-	if (rc < 0 || db_commit(db, e) < 0)
+	if (rc < 0)
 		goto fail;
 	*out = po;
 	return 0;
@@ -676,11 +672,9 @@ int purchase_receive(struct db *db, struct arena *a, const struct actor *who,
 	json_object_set_new(after, "receipt", log);
 	log = NULL;
 	json_object_set_new(after, "allow_over", json_boolean(allow_over));
-	rc = audit_add(db, who, "receive", "purchase_order", id, po->store_id, before,
+	rc = audit_commit(db, who, "receive", "purchase_order", id, po->store_id, before,
 		       after, e);
-	json_decref(before);
-	json_decref(after);
-	if (rc < 0 || db_commit(db, e) < 0)
+	if (rc < 0)
 		goto fail;
 	*out = po;
 	return 0;

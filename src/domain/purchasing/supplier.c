@@ -209,9 +209,8 @@ int supplier_create(struct db *db, struct arena *a, const struct actor *who,
 	if (supplier_get(db, a, id, &s, e) < 0)
 		goto fail;
 	after = supplier_to_json(s);
-	rc = audit_add(db, who, "create", "supplier", id, 0, NULL, after, e);
-	json_decref(after);
-	if (rc < 0 || db_commit(db, e) < 0)
+	rc = audit_commit(db, who, "create", "supplier", id, 0, NULL, after, e);
+	if (rc < 0)
 		goto fail;
 	*out = s;
 	return 0;
@@ -259,10 +258,8 @@ int supplier_update(struct db *db, struct arena *a, const struct actor *who,
 		goto fail;
 	before = supplier_to_json(old);
 	after = supplier_to_json(s);
-	rc = audit_add(db, who, "update", "supplier", id, 0, before, after, e);
-	json_decref(before);
-	json_decref(after);
-	if (rc < 0 || db_commit(db, e) < 0)
+	rc = audit_commit(db, who, "update", "supplier", id, 0, before, after, e);
+	if (rc < 0)
 		goto fail;
 	*out = s;
 	return 0;
@@ -425,11 +422,9 @@ int product_supplier_put(struct db *db, struct arena *a, const struct actor *who
 	if (old)
 		before = product_supplier_to_json(old);
 	after = product_supplier_to_json(l);
-	rc = audit_add(db, who, old ? "update" : "create", "product_supplier",
+	rc = audit_commit(db, who, old ? "update" : "create", "product_supplier",
 		       product_id, 0, before, after, e);
-	json_decref(before);
-	json_decref(after);
-	if (rc < 0 || db_commit(db, e) < 0)
+	if (rc < 0)
 		goto fail;
 	*out = l;
 	*created = old == NULL;
@@ -464,10 +459,9 @@ int product_supplier_delete(struct db *db, const struct actor *who,
 		   e) < 0)
 		goto fail;
 	before = product_supplier_to_json(old);
-	rc = audit_add(db, who, "delete", "product_supplier", product_id, 0, before,
+	rc = audit_commit(db, who, "delete", "product_supplier", product_id, 0, before,
 		       NULL, e);
-	json_decref(before);
-	if (rc < 0 || db_commit(db, e) < 0)
+	if (rc < 0)
 		goto fail;
 	rc = 0;
 	goto out;

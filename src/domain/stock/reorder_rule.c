@@ -154,11 +154,9 @@ int reorder_put(struct db *db, struct arena *a, const struct actor *who,
 	if (alert_stock_changed(db, store_id, product_id, on_hand, on_hand, 1, e) < 0)
 		goto fail;
 	json_t *before = old ? reorder_to_json(old) : NULL, *after = reorder_to_json(r);
-	rc = audit_add(db, who, old ? "update" : "create", "reorder_rule", product_id, store_id,
+	rc = audit_commit(db, who, old ? "update" : "create", "reorder_rule", product_id, store_id,
 		       before, after, e);
-	json_decref(before);
-	json_decref(after);
-	if (rc < 0 || db_commit(db, e) < 0)
+	if (rc < 0)
 		goto fail;
 	*out = r;
 	*created = old == NULL;
@@ -188,9 +186,8 @@ int reorder_delete(struct db *db, const struct actor *who, int64_t store_id,
 	if (alert_stock_changed(db, store_id, product_id, on_hand, on_hand, 1, e) < 0)
 		goto fail;
 	json_t *before = reorder_to_json(old);
-	rc = audit_add(db, who, "delete", "reorder_rule", product_id, store_id, before, NULL, e);
-	json_decref(before);
-	if (rc < 0 || db_commit(db, e) < 0)
+	rc = audit_commit(db, who, "delete", "reorder_rule", product_id, store_id, before, NULL, e);
+	if (rc < 0)
 		goto fail;
 	rc = 0;
 	goto out;

@@ -387,9 +387,8 @@ int stock_move_manual(struct db *db, struct arena *a, const struct actor *who,
 	if (stock_move_get(db, a, id, &m, e) < 0)
 		goto fail;
 	json_t *after = stock_move_to_json(m);
-	rc = audit_add(db, who, "create", "stock_move", id, m->store_id, NULL, after, e);
-	json_decref(after);
-	if (rc < 0 || db_commit(db, e) < 0)
+	rc = audit_commit(db, who, "create", "stock_move", id, m->store_id, NULL, after, e);
+	if (rc < 0)
 		goto fail;
 	*out = m;
 	return 0;

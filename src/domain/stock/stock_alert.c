@@ -265,10 +265,8 @@ int alert_acknowledge(struct db *db, struct arena *a, const struct actor *who,
 	if (alert_get(db, a, u, id, &al, e) < 0)
 		goto fail;
 	json_t *before = alert_to_json(old), *after = alert_to_json(al);
-	rc = audit_add(db, who, "acknowledge", "alert", id, al->store_id, before, after, e);
-	json_decref(before);
-	json_decref(after);
-	if (rc < 0 || db_commit(db, e) < 0)
+	rc = audit_commit(db, who, "acknowledge", "alert", id, al->store_id, before, after, e);
+	if (rc < 0)
 		goto fail;
 	*out = al;
 	return 0;

@@ -358,9 +358,8 @@ int count_create(struct db *db, struct arena *a, const struct actor *who,
 	if (count_header(db, a, id, &c, e) < 0)
 		goto fail;
 	json_t *after = count_to_json(c);
-	rc = audit_add(db, who, "create", "stock_count", id, c->store_id, NULL, after, e);
-	json_decref(after);
-	if (rc < 0 || db_commit(db, e) < 0)
+	rc = audit_commit(db, who, "create", "stock_count", id, c->store_id, NULL, after, e);
+	if (rc < 0)
 		goto fail;
 	*out = c;
 	return 0;
@@ -629,10 +628,8 @@ int count_apply(struct db *db, struct arena *a, const struct actor *who,
 	json_t *b = count_to_json(c), *af = count_to_json(after);
 	json_object_set_new(af, "moves", json_integer(nmoves));
 	json_object_set_new(af, "uncounted", json_integer(nunc));
-	rc = audit_add(db, who, "apply", "stock_count", id, c->store_id, b, af, e);
-	json_decref(b);
-	json_decref(af);
-	if (rc < 0 || db_commit(db, e) < 0)
+	rc = audit_commit(db, who, "apply", "stock_count", id, c->store_id, b, af, e);
+	if (rc < 0)
 		goto fail;
 	if (count_load_lines(db, a, after, e) < 0)
 		return db_fail(e);
@@ -662,10 +659,8 @@ int count_cancel(struct db *db, struct arena *a, const struct actor *who,
 	if (count_header(db, a, id, &after, e) < 0)
 		goto fail;
 	json_t *b = count_to_json(c), *af = count_to_json(after);
-	rc = audit_add(db, who, "cancel", "stock_count", id, c->store_id, b, af, e);
-	json_decref(b);
-	json_decref(af);
-	if (rc < 0 || db_commit(db, e) < 0)
+	rc = audit_commit(db, who, "cancel", "stock_count", id, c->store_id, b, af, e);
+	if (rc < 0)
 		goto fail;
 	*out = after;
 	return 0;

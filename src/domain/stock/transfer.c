@@ -310,9 +310,8 @@ int transfer_create(struct db *db, struct arena *a, const struct actor *who,
 	if (transfer_load(db, a, id, &t, e) < 0)
 		goto fail;
 	json_t *after = transfer_to_json(t);
-	rc = audit_add(db, who, "create", "transfer", id, t->from_store_id, NULL, after, e);
-	json_decref(after);
-	if (rc < 0 || db_commit(db, e) < 0)
+	rc = audit_commit(db, who, "create", "transfer", id, t->from_store_id, NULL, after, e);
+	if (rc < 0)
 		goto fail;
 	*out = t;
 	return 0;
@@ -330,10 +329,8 @@ static int finish(struct db *db, struct arena *a, const struct actor *who,
 	if (transfer_load(db, a, before->id, &t, e) < 0)
 		return db_fail(e);
 	json_t *b = transfer_to_json(before), *af = transfer_to_json(t);
-	int rc = audit_add(db, who, action, "transfer", t->id, store_id, b, af, e);
-	json_decref(b);
-	json_decref(af);
-	if (rc < 0 || db_commit(db, e) < 0)
+	int rc = audit_commit(db, who, action, "transfer", t->id, store_id, b, af, e);
+	if (rc < 0)
 		return db_fail(e);
 	*out = t;
 	return 0;
