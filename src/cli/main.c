@@ -19,6 +19,7 @@
 #include "domain/org/settings.h"
 #include "domain/stock/stock.h"
 #include "http/server.h"
+#include "jobs/scheduler.h"
 #include "cli/demo.h"
 
 #ifndef TERSA_VERSION
@@ -40,6 +41,7 @@ static const char usage[] =
 	"  user disable --db DB USERNAME\n"
 	"  check-stock --db DB                     (balances against the ledger)\n"
 	"  check-db --db DB                        (SQLite integrity_check)\n"
+	"  job run NAME --db DB                    (runs a background job now)\n"
 	"  verify-journal --db DB [--store ID]     (the sales journal's hash chain)\n"
 	"  version\n"
 	"  help\n"
@@ -324,6 +326,30 @@ static int cmd_check_db(int argc, char **argv)
 	return ok ? 0 : 1;
 }
 
+/* tersa job run NAME --db DB: runs one background job now, on this
+ * process, outside the schedule (operators catching up; tests). */
+static int cmd_job(int argc, char **argv)
+{
+	if (argc != 5 || strcmp(argv[1], "run") != 0 || strcmp(argv[3], "--db") != 0)
+		return bad_usage("job run NAME --db PATH|URL");
+	const struct job *j = sched_job(argv[2]);
+	if (!j) {
+		fprintf(stderr, "tersa: no job %s (jobs: %s)\n", argv[2], sched_job_names());
+		return 2;
+	}
+	struct db *db = open_db(argv[4]);
+	if (!db)
+		return 1;
+	struct err e;
+	err_init(&e);
+	int rc = settings_sync(db, 0, &e) < 0 ? -1 : j->run(db, &e);
+	db_close(db);
+	if (rc < 0)
+		return die_err(j->name, &e);
+	printf("%s: done\n", j->name);
+	return 0;
+}
+
 static int cmd_check_stock(int argc, char **argv)
 {
 	if (argc != 3 || strcmp(argv[1], "--db") != 0)
@@ -522,6 +548,8 @@ int main(int argc, char **argv)
 		return cmd_demo(argc - 1, argv + 1);
 	if (strcmp(cmd, "user") == 0)
 		return cmd_user(argc - 1, argv + 1);
+	if (strcmp(cmd, "job") == 0)
+		return cmd_job(argc - 1, argv + 1);
 	if (strcmp(cmd, "check-db") == 0)
 		return cmd_check_db(argc - 1, argv + 1);
 	if (strcmp(cmd, "verify-journal") == 0)

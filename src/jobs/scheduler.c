@@ -275,3 +275,22 @@ void scheduler_stop(void)
 	pthread_join(thread, NULL);
 	running = 0;
 }
+
+const struct job *sched_job(const char *name)
+{
+	for (int i = 0; i < NJOBS; i++)
+		if (strcmp(jobs[i].name, name) == 0)
+			return &jobs[i];
+	return NULL;
+}
+
+const char *sched_job_names(void)
+{
+	static char names[512];
+	size_t n = 0;
+	names[0] = 0;
+	for (int i = 0; i < NJOBS && n < sizeof names; i++)
+		n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", i ? ", " : "",
+				      jobs[i].name);
+	return names;
+}

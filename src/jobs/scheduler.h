@@ -50,4 +50,9 @@ int scheduler_stopping(void);
  * of this process, as Prometheus text. */
 void scheduler_metrics(struct buf *out);
 
+/* The job named name, or NULL. */
+const struct job *sched_job(const char *name);
+/* The job names, comma-separated, for usage text. */
+const char *sched_job_names(void);
+
 #endif
