@@ -15,10 +15,13 @@
 #include "base/timeutil.h"
 #include "domain/org/settings.h"
 #include "jobs/housekeep.h"
+#include "jobs/loyalty_jobs.h"
 
 /* The jobs, in the order they are tried on each tick. */
 static const struct job jobs[] = {
 	{"housekeeping", 60, 0, housekeep_run},
+	{"coupon-expiry", 0, 2 * 60 + 20, coupon_expiry_job},
+	{"care", 0, 8 * 60, care_job},
 };
 #define NJOBS ((int)(sizeof jobs / sizeof jobs[0]))
 

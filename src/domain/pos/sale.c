@@ -17,6 +17,7 @@
 #include "domain/org/audit.h"
 #include "domain/catalog/product.h"
 #include "domain/org/idem.h"
+#include "domain/loyalty/coupon_sale.h"
 #include "domain/pos/journal.h"
 #include "domain/promo/promo_engine.h"
 #include "domain/promo/promotion.h"
@@ -307,6 +308,48 @@ static int apply_promotions(struct db *db, struct arena *a, int64_t store_id, in
 	return rc;
 }
 
+/* Applies the sale's coupon codes (coupon_sale_plan) on the lines so far:
+ * each coupon's parts as "coupon" discounts, a gift coupon's product as a
+ * gift line at 100% off. *out for sale_write's redeem. */
+static int apply_coupons(struct db *db, struct arena *a, const struct sale_input *in,
+			 int64_t store_id, int64_t at, struct pline *lines, int *n, int cap,
+			 struct coupon_sale **out, struct err *e)
+{
+	struct coupon_sale_line *cl = arena_calloc(a, (size_t)*n, sizeof *cl);
+	for (int i = 0; i < *n; i++) {
+		int promoted = 0;
+		for (int k = 0; k < lines[i].nd; k++)
+			promoted |= strcmp(lines[i].d[k].source, "promotion") == 0;
+		cl[i] = (struct coupon_sale_line){.category_id = lines[i].category_id,
+						  .value = lines[i].gross - lines[i].discount,
+						  .promoted = promoted, .is_gift = lines[i].is_gift};
+	}
+	int rc = coupon_sale_plan(db, a, in->coupon_codes, in->ncoupons, store_id, in->customer_id,
+				  at, cl, *n, out, e);
+	int nbefore = *n;
+	for (int u = 0; rc == 0 && u < (*out)->n; u++) {
+		struct coupon_use *cu = &(*out)->uses[u];
+		for (int i = 0; cu->parts && i < nbefore && rc == 0; i++)
+			rc = add_discount(&lines[i], "coupon", cu->coupon_id, cu->parts[i], e);
+		if (!cu->gift_product_id || rc < 0)
+			continue;
+		if (*n == cap)
+			return err_set(e, ERR_INVALID, "too many gift lines");
+		struct pline *l = &lines[*n];
+		struct sale_line_input gi = {.product_id = cu->gift_product_id, .quantity = QTY_SCALE,
+					     .unit_price = -1};
+		if ((rc = resolve_line(db, a, *n, &gi, l, e)) < 0 || (rc = err_fields_done(e)) < 0)
+			break;
+		if (money_mul_qty(l->unit_price, l->quantity, &l->gross) < 0)
+			return err_set(e, ERR_INVALID, "gift line overflows");
+		l->is_gift = 1;
+		cu->discount = l->gross;
+		rc = add_discount(l, "coupon", cu->coupon_id, l->gross, e);
+		(*n)++;
+	}
+	return rc;
+}
+
 /* ---- the sale ---- */
 
 static int check_input(const struct sale_input *in, struct err *e)
@@ -347,8 +390,6 @@ static int check_input(const struct sale_input *in, struct err *e)
 	/* Customer, coupons and points come with the CRM and loyalty module. */
 	if (in->customer_id)
 		err_field(e, "customer_id", "customers are not enabled yet");
-	if (in->ncoupons)
-		err_field(e, "coupon_codes", "coupons are not enabled yet");
 	if (in->points_redeemed)
 		err_field(e, "points_redeemed", "points are not enabled yet");
 	if (in->manual_discount_bp < 0 || in->manual_discount_bp > 10000)
@@ -547,6 +588,7 @@ struct sale_plan {
 	int n;
 	struct sale_totals tot;
 	int64_t approved_by;
+	struct coupon_sale *coupons; /* redeemed by sale_write */
 	int64_t at;     /* when it is recorded (the offline time for offline sales) */
 	int64_t now;
 	char day[11];
@@ -618,7 +660,7 @@ int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 	if ((rc = check_salesperson(db, in, e)) < 0)
 		goto fail;
 
-	int n = in->nlines, cap = in->nlines + SALE_MAX_GIFTS;
+	int n = in->nlines, cap = in->nlines + SALE_MAX_GIFTS + COUPON_MAX_PER_SALE;
 	struct pline *lines = arena_calloc(a, (size_t)cap, sizeof *lines);
 	for (int i = 0; i < in->nlines; i++)
 		if ((in->lines[i].product_id || in->lines[i].barcode) &&
@@ -652,6 +694,10 @@ int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 	/* An offline sale is recorded as it happened: the gift was given. */
 	if ((rc = apply_promotions(db, a, s->id, s->allow_negative_stock || in->offline_at, p->at,
 				   lines, &n, cap, e)) < 0)
+		goto fail;
+
+	/* Coupons: after the tier discount, before the manual discount. */
+	if ((rc = apply_coupons(db, a, in, s->id, p->at, lines, &n, cap, &p->coupons, e)) < 0)
 		goto fail;
 
 	int64_t approved_by = 0;
@@ -748,7 +794,8 @@ int sale_write(struct db *db, struct arena *a, const struct actor *who,
 				&shift_id, e)) < 0 ||
 	    (rc = next_number(db, a, s, p->day, &number, e)) < 0 ||
 	    (rc = insert_all(db, who, in, s, lines, n, shift_id, number, p->at, p->day, tot,
-			     p->approved_by, &sale_id, e)) < 0)
+			     p->approved_by, &sale_id, e)) < 0 ||
+	    (rc = coupon_sale_redeem(db, p->coupons, sale_id, s->id, p->now, e)) < 0)
 		goto fail;
 	int negative = 0;
 	if ((rc = write_effects(db, who, p, sale_id, number, &negative, e)) < 0)

@@ -9,6 +9,7 @@
 #include "base/jx.h"
 #include "base/timeutil.h"
 #include "domain/org/audit.h"
+#include "domain/loyalty/coupon_sale.h"
 #include "domain/pos/journal.h"
 #include "domain/pos/sale.h"
 #include "domain/pos/sale_effects.h"
@@ -47,6 +48,9 @@ static int write_void(struct db *db, struct arena *a, const struct actor *who,
 	if (db_changes(st) != 1)
 		return err_set(e, ERR_CONFLICT, "sale %lld changed meanwhile: try again",
 			       (long long)s->id);
+	/* The sale's coupons may be used again. */
+	if (coupon_sale_give_back(db, s->id, e) < 0)
+		return db_fail(e);
 
 	/* The void record: its own line, then the sale's canonical content
 	 * (journal_verify compares that part with the sale as stored). */
