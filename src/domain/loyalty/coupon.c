@@ -784,7 +784,7 @@ int coupon_list(struct db *db, struct arena *a, const struct coupon_filter *f,
 	int rc;
 	page_init(&pg, a, f->limit, sizeof(struct coupon));
 	struct db_stmt *st = db_query(
-		db, e, sql, "ittiiiiiittititttiii", f->after_id, f->code, f->code, f->template_id,
+		db, e, sql, "ittiiiiiittitittiii", f->after_id, f->code, f->code, f->template_id,
 		f->template_id, f->customer_id, f->customer_id, f->batch_id, f->batch_id, f->status,
 		f->status, f->now, f->status, f->now, f->status, f->status, f->scope_user_id,
 		f->scope_user_id, page_fetch(&pg));
