@@ -697,7 +697,9 @@ int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 		goto fail;
 
 	/* Coupons: after the tier discount, before the manual discount. */
-	if ((rc = apply_coupons(db, a, in, s->id, p->at, lines, &n, cap, &p->coupons, e)) < 0)
+	p->coupons = NULL;
+	if (in->ncoupons &&
+	    (rc = apply_coupons(db, a, in, s->id, p->at, lines, &n, cap, &p->coupons, e)) < 0)
 		goto fail;
 
 	int64_t approved_by = 0;
