@@ -685,10 +685,12 @@ int coupon_issue(struct db *db, struct arena *a, const struct actor *who, int64_
 	}
 	struct err ce;
 	err_init(&ce);
-	if ((rc = customer_visible(db, who, customer_id, &ce)) == ERR_NOT_FOUND)
+	if ((rc = customer_visible(db, who, customer_id, &ce)) == ERR_NOT_FOUND) {
 		err_field(e, "customer_id", "customer %lld does not exist", (long long)customer_id);
-	else if (rc < 0)
-		return *e = ce, rc;
+	} else if (rc < 0) {
+		*e = ce;
+		return rc;
+	}
 	if ((rc = err_fields_done(e)) < 0)
 		return rc;
 	int64_t now = ts_now_ms();

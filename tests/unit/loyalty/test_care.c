@@ -1,4 +1,5 @@
-/* test_care.c: birthday and holiday care on a temp SQLite file: the run at
+/* test_care.c: birthday and holiday care on a temp SQLite file and,
+ * with TERSA_TEST_PG_URL, on PostgreSQL: the run at
  * chosen dates issues one coupon and one message per consented channel per
  * customer, rule and year however often it runs; no consent, no message;
  * erased customers skipped; 02-29 birthdays on 02-28 of common years; the
@@ -15,6 +16,7 @@
 
 #include "base/timeutil.h"
 #include "dbfx.h"
+#include "loyalty_fx.h"
 #include "domain/loyalty/care.h"
 #include "domain/loyalty/coupon.h"
 
@@ -263,7 +265,13 @@ static void test_rule_checks(void **state)
 	assert_string_equal(care_render(f->a, "", "A", "B", "C"), "");
 }
 
+PG_TEST(test_birthday_once)
+PG_TEST(test_leap_day)
+PG_TEST(test_holiday_and_limit)
+PG_TEST(test_rule_checks)
+
 #define DBT(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
+#define PGT(fn) cmocka_unit_test_setup_teardown(fn##_pg, pgfx_setup, pgfx_teardown)
 
 static int fx_setup(void **state)
 {
@@ -277,6 +285,10 @@ int main(void)
 		DBT(test_leap_day),
 		DBT(test_holiday_and_limit),
 		DBT(test_rule_checks),
+		PGT(test_birthday_once),
+		PGT(test_leap_day),
+		PGT(test_holiday_and_limit),
+		PGT(test_rule_checks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /* test_coupon.c: coupon codes, expiry by company day, issuing with the
  * per-customer limit, the sale's coupon plan (amount, percent with a cap,
  * minimum spend, categories, promotions, gifts, several coupons), single
- * use, the void's give-back and the expiry job, on a temp SQLite file. */
+ * use, the void's give-back and the expiry job, on a temp SQLite file and,
+ * with TERSA_TEST_PG_URL, on PostgreSQL. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@
 
 #include "base/timeutil.h"
 #include "dbfx.h"
+#include "loyalty_fx.h"
 #include "domain/loyalty/coupon.h"
 #include "domain/loyalty/coupon_sale.h"
 
@@ -384,7 +386,15 @@ static void test_template_checks(void **state)
 	assert_int_equal(coupon_template_update(f->db, f->a, &f->who, 77, &up, &t, &f->e), ERR_NOT_FOUND);
 }
 
+PG_TEST(test_expiry)
+PG_TEST(test_issue_limit)
+PG_TEST(test_sale_plan)
+PG_TEST(test_redeem_once_and_give_back)
+PG_TEST(test_expire_due)
+PG_TEST(test_template_checks)
+
 #define DBT(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
+#define PGT(fn) cmocka_unit_test_setup_teardown(fn##_pg, pgfx_setup, pgfx_teardown)
 
 static int fx_setup(void **state)
 {
@@ -401,6 +411,12 @@ int main(void)
 		DBT(test_redeem_once_and_give_back),
 		DBT(test_expire_due),
 		DBT(test_template_checks),
+		PGT(test_expiry),
+		PGT(test_issue_limit),
+		PGT(test_sale_plan),
+		PGT(test_redeem_once_and_give_back),
+		PGT(test_expire_due),
+		PGT(test_template_checks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
