@@ -351,6 +351,18 @@ describe('coupons', () => {
     assert.equal((await api('GET', '/api/v1/coupons/999999')).status, 404);
   });
 
+  it('issuing to a customer: bad input and roles, an unknown customer', async () => {
+    const t = await template();
+    assertProblem(await api('POST', '/api/v1/coupons', { body: { template_id: 999999, customer_id: 999999 } }), 422, 'validation', ['template_id', 'customer_id']);
+    assertProblem(await api('POST', '/api/v1/coupons', { body: { template_id: t.id } }), 422, 'validation', ['customer_id']);
+    assertProblem(await api('POST', '/api/v1/coupons', { body: { template_id: t.id, customer_id: 1, color: 'red' } }), 422, 'validation', ['color']);
+    assertProblem(await api('POST', '/api/v1/coupons', { body: { template_id: 'x', customer_id: 1 } }), 400, 'bad-request', ['template_id']);
+    assertProblem(await api('POST', '/api/v1/coupons', { raw: '{"template_id":' }), 400, 'malformed-json');
+    assert.equal((await srv.api('POST', '/api/v1/coupons', { token: seller.token, body: { template_id: t.id, customer_id: 1 } })).status, 403);
+    assertProblem(await api('GET', '/api/v1/customers/999999/coupons'), 404, 'not-found');
+    assertProblem(await api('GET', '/api/v1/coupons?customer_id=999999'), 404, 'not-found');
+  });
+
   it('named coupons: issued to a customer, limit per customer, needs that customer on the sale', async (t) => {
     const probe = await api('POST', '/api/v1/customers', { body: { name: 'Probe', phone: `139${String(Date.now()).slice(-8)}` } });
     if (probe.status === 404 || probe.status === 405) {
