@@ -94,7 +94,13 @@ static int give(struct db *db, struct arena *a, const struct coupon_template *t,
 		return 0;
 	}
 	if (is_gift) {
-		u->gift_product_id = t->value;
+		static const char sql[] = "SELECT 1 FROM products WHERE id = ? AND active = 1";
+		if ((rc = db_exists(db_query(db, e, sql, "i", t->value), e)) < 0)
+			return rc;
+		if (!rc)
+			err_field(e, f, "coupon %s: its gift is no longer sold", u->code);
+		else
+			u->gift_product_id = t->value;
 		return 0;
 	}
 	if (strcmp(t->kind, "amount_off") == 0) {

@@ -46,7 +46,8 @@ struct coupon_sale {
  * valid_from, for this store, of this customer when it is named; a
  * non-stackable coupon applies only to lines without a promotion discount;
  * the eligible lines (not gifts, in the template's categories or their
- * subcategories) must reach min_spend and hold some value. Every refused
+ * subcategories) must reach min_spend and hold some value; a gift
+ * coupon's product must still be sold. Every refused
  * code is noted on coupon_codes[i] (ERR_INVALID). *out in a. */
 int coupon_sale_plan(struct db *db, struct arena *a, const char *const *codes, int ncodes,
 		     int64_t store_id, int64_t customer_id, int64_t at,

@@ -268,6 +268,11 @@ static void test_sale_plan(void **state)
 	cs = plan(f, c6, 1, store, 0, l, 2);
 	assert_int_equal(cs->uses[0].gift_product_id, gift);
 	assert_null(cs->uses[0].parts);
+	one_id(f, "UPDATE products SET active = 0 WHERE id = ?", "i", gift);
+	memcpy(l, base, sizeof l);
+	assert_null(plan(f, c6, 1, store, 0, l, 2));
+	assert_non_null(strstr(field_msg(&f->e, "coupon_codes[0]"), "no longer sold"));
+	one_id(f, "UPDATE products SET active = 1 WHERE id = ?", "i", gift);
 
 	/* Refusals, every one named: unknown, twice, expired, other customer. */
 	const char *e1 = unnamed(f, amount), *e2 = unnamed(f, pct);
