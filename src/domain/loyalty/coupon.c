@@ -885,3 +885,12 @@ int coupon_expire_due(struct db *db, int64_t now, int slice, int64_t *n, struct 
 	} while (changed == slice);
 	return 0;
 }
+
+int coupon_check(struct db *db, int64_t *bad, struct err *e)
+{
+	static const char sql[] =
+		"SELECT COUNT(*) FROM coupons c LEFT JOIN sales s ON s.id = c.sale_id "
+		"WHERE (c.status = 'redeemed' AND (s.id IS NULL OR s.status = 'voided')) "
+		"OR (c.status <> 'redeemed' AND c.sale_id IS NOT NULL)";
+	return db_int(db_query(db, e, sql, ""), bad, e) < 0 ? db_fail(e) : 0;
+}

@@ -167,4 +167,9 @@ int coupon_lookup(struct db *db, struct arena *a, const char *code, int64_t stor
  * slice rows (one transaction each) until none is left; *n gets the count. 0 or negative. */
 int coupon_expire_due(struct db *db, int64_t now, int slice, int64_t *n, struct err *e);
 
+/* The consistency check for check-db: *bad gets the count of coupons that
+ * disagree with their sale (redeemed without a sale, or by a missing or
+ * voided one; not redeemed yet naming a sale). 0 or negative. */
+int coupon_check(struct db *db, int64_t *bad, struct err *e);
+
 #endif

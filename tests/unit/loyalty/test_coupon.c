@@ -331,6 +331,14 @@ static void test_redeem_once_and_give_back(void **state)
 	assert_int_equal(coupon_get(f->db, f->a, c->id, &c, &f->e), 0);
 	assert_string_equal(c->status, "issued");
 	assert_int_equal(c->sale_id, 0);
+	/* check-db's view: consistent now; a coupon redeemed by no sale is not. */
+	int64_t bad = -1;
+	assert_int_equal(coupon_check(f->db, &bad, &f->e), 0);
+	assert_int_equal(bad, 0);
+	one_id(f, "UPDATE coupons SET sale_id = 99 WHERE id = ?", "i", c->id);
+	assert_int_equal(coupon_check(f->db, &bad, &f->e), 0);
+	assert_int_equal(bad, 1);
+	one_id(f, "UPDATE coupons SET sale_id = NULL WHERE id = ?", "i", c->id);
 	assert_int_equal(db_begin(f->db, 1, &f->e), 0);
 	assert_int_equal(coupon_sale_redeem(f->db, b, 42, 1, ts_now_ms(), &f->e), 0);
 	assert_int_equal(db_commit(f->db, &f->e), 0);
