@@ -36,7 +36,8 @@ int phone_normalize(const char *s, char *out, size_t n)
 		memcpy(out, m, 12);
 		return 0;
 	}
-	if (!plus || k < 8 || k > 15 || d[0] == '0')
+	/* +86 1...: a mainland mobile or nothing (it matched above if valid). */
+	if (!plus || k < 8 || k > 15 || d[0] == '0' || strncmp(d, "861", 3) == 0)
 		return -1;
 	out[0] = '+';
 	memcpy(out + 1, d, k + 1);
