@@ -692,7 +692,7 @@ fail:
 	"(SELECT 1 FROM customer_stores cs JOIN user_stores us"                \
 	" ON us.store_id = cs.store_id WHERE cs.customer_id = " alias ".id"    \
 	" AND us.user_id = ?)"
-#define CUST_TAIL                                                              \
+#define CUST_FILTERS                                                           \
 	" AND c.erased_at IS NULL"                                             \
 	" AND (CAST(? AS TEXT) IS NULL OR c.phone = ?)"                         \
 	" AND (CAST(? AS TEXT) IS NULL OR c.member_code = ?)"                   \
@@ -700,34 +700,42 @@ fail:
 	" AND (CAST(? AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM customer_tags ct" \
 	" WHERE ct.customer_id = c.id AND ct.tag = ?))"                         \
 	" AND (CAST(? AS TEXT) IS NULL OR t.code = ?)"                          \
-	" AND (? = 0 OR c.home_store_id = ?)"                                  \
-	" AND (? = 0 OR EXISTS " SCOPE_OF("c") ")"                             \
-	" AND c.id > ? ORDER BY c.id LIMIT ?"
+	" AND (? = 0 OR c.home_store_id = ?)"
+#define CUST_PAGE " AND c.id > ? ORDER BY c.id LIMIT ?"
 #define CUST_SELECT "SELECT " CUST_COLS CUST_FROM
+/* Each driver twice: for every customer, and within a store-bound user's
+ * stores (a plain EXISTS, which PostgreSQL turns into an indexed semi-join
+ * where an OR with a parameter would make it hash all of customer_stores). */
+#define LIST_SQL(where)                                                        \
+	{CUST_SELECT where CUST_FILTERS CUST_PAGE,                              \
+	 CUST_SELECT where CUST_FILTERS " AND EXISTS " SCOPE_OF("c") CUST_PAGE}
 
-static const char SQL_L_PHONE[] = CUST_SELECT " WHERE c.phone = ?" CUST_TAIL;
-static const char SQL_L_CODE[] = CUST_SELECT " WHERE c.member_code = ?" CUST_TAIL;
-static const char SQL_L_DIGITS[] =
-	CUST_SELECT " WHERE (c.phone = ? OR c.member_code = ?)" CUST_TAIL;
-static const char SQL_L_LAST4[] = CUST_SELECT " WHERE c.phone_last4 = ?" CUST_TAIL;
-static const char SQL_L_NAME[] =
-	CUST_SELECT " WHERE c.name >= ? AND c.name < ?"
-	" AND substr(c.name, 1, CAST(? AS INTEGER)) = ?" CUST_TAIL;
-static const char SQL_L_LETTERS[] =
-	CUST_SELECT " WHERE ((c.name_initials >= ? AND c.name_initials < ?)"
-	" OR (c.name >= ? AND c.name < ? AND substr(c.name, 1, CAST(? AS INTEGER)) = ?))"
-	CUST_TAIL;
-static const char SQL_L_TAG[] =
-	CUST_SELECT " WHERE c.id IN (SELECT tg.customer_id FROM customer_tags tg"
-	" WHERE tg.tag = ?)" CUST_TAIL;
-static const char SQL_L_HOME[] = CUST_SELECT " WHERE c.home_store_id = ?" CUST_TAIL;
-static const char SQL_L_TIER[] =
-	CUST_SELECT " WHERE c.tier_id = (SELECT id FROM tiers WHERE code = ?)" CUST_TAIL;
-static const char SQL_L_SCOPED[] =
-	CUST_SELECT " WHERE c.id IN (SELECT cs2.customer_id FROM customer_stores cs2"
-	" JOIN user_stores us2 ON us2.store_id = cs2.store_id WHERE us2.user_id = ?)"
-	CUST_TAIL;
-static const char SQL_L_ALL[] = CUST_SELECT " WHERE 1 = 1" CUST_TAIL;
+enum list_driver { L_PHONE, L_CODE, L_DIGITS, L_LAST4, L_NAME, L_LETTERS, L_TAG,
+		   L_HOME, L_TIER, L_SCOPED, L_ALL, L__COUNT };
+
+static const char *const list_sql[L__COUNT][2] = {
+	[L_PHONE] = LIST_SQL(" WHERE c.phone = ?"),
+	[L_CODE] = LIST_SQL(" WHERE c.member_code = ?"),
+	[L_DIGITS] = LIST_SQL(" WHERE (c.phone = ? OR c.member_code = ?)"),
+	[L_LAST4] = LIST_SQL(" WHERE c.phone_last4 = ?"),
+	[L_NAME] = LIST_SQL(" WHERE c.name >= ? AND c.name < ?"
+			    " AND substr(c.name, 1, CAST(? AS INTEGER)) = ?"),
+	/* Two index ranges (initials, name) as one id list: an OR of the two
+	 * would scan the table by id. */
+	[L_LETTERS] = LIST_SQL(" WHERE c.id IN (SELECT i.id FROM customers i"
+			       " WHERE i.name_initials >= ? AND i.name_initials < ?"
+			       " UNION ALL SELECT n.id FROM customers n"
+			       " WHERE n.name >= ? AND n.name < ?"
+			       " AND substr(n.name, 1, CAST(? AS INTEGER)) = ?)"),
+	[L_TAG] = LIST_SQL(" WHERE c.id IN (SELECT tg.customer_id FROM customer_tags tg"
+			   " WHERE tg.tag = ?)"),
+	[L_HOME] = LIST_SQL(" WHERE c.home_store_id = ?"),
+	[L_TIER] = LIST_SQL(" WHERE c.tier_id = (SELECT id FROM tiers WHERE code = ?)"),
+	[L_SCOPED] = LIST_SQL(" WHERE c.id IN (SELECT cs2.customer_id FROM customer_stores cs2"
+			      " JOIN user_stores us2 ON us2.store_id = cs2.store_id"
+			      " WHERE us2.user_id = ?)"),
+	[L_ALL] = LIST_SQL(" WHERE 1 = 1"),
+};
 
 /* The smallest string greater than every string starting with s: s with
  * its last code point raised by one (in a). NULL for an empty s. */
@@ -795,7 +803,6 @@ int customer_list(struct db *db, struct arena *a, const struct customer_filter *
 {
 	char norm[PHONE_NORM_MAX];
 	const char *phone = NULL, *q = f->q && *f->q ? f->q : NULL;
-	const char *sql;
 	struct db_stmt *st;
 	struct page pg;
 	int idx = 1, rc;
@@ -817,61 +824,63 @@ int customer_list(struct db *db, struct arena *a, const struct customer_filter *
 	const char *tier = f->tier && *f->tier ? f->tier : NULL;
 
 	/* The driver: the most selective filter given. */
-	if (phone)
-		sql = SQL_L_PHONE;
-	else if (code)
-		sql = SQL_L_CODE;
-	else if (q && all_in(q, "0", "9"))
-		sql = strlen(q) == 4 ? SQL_L_LAST4 : SQL_L_DIGITS;
-	else if (q && all_in(q, "aA", "zZ"))
-		sql = SQL_L_LETTERS;
-	else if (q)
-		sql = SQL_L_NAME;
-	else if (last4)
-		sql = SQL_L_LAST4;
-	else if (tag)
-		sql = SQL_L_TAG;
-	else if (f->home_store_id)
-		sql = SQL_L_HOME;
-	else if (tier)
-		sql = SQL_L_TIER;
-	else if (f->scope_user_id)
-		sql = SQL_L_SCOPED;
-	else
-		sql = SQL_L_ALL;
+	enum list_driver d = phone ? L_PHONE
+		: code ? L_CODE
+		: q && all_in(q, "0", "9") ? (strlen(q) == 4 ? L_LAST4 : L_DIGITS)
+		: q && all_in(q, "aA", "zZ") ? L_LETTERS
+		: q ? L_NAME
+		: last4 ? L_LAST4
+		: tag ? L_TAG
+		: f->home_store_id ? L_HOME
+		: tier ? L_TIER
+		: f->scope_user_id ? L_SCOPED
+		: L_ALL;
 	page_init(&pg, a, f->limit, sizeof(struct customer *));
-	if (!(st = db_prepare(db, sql, e)))
+	if (!(st = db_prepare(db, list_sql[d][f->scope_user_id != 0], e)))
 		return db_fail(e);
-	if (sql == SQL_L_PHONE) {
+	switch (d) {
+	case L_PHONE:
 		db_bind_text(st, idx++, phone);
-	} else if (sql == SQL_L_CODE) {
+		break;
+	case L_CODE:
 		db_bind_text(st, idx++, code);
-	} else if (sql == SQL_L_DIGITS) {
+		break;
+	case L_DIGITS:
 		db_bind_text(st, idx++, phone_normalize(q, norm, sizeof norm) == 0 ? norm : q);
 		db_bind_text(st, idx++, q);
-	} else if (sql == SQL_L_LAST4) {
+		break;
+	case L_LAST4:
 		db_bind_text(st, idx++, q ? q : last4);
-	} else if (sql == SQL_L_NAME || sql == SQL_L_LETTERS) {
-		if (sql == SQL_L_LETTERS) {
-			char *low = arena_strdup(a, q);
-			for (char *p = low; *p; p++)
-				if (*p >= 'A' && *p <= 'Z')
-					*p = (char)(*p | 0x20);
-			db_bind_text(st, idx++, low);
-			db_bind_text(st, idx++, prefix_end(a, low));
-		}
+		break;
+	case L_LETTERS: { /* the initials range, then the name range */
+		char *low = arena_strdup(a, q);
+		for (char *p = low; *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p | 0x20);
+		db_bind_text(st, idx++, low);
+		db_bind_text(st, idx++, prefix_end(a, low));
+	}
+		/* fall through */
+	case L_NAME:
 		db_bind_text(st, idx++, q);
 		db_bind_text(st, idx++, prefix_end(a, q));
 		db_bind_int64(st, idx++, (int64_t)utf8_chars(q));
 		db_bind_text(st, idx++, q);
-	} else if (sql == SQL_L_TAG) {
+		break;
+	case L_TAG:
 		db_bind_text(st, idx++, tag);
-	} else if (sql == SQL_L_HOME) {
+		break;
+	case L_HOME:
 		db_bind_int64(st, idx++, f->home_store_id);
-	} else if (sql == SQL_L_TIER) {
+		break;
+	case L_TIER:
 		db_bind_text(st, idx++, tier);
-	} else if (sql == SQL_L_SCOPED) {
+		break;
+	case L_SCOPED:
 		db_bind_int64(st, idx++, f->scope_user_id);
+		break;
+	default:
+		break;
 	}
 	const char *pairs[] = {phone, code, last4, tag, tier};
 	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
@@ -880,8 +889,8 @@ int customer_list(struct db *db, struct arena *a, const struct customer_filter *
 	}
 	db_bind_int64(st, idx++, f->home_store_id);
 	db_bind_int64(st, idx++, f->home_store_id);
-	db_bind_int64(st, idx++, f->scope_user_id);
-	db_bind_int64(st, idx++, f->scope_user_id);
+	if (f->scope_user_id)
+		db_bind_int64(st, idx++, f->scope_user_id);
 	db_bind_int64(st, idx++, f->after_id);
 	db_bind_int64(st, idx++, page_fetch(&pg));
 	while ((rc = page_step(&pg, st, e)) == DB_ROW)
