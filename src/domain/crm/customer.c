@@ -718,8 +718,11 @@ static const char *const list_sql[L__COUNT][2] = {
 	[L_CODE] = LIST_SQL(" WHERE c.member_code = ?"),
 	[L_DIGITS] = LIST_SQL(" WHERE (c.phone = ? OR c.member_code = ?)"),
 	[L_LAST4] = LIST_SQL(" WHERE c.phone_last4 = ?"),
-	[L_NAME] = LIST_SQL(" WHERE c.name >= ? AND c.name < ?"
-			    " AND substr(c.name, 1, CAST(? AS INTEGER)) = ?"),
+	/* A name range as an id list read from the index alone: only the
+	 * page's rows are then read from the table, in id order. */
+	[L_NAME] = LIST_SQL(" WHERE c.id IN (SELECT n.id FROM customers n"
+			    " WHERE n.name >= ? AND n.name < ?"
+			    " AND substr(n.name, 1, CAST(? AS INTEGER)) = ?)"),
 	/* Two index ranges (initials, name) as one id list: an OR of the two
 	 * would scan the table by id. */
 	[L_LETTERS] = LIST_SQL(" WHERE c.id IN (SELECT i.id FROM customers i"

@@ -67,6 +67,11 @@ static const char SQL_KEEP_UPDATE[] =
 	" first_purchase_at = ?, last_purchase_at = ?, tier_id = ?, tier_since = ?,"
 	" phone = ?, phone_last4 = ?, email = ?, birthday = ?, birth_md = ?, gender = ?,"
 	" city = ?, home_store_id = ?, tags = ?, updated_at = ? WHERE id = ?";
+/* Locks both rows (PostgreSQL: row locks until commit; SQLite's write
+ * transaction already excludes other writers) before their balances are
+ * read, so that a sale of either customer waits for the merge. */
+static const char SQL_LOCK_BOTH[] =
+	"UPDATE customers SET updated_at = updated_at WHERE id IN (?, ?)";
 static const char SQL_TIER_SINCE[] = "SELECT tier_since FROM customers WHERE id = ?";
 
 static int64_t min_nz(int64_t a, int64_t b)
@@ -130,6 +135,7 @@ int customer_merge(struct db *db, const struct actor *who, int64_t keep_id,
 		return rc;
 	a = arena_new();
 	if (customer_visible(db, who, keep_id, e) < 0 || customer_visible(db, who, from_id, e) < 0 ||
+	    db_run(db_query(db, e, SQL_LOCK_BOTH, "ii", keep_id, from_id), e) < 0 ||
 	    customer_get(db, a, keep_id, &k, e) < 0 || customer_get(db, a, from_id, &f, e) < 0)
 		goto fail;
 	snprintf(why_k, sizeof why_k, "merged from customer %lld", (long long)from_id);
