@@ -85,7 +85,7 @@ static void test_rfm_matches_sql_ntile(void **state)
 
 	base_rows(f);
 	for (int i = 0; i < 40; i++) {
-		char name[16], phone[16];
+		char name[24], phone[32];
 		snprintf(name, sizeof name, "c%d", i);
 		snprintf(phone, sizeof phone, "1390000%04d", i);
 		ids[i] = add_customer(f, name, phone);
