@@ -319,6 +319,11 @@ describe('customers', () => {
       const c = await mkCustomer({ home_store_id: storeA });
       const s1 = await sale(storeA, c.id, 3);
       const s2 = await sale(storeA, c.id, 1);
+      const rt = await api('POST', `/api/v1/sales/${s1.id}/returns`, {
+        headers: { 'idempotency-key': randomUUID() },
+        body: { lines: [{ line_id: s1.lines[0].id, quantity: 1 }], refund_method: 'cash', reason: 'too sweet' },
+      });
+      assert.equal(rt.status, 201, rt.text);
       sql(`UPDATE customers SET lifetime_spend = 4000, orders_count = 2, first_purchase_at = 1700000000000, last_purchase_at = 1700000100000 WHERE id = ${c.id}`);
       const job = spawnSync(BIN, ['job', 'run', 'customer_rfm', '--db', srv.db], { encoding: 'utf8' });
       assert.equal(job.status, 0, job.stderr);
@@ -336,6 +341,10 @@ describe('customers', () => {
       const tl = await ok(await api('GET', `/api/v1/customers/${c.id}/timeline`));
       const kinds = tl.items.map((e) => e.kind);
       assert.ok(kinds.includes('sale'), kinds.join());
+      const ret = tl.items.find((e) => e.kind === 'return');
+      assert.equal(ret.id, rt.body.id);
+      assert.equal(ret.sale_number, s1.number);
+      assert.equal(ret.refund_total, 1000);
       const times = tl.items.map((e) => e.at);
       assert.deepEqual([...times].sort().reverse(), times);
       const t1 = await ok(await api('GET', `/api/v1/customers/${c.id}/timeline?limit=1`));
@@ -348,6 +357,8 @@ describe('customers', () => {
       const x = await ok(await api('GET', `/api/v1/customers/${c.id}/export`));
       assert.ok(x.reads.filter((r) => r.what === 'profile').length >= 1);
       assert.equal(x.sales.length, 2);
+      assert.equal(x.returns.length, 1);
+      assert.equal(x.returns[0].sale_id, s1.id);
     });
   });
 
