@@ -327,6 +327,18 @@ describe('customers', () => {
       sql(`UPDATE customers SET lifetime_spend = 4000, orders_count = 2, first_purchase_at = 1700000000000, last_purchase_at = 1700000100000 WHERE id = ${c.id}`);
       const job = spawnSync(BIN, ['job', 'run', 'customer_rfm', '--db', srv.db], { encoding: 'utf8' });
       assert.equal(job.status, 0, job.stderr);
+      // The scores are SQL's NTILE(5) over the customers who bought in the
+      // last 365 days (checked on this engine).
+      const since = Date.now() - 365 * 86400000;
+      const ntile = `WITH b AS (SELECT s.customer_id AS id, MAX(s.at) AS last, COUNT(*) AS orders, SUM(s.total) AS spend
+        FROM sales s JOIN customers c ON c.id = s.customer_id WHERE s.status <> 'voided' AND s.at > ${since} GROUP BY s.customer_id),
+        n AS (SELECT id, NTILE(5) OVER (ORDER BY last, id) AS r, NTILE(5) OVER (ORDER BY orders, id) AS f,
+        NTILE(5) OVER (ORDER BY spend, id) AS m FROM b)`;
+      const scored = Number(sql(`${ntile} SELECT COUNT(*) FROM n`));
+      assert.ok(scored >= 1);
+      assert.equal(Number(sql(`${ntile} SELECT COUNT(*) FROM n JOIN customers c ON c.id = n.id
+        WHERE c.rfm_r = n.r AND c.rfm_f = n.f AND c.rfm_m = n.m`)), scored);
+      assert.equal(Number(sql('SELECT COUNT(*) FROM customers WHERE rfm_r IS NOT NULL')), scored);
       const g = await ok(await getC(c.id));
       assert.equal(g.avg_basket, 2000);
       assert.equal(g.orders_count, 2);
