@@ -247,6 +247,20 @@ describe('customers', () => {
       assert.ok(ids(await list(`home_store_id=${storeA}&limit=500`)).every((id) => id !== w.id));
     });
 
+    it('by tier code and home store; the profile names the tier', async () => {
+      const code = `g${uniq()}`;
+      sql(`INSERT INTO tiers (code, name, min_spend, created_at, updated_at) VALUES ('${code}', '金卡', 100000, 0, 0)`);
+      const c = await mkCustomer({ home_store_id: storeB });
+      sql(`UPDATE customers SET tier_id = (SELECT id FROM tiers WHERE code = '${code}') WHERE id = ${c.id}`);
+      assert.deepEqual((await list(`tier=${code}`)).items.map((x) => x.id), [c.id]);
+      assert.deepEqual((await list(`tier=${code}&home_store_id=${storeA}`)).items, []);
+      assert.ok((await list(`home_store_id=${storeB}&limit=500`)).items.some((x) => x.id === c.id));
+      const g = await ok(await getC(c.id));
+      assert.equal(g.tier, code);
+      assert.equal(g.tier_name, '金卡');
+      assert.deepEqual((await list('tier=nosuchtier')).items, []);
+    });
+
     it('pages by id with a cursor and exports CSV', async () => {
       const p1 = await list('limit=2');
       assert.equal(p1.items.length, 2);
