@@ -14,7 +14,7 @@ int coupon_expiry_job(struct db *db, struct err *e)
 	int64_t n = 0;
 	int rc = coupon_expire_due(db, ts_now_ms(), EXPIRY_SLICE, &n, e);
 	if (rc == 0 && n)
-		log_info("coupon-expiry: %lld coupons expired", (long long)n);
+		log_info("coupon_expiry: %lld coupons expired", (long long)n);
 	return rc;
 }
 

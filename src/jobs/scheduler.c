@@ -14,13 +14,15 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "domain/org/settings.h"
+#include "jobs/customer_rfm_job.h"
 #include "jobs/housekeep.h"
 #include "jobs/loyalty_jobs.h"
 
 /* The jobs, in the order they are tried on each tick. */
 static const struct job jobs[] = {
 	{"housekeeping", 60, 0, housekeep_run},
-	{"coupon-expiry", 0, 2 * 60 + 20, coupon_expiry_job},
+	{"customer_rfm", 0, 2 * 60 + 20, customer_rfm_job},
+	{"coupon_expiry", 0, 2 * 60 + 40, coupon_expiry_job},
 	{"care", 0, 8 * 60, care_job},
 };
 #define NJOBS ((int)(sizeof jobs / sizeof jobs[0]))

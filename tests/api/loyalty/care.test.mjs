@@ -115,6 +115,6 @@ describe('care', () => {
   });
 
   it('the expiry job runs', async () => {
-    runJob('coupon-expiry');
+    runJob('coupon_expiry');
   });
 });

@@ -16,6 +16,7 @@ describe('roles × routes', () => {
   const inv = {}; // transfer and stock count fixtures
   const purch = {}; // a supplier and a purchase order in the store
   const pos = {}; // an open shift in the store
+  const crm = {}; // a customer of the store
   const cpn = {}; // a coupon template, a coupon and a care rule
   const api = (m, p, o = {}) => srv.api(m, p, { token: admin, ...o });
 
@@ -45,10 +46,11 @@ describe('roles × routes', () => {
       '/api/v1/promotions/{id}': promo?.id,
       '/api/v1/coupon-templates/{id}': cpn.template, '/api/v1/coupons/{id}': cpn.coupon,
       '/api/v1/coupons/{id}/cancel': cpn.coupon, '/api/v1/care-rules/{id}': cpn.care,
-      '/api/v1/customers/{id}/coupons': cpn.customer ?? 1,
+      '/api/v1/customers/{id}/coupons': crm.customer,
       '/api/v1/shifts/{id}': pos.shift, '/api/v1/shifts/{id}/close': pos.shift,
       '/api/v1/sales/{id}': pos.sale, '/api/v1/sales/{id}/returns': pos.sale,
       '/api/v1/sales/{id}/void': pos.sale, '/api/v1/sales/{id}/receipt': pos.sale,
+      ...Object.fromEntries(['', '/sales', '/timeline', '/merge', '/export', '/erase'].map((x) => [`/api/v1/customers/{id}${x}`, crm.customer])),
     }[path];
     if (path.includes('{id}')) assert.ok(id, `no fixture for ${path}`);
     let p = path;
@@ -90,6 +92,7 @@ describe('roles × routes', () => {
       body: { store_id: store.id, lines: [{ product_id: product.id, quantity: 1 }], payments: [{ method: 'cash', amount: 100 }] } });
     assert.equal(sale.status, 201, sale.text);
     pos.sale = sale.body.id;
+    crm.customer = (await mk('/api/v1/customers', { name: 'Roles customer', home_store_id: store.id })).id;
     promo = await mk('/api/v1/promotions', { name: 'Roles promo', kind: 'percent_off', params: { percent: 1000 } });
     cpn.template = (await mk('/api/v1/coupon-templates', { name: 'Roles coupon', kind: 'amount_off', value: 1, valid_days: 1 })).id;
     cpn.coupon = (await api('GET', `/api/v1/coupons?batch_id=${(await mk('/api/v1/coupons/batches', { template_id: cpn.template, count: 1 })).batch_id}`)).body.items[0].id;
