@@ -1,9 +1,9 @@
-/* test_care.c: birthday and holiday care on a temp SQLite file and,
- * with TERSA_TEST_PG_URL, on PostgreSQL: the run at
- * chosen dates issues one coupon and one message per consented channel per
- * customer, rule and year however often it runs; no consent, no message;
- * erased customers skipped; 02-29 birthdays on 02-28 of common years; the
- * per-customer limit; the rules' checks; the greeting's variables. */
+/* test_care.c: birthday and holiday care on a temp SQLite file and, with
+ * TERSA_TEST_PG_URL, on PostgreSQL: the run at chosen dates issues one
+ * coupon and one message per consented channel per customer, rule and year
+ * however often it runs; no consent, no message; erased customers skipped;
+ * 02-29 birthdays on 02-28 of common years; the per-customer limit; the
+ * rules' checks; the greeting's variables. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
