@@ -334,6 +334,8 @@ int task_list(struct db *db, struct arena *a, const struct actor *who,
 		err_field(e, "cursor", "is not a cursor of this list");
 		return err_fields_done(e);
 	}
+	if (f->customer_id && (rc = customer_visible(db, who, f->customer_id, e)) < 0)
+		return rc;
 	crm_scope(who, &scoped, &uid);
 	page_init(&pg, a, f->limit, sizeof(struct task *));
 	st = db_query(db, e, SQL_TASK_LIST, "iiiiiiiiittiiiiii", scoped, uid, uid,

@@ -69,7 +69,8 @@ int task_update(struct db *db, struct arena *a, const struct actor *who, int64_t
 /* ERR_NOT_FOUND when absent or not seen by who. */
 int task_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	     struct task **out, struct err *e);
-/* A page of the tasks who sees, by due time (none last), then id.
+/* A page of the tasks who sees, by due time (none last), then id; with a
+ * customer_id, ERR_NOT_FOUND unless who sees that customer.
  * *next_cursor (in a) is NULL on the last page. A bad cursor is a field
  * error on "cursor". */
 int task_list(struct db *db, struct arena *a, const struct actor *who,
