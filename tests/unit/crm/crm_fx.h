@@ -42,8 +42,10 @@ static int64_t fx_id(struct fx *f, const char *sql, const char *types, int64_t a
 	struct db_stmt *st = types[0] == '\0' ? db_query(f->db, &e, sql, "")
 			     : types[1] == '\0' ? db_query(f->db, &e, sql, types, a1)
 						: db_query(f->db, &e, sql, types, a1, a2);
-	if (db_int(st, &id, &e) < 0)
+	if (db_int(st, &id, &e) < 0) {
 		fprintf(stderr, "fx_id: %s\n", e.msg);
+		return -1;
+	}
 	return id;
 }
 
@@ -186,7 +188,7 @@ static const char *fx_field(const struct err *e, const char *field)
 	return NULL;
 }
 
-/* One integer from a query without parameters or with one. */
+/* One integer from a query without parameters or with one; -1 on error. */
 static int64_t fx_count(struct fx *f, const char *sql, int64_t arg)
 {
 	return fx_id(f, sql, strchr(sql, '?') ? "i" : "", arg, 0);
