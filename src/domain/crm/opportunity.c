@@ -340,6 +340,12 @@ fail:
 	return db_fail(e);
 }
 
+/* Takes the opportunity's row lock first (PostgreSQL), so that two stage
+ * moves at once are recorded one after the other, each from the stage the
+ * other left. */
+static const char SQL_OPP_LOCK[] =
+	"UPDATE opportunities SET updated_at = updated_at WHERE id = ?";
+
 static const char SQL_OPP_UPDATE[] =
 	"UPDATE opportunities SET name = ?, customer_id = ?, owner_id = ?, stage = ?,"
 	" amount = ?, probability_bp = ?, expected_close = ?, lost_reason = ?, note = ?,"
@@ -356,7 +362,8 @@ int opportunity_update(struct db *db, struct arena *a, const struct actor *who, 
 		return err_fields_done(e);
 	if ((rc = db_begin(db, 1, e)) < 0)
 		return rc;
-	if ((rc = opp_read(db, a, who, id, &old, e)) < 0)
+	if ((rc = db_run(db_query(db, e, SQL_OPP_LOCK, "i", id), e)) < 0 ||
+	    (rc = opp_read(db, a, who, id, &old, e)) < 0)
 		goto fail;
 	r = *old;
 	if (in->set_name)

@@ -198,6 +198,10 @@ fail:
 	return db_fail(e);
 }
 
+/* Takes the task's row lock first (PostgreSQL), so that two changes at
+ * once apply one after the other instead of both reading the old row. */
+static const char SQL_TASK_LOCK[] = "UPDATE tasks SET updated_at = updated_at WHERE id = ?";
+
 static const char SQL_TASK_UPDATE[] =
 	"UPDATE tasks SET title = ?, note = ?, due_at = ?, assignee_id = ?, status = ?,"
 	" done_at = ?, done_by = ?, updated_at = ? WHERE id = ?";
@@ -216,7 +220,8 @@ int task_update(struct db *db, struct arena *a, const struct actor *who, int64_t
 		return err_fields_done(e);
 	if ((rc = db_begin(db, 1, e)) < 0)
 		return rc;
-	if ((rc = task_get(db, a, who, id, &old, e)) < 0)
+	if ((rc = db_run(db_query(db, e, SQL_TASK_LOCK, "i", id), e)) < 0 ||
+	    (rc = task_get(db, a, who, id, &old, e)) < 0)
 		goto fail;
 	if (in->set_assignee_id && in->assignee_id &&
 	    (rc = crm_check_user(db, a, "assignee_id", in->assignee_id, old->store_id, e)) < 0)

@@ -139,6 +139,19 @@ describe('opportunities', () => {
     assert.ok(!JSON.stringify(audit).includes('competitor') && !JSON.stringify(audit).includes('Corporate'), 'no free text in the audit');
   });
 
+  it('stage moves at once are recorded one after the other: each from the stage the last one left', async () => {
+    const o = await ok(await mkOpp({ name: 'Busy deal', store_id: storeA }), 201);
+    const targets = ['qualified', 'proposal', 'negotiation', 'qualified', 'proposal', 'negotiation', 'lead', 'proposal'];
+    const rs = await Promise.all(targets.map((stage) => patch(o.id, { stage })));
+    for (const r of rs) assert.equal(r.status, 200, r.text);
+    const full = await ok(await api('GET', `/api/v1/opportunities/${o.id}`));
+    for (let i = 1; i < full.stages.length; i++) {
+      assert.equal(full.stages[i].from, full.stages[i - 1].to, JSON.stringify(full.stages));
+      assert.notEqual(full.stages[i].from, full.stages[i].to);
+    }
+    assert.equal(full.stage, full.stages[full.stages.length - 1].to);
+  });
+
   it('PATCH refuses bad input and unknown fields; nothing changes', async () => {
     const o = await ok(await mkOpp({ name: 'Keep', amount: 10, store_id: storeA }), 201);
     let r = await api('PATCH', `/api/v1/opportunities/${o.id}`, { raw: '[' });
