@@ -146,6 +146,25 @@ fail:
 	return db_fail(e);
 }
 
+static const char SQL_CONTACT_GET[] =
+	"SELECT " CONTACT_COLS " FROM customer_contacts WHERE id = ? AND customer_id = ?";
+
+int contact_get(struct db *db, struct arena *a, const struct actor *who, int64_t customer_id,
+		int64_t id, struct contact **out, struct err *e)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = customer_visible(db, who, customer_id, e)) < 0)
+		return rc;
+	st = db_query(db, e, SQL_CONTACT_GET, "ii", id, customer_id);
+	if ((rc = db_get_row(st, "contact", id, e)) < 0)
+		return rc;
+	*out = contact_from_row(st, a);
+	db_reset(st);
+	return 0;
+}
+
 static const char SQL_CONTACT_LIST[] =
 	"SELECT " CONTACT_COLS " FROM customer_contacts WHERE customer_id = ?"
 	" AND (at < ? OR (at = ? AND id < ?)) ORDER BY at DESC, id DESC LIMIT ?";

@@ -52,6 +52,11 @@ int contact_create(struct db *db, struct arena *a, const struct actor *who,
 		   int64_t customer_id, const struct contact_input *in, int64_t now,
 		   struct contact **out, struct err *e);
 
+/* One contact of a customer who sees (else ERR_NOT_FOUND, also for a
+ * contact of another customer). */
+int contact_get(struct db *db, struct arena *a, const struct actor *who, int64_t customer_id,
+		int64_t id, struct contact **out, struct err *e);
+
 /* A page of a customer's contacts, newest first (by at, then id), for a
  * customer who sees (else ERR_NOT_FOUND). cursor: the previous page's
  * *next_cursor (NULL at the start); a bad one is a field error on

@@ -38,6 +38,17 @@ int h_customer_contacts_create(struct req *r)
 	return reply_json(r, 201, contact_to_json(c));
 }
 
+/* GET /customers/{id}/contacts/{id} */
+int h_customer_contacts_get(struct req *r)
+{
+	struct contact *c;
+	int rc = contact_get(r->db, r->a, &r->actor, r->ids[0], r->ids[1], &c, &r->err);
+
+	if (rc < 0)
+		return rc;
+	return reply_json(r, 200, contact_to_json(c));
+}
+
 static json_t *contact_row(const void *rows, int i)
 {
 	return contact_to_json(((struct contact *const *)rows)[i]);

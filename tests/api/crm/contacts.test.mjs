@@ -54,6 +54,9 @@ describe('contacts', () => {
     const c = await ok(r, 201);
     assert.deepEqual(Object.keys(c).sort(), CONTACT_KEYS);
     assert.equal(hdr(r, 'location'), `/api/v1/customers/${custA.id}/contacts/${c.id}`);
+    assert.deepEqual(await ok(await api('GET', hdr(r, 'location'))), c);
+    assertProblem(await api('GET', `/api/v1/customers/${custB.id}/contacts/${c.id}`), 404, 'not-found');
+    assertProblem(await srv.api('GET', `/api/v1/customers/${custA.id}/contacts/${c.id}`, { token: salesB.token }), 404, 'not-found');
     assert.equal(c.customer_id, custA.id);
     assert.equal(c.store_id, null);
     assert.equal(c.user_id, adminId);

@@ -47,6 +47,7 @@ describe('roles × routes', () => {
       '/api/v1/sales/{id}': pos.sale, '/api/v1/sales/{id}/returns': pos.sale,
       '/api/v1/sales/{id}/void': pos.sale, '/api/v1/sales/{id}/receipt': pos.sale,
       '/api/v1/customers/{id}/contacts': crm.customer, '/api/v1/customers/{id}/tasks': crm.customer,
+      '/api/v1/customers/{id}/contacts/{id}': [crm.customer, 1],
       '/api/v1/tasks/{id}': crm.task, '/api/v1/opportunities/{id}': crm.opportunity,
     }[path];
     if (path.includes('{id}')) assert.ok(id, `no fixture for ${path}`);
