@@ -14,11 +14,13 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "domain/org/settings.h"
+#include "jobs/customer_rfm_job.h"
 #include "jobs/housekeep.h"
 
 /* The jobs, in the order they are tried on each tick. */
 static const struct job jobs[] = {
 	{"housekeeping", 60, 0, housekeep_run},
+	{"customer_rfm", 0, 2 * 60 + 20, customer_rfm_job},
 };
 #define NJOBS ((int)(sizeof jobs / sizeof jobs[0]))
 

@@ -16,7 +16,7 @@ describe('roles × routes', () => {
   const inv = {}; // transfer and stock count fixtures
   const purch = {}; // a supplier and a purchase order in the store
   const pos = {}; // an open shift in the store
-  const crm = {}; // a task and an opportunity in the store, a customer id
+  const crm = {}; // a customer of the store, a contact with it, a task and an opportunity in the store
   const api = (m, p, o = {}) => srv.api(m, p, { token: admin, ...o });
 
   async function mk(path, body) {
@@ -46,8 +46,9 @@ describe('roles × routes', () => {
       '/api/v1/shifts/{id}': pos.shift, '/api/v1/shifts/{id}/close': pos.shift,
       '/api/v1/sales/{id}': pos.sale, '/api/v1/sales/{id}/returns': pos.sale,
       '/api/v1/sales/{id}/void': pos.sale, '/api/v1/sales/{id}/receipt': pos.sale,
+      ...Object.fromEntries(['', '/sales', '/timeline', '/merge', '/export', '/erase'].map((x) => [`/api/v1/customers/{id}${x}`, crm.customer])),
       '/api/v1/customers/{id}/contacts': crm.customer, '/api/v1/customers/{id}/tasks': crm.customer,
-      '/api/v1/customers/{id}/contacts/{id}': [crm.customer, 1],
+      '/api/v1/customers/{id}/contacts/{id}': [crm.customer, crm.contact],
       '/api/v1/tasks/{id}': crm.task, '/api/v1/opportunities/{id}': crm.opportunity,
     }[path];
     if (path.includes('{id}')) assert.ok(id, `no fixture for ${path}`);
@@ -90,11 +91,11 @@ describe('roles × routes', () => {
       body: { store_id: store.id, lines: [{ product_id: product.id, quantity: 1 }], payments: [{ method: 'cash', amount: 100 }] } });
     assert.equal(sale.status, 201, sale.text);
     pos.sale = sale.body.id;
+    crm.customer = (await mk('/api/v1/customers', { name: 'Roles customer', home_store_id: store.id })).id;
     promo = await mk('/api/v1/promotions', { name: 'Roles promo', kind: 'percent_off', params: { percent: 1000 } });
     purch.supplier = (await mk('/api/v1/suppliers', { code: `SUP-${uniq()}`, name: 'Roles supplier' })).id;
     purch.order = (await mk('/api/v1/purchase-orders', { supplier_id: purch.supplier, store_id: store.id, lines: [{ product_id: product.id, quantity: 1, unit_cost: 1 }] })).id;
-    // a customer may not exist yet: its routes answer 404 then, which is allowed
-    crm.customer = 1;
+    crm.contact = (await mk(`/api/v1/customers/${crm.customer}/contacts`, { channel: 'phone', direction: 'out', summary: 'Roles contact' })).id;
     crm.task = (await mk('/api/v1/tasks', { title: 'Roles task', store_id: store.id })).id;
     crm.opportunity = (await mk('/api/v1/opportunities', { name: 'Roles deal', store_id: store.id })).id;
     for (const role of ROLES) {
