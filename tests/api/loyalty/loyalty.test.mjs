@@ -5,7 +5,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startServer, uniq, makeUser } from '../lib/server.mjs';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { startServer, uniq, makeUser, ROOT } from '../lib/server.mjs';
 import { assertProblem } from '../lib/assert.mjs';
 
 describe('loyalty', () => {
@@ -254,6 +256,13 @@ describe('loyalty', () => {
     assertProblem(await api('POST', '/api/v1/customers/999999/points/adjustments', { body: { points: 5, reason: 'x' } }), 404, 'not-found');
     const au = await api('GET', `/api/v1/audit?entity=customer_points&entity_id=${c}`);
     assert.equal(au.body.items.length, 1);
+  });
+
+  it('the nightly jobs run on demand and tersa check-db finds every balance equal to its ledger', () => {
+    const bin = process.env.TERSA_BIN ? path.resolve(process.env.TERSA_BIN) : path.join(ROOT, 'build/tersa');
+    for (const job of ['points_expiry', 'tier_downgrade']) execFileSync(bin, ['job', 'run', job, '--db', srv.db], { encoding: 'utf8', timeout: 60000 });
+    const out = execFileSync(bin, ['check-db', '--db', srv.db], { encoding: 'utf8', timeout: 60000 });
+    assert.match(out, /^ok/);
   });
 
   it('the sale that crosses a threshold upgrades the tier; the tier discounts the next sale', async () => {

@@ -1,4 +1,5 @@
-/* test_loyalty_sale.c: the customer's part of a sale on SQLite — points
+/* test_loyalty_sale.c: the customer's part of a sale on SQLite and, with
+ * TERSA_TEST_PG_URL, PostgreSQL — points
  * earned and redeemed, the tier discount and the upgrade inside the sale,
  * returns with the owed rule, voids that give everything back, stored
  * value spent and returned, the nightly expiry and downgrade, and the
@@ -24,6 +25,7 @@
 struct lfx {
 	struct fx f;
 	int64_t store, product, cheap;
+	char schema[64]; /* PostgreSQL: the test's own schema; "" on SQLite */
 };
 
 static int64_t q1(struct fx *f, const char *sql, const char *types, int64_t a, int64_t b)
@@ -47,14 +49,8 @@ static int64_t q1(struct fx *f, const char *sql, const char *types, int64_t a, i
 	return v;
 }
 
-static int setup(void **state)
+static void seed(struct lfx *l)
 {
-	struct lfx *l = xcalloc(1, sizeof *l);
-	void *fs;
-	if (fx_setup_named(&fs, "loyalty_sale") < 0)
-		return -1;
-	l->f = *(struct fx *)fs;
-	free(fs);
 	l->store = q1(&l->f,
 		      "INSERT INTO stores (code, name, channel, allow_negative_stock, created_at, "
 		      "updated_at) VALUES ('S1', 'Store', 'direct', 1, 1, 1) RETURNING id",
@@ -67,6 +63,17 @@ static int setup(void **state)
 		      "INSERT INTO products (sku, name, unit, price, vat_rate, created_at, "
 		      "updated_at) VALUES ('P2', 'Cheap', 'pcs', 1000, 1300, 1, 1) RETURNING id",
 		      "", 0, 0);
+}
+
+static int setup(void **state)
+{
+	struct lfx *l = xcalloc(1, sizeof *l);
+	void *fs;
+	if (fx_setup_named(&fs, "loyalty_sale") < 0)
+		return -1;
+	l->f = *(struct fx *)fs;
+	free(fs);
+	seed(l);
 	*state = l;
 	return 0;
 }
@@ -79,6 +86,61 @@ static int teardown(void **state)
 	void *fs = f;
 	free(l);
 	return fx_teardown(&fs);
+}
+
+/* The same on PostgreSQL (TERSA_TEST_PG_URL), in a schema of the test's
+ * own; without the variable the tests are skipped. */
+static int setup_pg(void **state)
+{
+	static int seq;
+	struct lfx *l = xcalloc(1, sizeof *l);
+	const char *url = getenv("TERSA_TEST_PG_URL");
+	*state = l;
+	if (!url || !*url)
+		return 0;
+	struct err e;
+	char conn[1024], sql[256];
+	err_init(&e);
+	snprintf(l->schema, sizeof l->schema, "tersa_loyalty%ld_%d", (long)getpid(), ++seq);
+	snprintf(conn, sizeof conn, "%s%coptions=-csearch_path%%3D%s", url,
+		 strchr(url, '?') ? '&' : '?', l->schema);
+	snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", l->schema,
+		 l->schema);
+	if (db_open(conn, &l->f.db, &e) < 0 || db_exec(l->f.db, sql, &e) < 0 ||
+	    db_migrate(l->f.db, NULL, &e) < 0) {
+		fprintf(stderr, "setup: %s\n", e.msg);
+		return -1;
+	}
+	l->f.a = arena_new();
+	err_init(&l->f.e);
+	seed(l);
+	return 0;
+}
+
+static int teardown_pg(void **state)
+{
+	struct lfx *l = *state;
+	if (l->f.db) {
+		char sql[128];
+		struct err e;
+		err_init(&e);
+		db_idle(l->f.db);
+		snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", l->schema);
+		db_exec(l->f.db, sql, &e);
+		db_close(l->f.db);
+		arena_free(l->f.a);
+	}
+	free(l);
+	return 0;
+}
+
+/* The fixture, or a skip when the test's engine is not configured. */
+static struct lfx *lfx_of(void **state)
+{
+	struct lfx *l = *state;
+	if (!l->f.db)
+		skip();
+	return l;
 }
 
 static int64_t customer(struct lfx *l)
@@ -215,7 +277,7 @@ static void journal_ok(struct lfx *l)
 
 static void test_earn_redeem(void **state)
 {
-	struct lfx *l = *state;
+	struct lfx *l = lfx_of(state);
 	int64_t c = customer(l);
 	int64_t s1 = sell(l, c, 1, 0, 10000);
 	assert_int_equal(q1(&l->f, "SELECT points_earned FROM sales WHERE id = ?", "i", s1, 0), 100);
@@ -241,7 +303,7 @@ static void test_earn_redeem(void **state)
 
 static void test_redeem_refused(void **state)
 {
-	struct lfx *l = *state;
+	struct lfx *l = lfx_of(state);
 	int64_t c = customer(l), id;
 	sell(l, c, 1, 0, 10000); /* 100 points */
 	int64_t before = q1(&l->f, "SELECT COUNT(*) FROM sales", "", 0, 0);
@@ -276,7 +338,7 @@ static void test_redeem_refused(void **state)
 
 static void test_program_rules(void **state)
 {
-	struct lfx *l = *state;
+	struct lfx *l = lfx_of(state);
 	struct loyalty_program g = {.points_per_yuan = 2, .point_value = 10, .expiry_days = 30,
 				    .max_redeem_bp = 10000, .min_redeem = 10,
 				    .max_redeem_points = 500, .rounding = "half_up",
@@ -316,7 +378,7 @@ static void test_program_rules(void **state)
 
 static void test_return_owed_and_settle(void **state)
 {
-	struct lfx *l = *state;
+	struct lfx *l = lfx_of(state);
 	int64_t c = customer(l);
 	int64_t s1 = sell(l, c, 2, 0, 20000);       /* 200 points */
 	sell(l, c, 1, 200, 9800);                    /* spends them, earns 98 */
@@ -347,7 +409,7 @@ static void test_return_owed_and_settle(void **state)
 
 static void test_points_refund_tender(void **state)
 {
-	struct lfx *l = *state;
+	struct lfx *l = lfx_of(state);
 	int64_t c = customer(l);
 	sell(l, c, 1, 0, 10000);                  /* 100 points */
 	int64_t s = sell(l, c, 2, 100, 19900);    /* 100 points pay 1.00, earn 199 */
@@ -371,7 +433,7 @@ static void test_points_refund_tender(void **state)
 
 static void test_stored_value(void **state)
 {
-	struct lfx *l = *state;
+	struct lfx *l = lfx_of(state);
 	int64_t c = customer(l), id;
 	json_t *o = NULL;
 	assert_int_equal(sv_rule_create(l->f.db, &l->f.who, 50000, 5000, &o, &l->f.e), 0);
@@ -427,7 +489,7 @@ static void test_stored_value(void **state)
 
 static void test_void_gives_everything_back(void **state)
 {
-	struct lfx *l = *state;
+	struct lfx *l = lfx_of(state);
 	int64_t c = customer(l), id;
 	json_t *o = NULL;
 	struct sv_top_up_input t = {.amount = 20000, .method = "cash", .store_id = l->store};
@@ -454,7 +516,7 @@ static void test_void_gives_everything_back(void **state)
 
 static void test_tiers(void **state)
 {
-	struct lfx *l = *state;
+	struct lfx *l = lfx_of(state);
 	json_t *o = NULL;
 	struct tier_input base = {.code = "silver", .name = "银卡", .min_spend = 0,
 				  .has_code = 1, .has_name = 1, .has_min_spend = 1};
@@ -508,7 +570,7 @@ static void test_tiers(void **state)
 
 static void test_expiry_and_adjust(void **state)
 {
-	struct lfx *l = *state;
+	struct lfx *l = lfx_of(state);
 	int64_t c = customer(l);
 	sell(l, c, 1, 0, 10000); /* 100 points, expiring in 365 days */
 	json_t *o = NULL;
@@ -537,11 +599,31 @@ static void test_expiry_and_adjust(void **state)
 	invariants(l, c);
 }
 
+/* check-db's recomputation sees a balance changed behind the ledger's back. */
+static void test_check_finds_differences(void **state)
+{
+	struct lfx *l = lfx_of(state);
+	int64_t c = customer(l);
+	sell(l, c, 1, 0, 10000);
+	invariants(l, c);
+	struct err e;
+	err_init(&e);
+	assert_int_equal(db_write(l->f.db, &e, "UPDATE customers SET points_balance = 101, "
+						"sv_bonus_balance = -1 WHERE id = ?", "i", c), 0);
+	struct buf b;
+	buf_init(&b, 0);
+	int64_t problems = 0;
+	assert_int_equal(loyalty_check(l->f.db, &b, &problems, &e), 0);
+	assert_int_equal(problems, 4); /* ledger, lots, stored value, negative */
+	assert_non_null(strstr(b.data, "ledger sums to 100"));
+	buf_release(&b);
+}
+
 /* 1,000 random earns, redemptions, returns, voids, adjustments and
  * expiries over three customers: the invariants hold after each step. */
 static void test_conservation(void **state)
 {
-	struct lfx *l = *state;
+	struct lfx *l = lfx_of(state);
 	unsigned seed = 20261206;
 	int64_t cs[3] = {customer(l), customer(l), customer(l)};
 	int64_t sales[64];
@@ -613,19 +695,23 @@ static void test_conservation(void **state)
 	assert_true(q1(&l->f, "SELECT COUNT(*) FROM points_ledger WHERE kind = 'expire'", "", 0, 0) > 0);
 }
 
+#define TESTS(setup, teardown)                                                       \
+	cmocka_unit_test_setup_teardown(test_earn_redeem, setup, teardown),                 \
+	    cmocka_unit_test_setup_teardown(test_redeem_refused, setup, teardown),          \
+	    cmocka_unit_test_setup_teardown(test_program_rules, setup, teardown),           \
+	    cmocka_unit_test_setup_teardown(test_return_owed_and_settle, setup, teardown),  \
+	    cmocka_unit_test_setup_teardown(test_points_refund_tender, setup, teardown),    \
+	    cmocka_unit_test_setup_teardown(test_stored_value, setup, teardown),            \
+	    cmocka_unit_test_setup_teardown(test_void_gives_everything_back, setup, teardown), \
+	    cmocka_unit_test_setup_teardown(test_tiers, setup, teardown),                   \
+	    cmocka_unit_test_setup_teardown(test_expiry_and_adjust, setup, teardown),       \
+	    cmocka_unit_test_setup_teardown(test_check_finds_differences, setup, teardown), \
+	    cmocka_unit_test_setup_teardown(test_conservation, setup, teardown)
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_earn_redeem, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_redeem_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_program_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_return_owed_and_settle, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_points_refund_tender, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stored_value, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_void_gives_everything_back, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tiers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_expiry_and_adjust, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_conservation, setup, teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	const struct CMUnitTest sqlite[] = {TESTS(setup, teardown)};
+	const struct CMUnitTest pg[] = {TESTS(setup_pg, teardown_pg)};
+	int failed = cmocka_run_group_tests_name("loyalty sale, SQLite", sqlite, NULL, NULL);
+	return failed + cmocka_run_group_tests_name("loyalty sale, PostgreSQL", pg, NULL, NULL);
 }
