@@ -599,6 +599,58 @@ static void test_expiry_and_adjust(void **state)
 	invariants(l, c);
 }
 
+/* The plan reads the balance; the write re-checks it: points spent between
+ * the two refuse the sale whole (no sale, no stock move, no ledger row). */
+static void test_write_rechecks(void **state)
+{
+	struct lfx *l = lfx_of(state);
+	int64_t c = customer(l), id = 0;
+	sell(l, c, 1, 0, 10000); /* 100 points */
+	struct sale_line_input ln = {.product_id = l->product, .quantity = 1000, .unit_price = -1};
+	struct sale_payment_input py = {"cash", 9900, NULL};
+	struct sale_input in = {.store_id = l->store, .customer_id = c, .lines = &ln, .nlines = 1,
+				.payments = &py, .npayments = 1, .points_redeemed = 100};
+	struct sale_plan *p;
+	int replayed;
+	err_init(&l->f.e);
+	assert_int_equal(sale_plan(l->f.db, l->f.a, &l->f.who, &in, &p, &l->f.e), 0);
+	json_t *o = NULL;
+	assert_int_equal(points_adjust(l->f.db, &l->f.who, c, -1, "meanwhile", &o, &l->f.e), 0);
+	json_decref(o);
+	int64_t sales = q1(&l->f, "SELECT COUNT(*) FROM sales", "", 0, 0);
+	int64_t moves = q1(&l->f, "SELECT COUNT(*) FROM stock_moves", "", 0, 0);
+	int64_t rows = q1(&l->f, "SELECT COUNT(*) FROM points_ledger", "", 0, 0);
+	assert_int_equal(sale_commit(l->f.db, l->f.a, &l->f.who, "recheck", "recheck", p, &id,
+				     &replayed, &l->f.e),
+			 ERR_INSUFFICIENT_POINTS);
+	assert_int_equal(q1(&l->f, "SELECT COUNT(*) FROM sales", "", 0, 0), sales);
+	assert_int_equal(q1(&l->f, "SELECT COUNT(*) FROM stock_moves", "", 0, 0), moves);
+	assert_int_equal(q1(&l->f, "SELECT COUNT(*) FROM points_ledger", "", 0, 0), rows);
+	assert_int_equal(col(l, "points_balance", c), 99);
+	assert_int_equal(col(l, "orders_count", c), 1);
+	invariants(l, c);
+	journal_ok(l);
+}
+
+/* Earned points: per ¥1 paid, times the multiplier, rounded as told. */
+static void test_points_arithmetic(void **state)
+{
+	struct loyalty_program g = {.points_per_yuan = 1, .rounding = "floor"};
+	assert_int_equal(program_points_for(&g, 9999, 10000), 99);
+	assert_int_equal(program_points_for(&g, 9950, 15000), 149); /* 149.25 */
+	assert_int_equal(program_points_for(&g, 0, 10000), 0);
+	assert_int_equal(program_points_for(&g, -500, 10000), 0);
+	g.rounding = "half_up";
+	assert_int_equal(program_points_for(&g, 9950, 10000), 100);  /* 99.5 */
+	assert_int_equal(program_points_for(&g, 9949, 10000), 99);
+	g.points_per_yuan = 0;
+	assert_int_equal(program_points_for(&g, 100000, 10000), 0);
+	g.expiry_days = 0;
+	assert_int_equal(program_expiry(&g, 5), 0);
+	g.expiry_days = 2;
+	assert_int_equal(program_expiry(&g, 5), 5 + 2 * 86400000LL);
+}
+
 /* check-db's recomputation sees a balance changed behind the ledger's back. */
 static void test_check_finds_differences(void **state)
 {
@@ -706,12 +758,15 @@ static void test_conservation(void **state)
 	    cmocka_unit_test_setup_teardown(test_tiers, setup, teardown),                   \
 	    cmocka_unit_test_setup_teardown(test_expiry_and_adjust, setup, teardown),       \
 	    cmocka_unit_test_setup_teardown(test_check_finds_differences, setup, teardown), \
+	    cmocka_unit_test_setup_teardown(test_write_rechecks, setup, teardown),          \
 	    cmocka_unit_test_setup_teardown(test_conservation, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest sqlite[] = {TESTS(setup, teardown)};
 	const struct CMUnitTest pg[] = {TESTS(setup_pg, teardown_pg)};
-	int failed = cmocka_run_group_tests_name("loyalty sale, SQLite", sqlite, NULL, NULL);
+	const struct CMUnitTest pure[] = {cmocka_unit_test(test_points_arithmetic)};
+	int failed = cmocka_run_group_tests_name("points arithmetic", pure, NULL, NULL);
+	failed += cmocka_run_group_tests_name("loyalty sale, SQLite", sqlite, NULL, NULL);
 	return failed + cmocka_run_group_tests_name("loyalty sale, PostgreSQL", pg, NULL, NULL);
 }
