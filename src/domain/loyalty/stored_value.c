@@ -189,12 +189,17 @@ int sv_spend(struct db *db, int64_t customer_id, int64_t amount, int bonus_first
 	return sv_write(db, customer_id, "spend", -paid, -bonus, NULL, ref, e);
 }
 
-/* The open shift of the store with the lowest id, 0 when none is open. */
-static int open_shift(struct db *db, int64_t store_id, int64_t *id, struct err *e)
+/* The open shift of the store's till (register_id NULL: the store's open
+ * shift with the lowest id); 0 when none is open. */
+static int open_shift(struct db *db, int64_t store_id, const char *register_id, int64_t *id,
+		      struct err *e)
 {
 	static const char sql[] =
-		"SELECT id FROM shifts WHERE store_id = ? AND status = 'open' ORDER BY id LIMIT 1";
-	return db_int(db_query(db, e, sql, "i", store_id), id, e) < 0 ? db_fail(e) : 0;
+		"SELECT id FROM shifts WHERE store_id = ? AND status = 'open' "
+		"AND (CAST(? AS TEXT) IS NULL OR register = ?) ORDER BY id LIMIT 1";
+	return db_int(db_query(db, e, sql, "itt", store_id, register_id, register_id), id, e) < 0
+		       ? db_fail(e)
+		       : 0;
 }
 
 static int store_exists(struct db *db, int64_t store_id, struct err *e)
@@ -247,7 +252,7 @@ int sv_top_up(struct db *db, const struct actor *who, int64_t customer_id,
 	if ((rc = customer_visible(db, who, customer_id, e)) < 0)
 		goto fail;
 	if ((rc = db_int(db_query(db, e, sql_rule, "i", in->amount), &bonus, e)) < 0 ||
-	    (rc = open_shift(db, in->store_id, &shift_id, e)) < 0)
+	    (rc = open_shift(db, in->store_id, in->register_id, &shift_id, e)) < 0)
 		goto fail;
 	struct loyalty_ref ref = {.at = ts_now_ms(), .store_id = in->store_id,
 				  .shift_id = shift_id,
@@ -293,7 +298,7 @@ int sv_refund(struct db *db, const struct actor *who, int64_t customer_id,
 	int64_t shift_id = 0;
 	if ((rc = customer_visible(db, who, customer_id, e)) < 0 ||
 	    (rc = loyalty_account_lock(db, customer_id, &acc, e)) < 0 ||
-	    (rc = open_shift(db, in->store_id, &shift_id, e)) < 0)
+	    (rc = open_shift(db, in->store_id, in->register_id, &shift_id, e)) < 0)
 		goto fail;
 	int64_t amount = in->amount < 0 ? acc.sv_paid : in->amount;
 	if (amount > acc.sv_paid || amount == 0) {

@@ -48,6 +48,7 @@ struct sv_top_up_input {
 	int64_t amount;     /* > 0 */
 	const char *method; /* sv_methods */
 	int64_t store_id;   /* the till's store (the caller checks it is the user's) */
+	const char *register_id; /* the till; NULL: any open shift of the store */
 };
 /* A top-up at the till, in a transaction of its own: the bonus of the best
  * rule (highest min_amount <= amount), the open shift of the store if any,
@@ -62,6 +63,7 @@ struct sv_refund_input {
 	int64_t amount;     /* -1: the whole paid part */
 	const char *method; /* sv_methods: how the money goes back */
 	int64_t store_id;
+	const char *register_id; /* as for a top-up */
 	const char *reason; /* 1-200 characters */
 };
 /* Pays out unused paid stored value (more than the paid part: field

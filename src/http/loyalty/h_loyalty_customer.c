@@ -92,7 +92,7 @@ int h_customer_sv_get(struct req *r)
 
 int h_customer_sv_top_up(struct req *r)
 {
-	static const char *const allowed[] = {"amount", "method", "store_id", NULL};
+	static const char *const allowed[] = {"amount", "method", "store_id", "register", NULL};
 	json_t *in, *out;
 	if (req_json(r, &in) < 0)
 		return r->err.code;
@@ -101,6 +101,7 @@ int h_customer_sv_top_up(struct req *r)
 	jx_money(in, "amount", JX_REQUIRED, 1, &t.amount, &r->err);
 	jx_enum(in, "method", JX_REQUIRED, sv_methods, &t.method, &r->err);
 	jx_int(in, "store_id", JX_REQUIRED, 1, INT64_MAX, &t.store_id, &r->err);
+	jx_str(in, "register", JX_NONEMPTY, 32, &t.register_id, &r->err);
 	if (req_bad_types(r))
 		return r->err.code;
 	if (t.store_id && !req_store_writable(r, t.store_id))
@@ -113,7 +114,8 @@ int h_customer_sv_top_up(struct req *r)
 
 int h_customer_sv_refund(struct req *r)
 {
-	static const char *const allowed[] = {"amount", "method", "store_id", "reason", NULL};
+	static const char *const allowed[] = {"amount", "method", "store_id", "register", "reason",
+					      NULL};
 	json_t *in, *out;
 	if (req_json(r, &in) < 0)
 		return r->err.code;
@@ -122,6 +124,7 @@ int h_customer_sv_refund(struct req *r)
 	jx_money(in, "amount", 0, 1, &f.amount, &r->err);
 	jx_enum(in, "method", JX_REQUIRED, sv_methods, &f.method, &r->err);
 	jx_int(in, "store_id", JX_REQUIRED, 1, INT64_MAX, &f.store_id, &r->err);
+	jx_str(in, "register", JX_NONEMPTY, 32, &f.register_id, &r->err);
 	jx_str(in, "reason", 0, 0, &f.reason, &r->err);
 	if (req_bad_types(r))
 		return r->err.code;

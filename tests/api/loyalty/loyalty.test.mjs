@@ -167,6 +167,13 @@ describe('loyalty', () => {
     assert.equal(t.status, 201, t.text);
     assert.equal(t.body.bonus, 5000);
     assert.equal(t.body.balance, amount + 5000);
+    // At a till with an open shift, the top-up is recorded in that shift.
+    const shift = await mk('/api/v1/shifts', { store_id: storeA, register: `sv${uniq()}`.slice(0, 20), opening_cash: 0 });
+    const t2 = await srv.api('POST', `/api/v1/customers/${c}/stored-value/top-ups`, { token: seller.token, body: { amount: 100, method: 'cash', store_id: storeA, register: shift.register } });
+    assert.equal(t2.status, 201, t2.text);
+    assert.equal(t2.body.shift_id, shift.id);
+    assert.equal(t2.body.bonus, 0);
+    const bal = amount + 5000 + 100;
     // Bad input and scoping.
     assertProblem(await srv.api('POST', `/api/v1/customers/${c}/stored-value/top-ups`, { token: seller.token, body: { amount: 0, method: 'bitcoin', store_id: storeA } }),
       422, 'validation', ['amount', 'method']);
@@ -175,7 +182,6 @@ describe('loyalty', () => {
     assertProblem(await api('POST', '/api/v1/customers/999999/stored-value/top-ups', { body: { amount: 100, method: 'cash', store_id: storeA } }), 404, 'not-found');
     assert.equal((await api('DELETE', `/api/v1/stored-value/rules/${rule.id}`)).status, 204);
     // Two tills spend more than the balance at once: one wins.
-    const bal = amount + 5000;
     const half = Math.floor(bal / 2) + 1;
     const lines = [{ product_id: milk.id, quantity: Math.ceil(half / 10000) }];
     const total = Math.ceil(half / 10000) * 10000;
