@@ -327,6 +327,7 @@ int points_expire_run(struct db *db, int64_t now, int64_t *expired, struct err *
 		"SELECT id, customer_id, remaining FROM points_ledger "
 		"WHERE remaining > 0 AND expires_at IS NOT NULL AND expires_at <= ? "
 		"ORDER BY customer_id, expires_at, id LIMIT ?";
+	static const char sql_left[] = "SELECT remaining FROM points_ledger WHERE id = ?";
 	static const char sql_zero[] =
 		"UPDATE points_ledger SET remaining = 0 WHERE id = ? AND remaining = ?";
 	int64_t total = 0;
@@ -351,14 +352,28 @@ int points_expire_run(struct db *db, int64_t now, int64_t *expired, struct err *
 			goto fail;
 		}
 		for (int i = 0; i < n; i++) {
-			int64_t after;
+			int64_t after, left = 0;
+			struct loyalty_account acc;
 			struct loyalty_ref ref = {.at = now, .reason = "expired"};
-			if (!(st = db_query(db, e, sql_zero, "ii", lots[i][0], lots[i][2])) ||
+			/* The customer's lock first, as every change of points takes
+			 * it (a lot locked before it could deadlock with a sale); then
+			 * what the lot holds now. */
+			if ((i == 0 || lots[i][1] != lots[i - 1][1]) &&
+			    loyalty_account_lock(db, lots[i][1], &acc, e) < 0) {
+				free(lots);
+				goto fail;
+			}
+			if (db_int(db_query(db, e, sql_left, "i", lots[i][0]), &left, e) < 0) {
+				free(lots);
+				goto fail;
+			}
+			if (left <= 0)
+				continue;
+			if (!(st = db_query(db, e, sql_zero, "ii", lots[i][0], left)) ||
 			    db_run(st, e) < 0 ||
 			    (db_changes(st) == 1 &&
-			     (balance_move(db, lots[i][1], -lots[i][2], &after, e) < 0 ||
-			      ledger_add(db, lots[i][1], "expire", -lots[i][2], after, 0, 0, &ref,
-					 e) < 0))) {
+			     (balance_move(db, lots[i][1], -left, &after, e) < 0 ||
+			      ledger_add(db, lots[i][1], "expire", -left, after, 0, 0, &ref, e) < 0))) {
 				free(lots);
 				goto fail;
 			}

@@ -8,6 +8,7 @@
 #include "base/jx.h"
 #include "base/text.h"
 #include "base/timeutil.h"
+#include "domain/loyalty/points.h"
 #include "domain/org/audit.h"
 
 #define TIER_COLS \
@@ -301,14 +302,20 @@ int tier_downgrade_run(struct db *db, int64_t now, int64_t *moved, struct err *e
 			after = cid;
 			if ((rc = db_begin(db, 1, e)) < 0)
 				break;
-			/* Re-read under the write transaction: a sale may have moved it. */
-			if ((rc = customer_tier_id(db, cid, &tid, e)) < 0 ||
+			/* Lock the customer and re-read: a sale may have moved it. */
+			struct loyalty_account acc;
+			if ((rc = loyalty_account_lock(db, cid, &acc, e)) < 0 ||
+			    (rc = customer_tier_id(db, cid, &tid, e)) < 0 ||
 			    (tid && ((rc = tier_one(db_query(db, e, sql_tier, "i", tid), &cur,
 						    &has_cur, e)) < 0)) ||
 			    (rc = tier_spend(db, cid, now, &spend, e)) < 0 ||
 			    (rc = tier_for_spend(db, spend, &to, &has_to, e)) < 0) {
 				db_rollback(db);
-				break;
+				if (rc != ERR_NOT_FOUND)
+					break;
+				err_init(e); /* merged away meanwhile */
+				rc = 0;
+				continue;
 			}
 			int down = tid && (!has_cur || !cur.active ||
 					   !has_to || to.min_spend < cur.min_spend);
