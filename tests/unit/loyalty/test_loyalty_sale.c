@@ -487,6 +487,30 @@ static void test_stored_value(void **state)
 	journal_ok(l);
 }
 
+/* With sv_bonus_spent "first" a sale spends the bonus part before the paid
+ * part (the default, "last", is the other way round: test_stored_value). */
+static void test_bonus_first(void **state)
+{
+	struct lfx *l = lfx_of(state);
+	struct loyalty_program g, out;
+	assert_int_equal(program_get(l->f.db, &g, &l->f.e), 0);
+	g.sv_bonus_spent = "first";
+	assert_int_equal(program_put(l->f.db, &l->f.who, &g, &out, &l->f.e), 0);
+	int64_t c = customer(l), id;
+	json_t *o = NULL;
+	assert_int_equal(sv_rule_create(l->f.db, &l->f.who, 10000, 3000, &o, &l->f.e), 0);
+	json_decref(o);
+	struct sv_top_up_input t = {.amount = 10000, .method = "card", .store_id = l->store};
+	assert_int_equal(sv_top_up(l->f.db, &l->f.who, c, &t, &o, &l->f.e), 0);
+	json_decref(o);
+	assert_int_equal(sell_full(l, c, l->cheap, 4, 0, pay(l, "stored_value", 4000, NULL, 0), 1, 0,
+				   &id),
+			 0);
+	assert_int_equal(col(l, "sv_bonus_balance", c), 0);
+	assert_int_equal(col(l, "sv_paid_balance", c), 9000);
+	invariants(l, c);
+}
+
 static void test_void_gives_everything_back(void **state)
 {
 	struct lfx *l = lfx_of(state);
@@ -754,6 +778,7 @@ static void test_conservation(void **state)
 	    cmocka_unit_test_setup_teardown(test_return_owed_and_settle, setup, teardown),  \
 	    cmocka_unit_test_setup_teardown(test_points_refund_tender, setup, teardown),    \
 	    cmocka_unit_test_setup_teardown(test_stored_value, setup, teardown),            \
+	    cmocka_unit_test_setup_teardown(test_bonus_first, setup, teardown),             \
 	    cmocka_unit_test_setup_teardown(test_void_gives_everything_back, setup, teardown), \
 	    cmocka_unit_test_setup_teardown(test_tiers, setup, teardown),                   \
 	    cmocka_unit_test_setup_teardown(test_expiry_and_adjust, setup, teardown),       \
