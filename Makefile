@@ -110,6 +110,7 @@ bench:
 	@bench/run.sh
 	@bench/sales.sh
 	@bench/shift.sh
+	@bench/customers.sh
 
 run-bins: all
 	@:

@@ -11,6 +11,8 @@ STORES=${BENCH_SALES_STORES:-4}
 PRODUCTS=${BENCH_SALES_PRODUCTS:-200}
 MAXLINES=${BENCH_SALES_MAXLINES:-8}
 PLAIN_SALES=${BENCH_PLAIN_SALES:-10000} # about as long as a server round
+# The variant with a customer on every sale, earning points (0: skip it).
+CUSTOMERS=${BENCH_SALES_CUSTOMERS:-10000}
 THREADS=${BENCH_SALES_THREADS:-} # empty: the server default (2 per core)
 TERSA=${TERSA_BIN:-build/tersa}
 # Another build to compare in the same run (before/after a change): its
@@ -61,7 +63,19 @@ for i in $(seq "$PRODUCTS"); do
 		post /api/v1/stock/moves "{\"store_id\":$s,\"product_id\":$i,\"quantity\":100000000,\"reason\":\"receipt\"}"
 	done
 done
+# Three tiers (points ×1, ×1.2, ×1.5; no tier discount, so that the plain
+# program writes the same lines) for the customers' variant.
+post /api/v1/tiers '{"code":"normal","name":"普通","min_spend":0,"discount_bp":0,"points_multiplier_bp":10000}'
+post /api/v1/tiers '{"code":"silver","name":"银卡","min_spend":100000,"discount_bp":0,"points_multiplier_bp":12000}'
+post /api/v1/tiers '{"code":"gold","name":"金卡","min_spend":500000,"discount_bp":0,"points_multiplier_bp":15000}'
 stop
+# Customers 1..CUSTOMERS in bulk (their profiles do not matter here).
+if ((CUSTOMERS > 0)); then
+	sqlite3 "$TMP/base.db" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n
+		WHERE i < $CUSTOMERS) INSERT INTO customers (id, name, phone, phone_last4, member_code,
+		created_at, updated_at) SELECT i, 'Bench ' || i, '139' || printf('%08d', i),
+		substr(printf('%08d', i), 5), '9' || printf('%011d', i), 0, 0 FROM n"
+fi
 
 run_wrk() { # NAME [serve args...]
 	local name=$1
@@ -69,9 +83,10 @@ run_wrk() { # NAME [serve args...]
 	rm -f "$TMP/$name.db"* # a WAL left by the last round would not match
 	cp "$TMP/base.db" "$TMP/$name.db"
 	serve "$TMP/$name.db" "$@"
-	TOKEN=$TOKEN STORES=$STORES PRODUCTS=$PRODUCTS MAXLINES=$MAXLINES \
+	TOKEN=$TOKEN STORES=$STORES PRODUCTS=$PRODUCTS MAXLINES=$MAXLINES CUSTOMERS=${WITH_CUSTOMERS:-0} \
 		wrk -t2 -c"$CONNS" -d2s -s bench/sales/sale.lua "$BASE" >/dev/null
-	TOKEN=$TOKEN STORES=$STORES PRODUCTS=$PRODUCTS MAXLINES=$MAXLINES wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s bench/sales/sale.lua "$BASE" >"$TMP/$name.txt"
+	TOKEN=$TOKEN STORES=$STORES PRODUCTS=$PRODUCTS MAXLINES=$MAXLINES CUSTOMERS=${WITH_CUSTOMERS:-0} \
+		wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s bench/sales/sale.lua "$BASE" >"$TMP/$name.txt"
 	stop
 	local rps p50 p99 bad
 	rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$TMP/$name.txt")
@@ -92,6 +107,13 @@ for ((r = 1; r <= ROUNDS; r++)); do
 		sed -E 's/.*: ([0-9]+) sales\/s p50 ([0-9.]+) ms p99 ([0-9.]+) ms.*/\1 \2ms \3ms 0/' >>"$TMP/plain.rows"
 	run_wrk single ${THREADS:+--threads "$THREADS"} --no-group-commit >>"$TMP/single.rows"
 	run_wrk group ${THREADS:+--threads "$THREADS"} >>"$TMP/group.rows"
+	if ((CUSTOMERS > 0)); then
+		rm -f "$TMP"/cplain.db*
+		cp "$TMP/base.db" "$TMP/cplain.db"
+		build/bench/plain "$TMP/cplain.db" "$PLAIN_SALES" "$STORES" "$PRODUCTS" "$MAXLINES" "$CUSTOMERS" |
+			sed -E 's/.*: ([0-9]+) sales\/s p50 ([0-9.]+) ms p99 ([0-9.]+) ms.*/\1 \2ms \3ms 0/' >>"$TMP/cplain.rows"
+		WITH_CUSTOMERS=$CUSTOMERS run_wrk cgroup ${THREADS:+--threads "$THREADS"} >>"$TMP/cgroup.rows"
+	fi
 	if [[ -n $BASELINE ]]; then
 		SERVE_BIN=$BASELINE run_wrk bsingle ${THREADS:+--threads "$THREADS"} --no-group-commit >>"$TMP/bsingle.rows"
 		SERVE_BIN=$BASELINE run_wrk bgroup ${THREADS:+--threads "$THREADS"} >>"$TMP/bgroup.rows"
@@ -102,12 +124,16 @@ all() { awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $1 }' "$TMP/$1.rows"; }
 read -r PLAIN_RPS PLAIN_P50 PLAIN_P99 _ < <(median plain)
 read -r ONE_RPS ONE_P50 ONE_P99 ONE_BAD < <(median single)
 read -r GRP_RPS GRP_P50 GRP_P99 GRP_BAD < <(median group)
+if ((CUSTOMERS > 0)); then
+	read -r CPLAIN_RPS CPLAIN_P50 CPLAIN_P99 _ < <(median cplain)
+	read -r CGRP_RPS CGRP_P50 CGRP_P99 CGRP_BAD < <(median cgroup)
+fi
 if [[ -n $BASELINE ]]; then
 	read -r BONE_RPS BONE_P50 BONE_P99 BONE_BAD < <(median bsingle)
 	read -r BGRP_RPS BGRP_P50 BGRP_P99 BGRP_BAD < <(median bgroup)
 fi
 
-ratio() { awk -v a="$1" -v b="$PLAIN_RPS" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+ratio() { awk -v a="$1" -v b="${2:-$PLAIN_RPS}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 {
 	echo "# Sales benchmark results"
 	echo
@@ -125,14 +151,28 @@ ratio() { awk -v a="$1" -v b="$PLAIN_RPS" 'BEGIN { printf "%.2f", (b > 0 ? a / b
 		echo "| baseline ($BASELINE), one commit per sale | $BONE_RPS | $(ratio "$BONE_RPS") | $BONE_P50 | $BONE_P99 | $BONE_BAD |"
 		echo "| baseline ($BASELINE), group commit | $BGRP_RPS | $(ratio "$BGRP_RPS") | $BGRP_P50 | $BGRP_P99 | $BGRP_BAD |"
 	fi
+	if ((CUSTOMERS > 0)); then
+		echo
+		echo "With a customer on every sale (one of $CUSTOMERS, in three tiers), earning points:"
+		echo
+		echo "| what | sales/s | × plain with customers | p50 | p99 | errors |"
+		echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+		echo "| plain C on SQLite, the same writes with the customer's ($PLAIN_SALES sales) | $CPLAIN_RPS | 1.00 | $CPLAIN_P50 | $CPLAIN_P99 | 0 |"
+		echo "| POST /api/v1/sales with customer_id, group commit | $CGRP_RPS | $(ratio "$CGRP_RPS" "$CPLAIN_RPS") | $CGRP_P50 | $CGRP_P99 | $CGRP_BAD |"
+	fi
 	echo
-	echo "Goals (issue #4): one commit per sale ≥ 0.7× plain; group commit ≥ 2× plain."
+	echo "Goals (issue #4): one commit per sale ≥ 0.7× plain; group commit ≥ 2× plain"
+	echo "(issue #9: also with a customer earning points on every sale)."
 	echo
 	echo "Each row is the median of $ROUNDS interleaved rounds; sales/s of every round:"
 	echo
 	echo "- plain: $(all plain)"
 	echo "- one commit per sale: $(all single)"
 	echo "- group commit: $(all group)"
+	if ((CUSTOMERS > 0)); then
+		echo "- plain with customers: $(all cplain)"
+		echo "- group commit with customers: $(all cgroup)"
+	fi
 	if [[ -n $BASELINE ]]; then
 		echo "- baseline, one commit per sale: $(all bsingle)"
 		echo "- baseline, group commit: $(all bgroup)"

@@ -2,12 +2,13 @@
 # deps.sh: installs the Debian packages Tersa needs that are missing (one
 # apt-get run), and the web/ npm packages when they are absent or stale.
 # tzdata: business days are computed from its zone files (src/base/tz.c).
+# sqlite3: the erasure test vacuums and reads a database file with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PKGS=(libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev postgresql
 	libsodium-dev libcmocka-dev libcurl4-openssl-dev libcsv-dev
-	libxlsxwriter-dev pkg-config gcc make wrk curl tzdata)
+	libxlsxwriter-dev pkg-config gcc make wrk curl tzdata sqlite3)
 
 # Prints the major version of the `node` on PATH, or 0 when there is none.
 node_major() {

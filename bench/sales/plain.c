@@ -5,9 +5,15 @@
  * one transaction per sale, in the same synchronous mode as the server, with
  * no HTTP, JSON or validation. Each sale is drawn as bench/sales/sale.lua
  * draws it: a random store, 1..MAXLINES distinct random products (product i
- * costs 100 + (i % 50) * 10), written in product order. Usage: plain DB SALES
- * STORES PRODUCTS MAXLINES (DB already migrated, with those stores and
- * products stocked). Prints sales/s and latency percentiles. */
+ * costs 100 + (i % 50) * 10), written in product order. With CUSTOMERS > 0
+ * each sale also has a customer of 1..CUSTOMERS who earns points, written as
+ * the server writes them: the customer, program and tier read, the account
+ * read again under the write lock, the balance, the points ledger entry (a
+ * lot with its expiry), the purchase aggregates, the store link, and the
+ * tier check over the customer's sales of the last 365 days. Usage: plain DB
+ * SALES STORES PRODUCTS MAXLINES [CUSTOMERS] (DB already migrated, with those
+ * stores, products in stock and customers). Prints sales/s and latency
+ * percentiles. */
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -90,12 +96,13 @@ static int cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	if (argc != 6) {
-		fprintf(stderr, "usage: plain DB SALES STORES PRODUCTS MAXLINES\n");
+	if (argc != 6 && argc != 7) {
+		fprintf(stderr, "usage: plain DB SALES STORES PRODUCTS MAXLINES [CUSTOMERS]\n");
 		return 2;
 	}
 	int n = (int)strtol(argv[2], NULL, 10), stores = (int)strtol(argv[3], NULL, 10);
 	int products = (int)strtol(argv[4], NULL, 10), maxlines = (int)strtol(argv[5], NULL, 10);
+	long long customers = argc == 7 ? strtoll(argv[6], NULL, 10) : 0;
 	if (n < 1 || stores < 1 || maxlines < 1 || maxlines > 64 || products < maxlines) {
 		fprintf(stderr, "plain: bad arguments\n");
 		return 2;
@@ -155,6 +162,38 @@ int main(int argc, char **argv)
 	sqlite3_stmt *audit = prep("INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, "
 				   "store_id, after_json) VALUES (?, 1, 'admin', 'create', 'sale', ?, ?, ?)");
 
+	/* The customer's part, as src/domain/loyalty writes it. */
+	sqlite3_stmt *c_read = prep("SELECT tier_id, points_balance, sv_paid_balance + sv_bonus_balance "
+				    "FROM customers WHERE id = ?");
+	sqlite3_stmt *c_prog = prep("SELECT points_per_yuan, point_value, expiry_days FROM loyalty_program "
+				    "WHERE id = 1");
+	sqlite3_stmt *c_tier = prep("SELECT id, min_spend, discount_bp, points_multiplier_bp FROM tiers "
+				    "WHERE active = 1 ORDER BY min_spend, id LIMIT 1");
+	sqlite3_stmt *c_lock = prep("SELECT points_balance, points_owed, sv_paid_balance, sv_bonus_balance "
+				    "FROM customers WHERE id = ?");
+	sqlite3_stmt *c_bal = prep("UPDATE customers SET points_balance = points_balance + ?, "
+				   "points_owed = points_owed - ? WHERE id = ? AND points_owed >= ?");
+	sqlite3_stmt *c_led = prep("INSERT INTO points_ledger (customer_id, at, kind, points, balance_after, "
+				   "remaining, expires_at, sale_id, store_id, user_id) "
+				   "VALUES (?, ?, 'earn', ?, ?, ?, ?, ?, ?, 1)");
+	sqlite3_stmt *c_agg = prep("UPDATE customers SET lifetime_spend = lifetime_spend + ?, "
+				   "orders_count = orders_count + 1, "
+				   "first_purchase_at = CASE WHEN first_purchase_at IS NULL OR first_purchase_at > ? "
+				   "THEN ? ELSE first_purchase_at END, "
+				   "last_purchase_at = CASE WHEN last_purchase_at IS NULL OR last_purchase_at < ? "
+				   "THEN ? ELSE last_purchase_at END WHERE id = ?");
+	sqlite3_stmt *c_link = prep("INSERT INTO customer_stores (customer_id, store_id) VALUES (?, ?) "
+				    "ON CONFLICT (customer_id, store_id) DO NOTHING");
+	sqlite3_stmt *c_tid = prep("SELECT tier_id FROM customers WHERE id = ?");
+	sqlite3_stmt *c_spend = prep("SELECT COALESCE(SUM(paid - refunded_total), 0) FROM sales "
+				     "WHERE customer_id = ? AND at > ? AND at <= ? AND status <> 'voided'");
+	sqlite3_stmt *c_reach = prep("SELECT id FROM tiers WHERE active = 1 AND min_spend <= ? "
+				     "ORDER BY min_spend DESC, id DESC LIMIT 1");
+	sqlite3_stmt *sale_c = prep("INSERT INTO sales (number, store_id, customer_id, cashier_id, at, day, "
+				    "status, subtotal, discount_total, vat_total, total, paid, change_due, "
+				    "points_earned) VALUES (?, ?, ?, 1, ?, ?, 'completed', ?, 0, ?, ?, ?, 0, ?) "
+				    "RETURNING id");
+
 	double *lat = calloc((size_t)n, sizeof *lat);
 	char key[64], number[64], content[512];
 	const char *day = "2026-11-27";
@@ -174,6 +213,7 @@ int main(int argc, char **argv)
 				prod[l++] = p;
 		}
 		qsort(prod, (size_t)k, sizeof prod[0], cmp_ll);
+		long long cust = customers > 0 ? (long long)(next_rand(&rng) % (uint64_t)customers) + 1 : 0;
 		long long total = 0, vat = 0;
 		for (int l = 0; l < k; l++) {
 			total += price_of(prod[l]);
@@ -187,7 +227,16 @@ int main(int argc, char **argv)
 		run(idem, "ti", key, at);
 		long long no = run(counter, "it", store, day);
 		snprintf(number, sizeof number, "S%lld-20261127-%04lld", store, no);
-		long long id = run(sale, "tiitiiii", number, store, at, day, total, vat, total, total);
+		long long id, earned = total / 100; /* 1 point per yuan paid */
+		if (cust) {
+			run(c_read, "i", cust);
+			run(c_prog, "");
+			run(c_tier, "");
+			id = run(sale_c, "tiiitiiiii", number, store, cust, at, day, total, vat, total, total,
+				 earned);
+		} else {
+			id = run(sale, "tiitiiii", number, store, at, day, total, vat, total, total);
+		}
 		for (int l = 0; l < k; l++) {
 			long long pr = price_of(prod[l]), v = vat_of(pr);
 			run(line, "iiiiiiii", id, (long long)l + 1, prod[l], pr, pr, pr, pr, v);
@@ -206,14 +255,26 @@ int main(int argc, char **argv)
 			 number, store, at, total, vat, total, total);
 		run(ji, "iiiit", store, seq, id, at, content);
 		run(idem2, "tt", "{\"id\":1,\"number\":\"S1-20261127-0001\",\"lines\":[]}", key);
+		if (cust) {
+			long long balance = run(c_lock, "i", cust);
+			run(c_bal, "iiii", earned, 0LL, cust, 0LL);
+			run(c_led, "iiiiiiii", cust, at, earned, balance + earned, earned,
+			    at + 365LL * 86400000, id, store);
+			run(c_agg, "iiiiii", total, at, at, at, at, cust);
+			run(c_link, "ii", cust, store);
+			run(c_tid, "i", cust);
+			run(c_tier, "");
+			long long spend = run(c_spend, "iii", cust, at - 365LL * 86400000, at);
+			run(c_reach, "i", spend);
+		}
 		run(audit, "iiit", at, id, store, "{\"number\":\"x\",\"total\":1}");
 		run(commit, "");
 		lat[s] = now_ms() - a;
 	}
 	double secs = (now_ms() - t0) / 1e3;
 	qsort(lat, (size_t)n, sizeof *lat, cmp);
-	printf("plain %d sales of 1-%d lines in %d stores sync=%s: %.0f sales/s p50 %.2f ms p99 %.2f ms\n", n,
-	       maxlines, stores, sync,
+	printf("plain %d sales of 1-%d lines in %d stores%s sync=%s: %.0f sales/s p50 %.2f ms p99 %.2f ms\n", n,
+	       maxlines, stores, customers ? " with customers" : "", sync,
 	       n / secs, lat[n / 2], lat[(int)(n * 0.99)]);
 	free(lat);
 	sqlite3_close(db);

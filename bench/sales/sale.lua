@@ -1,13 +1,15 @@
 -- sale.lua: wrk script for POST /api/v1/sales as tills send them: each sale
 -- in a random store (1..STORES) with 1..MAXLINES distinct random products
 -- of 1..PRODUCTS (product i costs 100 + (i % 50) * 10 minor units), paid by
--- card, with a fresh Idempotency-Key. Environment: TOKEN, STORES, PRODUCTS,
--- MAXLINES.
+-- card, with a fresh Idempotency-Key; with CUSTOMERS > 0, by a random
+-- customer of 1..CUSTOMERS, who earns points. Environment: TOKEN, STORES,
+-- PRODUCTS, MAXLINES, CUSTOMERS.
 local counter = 0
 local thread_id = 0
 local stores = tonumber(os.getenv("STORES") or "4")
 local products = tonumber(os.getenv("PRODUCTS") or "200")
 local maxlines = tonumber(os.getenv("MAXLINES") or "8")
+local customers = tonumber(os.getenv("CUSTOMERS") or "0")
 local token = os.getenv("TOKEN")
 
 function setup(thread)
@@ -34,8 +36,12 @@ local function body()
       total = total + price(p)
     end
   end
-  return string.format('{"store_id":%d,"lines":[%s],"payments":[{"method":"card","amount":%d}]}',
-    math.random(1, stores), table.concat(parts, ","), total)
+  local customer = ""
+  if customers > 0 then
+    customer = string.format('"customer_id":%d,', math.random(1, customers))
+  end
+  return string.format('{"store_id":%d,%s"lines":[%s],"payments":[{"method":"card","amount":%d}]}',
+    math.random(1, stores), customer, table.concat(parts, ","), total)
 end
 
 function request()

@@ -16,7 +16,8 @@ describe('roles × routes', () => {
   const inv = {}; // transfer and stock count fixtures
   const purch = {}; // a supplier and a purchase order in the store
   const pos = {}; // an open shift in the store
-  const loy = {}; // a tier; customers answer 404 until one exists
+  const crm = {}; // a customer of the store
+  const loy = {}; // a tier
   const api = (m, p, o = {}) => srv.api(m, p, { token: admin, ...o });
 
   async function mk(path, body) {
@@ -47,11 +48,10 @@ describe('roles × routes', () => {
       '/api/v1/shifts/{id}': pos.shift, '/api/v1/shifts/{id}/close': pos.shift,
       '/api/v1/sales/{id}': pos.sale, '/api/v1/sales/{id}/returns': pos.sale,
       '/api/v1/sales/{id}/void': pos.sale, '/api/v1/sales/{id}/receipt': pos.sale,
+      ...Object.fromEntries(['', '/sales', '/timeline', '/merge', '/export', '/erase'].map((x) => [`/api/v1/customers/{id}${x}`, crm.customer])),
       '/api/v1/tiers/{id}': loy.tier, '/api/v1/stored-value/rules/{id}': 999999,
-      '/api/v1/customers/{id}/tier-history': loy.customer, '/api/v1/customers/{id}/points': loy.customer,
-      '/api/v1/customers/{id}/points/adjustments': loy.customer, '/api/v1/customers/{id}/stored-value': loy.customer,
-      '/api/v1/customers/{id}/stored-value/top-ups': loy.customer,
-      '/api/v1/customers/{id}/stored-value/refunds': loy.customer,
+      ...Object.fromEntries(['/tier-history', '/points', '/points/adjustments', '/stored-value', '/stored-value/top-ups',
+        '/stored-value/refunds'].map((x) => [`/api/v1/customers/{id}${x}`, crm.customer])),
     }[path];
     if (path.includes('{id}')) assert.ok(id, `no fixture for ${path}`);
     let p = path;
@@ -93,11 +93,11 @@ describe('roles × routes', () => {
       body: { store_id: store.id, lines: [{ product_id: product.id, quantity: 1 }], payments: [{ method: 'cash', amount: 100 }] } });
     assert.equal(sale.status, 201, sale.text);
     pos.sale = sale.body.id;
+    crm.customer = (await mk('/api/v1/customers', { name: 'Roles customer', home_store_id: store.id })).id;
     promo = await mk('/api/v1/promotions', { name: 'Roles promo', kind: 'percent_off', params: { percent: 1000 } });
     purch.supplier = (await mk('/api/v1/suppliers', { code: `SUP-${uniq()}`, name: 'Roles supplier' })).id;
     purch.order = (await mk('/api/v1/purchase-orders', { supplier_id: purch.supplier, store_id: store.id, lines: [{ product_id: product.id, quantity: 1, unit_cost: 1 }] })).id;
     loy.tier = (await mk('/api/v1/tiers', { code: `T${uniq()}`, name: 'Roles tier', min_spend: 0, active: false })).id;
-    loy.customer = 999999;
     for (const role of ROLES) {
       users[role] = await makeUser(srv, role, ['store_manager', 'sales'].includes(role) ? [store.id] : []);
     }
