@@ -592,9 +592,7 @@ static int write_effects(struct db *db, const struct actor *who, const struct sa
 				 p->lines[i].vat);
 	for (int i = 0; i < in->npayments; i++)
 		journal_fmt_pay(&jb, in->payments[i].method, in->payments[i].amount);
-	if (p->loyalty.customer_id)
-		journal_fmt_customer(&jb, p->loyalty.customer_id, p->loyalty.points_earned,
-				     p->loyalty.points_redeemed);
+	journal_fmt_points(&jb, p->loyalty.points_earned, p->loyalty.points_redeemed);
 	struct sale_effects fx = {
 		.kind = SALE_FX_SALE, .store_id = p->s->id, .day = p->day,
 		.staff_id = in->salesperson_id ? in->salesperson_id : uid,
