@@ -16,11 +16,14 @@
 #include "domain/org/settings.h"
 #include "jobs/customer_rfm_job.h"
 #include "jobs/housekeep.h"
+#include "jobs/loyalty_jobs.h"
 
 /* The jobs, in the order they are tried on each tick. */
 static const struct job jobs[] = {
 	{"housekeeping", 60, 0, housekeep_run},
 	{"customer_rfm", 0, 2 * 60 + 20, customer_rfm_job},
+	{"points_expiry", 0, 2 * 60 + 30, loyalty_expiry_job},
+	{"tier_downgrade", 0, 2 * 60 + 40, loyalty_downgrade_job},
 };
 #define NJOBS ((int)(sizeof jobs / sizeof jobs[0]))
 
