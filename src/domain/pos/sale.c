@@ -1091,14 +1091,27 @@ int sale_list(struct db *db, struct arena *a, const struct sale_filter *f,
 		"AND (? = 0 OR store_id IN (SELECT store_id FROM user_stores WHERE user_id = ?)) "
 		"AND at >= ? AND at < ? AND (CAST(? AS TEXT) IS NULL OR status = ?) "
 		"ORDER BY id DESC LIMIT ?";
+	/* One customer's sales through the customer index (sales_customer):
+	 * the generic statement walks every sale from the newest. */
+	static const char sql_customer[] =
+		"SELECT " SALE_COLS " FROM sales WHERE customer_id = ? AND id < ? "
+		"AND (? = 0 OR store_id = ?) "
+		"AND (? = 0 OR store_id IN (SELECT store_id FROM user_stores WHERE user_id = ?)) "
+		"AND at >= ? AND at < ? AND (CAST(? AS TEXT) IS NULL OR status = ?) "
+		"ORDER BY id DESC LIMIT ?";
 	int64_t before = f->before_id > 0 ? f->before_id : INT64_MAX;
 	int64_t to = f->to > 0 ? f->to : INT64_MAX;
 	struct page pg;
 	page_init(&pg, a, f->limit, sizeof(struct sale_head));
-	struct db_stmt *st = db_query(db, e, sql, "iiiiiiiiitti", before, f->store_id, f->store_id,
-				      f->customer_id, f->customer_id, f->scope_user_id,
-				      f->scope_user_id, f->from, to, f->status,
-				      f->status, page_fetch(&pg));
+	struct db_stmt *st =
+		f->customer_id
+			? db_query(db, e, sql_customer, "iiiiiiiitti", f->customer_id, before,
+				   f->store_id, f->store_id, f->scope_user_id, f->scope_user_id,
+				   f->from, to, f->status, f->status, page_fetch(&pg))
+			: db_query(db, e, sql, "iiiiiiiiitti", before, f->store_id, f->store_id,
+				   f->customer_id, f->customer_id, f->scope_user_id,
+				   f->scope_user_id, f->from, to, f->status, f->status,
+				   page_fetch(&pg));
 	if (!st)
 		return db_fail(e);
 	int rc;
