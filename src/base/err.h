@@ -18,6 +18,9 @@
 	X(DUPLICATE, "duplicate", 409, "Duplicate")                               \
 	X(STATE, "state", 409, "Wrong state for this action")                     \
 	X(INSUFFICIENT_STOCK, "insufficient-stock", 409, "Insufficient stock")    \
+	X(INSUFFICIENT_POINTS, "insufficient-points", 409, "Insufficient points") \
+	X(INSUFFICIENT_BALANCE, "insufficient-balance", 409,                      \
+	  "Insufficient stored value")                                            \
 	X(IDEMPOTENCY_CONFLICT, "idempotency-conflict", 409,                      \
 	  "Idempotency key reused with another request")                          \
 	X(TOO_LARGE, "payload-too-large", 413, "Request body too large")          \

@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "db/db.h"
+#include "domain/loyalty/points.h"
 #include "domain/org/session.h"
 #include "domain/org/user.h"
 #include "domain/org/settings.h"
@@ -40,7 +41,7 @@ static const char usage[] =
 	"  user list --db DB\n"
 	"  user disable --db DB USERNAME\n"
 	"  check-stock --db DB                     (balances against the ledger)\n"
-	"  check-db --db DB                        (SQLite integrity_check)\n"
+	"  check-db --db DB                        (integrity, points and stored-value ledgers)\n"
 	"  job run NAME --db DB                    (runs a background job now)\n"
 	"  verify-journal --db DB [--store ID]     (the sales journal's hash chain)\n"
 	"  version\n"
@@ -306,8 +307,9 @@ static int cmd_migrate(int argc, char **argv)
 	return 0;
 }
 
-/* Recomputes every stock balance from the moves: 0 when all agree, 1 with
- * the differences listed (on standard error) otherwise. */
+/* Checks the file (SQLite's integrity_check) and recomputes every points
+ * and stored-value balance from its ledger (loyalty_check): 0 when all
+ * agree, 1 with the differences listed (on standard error) otherwise. */
 static int cmd_check_db(int argc, char **argv)
 {
 	if (argc != 3 || strcmp(argv[1], "--db") != 0)
@@ -318,10 +320,22 @@ static int cmd_check_db(int argc, char **argv)
 	struct err e;
 	err_init(&e);
 	int ok;
+	int64_t problems = 0;
+	struct buf report;
+	buf_init(&report, 0);
 	int rc = db_integrity(db, &ok, &e);
+	if (rc == 0)
+		rc = loyalty_check(db, &report, &problems, &e);
 	db_close(db);
-	if (rc < 0)
+	if (rc < 0) {
+		buf_release(&report);
 		return die_err("check-db failed", &e);
+	}
+	if (problems)
+		fputs(report.data, stderr);
+	buf_release(&report);
+	if (problems)
+		ok = 0;
 	puts(ok ? "ok" : "the database is damaged (details on stderr)");
 	return ok ? 0 : 1;
 }

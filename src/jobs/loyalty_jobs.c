@@ -1,29 +1,25 @@
-/* loyalty_jobs.c: the daily coupon and care jobs (see loyalty_jobs.h). */
+/* loyalty_jobs.c: the nightly loyalty jobs (see loyalty_jobs.h). */
 #include "jobs/loyalty_jobs.h"
 
 #include "base/log.h"
 #include "base/timeutil.h"
-#include "domain/loyalty/care.h"
-#include "domain/loyalty/coupon.h"
+#include "domain/loyalty/points.h"
+#include "domain/loyalty/tier.h"
 
-/* Coupons per transaction of the expiry job. */
-#define EXPIRY_SLICE 1000
-
-int coupon_expiry_job(struct db *db, struct err *e)
+int loyalty_expiry_job(struct db *db, struct err *e)
 {
 	int64_t n = 0;
-	int rc = coupon_expire_due(db, ts_now_ms(), EXPIRY_SLICE, &n, e);
+	int rc = points_expire_run(db, ts_now_ms(), &n, e);
 	if (rc == 0 && n)
-		log_info("coupon_expiry: %lld coupons expired", (long long)n);
+		log_info("points expiry: %lld lots expired", (long long)n);
 	return rc;
 }
 
-int care_job(struct db *db, struct err *e)
+int loyalty_downgrade_job(struct db *db, struct err *e)
 {
-	struct care_stats st;
-	int rc = care_run(db, ts_now_ms(), &st, e);
-	if (rc == 0 && st.customers)
-		log_info("care: %lld customers, %lld coupons issued, %lld messages queued",
-			 (long long)st.customers, (long long)st.coupons, (long long)st.messages);
+	int64_t n = 0;
+	int rc = tier_downgrade_run(db, ts_now_ms(), &n, e);
+	if (rc == 0 && n)
+		log_info("tier downgrade: %lld customers moved down", (long long)n);
 	return rc;
 }

@@ -1,14 +1,13 @@
-/* loyalty_jobs.h: the daily jobs of coupons and care (see scheduler.c):
- * marking expired coupons, and the birthday and holiday care run. */
+/* loyalty_jobs.h: the nightly loyalty jobs (see scheduler.c): points
+ * expiry (points_expire_run) and tier downgrades (tier_downgrade_run), each
+ * at the current time. */
 #ifndef TERSA_LOYALTY_JOBS_H
 #define TERSA_LOYALTY_JOBS_H
 
 #include "base/err.h"
 #include "db/db.h"
 
-/* coupon_expire_due at now. 0 or negative. */
-int coupon_expiry_job(struct db *db, struct err *e);
-/* care_run at now, its counts logged. 0 or negative. */
-int care_job(struct db *db, struct err *e);
+int loyalty_expiry_job(struct db *db, struct err *e);
+int loyalty_downgrade_job(struct db *db, struct err *e);
 
 #endif

@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "domain/org/settings.h"
+#include "jobs/coupon_jobs.h"
 #include "jobs/customer_rfm_job.h"
 #include "jobs/housekeep.h"
 #include "jobs/loyalty_jobs.h"
@@ -22,7 +23,9 @@
 static const struct job jobs[] = {
 	{"housekeeping", 60, 0, housekeep_run},
 	{"customer_rfm", 0, 2 * 60 + 20, customer_rfm_job},
-	{"coupon_expiry", 0, 2 * 60 + 40, coupon_expiry_job},
+	{"points_expiry", 0, 2 * 60 + 30, loyalty_expiry_job},
+	{"tier_downgrade", 0, 2 * 60 + 40, loyalty_downgrade_job},
+	{"coupon_expiry", 0, 2 * 60 + 50, coupon_expiry_job},
 	{"care", 0, 8 * 60, care_job},
 };
 #define NJOBS ((int)(sizeof jobs / sizeof jobs[0]))

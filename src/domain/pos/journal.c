@@ -86,11 +86,18 @@ void journal_fmt_pay(struct buf *b, const char *method, int64_t amount)
 	buf_printf(b, "pay|%s|%lld\n", method, (long long)amount);
 }
 
+void journal_fmt_points(struct buf *b, int64_t points_earned, int64_t points_redeemed)
+{
+	if (points_earned || points_redeemed)
+		buf_printf(b, "points|%lld|%lld\n", (long long)points_earned,
+			   (long long)points_redeemed);
+}
+
 int journal_sale_content(struct db *db, int64_t sale_id, char **out, struct err *e)
 {
 	static const char sql_sale[] =
 		"SELECT id, number, store_id, cashier_id, at, subtotal, discount_total, rounding, "
-		"vat_total, total FROM sales WHERE id = ?";
+		"vat_total, total, points_earned, points_redeemed FROM sales WHERE id = ?";
 	static const char sql_lines[] =
 		"SELECT line_no, product_id, quantity, unit_price, discount, total, vat "
 		"FROM sale_lines WHERE sale_id = ? ORDER BY line_no";
@@ -110,6 +117,7 @@ int journal_sale_content(struct db *db, int64_t sale_id, char **out, struct err 
 			 db_col_int64(st, 3), db_col_int64(st, 4), db_col_int64(st, 5),
 			 db_col_int64(st, 6), db_col_int64(st, 7), db_col_int64(st, 8),
 			 db_col_int64(st, 9));
+	int64_t earned = db_col_int64(st, 10), redeemed = db_col_int64(st, 11);
 	db_reset(st);
 	if (!(st = db_query(db, e, sql_lines, "i", sale_id)))
 		goto fail;
@@ -123,6 +131,7 @@ int journal_sale_content(struct db *db, int64_t sale_id, char **out, struct err 
 		journal_fmt_pay(&b, db_col_text(st, 0), db_col_int64(st, 1));
 	if (rc < 0)
 		goto fail;
+	journal_fmt_points(&b, earned, redeemed);
 	*out = buf_detach(&b, NULL);
 	return 0;
 fail:

@@ -37,6 +37,10 @@ void journal_fmt_sale(struct buf *b, int64_t id, const char *number, int64_t sto
 void journal_fmt_line(struct buf *b, int64_t line_no, int64_t product_id, int64_t quantity,
 		      int64_t unit_price, int64_t discount, int64_t total, int64_t vat);
 void journal_fmt_pay(struct buf *b, const char *method, int64_t amount);
+/* The points line, last, only in a sale that earned or redeemed points (so
+ * that the content of other sales is as it always was). The customer is not
+ * part of the content: a merge of two profiles moves sales to the kept one. */
+void journal_fmt_points(struct buf *b, int64_t points_earned, int64_t points_redeemed);
 
 /* Canonical content of a sale / return / void as stored now (malloc'd). */
 int journal_sale_content(struct db *db, int64_t sale_id, char **out, struct err *e);

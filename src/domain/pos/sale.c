@@ -18,6 +18,7 @@
 #include "domain/catalog/product.h"
 #include "domain/org/idem.h"
 #include "domain/loyalty/coupon_sale.h"
+#include "domain/loyalty/loyalty_sale.h"
 #include "domain/pos/journal.h"
 #include "domain/promo/promo_engine.h"
 #include "domain/promo/promotion.h"
@@ -377,21 +378,15 @@ static int check_input(const struct sale_input *in, struct err *e)
 	for (int i = 0; i < in->npayments; i++) {
 		char f[48];
 		const char *m = in->payments[i].method;
-		if (m && (strcmp(m, "points") == 0 || strcmp(m, "stored_value") == 0)) {
+		if (m && strcmp(m, "points") == 0) {
 			snprintf(f, sizeof f, "payments[%d].method", i);
-			err_field(e, f, "%s payments need customer accounts, which are not enabled yet",
-				  m);
+			err_field(e, f, "use points_redeemed");
 		}
 		if (in->payments[i].amount <= 0) {
 			snprintf(f, sizeof f, "payments[%d].amount", i);
 			err_field(e, f, "must be more than 0");
 		}
 	}
-	/* Customer, coupons and points come with the CRM and loyalty module. */
-	if (in->customer_id)
-		err_field(e, "customer_id", "customers are not enabled yet");
-	if (in->points_redeemed)
-		err_field(e, "points_redeemed", "points are not enabled yet");
 	if (in->manual_discount_bp < 0 || in->manual_discount_bp > 10000)
 		err_field(e, "manual_discount_bp", "must be between 0 and 10000");
 	return err_fields_done(e);
@@ -521,17 +516,31 @@ static int spread(struct pline *lines, int n, int64_t amount, const char *source
 	return rc;
 }
 
+/* Discounts every line by bp of what is left of it (a tier's discount). */
+static int spread_bp(struct pline *lines, int n, int64_t bp, const char *source,
+		     int64_t source_id, struct err *e)
+{
+	int64_t base = 0, amount;
+	for (int i = 0; i < n; i++)
+		if (money_sum(&base, lines[i].gross - lines[i].discount) < 0)
+			return err_set(e, ERR_INVALID, "the sale's total is too large");
+	if (money_mul_bp(base, bp, &amount) < 0)
+		return err_set(e, ERR_INVALID, "the discount overflows");
+	return spread(lines, n, amount, source, source_id, e);
+}
+
 static int insert_all(struct db *db, const struct actor *who, const struct sale_input *in,
 		      const struct store *s, struct pline *lines, int n, int64_t shift_id,
 		      const char *number, int64_t at, const char *day,
-		      const struct sale_totals *t, int64_t approved_by, int64_t *sale_id,
-		      struct err *e)
+		      const struct sale_totals *t, int64_t approved_by,
+		      const struct loyalty_sale *ls, int64_t *sale_id, struct err *e)
 {
 	static const char sql_sale[] =
 		"INSERT INTO sales (number, store_id, shift_id, customer_id, cashier_id, "
 		"salesperson_id, at, day, status, subtotal, discount_total, rounding, vat_total, "
-		"total, paid, change_due, manual_discount_bp, approved_by, note, offline_at) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+		"total, paid, change_due, manual_discount_bp, approved_by, note, offline_at, "
+		"points_earned, points_redeemed) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 		"RETURNING id";
 	static const char sql_line[] =
 		"INSERT INTO sale_lines (sale_id, line_no, product_id, quantity, list_price, "
@@ -544,11 +553,12 @@ static int insert_all(struct db *db, const struct actor *who, const struct sale_
 	static const char sql_pay[] =
 		"INSERT INTO sale_payments (sale_id, method, amount, reference) VALUES (?, ?, ?, ?)";
 	int64_t uid = who->user ? who->user->id : 0;
-	struct db_stmt *st = db_query(db, e, sql_sale, "tiIIiIitiiiiiiiiItI", number, s->id,
+	struct db_stmt *st = db_query(db, e, sql_sale, "tiIIiIitiiiiiiiiItIii", number, s->id,
 				      shift_id, in->customer_id, uid, in->salesperson_id, at, day,
 				      t->subtotal, t->discount, t->rounding, t->vat, t->total, t->paid,
 				      t->change,
-				      in->manual_discount_bp, approved_by, in->note, in->offline_at);
+				      in->manual_discount_bp, approved_by, in->note, in->offline_at,
+				      ls->points_earned, ls->points_redeemed);
 	if (!st || db_step(st, e) != DB_ROW)
 		return db_fail(e);
 	*sale_id = db_col_int64(st, 0);
@@ -592,6 +602,7 @@ struct sale_plan {
 	int64_t at;     /* when it is recorded (the offline time for offline sales) */
 	int64_t now;
 	char day[11];
+	struct loyalty_sale loyalty; /* the customer's part */
 };
 
 /* The stock moves, rollups and journal record of the sale just inserted. */
@@ -622,6 +633,7 @@ static int write_effects(struct db *db, const struct actor *who, const struct sa
 				 p->lines[i].vat);
 	for (int i = 0; i < in->npayments; i++)
 		journal_fmt_pay(&jb, in->payments[i].method, in->payments[i].amount);
+	journal_fmt_points(&jb, p->loyalty.points_earned, p->loyalty.points_redeemed);
 	struct sale_effects fx = {
 		.kind = SALE_FX_SALE, .store_id = p->s->id, .day = p->day,
 		.staff_id = in->salesperson_id ? in->salesperson_id : uid,
@@ -659,6 +671,9 @@ int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 
 	if ((rc = check_salesperson(db, in, e)) < 0)
 		goto fail;
+	struct loyalty_sale ls;
+	if ((rc = loyalty_sale_load(db, who, in, &ls, e)) < 0)
+		goto fail;
 
 	int n = in->nlines, cap = in->nlines + SALE_MAX_GIFTS + COUPON_MAX_PER_SALE;
 	struct pline *lines = arena_calloc(a, (size_t)cap, sizeof *lines);
@@ -694,6 +709,10 @@ int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 	/* An offline sale is recorded as it happened: the gift was given. */
 	if ((rc = apply_promotions(db, a, s->id, s->allow_negative_stock || in->offline_at, p->at,
 				   lines, &n, cap, e)) < 0)
+		goto fail;
+	/* The customer's tier discount, on what the promotions left. */
+	if (ls.tier_discount_bp > 0 &&
+	    (rc = spread_bp(lines, n, ls.tier_discount_bp, "tier", ls.tier_id, e)) < 0)
 		goto fail;
 
 	/* Coupons: after the tier discount, before the manual discount. */
@@ -738,8 +757,23 @@ int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 			goto fail_fields;
 		}
 	}
+	/* Points redeemed pay as a `points` tender after the client's. */
+	if ((rc = loyalty_sale_redeem(&ls, tot->total, e)) < 0)
+		goto fail;
+	if (ls.points_value > 0) {
+		struct sale_input *pin = arena_alloc(a, sizeof *pin);
+		*pin = *in;
+		pin->payments = arena_calloc(a, (size_t)in->npayments + 1, sizeof *pin->payments);
+		if (in->npayments)
+			memcpy(pin->payments, in->payments, (size_t)in->npayments * sizeof *in->payments);
+		pin->payments[pin->npayments++] =
+			(struct sale_payment_input){.method = "points", .amount = ls.points_value};
+		in = pin;
+	}
 	if (settle(in, tot->total, s->cash_rounding, tot, e) < 0)
 		goto fail;
+	loyalty_sale_earn(&ls, tot->paid);
+	p->loyalty = ls;
 	p->in = in;
 	p->s = s;
 	p->lines = lines;
@@ -796,7 +830,7 @@ int sale_write(struct db *db, struct arena *a, const struct actor *who,
 				&shift_id, e)) < 0 ||
 	    (rc = next_number(db, a, s, p->day, &number, e)) < 0 ||
 	    (rc = insert_all(db, who, in, s, lines, n, shift_id, number, p->at, p->day, tot,
-			     p->approved_by, &sale_id, e)) < 0 ||
+			     p->approved_by, &p->loyalty, &sale_id, e)) < 0 ||
 	    (rc = coupon_sale_redeem(db, p->coupons, sale_id, s->id, p->now, e)) < 0)
 		goto fail;
 	int negative = 0;
@@ -807,6 +841,9 @@ int sale_write(struct db *db, struct arena *a, const struct actor *who,
 		if (!st || db_run(st, e) < 0)
 			goto fail;
 	}
+	if ((rc = loyalty_sale_write(db, &p->loyalty, sale_id, s->id, who->user ? who->user->id : 0,
+				     p->at, tot->paid, e)) < 0)
+		goto fail;
 	json_t *summary = json_pack("{s:s,s:I,s:I,s:b}", "number", number, "total",
 				    (json_int_t)tot->total, "rounding", (json_int_t)tot->rounding,
 				    "price_override", 0);
@@ -1102,14 +1139,27 @@ int sale_list(struct db *db, struct arena *a, const struct sale_filter *f,
 		"AND (? = 0 OR store_id IN (SELECT store_id FROM user_stores WHERE user_id = ?)) "
 		"AND at >= ? AND at < ? AND (CAST(? AS TEXT) IS NULL OR status = ?) "
 		"ORDER BY id DESC LIMIT ?";
+	/* One customer's sales through the customer index (sales_customer):
+	 * the generic statement walks every sale from the newest. */
+	static const char sql_customer[] =
+		"SELECT " SALE_COLS " FROM sales WHERE customer_id = ? AND id < ? "
+		"AND (? = 0 OR store_id = ?) "
+		"AND (? = 0 OR store_id IN (SELECT store_id FROM user_stores WHERE user_id = ?)) "
+		"AND at >= ? AND at < ? AND (CAST(? AS TEXT) IS NULL OR status = ?) "
+		"ORDER BY id DESC LIMIT ?";
 	int64_t before = f->before_id > 0 ? f->before_id : INT64_MAX;
 	int64_t to = f->to > 0 ? f->to : INT64_MAX;
 	struct page pg;
 	page_init(&pg, a, f->limit, sizeof(struct sale_head));
-	struct db_stmt *st = db_query(db, e, sql, "iiiiiiiiitti", before, f->store_id, f->store_id,
-				      f->customer_id, f->customer_id, f->scope_user_id,
-				      f->scope_user_id, f->from, to, f->status,
-				      f->status, page_fetch(&pg));
+	struct db_stmt *st =
+		f->customer_id
+			? db_query(db, e, sql_customer, "iiiiiiiitti", f->customer_id, before,
+				   f->store_id, f->store_id, f->scope_user_id, f->scope_user_id,
+				   f->from, to, f->status, f->status, page_fetch(&pg))
+			: db_query(db, e, sql, "iiiiiiiiitti", before, f->store_id, f->store_id,
+				   f->customer_id, f->customer_id, f->scope_user_id,
+				   f->scope_user_id, f->from, to, f->status, f->status,
+				   page_fetch(&pg));
 	if (!st)
 		return db_fail(e);
 	int rc;

@@ -13,6 +13,7 @@
 #include "base/timeutil.h"
 #include "domain/org/audit.h"
 #include "domain/org/idem.h"
+#include "domain/loyalty/loyalty_sale.h"
 #include "domain/pos/journal.h"
 #include "domain/pos/sale_effects.h"
 #include "domain/pos/sale.h"
@@ -164,7 +165,8 @@ int sale_return_store_of(struct db *db, int64_t sale_id, int64_t *store_id, stru
 
 /* The columns of sql_lock's RETURNING and sql_lines, in order. */
 enum { LK_STORE, LK_SHIFT, LK_CASHIER, LK_SALESPERSON, LK_ROUNDING, LK_TOTAL, LK_PAID,
-       LK_VAT_TOTAL, LK_DISCOUNT_TOTAL, LK_REFUNDED_TOTAL, LK_STATUS, LK_DAY, LK_CHANGE };
+       LK_VAT_TOTAL, LK_DISCOUNT_TOTAL, LK_REFUNDED_TOTAL, LK_STATUS, LK_DAY, LK_CHANGE,
+       LK_CUSTOMER, LK_POINTS_EARNED, LK_POINTS_REDEEMED };
 enum { LL_ID, LL_PRODUCT, LL_QUANTITY, LL_TOTAL, LL_DISCOUNT, LL_VAT, LL_UNIT_COST,
        LL_RETURNED, LL_REFUNDED, LL_CATEGORY };
 
@@ -176,7 +178,8 @@ int sale_lock(struct db *db, struct arena *a, int64_t sale_id, struct sale_locke
 	static const char sql_lock[] =
 		"UPDATE sales SET refunded_total = refunded_total WHERE id = ? "
 		"RETURNING store_id, shift_id, cashier_id, salesperson_id, rounding, total, paid, "
-		"vat_total, discount_total, refunded_total, status, day, change_due";
+		"vat_total, discount_total, refunded_total, status, day, change_due, customer_id, "
+		"points_earned, points_redeemed";
 	static const char sql_count[] = "SELECT COUNT(*) FROM sale_lines WHERE sale_id = ?";
 	static const char sql_lines[] =
 		"SELECT id, product_id, quantity, total, discount, vat, unit_cost, "
@@ -199,6 +202,9 @@ int sale_lock(struct db *db, struct arena *a, int64_t sale_id, struct sale_locke
 		.discount_total = db_col_int64(st, LK_DISCOUNT_TOTAL),
 		.refunded_total = db_col_int64(st, LK_REFUNDED_TOTAL),
 		.change_due = db_col_int64(st, LK_CHANGE),
+		.customer_id = db_col_int64(st, LK_CUSTOMER),
+		.points_earned = db_col_int64(st, LK_POINTS_EARNED),
+		.points_redeemed = db_col_int64(st, LK_POINTS_REDEEMED),
 		.status = arena_strdup(a, db_col_text(st, LK_STATUS)),
 		.day = arena_strdup(a, db_col_text(st, LK_DAY))};
 	/* Step to the end so that the UPDATE completes on every engine. */
@@ -253,17 +259,6 @@ int sale_lock(struct db *db, struct arena *a, int64_t sale_id, struct sale_locke
 int64_t sale_locked_staff(const struct sale_locked *s)
 {
 	return s->salesperson_id ? s->salesperson_id : s->cashier_id;
-}
-
-/* Points earned on the returned part go back when loyalty (#5) lands: it
- * will take round(points_earned x refund / paid) off the customer's
- * balance through the points ledger. Sales carry no points yet, so nothing
- * is reversed and *reversed stays 0. */
-static int reverse_points(struct db *db, const struct sale_locked *s, int64_t return_id,
-			  int64_t refund, int64_t *reversed, struct err *e)
-{
-	*reversed = 0;
-	return 0;
 }
 
 /* What each of the sale's tenders can still take back, in the sale's
@@ -363,9 +358,6 @@ void sale_return_check(const struct sale_return_input *in, struct err *e)
 		known |= strcmp(m, sale_payment_methods[i]) == 0;
 	if (m && !known)
 		err_field(e, "refund_method", "is not a payment method");
-	else if (m && (strcmp(m, "points") == 0 || strcmp(m, "stored_value") == 0))
-		err_field(e, "refund_method",
-			  "%s refunds need customer accounts, which are not enabled yet", m);
 	sale_reason_check(in->reason, e);
 }
 
@@ -470,6 +462,9 @@ int sale_return_plan(struct db *db, struct arena *a, int64_t sale_id,
 	if (p->override < 0)
 		return err_set(e, ERR_INTERNAL, "sale %lld: its tenders do not add up",
 			       (long long)sale_id);
+	loyalty_return_check(&p->s, p->tenders, p->ntenders, p->left, p->nleft, e);
+	if ((rc = err_fields_done(e)) < 0)
+		return rc;
 	if (p->override && !in->may_override_refund) {
 		err_field(e, "refund_method", "the sale was not paid with %s (or not that much): "
 					      "refunding it so needs a store manager",
@@ -569,7 +564,13 @@ int sale_return_write(struct db *db, struct arena *a, const struct actor *who,
 	if (rc < 0)
 		return rc;
 
-	if ((rc = reverse_points(db, s, rid, p->refund_total, &points, e)) < 0)
+	struct loyalty_reversal lr = {
+		.sale_id = s->id, .return_id = rid, .customer_id = s->customer_id,
+		.store_id = s->store_id, .user_id = uid, .at = at,
+		.points_earned = s->points_earned, .points_redeemed = s->points_redeemed,
+		.paid = s->paid, .refunded_before = s->refunded_total, .refund = p->refund_total,
+		.tenders = p->tenders, .ntenders = p->ntenders};
+	if ((rc = loyalty_return(db, &lr, &points, e)) < 0)
 		return rc;
 	if (points && (!(st = db_query(db, e, sql_points, "ii", points, rid)) ||
 		       db_run(st, e) < 0))

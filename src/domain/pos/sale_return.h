@@ -127,6 +127,7 @@ int sale_return_create(struct db *db, struct arena *a, const struct actor *who,
 struct sale_locked {
 	int64_t id, store_id, shift_id, cashier_id, salesperson_id;
 	int64_t rounding, total, paid, vat_total, discount_total, refunded_total, change_due;
+	int64_t customer_id, points_earned, points_redeemed; /* customer_id 0: none */
 	const char *status, *day;
 };
 

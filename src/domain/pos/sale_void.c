@@ -8,6 +8,7 @@
 #include "base/buf.h"
 #include "base/jx.h"
 #include "base/timeutil.h"
+#include "domain/loyalty/loyalty_sale.h"
 #include "domain/org/audit.h"
 #include "domain/loyalty/coupon_sale.h"
 #include "domain/pos/journal.h"
@@ -33,7 +34,8 @@ static int check_voidable(struct db *db, const struct sale_locked *s, struct err
 }
 
 /* Marks the sale voided, then takes back exactly what it added: stock,
- * rollups (on the sale's day), with the void's journal record. */
+ * rollups (on the sale's day), with the void's journal record (the
+ * customer's part follows in void_loyalty). */
 static int write_void(struct db *db, struct arena *a, const struct actor *who,
 		      const struct sale_locked *s, const struct sale_locked_line *ls, int n,
 		      const char *reason, int64_t at, struct err *e)
@@ -82,6 +84,19 @@ static int write_void(struct db *db, struct arena *a, const struct actor *who,
 	return rc;
 }
 
+/* Gives the customer back what the sale took and takes back what it
+ * gave: points, stored value, aggregates (loyalty_void). */
+static int void_loyalty(struct db *db, const struct actor *who, const struct sale_locked *s,
+			int64_t at, struct err *e)
+{
+	struct loyalty_reversal r = {
+		.sale_id = s->id, .customer_id = s->customer_id, .store_id = s->store_id,
+		.user_id = who->user ? who->user->id : 0, .at = at,
+		.points_earned = s->points_earned, .points_redeemed = s->points_redeemed,
+		.paid = s->paid};
+	return loyalty_void(db, &r, e);
+}
+
 int sale_void(struct db *db, struct arena *a, const struct actor *who, int64_t sale_id,
 	      const char *reason, json_t **out, struct err *e)
 {
@@ -98,6 +113,7 @@ int sale_void(struct db *db, struct arena *a, const struct actor *who, int64_t s
 	json_t *sale = NULL;
 	if (sale_lock(db, a, sale_id, &s, &ls, &n, e) < 0 || check_voidable(db, &s, e) < 0 ||
 	    write_void(db, a, who, &s, ls, n, reason, at, e) < 0 ||
+	    void_loyalty(db, who, &s, at, e) < 0 ||
 	    sale_get(db, sale_id, &sale, &sid, e) < 0)
 		goto fail;
 	json_t *before = json_pack("{s:s}", "status", "completed");

@@ -16,7 +16,8 @@ describe('roles × routes', () => {
   const inv = {}; // transfer and stock count fixtures
   const purch = {}; // a supplier and a purchase order in the store
   const pos = {}; // an open shift in the store
-  const crm = {}; // a customer of the store
+  const crm = {}; // a customer of the store, a contact with it, a task and an opportunity in the store
+  const loy = {}; // a tier
   const cpn = {}; // a coupon template, a coupon and a care rule
   const api = (m, p, o = {}) => srv.api(m, p, { token: admin, ...o });
 
@@ -28,6 +29,7 @@ describe('roles × routes', () => {
   const fresh = {
     '/api/v1/categories/{id}': async () => (await mk('/api/v1/categories', { name: `Del ${uniq()}` })).id,
     '/api/v1/products/{id}': async () => (await mk('/api/v1/products', { sku: `D${uniq()}`, name: 'Del', unit: 'pcs', price: 1, vat_rate: 0 })).id,
+    '/api/v1/stored-value/rules/{id}': async () => (await mk('/api/v1/stored-value/rules', { min_amount: 100000 + Math.floor(Math.random() * 1e9), bonus: 1 })).id,
   };
   function fill(path) {
     const id = {
@@ -51,6 +53,12 @@ describe('roles × routes', () => {
       '/api/v1/sales/{id}': pos.sale, '/api/v1/sales/{id}/returns': pos.sale,
       '/api/v1/sales/{id}/void': pos.sale, '/api/v1/sales/{id}/receipt': pos.sale,
       ...Object.fromEntries(['', '/sales', '/timeline', '/merge', '/export', '/erase'].map((x) => [`/api/v1/customers/{id}${x}`, crm.customer])),
+      '/api/v1/customers/{id}/contacts': crm.customer, '/api/v1/customers/{id}/tasks': crm.customer,
+      '/api/v1/customers/{id}/contacts/{id}': [crm.customer, crm.contact],
+      '/api/v1/tasks/{id}': crm.task, '/api/v1/opportunities/{id}': crm.opportunity,
+      '/api/v1/tiers/{id}': loy.tier, '/api/v1/stored-value/rules/{id}': 999999,
+      ...Object.fromEntries(['/tier-history', '/points', '/points/adjustments', '/stored-value', '/stored-value/top-ups',
+        '/stored-value/refunds'].map((x) => [`/api/v1/customers/{id}${x}`, crm.customer])),
     }[path];
     if (path.includes('{id}')) assert.ok(id, `no fixture for ${path}`);
     let p = path;
@@ -99,6 +107,10 @@ describe('roles × routes', () => {
     cpn.care = (await mk('/api/v1/care-rules', { kind: 'birthday', name: 'Roles care', message: 'Hi {name}' })).id;
     purch.supplier = (await mk('/api/v1/suppliers', { code: `SUP-${uniq()}`, name: 'Roles supplier' })).id;
     purch.order = (await mk('/api/v1/purchase-orders', { supplier_id: purch.supplier, store_id: store.id, lines: [{ product_id: product.id, quantity: 1, unit_cost: 1 }] })).id;
+    crm.contact = (await mk(`/api/v1/customers/${crm.customer}/contacts`, { channel: 'phone', direction: 'out', summary: 'Roles contact' })).id;
+    crm.task = (await mk('/api/v1/tasks', { title: 'Roles task', store_id: store.id })).id;
+    crm.opportunity = (await mk('/api/v1/opportunities', { name: 'Roles deal', store_id: store.id })).id;
+    loy.tier = (await mk('/api/v1/tiers', { code: `T${uniq()}`, name: 'Roles tier', min_spend: 0, active: false })).id;
     for (const role of ROLES) {
       users[role] = await makeUser(srv, role, ['store_manager', 'sales'].includes(role) ? [store.id] : []);
     }

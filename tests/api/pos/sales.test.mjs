@@ -164,7 +164,10 @@ describe('sales', () => {
     assertProblem(await sell({ store_id: 999999, lines: [{ product_id: milk.id, quantity: 1 }], payments: [{ method: 'cash', amount: 5000 }] }),
       422, 'validation', ['store_id']);
     assertProblem(await sell({ store_id: storeA, customer_id: 17, points_redeemed: 5, lines: [{ product_id: milk.id, quantity: 1 }], payments: [{ method: 'cash', amount: 5000 }] }),
-      422, 'validation', ['customer_id', 'points_redeemed']);
+      422, 'validation', ['customer_id']);
+    // Points pay only through points_redeemed, which needs a customer.
+    assertProblem(await sell({ store_id: storeA, points_redeemed: 5, lines: [{ product_id: milk.id, quantity: 1 }], payments: [{ method: 'points', amount: 5 }, { method: 'stored_value', amount: 5 }, { method: 'cash', amount: 5000 }] }),
+      422, 'validation', ['points_redeemed', 'payments[0].method', 'payments[1].method']);
   });
 
   it('insufficient stock refuses the whole sale and names the product; nothing is written', async () => {
