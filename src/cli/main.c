@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "db/db.h"
+#include "domain/loyalty/coupon.h"
 #include "domain/loyalty/points.h"
 #include "domain/org/session.h"
 #include "domain/org/user.h"
@@ -41,7 +42,7 @@ static const char usage[] =
 	"  user list --db DB\n"
 	"  user disable --db DB USERNAME\n"
 	"  check-stock --db DB                     (balances against the ledger)\n"
-	"  check-db --db DB                        (integrity, points and stored-value ledgers)\n"
+	"  check-db --db DB                        (integrity, points and stored-value ledgers, coupons)\n"
 	"  job run NAME --db DB                    (runs a background job now)\n"
 	"  verify-journal --db DB [--store ID]     (the sales journal's hash chain)\n"
 	"  version\n"
@@ -326,6 +327,11 @@ static int cmd_check_db(int argc, char **argv)
 	int rc = db_integrity(db, &ok, &e);
 	if (rc == 0)
 		rc = loyalty_check(db, &report, &problems, &e);
+	int64_t bad_coupons = 0;
+	if (rc == 0 && (rc = coupon_check(db, &bad_coupons, &e)) == 0 && bad_coupons) {
+		buf_printf(&report, "coupons: %lld disagree with their sale\n", (long long)bad_coupons);
+		problems += bad_coupons;
+	}
 	db_close(db);
 	if (rc < 0) {
 		buf_release(&report);
