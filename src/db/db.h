@@ -124,6 +124,11 @@ int db_fail(struct err *e);
 /* Steps a one-row existence query and resets it: 1 if a row came back, 0
  * if none, or a negative error (st NULL: the prepare failed, e filled). */
 int db_exists(struct db_stmt *st, struct err *e);
+/* Runs the existence query sql (one ? = id) for each of ids and notes a
+ * field error under field, "<what> <id> does not exist", for the first one
+ * it does not find. 0 (field error or not) or a negative db error. */
+int db_ids_exist(struct db *db, const char *sql, const char *what, const char *field,
+		 const int64_t *ids, int n, struct err *e);
 /* The same for a one-row, one-text-column query: 1 with the text copied
  * into out (size n, truncated), 0 leaving out as it was, or negative. */
 int db_text(struct db_stmt *st, char *out, size_t n, struct err *e);

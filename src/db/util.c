@@ -59,6 +59,21 @@ int db_exists(struct db_stmt *st, struct err *e)
 	return rc < 0 ? rc : rc == DB_ROW;
 }
 
+int db_ids_exist(struct db *db, const char *sql, const char *what, const char *field,
+		 const int64_t *ids, int n, struct err *e)
+{
+	for (int i = 0; i < n; i++) {
+		int rc = db_exists(db_query(db, e, sql, "i", ids[i]), e);
+		if (rc < 0)
+			return rc;
+		if (!rc) {
+			err_field(e, field, "%s %lld does not exist", what, (long long)ids[i]);
+			return 0;
+		}
+	}
+	return 0;
+}
+
 int db_text(struct db_stmt *st, char *out, size_t n, struct err *e)
 {
 	if (!st)

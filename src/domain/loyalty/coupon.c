@@ -285,21 +285,6 @@ int coupon_template_list(struct db *db, struct arena *a, const struct coupon_tem
 	return rc;
 }
 
-/* Notes under field the first id the query does not find. */
-static int ids_exist(struct db *db, const char *sql, const char *what, const char *field,
-		     const int64_t *ids, int n, struct err *e)
-{
-	for (int i = 0; i < n; i++) {
-		int rc = db_exists(db_query(db, e, sql, "i", ids[i]), e);
-		if (rc < 0)
-			return rc;
-		if (!rc) {
-			err_field(e, field, "%s %lld does not exist", what, (long long)ids[i]);
-			return 0;
-		}
-	}
-	return 0;
-}
 
 /* t = old (NULL: defaults) with in's changes; every bad field noted, the
  * references checked. 0 or a db error. */
@@ -400,10 +385,10 @@ static int template_build(struct db *db, struct arena *a, const struct coupon_te
 	if (t->per_customer_limit < 0 || t->per_customer_limit > 1000000)
 		err_field(e, "per_customer_limit", "must be between 0 (no limit) and 1000000");
 	if ((creating || in->set_store_ids) &&
-	    (rc = ids_exist(db, sql_store, "store", "store_ids", t->store_ids, t->nstore_ids, e)) < 0)
+	    (rc = db_ids_exist(db, sql_store, "store", "store_ids", t->store_ids, t->nstore_ids, e)) < 0)
 		return rc;
 	if ((creating || in->set_category_ids) &&
-	    (rc = ids_exist(db, sql_cat, "category", "category_ids", t->category_ids,
+	    (rc = db_ids_exist(db, sql_cat, "category", "category_ids", t->category_ids,
 			    t->ncategory_ids, e)) < 0)
 		return rc;
 	return 0;

@@ -280,6 +280,31 @@ fail:
 	return rc < 0 ? rc : db_fail(e);
 }
 
+int ledger_rows(struct db *db, const char *sql, int64_t customer_id, int64_t before_id,
+		int limit, json_t *(*row)(struct db_stmt *st), json_t *page, int *more,
+		int64_t *last_id, struct err *e)
+{
+	json_t *items = json_array();
+	json_object_set_new(page, "items", items);
+	*more = 0;
+	*last_id = 0;
+	struct db_stmt *st = db_query(db, e, sql, "iii", customer_id,
+				      before_id > 0 ? before_id : INT64_MAX, (int64_t)limit + 1);
+	int rc;
+	if (!st)
+		return db_fail(e);
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		if ((int)json_array_size(items) == limit) {
+			*more = 1;
+			break;
+		}
+		*last_id = db_col_int64(st, 0);
+		json_array_append_new(items, row(st));
+	}
+	db_reset(st);
+	return rc < 0 ? db_fail(e) : 0;
+}
+
 int points_ledger_page(struct db *db, int64_t customer_id, int64_t before_id, int limit,
 		       json_t **out, int *more, int64_t *last_id, struct err *e)
 {
@@ -295,27 +320,10 @@ int points_ledger_page(struct db *db, int64_t customer_id, int64_t before_id, in
 	json_t *o = json_pack("{s:I,s:I}", "balance", (json_int_t)db_col_int64(st, 0), "owed",
 			      (json_int_t)db_col_int64(st, 1));
 	db_reset(st);
-	json_t *items = json_array();
-	json_object_set_new(o, "items", items);
-	*more = 0;
-	*last_id = 0;
-	if (!(st = db_query(db, e, sql, "iii", customer_id, before_id > 0 ? before_id : INT64_MAX,
-			    (int64_t)limit + 1))) {
+	if ((rc = ledger_rows(db, sql, customer_id, before_id, limit, ledger_row_json, o, more,
+			      last_id, e)) < 0) {
 		json_decref(o);
-		return db_fail(e);
-	}
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		if ((int)json_array_size(items) == limit) {
-			*more = 1;
-			break;
-		}
-		*last_id = db_col_int64(st, 0);
-		json_array_append_new(items, ledger_row_json(st));
-	}
-	db_reset(st);
-	if (rc < 0) {
-		json_decref(o);
-		return db_fail(e);
+		return rc;
 	}
 	*out = o;
 	return 0;

@@ -69,6 +69,13 @@ int points_take_back(struct db *db, int64_t customer_id, const char *kind, int64
 int points_adjust(struct db *db, const struct actor *who, int64_t customer_id, int64_t points,
 		  const char *reason, json_t **out, struct err *e);
 
+/* A page of a customer's ledger rows, newest first: sql takes (customer_id,
+ * before id, limit + 1) and selects the id first; row renders one row.
+ * Fills page's "items", *more and *last_id (for the next cursor). */
+int ledger_rows(struct db *db, const char *sql, int64_t customer_id, int64_t before_id,
+		int limit, json_t *(*row)(struct db_stmt *st), json_t *page, int *more,
+		int64_t *last_id, struct err *e);
+
 /* The ledger page, newest first, of a customer (visibility is the
  * caller's): {balance, owed, items:[...]} in *out, *more and *last_id for
  * the next cursor. */

@@ -9,6 +9,7 @@
 #include "base/text.h"
 #include "base/timeutil.h"
 #include "domain/crm/customer_scope.h"
+#include "domain/loyalty/points.h"
 #include "domain/org/audit.h"
 
 const char *const sv_methods[] = {"cash", "card", "wechat", "alipay", NULL};
@@ -345,27 +346,10 @@ int sv_ledger_page(struct db *db, int64_t customer_id, int64_t before_id, int li
 	db_reset(st);
 	json_t *o = json_pack("{s:I,s:I,s:I}", "balance", (json_int_t)(p + b), "paid_balance",
 			      (json_int_t)p, "bonus_balance", (json_int_t)b);
-	json_t *items = json_array();
-	json_object_set_new(o, "items", items);
-	*more = 0;
-	*last_id = 0;
-	if (!(st = db_query(db, e, sql, "iii", customer_id, before_id > 0 ? before_id : INT64_MAX,
-			    (int64_t)limit + 1))) {
+	if ((rc = ledger_rows(db, sql, customer_id, before_id, limit, sv_row_json, o, more,
+			      last_id, e)) < 0) {
 		json_decref(o);
-		return db_fail(e);
-	}
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		if ((int)json_array_size(items) == limit) {
-			*more = 1;
-			break;
-		}
-		*last_id = db_col_int64(st, 0);
-		json_array_append_new(items, sv_row_json(st));
-	}
-	db_reset(st);
-	if (rc < 0) {
-		json_decref(o);
-		return db_fail(e);
+		return rc;
 	}
 	*out = o;
 	return 0;

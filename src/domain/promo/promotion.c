@@ -554,23 +554,6 @@ int promotion_list(struct db *db, struct arena *a, const struct user *u,
 
 /* ---- checks and writes ------------------------------------------------- */
 
-/* Notes under field the first id of ids that the query (one ? = id) does
- * not find. 0 or a negative db error. */
-static int ids_exist(struct db *db, const char *sql, const char *what, const char *field,
-                     const int64_t *ids, int n, struct err *e)
-{
-	for (int i = 0; i < n; i++) {
-		int rc = db_exists(db_query(db, e, sql, "i", ids[i]), e);
-
-		if (rc < 0)
-			return rc;
-		if (!rc) {
-			err_field(e, field, "%s %lld does not exist", what, (long long)ids[i]);
-			return 0;
-		}
-	}
-	return 0;
-}
 
 static const char SQL_STORE_EXISTS[] = "SELECT 1 FROM stores WHERE id = ?";
 static const char SQL_PRODUCT_EXISTS[] = "SELECT 1 FROM products WHERE id = ?";
@@ -695,19 +678,19 @@ static int check_refs(struct db *db, const struct promotion_input *in, const str
 	int rc = 0;
 
 	if ((creating || in->set_store_ids) &&
-	    (rc = ids_exist(db, SQL_STORE_EXISTS, "store", "store_ids", r->store_ids, r->nstore_ids,
+	    (rc = db_ids_exist(db, SQL_STORE_EXISTS, "store", "store_ids", r->store_ids, r->nstore_ids,
 	                    e)) < 0)
 		return rc;
 	if ((creating || in->set_product_ids) &&
-	    (rc = ids_exist(db, SQL_PRODUCT_EXISTS, "product", "product_ids", r->product_ids,
+	    (rc = db_ids_exist(db, SQL_PRODUCT_EXISTS, "product", "product_ids", r->product_ids,
 	                    r->nproduct_ids, e)) < 0)
 		return rc;
 	if ((creating || in->set_category_ids) &&
-	    (rc = ids_exist(db, SQL_CATEGORY_EXISTS, "category", "category_ids", r->category_ids,
+	    (rc = db_ids_exist(db, SQL_CATEGORY_EXISTS, "category", "category_ids", r->category_ids,
 	                    r->ncategory_ids, e)) < 0)
 		return rc;
 	if (params_new && r->kind == PROMO_GIFT && r->gift.product_id > 0 &&
-	    (rc = ids_exist(db, SQL_PRODUCT_EXISTS, "product", "params.product_id",
+	    (rc = db_ids_exist(db, SQL_PRODUCT_EXISTS, "product", "params.product_id",
 	                    &r->gift.product_id, 1, e)) < 0)
 		return rc;
 	return 0;
@@ -1053,7 +1036,7 @@ int promotion_preview(struct db *db, struct arena *a, const struct promotion_pre
 	char f[64];
 
 	if (in->store_id > 0 &&
-	    (rc = ids_exist(db, SQL_STORE_EXISTS, "store", "store_id", &in->store_id, 1, e)) < 0)
+	    (rc = db_ids_exist(db, SQL_STORE_EXISTS, "store", "store_id", &in->store_id, 1, e)) < 0)
 		return rc;
 	if (in->customer_tier && utf8_chars(in->customer_tier) > PROMOTION_TIER_MAX)
 		err_field(e, "customer_tier", "must be at most %d characters", PROMOTION_TIER_MAX);
