@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/arena.h"
@@ -451,4 +452,58 @@ json_t *jx_qty_value(int64_t thousandths)
 	if (thousandths % QTY_SCALE == 0)
 		return json_integer((json_int_t)(thousandths / QTY_SCALE));
 	return json_real((double)thousandths / QTY_SCALE);
+}
+
+static int id_cmp(const void *pa, const void *pb)
+{
+	int64_t x = *(const int64_t *)pa, y = *(const int64_t *)pb;
+	return x < y ? -1 : x > y;
+}
+
+int64_t *jx_ids_sorted(struct arena *a, const int64_t *ids, int n)
+{
+	int64_t *c = arena_calloc(a, (size_t)(n ? n : 1), sizeof *c);
+	if (n)
+		memcpy(c, ids, (size_t)n * sizeof *c);
+	qsort(c, (size_t)n, sizeof *c, id_cmp);
+	return c;
+}
+
+char *jx_ids_text(struct arena *a, const int64_t *ids, int n)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	buf_puts(&b, "[");
+	for (int i = 0; i < n; i++)
+		buf_printf(&b, "%s%lld", i ? "," : "", (long long)ids[i]);
+	buf_puts(&b, "]");
+	char *s = arena_strdup(a, b.data);
+	buf_release(&b);
+	return s;
+}
+
+json_t *jx_ids_json(const int64_t *ids, int n)
+{
+	json_t *arr = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(arr, json_integer(ids[i]));
+	return arr;
+}
+
+int jx_ids_parse(struct arena *a, const char *text, int64_t **ids, int *n)
+{
+	json_t *j = json_loads(text ? text : "[]", 0, NULL);
+	size_t cnt = json_array_size(j);
+	int ok = json_is_array(j);
+	*ids = arena_calloc(a, cnt ? cnt : 1, sizeof **ids);
+	*n = 0;
+	for (size_t i = 0; ok && i < cnt; i++) {
+		json_t *v = json_array_get(j, i);
+		if (!json_is_integer(v))
+			ok = 0;
+		else
+			(*ids)[(*n)++] = (int64_t)json_integer_value(v);
+	}
+	json_decref(j);
+	return ok ? 0 : -1;
 }

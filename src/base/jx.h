@@ -63,6 +63,15 @@ struct arena;
 int jx_ids(json_t *obj, const char *key, int flags, size_t max, struct arena *a,
 	   int64_t **out, int *n, struct err *e);
 
+/* Id lists stored as JSON text ("[1,2,3]", no spaces, so that ",<id>," can
+ * be found with LIKE): a sorted copy of ids in a; the text in a; the JSON
+ * array (caller owns it); and the stored text read back into *ids (in a),
+ * 0 or -1 when it is not an array of integers. */
+int64_t *jx_ids_sorted(struct arena *a, const int64_t *ids, int n);
+char *jx_ids_text(struct arena *a, const int64_t *ids, int n);
+json_t *jx_ids_json(const int64_t *ids, int n);
+int jx_ids_parse(struct arena *a, const char *text, int64_t **ids, int *n);
+
 /* Reads one object of an array into elem; problems go to ie, named by the
  * item's own field names ("quantity"). */
 typedef void (*jx_item_fn)(json_t *item, void *elem, void *ctx, struct err *ie);

@@ -122,62 +122,6 @@ int coupon_expiry(const struct coupon_template *t, int64_t now, int64_t *expires
 	return 0;
 }
 
-/* ---- ids as JSON text ---- */
-
-static int id_cmp(const void *pa, const void *pb)
-{
-	int64_t x = *(const int64_t *)pa, y = *(const int64_t *)pb;
-	return x < y ? -1 : x > y;
-}
-
-static int64_t *ids_sorted(struct arena *a, const int64_t *ids, int n)
-{
-	int64_t *c = arena_calloc(a, (size_t)(n ? n : 1), sizeof *c);
-	if (n)
-		memcpy(c, ids, (size_t)n * sizeof *c);
-	qsort(c, (size_t)n, sizeof *c, id_cmp);
-	return c;
-}
-
-static char *ids_text(struct arena *a, const int64_t *ids, int n)
-{
-	struct buf b;
-	buf_init(&b, 0);
-	buf_puts(&b, "[");
-	for (int i = 0; i < n; i++)
-		buf_printf(&b, "%s%lld", i ? "," : "", (long long)ids[i]);
-	buf_puts(&b, "]");
-	char *s = arena_strdup(a, b.data);
-	buf_release(&b);
-	return s;
-}
-
-static int ids_parse(struct arena *a, const char *text, int64_t **ids, int *n)
-{
-	json_t *j = json_loads(text ? text : "[]", 0, NULL);
-	size_t cnt = json_array_size(j);
-	int ok = json_is_array(j);
-	*ids = arena_calloc(a, cnt ? cnt : 1, sizeof **ids);
-	*n = 0;
-	for (size_t i = 0; ok && i < cnt; i++) {
-		json_t *v = json_array_get(j, i);
-		if (!json_is_integer(v))
-			ok = 0;
-		else
-			(*ids)[(*n)++] = (int64_t)json_integer_value(v);
-	}
-	json_decref(j);
-	return ok ? 0 : -1;
-}
-
-static json_t *ids_json(const int64_t *ids, int n)
-{
-	json_t *arr = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(arr, json_integer(ids[i]));
-	return arr;
-}
-
 /* ---- templates ---- */
 
 json_t *coupon_template_to_json(const struct coupon_template *t)
@@ -193,8 +137,8 @@ json_t *coupon_template_to_json(const struct coupon_template *t)
 	json_object_set_new(o, "valid_days", t->valid_days ? json_integer(t->valid_days) : json_null());
 	json_object_set_new(o, "valid_from", jx_strn(t->valid_from));
 	json_object_set_new(o, "valid_to", jx_strn(t->valid_to));
-	json_object_set_new(o, "store_ids", ids_json(t->store_ids, t->nstore_ids));
-	json_object_set_new(o, "category_ids", ids_json(t->category_ids, t->ncategory_ids));
+	json_object_set_new(o, "store_ids", jx_ids_json(t->store_ids, t->nstore_ids));
+	json_object_set_new(o, "category_ids", jx_ids_json(t->category_ids, t->ncategory_ids));
 	json_object_set_new(o, "per_customer_limit", json_integer(t->per_customer_limit));
 	json_object_set_new(o, "stackable", json_boolean(t->stackable));
 	json_object_set_new(o, "active", json_boolean(t->active));
@@ -234,8 +178,8 @@ static int template_from_row(struct db_stmt *st, struct arena *a, struct coupon_
 	t->valid_days = db_col_int64(st, 6);
 	t->valid_from = arena_strdup(a, db_col_text(st, 7));
 	t->valid_to = arena_strdup(a, db_col_text(st, 8));
-	int bad = ids_parse(a, db_col_text(st, 9), &t->store_ids, &t->nstore_ids) |
-		  ids_parse(a, db_col_text(st, 10), &t->category_ids, &t->ncategory_ids);
+	int bad = jx_ids_parse(a, db_col_text(st, 9), &t->store_ids, &t->nstore_ids) |
+		  jx_ids_parse(a, db_col_text(st, 10), &t->category_ids, &t->ncategory_ids);
 	t->per_customer_limit = db_col_int64(st, 11);
 	t->stackable = db_col_int64(st, 12) != 0;
 	t->active = db_col_int64(st, 13) != 0;
@@ -285,7 +229,6 @@ int coupon_template_list(struct db *db, struct arena *a, const struct coupon_tem
 	return rc;
 }
 
-
 /* t = old (NULL: defaults) with in's changes; every bad field noted, the
  * references checked. 0 or a db error. */
 static int template_build(struct db *db, struct arena *a, const struct coupon_template *old,
@@ -332,11 +275,11 @@ static int template_build(struct db *db, struct arena *a, const struct coupon_te
 	if (creating || in->set_valid_to)
 		t->valid_to = in->set_valid_to ? arena_strdup(a, in->valid_to) : NULL;
 	if (creating || in->set_store_ids) {
-		t->store_ids = ids_sorted(a, in->store_ids, in->nstore_ids);
+		t->store_ids = jx_ids_sorted(a, in->store_ids, in->nstore_ids);
 		t->nstore_ids = in->nstore_ids;
 	}
 	if (creating || in->set_category_ids) {
-		t->category_ids = ids_sorted(a, in->category_ids, in->ncategory_ids);
+		t->category_ids = jx_ids_sorted(a, in->category_ids, in->ncategory_ids);
 		t->ncategory_ids = in->ncategory_ids;
 	}
 	if (creating || in->set_per_customer_limit)
@@ -402,8 +345,8 @@ static struct db_stmt *template_query(struct db *db, struct arena *a, const char
 {
 	return db_query(db, e, sql, "ttiiIIttttiii", t->name, t->kind, t->value, t->min_spend,
 			t->max_discount, t->valid_days, t->valid_from, t->valid_to,
-			ids_text(a, t->store_ids, t->nstore_ids),
-			ids_text(a, t->category_ids, t->ncategory_ids), t->per_customer_limit,
+			jx_ids_text(a, t->store_ids, t->nstore_ids),
+			jx_ids_text(a, t->category_ids, t->ncategory_ids), t->per_customer_limit,
 			(int64_t)t->stackable, (int64_t)t->active);
 }
 

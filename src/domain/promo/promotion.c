@@ -297,49 +297,6 @@ static json_t *params_to_json(const struct promo_rule *r)
 
 /* ---- scope columns ----------------------------------------------------- */
 
-static int id_cmp(const void *pa, const void *pb)
-{
-	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
-
-	return a < b ? -1 : a > b;
-}
-
-/* A sorted copy of ids in a. */
-static int64_t *ids_sorted(struct arena *a, const int64_t *ids, int n)
-{
-	int64_t *c = arena_calloc(a, (size_t)(n ? n : 1), sizeof *c);
-
-	if (n)
-		memcpy(c, ids, (size_t)n * sizeof *c);
-	qsort(c, (size_t)n, sizeof *c, id_cmp);
-	return c;
-}
-
-/* "[1,2,3]": no spaces, so that ",<id>," can be found with LIKE. */
-static char *ids_text(struct arena *a, const int64_t *ids, int n)
-{
-	struct buf b = BUF_INIT;
-	char *s;
-
-	buf_init(&b, 0);
-	buf_puts(&b, "[");
-	for (int i = 0; i < n; i++)
-		buf_printf(&b, "%s%lld", i ? "," : "", (long long)ids[i]);
-	buf_puts(&b, "]");
-	s = arena_strdup(a, b.data);
-	buf_release(&b);
-	return s;
-}
-
-static json_t *ids_json(const int64_t *ids, int n)
-{
-	json_t *arr = json_array();
-
-	for (int i = 0; i < n; i++)
-		json_array_append_new(arr, json_integer(ids[i]));
-	return arr;
-}
-
 static json_t *tiers_json(const char *const *t, int n)
 {
 	json_t *arr = json_array();
@@ -388,9 +345,9 @@ json_t *promotion_to_json(const struct promotion *p)
 	json_object_set_new(o, "name", jx_strn(r->name));
 	json_object_set_new(o, "kind", jx_strn(promo_kind_name(r->kind)));
 	json_object_set_new(o, "params", params_to_json(r));
-	json_object_set_new(o, "store_ids", ids_json(r->store_ids, r->nstore_ids));
-	json_object_set_new(o, "product_ids", ids_json(r->product_ids, r->nproduct_ids));
-	json_object_set_new(o, "category_ids", ids_json(r->category_ids, r->ncategory_ids));
+	json_object_set_new(o, "store_ids", jx_ids_json(r->store_ids, r->nstore_ids));
+	json_object_set_new(o, "product_ids", jx_ids_json(r->product_ids, r->nproduct_ids));
+	json_object_set_new(o, "category_ids", jx_ids_json(r->category_ids, r->ncategory_ids));
 	json_object_set_new(o, "tiers", tiers_json(r->customer_tiers, r->ncustomer_tiers));
 	json_object_set_new(o, "starts_on", jx_strn(r->starts_on));
 	json_object_set_new(o, "ends_on", jx_strn(r->ends_on));
@@ -416,27 +373,6 @@ int promotion_visible(const struct promotion *p, const struct user *u)
 }
 
 /* ---- rows -------------------------------------------------------------- */
-
-/* Parses a stored JSON array of integers. -1 if it is not one. */
-static int parse_ids(struct arena *a, const char *text, int64_t **ids, int *n)
-{
-	json_t *j = json_loads(text ? text : "[]", 0, NULL);
-	size_t cnt = json_array_size(j), i;
-	int ok = json_is_array(j);
-
-	*ids = arena_calloc(a, cnt ? cnt : 1, sizeof **ids);
-	*n = 0;
-	for (i = 0; ok && i < cnt; i++) {
-		json_t *v = json_array_get(j, i);
-
-		if (!json_is_integer(v))
-			ok = 0;
-		else
-			(*ids)[(*n)++] = (int64_t)json_integer_value(v);
-	}
-	json_decref(j);
-	return ok ? 0 : -1;
-}
 
 static int parse_tiers(struct arena *a, const char *text, const char *const **out, int *n)
 {
@@ -477,16 +413,16 @@ static int promotion_from_row(struct db_stmt *st, struct arena *a, struct promot
 		params_read(params, r->kind, r, a, &pe);
 	json_decref(params);
 	bad |= !r->kind || pe.nfields;
-	bad |= parse_ids(a, db_col_text(st, 4), &stores, &r->nstore_ids);
-	bad |= parse_ids(a, db_col_text(st, 5), &products, &r->nproduct_ids);
-	bad |= parse_ids(a, db_col_text(st, 6), &categories, &r->ncategory_ids);
+	bad |= jx_ids_parse(a, db_col_text(st, 4), &stores, &r->nstore_ids);
+	bad |= jx_ids_parse(a, db_col_text(st, 5), &products, &r->nproduct_ids);
+	bad |= jx_ids_parse(a, db_col_text(st, 6), &categories, &r->ncategory_ids);
 	r->store_ids = stores;
 	r->product_ids = products;
 	r->category_ids = categories;
 	bad |= parse_tiers(a, db_col_text(st, 7), &r->customer_tiers, &r->ncustomer_tiers);
 	r->starts_on = arena_strdup(a, db_col_text(st, 8));
 	r->ends_on = arena_strdup(a, db_col_text(st, 9));
-	bad |= parse_ids(a, db_col_text(st, 10), &days, &ndays);
+	bad |= jx_ids_parse(a, db_col_text(st, 10), &days, &ndays);
 	for (int i = 0; i < ndays; i++)
 		if (days[i] >= 1 && days[i] <= 7)
 			r->weekdays |= 1u << days[i];
@@ -554,7 +490,6 @@ int promotion_list(struct db *db, struct arena *a, const struct user *u,
 
 /* ---- checks and writes ------------------------------------------------- */
 
-
 static const char SQL_STORE_EXISTS[] = "SELECT 1 FROM stores WHERE id = ?";
 static const char SQL_PRODUCT_EXISTS[] = "SELECT 1 FROM products WHERE id = ?";
 static const char SQL_CATEGORY_EXISTS[] = "SELECT 1 FROM categories WHERE id = ?";
@@ -612,15 +547,15 @@ static void build_rule(const struct promotion *old, const struct promotion_input
 		r->kind = kind;
 
 	if (creating || in->set_store_ids) {
-		r->store_ids = ids_sorted(a, in->store_ids, in->nstore_ids);
+		r->store_ids = jx_ids_sorted(a, in->store_ids, in->nstore_ids);
 		r->nstore_ids = in->nstore_ids;
 	}
 	if (creating || in->set_product_ids) {
-		r->product_ids = ids_sorted(a, in->product_ids, in->nproduct_ids);
+		r->product_ids = jx_ids_sorted(a, in->product_ids, in->nproduct_ids);
 		r->nproduct_ids = in->nproduct_ids;
 	}
 	if (creating || in->set_category_ids) {
-		r->category_ids = ids_sorted(a, in->category_ids, in->ncategory_ids);
+		r->category_ids = jx_ids_sorted(a, in->category_ids, in->ncategory_ids);
 		r->ncategory_ids = in->ncategory_ids;
 	}
 	if (creating || in->set_tiers) {
@@ -706,9 +641,9 @@ static void row_texts(struct arena *a, const struct promo_rule *r, struct promo_
 	json_t *t = tiers_json(r->customer_tiers, r->ncustomer_tiers);
 
 	w->params = json_text(a, params_to_json(r));
-	w->stores = ids_text(a, r->store_ids, r->nstore_ids);
-	w->products = ids_text(a, r->product_ids, r->nproduct_ids);
-	w->categories = ids_text(a, r->category_ids, r->ncategory_ids);
+	w->stores = jx_ids_text(a, r->store_ids, r->nstore_ids);
+	w->products = jx_ids_text(a, r->product_ids, r->nproduct_ids);
+	w->categories = jx_ids_text(a, r->category_ids, r->ncategory_ids);
 	w->tiers = json_text(a, t);
 	w->weekdays = json_text(a, weekdays_json(r->weekdays));
 }
