@@ -131,6 +131,7 @@ static const char *const counted_tenders[] = {"cash", "card", "wechat", "alipay"
 struct taking {
 	char method[24];
 	int64_t sales, refunds;
+	int64_t top_ups; /* stored value bought with this tender, net of its refunds */
 	int countable, active;
 };
 
@@ -150,8 +151,11 @@ static struct taking *taking_of(struct taking *t, int *n, const char *method)
 /* Adds the rows (method, amount) of a per-method sum query over shift_id to
  * the takings: to their refunds when refunds, else to their sales; every
  * method with a row becomes active. 0, or ERR_DB. */
+/* Adds what sql (method, amount per shift) answers to each taking's sales
+ * (what = TK_SALES), refunds (TK_REFUNDS) or top_ups (TK_TOP_UPS). */
+enum { TK_SALES, TK_REFUNDS, TK_TOP_UPS };
 static int add_takings(struct db *db, const char *sql, int64_t shift_id, struct taking *tk,
-                       int *ntk, int refunds, struct err *e)
+                       int *ntk, int what, struct err *e)
 {
 	struct db_stmt *st = db_query(db, e, sql, "i", shift_id);
 	if (!st)
@@ -160,7 +164,9 @@ static int add_takings(struct db *db, const char *sql, int64_t shift_id, struct 
 	while ((rc = db_step(st, e)) == DB_ROW) {
 		struct taking *t = taking_of(tk, ntk, db_col_text(st, 0));
 		if (t) {
-			*(refunds ? &t->refunds : &t->sales) += db_col_int64(st, 1);
+			*(what == TK_REFUNDS  ? &t->refunds
+			  : what == TK_TOP_UPS ? &t->top_ups
+			                       : &t->sales) += db_col_int64(st, 1);
 			t->active = 1;
 		}
 	}
@@ -219,6 +225,12 @@ static int z_compute(struct db *db, const struct shift_row *s, const struct shif
 	    "SELECT t.method, SUM(t.amount) FROM sale_return_tenders t "
 	    "JOIN sale_returns r ON r.id = t.return_id "
 	    "WHERE r.shift_id = ? AND r.kind <> 'void' GROUP BY t.method";
+	/* Stored value topped up at this till (and its paid part refunded):
+	 * money in the drawer or on the terminal, though not a sale. */
+	static const char sql_top_ups[] =
+	    "SELECT method, SUM(paid_amount) FROM stored_value_ledger "
+	    "WHERE shift_id = ? AND kind IN ('top_up', 'refund') AND method IS NOT NULL "
+	    "GROUP BY method";
 	static const char sql_units[] =
 	    "SELECT SUM(l.quantity) FROM sales s JOIN sale_lines l ON l.sale_id = s.id "
 	    "WHERE s.shift_id = ? AND s.status <> 'voided'";
@@ -249,7 +261,8 @@ static int z_compute(struct db *db, const struct shift_row *s, const struct shif
 	for (int i = 0; counted_tenders[i]; i++)
 		taking_of(tk, &ntk, counted_tenders[i])->countable = 1;
 
-	if (add_takings(db, sql_pay, s->id, tk, &ntk, 0, e) < 0)
+	if (add_takings(db, sql_pay, s->id, tk, &ntk, TK_SALES, e) < 0 ||
+	    add_takings(db, sql_top_ups, s->id, tk, &ntk, TK_TOP_UPS, e) < 0)
 		return db_fail(e);
 	/* Cash taken is net of the change handed back. */
 	taking_of(tk, &ntk, "cash")->sales -= a.change;
@@ -260,7 +273,7 @@ static int z_compute(struct db *db, const struct shift_row *s, const struct shif
 	returns = db_col_int64(st, 0);
 	refunded = db_col_int64(st, 1);
 	db_reset(st);
-	if (add_takings(db, sql_ret_tenders, s->id, tk, &ntk, 1, e) < 0)
+	if (add_takings(db, sql_ret_tenders, s->id, tk, &ntk, TK_REFUNDS, e) < 0)
 		return db_fail(e);
 
 	if (!(st = db_query(db, e, sql_units, "i", s->id)) || db_step(st, e) != DB_ROW)
@@ -289,25 +302,28 @@ static int z_compute(struct db *db, const struct shift_row *s, const struct shif
 	    z, "voids",
 	    json_pack("{s:I,s:I}", "count", (json_int_t)a.voids, "total", (json_int_t)a.voided_total));
 	json_t *takings = json_array();
-	int64_t cash_sales = 0, cash_refunds = 0, cash_expected = 0, cash_counted = -1;
+	int64_t cash_sales = 0, cash_refunds = 0, cash_top_ups = 0, cash_expected = 0;
+	int64_t cash_counted = -1;
 	for (int i = 0; i < ntk; i++) {
 		struct taking *t = &tk[i];
 		if (!t->countable && !t->active)
 			continue;
 		int is_cash = strcmp(t->method, "cash") == 0;
-		int64_t net = t->sales - t->refunds;
+		int64_t net = t->sales - t->refunds + t->top_ups;
 		int64_t expected = is_cash ? s->opening_cash + net : net;
 		int64_t c = counted_of(counted, t->method);
 		if (is_cash) {
 			cash_sales = t->sales;
 			cash_refunds = t->refunds;
+			cash_top_ups = t->top_ups;
 			cash_expected = expected;
 			cash_counted = c;
 		}
 		json_array_append_new(takings,
-		                      json_pack("{s:s,s:I,s:I,s:I,s:I,s:o,s:o}", "method",
+		                      json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:o,s:o}", "method",
 		                                t->method, "sales", (json_int_t)t->sales, "refunds",
-		                                (json_int_t)t->refunds, "net", (json_int_t)net,
+		                                (json_int_t)t->refunds, "top_ups",
+		                                (json_int_t)t->top_ups, "net", (json_int_t)net,
 		                                "expected", (json_int_t)expected, "counted",
 		                                money_or_null(c), "difference",
 		                                c >= 0 ? json_integer(c - expected) : json_null()));
@@ -316,8 +332,9 @@ static int z_compute(struct db *db, const struct shift_row *s, const struct shif
 	json_object_set_new(
 	    z, "cash",
 	    json_pack(
-	        "{s:I,s:I,s:I,s:I,s:o,s:o}", "opening", (json_int_t)s->opening_cash, "sales",
-	        (json_int_t)cash_sales, "refunds", (json_int_t)cash_refunds, "expected",
+	        "{s:I,s:I,s:I,s:I,s:I,s:o,s:o}", "opening", (json_int_t)s->opening_cash, "sales",
+	        (json_int_t)cash_sales, "refunds", (json_int_t)cash_refunds, "top_ups",
+	        (json_int_t)cash_top_ups, "expected",
 	        (json_int_t)cash_expected, "counted", money_or_null(cash_counted), "difference",
 	        cash_counted >= 0 ? json_integer(cash_counted - cash_expected) : json_null()));
 	json_object_set_new(z, "units", jx_qty_value(units));

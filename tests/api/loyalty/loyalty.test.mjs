@@ -173,6 +173,11 @@ describe('loyalty', () => {
     assert.equal(t2.status, 201, t2.text);
     assert.equal(t2.body.shift_id, shift.id);
     assert.equal(t2.body.bonus, 0);
+    // The shift's drawer expects the cash the top-up brought in.
+    const z = (await api('GET', `/api/v1/shifts/${shift.id}`)).body.totals;
+    const zcash = z.takings.find((x) => x.method === 'cash');
+    assert.deepEqual([zcash.top_ups, zcash.net, zcash.expected, z.cash.top_ups, z.cash.expected], [100, 100, 100, 100, 100], JSON.stringify(z));
+    assert.equal(z.takings.find((x) => x.method === 'wechat').top_ups, 0, 'the top-up outside the shift is not in it');
     const bal = amount + 5000 + 100;
     // Bad input and scoping.
     assertProblem(await srv.api('POST', `/api/v1/customers/${c}/stored-value/top-ups`, { token: seller.token, body: { amount: 0, method: 'bitcoin', store_id: storeA } }),

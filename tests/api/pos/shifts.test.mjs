@@ -84,7 +84,7 @@ describe('shifts', () => {
     assert.deepEqual(t.sales, { count: 0, gross: 0, discounts: 0, rounding: 0, vat: 0, total: 0, paid: 0 });
     assert.deepEqual(t.returns, { count: 0, refunded: 0 });
     assert.deepEqual(t.voids, { count: 0, total: 0 });
-    assert.deepEqual(t.cash, { opening: 20000, sales: 0, refunds: 0, expected: 20000, counted: null, difference: null });
+    assert.deepEqual(t.cash, { opening: 20000, sales: 0, refunds: 0, top_ups: 0, expected: 20000, counted: null, difference: null });
     assert.deepEqual(t.takings.map((x) => x.method), ['cash', 'card', 'wechat', 'alipay', 'voucher']);
     assert.equal(t.units, 0);
     assert.equal(t.closed_at, null);
@@ -217,7 +217,7 @@ describe('shifts', () => {
     assert.deepEqual(t.sales, salesFig);
     assert.deepEqual(t.voids, { count: 1, total: 1000 });
     assert.deepEqual(t.returns, { count: 2, refunded: refundCash + refundAlipay });
-    assert.deepEqual(t.cash, { opening: 50000, sales: cashSales, refunds: refundCash, expected: expectedCash, counted: null, difference: null });
+    assert.deepEqual(t.cash, { opening: 50000, sales: cashSales, refunds: refundCash, top_ups: 0, expected: expectedCash, counted: null, difference: null });
     assert.equal(t.units, 2 + 3 + 1.5 + 1 + 1 + 1);
 
     // Bad counts: 422 (cash required, amounts >= 0, known tenders only), 400 for types.
@@ -246,14 +246,14 @@ describe('shifts', () => {
     assert.deepEqual(z.sales, salesFig);
     assert.deepEqual(z.returns, { count: 2, refunded: refundCash + refundAlipay });
     assert.deepEqual(z.voids, { count: 1, total: 1000 });
-    assert.deepEqual(z.cash, { opening: 50000, sales: cashSales, refunds: refundCash, expected: expectedCash,
+    assert.deepEqual(z.cash, { opening: 50000, sales: cashSales, refunds: refundCash, top_ups: 0, expected: expectedCash,
       counted: expectedCash - 100, difference: -100 });
     assert.deepEqual(z.takings, [
-      { method: 'cash', sales: cashSales, refunds: refundCash, net: cashSales - refundCash, expected: expectedCash, counted: expectedCash - 100, difference: -100 },
-      { method: 'card', sales: 1425, refunds: 0, net: 1425, expected: 1425, counted: 1425, difference: 0 },
-      { method: 'wechat', sales: 1000, refunds: 0, net: 1000, expected: 1000, counted: 1000, difference: 0 },
-      { method: 'alipay', sales: 1299, refunds: 1299, net: 0, expected: 0, counted: 0, difference: 0 },
-      { method: 'voucher', sales: 0, refunds: 0, net: 0, expected: 0, counted: null, difference: null },
+      { method: 'cash', sales: cashSales, refunds: refundCash, top_ups: 0, net: cashSales - refundCash, expected: expectedCash, counted: expectedCash - 100, difference: -100 },
+      { method: 'card', sales: 1425, refunds: 0, top_ups: 0, net: 1425, expected: 1425, counted: 1425, difference: 0 },
+      { method: 'wechat', sales: 1000, refunds: 0, top_ups: 0, net: 1000, expected: 1000, counted: 1000, difference: 0 },
+      { method: 'alipay', sales: 1299, refunds: 1299, top_ups: 0, net: 0, expected: 0, counted: 0, difference: 0 },
+      { method: 'voucher', sales: 0, refunds: 0, top_ups: 0, net: 0, expected: 0, counted: null, difference: null },
     ]);
     assert.equal(z.units, 9.5);
 
