@@ -36,13 +36,14 @@ trap cleanup EXIT
 port() { node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[process.argv[1]]))' "$1"; }
 
-# serve DB [ARGS...]: starts tersa on DB, sets PID, BASE and TOKEN.
+# serve DB [ARGS...]: starts tersa (SERVE_BIN, else TERSA_BIN) on DB, sets
+# PID, BASE and TOKEN.
 serve() {
 	local db=$1 p
 	shift
 	p=$(port)
 	BASE="http://127.0.0.1:$p"
-	TERSA_ADMIN_PASSWORD=$PASSWORD "$TERSA" serve --db "$db" --listen "127.0.0.1:$p" "$@" >"$TMP/serve.log" 2>&1 &
+	TERSA_ADMIN_PASSWORD=$PASSWORD "${SERVE_BIN:-$TERSA}" serve --db "$db" --listen "127.0.0.1:$p" "$@" >"$TMP/serve.log" 2>&1 &
 	PID=$!
 	for _ in $(seq 100); do curl -sf -o /dev/null "$BASE/api/v1/health" && break; sleep 0.1; done
 	TOKEN=$(curl -sf -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" "$BASE/api/v1/auth/login" | field token)
@@ -50,38 +51,46 @@ serve() {
 stop() { kill -TERM "$PID"; wait "$PID" || true; PID=""; }
 post() { curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" -d "$2" "$BASE$1"; }
 
-# A company with stores 1..STORES and products 1..PRODUCTS (product i costs
-# 100 + (i % 50) * 10, as sale.lua and plain.c assume), each with plenty of
-# stock in every store.
-serve "$TMP/base.db"
-for s in $(seq "$STORES"); do
-	post /api/v1/stores "{\"code\":\"S$s\",\"name\":\"Bench $s\",\"channel\":\"direct\"}"
-done
-for i in $(seq "$PRODUCTS"); do
-	post /api/v1/products "{\"sku\":\"B$i\",\"name\":\"Bench $i\",\"price\":$((100 + (i % 50) * 10)),\"cost\":60,\"vat_rate\":1300}"
+# make_base DB: a company with stores 1..STORES and products 1..PRODUCTS
+# (product i costs 100 + (i % 50) * 10, as sale.lua and plain.c assume), each
+# with plenty of stock in every store, made by the binary that will serve it
+# (a baseline build refuses a newer schema).
+make_base() {
+	serve "$1"
 	for s in $(seq "$STORES"); do
-		post /api/v1/stock/moves "{\"store_id\":$s,\"product_id\":$i,\"quantity\":100000000,\"reason\":\"receipt\"}"
+		post /api/v1/stores "{\"code\":\"S$s\",\"name\":\"Bench $s\",\"channel\":\"direct\"}"
 	done
-done
-# Three tiers (points ×1, ×1.2, ×1.5; no tier discount, so that the plain
-# program writes the same lines) for the customers' variant.
-post /api/v1/tiers '{"code":"normal","name":"普通","min_spend":0,"discount_bp":0,"points_multiplier_bp":10000}'
-post /api/v1/tiers '{"code":"silver","name":"银卡","min_spend":100000,"discount_bp":0,"points_multiplier_bp":12000}'
-post /api/v1/tiers '{"code":"gold","name":"金卡","min_spend":500000,"discount_bp":0,"points_multiplier_bp":15000}'
-stop
-# Customers 1..CUSTOMERS in bulk (their profiles do not matter here).
-if ((CUSTOMERS > 0)); then
-	sqlite3 "$TMP/base.db" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n
-		WHERE i < $CUSTOMERS) INSERT INTO customers (id, name, phone, phone_last4, member_code,
-		created_at, updated_at) SELECT i, 'Bench ' || i, '139' || printf('%08d', i),
-		substr(printf('%08d', i), 5), '9' || printf('%011d', i), 0, 0 FROM n"
+	for i in $(seq "$PRODUCTS"); do
+		post /api/v1/products "{\"sku\":\"B$i\",\"name\":\"Bench $i\",\"price\":$((100 + (i % 50) * 10)),\"cost\":60,\"vat_rate\":1300}"
+		for s in $(seq "$STORES"); do
+			post /api/v1/stock/moves "{\"store_id\":$s,\"product_id\":$i,\"quantity\":100000000,\"reason\":\"receipt\"}"
+		done
+	done
+	# Three tiers (points ×1, ×1.2, ×1.5; no tier discount, so that the plain
+	# program writes the same lines) for the customers' variant.
+	# (A build before tiers existed answers 404: it gets no customers' rows.)
+	post /api/v1/tiers '{"code":"normal","name":"普通","min_spend":0,"discount_bp":0,"points_multiplier_bp":10000}' || true
+	post /api/v1/tiers '{"code":"silver","name":"银卡","min_spend":100000,"discount_bp":0,"points_multiplier_bp":12000}' || true
+	post /api/v1/tiers '{"code":"gold","name":"金卡","min_spend":500000,"discount_bp":0,"points_multiplier_bp":15000}' || true
+	stop
+	# Customers 1..CUSTOMERS in bulk (their profiles do not matter here).
+	if ((CUSTOMERS > 0)) && [[ -z ${SERVE_BIN:-} ]]; then
+		sqlite3 "$1" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n
+			WHERE i < $CUSTOMERS) INSERT INTO customers (id, name, phone, phone_last4, member_code,
+			created_at, updated_at) SELECT i, 'Bench ' || i, '139' || printf('%08d', i),
+			substr(printf('%08d', i), 5), '9' || printf('%011d', i), 0, 0 FROM n"
+	fi
+}
+make_base "$TMP/base.db"
+if [[ -n $BASELINE ]]; then
+	SERVE_BIN=$BASELINE make_base "$TMP/bbase.db"
 fi
 
 run_wrk() { # NAME [serve args...]
 	local name=$1
 	shift
 	rm -f "$TMP/$name.db"* # a WAL left by the last round would not match
-	cp "$TMP/base.db" "$TMP/$name.db"
+	cp "${BASE_DB:-$TMP/base.db}" "$TMP/$name.db"
 	serve "$TMP/$name.db" "$@"
 	TOKEN=$TOKEN STORES=$STORES PRODUCTS=$PRODUCTS MAXLINES=$MAXLINES CUSTOMERS=${WITH_CUSTOMERS:-0} \
 		wrk -t2 -c"$CONNS" -d2s -s bench/sales/sale.lua "$BASE" >/dev/null
@@ -115,8 +124,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
 		WITH_CUSTOMERS=$CUSTOMERS run_wrk cgroup ${THREADS:+--threads "$THREADS"} >>"$TMP/cgroup.rows"
 	fi
 	if [[ -n $BASELINE ]]; then
-		SERVE_BIN=$BASELINE run_wrk bsingle ${THREADS:+--threads "$THREADS"} --no-group-commit >>"$TMP/bsingle.rows"
-		SERVE_BIN=$BASELINE run_wrk bgroup ${THREADS:+--threads "$THREADS"} >>"$TMP/bgroup.rows"
+		BASE_DB=$TMP/bbase.db SERVE_BIN=$BASELINE run_wrk bsingle ${THREADS:+--threads "$THREADS"} --no-group-commit >>"$TMP/bsingle.rows"
+		BASE_DB=$TMP/bbase.db SERVE_BIN=$BASELINE run_wrk bgroup ${THREADS:+--threads "$THREADS"} >>"$TMP/bgroup.rows"
 	fi
 done
 median() { sort -n "$TMP/$1.rows" | sed -n "$(((ROUNDS + 1) / 2))p"; }

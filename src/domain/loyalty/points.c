@@ -143,12 +143,22 @@ int points_earn(struct db *db, int64_t customer_id, int64_t points, int64_t expi
 	static const char sql_owed[] =
 		"UPDATE customers SET points_balance = points_balance + ?, "
 		"points_owed = points_owed - ? WHERE id = ? AND points_owed >= ?";
+	/* Nothing owed (the usual case): one statement credits and locks. */
+	static const char sql_clear[] =
+		"UPDATE customers SET points_balance = points_balance + ? "
+		"WHERE id = ? AND points_owed = 0 RETURNING points_balance";
 	struct loyalty_account acc;
 	if (settled)
 		*settled = 0;
 	if (points <= 0)
 		return 0;
-	int rc = loyalty_account_lock(db, customer_id, &acc, e);
+	int64_t after;
+	int rc = db_int(db_query(db, e, sql_clear, "ii", points, customer_id), &after, e);
+	if (rc < 0)
+		return db_fail(e);
+	if (rc == 1)
+		return ledger_add(db, customer_id, "earn", points, after, points, expires_at, ref, e);
+	rc = loyalty_account_lock(db, customer_id, &acc, e);
 	if (rc < 0)
 		return rc;
 	int64_t settle = acc.points_owed < points ? acc.points_owed : points;
