@@ -62,13 +62,17 @@ int loyalty_sale_load(struct db *db, const struct actor *who, const struct sale_
 	if (rc < 0)
 		return rc;
 	static const char sql[] =
-		"SELECT tier_id, points_balance, sv_paid_balance + sv_bonus_balance FROM customers "
-		"WHERE id = ?";
+		"SELECT tier_id, points_balance, sv_paid_balance + sv_bonus_balance, orders_count "
+		"FROM customers WHERE id = ?";
+	static const char sql_next[] =
+		"SELECT COALESCE(MIN(min_spend), -1) FROM tiers WHERE active = 1 AND min_spend > ?";
 	struct db_stmt *st = db_query(db, e, sql, "i", in->customer_id);
 	if ((rc = db_get_row(st, "customer", in->customer_id, e)) < 0)
 		return rc;
 	int64_t tier_id = db_col_int64(st, 0), sv_balance = db_col_int64(st, 2);
 	ls->points_balance = db_col_int64(st, 1);
+	ls->tier_seen = tier_id;
+	ls->orders_seen = db_col_int64(st, 3);
 	db_reset(st);
 	struct tier t;
 	int found;
@@ -81,6 +85,11 @@ int loyalty_sale_load(struct db *db, const struct actor *who, const struct sale_
 		ls->tier_discount_bp = t.discount_bp;
 		ls->multiplier_bp = t.points_multiplier_bp;
 	}
+	if (db_int(db_query(db, e, sql_next, "i", found ? t.min_spend : -1), &ls->next_min_spend,
+		   e) < 0 ||
+	    (ls->next_min_spend >= 0 &&
+	     tier_spend(db, in->customer_id, ts_now_ms(), &ls->spend_before, e) < 0))
+		return db_fail(e);
 	ls->points_redeemed = in->points_redeemed;
 	ls->sv_amount = sv;
 	if (sv > sv_balance && e->nfields == 0)
@@ -142,7 +151,7 @@ int loyalty_sale_write(struct db *db, const struct loyalty_sale *ls, int64_t sal
 		"first_purchase_at = CASE WHEN first_purchase_at IS NULL OR first_purchase_at > ? "
 		"THEN ? ELSE first_purchase_at END, "
 		"last_purchase_at = CASE WHEN last_purchase_at IS NULL OR last_purchase_at < ? "
-		"THEN ? ELSE last_purchase_at END WHERE id = ?";
+		"THEN ? ELSE last_purchase_at END WHERE id = ? RETURNING orders_count, tier_id";
 	if (!ls->customer_id)
 		return 0;
 	int64_t cid = ls->customer_id, now = ts_now_ms();
@@ -156,10 +165,22 @@ int loyalty_sale_write(struct db *db, const struct loyalty_sale *ls, int64_t sal
 			      e)) < 0)
 		return rc;
 	struct db_stmt *st = db_query(db, e, sql_agg, "iiiiii", paid, at, at, at, at, cid);
-	if (!st || db_run(st, e) < 0)
+	if (!st || (rc = db_step(st, e)) != DB_ROW)
+		return db_fail(e);
+	/* Nothing changed the customer's sales or tier since the plan (its
+	 * orders and tier are as seen), so the plan's spend plus this sale is
+	 * exact: below the next threshold, no upgrade to check. */
+	int unchanged = db_col_int64(st, 0) == ls->orders_seen + 1 &&
+			db_col_int64(st, 1) == ls->tier_seen;
+	while ((rc = db_step(st, e)) == DB_ROW)
+		;
+	db_reset(st);
+	if (rc < 0)
 		return db_fail(e);
 	if ((rc = customer_link_store(db, cid, store_id, e)) < 0)
 		return rc;
+	if (unchanged && (ls->next_min_spend < 0 || ls->spend_before + paid < ls->next_min_spend))
+		return 0;
 	return tier_upgrade_after_sale(db, cid, sale_id, at > now ? at : now, e);
 }
 

@@ -28,6 +28,11 @@ struct loyalty_sale {
 	int64_t points_value;      /* what they pay: points_redeemed x point_value */
 	int64_t sv_amount;         /* the stored_value tenders together */
 	int64_t points_earned;
+	/* What the plan saw, so that the write can skip the tier check when
+	 * this sale cannot reach the next tier: the customer's stored tier and
+	 * orders, the spend of the last 365 days before this sale, and the
+	 * lowest threshold above the customer's tier (-1: none above). */
+	int64_t tier_seen, orders_seen, spend_before, next_min_spend;
 };
 
 /* Plan, first step: the customer (it must be visible to who: else field

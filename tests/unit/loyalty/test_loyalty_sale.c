@@ -625,6 +625,45 @@ static void test_expiry_and_adjust(void **state)
 
 /* The plan reads the balance; the write re-checks it: points spent between
  * the two refuse the sale whole (no sale, no stock move, no ledger row). */
+/* A sale planned below the next tier, written after another sale of the
+ * same customer committed: together they cross it, and the later write
+ * (whose plan did not see the other sale) still upgrades. */
+static void test_tier_upgrade_after_concurrent_sale(void **state)
+{
+	struct lfx *l = lfx_of(state);
+	json_t *o = NULL;
+	struct tier_input base = {.code = "member", .name = "会员", .min_spend = 0,
+				  .has_code = 1, .has_name = 1, .has_min_spend = 1};
+	struct tier_input gold = {.code = "gold", .name = "金卡", .min_spend = 15000,
+				  .has_code = 1, .has_name = 1, .has_min_spend = 1};
+	assert_int_equal(tier_create(l->f.db, &l->f.who, &base, &o, &l->f.e), 0);
+	json_decref(o);
+	assert_int_equal(tier_create(l->f.db, &l->f.who, &gold, &o, &l->f.e), 0);
+	int64_t gold_id = json_integer_value(json_object_get(o, "id"));
+	json_decref(o);
+	int64_t c = customer(l), id = 0;
+	struct sale_line_input ln = {.product_id = l->product, .quantity = 1000, .unit_price = -1};
+	struct sale_payment_input py = {"cash", 10000, NULL};
+	struct sale_input in = {.store_id = l->store, .customer_id = c, .lines = &ln, .nlines = 1,
+				.payments = &py, .npayments = 1};
+	struct sale_plan *p;
+	int replayed;
+	err_init(&l->f.e);
+	assert_int_equal(sale_plan(l->f.db, l->f.a, &l->f.who, &in, &p, &l->f.e), 0);
+	sell(l, c, 1, 0, 10000); /* 100.00: below 150.00 alone */
+	assert_int_equal(col(l, "tier_id", c), 0);
+	assert_int_equal(sale_commit(l->f.db, l->f.a, &l->f.who, "late", "late", p, &id, &replayed,
+				     &l->f.e),
+			 0);
+	assert_int_equal(col(l, "tier_id", c), gold_id);
+	/* And a sale that cannot reach a higher tier changes nothing. */
+	sell(l, c, 1, 0, 10000);
+	assert_int_equal(col(l, "tier_id", c), gold_id);
+	assert_int_equal(q1(&l->f, "SELECT COUNT(*) FROM customer_tier_history WHERE customer_id = ?",
+			    "i", c, 0),
+			 1);
+}
+
 static void test_write_rechecks(void **state)
 {
 	struct lfx *l = lfx_of(state);
@@ -781,6 +820,8 @@ static void test_conservation(void **state)
 	    cmocka_unit_test_setup_teardown(test_bonus_first, setup, teardown),             \
 	    cmocka_unit_test_setup_teardown(test_void_gives_everything_back, setup, teardown), \
 	    cmocka_unit_test_setup_teardown(test_tiers, setup, teardown),                   \
+	    cmocka_unit_test_setup_teardown(test_tier_upgrade_after_concurrent_sale, setup,  \
+					    teardown),                                       \
 	    cmocka_unit_test_setup_teardown(test_expiry_and_adjust, setup, teardown),       \
 	    cmocka_unit_test_setup_teardown(test_check_finds_differences, setup, teardown), \
 	    cmocka_unit_test_setup_teardown(test_write_rechecks, setup, teardown),          \
