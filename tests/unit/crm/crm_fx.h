@@ -15,6 +15,7 @@
 #include "base/err.h"
 #include "db/db.h"
 #include "domain/org/actor.h"
+#include "pgschema.h"
 #include "tmpdb.h"
 
 struct crm_user {
@@ -27,7 +28,7 @@ struct fx {
 	struct db *db;
 	struct tmpdb tmp;
 	int pg;
-	char schema[64];
+	struct pgschema schema;
 	struct arena *a;
 	struct err e;
 	int64_t store_a, store_b, cust_a, cust_b;
@@ -124,27 +125,12 @@ static int fx_setup_sqlite(void **state)
 
 static int fx_setup_pg(void **state)
 {
-	static int seq;
 	struct fx *f = calloc(1, sizeof *f);
-	const char *url = getenv("TERSA_TEST_PG_URL");
-	char target[1024], sql[256];
-	struct err e;
-
 	*state = f;
-	if (!url || !*url)
-		return 0;
-	err_init(&e);
+	int rc = pgschema_open(&f->schema, "tersa_crm", &f->db);
+	if (rc <= 0)
+		return rc;
 	f->pg = 1;
-	snprintf(f->schema, sizeof f->schema, "tersa_crm%ld_%d", (long)getpid(), ++seq);
-	snprintf(target, sizeof target, "%s%coptions=-csearch_path%%3D%s", url,
-		 strchr(url, '?') ? '&' : '?', f->schema);
-	snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", f->schema,
-		 f->schema);
-	if (db_open(target, &f->db, &e) < 0 || db_exec(f->db, sql, &e) < 0 ||
-	    db_migrate(f->db, NULL, &e) < 0) {
-		fprintf(stderr, "setup: %s\n", e.msg);
-		return -1;
-	}
 	return fx_seed(f);
 }
 
@@ -153,13 +139,8 @@ static int fx_teardown(void **state)
 	struct fx *f = *state;
 	if (f->db) {
 		db_idle(f->db);
-		if (f->pg) {
-			char sql[128];
-			struct err e;
-			err_init(&e);
-			snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", f->schema);
-			db_exec(f->db, sql, &e);
-		}
+		if (f->pg)
+			pgschema_drop(&f->schema, f->db);
 		db_close(f->db);
 		if (!f->pg)
 			tmpdb_remove(&f->tmp);

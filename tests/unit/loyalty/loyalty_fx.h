@@ -1,37 +1,26 @@
 /* loyalty_fx.h: the dbfx fixture on PostgreSQL too: when TERSA_TEST_PG_URL
  * is set, a test gets a fresh migrated schema of its own (dropped after);
- * without it the PostgreSQL variants are skipped. Include after dbfx.h. */
+ * without it the PostgreSQL variants are skipped; and one_id, a one-value
+ * query. Include after dbfx.h and cmocka.h. */
 #ifndef TERSA_TEST_LOYALTY_FX_H
 #define TERSA_TEST_LOYALTY_FX_H
 
-#include <unistd.h>
+#include <stdarg.h>
+
+#include "pgschema.h"
 
 struct pgfx {
 	struct fx f; /* first: the tests take a struct fx */
-	char schema[64];
+	struct pgschema schema;
 };
 
 static inline int pgfx_setup(void **state)
 {
-	static int seq;
 	struct pgfx *p = xcalloc(1, sizeof *p);
-	const char *url = getenv("TERSA_TEST_PG_URL");
-	char full[1024], sql[256];
-	struct err e;
 	*state = p;
-	if (!url || !*url)
-		return 0;
-	err_init(&e);
-	snprintf(p->schema, sizeof p->schema, "tersa_loyalty%ld_%d", (long)getpid(), ++seq);
-	snprintf(full, sizeof full, "%s%coptions=-csearch_path%%3D%s", url,
-		 strchr(url, '?') ? '&' : '?', p->schema);
-	snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", p->schema,
-		 p->schema);
-	if (db_open(full, &p->f.db, &e) < 0 || db_exec(p->f.db, sql, &e) < 0 ||
-	    db_migrate(p->f.db, NULL, &e) < 0) {
-		fprintf(stderr, "pg setup: %s\n", e.msg);
-		return -1;
-	}
+	int rc = pgschema_open(&p->schema, "tersa_loyalty", &p->f.db);
+	if (rc <= 0)
+		return rc;
 	p->f.a = arena_new();
 	err_init(&p->f.e);
 	return 0;
@@ -41,17 +30,38 @@ static inline int pgfx_teardown(void **state)
 {
 	struct pgfx *p = *state;
 	if (p->f.db) {
-		char sql[128];
-		struct err e;
-		err_init(&e);
-		db_idle(p->f.db);
-		snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", p->schema);
-		db_exec(p->f.db, sql, &e);
+		pgschema_drop(&p->schema, p->f.db);
 		db_close(p->f.db);
 		arena_free(p->f.a);
 	}
 	free(p);
 	return 0;
+}
+
+/* Runs sql with parameters ('i' int64, 't' text); column 0 of its first
+ * row, 0 when none. */
+static inline int64_t one_id(struct fx *f, const char *sql, const char *types, ...)
+{
+	struct err e;
+	err_init(&e);
+	struct db_stmt *st = db_prepare(f->db, sql, &e);
+	assert_non_null(st);
+	va_list ap;
+	va_start(ap, types);
+	for (int i = 0; types[i]; i++) {
+		if (types[i] == 'i')
+			db_bind_int64(st, i + 1, va_arg(ap, int64_t));
+		else
+			db_bind_text(st, i + 1, va_arg(ap, const char *));
+	}
+	va_end(ap);
+	int rc = db_step(st, &e);
+	if (rc < 0)
+		fprintf(stderr, "%s: %s\n", sql, e.msg);
+	assert_true(rc >= 0);
+	int64_t v = rc == DB_ROW ? db_col_int64(st, 0) : 0;
+	db_reset(st);
+	return v;
 }
 
 /* The PostgreSQL variant of a test: skipped without a database. */

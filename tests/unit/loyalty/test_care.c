@@ -20,30 +20,6 @@
 #include "domain/loyalty/care.h"
 #include "domain/loyalty/coupon.h"
 
-static int64_t one_id(struct fx *f, const char *sql, const char *types, ...)
-{
-	struct err e;
-	err_init(&e);
-	struct db_stmt *st = db_prepare(f->db, sql, &e);
-	assert_non_null(st);
-	va_list ap;
-	va_start(ap, types);
-	for (int i = 0; types[i]; i++) {
-		if (types[i] == 'i')
-			db_bind_int64(st, i + 1, va_arg(ap, int64_t));
-		else
-			db_bind_text(st, i + 1, va_arg(ap, const char *));
-	}
-	va_end(ap);
-	int rc = db_step(st, &e);
-	if (rc < 0)
-		fprintf(stderr, "%s: %s\n", sql, e.msg);
-	assert_true(rc >= 0);
-	int64_t v = rc == DB_ROW ? db_col_int64(st, 0) : 0;
-	db_reset(st);
-	return v;
-}
-
 static int64_t count(struct fx *f, const char *sql)
 {
 	return one_id(f, sql, "");

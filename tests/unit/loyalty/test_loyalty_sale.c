@@ -12,6 +12,7 @@
 
 #include "base/timeutil.h"
 #include "dbfx.h"
+#include "pgschema.h"
 #include "domain/loyalty/loyalty_sale.h"
 #include "domain/loyalty/points.h"
 #include "domain/loyalty/program.h"
@@ -25,7 +26,7 @@
 struct lfx {
 	struct fx f;
 	int64_t store, product, cheap;
-	char schema[64]; /* PostgreSQL: the test's own schema; "" on SQLite */
+	struct pgschema schema; /* PostgreSQL: the test's own; "" on SQLite */
 };
 
 static int64_t q1(struct fx *f, const char *sql, const char *types, int64_t a, int64_t b)
@@ -92,25 +93,11 @@ static int teardown(void **state)
  * own; without the variable the tests are skipped. */
 static int setup_pg(void **state)
 {
-	static int seq;
 	struct lfx *l = xcalloc(1, sizeof *l);
-	const char *url = getenv("TERSA_TEST_PG_URL");
 	*state = l;
-	if (!url || !*url)
-		return 0;
-	struct err e;
-	char conn[1024], sql[256];
-	err_init(&e);
-	snprintf(l->schema, sizeof l->schema, "tersa_loyalty%ld_%d", (long)getpid(), ++seq);
-	snprintf(conn, sizeof conn, "%s%coptions=-csearch_path%%3D%s", url,
-		 strchr(url, '?') ? '&' : '?', l->schema);
-	snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", l->schema,
-		 l->schema);
-	if (db_open(conn, &l->f.db, &e) < 0 || db_exec(l->f.db, sql, &e) < 0 ||
-	    db_migrate(l->f.db, NULL, &e) < 0) {
-		fprintf(stderr, "setup: %s\n", e.msg);
-		return -1;
-	}
+	int rc = pgschema_open(&l->schema, "tersa_loyalty", &l->f.db);
+	if (rc <= 0)
+		return rc;
 	l->f.a = arena_new();
 	err_init(&l->f.e);
 	seed(l);
@@ -121,12 +108,7 @@ static int teardown_pg(void **state)
 {
 	struct lfx *l = *state;
 	if (l->f.db) {
-		char sql[128];
-		struct err e;
-		err_init(&e);
-		db_idle(l->f.db);
-		snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", l->schema);
-		db_exec(l->f.db, sql, &e);
+		pgschema_drop(&l->schema, l->f.db);
 		db_close(l->f.db);
 		arena_free(l->f.a);
 	}
@@ -134,7 +116,6 @@ static int teardown_pg(void **state)
 	return 0;
 }
 
-/* The fixture, or a skip when the test's engine is not configured. */
 static struct lfx *lfx_of(void **state)
 {
 	struct lfx *l = *state;

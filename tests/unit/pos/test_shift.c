@@ -18,13 +18,13 @@
 #include "base/err.h"
 #include "db/db.h"
 #include "domain/pos/shift.h"
+#include "pgschema.h"
 #include "tmpdb.h"
 
 struct fx {
 	struct db *db;
 	struct tmpdb tmp;
-	char schema[64];
-	char url[1024];
+	struct pgschema schema;
 	int64_t store_id, other_store_id, product_id;
 };
 
@@ -70,38 +70,17 @@ static int teardown_sqlite(void **state)
 
 static int setup_pg(void **state)
 {
-	static int seq;
 	struct fx *f = calloc(1, sizeof *f);
-	const char *url = getenv("TERSA_TEST_PG_URL");
 	*state = f;
-	if (!url || !*url)
-		return 0;
-	struct err e;
-	err_init(&e);
-	snprintf(f->schema, sizeof f->schema, "tersa_shift%ld_%d", (long)getpid(), ++seq);
-	snprintf(f->url, sizeof f->url, "%s%coptions=-csearch_path%%3D%s", url,
-	         strchr(url, '?') ? '&' : '?', f->schema);
-	char sql[256];
-	snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", f->schema,
-	         f->schema);
-	if (db_open(f->url, &f->db, &e) < 0 || db_exec(f->db, sql, &e) < 0 ||
-	    db_migrate(f->db, NULL, &e) < 0) {
-		fprintf(stderr, "setup: %s\n", e.msg);
-		return -1;
-	}
-	return seed(f);
+	int rc = pgschema_open(&f->schema, "tersa_shift", &f->db);
+	return rc <= 0 ? rc : seed(f);
 }
 
 static int teardown_pg(void **state)
 {
 	struct fx *f = *state;
 	if (f->db) {
-		char sql[128];
-		db_idle(f->db);
-		snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", f->schema);
-		struct err e;
-		err_init(&e);
-		db_exec(f->db, sql, &e);
+		pgschema_drop(&f->schema, f->db);
 		db_close(f->db);
 	}
 	free(f);
