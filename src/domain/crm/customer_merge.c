@@ -231,7 +231,6 @@ static const char SQL_ERASE[] =
 	" email = NULL, birthday = NULL, birth_md = NULL, gender = NULL, city = NULL,"
 	" tags = '[]', preferences = '{}', member_code = ?, consent_sms = 0,"
 	" consent_email = 0, consent_wechat = 0, erased_at = ?, updated_at = ? WHERE id = ?";
-static const char SQL_ERASE_TAGS[] = "DELETE FROM customer_tags WHERE customer_id = ?";
 static const char SQL_ERASE_CONTACTS[] =
 	"UPDATE customer_contacts SET summary = '', outcome = NULL, next_step = NULL"
 	" WHERE customer_id = ?";
@@ -261,7 +260,7 @@ static int scrub_audit(struct db *db, struct arena *a, const char *s, struct err
 int customer_erase(struct db *db, const struct actor *who, int64_t id, struct err *e)
 {
 	static const char *const clears[] = {
-		SQL_ERASE_TAGS, SQL_ERASE_CONTACTS, SQL_ERASE_OUTBOX, SQL_ERASE_TASKS,
+		SQL_RM_TAGS, SQL_ERASE_CONTACTS, SQL_ERASE_OUTBOX, SQL_ERASE_TASKS,
 		SQL_ERASE_OPPS,
 	};
 	struct arena *a;

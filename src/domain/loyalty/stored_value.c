@@ -232,6 +232,40 @@ static int last_row(struct db *db, int64_t customer_id, json_t **out, struct err
 	return 0;
 }
 
+/* The till's part of a top-up or refund: method and an open store (field
+ * errors noted); 0 or a db error. */
+static int check_till(struct db *db, const char *method, int64_t store_id, struct err *e)
+{
+	if (!known_method(method))
+		err_field(e, "method", "must be cash, card, wechat or alipay");
+	int rc = store_exists(db, store_id, e);
+	if (rc == 0)
+		err_field(e, "store_id", "no such open store");
+	return rc < 0 ? rc : 0;
+}
+
+/* Writes a top-up or refund entry, answers it in *out with extra = value,
+ * audits it and commits (the caller rolls back on failure). */
+static int entry_commit(struct db *db, const struct actor *who, int64_t customer_id,
+			const char *kind, int64_t paid, int64_t bonus, const char *method,
+			const struct loyalty_ref *ref, const char *extra, int64_t value,
+			json_t **out, struct err *e)
+{
+	json_t *row;
+	int rc;
+	if ((rc = sv_write(db, customer_id, kind, paid, bonus, known_method(method), ref, e)) < 0 ||
+	    (rc = last_row(db, customer_id, &row, e)) < 0)
+		return rc;
+	json_object_set_new(row, extra, json_integer(value));
+	if ((rc = audit_commit(db, who, kind, "stored_value", customer_id, ref->store_id, NULL,
+			       json_deep_copy(row), e)) < 0) {
+		json_decref(row);
+		return rc;
+	}
+	*out = row;
+	return 0;
+}
+
 int sv_top_up(struct db *db, const struct actor *who, int64_t customer_id,
 	      const struct sv_top_up_input *in, json_t **out, struct err *e)
 {
@@ -240,14 +274,8 @@ int sv_top_up(struct db *db, const struct actor *who, int64_t customer_id,
 		"ORDER BY min_amount DESC LIMIT 1";
 	if (in->amount < 1 || in->amount > MONEY_MAX)
 		err_field(e, "amount", "must be more than 0");
-	if (!known_method(in->method))
-		err_field(e, "method", "must be cash, card, wechat or alipay");
-	int rc = store_exists(db, in->store_id, e);
-	if (rc < 0)
-		return rc;
-	if (rc == 0)
-		err_field(e, "store_id", "no such open store");
-	if ((rc = err_fields_done(e)) < 0 || (rc = db_begin(db, 1, e)) < 0)
+	int rc = check_till(db, in->method, in->store_id, e);
+	if (rc < 0 || (rc = err_fields_done(e)) < 0 || (rc = db_begin(db, 1, e)) < 0)
 		return rc;
 	int64_t bonus = 0, shift_id = 0;
 	if ((rc = customer_visible(db, who, customer_id, e)) < 0)
@@ -258,19 +286,10 @@ int sv_top_up(struct db *db, const struct actor *who, int64_t customer_id,
 	struct loyalty_ref ref = {.at = ts_now_ms(), .store_id = in->store_id,
 				  .shift_id = shift_id,
 				  .user_id = who->user ? who->user->id : 0};
-	json_t *row;
-	if ((rc = sv_write(db, customer_id, "top_up", in->amount, bonus, known_method(in->method),
-			   &ref, e)) < 0 ||
-	    (rc = customer_link_store(db, customer_id, in->store_id, e)) < 0 ||
-	    (rc = last_row(db, customer_id, &row, e)) < 0)
+	if ((rc = customer_link_store(db, customer_id, in->store_id, e)) < 0 ||
+	    (rc = entry_commit(db, who, customer_id, "top_up", in->amount, bonus, in->method, &ref,
+			       "bonus", bonus, out, e)) < 0)
 		goto fail;
-	json_object_set_new(row, "bonus", json_integer(bonus));
-	if ((rc = audit_commit(db, who, "top_up", "stored_value", customer_id, in->store_id, NULL,
-			       json_deep_copy(row), e)) < 0) {
-		json_decref(row);
-		goto fail;
-	}
-	*out = row;
 	return 0;
 fail:
 	db_rollback(db);
@@ -282,18 +301,12 @@ int sv_refund(struct db *db, const struct actor *who, int64_t customer_id,
 {
 	if (in->amount == 0 || in->amount < -1 || in->amount > MONEY_MAX)
 		err_field(e, "amount", "must be more than 0");
-	if (!known_method(in->method))
-		err_field(e, "method", "must be cash, card, wechat or alipay");
 	if (!in->reason || text_blank(in->reason, strlen(in->reason)))
 		err_field(e, "reason", "is required");
 	else if (utf8_chars(in->reason) > REASON_MAX)
 		err_field(e, "reason", "must be at most %d characters", REASON_MAX);
-	int rc = store_exists(db, in->store_id, e);
-	if (rc < 0)
-		return rc;
-	if (rc == 0)
-		err_field(e, "store_id", "no such open store");
-	if ((rc = err_fields_done(e)) < 0 || (rc = db_begin(db, 1, e)) < 0)
+	int rc = check_till(db, in->method, in->store_id, e);
+	if (rc < 0 || (rc = err_fields_done(e)) < 0 || (rc = db_begin(db, 1, e)) < 0)
 		return rc;
 	struct loyalty_account acc;
 	int64_t shift_id = 0;
@@ -312,18 +325,9 @@ int sv_refund(struct db *db, const struct actor *who, int64_t customer_id,
 	struct loyalty_ref ref = {.at = ts_now_ms(), .store_id = in->store_id,
 				  .shift_id = shift_id,
 				  .user_id = who->user ? who->user->id : 0, .reason = in->reason};
-	json_t *row;
-	if ((rc = sv_write(db, customer_id, "refund", -amount, -forfeit, known_method(in->method),
-			   &ref, e)) < 0 ||
-	    (rc = last_row(db, customer_id, &row, e)) < 0)
+	if ((rc = entry_commit(db, who, customer_id, "refund", -amount, -forfeit, in->method, &ref,
+			       "forfeited_bonus", forfeit, out, e)) < 0)
 		goto fail;
-	json_object_set_new(row, "forfeited_bonus", json_integer(forfeit));
-	if ((rc = audit_commit(db, who, "refund", "stored_value", customer_id, in->store_id, NULL,
-			       json_deep_copy(row), e)) < 0) {
-		json_decref(row);
-		goto fail;
-	}
-	*out = row;
 	return 0;
 fail:
 	db_rollback(db);

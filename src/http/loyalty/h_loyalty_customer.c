@@ -26,19 +26,31 @@ static int reply_ledger(struct req *r, json_t *o, int more, int64_t last_id)
 	return reply_json(r, 200, o);
 }
 
-int h_customer_points_get(struct req *r)
+/* A page of the customer's ledger or history, once the customer is
+ * visible; *o as page gives it. */
+typedef int (*customer_page_fn)(struct db *db, int64_t customer_id, int64_t before_id, int limit,
+				json_t **out, int *more, int64_t *last_id, struct err *e);
+static int customer_page(struct req *r, customer_page_fn page, json_t **o, int *more,
+			 int64_t *last)
 {
-	int limit, more;
-	int64_t cursor, last;
-	json_t *o;
+	int limit;
+	int64_t cursor;
 	req_page(r, &limit, &cursor);
 	if (err_fields_done(&r->err))
 		return r->err.code;
 	int rc = customer_visible(r->db, &r->actor, r->ids[0], &r->err);
-	if (rc < 0 ||
-	    (rc = points_ledger_page(r->db, r->ids[0], cursor, limit, &o, &more, &last, &r->err)) < 0)
+	if (rc < 0)
 		return rc;
-	return reply_ledger(r, o, more, last);
+	return page(r->db, r->ids[0], cursor, limit, o, more, last, &r->err);
+}
+
+int h_customer_points_get(struct req *r)
+{
+	int more;
+	int64_t last;
+	json_t *o;
+	int rc = customer_page(r, points_ledger_page, &o, &more, &last);
+	return rc < 0 ? rc : reply_ledger(r, o, more, last);
 }
 
 int h_customer_points_adjust(struct req *r)
@@ -62,32 +74,20 @@ int h_customer_points_adjust(struct req *r)
 
 int h_customer_tier_history(struct req *r)
 {
-	int limit, more;
-	int64_t cursor, last;
+	int more;
+	int64_t last;
 	json_t *items;
-	req_page(r, &limit, &cursor);
-	if (err_fields_done(&r->err))
-		return r->err.code;
-	int rc = customer_visible(r->db, &r->actor, r->ids[0], &r->err);
-	if (rc < 0 || (rc = tier_history_page(r->db, r->ids[0], cursor, limit, &items, &more, &last,
-					      &r->err)) < 0)
-		return rc;
-	return reply_list(r, items, more, last);
+	int rc = customer_page(r, tier_history_page, &items, &more, &last);
+	return rc < 0 ? rc : reply_list(r, items, more, last);
 }
 
 int h_customer_sv_get(struct req *r)
 {
-	int limit, more;
-	int64_t cursor, last;
+	int more;
+	int64_t last;
 	json_t *o;
-	req_page(r, &limit, &cursor);
-	if (err_fields_done(&r->err))
-		return r->err.code;
-	int rc = customer_visible(r->db, &r->actor, r->ids[0], &r->err);
-	if (rc < 0 ||
-	    (rc = sv_ledger_page(r->db, r->ids[0], cursor, limit, &o, &more, &last, &r->err)) < 0)
-		return rc;
-	return reply_ledger(r, o, more, last);
+	int rc = customer_page(r, sv_ledger_page, &o, &more, &last);
+	return rc < 0 ? rc : reply_ledger(r, o, more, last);
 }
 
 int h_customer_sv_top_up(struct req *r)
