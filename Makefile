@@ -3,7 +3,7 @@
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
 
-PKGS := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter libzip expat
 CC ?= cc
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -14,7 +14,7 @@ WARN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wshadow -Wstrict-prototypes -Wformat=2
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKG_CFLAGS) $(if $(PQ_INC),-I$(PQ_INC)) \
 	-Isrc -include src/base/banned.h -MMD -MP
-LIBS := $(PKG_LIBS) -lpthread -lm
+LIBS := $(PKG_LIBS) -lcsv -lpthread -lm
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 PKGS=(libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev postgresql
 	libsodium-dev libcmocka-dev libcurl4-openssl-dev libcsv-dev
-	libxlsxwriter-dev pkg-config gcc make wrk curl tzdata sqlite3)
+	libxlsxwriter-dev libzip-dev libexpat1-dev pkg-config gcc make wrk curl tzdata sqlite3)
 
 # Prints the major version of the `node` on PATH, or 0 when there is none.
 node_major() {

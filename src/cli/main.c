@@ -14,6 +14,8 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "db/db.h"
+#include "base/table.h"
+#include "domain/exchange/import.h"
 #include "domain/loyalty/coupon.h"
 #include "domain/loyalty/points.h"
 #include "domain/org/session.h"
@@ -45,6 +47,8 @@ static const char usage[] =
 	"  check-db --db DB                        (integrity, points and stored-value ledgers, coupons)\n"
 	"  job run NAME --db DB                    (runs a background job now)\n"
 	"  verify-journal --db DB [--store ID]     (the sales journal's hash chain)\n"
+	"  import products|customers|stock|suppliers FILE --db DB [--dry-run]\n"
+	"                                          (CSV or XLSX; all rows or none)\n"
 	"  version\n"
 	"  help\n"
 	"\n"
@@ -551,6 +555,92 @@ static int cmd_user(int argc, char **argv)
 	return rc;
 }
 
+/* The whole file at path (malloc'd, caller frees) and its length, or NULL. */
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 1 << 16, n = 0, got;
+	char *b = xmalloc(cap);
+	while ((got = fread(b + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap)
+			b = xrealloc(b, cap *= 2);
+	}
+	int bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		free(b);
+		return NULL;
+	}
+	*len = n;
+	return b;
+}
+
+/* Imports a CSV or XLSX file as the system (no user): every bad row on
+ * standard error as "line N, COLUMN: reason"; 0 when every row was good
+ * (and written, unless --dry-run), 1 when a row is bad (nothing written) or
+ * the file is unreadable. */
+static int cmd_import(int argc, char **argv)
+{
+	const char *db_path = NULL, *file = NULL;
+	int dry = 0, kind = argc > 1 ? import_kind_parse(argv[1]) : -1;
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+			db_path = argv[++i];
+		else if (strcmp(argv[i], "--dry-run") == 0)
+			dry = 1;
+		else if (!file && argv[i][0] != '-')
+			file = argv[i];
+		else
+			return bad_usage("import KIND FILE --db DB [--dry-run]");
+	}
+	if (kind < 0 || !file || !db_path)
+		return bad_usage("import products|customers|stock|suppliers FILE --db DB [--dry-run]");
+	size_t len;
+	char *data = read_file(file, &len);
+	if (!data) {
+		fprintf(stderr, "tersa: cannot read %s: %s\n", file, strerror(errno));
+		return 1;
+	}
+	struct table t;
+	char msg[200];
+	if (table_read(data, len, &t, msg, sizeof msg) < 0) {
+		fprintf(stderr, "tersa: %s: %s\n", file, msg);
+		free(data);
+		table_free(&t);
+		return 1;
+	}
+	free(data);
+	struct db *db = open_db(db_path);
+	if (!db) {
+		table_free(&t);
+		return 1;
+	}
+	struct arena *a = arena_new();
+	struct actor who = {0};
+	struct import_result res;
+	struct err e;
+	err_init(&e);
+	int rc = import_run(db, a, &who, kind, &t, dry, &res, &e);
+	table_free(&t);
+	db_close(db);
+	if (rc < 0) {
+		fprintf(stderr, "tersa: import failed: %s\n", e.msg);
+		arena_free(a);
+		return 1;
+	}
+	for (int i = 0; i < res.nerrors; i++)
+		fprintf(stderr, "line %d, %s: %s\n", res.errors[i].line, res.errors[i].column,
+			res.errors[i].message);
+	printf("%d rows, %d errors, %s\n", res.rows, res.nerrors,
+	       res.applied ? "applied" : dry && !res.nerrors ? "dry run: nothing written"
+							   : "nothing written");
+	arena_free(a);
+	return res.nerrors ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (sodium_init() < 0) {
@@ -576,6 +666,8 @@ int main(int argc, char **argv)
 		return cmd_verify_journal(argc - 1, argv + 1);
 	if (strcmp(cmd, "check-stock") == 0)
 		return cmd_check_stock(argc - 1, argv + 1);
+	if (strcmp(cmd, "import") == 0)
+		return cmd_import(argc - 1, argv + 1);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("tersa %s\n", TERSA_VERSION);
 		return 0;

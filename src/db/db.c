@@ -491,6 +491,8 @@ int db_begin(struct db *db, int write, struct err *e)
 		dbpg_check(db);
 	if (IS_PG(db) && dbpg_bad(db))
 		return err_set(e, ERR_UNAVAILABLE, "database unavailable");
+	if (db->held && db_in_tx(db))
+		return db_savepoint(db, "held", e);
 	if (db_in_tx(db)) {
 		log_error("db_begin: a transaction is already open");
 		return err_set(e, ERR_DB, "database error");
@@ -512,6 +514,8 @@ int db_commit(struct db *db, struct err *e)
 		log_error("db_commit: the connection was lost");
 		return err_set(e, ERR_UNAVAILABLE, "database unavailable");
 	}
+	if (db->held && db_in_tx(db))
+		return db_release(db, "held", e);
 	if (!db_in_tx(db)) {
 		log_error("db_commit: no transaction is open");
 		return err_set(e, ERR_DB, "database error");
@@ -533,6 +537,13 @@ int db_commit(struct db *db, struct err *e)
 
 int db_rollback(struct db *db)
 {
+	if (db->held && db_in_tx(db)) {
+		struct err e;
+		err_init(&e);
+		reset_active(db);
+		int rc = db_rollback_to(db, "held", &e);
+		return rc < 0 ? rc : db_release(db, "held", &e);
+	}
 	if (!db_in_tx(db)) {
 		writer_unlock(db); /* SQLite may have ended it on an error */
 		return 0;
@@ -586,8 +597,25 @@ int db_rollback_to(struct db *db, const char *name, struct err *e)
 	return savepoint_cmd(db, "ROLLBACK TO SAVEPOINT", name, e);
 }
 
+int db_hold(struct db *db, struct err *e)
+{
+	int rc = db_begin(db, 1, e);
+	if (rc == 0)
+		db->held = 1;
+	return rc;
+}
+
+int db_unhold(struct db *db, int commit, struct err *e)
+{
+	db->held = 0;
+	if (commit)
+		return db_commit(db, e);
+	return db_rollback(db);
+}
+
 void db_idle(struct db *db)
 {
+	db->held = 0;
 	reset_active(db);
 	if (db_in_tx(db)) {
 		log_warn("db: a transaction was left open; rolled back");

@@ -93,6 +93,13 @@ int db_savepoint(struct db *db, const char *name, struct err *e);
 int db_release(struct db *db, const char *name, struct err *e);
 int db_rollback_to(struct db *db, const char *name, struct err *e);
 int db_in_tx(const struct db *db);
+/* Opens a write transaction that holds every db_begin/db_commit/db_rollback
+ * made inside it as a savepoint (begin: SAVEPOINT, commit: RELEASE,
+ * rollback: ROLLBACK TO and RELEASE), so that functions that commit their
+ * own work can be run many times in one all-or-nothing unit (an import).
+ * db_unhold ends it: commit 1 commits everything, 0 rolls it all back. */
+int db_hold(struct db *db, struct err *e);
+int db_unhold(struct db *db, int commit, struct err *e);
 /* Ends a unit of work (a request, a job): resets statements still holding
  * rows, which on SQLite keep a read snapshot open, and rolls back (and logs)
  * a transaction left open. */

@@ -58,6 +58,7 @@ struct db {
 	size_t cap, count;
 	struct db_stmt *active; /* statements in DBS_ROWS */
 	int write_locked;       /* SQLite: holds the process's writer lock */
+	int held;               /* db_hold: begin/commit nest as savepoints */
 };
 
 /* Engine entry points. Connection level. */

@@ -1,4 +1,6 @@
-/* export.c: CSV and XLSX renderings of list replies. */
+/* export.c: CSV and XLSX renderings of list replies, with each column typed
+ * (money, quantity, percent, date, datetime, number, text) by one table of
+ * key names and the JSON type of its values. */
 #include "http/export.h"
 
 #include <stdatomic.h>
@@ -11,6 +13,183 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/log.h"
+#include "base/money.h"
+#include "base/timeutil.h"
+
+/* How a key name matches a rule. */
+enum match { M_EXACT, M_SUFFIX, M_PREFIX, M_INFIX };
+
+/* THE table: a column's class from its key name (for a flattened column,
+ * the part after the dot). First match wins; no match is EXPORT_AUTO
+ * (numbers as numbers, text as text). The naming rules of every list and
+ * report follow it: money in minor units (revenue, cost, discount,
+ * gross_margin, avg_basket, value, amount, total, price, refunded,
+ * balance...), *_pct a percent number (12.5 = 12.5%), *_rate a ratio 0..1
+ * (an integer *_rate such as vat_rate, and *_bp, are basis points),
+ * day, date and names ending _day, _date or _on are dates, _at RFC 3339
+ * instants. */
+static const struct {
+	const char *name;
+	enum match how;
+	enum export_class cls;
+} rules[] = {
+	{"id", M_EXACT, EXPORT_ID},
+	{"_id", M_SUFFIX, EXPORT_ID},
+	/* points are counts, whatever else the name says */
+	{"points", M_INFIX, EXPORT_AUTO},
+	{"_bp", M_SUFFIX, EXPORT_BP},
+	{"_pct", M_SUFFIX, EXPORT_PCT},
+	{"_share", M_SUFFIX, EXPORT_RATE},
+	{"_rate", M_SUFFIX, EXPORT_RATE},
+	{"_at", M_SUFFIX, EXPORT_DATETIME},
+	{"at", M_EXACT, EXPORT_DATETIME},
+	{"day", M_EXACT, EXPORT_DATE},
+	{"date", M_EXACT, EXPORT_DATE},
+	{"birthday", M_EXACT, EXPORT_DATE},
+	{"_day", M_SUFFIX, EXPORT_DATE},
+	{"_date", M_SUFFIX, EXPORT_DATE},
+	{"_on", M_SUFFIX, EXPORT_DATE},
+	{"valid_from", M_EXACT, EXPORT_DATE},
+	{"valid_to", M_EXACT, EXPORT_DATE},
+	{"expected_close", M_EXACT, EXPORT_DATE},
+	{"quantity", M_INFIX, EXPORT_QTY},
+	{"units", M_INFIX, EXPORT_QTY},
+	{"qty", M_INFIX, EXPORT_QTY},
+	{"on_hand", M_INFIX, EXPORT_QTY},
+	{"counted", M_EXACT, EXPORT_QTY},
+	{"safety_stock", M_EXACT, EXPORT_QTY},
+	{"pack_size", M_EXACT, EXPORT_QTY},
+	/* money: minor units */
+	{"revenue", M_INFIX, EXPORT_MONEY},
+	{"cost", M_INFIX, EXPORT_MONEY},
+	{"discount", M_INFIX, EXPORT_MONEY},
+	{"margin", M_INFIX, EXPORT_MONEY},
+	{"basket", M_INFIX, EXPORT_MONEY},
+	{"value", M_EXACT, EXPORT_MONEY},
+	{"_value", M_SUFFIX, EXPORT_MONEY},
+	{"amount", M_INFIX, EXPORT_MONEY},
+	{"total", M_INFIX, EXPORT_MONEY},
+	{"price", M_INFIX, EXPORT_MONEY},
+	{"refunded", M_INFIX, EXPORT_MONEY},
+	{"balance", M_INFIX, EXPORT_MONEY},
+	{"spend", M_INFIX, EXPORT_MONEY},
+	{"spent", M_INFIX, EXPORT_MONEY},
+	{"cash", M_INFIX, EXPORT_MONEY},
+	{"paid", M_INFIX, EXPORT_MONEY},
+	{"change_due", M_EXACT, EXPORT_MONEY},
+	{"subtotal", M_EXACT, EXPORT_MONEY},
+	{"tax", M_INFIX, EXPORT_MONEY},
+};
+
+static int rule_matches(const char *key, const char *name, enum match how)
+{
+	size_t kl = strlen(key), nl = strlen(name);
+	switch (how) {
+	case M_EXACT:
+		return strcmp(key, name) == 0;
+	case M_SUFFIX:
+		return kl > nl && strcmp(key + kl - nl, name) == 0;
+	case M_PREFIX:
+		return strncmp(key, name, nl) == 0;
+	case M_INFIX:
+		return strstr(key, name) != NULL;
+	}
+	return 0;
+}
+
+enum export_class export_class_of(const char *key)
+{
+	const char *dot = strrchr(key, '.');
+	if (dot)
+		key = dot + 1;
+	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
+		if (rule_matches(key, rules[i].name, rules[i].how))
+			return rules[i].cls;
+	return EXPORT_AUTO;
+}
+
+int export_formula_like(const char *s)
+{
+	return s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
+	       s[0] == '\t' || s[0] == '\r';
+}
+
+size_t export_text_width(const char *s)
+{
+	size_t w = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		unsigned c = *p, cp;
+		size_t n;
+		if (c < 0x80)
+			cp = c, n = 1;
+		else if ((c & 0xe0) == 0xc0)
+			cp = c & 0x1f, n = 2;
+		else if ((c & 0xf0) == 0xe0)
+			cp = c & 0x0f, n = 3;
+		else
+			cp = c & 0x07, n = 4;
+		for (size_t i = 1; i < n; i++) {
+			if ((p[i] & 0xc0) != 0x80) {
+				n = i;
+				break;
+			}
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		p += n;
+		/* East Asian wide: Hangul Jamo, CJK, Hangul, compatibility and
+		 * full-width forms, the supplementary ideographic planes */
+		int wide = (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
+			   (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+			   (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+			   (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x20000 && cp <= 0x3fffd);
+		w += wide ? 2 : 1;
+	}
+	return w;
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* 1970-01-01 is Excel serial 25569 (the 1900 date system). */
+#define EXCEL_EPOCH 25569
+
+int export_date_serial(const char *s, double *serial)
+{
+	if (strlen(s) != 10 || !ts_day_valid(s))
+		return -1;
+	int64_t y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	unsigned m = (unsigned)((s[5] - '0') * 10 + (s[6] - '0'));
+	unsigned d = (unsigned)((s[8] - '0') * 10 + (s[9] - '0'));
+	if (y < 1900)
+		return -1;
+	*serial = (double)(days_from_civil(y, m, d) + EXCEL_EPOCH);
+	return 0;
+}
+
+int export_datetime_serial(const char *s, double *serial)
+{
+	int64_t ms;
+	char day[16];
+	int wd, minute;
+	if (strlen(s) < 20 || s[10] != 'T' || ts_parse(s, &ms) != 0 ||
+	    ts_local(ms, day, sizeof day, &wd, &minute) != 0 ||
+	    export_date_serial(day, serial) != 0)
+		return -1;
+	int64_t sub = ms % 60000;
+	if (sub < 0)
+		sub += 60000;
+	*serial += ((double)minute * 60000.0 + (double)sub) / 86400000.0;
+	return 0;
+}
 
 /* The text of one cell; *owned set when the caller must free it. */
 static const char *cell_text(json_t *v, char *tmp, size_t n, char **owned)
@@ -36,16 +215,10 @@ static const char *cell_text(json_t *v, char *tmp, size_t n, char **owned)
 	return *owned ? *owned : "";
 }
 
-static int formula_like(const char *s)
-{
-	return s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
-	       s[0] == '\t' || s[0] == '\r';
-}
-
-static void csv_field(struct buf *b, const char *s, int is_string)
+static void csv_field(struct buf *b, const char *s, int is_text)
 {
 	int quote = strpbrk(s, ",\"\r\n") != NULL;
-	if (is_string && formula_like(s)) {
+	if (is_text && export_formula_like(s)) {
 		quote = 1;
 		buf_puts(b, "\"'");
 	} else if (quote) {
@@ -60,9 +233,19 @@ static void csv_field(struct buf *b, const char *s, int is_string)
 		buf_putc(b, '"');
 }
 
+/* One column: a key of the first row, or key.sub for a nested object of
+ * the first row (flattened one level). */
+struct col {
+	char *key;           /* top-level key (malloc'd) */
+	char *sub;           /* key inside it, or NULL */
+	char *title;         /* "key" or "key.sub" (malloc'd) */
+	enum export_class cls;
+	size_t width;        /* widest cell so far, in character cells */
+};
+
 struct export_writer {
 	int xlsx;
-	char **cols;           /* the first row's keys (malloc'd) */
+	struct col *cols;
 	size_t ncols;
 	size_t rows;           /* rows written, header excluded */
 	int failed;
@@ -70,7 +253,7 @@ struct export_writer {
 	char path[32];         /* xlsx: the workbook's temp file */
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
-	lxw_format *bold;
+	lxw_format *bold, *money, *qty, *pct, *date, *datetime;
 };
 
 struct export_writer *export_begin(int xlsx, const char *sheet)
@@ -100,28 +283,177 @@ struct export_writer *export_begin(int xlsx, const char *sheet)
 	w->ws = workbook_add_worksheet(w->wb, sheet);
 	w->bold = workbook_add_format(w->wb);
 	format_set_bold(w->bold);
+	w->money = workbook_add_format(w->wb);
+	format_set_num_format(w->money, EXPORT_MONEY_FORMAT);
+	w->qty = workbook_add_format(w->wb);
+	format_set_num_format(w->qty, "#,##0.###");
+	w->pct = workbook_add_format(w->wb);
+	format_set_num_format(w->pct, "0.00%");
+	w->date = workbook_add_format(w->wb);
+	format_set_num_format(w->date, "yyyy-mm-dd");
+	w->datetime = workbook_add_format(w->wb);
+	format_set_num_format(w->datetime, "yyyy-mm-dd hh:mm:ss");
+	worksheet_freeze_panes(w->ws, 1, 0);
 	return w;
 }
 
-/* The header row from the first row's keys. */
+static void add_col(struct export_writer *w, const char *key, const char *sub)
+{
+	struct col *c = &w->cols[w->ncols++];
+	c->key = xstrdup(key);
+	c->sub = sub ? xstrdup(sub) : NULL;
+	if (sub) {
+		size_t n = strlen(key) + strlen(sub) + 2;
+		c->title = xmalloc(n);
+		snprintf(c->title, n, "%s.%s", key, sub);
+	} else {
+		c->title = xstrdup(key);
+	}
+	c->cls = export_class_of(c->title);
+	c->width = export_text_width(c->title);
+}
+
+/* The columns and the header row from the first row's keys. */
 static void export_header(struct export_writer *w, json_t *row)
 {
-	const char *key;
-	json_t *v;
-	w->cols = xcalloc(json_object_size(row) + 1, sizeof *w->cols);
+	const char *key, *sk;
+	json_t *v, *sv;
+	size_t n = 0;
+	json_object_foreach(row, key, v)
+		n += json_is_object(v) && json_object_size(v) ? json_object_size(v) : 1;
+	w->cols = xcalloc(n + 1, sizeof *w->cols);
 	json_object_foreach(row, key, v) {
+		if (json_is_object(v) && json_object_size(v)) {
+			json_object_foreach(v, sk, sv)
+				add_col(w, key, sk);
+		} else {
+			add_col(w, key, NULL);
+		}
+	}
+	for (size_t c = 0; c < w->ncols; c++) {
 		if (w->xlsx) {
 			if (w->ws)
-				worksheet_write_string(w->ws, 0, (lxw_col_t)w->ncols, key, w->bold);
+				worksheet_write_string(w->ws, 0, (lxw_col_t)c, w->cols[c].title, w->bold);
 		} else {
-			if (w->ncols)
+			if (c)
 				buf_putc(&w->csv, ',');
-			csv_field(&w->csv, key, 1);
+			csv_field(&w->csv, w->cols[c].title, 1);
 		}
-		w->cols[w->ncols++] = xstrdup(key);
 	}
 	if (!w->xlsx)
 		buf_puts(&w->csv, "\r\n");
+}
+
+enum export_kind export_kind_of(enum export_class cls, json_t *v)
+{
+	if (!v || json_is_null(v))
+		return EXPORT_K_EMPTY;
+	if (json_is_boolean(v))
+		return EXPORT_K_BOOL;
+	if (json_is_string(v)) {
+		double s;
+		const char *t = json_string_value(v);
+		if (cls == EXPORT_DATE && export_date_serial(t, &s) == 0)
+			return EXPORT_K_DATE;
+		if (cls == EXPORT_DATETIME && export_datetime_serial(t, &s) == 0)
+			return EXPORT_K_DATETIME;
+		return EXPORT_K_TEXT;
+	}
+	if (!json_is_number(v))
+		return EXPORT_K_TEXT; /* nested: JSON text */
+	switch (cls) {
+	case EXPORT_MONEY:
+		return EXPORT_K_MONEY;
+	case EXPORT_QTY:
+		return EXPORT_K_QTY;
+	case EXPORT_PCT:
+		return EXPORT_K_PCT;
+	case EXPORT_BP:
+		return EXPORT_K_BP;
+	case EXPORT_RATE:
+		return json_is_integer(v) && json_integer_value(v) > 1 ? EXPORT_K_BP : EXPORT_K_RATE;
+	default:
+		return EXPORT_K_NUMBER;
+	}
+}
+
+/* A money cell's CSV text: minor units as "12.99". */
+static const char *money_text(json_t *v, char *tmp, size_t n)
+{
+	if (json_is_integer(v))
+		money_format(json_integer_value(v), tmp, n);
+	else
+		snprintf(tmp, n, "%.2f", json_real_value(v) / 100.0);
+	return tmp;
+}
+
+static void xlsx_cell(struct export_writer *w, lxw_row_t r, lxw_col_t c, enum export_kind k,
+		      json_t *v, const char *text)
+{
+	double d = json_is_number(v) ? json_number_value(v) : 0;
+	switch (k) {
+	case EXPORT_K_EMPTY:
+		return;
+	case EXPORT_K_BOOL:
+		worksheet_write_boolean(w->ws, r, c, json_is_true(v), NULL);
+		return;
+	case EXPORT_K_MONEY:
+		worksheet_write_number(w->ws, r, c, d / 100.0, w->money);
+		return;
+	case EXPORT_K_QTY:
+		worksheet_write_number(w->ws, r, c, d, w->qty);
+		return;
+	case EXPORT_K_PCT:
+		worksheet_write_number(w->ws, r, c, d / 100.0, w->pct);
+		return;
+	case EXPORT_K_BP:
+		worksheet_write_number(w->ws, r, c, d / 10000.0, w->pct);
+		return;
+	case EXPORT_K_RATE:
+		worksheet_write_number(w->ws, r, c, d, w->pct);
+		return;
+	case EXPORT_K_NUMBER:
+		worksheet_write_number(w->ws, r, c, d, NULL);
+		return;
+	case EXPORT_K_DATE:
+		export_date_serial(text, &d);
+		worksheet_write_number(w->ws, r, c, d, w->date);
+		return;
+	case EXPORT_K_DATETIME:
+		export_datetime_serial(text, &d);
+		worksheet_write_number(w->ws, r, c, d, w->datetime);
+		return;
+	case EXPORT_K_TEXT:
+		break;
+	}
+	if (export_formula_like(text)) {
+		size_t n = strlen(text) + 2;
+		char *q = xmalloc(n);
+		snprintf(q, n, "'%s", text);
+		worksheet_write_string(w->ws, r, c, q, NULL);
+		free(q);
+	} else {
+		worksheet_write_string(w->ws, r, c, text, NULL);
+	}
+}
+
+/* The width a cell of kind k takes on screen. */
+static size_t cell_width(enum export_kind k, const char *text)
+{
+	switch (k) {
+	case EXPORT_K_MONEY:
+		return strlen(text) + 4; /* ¥, thousands separators */
+	case EXPORT_K_DATE:
+		return 10;
+	case EXPORT_K_DATETIME:
+		return 19;
+	case EXPORT_K_PCT:
+	case EXPORT_K_BP:
+	case EXPORT_K_RATE:
+		return 8;
+	default:
+		return export_text_width(text) + (export_formula_like(text) ? 1 : 0);
+	}
 }
 
 void export_row(struct export_writer *w, json_t *row)
@@ -132,21 +464,26 @@ void export_row(struct export_writer *w, json_t *row)
 		export_header(w, row);
 	w->rows++;
 	for (size_t c = 0; c < w->ncols; c++) {
-		json_t *cv = json_object_get(row, w->cols[c]);
+		struct col *col = &w->cols[c];
+		json_t *cv = json_object_get(row, col->key);
+		if (col->sub)
+			cv = json_is_object(cv) ? json_object_get(cv, col->sub) : NULL;
 		char tmp[64], *owned = NULL;
+		enum export_kind k = export_kind_of(col->cls, cv);
+		const char *s = k == EXPORT_K_MONEY ? money_text(cv, tmp, sizeof tmp)
+						    : cell_text(cv, tmp, sizeof tmp, &owned);
+		if (w->rows <= EXPORT_WIDTH_ROWS) {
+			size_t cw = cell_width(k, s);
+			if (cw > col->width)
+				col->width = cw;
+		}
 		if (w->xlsx) {
-			lxw_row_t r = (lxw_row_t)w->rows;
-			if (json_is_integer(cv) || json_is_real(cv)) {
-				worksheet_write_number(w->ws, r, (lxw_col_t)c, json_number_value(cv), NULL);
-			} else if (cv && !json_is_null(cv)) {
-				const char *s = cell_text(cv, tmp, sizeof tmp, &owned);
-				worksheet_write_string(w->ws, r, (lxw_col_t)c, s, NULL);
-			}
+			xlsx_cell(w, (lxw_row_t)w->rows, (lxw_col_t)c, k, cv, s);
 		} else {
-			const char *s = cell_text(cv, tmp, sizeof tmp, &owned);
 			if (c)
 				buf_putc(&w->csv, ',');
-			csv_field(&w->csv, s, json_is_string(cv));
+			csv_field(&w->csv, s, k == EXPORT_K_TEXT || k == EXPORT_K_DATE ||
+						  k == EXPORT_K_DATETIME);
 		}
 		free(owned);
 	}
@@ -158,6 +495,12 @@ void export_row(struct export_writer *w, json_t *row)
 static char *xlsx_finish(struct export_writer *w, size_t *len)
 {
 	char *out = NULL;
+	if (w->ws)
+		for (size_t c = 0; c < w->ncols; c++) {
+			size_t cw = w->cols[c].width + 2;
+			worksheet_set_column(w->ws, (lxw_col_t)c, (lxw_col_t)c,
+					     (double)(cw > 60 ? 60 : cw), NULL);
+		}
 	lxw_error rc = w->wb ? workbook_close(w->wb) : LXW_ERROR_CREATING_XLSX_FILE;
 	if (rc == LXW_NO_ERROR && !w->failed) {
 		FILE *f = fopen(w->path, "rb");
@@ -182,8 +525,11 @@ static char *xlsx_finish(struct export_writer *w, size_t *len)
 char *export_end(struct export_writer *w, size_t *len)
 {
 	char *out = w->xlsx ? xlsx_finish(w, len) : buf_detach(&w->csv, len);
-	for (size_t c = 0; c < w->ncols; c++)
-		free(w->cols[c]);
+	for (size_t c = 0; c < w->ncols; c++) {
+		free(w->cols[c].key);
+		free(w->cols[c].sub);
+		free(w->cols[c].title);
+	}
 	free(w->cols);
 	free(w);
 	return out;

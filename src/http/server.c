@@ -35,6 +35,9 @@
 
 #define BODY_MAX (1024 * 1024)
 #define DISCARD_MAX (32 * 1024 * 1024)
+/* Imports take a spreadsheet as the body. */
+#define IMPORT_BODY_MAX (20 * 1024 * 1024)
+#define IMPORT_PREFIX "/api/v1/imports/"
 /* How old this process's copy of the company time zone may be (ms). */
 #define SETTINGS_SYNC_MS 2000
 
@@ -505,7 +508,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		/* First call: headers only. Keep-alive needs the reply queued on
 		 * a later call, except for the refusals below, which close. */
 		cl = xcalloc(1, sizeof *cl);
-		buf_init(&cl->body, BODY_MAX);
+		int import = strcmp(method, "POST") == 0 &&
+			     strncmp(url, IMPORT_PREFIX, strlen(IMPORT_PREFIX)) == 0;
+		size_t body_max = import ? IMPORT_BODY_MAX : BODY_MAX;
+		const char *too_large = import ? "the body is over the 20 MiB limit of an import"
+					       : "the body is over the 1 MiB limit";
+		buf_init(&cl->body, body_max);
 		cl->t0 = ts_mono_us();
 		cl->conn = c;
 		*req_cls = cl;
@@ -534,10 +542,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 			 * closing on a client still sending would reset the connection
 			 * and lose the answer. */
 			const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Expect");
-			if (n > BODY_MAX && (n > DISCARD_MAX || (expect && strcasecmp(expect, "100-continue") == 0)))
-				return reject_early(c, cl, ERR_TOO_LARGE,
-					"the body is over the 1 MiB limit", url, method);
-			if (n > BODY_MAX)
+			if (n > body_max && (n > DISCARD_MAX || (expect && strcasecmp(expect, "100-continue") == 0)))
+				return reject_early(c, cl, ERR_TOO_LARGE, too_large, url, method);
+			if (n > body_max)
 				cl->reject = 413;
 		}
 		return MHD_YES;
@@ -557,8 +564,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		return MHD_YES;
 	}
 	if (cl->reject)
-		return reject_early(c, cl, ERR_TOO_LARGE, "the body is over the 1 MiB limit", url,
-				    method);
+		return reject_early(c, cl, ERR_TOO_LARGE,
+				    cl->body.max > BODY_MAX ? "the body is over the 20 MiB limit of an import"
+							    : "the body is over the 1 MiB limit",
+				    url, method);
 	return respond(c, cl, url, method);
 }
 
