@@ -599,6 +599,10 @@ int db_rollback_to(struct db *db, const char *name, struct err *e)
 
 int db_hold(struct db *db, struct err *e)
 {
+	/* SQLite: a big unit of work keeps its pages in memory instead of
+	 * spilling them (up to 256 MiB, only as used; back to the default after) */
+	if (!IS_PG(db) && dbsq_exec(db, "PRAGMA cache_size=-262144", e) < 0)
+		return e->code;
 	int rc = db_begin(db, 1, e);
 	if (rc == 0)
 		db->held = 1;
@@ -608,9 +612,10 @@ int db_hold(struct db *db, struct err *e)
 int db_unhold(struct db *db, int commit, struct err *e)
 {
 	db->held = 0;
-	if (commit)
-		return db_commit(db, e);
-	return db_rollback(db);
+	int rc = commit ? db_commit(db, e) : db_rollback(db);
+	if (!IS_PG(db))
+		dbsq_exec(db, "PRAGMA cache_size=-2000", NULL);
+	return rc;
 }
 
 void db_idle(struct db *db)
