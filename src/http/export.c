@@ -33,6 +33,9 @@ static const struct {
 	enum match how;
 	enum export_class cls;
 } rules[] = {
+	/* snapshots of any shape (audit rows): one cell of JSON text */
+	{"before", M_EXACT, EXPORT_JSON},
+	{"after", M_EXACT, EXPORT_JSON},
 	{"id", M_EXACT, EXPORT_ID},
 	{"_id", M_SUFFIX, EXPORT_ID},
 	/* points are counts, whatever else the name says */
@@ -313,6 +316,12 @@ static void add_col(struct export_writer *w, const char *key, const char *sub)
 	c->width = export_text_width(c->title);
 }
 
+/* 1 if the first row's value v under key becomes one column per key. */
+static int flattened(const char *key, json_t *v)
+{
+	return json_is_object(v) && json_object_size(v) && export_class_of(key) != EXPORT_JSON;
+}
+
 /* The columns and the header row from the first row's keys. */
 static void export_header(struct export_writer *w, json_t *row)
 {
@@ -320,10 +329,10 @@ static void export_header(struct export_writer *w, json_t *row)
 	json_t *v, *sv;
 	size_t n = 0;
 	json_object_foreach(row, key, v)
-		n += json_is_object(v) && json_object_size(v) ? json_object_size(v) : 1;
+		n += flattened(key, v) ? json_object_size(v) : 1;
 	w->cols = xcalloc(n + 1, sizeof *w->cols);
 	json_object_foreach(row, key, v) {
-		if (json_is_object(v) && json_object_size(v)) {
+		if (flattened(key, v)) {
 			json_object_foreach(v, sk, sv)
 				add_col(w, key, sk);
 		} else {

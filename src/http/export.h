@@ -7,7 +7,8 @@
 #include <stddef.h>
 
 /* Columns are the keys of the first item, in order; an object value of the
- * first item becomes one column per key ("previous.revenue"), other nested
+ * first item becomes one column per key ("previous.revenue") unless its
+ * class is EXPORT_JSON (audit snapshots); other nested
  * values are written as JSON text. Each cell is typed by its column's class
  * (export_class_of) and its JSON type (export_kind_of): money in minor
  * units becomes 12.99 (XLSX: a number formatted EXPORT_MONEY_FORMAT),
@@ -35,7 +36,8 @@ char *export_end(struct export_writer *w, size_t *len);
 /* A column's class, from its key name alone (one table in export.c). */
 enum export_class {
 	EXPORT_AUTO, EXPORT_ID, EXPORT_MONEY, EXPORT_QTY, EXPORT_PCT, EXPORT_RATE,
-	EXPORT_BP, EXPORT_DATE, EXPORT_DATETIME
+	EXPORT_BP, EXPORT_DATE, EXPORT_DATETIME,
+	EXPORT_JSON /* never flattened: audit snapshots (before, after) */
 };
 /* A cell's kind: its column's class applied to its JSON value. */
 enum export_kind {

@@ -345,7 +345,7 @@ describe('sales report', () => {
     const rows = c.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
     assert.equal(rows[0], FIELDS.join(','));
     assert.equal(rows.length, 1 + j.body.items.length);
-    assert.ok(rows.some((row) => row.startsWith(`${stores[0].id},`) && row.includes(String(j.body.items.find((x) => x.key === stores[0].id).revenue))));
+    assert.ok(rows.some((row) => row.startsWith(`${stores[0].id},`) && row.includes((j.body.items.find((x) => x.key === stores[0].id).revenue / 100).toFixed(2))));
     const x = await srv.api('GET', '/api/v1/reports/sales?group_by=product&format=xlsx', { token: admin });
     assert.equal(x.status, 200);
     assert.match(hdr(x, 'content-type'), /spreadsheetml/);
