@@ -386,7 +386,7 @@ static int category_path(struct run *r, const char *path, int64_t *id, struct er
 static int product_row(struct run *r, const struct table_row *row, struct arena *ra, struct err *e)
 {
 	struct product_input in = {.cost = -1, .vat_rate = 1300, .active = 1, .set_sku = 1,
-				   .set_barcode = 1, .set_name = 1, .set_brand = 1, .set_unit = 1,
+				   .set_barcode = 1, .set_name = 1, .set_brand = 1,
 				   .set_category = 1, .set_price = 1, .set_cost = 1, .set_vat = 1};
 	in.sku = cell(r, row, P_SKU);
 	in.name = cell(r, row, P_NAME);
