@@ -167,7 +167,9 @@ static int read_csv(const char *s, size_t len, struct table *t, char *msg, size_
 		off += n;
 		c.line++;
 	}
-	int rc = csv_fini(&p, csv_cb_field, csv_cb_row, &c);
+	/* a quoted field still open at the end (libcsv's state 2: field begun) */
+	int open_quote = p.quoted && p.pstate == 2;
+	int rc = open_quote ? -1 : csv_fini(&p, csv_cb_field, csv_cb_row, &c);
 	csv_free(&p);
 	rowb_end(t, &c.row);
 	if (rc != 0) {
