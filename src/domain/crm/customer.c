@@ -155,10 +155,10 @@ void member_code_generate(char *out, size_t n)
 			out[0] = '\0';
 		return;
 	}
-	body[0] = (char)('1' + randombytes_uniform(9));
-	for (int i = 1; i < MEMBER_CODE_LEN - 1; i++)
-		body[i] = (char)('0' + randombytes_uniform(10));
-	body[MEMBER_CODE_LEN - 1] = '\0';
+	/* 11 uniform digits, the first not 0, from two draws (each draw is a
+	 * system call: an import makes 100,000 codes) */
+	snprintf(body, sizeof body, "%05u%06u", 10000 + randombytes_uniform(90000),
+		 randombytes_uniform(1000000));
 	memcpy(out, body, MEMBER_CODE_LEN - 1);
 	out[MEMBER_CODE_LEN - 1] = (char)('0' + member_code_check_digit(body));
 	out[MEMBER_CODE_LEN] = '\0';

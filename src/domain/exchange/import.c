@@ -691,8 +691,13 @@ int import_run(struct db *db, struct arena *a, const struct actor *who, int kind
 	memcpy(fl, fields, (size_t)nf * sizeof *fields);
 	struct run r = {.db = db, .a = a, .who = who, .res = res, .fields = fl,
 			.hdr = &t->rows[0], .col = col};
+	struct arena *ra = arena_new();
 	for (int i = 1; i < t->nrows && rc == 0; i++) {
-		struct arena *ra = arena_new();
+		/* the rows' scratch memory, renewed every 256 rows */
+		if (i % 256 == 0) {
+			arena_free(ra);
+			ra = arena_new();
+		}
 		r.line = t->rows[i].line;
 		r.bad = 0;
 		r.reported = 0;
@@ -710,8 +715,8 @@ int import_run(struct db *db, struct arena *a, const struct actor *who, int kind
 			rc = supplier_row(&r, &t->rows[i], ra, e);
 			break;
 		}
-		arena_free(ra);
 	}
+	arena_free(ra);
 	seen_free(&r.seen[0]);
 	seen_free(&r.seen[1]);
 	if (rc == 0 && !dry_run && res->nerrors == 0) {
