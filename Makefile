@@ -111,6 +111,7 @@ bench:
 	@bench/sales.sh
 	@bench/shift.sh
 	@bench/customers.sh
+	@bench/import.sh
 
 run-bins: all
 	@:
