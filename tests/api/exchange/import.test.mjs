@@ -5,9 +5,10 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { startServer, uniq, makeUser, ROOT } from '../lib/server.mjs';
+import { startServer, uniq, makeUser, ROOT, ENGINE } from '../lib/server.mjs';
 import { writeXlsx } from '../lib/xlsx.mjs';
 
 const gbk = (s) => execFileSync('iconv', ['-f', 'UTF-8', '-t', 'GBK'], { input: Buffer.from(s) });
@@ -207,5 +208,47 @@ describe('imports', () => {
     const under = Buffer.concat([header, Buffer.alloc(2 * 1024 * 1024 - header.length, 0x20)]);
     r = await post('customers', under, { dry: true });
     assert.equal(r.status, 200, r.text);
+  });
+
+  it('tersa import: errors on standard error and a non-zero exit for a bad row; 0 and written for a good file', { skip: ENGINE !== 'sqlite' && 'the command line is tested on a SQLite file' }, () => {
+    const bin = process.env.TERSA_BIN ? path.resolve(process.env.TERSA_BIN) : path.join(ROOT, 'build/tersa');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tersa-import-cli-'));
+    try {
+      const db = path.join(dir, 'cli.db');
+      const bad = path.join(dir, 'bad.csv');
+      writeFileSync(bad, gbk('供应商编码,供应商名称,邮箱\nC1,甲公司,bad-mail\nC1,乙公司,\n'));
+      let out;
+      try {
+        execFileSync(bin, ['import', 'suppliers', bad, '--db', db], { stdio: 'pipe' });
+        assert.fail('a bad row must exit non-zero');
+      } catch (e) {
+        out = e;
+      }
+      assert.equal(out.status, 1);
+      const err = out.stderr.toString();
+      assert.match(err, /line 2, 邮箱: /);
+      assert.match(err, /line 3, 供应商编码: duplicates line 2/);
+      assert.match(out.stdout.toString(), /2 rows, 2 errors, nothing written/);
+      const good = path.join(dir, 'good.csv');
+      writeFileSync(good, 'code,name\nC1,甲公司\nC2,乙公司\n');
+      assert.match(execFileSync(bin, ['import', 'suppliers', good, '--db', db, '--dry-run'], { stdio: 'pipe' }).toString(), /dry run: nothing written/);
+      assert.match(execFileSync(bin, ['import', 'suppliers', good, '--db', db], { stdio: 'pipe' }).toString(), /2 rows, 0 errors, applied/);
+      // the same file again: both codes are now taken
+      try {
+        execFileSync(bin, ['import', 'suppliers', good, '--db', db], { stdio: 'pipe' });
+        assert.fail('taken codes must exit non-zero');
+      } catch (e) {
+        assert.equal(e.status, 1);
+        assert.match(e.stderr.toString(), /line 2, code: /);
+      }
+      try {
+        execFileSync(bin, ['import', 'orders', good, '--db', db], { stdio: 'pipe' });
+        assert.fail('an unknown kind is a usage error');
+      } catch (e) {
+        assert.equal(e.status, 2);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
