@@ -273,8 +273,6 @@ static void call_errors(struct run *r, const struct err *e, const char *const *m
 		int f = fallback;
 		for (int k = 0; map[k]; k += 2)
 			if (strcmp(e->fields[i].field, map[k]) == 0) {
-				int nf;
-				(void)nf;
 				for (int j = 0; j < IMPORT_MAX_FIELDS && r->fields[j].name; j++)
 					if (strcmp(r->fields[j].name, map[k + 1]) == 0) {
 						f = j;
