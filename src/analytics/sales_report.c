@@ -198,6 +198,10 @@ void report_abc_classes(const int64_t *values, int n, double a_pct, double b_pct
 #define SUMS                                                                   \
 	"SUM(r.revenue), SUM(r.vat), SUM(r.cost), SUM(r.discount), SUM(r.orders), " \
 	"SUM(r.units), SUM(r.returns), SUM(r.refunded)"
+#define SUMS_AS                                                                \
+	"SUM(r.revenue) AS revenue, SUM(r.vat) AS vat, SUM(r.cost) AS cost, "   \
+	"SUM(r.discount) AS discount, SUM(r.orders) AS orders, SUM(r.units) AS units, " \
+	"SUM(r.returns) AS returns, SUM(r.refunded) AS refunded"
 #define XSUMS                                                                  \
 	"SUM(x.revenue), SUM(x.vat), SUM(x.cost), SUM(x.discount), SUM(x.orders), " \
 	"SUM(x.units), SUM(x.returns), SUM(x.refunded)"
@@ -245,17 +249,25 @@ static const char SQL_BY_STAFF[] =
 	"LEFT JOIN users u ON u.id = r.user_id WHERE" SCOPE "GROUP BY r.user_id, u.display_name";
 /* Products: whole months from the month rollup, the days around them from
  * the day rollup. */
-#define PRODUCTS(cte, filter)                                                  \
-	cte "SELECT x.k, p.name, " XSUMS " FROM (SELECT r.product_id AS k, " COLS             \
-	" FROM rollup_day_store_product r WHERE" SPLIT_DAYS filter "UNION ALL "            \
-	"SELECT r.product_id, " COLS " FROM rollup_month_store_product r WHERE" SPLIT_MONTHS \
-	filter ") x JOIN products p ON p.id = x.k GROUP BY x.k, p.name"
-static const char SQL_BY_PRODUCT[] = PRODUCTS("", "");
+#define PRODUCTS(cte, filter, months, mscope)                                   \
+	cte "SELECT y.k, p.name, y.revenue, y.vat, y.cost, y.discount, y.orders, y.units, "  \
+	"y.returns, y.refunded FROM (SELECT x.k, " XSUMS_AS " FROM (SELECT r.product_id AS k, " \
+	COLS " FROM rollup_day_store_product r WHERE" SPLIT_DAYS filter "UNION ALL "          \
+	"SELECT r.product_id, " COLS " FROM " months " r WHERE" mscope filter ") x "          \
+	"GROUP BY x.k) y JOIN products p ON p.id = y.k"
+#define XSUMS_AS                                                               \
+	"SUM(x.revenue) AS revenue, SUM(x.vat) AS vat, SUM(x.cost) AS cost, "   \
+	"SUM(x.discount) AS discount, SUM(x.orders) AS orders, SUM(x.units) AS units, " \
+	"SUM(x.returns) AS returns, SUM(x.refunded) AS refunded"
+static const char SQL_BY_PRODUCT[] = PRODUCTS("", "", "rollup_month_store_product", SPLIT_MONTHS);
+/* Every store (nobody's scope): the month rows of all stores together. */
+static const char SQL_BY_PRODUCT_ALL[] =
+	PRODUCTS("", "", "rollup_month_product", " r.month >= ? AND r.month <= ? ");
 static const char SQL_BY_PRODUCT_CAT[] = PRODUCTS(
 	"WITH RECURSIVE sub(id) AS (SELECT CAST(? AS BIGINT) UNION ALL "
 	"SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id) ",
 	"AND r.product_id IN (SELECT p2.id FROM products p2 WHERE p2.category_id IN "
-	"(SELECT id FROM sub)) ");
+	"(SELECT id FROM sub)) ", "rollup_month_store_product", SPLIT_MONTHS);
 /* Categories, each with its subtree: the top level, or a parent's children. */
 #define CATEGORIES(cte)                                                        \
 	cte "SELECT x.k, '', " XSUMS " FROM (SELECT r.category_id AS k, " COLS                \
@@ -276,18 +288,17 @@ static const char SQL_CATEGORY_NONE[] =
 	"AND r.category_id = 0 HAVING COUNT(*) > 0";
 static const char SQL_TOTALS[] = "SELECT '', '', " SUMS " FROM rollup_day_store r WHERE" SCOPE;
 static const char SQL_TOTALS_CAT[] = "SELECT '', '', " SUMS " FROM " TREE " r WHERE" SCOPE IN_CAT;
-static const char SQL_PRODUCT_TOTALS[] =
-	"SELECT '', '', " SUMS " FROM rollup_day_store_product r WHERE" SCOPE;
 
-enum layout { L_PLAIN, L_PLAIN_CAT, L_SPLIT, L_SPLIT_CAT };
+enum layout { L_PLAIN, L_PLAIN_CAT, L_SPLIT, L_SPLIT_CAT, L_SPLIT_ALL };
 
 struct source {
 	const char *sql;
 	enum layout layout;
 };
 
-/* The query of a group, with or without a category filter. */
-static struct source group_source(enum group g, int cat)
+/* The query of a group, with or without a category filter; all: every
+ * store, nobody's scope. */
+static struct source group_source(enum group g, int cat, int all)
 {
 	switch (g) {
 	case G_DAY: case G_WEEK: case G_MONTH: case G_WEEKDAY:
@@ -307,7 +318,8 @@ static struct source group_source(enum group g, int cat)
 			   : (struct source){SQL_BY_CATEGORY_TOP, L_SPLIT};
 	case G_PRODUCT:
 		return cat ? (struct source){SQL_BY_PRODUCT_CAT, L_SPLIT_CAT}
-			   : (struct source){SQL_BY_PRODUCT, L_SPLIT};
+		       : all ? (struct source){SQL_BY_PRODUCT_ALL, L_SPLIT_ALL}
+			     : (struct source){SQL_BY_PRODUCT, L_SPLIT};
 	case G_BRAND: return (struct source){SQL_BY_BRAND, L_PLAIN};
 	case G_STAFF: return (struct source){SQL_BY_STAFF, L_PLAIN};
 	case G_HOUR: return (struct source){SQL_BY_HOUR, L_PLAIN};
@@ -376,6 +388,9 @@ static struct db_stmt *query(struct db *db, const struct source *src, const char
 		return db_query(db, e, src->sql, "ttiiiii", from, to, s, s, u, u, c);
 	struct report_split sp;
 	report_month_split(from, to, &sp);
+	if (src->layout == L_SPLIT_ALL)
+		return db_query(db, e, src->sql, "ttttiiiitt", sp.d1from, sp.d1to, sp.d2from,
+				sp.d2to, s, s, u, u, sp.mfrom, sp.mto);
 	if (src->layout == L_SPLIT)
 		return db_query(db, e, src->sql, "ttttiiiittiiii", sp.d1from, sp.d1to, sp.d2from,
 				sp.d2to, s, s, u, u, sp.mfrom, sp.mto, s, s, u, u);
@@ -677,7 +692,8 @@ static int collect(struct db *db, struct arena *a, enum group grp, const char *f
 		   const char *to, const struct report_sales_query *q, struct aggs *g,
 		   struct err *e)
 {
-	int rc = run(db, a, group_source(grp, q->category_id != 0), grp, from, to, q, g, e);
+	int all = !q->store_id && !q->scope_user_id;
+	int rc = run(db, a, group_source(grp, q->category_id != 0, all), grp, from, to, q, g, e);
 	if (rc == 0 && grp == G_CATEGORY)
 		rc = q->category_id
 			     ? run(db, a, (struct source){SQL_CATEGORY_OWN, L_PLAIN_CAT}, grp, from,
@@ -748,20 +764,30 @@ int report_sales(struct db *db, struct arena *a, const struct report_sales_query
 	int compare = q->compare != NULL, period = grp == G_DAY || grp == G_WEEK || grp == G_MONTH;
 	if (compare)
 		report_compare_range(from, to, q->compare, cfrom, cto);
-	struct aggs g = {0}, tot = {0}, prod = {0}, pg = {0}, ptot = {0};
+	struct aggs g = {0}, tot = {0}, pg = {0}, ptot = {0};
 	int rc = snapshot_begin(db, e);
 	if (rc < 0)
 		return rc;
 	int rounding = !q->category_id && (grp == G_PRODUCT || grp == G_CATEGORY || grp == G_BRAND);
 	if ((rc = collect(db, a, grp, from, to, q, &g, e)) < 0 ||
 	    (rc = totals(db, a, from, to, q, &tot, e)) < 0 ||
-	    (rounding && (rc = run(db, a, (struct source){SQL_PRODUCT_TOTALS, L_PLAIN}, G_TOTAL,
-				   from, to, q, &prod, e)) < 0) ||
 	    (compare && (rc = collect(db, a, grp, cfrom, cto, q, &pg, e)) < 0) ||
 	    (compare && (rc = totals(db, a, cfrom, cto, q, &ptot, e)) < 0))
 		goto done;
 	if (compare)
 		match(&g, &pg, grp, q->compare, from, cfrom);
+	/* Products, categories (with the one for no category) and brands each
+	 * hold every product row once: what they miss of the totals is what no
+	 * product row holds. */
+	struct agg prod = {0};
+	for (int i = 0; rounding && i < g.n; i++) {
+		prod.revenue += g.v[i].revenue;
+		prod.vat += g.v[i].vat;
+		prod.cost += g.v[i].cost;
+		prod.discount += g.v[i].discount;
+		prod.units += g.v[i].units;
+		prod.refunded += g.v[i].refunded;
+	}
 	if (sort >= 0 || !(period || grp == G_HOUR || grp == G_WEEKDAY)) {
 		sorting = (struct sorter){sort >= 0 ? sort : 0,
 					  q->order && strcmp(q->order, "asc") == 0 ? 1 : -1};
@@ -782,7 +808,7 @@ int report_sales(struct db *db, struct arena *a, const struct report_sales_query
 	for (int i = 0; i < n; i++)
 		json_array_append_new(items, agg_json(&g.v[i], agg_key(&g.v[i]), pay, compare, period));
 	struct agg none = {.null_key = 1, .label = "Total"};
-	struct agg *t = tot.n ? &tot.v[0] : &none, *p = prod.n ? &prod.v[0] : NULL;
+	struct agg *t = tot.n ? &tot.v[0] : &none, *p = rounding ? &prod : NULL;
 	if (compare)
 		t->prev = ptot.n ? &ptot.v[0] : &zero_agg;
 	if (p && !q->limit &&
@@ -810,7 +836,6 @@ done:
 	db_rollback(db);
 	free(g.v);
 	free(tot.v);
-	free(prod.v);
 	free(pg.v);
 	free(ptot.v);
 	return rc;
@@ -835,7 +860,8 @@ int report_abc(struct db *db, struct arena *a, const struct report_sales_query *
 	int rc = snapshot_begin(db, e);
 	if (rc < 0)
 		return rc;
-	rc = run(db, a, group_source(G_PRODUCT, 0), G_PRODUCT, from, to, &pq, &g, e);
+	rc = run(db, a, group_source(G_PRODUCT, 0, !q->store_id && !q->scope_user_id), G_PRODUCT,
+		 from, to, &pq, &g, e);
 	db_rollback(db);
 	if (rc < 0) {
 		free(g.v);
@@ -898,9 +924,10 @@ int report_abc(struct db *db, struct arena *a, const struct report_sales_query *
 /* ---- dashboard ---- */
 
 static const char SQL_DASH_TOP[] =
-	"SELECT r.product_id, p.name, " SUMS " FROM rollup_day_store_product r "
-	"JOIN products p ON p.id = r.product_id WHERE" SCOPE "GROUP BY r.product_id, p.name "
-	"ORDER BY SUM(r.revenue) DESC, r.product_id LIMIT 10";
+	"SELECT y.k, p.name, y.revenue, y.vat, y.cost, y.discount, y.orders, y.units, y.returns, "
+	"y.refunded FROM (SELECT r.product_id AS k, " SUMS_AS " FROM rollup_day_store_product r "
+	"WHERE" SCOPE "GROUP BY r.product_id ORDER BY SUM(r.revenue) DESC, r.product_id LIMIT 10) y "
+	"JOIN products p ON p.id = y.k ORDER BY y.revenue DESC, y.k";
 static const char SQL_DASH_ALERTS[] =
 	"SELECT a.id, a.kind, a.store_id, a.product_id, p.name, a.message, a.quantity, "
 	"a.threshold, a.raised_at FROM alerts a LEFT JOIN products p ON p.id = a.product_id "

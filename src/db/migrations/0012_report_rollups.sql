@@ -106,3 +106,19 @@ CREATE TABLE rollup_month_store_category_tree (
   refunded BIGINT NOT NULL DEFAULT 0,
   PRIMARY KEY (month, store_id, category_id)
 );
+
+-- The month × product rows of every store together, for reports over all
+-- stores (a quarter's top products read a few thousand rows).
+CREATE TABLE rollup_month_product (
+  month TEXT NOT NULL,
+  product_id BIGINT NOT NULL,
+  revenue BIGINT NOT NULL DEFAULT 0,
+  vat BIGINT NOT NULL DEFAULT 0,
+  cost BIGINT NOT NULL DEFAULT 0,
+  discount BIGINT NOT NULL DEFAULT 0,
+  orders BIGINT NOT NULL DEFAULT 0,
+  units BIGINT NOT NULL DEFAULT 0,
+  returns BIGINT NOT NULL DEFAULT 0,
+  refunded BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (month, product_id)
+);

@@ -20,6 +20,10 @@ static const char SQL_MONTH_PRODUCT[] =
 	"INSERT INTO rollup_month_store_product (month, store_id, product_id, " COLS
 	"ON CONFLICT (month, store_id, product_id) DO UPDATE SET "
 	AMOUNTS("rollup_month_store_product");
+static const char SQL_MONTH_ALL_PRODUCT[] =
+	"INSERT INTO rollup_month_product (month, product_id, revenue, vat, cost, discount, orders, "
+	"units, returns, refunded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	"ON CONFLICT (month, product_id) DO UPDATE SET " AMOUNTS("rollup_month_product");
 static const char SQL_TREE[] =
 	"INSERT INTO rollup_day_store_category_tree (day, store_id, category_id, " COLS
 	"ON CONFLICT (day, store_id, category_id) DO UPDATE SET "
@@ -180,6 +184,15 @@ static int write_lines(struct db *db, const struct sale_effects *fx, struct err 
 	}
 	if (rc == 0)
 		rc = rows_write(db, SQL_MONTH_PRODUCT, month, fx->store_id, &prod, e);
+	for (int i = 0; i < prod.n && rc == 0; i++) { /* every store's month row, sorted above */
+		const struct rollup_delta *d = &prod.v[i].d;
+		struct db_stmt *st = db_query(db, e, SQL_MONTH_ALL_PRODUCT, "tiiiiiiiii", month,
+					      prod.v[i].id, d->revenue, d->vat, d->cost,
+					      d->discount, d->orders, d->units, d->returns,
+					      d->refunded);
+		if (!st || db_run(st, e) < 0)
+			rc = db_fail(e);
+	}
 	if (rc == 0)
 		rc = rows_write(db, SQL_BRAND, fx->day, fx->store_id, &brand, e);
 	if (rc == 0)
@@ -304,6 +317,13 @@ int rollup_report_apply(struct db *db, const struct sale_effects *fx,
 	"MAX(ev.ord) AS ord, MAX(ev.ret) AS ret FROM " from " GROUP BY " period ", ev.store_id, " \
 	key ", ev.doc) d GROUP BY p, store_id, k"
 
+static const char SQL_RECOMPUTE_MONTH_ALL_PRODUCT[] =
+	"WITH " LINE_EVENTS " SELECT p, k, SUM(revenue), SUM(vat), SUM(cost), SUM(discount), "
+	"SUM(ord), SUM(units), SUM(ret), SUM(refunded) FROM (SELECT SUBSTR(ev.day, 1, 7) AS p, "
+	"ev.product_id AS k, ev.doc, SUM(ev.revenue) AS revenue, SUM(ev.vat) AS vat, "
+	"SUM(ev.cost) AS cost, SUM(ev.discount) AS discount, SUM(ev.units) AS units, "
+	"SUM(ev.refunded) AS refunded, MAX(ev.ord) AS ord, MAX(ev.ret) AS ret FROM ev "
+	"GROUP BY SUBSTR(ev.day, 1, 7), ev.product_id, ev.doc) d GROUP BY p, k";
 static const char SQL_RECOMPUTE_MONTH_PRODUCT[] =
 	"WITH " LINE_EVENTS " " PER_KEY("SUBSTR(ev.day, 1, 7)", "ev.product_id", "ev");
 static const char SQL_RECOMPUTE_BRAND[] =
@@ -367,5 +387,6 @@ const struct rollup_report_def rollup_report_defs[] = {
 	{"rollup_day_store_category_tree", SQL_RECOMPUTE_TREE, 0},
 	{"rollup_month_store_product", SQL_RECOMPUTE_MONTH_PRODUCT, 0},
 	{"rollup_month_store_category_tree", SQL_RECOMPUTE_MONTH_TREE, 0},
+	{"rollup_month_product", SQL_RECOMPUTE_MONTH_ALL_PRODUCT, 0},
 };
 const int rollup_report_ndefs = (int)(sizeof rollup_report_defs / sizeof rollup_report_defs[0]);

@@ -11,7 +11,8 @@
 #include "domain/pos/sale_effects.h"
 
 /* Adds fx to the report rollups inside the caller's write transaction:
- * month × store × product and day × store × brand and × category subtree
+ * month × store × product, month × product (every store), day × store ×
+ * brand and day and month × store × category subtree
  * from fx's lines (a sale once per product, brand and category node; rows
  * locked in ascending key order), day × store × hour from store_row (the
  * store row's delta: what was paid, the rounding as discount) at the hour
