@@ -923,10 +923,11 @@ int report_abc(struct db *db, struct arena *a, const struct report_sales_query *
 
 /* ---- dashboard ---- */
 
+/* "+r.product_id": the day range, not the product index, finds the rows. */
 static const char SQL_DASH_TOP[] =
 	"SELECT y.k, p.name, y.revenue, y.vat, y.cost, y.discount, y.orders, y.units, y.returns, "
-	"y.refunded FROM (SELECT r.product_id AS k, " SUMS_AS " FROM rollup_day_store_product r "
-	"WHERE" SCOPE "GROUP BY r.product_id ORDER BY SUM(r.revenue) DESC, r.product_id LIMIT 10) y "
+	"y.refunded FROM (SELECT +r.product_id AS k, " SUMS_AS " FROM rollup_day_store_product r "
+	"WHERE" SCOPE "GROUP BY +r.product_id ORDER BY revenue DESC, k LIMIT 10) y "
 	"JOIN products p ON p.id = y.k ORDER BY y.revenue DESC, y.k";
 static const char SQL_DASH_ALERTS[] =
 	"SELECT a.id, a.kind, a.store_id, a.product_id, p.name, a.message, a.quantity, "
