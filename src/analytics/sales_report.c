@@ -249,25 +249,29 @@ static const char SQL_BY_STAFF[] =
 	"LEFT JOIN users u ON u.id = r.user_id WHERE" SCOPE "GROUP BY r.user_id, u.display_name";
 /* Products: whole months from the month rollup, the days around them from
  * the day rollup. */
-#define PRODUCTS(cte, filter, months, mscope)                                   \
+#define PRODUCTS(cte, filter, days, dscope, months, mscope)                     \
 	cte "SELECT y.k, p.name, y.revenue, y.vat, y.cost, y.discount, y.orders, y.units, "  \
 	"y.returns, y.refunded FROM (SELECT x.k, " XSUMS_AS " FROM (SELECT r.product_id AS k, " \
-	COLS " FROM rollup_day_store_product r WHERE" SPLIT_DAYS filter "UNION ALL "          \
+	COLS " FROM " days " r WHERE" dscope filter "UNION ALL "                               \
 	"SELECT r.product_id, " COLS " FROM " months " r WHERE" mscope filter ") x "          \
 	"GROUP BY x.k) y JOIN products p ON p.id = y.k"
 #define XSUMS_AS                                                               \
 	"SUM(x.revenue) AS revenue, SUM(x.vat) AS vat, SUM(x.cost) AS cost, "   \
 	"SUM(x.discount) AS discount, SUM(x.orders) AS orders, SUM(x.units) AS units, " \
 	"SUM(x.returns) AS returns, SUM(x.refunded) AS refunded"
-static const char SQL_BY_PRODUCT[] = PRODUCTS("", "", "rollup_month_store_product", SPLIT_MONTHS);
-/* Every store (nobody's scope): the month rows of all stores together. */
+static const char SQL_BY_PRODUCT[] = PRODUCTS("", "", "rollup_day_store_product", SPLIT_DAYS,
+					      "rollup_month_store_product", SPLIT_MONTHS);
+/* Every store (nobody's scope): the rows of all stores together. */
 static const char SQL_BY_PRODUCT_ALL[] =
-	PRODUCTS("", "", "rollup_month_product", " r.month >= ? AND r.month <= ? ");
+	PRODUCTS("", "", "rollup_day_product",
+		 " ((r.day >= ? AND r.day <= ?) OR (r.day >= ? AND r.day <= ?)) ",
+		 "rollup_month_product", " r.month >= ? AND r.month <= ? ");
 static const char SQL_BY_PRODUCT_CAT[] = PRODUCTS(
 	"WITH RECURSIVE sub(id) AS (SELECT CAST(? AS BIGINT) UNION ALL "
 	"SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id) ",
 	"AND r.product_id IN (SELECT p2.id FROM products p2 WHERE p2.category_id IN "
-	"(SELECT id FROM sub)) ", "rollup_month_store_product", SPLIT_MONTHS);
+	"(SELECT id FROM sub)) ", "rollup_day_store_product", SPLIT_DAYS,
+	"rollup_month_store_product", SPLIT_MONTHS);
 /* Categories, each with its subtree: the top level, or a parent's children. */
 #define CATEGORIES(cte)                                                        \
 	cte "SELECT x.k, '', " XSUMS " FROM (SELECT r.category_id AS k, " COLS                \
@@ -289,7 +293,7 @@ static const char SQL_CATEGORY_NONE[] =
 static const char SQL_TOTALS[] = "SELECT '', '', " SUMS " FROM rollup_day_store r WHERE" SCOPE;
 static const char SQL_TOTALS_CAT[] = "SELECT '', '', " SUMS " FROM " TREE " r WHERE" SCOPE IN_CAT;
 
-enum layout { L_PLAIN, L_PLAIN_CAT, L_SPLIT, L_SPLIT_CAT, L_SPLIT_ALL };
+enum layout { L_PLAIN, L_PLAIN_CAT, L_SPLIT, L_SPLIT_CAT, L_SPLIT_ALL, L_DAY };
 
 struct source {
 	const char *sql;
@@ -384,13 +388,15 @@ static struct db_stmt *query(struct db *db, const struct source *src, const char
 	int64_t s = q->store_id, u = q->scope_user_id, c = q->category_id;
 	if (src->layout == L_PLAIN)
 		return db_query(db, e, src->sql, "ttiiii", from, to, s, s, u, u);
+	if (src->layout == L_DAY) /* one day, every store */
+		return db_query(db, e, src->sql, "t", from);
 	if (src->layout == L_PLAIN_CAT)
 		return db_query(db, e, src->sql, "ttiiiii", from, to, s, s, u, u, c);
 	struct report_split sp;
 	report_month_split(from, to, &sp);
 	if (src->layout == L_SPLIT_ALL)
-		return db_query(db, e, src->sql, "ttttiiiitt", sp.d1from, sp.d1to, sp.d2from,
-				sp.d2to, s, s, u, u, sp.mfrom, sp.mto);
+		return db_query(db, e, src->sql, "tttttt", sp.d1from, sp.d1to, sp.d2from, sp.d2to,
+				sp.mfrom, sp.mto);
 	if (src->layout == L_SPLIT)
 		return db_query(db, e, src->sql, "ttttiiiittiiii", sp.d1from, sp.d1to, sp.d2from,
 				sp.d2to, s, s, u, u, sp.mfrom, sp.mto, s, s, u, u);
@@ -929,6 +935,13 @@ static const char SQL_DASH_TOP[] =
 	"y.refunded FROM (SELECT +r.product_id AS k, " SUMS_AS " FROM rollup_day_store_product r "
 	"WHERE" SCOPE "GROUP BY +r.product_id ORDER BY revenue DESC, k LIMIT 10) y "
 	"JOIN products p ON p.id = y.k ORDER BY y.revenue DESC, y.k";
+/* Every store: the day × product rows of all stores. */
+static const char SQL_DASH_TOP_ALL[] =
+	"SELECT y.k, p.name, y.revenue, y.vat, y.cost, y.discount, y.orders, y.units, y.returns, "
+	"y.refunded FROM (SELECT r.product_id AS k, r.revenue, r.vat, r.cost, r.discount, r.orders, "
+	"r.units, r.returns, r.refunded FROM rollup_day_product r WHERE r.day = ? "
+	"ORDER BY r.revenue DESC, r.product_id LIMIT 10) y JOIN products p ON p.id = y.k "
+	"ORDER BY y.revenue DESC, y.k";
 static const char SQL_DASH_ALERTS[] =
 	"SELECT a.id, a.kind, a.store_id, a.product_id, p.name, a.message, a.quantity, "
 	"a.threshold, a.raised_at FROM alerts a LEFT JOIN products p ON p.id = a.product_id "
@@ -990,8 +1003,11 @@ int report_dashboard(struct db *db, struct arena *a, int64_t store_id, int64_t s
 	}
 	if ((rc = run(db, a, (struct source){SQL_BY_DAY, L_PLAIN}, G_DAY, first, today, &q, &days,
 		      e)) < 0 ||
-	    (rc = run(db, a, (struct source){SQL_DASH_TOP, L_PLAIN}, G_PRODUCT, today, today, &q,
-		      &top, e)) < 0 ||
+	    (rc = (store_id || scope_user_id
+			   ? run(db, a, (struct source){SQL_DASH_TOP, L_PLAIN}, G_PRODUCT, today,
+				 today, &q, &top, e)
+			   : run(db, a, (struct source){SQL_DASH_TOP_ALL, L_DAY}, G_PRODUCT, today,
+				 today, &q, &top, e))) < 0 ||
 	    (rc = dash_alerts(db, &q, alerts, e)) < 0) {
 		db_rollback(db);
 		json_decref(alerts);

@@ -122,3 +122,19 @@ CREATE TABLE rollup_month_product (
   refunded BIGINT NOT NULL DEFAULT 0,
   PRIMARY KEY (month, product_id)
 );
+
+-- The day × product rows of every store together: today's top products and
+-- the days around whole months of a report over every store.
+CREATE TABLE rollup_day_product (
+  day TEXT NOT NULL,
+  product_id BIGINT NOT NULL,
+  revenue BIGINT NOT NULL DEFAULT 0,
+  vat BIGINT NOT NULL DEFAULT 0,
+  cost BIGINT NOT NULL DEFAULT 0,
+  discount BIGINT NOT NULL DEFAULT 0,
+  orders BIGINT NOT NULL DEFAULT 0,
+  units BIGINT NOT NULL DEFAULT 0,
+  returns BIGINT NOT NULL DEFAULT 0,
+  refunded BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, product_id)
+);

@@ -24,6 +24,10 @@ static const char SQL_MONTH_ALL_PRODUCT[] =
 	"INSERT INTO rollup_month_product (month, product_id, revenue, vat, cost, discount, orders, "
 	"units, returns, refunded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 	"ON CONFLICT (month, product_id) DO UPDATE SET " AMOUNTS("rollup_month_product");
+static const char SQL_DAY_ALL_PRODUCT[] =
+	"INSERT INTO rollup_day_product (day, product_id, revenue, vat, cost, discount, orders, "
+	"units, returns, refunded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	"ON CONFLICT (day, product_id) DO UPDATE SET " AMOUNTS("rollup_day_product");
 static const char SQL_TREE[] =
 	"INSERT INTO rollup_day_store_category_tree (day, store_id, category_id, " COLS
 	"ON CONFLICT (day, store_id, category_id) DO UPDATE SET "
@@ -184,10 +188,12 @@ static int write_lines(struct db *db, const struct sale_effects *fx, struct err 
 	}
 	if (rc == 0)
 		rc = rows_write(db, SQL_MONTH_PRODUCT, month, fx->store_id, &prod, e);
-	for (int i = 0; i < prod.n && rc == 0; i++) { /* every store's month row, sorted above */
-		const struct rollup_delta *d = &prod.v[i].d;
-		struct db_stmt *st = db_query(db, e, SQL_MONTH_ALL_PRODUCT, "tiiiiiiiii", month,
-					      prod.v[i].id, d->revenue, d->vat, d->cost,
+	/* Every store's day and month rows (prod is sorted by rows_write). */
+	for (int i = 0; i < prod.n * 2 && rc == 0; i++) {
+		const struct rollup_delta *d = &prod.v[i / 2].d;
+		struct db_stmt *st = db_query(db, e, i % 2 ? SQL_MONTH_ALL_PRODUCT : SQL_DAY_ALL_PRODUCT,
+					      "tiiiiiiiii", i % 2 ? month : fx->day,
+					      prod.v[i / 2].id, d->revenue, d->vat, d->cost,
 					      d->discount, d->orders, d->units, d->returns,
 					      d->refunded);
 		if (!st || db_run(st, e) < 0)
@@ -317,13 +323,16 @@ int rollup_report_apply(struct db *db, const struct sale_effects *fx,
 	"MAX(ev.ord) AS ord, MAX(ev.ret) AS ret FROM " from " GROUP BY " period ", ev.store_id, " \
 	key ", ev.doc) d GROUP BY p, store_id, k"
 
-static const char SQL_RECOMPUTE_MONTH_ALL_PRODUCT[] =
-	"WITH " LINE_EVENTS " SELECT p, k, SUM(revenue), SUM(vat), SUM(cost), SUM(discount), "
-	"SUM(ord), SUM(units), SUM(ret), SUM(refunded) FROM (SELECT SUBSTR(ev.day, 1, 7) AS p, "
-	"ev.product_id AS k, ev.doc, SUM(ev.revenue) AS revenue, SUM(ev.vat) AS vat, "
-	"SUM(ev.cost) AS cost, SUM(ev.discount) AS discount, SUM(ev.units) AS units, "
-	"SUM(ev.refunded) AS refunded, MAX(ev.ord) AS ord, MAX(ev.ret) AS ret FROM ev "
-	"GROUP BY SUBSTR(ev.day, 1, 7), ev.product_id, ev.doc) d GROUP BY p, k";
+/* Per document and product first (orders once), then per period. */
+#define ALL_STORES(period)                                                     \
+	"WITH " LINE_EVENTS " SELECT p, k, SUM(revenue), SUM(vat), SUM(cost), SUM(discount), " \
+	"SUM(ord), SUM(units), SUM(ret), SUM(refunded) FROM (SELECT " period " AS p, "          \
+	"ev.product_id AS k, ev.doc, SUM(ev.revenue) AS revenue, SUM(ev.vat) AS vat, "        \
+	"SUM(ev.cost) AS cost, SUM(ev.discount) AS discount, SUM(ev.units) AS units, "        \
+	"SUM(ev.refunded) AS refunded, MAX(ev.ord) AS ord, MAX(ev.ret) AS ret FROM ev "       \
+	"GROUP BY " period ", ev.product_id, ev.doc) d GROUP BY p, k"
+static const char SQL_RECOMPUTE_MONTH_ALL_PRODUCT[] = ALL_STORES("SUBSTR(ev.day, 1, 7)");
+static const char SQL_RECOMPUTE_DAY_ALL_PRODUCT[] = ALL_STORES("ev.day");
 static const char SQL_RECOMPUTE_MONTH_PRODUCT[] =
 	"WITH " LINE_EVENTS " " PER_KEY("SUBSTR(ev.day, 1, 7)", "ev.product_id", "ev");
 static const char SQL_RECOMPUTE_BRAND[] =
@@ -388,5 +397,6 @@ const struct rollup_report_def rollup_report_defs[] = {
 	{"rollup_month_store_product", SQL_RECOMPUTE_MONTH_PRODUCT, 0},
 	{"rollup_month_store_category_tree", SQL_RECOMPUTE_MONTH_TREE, 0},
 	{"rollup_month_product", SQL_RECOMPUTE_MONTH_ALL_PRODUCT, 0},
+	{"rollup_day_product", SQL_RECOMPUTE_DAY_ALL_PRODUCT, 0},
 };
 const int rollup_report_ndefs = (int)(sizeof rollup_report_defs / sizeof rollup_report_defs[0]);

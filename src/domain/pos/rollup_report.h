@@ -11,7 +11,7 @@
 #include "domain/pos/sale_effects.h"
 
 /* Adds fx to the report rollups inside the caller's write transaction:
- * month × store × product, month × product (every store), day × store ×
+ * month × store × product, day and month × product (every store), day × store ×
  * brand and day and month × store × category subtree
  * from fx's lines (a sale once per product, brand and category node; rows
  * locked in ascending key order), day × store × hour from store_row (the
