@@ -4,26 +4,26 @@
 #define ADD(t, c) c " = " t "." c " + excluded." c
 #define AMOUNTS(t)                                                             \
 	ADD(t, "revenue") ", " ADD(t, "vat") ", " ADD(t, "cost") ", "          \
-	ADD(t, "discount") ", " ADD(t, "orders") ", " ADD(t, "units")
+	ADD(t, "discount") ", " ADD(t, "orders") ", " ADD(t, "units") ", "     \
+	ADD(t, "returns") ", " ADD(t, "refunded")
 
 static const char SQL_STORE[] =
 	"INSERT INTO rollup_day_store (day, store_id, revenue, vat, cost, discount, orders, "
 	"units, returns, refunded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-	"ON CONFLICT (day, store_id) DO UPDATE SET " AMOUNTS("rollup_day_store") ", "
-	ADD("rollup_day_store", "returns") ", " ADD("rollup_day_store", "refunded");
+	"ON CONFLICT (day, store_id) DO UPDATE SET " AMOUNTS("rollup_day_store");
 static const char SQL_PRODUCT[] =
 	"INSERT INTO rollup_day_store_product (day, store_id, product_id, revenue, vat, cost, "
-	"discount, orders, units) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	"discount, orders, units, returns, refunded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 	"ON CONFLICT (day, store_id, product_id) DO UPDATE SET "
 	AMOUNTS("rollup_day_store_product");
 static const char SQL_CATEGORY[] =
 	"INSERT INTO rollup_day_store_category (day, store_id, category_id, revenue, vat, cost, "
-	"discount, orders, units) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	"discount, orders, units, returns, refunded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 	"ON CONFLICT (day, store_id, category_id) DO UPDATE SET "
 	AMOUNTS("rollup_day_store_category");
 static const char SQL_STAFF[] =
 	"INSERT INTO rollup_day_store_staff (day, store_id, user_id, revenue, vat, cost, "
-	"discount, orders, units) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	"discount, orders, units, returns, refunded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 	"ON CONFLICT (day, store_id, user_id) DO UPDATE SET " AMOUNTS("rollup_day_store_staff");
 
 int rollup_store(struct db *db, const struct rollup_delta *d, struct err *e)
@@ -38,8 +38,9 @@ int rollup_store(struct db *db, const struct rollup_delta *d, struct err *e)
 static int upsert(struct db *db, const char *sql, int64_t id, const struct rollup_delta *d,
 		  struct err *e)
 {
-	struct db_stmt *st = db_query(db, e, sql, "tiiiiiiii", d->day, d->store_id, id, d->revenue,
-				      d->vat, d->cost, d->discount, d->orders, d->units);
+	struct db_stmt *st = db_query(db, e, sql, "tiiiiiiiiii", d->day, d->store_id, id,
+				      d->revenue, d->vat, d->cost, d->discount, d->orders, d->units,
+				      d->returns, d->refunded);
 	return st && db_run(st, e) == 0 ? 0 : db_fail(e);
 }
 
@@ -72,6 +73,7 @@ void rollup_collect(struct rollup_delta *rows, int *n, const struct rollup_delta
 	rows[c].cost += d->cost;
 	rows[c].discount += d->discount;
 	rows[c].units += d->units;
+	rows[c].refunded += d->refunded;
 }
 
 int rollup_categories(struct db *db, const struct rollup_delta *rows, int n, struct err *e)

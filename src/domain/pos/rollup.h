@@ -17,7 +17,7 @@ struct rollup_delta {
 	int64_t category_id;                    /* 0: no category */
 	int64_t revenue, vat, cost, discount, units;
 	int64_t orders;
-	int64_t returns, refunded; /* day × store only */
+	int64_t returns, refunded; /* a return: 1 per row, the money given back */
 };
 
 /* Add d to day × store, day × store × product (d->product_id), day × store

@@ -9,6 +9,7 @@
 #include "base/money.h"
 #include "domain/pos/journal.h"
 #include "domain/pos/rollup.h"
+#include "domain/pos/rollup_report.h"
 #include "domain/stock/stock.h"
 
 /* qsort order of category rows: by category id. */
@@ -92,10 +93,13 @@ int sale_effects_apply(struct db *db, const struct actor *who, const struct sale
 					 .category_id = l->category_id, .revenue = sign * l->total,
 					 .vat = sign * l->vat, .cost = sign * l->cost,
 					 .discount = sign * l->discount, .units = sign * l->quantity,
-					 .orders = first ? order_sign : 0};
+					 .orders = first ? order_sign : 0,
+					 .returns = fx->kind == SALE_FX_RETURN && first,
+					 .refunded = fx->kind == SALE_FX_RETURN ? l->total : 0};
 		if ((rc = rollup_product(db, &d, e)) < 0)
 			break;
 		d.orders = order_sign; /* once per category: the first row keeps it */
+		d.returns = fx->kind == SALE_FX_RETURN;
 		rollup_collect(cats, &ncats, &d);
 	}
 	free(order);
@@ -118,7 +122,7 @@ int sale_effects_apply(struct db *db, const struct actor *who, const struct sale
 		sd.returns = 1;
 		sd.refunded = paid;
 	}
-	if ((rc = rollup_store(db, &sd, e)) < 0)
+	if ((rc = rollup_store(db, &sd, e)) < 0 || (rc = rollup_report_apply(db, fx, &sd, e)) < 0)
 		return rc;
 	sd.staff_id = fx->staff_id;
 	if (sd.staff_id && (rc = rollup_staff(db, &sd, e)) < 0)

@@ -10,7 +10,9 @@ import { startServer, uniq, makeUser } from '../lib/server.mjs';
 import { hdr, assertProblem } from '../lib/assert.mjs';
 
 const GROUPS = ['day', 'week', 'month', 'store', 'region', 'channel', 'category', 'product', 'staff'];
+// The fields checked here; sales_measures.test.mjs checks the other measures.
 const FIELDS = ['key', 'label', 'revenue', 'orders', 'units', 'avg_basket', 'gross_margin'];
+const ALL_FIELDS = [...FIELDS, 'upt', 'discount', 'gross_margin_pct', 'returns', 'refunded', 'return_rate'];
 
 // Quantities in thousandths, as the server keeps them.
 const milli = (q) => Math.round(q * 1000);
@@ -106,9 +108,12 @@ describe('sales report', () => {
         for (const f of Object.keys(prodTot)) prodTot[f] += ld[f];
         if (group === 'product') add(p.id, p.name, ld);
         if (group === 'category') {
-          const c = cats.find((x) => x.id === p.category_id);
-          add(c ? c.id : null, c ? c.path : '(no category)', { ...ld, orders: seenCats.has(p.category_id) ? 0 : 1 });
-          seenCats.add(p.category_id);
+          // Top-level categories, each with its subtree.
+          let c = cats.find((x) => x.id === p.category_id);
+          while (c && c.parent_id) c = cats.find((x) => x.id === c.parent_id);
+          const id = c ? c.id : null;
+          add(id, c ? c.path : '(no category)', { ...ld, orders: seenCats.has(id) ? 0 : 1 });
+          seenCats.add(id);
         }
       }
     }
@@ -126,12 +131,12 @@ describe('sales report', () => {
   }
 
   // Items keyed for comparison; the report's units in thousandths.
-  const norm = (x) => ({ ...x, units: milli(x.units) });
+  const norm = (x) => Object.fromEntries(FIELDS.map((f) => [f, f === 'units' ? milli(x.units) : x[f]]));
   const byKey = (items) => new Map(items.map((x) => [JSON.stringify(x.key), x]));
 
   function assertReport(body, want, what) {
-    assert.deepEqual(Object.keys(body.totals).sort(), [...FIELDS].sort(), what);
-    for (const x of body.items) assert.deepEqual(Object.keys(x).sort(), [...FIELDS].sort(), what);
+    assert.deepEqual(Object.keys(body.totals).sort(), [...ALL_FIELDS].sort(), what);
+    for (const x of body.items) assert.deepEqual(Object.keys(x).sort(), [...ALL_FIELDS].sort(), what);
     assert.deepEqual(norm(body.totals), want.totals, `${what}: totals`);
     assert.deepEqual(byKey(body.items.map(norm)), byKey(want.items), `${what}: items`);
     assert.equal(body.items.length, want.items.length, what);
@@ -282,7 +287,10 @@ describe('sales report', () => {
   it('labels: category paths, no category, no region, cash rounding', async () => {
     const c = await report('?group_by=category');
     const labels = c.body.items.map((x) => x.label);
-    assert.ok(labels.includes(`${cats[0].name} / Dairy`), labels.join(', '));
+    assert.ok(labels.includes(cats[0].name), labels.join(', '));
+    const sub = await report(`?group_by=category&category_id=${cats[0].id}`);
+    assert.equal(sub.status, 200, sub.text);
+    assert.ok(sub.body.items.some((x) => x.label === `${cats[0].name} / Dairy`), sub.text);
     assert.ok(labels.includes('(no category)'));
     assert.ok(c.body.items.some((x) => x.key === null));
     const round = c.body.items.find((x) => x.key === 'rounding');
@@ -296,7 +304,8 @@ describe('sales report', () => {
     const r = await report(`?group_by=product&from=${dayAdd(day, -40)}&to=${dayAdd(day, -10)}`);
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(r.body.items, []);
-    assert.deepEqual(r.body.totals, { key: null, label: 'Total', revenue: 0, orders: 0, units: 0, avg_basket: 0, gross_margin: 0 });
+    assert.deepEqual(r.body.totals, { key: null, label: 'Total', revenue: 0, orders: 0, units: 0, avg_basket: 0, gross_margin: 0,
+      upt: 0, discount: 0, gross_margin_pct: 0, returns: 0, refunded: 0, return_rate: 0 });
     const d = await report('');
     assert.equal(d.status, 200);
     assert.equal(d.body.group_by, 'day');
@@ -343,7 +352,7 @@ describe('sales report', () => {
     assert.equal(c.status, 200);
     assert.match(hdr(c, 'content-type'), /^text\/csv/);
     const rows = c.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
-    assert.equal(rows[0], FIELDS.join(','));
+    assert.equal(rows[0], ['key', 'label', 'revenue', 'orders', 'units', 'avg_basket', 'upt', 'discount', 'gross_margin', 'gross_margin_pct', 'returns', 'refunded', 'return_rate'].join(','));
     assert.equal(rows.length, 1 + j.body.items.length);
     assert.ok(rows.some((row) => row.startsWith(`${stores[0].id},`) && row.includes((j.body.items.find((x) => x.key === stores[0].id).revenue / 100).toFixed(2))));
     const x = await srv.api('GET', '/api/v1/reports/sales?group_by=product&format=xlsx', { token: admin });

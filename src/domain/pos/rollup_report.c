@@ -1,0 +1,402 @@
+/* rollup_report.c: the report rollups written beside the day rollups for
+ * every sale, return and void, and the SELECTs that recompute them. */
+#include "domain/pos/rollup_report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/arena.h"
+#include "base/timeutil.h"
+
+#define ADD(t, c) c " = " t "." c " + excluded." c
+#define AMOUNTS(t)                                                             \
+	ADD(t, "revenue") ", " ADD(t, "vat") ", " ADD(t, "cost") ", "          \
+	ADD(t, "discount") ", " ADD(t, "orders") ", " ADD(t, "units") ", "     \
+	ADD(t, "returns") ", " ADD(t, "refunded")
+#define COLS "revenue, vat, cost, discount, orders, units, returns, refunded) " \
+	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+
+static const char SQL_MONTH_PRODUCT[] =
+	"INSERT INTO rollup_month_store_product (month, store_id, product_id, " COLS
+	"ON CONFLICT (month, store_id, product_id) DO UPDATE SET "
+	AMOUNTS("rollup_month_store_product");
+static const char SQL_MONTH_ALL_PRODUCT[] =
+	"INSERT INTO rollup_month_product (month, product_id, revenue, vat, cost, discount, orders, "
+	"units, returns, refunded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	"ON CONFLICT (month, product_id) DO UPDATE SET " AMOUNTS("rollup_month_product");
+static const char SQL_DAY_ALL_PRODUCT[] =
+	"INSERT INTO rollup_day_product (day, product_id, revenue, vat, cost, discount, orders, "
+	"units, returns, refunded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	"ON CONFLICT (day, product_id) DO UPDATE SET " AMOUNTS("rollup_day_product");
+static const char SQL_TREE[] =
+	"INSERT INTO rollup_day_store_category_tree (day, store_id, category_id, " COLS
+	"ON CONFLICT (day, store_id, category_id) DO UPDATE SET "
+	AMOUNTS("rollup_day_store_category_tree");
+static const char SQL_MONTH_TREE[] =
+	"INSERT INTO rollup_month_store_category_tree (month, store_id, category_id, " COLS
+	"ON CONFLICT (month, store_id, category_id) DO UPDATE SET "
+	AMOUNTS("rollup_month_store_category_tree");
+static const char SQL_HOUR[] =
+	"INSERT INTO rollup_day_store_hour (day, store_id, hour, " COLS
+	"ON CONFLICT (day, store_id, hour) DO UPDATE SET " AMOUNTS("rollup_day_store_hour");
+static const char SQL_BRAND[] =
+	"INSERT INTO rollup_day_store_brand (day, store_id, brand, " COLS
+	"ON CONFLICT (day, store_id, brand) DO UPDATE SET " AMOUNTS("rollup_day_store_brand");
+static const char SQL_PAYMENT[] =
+	"INSERT INTO rollup_day_store_payment (day, store_id, method, revenue, orders, returns, "
+	"refunded) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (day, store_id, method) DO UPDATE SET "
+	ADD("rollup_day_store_payment", "revenue") ", " ADD("rollup_day_store_payment", "orders")
+	", " ADD("rollup_day_store_payment", "returns") ", "
+	ADD("rollup_day_store_payment", "refunded");
+
+/* One row being summed: keyed by id or by text. */
+struct row {
+	int64_t id;
+	char *text;
+	struct rollup_delta d;
+};
+
+struct rows {
+	struct row *v;
+	int n, cap;
+};
+
+/* Adds d (amounts; orders, returns only when the row is new: once per key)
+ * to the row of (id, text) in g. */
+static void rows_add(struct rows *g, int64_t id, const char *text, const struct rollup_delta *d)
+{
+	for (int i = 0; i < g->n; i++) {
+		struct row *x = &g->v[i];
+		if (x->id != id || (text && strcmp(x->text, text) != 0))
+			continue;
+		x->d.revenue += d->revenue;
+		x->d.vat += d->vat;
+		x->d.cost += d->cost;
+		x->d.discount += d->discount;
+		x->d.units += d->units;
+		x->d.refunded += d->refunded;
+		return;
+	}
+	if (g->n == g->cap) {
+		g->cap = g->cap ? g->cap * 2 : 16;
+		g->v = xrealloc(g->v, (size_t)g->cap * sizeof *g->v);
+	}
+	g->v[g->n++] = (struct row){.id = id, .text = text ? xstrdup(text) : NULL, .d = *d};
+}
+
+static void rows_free(struct rows *g)
+{
+	for (int i = 0; i < g->n; i++)
+		free(g->v[i].text);
+	free(g->v);
+}
+
+static int by_key(const void *pa, const void *pb)
+{
+	const struct row *x = pa, *y = pb;
+	if (x->text && y->text)
+		return strcmp(x->text, y->text);
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Upserts every row of g (in key order) with sql keyed by (period, store,
+ * key). */
+static int rows_write(struct db *db, const char *sql, const char *period, int64_t store_id,
+		      struct rows *g, struct err *e)
+{
+	if (g->n > 1)
+		qsort(g->v, (size_t)g->n, sizeof *g->v, by_key);
+	for (int i = 0; i < g->n; i++) {
+		const struct row *x = &g->v[i];
+		const struct rollup_delta *d = &x->d;
+		struct db_stmt *st =
+			x->text ? db_query(db, e, sql, "titiiiiiiii", period, store_id, x->text,
+					   d->revenue, d->vat, d->cost, d->discount, d->orders,
+					   d->units, d->returns, d->refunded)
+				: db_query(db, e, sql, "tiiiiiiiiii", period, store_id, x->id,
+					   d->revenue, d->vat, d->cost, d->discount, d->orders,
+					   d->units, d->returns, d->refunded);
+		if (!st || db_run(st, e) < 0)
+			return db_fail(e);
+	}
+	return 0;
+}
+
+static int brand_of(struct db *db, int64_t product_id, char *out, size_t n, struct err *e)
+{
+	static const char sql[] = "SELECT COALESCE(brand, '') FROM products WHERE id = ?";
+	struct db_stmt *st = db_query(db, e, sql, "i", product_id);
+	if (!st)
+		return db_fail(e);
+	int rc = db_step(st, e);
+	out[0] = 0;
+	if (rc == DB_ROW) {
+		const char *b = db_col_text(st, 0);
+		size_t l = b ? strlen(b) : 0;
+		if (l >= n)
+			l = n - 1;
+		if (l)
+			memcpy(out, b, l);
+		out[l] = 0;
+	}
+	db_reset(st);
+	return rc < 0 ? db_fail(e) : 0;
+}
+
+static int parent_of(struct db *db, int64_t id, int64_t *parent, struct err *e)
+{
+	static const char sql[] = "SELECT parent_id FROM categories WHERE id = ?";
+	struct db_stmt *st = db_query(db, e, sql, "i", id);
+	if (!st)
+		return db_fail(e);
+	int rc = db_step(st, e);
+	*parent = rc == DB_ROW ? db_col_int64(st, 0) : 0;
+	db_reset(st);
+	return rc < 0 ? db_fail(e) : 0;
+}
+
+#define MAX_DEPTH 64
+
+/* The lines' rows: month × product, day × brand, day and month × category
+ * node. */
+static int write_lines(struct db *db, const struct sale_effects *fx, struct err *e)
+{
+	int64_t sign = fx->kind == SALE_FX_SALE ? 1 : -1;
+	int64_t order_sign = fx->kind == SALE_FX_RETURN ? 0 : sign;
+	int ret = fx->kind == SALE_FX_RETURN;
+	struct rows prod = {0}, brand = {0}, tree = {0};
+	char month[8];
+	memcpy(month, fx->day, 7);
+	month[7] = 0;
+	int rc = 0;
+	for (int i = 0; i < fx->n && rc == 0; i++) {
+		const struct sale_effect_line *l = &fx->lines[i];
+		struct rollup_delta d = {.revenue = sign * l->total, .vat = sign * l->vat,
+					 .cost = sign * l->cost, .discount = sign * l->discount,
+					 .units = sign * l->quantity, .orders = order_sign,
+					 .returns = ret, .refunded = ret ? l->total : 0};
+		rows_add(&prod, l->product_id, NULL, &d);
+		char b[256];
+		if ((rc = brand_of(db, l->product_id, b, sizeof b, e)) < 0)
+			break;
+		rows_add(&brand, 0, b, &d);
+		int64_t c = l->category_id;
+		for (int depth = 0; c > 0 && depth < MAX_DEPTH && rc == 0; depth++) {
+			rows_add(&tree, c, NULL, &d);
+			rc = parent_of(db, c, &c, e);
+		}
+	}
+	if (rc == 0)
+		rc = rows_write(db, SQL_MONTH_PRODUCT, month, fx->store_id, &prod, e);
+	/* Every store's day and month rows (prod is sorted by rows_write). */
+	for (int i = 0; i < prod.n * 2 && rc == 0; i++) {
+		const struct rollup_delta *d = &prod.v[i / 2].d;
+		struct db_stmt *st = db_query(db, e, i % 2 ? SQL_MONTH_ALL_PRODUCT : SQL_DAY_ALL_PRODUCT,
+					      "tiiiiiiiii", i % 2 ? month : fx->day,
+					      prod.v[i / 2].id, d->revenue, d->vat, d->cost,
+					      d->discount, d->orders, d->units, d->returns,
+					      d->refunded);
+		if (!st || db_run(st, e) < 0)
+			rc = db_fail(e);
+	}
+	if (rc == 0)
+		rc = rows_write(db, SQL_BRAND, fx->day, fx->store_id, &brand, e);
+	if (rc == 0)
+		rc = rows_write(db, SQL_TREE, fx->day, fx->store_id, &tree, e);
+	if (rc == 0)
+		rc = rows_write(db, SQL_MONTH_TREE, month, fx->store_id, &tree, e);
+	rows_free(&prod);
+	rows_free(&brand);
+	rows_free(&tree);
+	return rc;
+}
+
+/* The document's time and its tenders by method: a sale's (and a void's)
+ * payments with the cash change taken off, a return's refund tenders. */
+static const char SQL_SALE_AT[] = "SELECT at, change_due FROM sales WHERE id = ?";
+static const char SQL_RETURN_AT[] = "SELECT at, 0 FROM sale_returns WHERE id = ?";
+static const char SQL_SALE_PAYS[] =
+	"SELECT method, SUM(amount) FROM sale_payments WHERE sale_id = ? GROUP BY method "
+	"ORDER BY method";
+static const char SQL_RETURN_PAYS[] =
+	"SELECT method, SUM(amount) FROM sale_return_tenders WHERE return_id = ? GROUP BY method "
+	"ORDER BY method";
+
+static int write_time_and_pays(struct db *db, const struct sale_effects *fx,
+			       const struct rollup_delta *store_row, struct err *e)
+{
+	int ret = fx->kind == SALE_FX_RETURN;
+	int64_t sign = fx->kind == SALE_FX_SALE ? 1 : -1;
+	struct db_stmt *st = db_query(db, e, ret ? SQL_RETURN_AT : SQL_SALE_AT, "i", fx->doc_id);
+	if (!st)
+		return db_fail(e);
+	int rc = db_step(st, e);
+	int64_t at = rc == DB_ROW ? db_col_int64(st, 0) : 0, change = 0;
+	if (rc == DB_ROW)
+		change = db_col_int64(st, 1);
+	db_reset(st);
+	if (rc < 0)
+		return db_fail(e);
+	char day[11];
+	int wd = 0, minute = 0;
+	if (ts_local(at, day, sizeof day, &wd, &minute) < 0)
+		minute = 0;
+	const struct rollup_delta *d = store_row;
+	if (!(st = db_query(db, e, SQL_HOUR, "tiiiiiiiiii", fx->day, fx->store_id,
+			    (int64_t)(minute / 60), d->revenue, d->vat, d->cost, d->discount,
+			    d->orders, d->units, d->returns, d->refunded)) ||
+	    db_run(st, e) < 0)
+		return db_fail(e);
+
+	struct rows pays = {0};
+	if (!(st = db_query(db, e, ret ? SQL_RETURN_PAYS : SQL_SALE_PAYS, "i", fx->doc_id)))
+		return db_fail(e);
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		const char *m = db_col_text(st, 0);
+		int64_t amount = db_col_int64(st, 1);
+		if (!ret && strcmp(m, "cash") == 0)
+			amount -= change;
+		struct rollup_delta pd = {.revenue = sign * amount,
+					  .orders = ret ? 0 : sign, .returns = ret,
+					  .refunded = ret ? amount : 0};
+		rows_add(&pays, 0, m, &pd);
+	}
+	db_reset(st);
+	if (rc < 0) {
+		rows_free(&pays);
+		return db_fail(e);
+	}
+	rc = 0;
+	for (int i = 0; i < pays.n && rc == 0; i++) {
+		const struct rollup_delta *p = &pays.v[i].d;
+		if (!(st = db_query(db, e, SQL_PAYMENT, "titiiii", fx->day, fx->store_id,
+				    pays.v[i].text, p->revenue, p->orders, p->returns,
+				    p->refunded)))
+			rc = db_fail(e);
+		else if (db_run(st, e) < 0)
+			rc = db_fail(e);
+	}
+	rows_free(&pays);
+	return rc;
+}
+
+int rollup_report_apply(struct db *db, const struct sale_effects *fx,
+			const struct rollup_delta *store_row, struct err *e)
+{
+	int rc = write_lines(db, fx, e);
+	return rc < 0 ? rc : write_time_and_pays(db, fx, store_row, e);
+}
+
+/* ---- recomputation from the stored sales ---- */
+
+/* A line's cost as the sale booked it: unit cost x quantity (thousandths),
+ * half up, 0 when the unit cost is unknown. */
+#define LINE_COST "CASE WHEN l.unit_cost > 0 THEN (l.unit_cost * l.quantity + 500) / 1000 ELSE 0 END"
+/* A return line's share of a line amount A: prorated cumulatively over the
+ * line's returns in order (refund_compute), round(A x cum / q) less
+ * round(A x before / q), half up. */
+#define PART(A)                                                                \
+	"((2 * (" A ") * x.cum + l.quantity) / (2 * l.quantity) - "            \
+	"(2 * (" A ") * (x.cum - x.quantity) + l.quantity) / (2 * l.quantity))"
+/* Every document's line contributions: doc 3 x sale id (the sale), 3 x sale
+ * id + 1 (its void), 3 x return id + 2 (a return); ord and ret count the
+ * document once per key. */
+#define LINE_EVENTS                                                            \
+	"ev AS ("                                                              \
+	"SELECT 3 * s.id AS doc, s.day, s.store_id, l.product_id, l.category_id, l.total AS revenue, " \
+	"l.vat, " LINE_COST " AS cost, l.discount, l.quantity AS units, 0 AS refunded, 1 AS ord, " \
+	"0 AS ret FROM sales s JOIN sale_lines l ON l.sale_id = s.id "         \
+	"UNION ALL SELECT 3 * s.id + 1, s.day, s.store_id, l.product_id, l.category_id, -l.total, " \
+	"-l.vat, -(" LINE_COST "), -l.discount, -l.quantity, 0, -1, 0 FROM sales s "        \
+	"JOIN sale_lines l ON l.sale_id = s.id WHERE s.status = 'voided' "     \
+	"UNION ALL SELECT 3 * r.id + 2, r.day, r.store_id, l.product_id, l.category_id, "  \
+	"-" PART("l.total") ", -x.vat, -" PART(LINE_COST) ", -" PART("l.discount") ", "      \
+	"-x.quantity, " PART("l.total") ", 0, 1 FROM (SELECT y.*, SUM(y.quantity) OVER "      \
+	"(PARTITION BY y.sale_line_id ORDER BY y.id) AS cum FROM sale_return_lines y) x "   \
+	"JOIN sale_returns r ON r.id = x.return_id JOIN sale_lines l ON l.id = x.sale_line_id)"
+/* Sums per document and key first (orders once), then per row. */
+#define PER_KEY(period, key, from)                                             \
+	"SELECT p, store_id, k, SUM(revenue), SUM(vat), SUM(cost), SUM(discount), SUM(ord), " \
+	"SUM(units), SUM(ret), SUM(refunded) FROM (SELECT " period " AS p, ev.store_id, " key \
+	" AS k, ev.doc, SUM(ev.revenue) AS revenue, SUM(ev.vat) AS vat, SUM(ev.cost) AS cost, " \
+	"SUM(ev.discount) AS discount, SUM(ev.units) AS units, SUM(ev.refunded) AS refunded, " \
+	"MAX(ev.ord) AS ord, MAX(ev.ret) AS ret FROM " from " GROUP BY " period ", ev.store_id, " \
+	key ", ev.doc) d GROUP BY p, store_id, k"
+
+/* Per document and product first (orders once), then per period. */
+#define ALL_STORES(period)                                                     \
+	"WITH " LINE_EVENTS " SELECT p, k, SUM(revenue), SUM(vat), SUM(cost), SUM(discount), " \
+	"SUM(ord), SUM(units), SUM(ret), SUM(refunded) FROM (SELECT " period " AS p, "          \
+	"ev.product_id AS k, ev.doc, SUM(ev.revenue) AS revenue, SUM(ev.vat) AS vat, "        \
+	"SUM(ev.cost) AS cost, SUM(ev.discount) AS discount, SUM(ev.units) AS units, "        \
+	"SUM(ev.refunded) AS refunded, MAX(ev.ord) AS ord, MAX(ev.ret) AS ret FROM ev "       \
+	"GROUP BY " period ", ev.product_id, ev.doc) d GROUP BY p, k"
+static const char SQL_RECOMPUTE_MONTH_ALL_PRODUCT[] = ALL_STORES("SUBSTR(ev.day, 1, 7)");
+static const char SQL_RECOMPUTE_DAY_ALL_PRODUCT[] = ALL_STORES("ev.day");
+static const char SQL_RECOMPUTE_MONTH_PRODUCT[] =
+	"WITH " LINE_EVENTS " " PER_KEY("SUBSTR(ev.day, 1, 7)", "ev.product_id", "ev");
+static const char SQL_RECOMPUTE_BRAND[] =
+	"WITH " LINE_EVENTS " " PER_KEY("ev.day", "COALESCE(pr.brand, '')",
+					"ev JOIN products pr ON pr.id = ev.product_id");
+#define ANCESTORS                                                              \
+	"anc(cat, up) AS (SELECT id, id FROM categories UNION ALL SELECT a.cat, c.parent_id " \
+	"FROM anc a JOIN categories c ON c.id = a.up WHERE c.parent_id IS NOT NULL)"
+static const char SQL_RECOMPUTE_TREE[] =
+	"WITH RECURSIVE " ANCESTORS ", " LINE_EVENTS " "
+	PER_KEY("ev.day", "anc.up", "ev JOIN anc ON anc.cat = ev.category_id");
+static const char SQL_RECOMPUTE_MONTH_TREE[] =
+	"WITH RECURSIVE " ANCESTORS ", " LINE_EVENTS " "
+	PER_KEY("SUBSTR(ev.day, 1, 7)", "anc.up", "ev JOIN anc ON anc.cat = ev.category_id");
+
+/* The hour rollup: each document's store row at the hour of its time. */
+#define HOUR_OF(at) "(((" at ") / 1000 + ?) % 86400) / 3600"
+#define SALE_SUMS                                                              \
+	"(SELECT l.sale_id, SUM(l.vat) AS vat, SUM(" LINE_COST ") AS cost, SUM(l.discount) AS discount, " \
+	"SUM(l.quantity) AS units FROM sale_lines l GROUP BY l.sale_id) t"
+#define RETURN_SUMS                                                            \
+	"(SELECT x.return_id, SUM(x.vat) AS vat, SUM(" PART(LINE_COST) ") AS cost, " \
+	"SUM(" PART("l.discount") " + " PART("l.total") " - x.refund) AS discount, " \
+	"SUM(x.quantity) AS units FROM (SELECT y.*, SUM(y.quantity) OVER "     \
+	"(PARTITION BY y.sale_line_id ORDER BY y.id) AS cum FROM sale_return_lines y) x " \
+	"JOIN sale_lines l ON l.id = x.sale_line_id GROUP BY x.return_id) t"
+static const char SQL_RECOMPUTE_HOUR[] =
+	"SELECT day, store_id, hour, SUM(revenue), SUM(vat), SUM(cost), SUM(discount), SUM(orders), "
+	"SUM(units), SUM(returns), SUM(refunded) FROM ("
+	"SELECT s.day, s.store_id, " HOUR_OF("s.at") " AS hour, s.paid AS revenue, t.vat, t.cost, "
+	"t.discount + s.rounding AS discount, 1 AS orders, t.units, 0 AS returns, 0 AS refunded "
+	"FROM sales s JOIN " SALE_SUMS " ON t.sale_id = s.id "
+	"UNION ALL SELECT s.day, s.store_id, " HOUR_OF("s.at") ", -s.paid, -t.vat, -t.cost, "
+	"-(t.discount + s.rounding), -1, -t.units, 0, 0 FROM sales s JOIN " SALE_SUMS
+	" ON t.sale_id = s.id WHERE s.status = 'voided' "
+	"UNION ALL SELECT r.day, r.store_id, " HOUR_OF("r.at") ", -r.refund_total, -t.vat, -t.cost, "
+	"-t.discount, 0, -t.units, 1, r.refund_total FROM sale_returns r JOIN " RETURN_SUMS
+	" ON t.return_id = r.id) h GROUP BY day, store_id, hour";
+
+/* The payment rollup: each sale's tenders (cash less the change), taken
+ * back by its void, and each return's refund tenders. */
+#define SALE_TENDERS                                                           \
+	"(SELECT s.id, s.day, s.store_id, s.status, p.method, SUM(p.amount) - CASE WHEN " \
+	"p.method = 'cash' THEN s.change_due ELSE 0 END AS amount FROM sales s "  \
+	"JOIN sale_payments p ON p.sale_id = s.id GROUP BY s.id, s.day, s.store_id, s.status, " \
+	"p.method, s.change_due) t"
+static const char SQL_RECOMPUTE_PAYMENT[] =
+	"SELECT day, store_id, method, SUM(revenue), SUM(orders), SUM(returns), SUM(refunded) FROM ("
+	"SELECT t.day, t.store_id, t.method, t.amount AS revenue, 1 AS orders, 0 AS returns, "
+	"0 AS refunded FROM " SALE_TENDERS " "
+	"UNION ALL SELECT t.day, t.store_id, t.method, -t.amount, -1, 0, 0 FROM " SALE_TENDERS
+	" WHERE t.status = 'voided' "
+	"UNION ALL SELECT r.day, r.store_id, x.method, -SUM(x.amount), 0, 1, SUM(x.amount) "
+	"FROM sale_returns r JOIN sale_return_tenders x ON x.return_id = r.id "
+	"GROUP BY r.id, r.day, r.store_id, x.method) pm GROUP BY day, store_id, method";
+
+const struct rollup_report_def rollup_report_defs[] = {
+	{"rollup_day_store_hour", SQL_RECOMPUTE_HOUR, 3},
+	{"rollup_day_store_payment", SQL_RECOMPUTE_PAYMENT, 0},
+	{"rollup_day_store_brand", SQL_RECOMPUTE_BRAND, 0},
+	{"rollup_day_store_category_tree", SQL_RECOMPUTE_TREE, 0},
+	{"rollup_month_store_product", SQL_RECOMPUTE_MONTH_PRODUCT, 0},
+	{"rollup_month_store_category_tree", SQL_RECOMPUTE_MONTH_TREE, 0},
+	{"rollup_month_product", SQL_RECOMPUTE_MONTH_ALL_PRODUCT, 0},
+	{"rollup_day_product", SQL_RECOMPUTE_DAY_ALL_PRODUCT, 0},
+};
+const int rollup_report_ndefs = (int)(sizeof rollup_report_defs / sizeof rollup_report_defs[0]);
