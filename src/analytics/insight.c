@@ -89,8 +89,8 @@ int insight_ratio(int64_t num, int64_t scale, int64_t den, int64_t *out)
 
 int64_t insight_value(int64_t qty, int64_t cost)
 {
-	int64_t v = 0;
-	if (cost < 0 || insight_ratio(qty, cost, 1000, &v) < 0)
+	int64_t v;
+	if (cost < 0 || __builtin_mul_overflow(qty, cost, &v))
 		return 0;
 	return v;
 }

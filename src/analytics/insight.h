@@ -35,9 +35,9 @@ int insight_snapshot(struct db *db, struct err *e);
 /* round(num × scale / den) half away from zero into *out: 0, or -1 when
  * den <= 0 or the result does not fit. */
 int insight_ratio(int64_t num, int64_t scale, int64_t den, int64_t *out);
-/* The value at cost of a quantity in thousandths: round(qty × cost / 1000)
- * half away from zero (negative for negative stock). cost < 0 (unknown)
- * gives 0. */
+/* qty (thousandths) × cost (minor units), the unrounded value at cost that
+ * stock_round_value rounds once per group (as GET /stock/value does);
+ * cost < 0 (unknown) gives 0. */
 int64_t insight_value(int64_t qty, int64_t cost);
 /* num / den as a JSON number rounded to 4 decimals (half away from zero),
  * or null when den <= 0. */

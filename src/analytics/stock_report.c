@@ -9,6 +9,7 @@
 #include "analytics/sales_report.h"
 #include "base/jx.h"
 #include "base/timeutil.h"
+#include "domain/stock/stock.h"
 
 enum sgroup { SG_STORE, SG_CATEGORY, SG_PRODUCT };
 
@@ -109,7 +110,7 @@ static json_t *value_json(const struct ins_entry *x)
 	json_t *o = json_object();
 	json_object_set_new(o, "key", ins_key_json(x->key));
 	json_object_set_new(o, "label", json_string(x->label));
-	json_object_set_new(o, "value", json_integer(x->v[V_VALUE]));
+	json_object_set_new(o, "value", json_integer(stock_round_value(x->v[V_VALUE])));
 	json_object_set_new(o, "quantity", jx_qty_value(x->v[V_QTY]));
 	json_object_set_new(o, "skus", json_integer(x->v[V_SKUS]));
 	json_object_set_new(o, "negative_skus", json_integer(x->v[V_NEG]));
@@ -289,15 +290,16 @@ static int scan_sold(struct db *db, struct arena *a, const struct stock_report_q
 
 static json_t *turnover_json(const struct ins_entry *x, int days)
 {
-	int64_t avg = stock_avg_value(x->v[T_OPEN], x->v[T_CLOSE]), tv = 0, cv = 0;
+	int64_t open = stock_round_value(x->v[T_OPEN]), close = stock_round_value(x->v[T_CLOSE]);
+	int64_t avg = stock_avg_value(open, close), tv = 0, cv = 0;
 	int tok = stock_turnover_x100(x->v[T_COST], avg, &tv) == 0;
-	int cok = stock_cover_x100(x->v[T_CLOSE], days, x->v[T_COST], &cv) == 0;
+	int cok = stock_cover_x100(close, days, x->v[T_COST], &cv) == 0;
 	json_t *o = json_object();
 	json_object_set_new(o, "key", ins_key_json(x->key));
 	json_object_set_new(o, "label", json_string(x->label));
 	json_object_set_new(o, "cost", json_integer(x->v[T_COST]));
-	json_object_set_new(o, "opening_value", json_integer(x->v[T_OPEN]));
-	json_object_set_new(o, "closing_value", json_integer(x->v[T_CLOSE]));
+	json_object_set_new(o, "opening_value", json_integer(open));
+	json_object_set_new(o, "closing_value", json_integer(close));
 	json_object_set_new(o, "avg_value", json_integer(avg));
 	json_object_set_new(o, "turnover", insight_hundredths_json(tok, tv));
 	json_object_set_new(o, "days_of_cover", insight_hundredths_json(cok, cv));

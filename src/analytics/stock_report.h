@@ -21,13 +21,15 @@ struct stock_report_query {
 
 /* group_by store|category. {"group_by","category_id","items":[{key,label,
  * value,quantity,skus,negative_skus,zero_skus,uncosted_skus,negative_rate,
- * zero_rate}],"totals":{...}}: value = Σ on hand × the product's cost
- * (each balance rounded half away from zero; negative stock counts
- * negative; unknown cost counts 0 and in uncosted_skus); skus = the store ×
+ * zero_rate}],"totals":{...}}: value = Σ on hand × the product's cost,
+ * rounded once per item (half away from zero), as GET /stock/value;
+ * negative stock counts negative; unknown cost counts 0 and in
+ * uncosted_skus; skus = the store ×
  * product balances; the rates are shares of skus. Category items are the
  * children of category_id (top-level categories without it), each with its
  * subtree, plus the category itself and, for the whole tree, "no
- * category" (key null): items add up to the totals. Bad parameters:
+ * category" (key null): items add up to the totals (but for each item's
+ * rounding of fractional quantities). Bad parameters:
  * ERR_INVALID naming group_by or category_id. *out is the caller's. */
 int report_stock_value(struct db *db, struct arena *a, const struct stock_report_query *q,
 		       json_t **out, struct err *e);
