@@ -24,7 +24,8 @@ static const char *param(struct req *r, const char *name)
 }
 
 /* Parses and checks the parameters (category_id only where taken): 0, or
- * the error to return (422 naming the field, 404 for another store). */
+ * the error to return (404 for another store). Bad values are left in
+ * r->err's fields for the report's checks to add to and answer (422). */
 static int parse(struct req *r, int with_category, struct iq *q)
 {
 	memset(q, 0, sizeof *q);
@@ -39,8 +40,10 @@ static int parse(struct req *r, int with_category, struct iq *q)
 	q->export = fmt && (strcmp(fmt, "csv") == 0 || strcmp(fmt, "xlsx") == 0);
 	if (fmt && !q->export && strcmp(fmt, "json") != 0)
 		err_field(&r->err, "format", "must be one of: json, csv, xlsx");
-	if (err_fields_done(&r->err))
-		return r->err.code;
+	/* Bad fields here go on with the report's own checks, so that one
+	 * answer names every bad field. */
+	if (r->err.nfields)
+		return 0;
 	if (q->store_id && !req_store_visible(r, q->store_id))
 		return r->err.code;
 	if (r->user->role & ROLE_STORE_BOUND)
