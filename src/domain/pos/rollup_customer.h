@@ -15,6 +15,11 @@
 int rollup_customer(struct db *db, const struct rollup_delta *d, int64_t customer_id,
 		    struct err *e);
 
+/* Moves from_id's rows to keep_id (summed into rows keep_id already has
+ * for the same day and store), for a merge of two customers that moves
+ * their sales; in the caller's write transaction. 0 or negative. */
+int rollup_customer_merge(struct db *db, int64_t keep_id, int64_t from_id, struct err *e);
+
 /* The rollup recomputed from the stored sales and returns: yields exactly
  * rollup_day_store_customer's columns (day, store_id, customer_id, orders,
  * revenue). A voided sale leaves its row with zeros, as the writes do.

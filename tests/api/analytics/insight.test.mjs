@@ -1,9 +1,9 @@
 // Inventory and customer reports (GET /reports/stock-value, turnover,
 // sell-through, customers, cohorts): sales with and without customers in
-// two stores — offline sales weeks back, whole-line returns, a void,
-// negative and zero stock — and every figure recomputed here from GET
-// /sales/{id}, GET /stock and the products; store scope, bad parameters,
-// CSV and XLSX.
+// two stores — offline sales weeks back, whole-line returns, a void, a
+// merge of two customers, negative and zero stock — and every figure
+// recomputed here from GET /sales/{id}, GET /stock and the products; store
+// scope, bad parameters, CSV and XLSX.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -160,7 +160,11 @@ describe('inventory and customer reports', () => {
     }
     const v = await api('POST', `/api/v1/sales/${voided.id}/void`, { body: { reason: 'wrong basket' } });
     assert.equal(v.status, 200, v.text);
+    // c5 turns out to be c1: the merge moves c5's sale (and its rollup rows) to c1.
+    const m = await api('POST', `/api/v1/customers/${c1.id}/merge`, { body: { from_id: c5.id } });
+    assert.equal(m.status, 200, m.text);
     for (const s of made) sales.push((await api('GET', `/api/v1/sales/${s.id}`)).body);
+    assert.equal(sales[3].customer_id, c1.id);
     today = sales[sales.length - 1].day;
     assert.ok(sales.some((s) => s.day < today && s.refunded_total > 0));
     managerA = await makeUser(srv, 'store_manager', [A.id]);
