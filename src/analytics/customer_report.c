@@ -113,15 +113,30 @@ static const char SQL_STORE_DAYS[] =
 	"SELECT r.day, SUM(r.orders), SUM(r.revenue) FROM rollup_day_store r "
 	"WHERE r.day >= ? AND r.day <= ? AND" INSIGHT_SCOPE("r") "GROUP BY r.day";
 
-/* Each customer row of the range with the customer's first purchase in
- * scope. */
+/* Each customer's first purchase in scope (a full pass over the covering
+ * index rollup_dsc_customer, cheaper than asking per customer of a long
+ * range), then the customer rows of the range. */
+static const char SQL_FIRSTS[] =
+	"SELECT x.customer_id, MIN(x.day) FROM rollup_day_store_customer x "
+	"WHERE x.orders > 0 AND" INSIGHT_SCOPE("x") "GROUP BY x.customer_id";
 static const char SQL_CUSTOMER_DAYS[] =
-	"SELECT c.day, c.customer_id, c.orders, c.revenue, f.first_day "
-	"FROM rollup_day_store_customer c LEFT JOIN (SELECT x.customer_id, MIN(x.day) AS first_day "
-	"FROM rollup_day_store_customer x WHERE x.orders > 0 AND" INSIGHT_SCOPE("x")
-	"AND x.customer_id IN (SELECT y.customer_id FROM rollup_day_store_customer y "
-	"WHERE y.day >= ? AND y.day <= ? AND" INSIGHT_SCOPE("y") ") GROUP BY x.customer_id) f "
-	"ON f.customer_id = c.customer_id WHERE c.day >= ? AND c.day <= ? AND" INSIGHT_SCOPE("c");
+	"SELECT c.day, c.customer_id, c.orders, c.revenue FROM rollup_day_store_customer c "
+	"WHERE c.day >= ? AND c.day <= ? AND" INSIGHT_SCOPE("c");
+
+/* Loads each customer's first purchase day (the entry's label) into f. */
+static int load_firsts(struct db *db, struct arena *a, const struct customer_report_query *q,
+		       struct ins_acc *f, struct err *e)
+{
+	struct db_stmt *st = db_query(db, e, SQL_FIRSTS, "iiii", q->store_id, q->store_id,
+				      q->scope_user_id, q->scope_user_id);
+	if (!st)
+		return db_fail(e);
+	int rc;
+	while ((rc = db_step(st, e)) == DB_ROW)
+		ins_get(f, db_col_int64(st, 0))->label = arena_strdup(a, db_col_text(st, 1));
+	db_reset(st);
+	return rc < 0 ? db_fail(e) : 0;
+}
 
 static json_t *period_json(const struct cperiod *p, json_t *key)
 {
@@ -186,6 +201,7 @@ int report_customers(struct db *db, struct arena *a, const struct customer_repor
 	}
 	struct cperiod tot = {.label = "Total"};
 	struct crow *rows = NULL, *trows = NULL;
+	struct ins_acc firsts = {0};
 	int nrows = 0, cap = 0;
 	int rc = insight_snapshot(db, e);
 	if (rc < 0)
@@ -212,9 +228,9 @@ int report_customers(struct db *db, struct arena *a, const struct customer_repor
 		rc = db_fail(e);
 		goto done;
 	}
-	st = db_query(db, e, SQL_CUSTOMER_DAYS, "iiiittiiiittiiii", q->store_id, q->store_id,
-		      q->scope_user_id, q->scope_user_id, from, to, q->store_id, q->store_id,
-		      q->scope_user_id, q->scope_user_id, from, to, q->store_id, q->store_id,
+	if ((rc = load_firsts(db, a, q, &firsts, e)) < 0)
+		goto done;
+	st = db_query(db, e, SQL_CUSTOMER_DAYS, "ttiiii", from, to, q->store_id, q->store_id,
 		      q->scope_user_id, q->scope_user_id);
 	if (!st) {
 		rc = db_fail(e);
@@ -226,7 +242,8 @@ int report_customers(struct db *db, struct arena *a, const struct customer_repor
 		int i = period_find(per, np, key);
 		if (i < 0)
 			continue;
-		const char *first = db_col_null(st, 4) ? NULL : db_col_text(st, 4);
+		int64_t cid = db_col_int64(st, 1);
+		const char *first = ins_get(&firsts, cid)->label; /* NULL: none in scope */
 		if (first)
 			period_key(g, first, fkey);
 		if (nrows == cap) {
@@ -234,7 +251,7 @@ int report_customers(struct db *db, struct arena *a, const struct customer_repor
 			rows = xrealloc(rows, (size_t)cap * sizeof *rows);
 		}
 		rows[nrows++] = (struct crow){
-			.period = i, .customer_id = db_col_int64(st, 1),
+			.period = i, .customer_id = cid,
 			.orders = db_col_int64(st, 2), .revenue = db_col_int64(st, 3),
 			.is_new = first && strcmp(fkey, key) == 0};
 		/* 2: for the totals, the first purchase is within the range */
@@ -280,6 +297,7 @@ out:
 	free(per);
 	free(rows);
 	free(trows);
+	ins_free(&firsts);
 	return rc;
 }
 

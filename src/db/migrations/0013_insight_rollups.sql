@@ -14,7 +14,10 @@ CREATE TABLE rollup_day_store_customer (
   revenue BIGINT NOT NULL DEFAULT 0,
   PRIMARY KEY (day, store_id, customer_id)
 );
-CREATE INDEX rollup_dsc_customer ON rollup_day_store_customer(customer_id, day);
+-- Both covering, so that the reports read indexes only: each customer's
+-- first purchase in a set of stores, and a range of days with its amounts.
+CREATE INDEX rollup_dsc_customer ON rollup_day_store_customer(customer_id, day, store_id, orders);
+CREATE INDEX rollup_dsc_day ON rollup_day_store_customer(day, store_id, customer_id, orders, revenue);
 
 -- From the history (the same SELECT as rollup_customer_recompute).
 INSERT INTO rollup_day_store_customer (day, store_id, customer_id, orders, revenue)
