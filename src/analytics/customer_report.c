@@ -88,7 +88,8 @@ static int by_period_customer(const void *pa, const void *pb)
  * period: active with orders > 0, new when a row says so. */
 static void fold_rows(struct crow *rows, int n, struct cperiod *per)
 {
-	qsort(rows, (size_t)n, sizeof *rows, by_period_customer);
+	if (n > 1)
+		qsort(rows, (size_t)n, sizeof *rows, by_period_customer);
 	for (int i = 0; i < n;) {
 		int j = i, is_new = 0;
 		int64_t orders = 0;
@@ -383,7 +384,8 @@ int report_cohorts(struct db *db, struct arena *a, const struct customer_report_
 		goto done;
 	}
 	rc = 0;
-	qsort(act, (size_t)n, sizeof *act, by_cohort);
+	if (n > 1)
+		qsort(act, (size_t)n, sizeof *act, by_cohort);
 	for (int i = 0; i < n; i++)
 		if (i == 0 || by_cohort(&act[i - 1], &act[i]) != 0)
 			retained[act[i].cohort * nm + act[i].since]++;

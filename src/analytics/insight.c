@@ -265,7 +265,8 @@ static int by_field(const void *pa, const void *pb)
 void ins_sort(struct ins_acc *acc, int field)
 {
 	sort_field = field;
-	qsort(acc->e, (size_t)acc->n, sizeof *acc->e, by_field);
+	if (acc->n > 1)
+		qsort(acc->e, (size_t)acc->n, sizeof *acc->e, by_field);
 	if (acc->nslot)
 		rehash(acc, acc->nslot);
 }
