@@ -13,6 +13,7 @@
 #include "domain/crm/customer_scope.h"
 #include "domain/crm/customer_text.h"
 #include "domain/org/audit.h"
+#include "domain/pos/rollup_customer.h"
 
 #define ERASED_NAME "已注销"
 
@@ -170,6 +171,9 @@ int customer_merge(struct db *db, const struct actor *who, int64_t keep_id,
 	for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++)
 		if (db_run(db_query(db, e, moves[i], "ii", keep_id, from_id), e) < 0)
 			goto fail;
+	/* The customer reports' rollup follows the sales. */
+	if (rollup_customer_merge(db, keep_id, from_id, e) < 0)
+		goto fail;
 	if (db_run(db_query(db, e, SQL_CP_STORES, "ii", keep_id, from_id), e) < 0 ||
 	    db_run(db_query(db, e, SQL_RM_STORES, "i", from_id), e) < 0 ||
 	    db_run(db_query(db, e, SQL_CP_TAGS, "ii", keep_id, from_id), e) < 0 ||

@@ -637,6 +637,7 @@ static int write_effects(struct db *db, const struct actor *who, const struct sa
 	struct sale_effects fx = {
 		.kind = SALE_FX_SALE, .store_id = p->s->id, .day = p->day,
 		.staff_id = in->salesperson_id ? in->salesperson_id : uid,
+		.customer_id = in->customer_id,
 		.rounding = t->rounding, .doc_type = "sale", .doc_id = sale_id,
 		.offline = in->offline_at != 0,
 		.store_allows_negative = p->s->allow_negative_stock, .lines = fl, .n = p->n,

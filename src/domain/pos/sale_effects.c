@@ -10,6 +10,7 @@
 #include "domain/pos/journal.h"
 #include "domain/pos/rollup.h"
 #include "domain/pos/rollup_report.h"
+#include "domain/pos/rollup_customer.h"
 #include "domain/stock/stock.h"
 
 /* qsort order of category rows: by category id. */
@@ -123,6 +124,8 @@ int sale_effects_apply(struct db *db, const struct actor *who, const struct sale
 		sd.refunded = paid;
 	}
 	if ((rc = rollup_store(db, &sd, e)) < 0 || (rc = rollup_report_apply(db, fx, &sd, e)) < 0)
+		return rc;
+	if (fx->customer_id && (rc = rollup_customer(db, &sd, fx->customer_id, e)) < 0)
 		return rc;
 	sd.staff_id = fx->staff_id;
 	if (sd.staff_id && (rc = rollup_staff(db, &sd, e)) < 0)

@@ -38,6 +38,7 @@ struct sale_effects {
 	const char *day;      /* the rollup day: the sale's for a sale and a void,
 				 today's for a return */
 	int64_t staff_id;     /* the staff rollup; 0: none */
+	int64_t customer_id;  /* the sale's customer (the customer rollup); 0: none */
 	int64_t rounding;     /* the document's cash rounding (a return: its share) */
 	const char *doc_type; /* the stock moves' document: "sale", "sale_return", "sale_void" */
 	int64_t doc_id;

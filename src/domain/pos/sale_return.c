@@ -556,6 +556,7 @@ int sale_return_write(struct db *db, struct arena *a, const struct actor *who,
 	struct sale_effects fx = {
 		.kind = SALE_FX_RETURN, .store_id = s->store_id, .day = day,
 		.staff_id = sale_locked_staff(s), .rounding = rounding,
+		.customer_id = s->customer_id,
 		.doc_type = "sale_return", .doc_id = rid, .lines = fl, .n = in->nlines,
 		.journal_kind = "return", .journal_doc_id = rid, .journal_at = at,
 		.journal_content = content};

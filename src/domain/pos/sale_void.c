@@ -76,6 +76,7 @@ static int write_void(struct db *db, struct arena *a, const struct actor *who,
 	struct sale_effects fx = {
 		.kind = SALE_FX_VOID, .store_id = s->store_id, .day = s->day,
 		.staff_id = sale_locked_staff(s), .rounding = s->rounding,
+		.customer_id = s->customer_id,
 		.doc_type = "sale_void", .doc_id = s->id, .lines = fl, .n = n,
 		.journal_kind = "void", .journal_doc_id = s->id, .journal_at = at,
 		.journal_content = b.data};

@@ -19,6 +19,7 @@
 #include "domain/loyalty/stored_value.h"
 #include "domain/loyalty/tier.h"
 #include "domain/pos/journal.h"
+#include "domain/pos/rollup_customer.h"
 #include "domain/pos/sale.h"
 #include "domain/pos/sale_return.h"
 #include "domain/pos/sale_void.h"
@@ -715,6 +716,21 @@ static void test_check_finds_differences(void **state)
 	buf_release(&b);
 }
 
+/* The day × store × customer rollup equals its recomputation from the
+ * sales and returns, both ways. */
+static void customer_rollup_ok(struct lfx *l)
+{
+	const char *stored = "SELECT day, store_id, customer_id, orders, revenue "
+			     "FROM rollup_day_store_customer";
+	char *a = arena_printf(l->f.a, "SELECT COUNT(*) FROM (%s EXCEPT %s) x", stored,
+			       rollup_customer_recompute);
+	char *b = arena_printf(l->f.a, "SELECT COUNT(*) FROM (%s EXCEPT %s) x",
+			       rollup_customer_recompute, stored);
+	assert_int_equal(q1(&l->f, a, "", 0, 0), 0);
+	assert_int_equal(q1(&l->f, b, "", 0, 0), 0);
+	assert_true(q1(&l->f, "SELECT COUNT(*) FROM rollup_day_store_customer", "", 0, 0) > 0);
+}
+
 /* 1,000 random earns, redemptions, returns, voids, adjustments and
  * expiries over three customers: the invariants hold after each step. */
 static void test_conservation(void **state)
@@ -778,6 +794,7 @@ static void test_conservation(void **state)
 	for (int i = 0; i < 3; i++)
 		invariants(l, cs[i]);
 	journal_ok(l);
+	customer_rollup_ok(l);
 	fprintf(stderr, "conservation: %lld sales, %lld returns, %lld voids, %lld redeemed, "
 		"%lld expired, %lld owed settlements\n",
 		(long long)q1(&l->f, "SELECT COUNT(*) FROM sales", "", 0, 0),
