@@ -439,9 +439,10 @@ int events_open(struct req *r, int64_t store_id, int has_last, uint64_t last_id)
 		mine += s->user_id == u->id;
 	if (mine >= EVENTS_PER_USER || nstreams >= EVENTS_MAX_STREAMS) {
 		/* A suspended stream does not notice its client left until it
-		 * writes: a heartbeat to each of the user's streams now frees
-		 * the places of those that are gone (a reloaded page) before
-		 * the client tries again. */
+		 * writes: a heartbeat now to each of the user's streams (to
+		 * every stream when the total is reached) frees the places of
+		 * those that are gone (a reloaded page) before the client
+		 * tries again. */
 		for (struct stream *s = streams; s; s = s->nx)
 			if (s->user_id == u->id || mine < EVENTS_PER_USER) {
 				s->probe = 1;

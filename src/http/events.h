@@ -37,8 +37,8 @@ void events_stop(void);
 void events_publish(enum event_kind kind, int64_t store_id, json_t *data);
 /* The publish calls of the sale and return handlers: sale is the sale as
  * answered (GET /sales/{id}); a return event names the sale's newest
- * return. Reads the store's code and name through r->db; the store of r's
- * request, not the user's, decides who sees the event. */
+ * return. Reads the store's code and name through r->db. The sale's store
+ * decides who sees the event. */
 void events_sale(struct req *r, const json_t *sale);
 void events_return(struct req *r, const json_t *sale);
 

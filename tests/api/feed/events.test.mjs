@@ -87,10 +87,12 @@ function openFeedOnce(srv, token, { query = '', lastEventId, cookie } = {}) {
         }
         check();
       });
-      res.on('end', () => {
-        feed.ended = true;
-        check();
-      });
+      for (const what of ['end', 'close']) {
+        res.on(what, () => {
+          feed.ended = true;
+          check();
+        });
+      }
       res.on('error', () => {});
       resolve(feed);
     });
@@ -362,5 +364,16 @@ describe('live feed', () => {
     watcher.close();
     stuck.stdin.end();
     stuck.kill();
+  });
+
+  it('ends open streams when the server stops, which stops promptly', async () => {
+    const other = await startServer();
+    const f = await openFeed(other, other.adminToken);
+    const g = await openFeed(other, other.adminToken);
+    await f.waitFor((x) => x.retry !== null, 'the retry line');
+    await g.waitFor((x) => x.retry !== null, 'the retry line');
+    await other.stop();
+    await f.waitFor((x) => x.ended, 'the end of the stream');
+    await g.waitFor((x) => x.ended, 'the end of the stream');
   });
 });
