@@ -157,11 +157,12 @@ static int check_integrity(sqlite3 *h, const char *path, struct err *e)
 	return 0;
 }
 
-/* Copies every page of src into dst (both open). hold: the caller keeps a
- * read transaction open on src, so steps may pause without the copy
- * restarting when another connection writes. */
-static int copy_pages(sqlite3 *src, sqlite3 *dst, const char *src_path, long *pages,
-		      struct err *e)
+/* Copies every page of src into dst (both open), step pages at a time (-1:
+ * all at once). Steps pause only when the caller holds a read transaction
+ * on src: else a write by another connection between steps would make
+ * SQLite start the copy over, again and again under a steady writer. */
+static int copy_pages(sqlite3 *src, sqlite3 *dst, const char *src_path, int step,
+		      long *pages, struct err *e)
 {
 	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
 	if (!b)
@@ -169,7 +170,7 @@ static int copy_pages(sqlite3 *src, sqlite3 *dst, const char *src_path, long *pa
 	int rc;
 	long waited = 0;
 	for (;;) {
-		rc = sqlite3_backup_step(b, STEP_PAGES);
+		rc = sqlite3_backup_step(b, step);
 		if (rc == SQLITE_DONE)
 			break;
 		if (rc == SQLITE_OK) {
@@ -214,8 +215,8 @@ int db_backup(const char *src_path, const char *dst, long *pages, struct err *e)
 		goto done;
 	/* In WAL mode a read transaction held through every step fixes the
 	 * snapshot the copy is taken from and never blocks the writer. In
-	 * rollback mode it would: there the steps run unheld, and a write
-	 * between steps makes SQLite restart the copy. */
+	 * rollback mode (a file no server has opened yet) readers do block
+	 * writers: there the copy is one step. */
 	if (strcmp(mode, "wal") == 0) {
 		if (sqlite3_exec(src, "BEGIN; SELECT count(*) FROM sqlite_master", NULL, NULL,
 				 NULL) != SQLITE_OK) {
@@ -233,7 +234,7 @@ int db_backup(const char *src_path, const char *dst, long *pages, struct err *e)
 		rc = e->code;
 		goto done;
 	}
-	if ((rc = copy_pages(src, out, src_path, pages, e)) < 0)
+	if ((rc = copy_pages(src, out, src_path, held ? STEP_PAGES : -1, pages, e)) < 0)
 		goto done;
 	if (held) {
 		sqlite3_exec(src, "COMMIT", NULL, NULL, NULL);
@@ -323,7 +324,7 @@ int db_restore(const char *file, const char *dst, int force, struct err *e)
 		rc = e->code;
 		goto done;
 	}
-	if ((rc = copy_pages(in, out, file, NULL, e)) < 0)
+	if ((rc = copy_pages(in, out, file, -1, NULL, e)) < 0)
 		goto done;
 	if (sqlite3_close(out) != SQLITE_OK) {
 		rc = sq_fail(out, "cannot close", tmp, e);
