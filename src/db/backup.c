@@ -101,6 +101,14 @@ static int commit_file(const char *tmp, const char *dst, struct err *e)
 	return 0;
 }
 
+/* 1 when a and b name the same existing file. */
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
 static int sq_fail(sqlite3 *h, const char *what, const char *path, struct err *e)
 {
 	int rc = h ? sqlite3_errcode(h) : SQLITE_ERROR;
@@ -202,6 +210,8 @@ int db_backup(const char *src_path, const char *dst, long *pages, struct err *e)
 	struct stat sb;
 	if (stat(src_path, &sb) < 0)
 		return err_set(e, ERR_NOT_FOUND, "no database at %s", src_path);
+	if (same_file(src_path, dst))
+		return err_set(e, ERR_INVALID, "%s is the database itself: name another file", dst);
 	sqlite3 *src = open_file(src_path, SQLITE_OPEN_READWRITE, e);
 	if (!src)
 		return e->code;
@@ -291,6 +301,8 @@ int db_restore(const char *file, const char *dst, int force, struct err *e)
 	struct stat sb;
 	if (stat(file, &sb) < 0 || !S_ISREG(sb.st_mode))
 		return err_set(e, ERR_NOT_FOUND, "no backup file at %s", file);
+	if (same_file(file, dst))
+		return err_set(e, ERR_INVALID, "%s is the database itself", file);
 	if (stat(dst, &sb) == 0 && !force)
 		return err_set(e, ERR_CONFLICT,
 			       "%s exists: restore over it with --force (after stopping the server)",

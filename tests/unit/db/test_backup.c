@@ -174,6 +174,9 @@ static void test_refusals(void **state)
 	assert_non_null(strstr(e.msg, "pg_dump"));
 	err_init(&e);
 	assert_int_equal(db_restore(f->tmp.path, "postgres://x@127.0.0.1:1/y", 1, &e), ERR_INVALID);
+	/* never over the database itself */
+	err_init(&e);
+	assert_int_equal(db_backup(f->tmp.path, f->tmp.path, NULL, &e), ERR_INVALID);
 	/* an absent source is never created */
 	path_in(f, p, sizeof p, "absent.db");
 	err_init(&e);
