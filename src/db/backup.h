@@ -20,8 +20,9 @@ int db_backup(const char *src, const char *dst, long *pages, struct err *e);
  * database passing integrity_check with Tersa's schema_migrations table
  * (else ERR_INVALID, also when it is dst itself); an existing dst is
  * refused (ERR_CONFLICT) unless force, and refused anyway while another
- * process has it open (a running server: ERR_UNAVAILABLE). The copy is written to dst.tmp and renamed over
- * dst, and dst's stale -wal and -shm files are removed. 0 or negative. */
+ * process has it open (a running server: ERR_UNAVAILABLE). The copy is
+ * written to dst.tmp and renamed over dst, and dst's stale -wal and -shm
+ * files are removed. 0 or negative. */
 int db_restore(const char *file, const char *dst, int force, struct err *e);
 
 #endif
