@@ -310,6 +310,9 @@ describe('live feed', () => {
     assert.equal(fifth.status, 429);
     assert.ok(Number(fifth.headers['retry-after']) > 0);
     assert.equal(fifth.body.type, '/problems/too-many-requests');
+    // The refusal sent the user's streams a heartbeat, which finds clients
+    // that are gone.
+    await open[0].waitFor((x) => x.comments.includes('ping'), 'a heartbeat');
     // Another user is not held back by this one's streams.
     const other = await openFeed(srv, admin);
     assert.equal(other.status, 200);
