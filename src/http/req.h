@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "base/arena.h"
 #include "base/err.h"
@@ -75,6 +76,13 @@ struct req {
 	db_batch_fn defer_fn;
 	void *defer_arg;
 	int (*then)(struct req *r, int rc);
+
+	/* set by events_open: the reply is a stream that libmicrohttpd reads
+	 * with stream_read (a MHD_ContentReaderCallback) until it ends, then
+	 * calls stream_free(stream_cls) */
+	ssize_t (*stream_read)(void *cls, uint64_t pos, char *buf, size_t max);
+	void (*stream_free)(void *cls);
+	void *stream_cls;
 
 	int export_slot;           /* holds an export slot (given back when freed) */
 	const char *retry_after;   /* Retry-After for a 429, or NULL */

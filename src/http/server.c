@@ -26,6 +26,7 @@
 #include "db/db.h"
 #include "domain/org/session.h"
 #include "domain/org/settings.h"
+#include "http/events.h"
 #include "http/export.h"
 #include "jobs/scheduler.h"
 #include "http/metrics.h"
@@ -365,6 +366,8 @@ static void req_free(struct req *r)
 		json_decref(r->out);
 	if (r->in)
 		json_decref(r->in);
+	if (r->stream_free)
+		r->stream_free(r->stream_cls);
 	free(r->raw);
 	arena_free(r->a);
 	free(r);
@@ -408,7 +411,18 @@ static enum MHD_Result answer(struct MHD_Connection *c, struct call *cl, const c
 		r->nheaders = 0;
 	}
 	struct MHD_Response *resp;
-	if (r->out) {
+	if (r->stream_read && r->status == 200) {
+		/* A live stream (events.c): it never finishes, so shutdown does
+		 * not wait for it as for a request in flight. */
+		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, r->stream_read,
+							 r->stream_cls, r->stream_free);
+		r->stream_free = NULL;
+		MHD_add_response_header(resp, "Content-Type", r->content_type);
+		if (cl->counted) {
+			atomic_fetch_sub(&in_flight, 1);
+			cl->counted = 0;
+		}
+	} else if (r->out) {
 		char *s = json_dumps(r->out, JSON_COMPACT | JSON_REAL_PRECISION(15));
 		resp = MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
 		MHD_add_response_header(resp, "Content-Type",
@@ -622,6 +636,8 @@ int server_run(const struct server_conf *c)
 		}
 	}
 
+	if (events_start(c->db_target) < 0)
+		log_warn("the live feed carries no stock alerts: the database cannot be read");
 	struct MHD_Daemon *d = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ITC |
 			MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
@@ -637,6 +653,7 @@ int server_run(const struct server_conf *c)
 		MHD_OPTION_END);
 	if (!d) {
 		log_error("cannot listen on %s:%d: %s", c->host, c->port, strerror(errno));
+		events_stop();
 		return 1;
 	}
 	log_info("listening on http://%s:%d (%d threads)", c->host, c->port, c->threads);
@@ -648,6 +665,7 @@ int server_run(const struct server_conf *c)
 	/* Still listening: a till that connects now gets 503 (retry later)
 	 * rather than a reset. */
 	atomic_store(&stopping, 1);
+	events_close_streams();
 	/* 30 s, the grace period service managers commonly give. */
 	int64_t deadline = ts_mono_ms() + 30000;
 	while (atomic_load(&in_flight) > 0 && ts_mono_ms() < deadline)
@@ -663,6 +681,7 @@ int server_run(const struct server_conf *c)
 		log_warn("stopping with %d request(s) still running: their answers are lost",
 			 atomic_load(&in_flight));
 	MHD_stop_daemon(d);
+	events_stop();
 	scheduler_stop();
 	db_batch_close(batch);
 	batch = NULL;

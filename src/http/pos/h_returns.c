@@ -9,6 +9,7 @@
 #include "domain/pos/sale.h"
 #include "domain/pos/sale_return.h"
 #include "domain/pos/sale_void.h"
+#include "http/events.h"
 #include "http/handlers.h"
 #include "http/router.h"
 #include "http/req.h"
@@ -93,6 +94,8 @@ int h_sales_returns_create(struct req *r)
 		return rc;
 	if (replayed)
 		reply_header(r, "Idempotent-Replayed", "true");
+	else
+		events_return(r, sale);
 	reply_header(r, "Location", arena_printf(r->a, "/api/v1/sales/%lld", (long long)sale_id));
 	return reply_json(r, 201, sale);
 }

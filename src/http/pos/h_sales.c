@@ -8,6 +8,7 @@
 #include "base/timeutil.h"
 #include "db/batch.h"
 #include "domain/pos/sale.h"
+#include "http/events.h"
 #include "http/server.h"
 #include "http/router.h"
 #include "http/handlers.h"
@@ -78,6 +79,8 @@ static int answer_sale(struct req *r, int64_t id, int replayed)
 		return rc;
 	if (replayed)
 		reply_header(r, "Idempotent-Replayed", "true");
+	else
+		events_sale(r, sale);
 	return reply_created(r, sale, id);
 }
 

@@ -65,7 +65,21 @@ describe('roles × routes', () => {
     for (const v of [].concat(id)) p = p.replace('{id}', String(v));
     return p;
   }
+  // The live feed never ends: a stream is dropped once its status is in.
+  async function streamStatus(p, token) {
+    const ac = new AbortController();
+    const res = await fetch(srv.url + p, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: ac.signal });
+    if (res.status === 200) {
+      ac.abort();
+      return { status: 200, body: null, text: '' };
+    }
+    const text = await res.text();
+    let body = text;
+    try { body = JSON.parse(text); } catch { /* not JSON */ }
+    return { status: res.status, body, text };
+  }
   async function call(method, path, token) {
+    if (path === '/api/v1/events') return streamStatus(path, token);
     const body = ['post', 'put', 'patch'].includes(method) ? {} : undefined;
     let p = fill(path);
     if (method === 'delete' && fresh[path]) p = path.replace('{id}', String(await fresh[path]()));
