@@ -27,6 +27,8 @@ UNIT_SRC := $(sort $(shell find tests/unit -name 'test_*.c'))
 OBJ := $(LIB_SRC:%.c=build/obj/%.o) $(GEN:build/gen/%.c=build/obj/gen/%.o)
 AOBJ := $(LIB_SRC:%.c=build/asan/obj/%.o) $(GEN:build/gen/%.c=build/asan/obj/gen/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
+# Small programs the API tests drive (tests/tools/*.c).
+TOOL_BIN := $(patsubst tests/tools/%.c,build/tests/tools/%,$(wildcard tests/tools/*.c))
 AUNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 
 .PHONY: all deps run test unit api bench fmt clean asan web run-bins test-bins \
@@ -70,6 +72,10 @@ asan: build/asan/tersa
 build/tests/%: tests/unit/%.c build/libtersa.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< build/libtersa.a $(LIBS) -lcmocka
+build/tests/tools/%: tests/tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -include src/base/banned.h -o $@ $<
+
 build/asan/tests/%: tests/unit/%.c build/asan/libtersa.a
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -Isrc -Itests/unit -include src/base/banned.h -MMD -MP -o $@ $< build/asan/libtersa.a $(LIBS) -lcmocka
@@ -115,7 +121,7 @@ bench:
 
 run-bins: all
 	@:
-test-bins: build/tersa build/asan/tersa $(UNIT_BIN) $(AUNIT_BIN)
+test-bins: build/tersa build/asan/tersa $(UNIT_BIN) $(AUNIT_BIN) $(TOOL_BIN)
 	@:
 bench-bins: build/tersa
 	@:

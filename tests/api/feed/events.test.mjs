@@ -5,9 +5,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
-import net from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { startServer, uniq, makeUser } from '../lib/server.mjs';
 import { assertProblem } from '../lib/assert.mjs';
 
@@ -326,31 +326,17 @@ describe('live feed', () => {
   });
 
   it('keeps selling while a client never reads', async () => {
-    // A socket with a tiny receive buffer that reads nothing (python's
-    // socket module can set SO_RCVBUF; node cannot, so without python the
-    // client only stops reading and the kernel buffers more).
+    // A socket with a 1 KiB receive buffer that reads nothing
+    // (tests/tools/stall_client.c, built by make test-bins): the server's
+    // writes to it stall once the socket buffers are full.
     const request = `GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${admin}\r\nAccept: text/event-stream\r\n\r\n`;
-    let stuck;
-    const py = spawnSync('python3', ['-c', 'print(1)'], { encoding: 'utf8' });
-    if (py.status === 0) {
-      const script = [
-        'import socket, sys',
-        's = socket.socket()',
-        's.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)',
-        `s.connect(("127.0.0.1", ${srv.port}))`,
-        `s.sendall(${JSON.stringify(request)}.encode())`,
-        'print("sent", flush=True)',
-        'sys.stdin.read()',
-      ].join('\n');
-      stuck = spawn('python3', ['-c', script], { stdio: ['pipe', 'pipe', 'inherit'] });
-      await new Promise((res) => stuck.stdout.once('data', res));
-    } else {
-      const sock = net.connect(srv.port, '127.0.0.1');
-      await new Promise((res) => sock.once('connect', res));
-      sock.write(request);
-      sock.pause();
-      stuck = { kill: () => sock.destroy(), stdin: { end() {} } };
-    }
+    const tool = fileURLToPath(new URL('../../../build/tests/tools/stall_client', import.meta.url));
+    const stuck = spawn(tool, [String(srv.port)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    stuck.stdin.write(request);
+    await new Promise((res, rej) => {
+      stuck.stdout.once('data', res);
+      stuck.once('error', rej);
+    });
     const watcher = await openFeed(srv, admin);
     await watcher.waitFor((x) => x.retry !== null, 'the retry line');
     const made = [];
