@@ -12,22 +12,8 @@
 
 int64_t insight_day_number(const char *s)
 {
-	if (!s || !ts_day_valid(s))
-		return INT64_MIN;
-	int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
-	return tz_days_from_civil(y, m, d);
-}
-
-static void format_day(int64_t z, char *out)
-{
-	int64_t y;
-	int m, d;
-	tz_civil_from_days(z, &y, &m, &d);
-	char t[48];
-	snprintf(t, sizeof t, "%04d-%02d-%02d", (int)(y % 10000), m, d);
-	memcpy(out, t, 10);
-	out[10] = 0;
+	int64_t z;
+	return ts_day_number(s, &z) < 0 ? INT64_MIN : z;
 }
 
 int insight_period(const char *from, const char *to, int default_days, char *f, char *t,
@@ -59,8 +45,8 @@ int insight_period(const char *from, const char *to, int default_days, char *f, 
 		err_field(e, "to", "the range is limited to %d days", INSIGHT_MAX_DAYS);
 		return -1;
 	}
-	format_day(zf, f);
-	format_day(zt, t);
+	ts_day_from_number(zf, f);
+	ts_day_from_number(zt, t);
 	*ndays = (int)(zt - zf + 1);
 	return 0;
 }

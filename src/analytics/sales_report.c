@@ -30,41 +30,19 @@ const char *const report_measures[] = {
 
 /* ---- calendar (proleptic Gregorian, days since 1970-01-01) ---- */
 
-/* Days since the epoch of a valid 'YYYY-MM-DD' into *out; 0, or -1 if not. */
-static int parse_day(const char *s, int64_t *out)
-{
-	if (!s || !ts_day_valid(s))
-		return -1;
-	int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
-	*out = tz_days_from_civil(y, m, d);
-	return 0;
-}
-
-static void format_day(int64_t z, char *out)
-{
-	int64_t y;
-	int m, d;
-	tz_civil_from_days(z, &y, &m, &d);
-	char t[48];
-	snprintf(t, sizeof t, "%04d-%02d-%02d", (int)(y % 10000), m, d);
-	memcpy(out, t, 10);
-	out[10] = 0;
-}
-
 int report_day_add(const char *day, int delta, char *out)
 {
 	int64_t z;
-	if (parse_day(day, &z) < 0)
+	if (ts_day_number(day, &z) < 0)
 		return -1;
-	format_day(z + delta, out);
+	ts_day_from_number(z + delta, out);
 	return 0;
 }
 
 int report_iso_week(const char *day, char *key, char *monday, char *sunday)
 {
 	int64_t z;
-	if (parse_day(day, &z) < 0)
+	if (ts_day_number(day, &z) < 0)
 		return -1;
 	int wd = (int)(((z + 3) % 7 + 7) % 7); /* 0 Monday .. 6 Sunday; 1970-01-01 was a Thursday */
 	int64_t thursday = z - wd + 3, y;
@@ -76,9 +54,9 @@ int report_iso_week(const char *day, char *key, char *monday, char *sunday)
 	memcpy(key, t, 8);
 	key[8] = 0;
 	if (monday)
-		format_day(z - wd, monday);
+		ts_day_from_number(z - wd, monday);
 	if (sunday)
-		format_day(z - wd + 6, sunday);
+		ts_day_from_number(z - wd + 6, sunday);
 	return 0;
 }
 
@@ -101,14 +79,14 @@ static int snapshot_begin(struct db *db, struct err *e)
 int report_year_back(const char *day, char *out)
 {
 	int64_t z;
-	if (parse_day(day, &z) < 0)
+	if (ts_day_number(day, &z) < 0)
 		return -1;
 	int64_t y;
 	int m, d;
 	tz_civil_from_days(z, &y, &m, &d);
 	if (m == 2 && d == 29)
 		d = 28;
-	format_day(tz_days_from_civil(y - 1, m, d), out);
+	ts_day_from_number(tz_days_from_civil(y - 1, m, d), out);
 	return 0;
 }
 
@@ -116,12 +94,12 @@ int report_compare_range(const char *from, const char *to, const char *kind, cha
 			 char *to_out)
 {
 	int64_t zf, zt;
-	if (!kind || parse_day(from, &zf) < 0 || parse_day(to, &zt) < 0 || zf > zt)
+	if (!kind || ts_day_number(from, &zf) < 0 || ts_day_number(to, &zt) < 0 || zf > zt)
 		return -1;
 	if (strcmp(kind, "previous") == 0) {
 		int64_t len = zt - zf + 1;
-		format_day(zf - len, from_out);
-		format_day(zf - 1, to_out);
+		ts_day_from_number(zf - len, from_out);
+		ts_day_from_number(zf - 1, to_out);
 		return 0;
 	}
 	if (strcmp(kind, "last_year") == 0)
@@ -143,7 +121,7 @@ int report_month_split(const char *from, const char *to, struct report_split *o)
 {
 	int64_t zf, zt, y;
 	int m, d;
-	if (parse_day(from, &zf) < 0 || parse_day(to, &zt) < 0 || zf > zt)
+	if (ts_day_number(from, &zf) < 0 || ts_day_number(to, &zt) < 0 || zf > zt)
 		return -1;
 	/* The first whole month starts at from or at the next month's first. */
 	tz_civil_from_days(zf, &y, &m, &d);
@@ -166,12 +144,12 @@ int report_month_split(const char *from, const char *to, struct report_split *o)
 	}
 	char t[11];
 	set_text(o->d1from, sizeof o->d1from, from);
-	format_day(ms - 1, o->d1to); /* empty when ms == zf */
-	format_day(me + 1, o->d2from);
+	ts_day_from_number(ms - 1, o->d1to); /* empty when ms == zf */
+	ts_day_from_number(me + 1, o->d2from);
 	set_text(o->d2to, sizeof o->d2to, to); /* empty when me == zt */
-	format_day(ms, t);
+	ts_day_from_number(ms, t);
 	set_text(o->mfrom, sizeof o->mfrom, t);
-	format_day(me, t);
+	ts_day_from_number(me, t);
 	set_text(o->mto, sizeof o->mto, t);
 	return 0;
 }
@@ -378,7 +356,7 @@ static const char *const weekday_names[] = {"", "Monday", "Tuesday", "Wednesday"
 static int weekday_of(const char *day)
 {
 	int64_t z = 0;
-	parse_day(day, &z);
+	ts_day_number(day, &z);
 	return (int)(((z + 3) % 7 + 7) % 7) + 1;
 }
 
@@ -623,22 +601,22 @@ static void check_range(const struct report_sales_query *q, char *from, char *to
 {
 	int64_t zf = 0, zt = 0;
 	if (q->to) {
-		if (parse_day(q->to, &zt) < 0)
+		if (ts_day_number(q->to, &zt) < 0)
 			err_field(e, "to", "must be a business day YYYY-MM-DD");
 		else
 			snprintf(to, 11, "%s", q->to);
 	} else {
 		ts_day(ts_now_ms(), to, 11);
-		parse_day(to, &zt);
+		ts_day_number(to, &zt);
 	}
 	if (q->from) {
-		if (parse_day(q->from, &zf) < 0)
+		if (ts_day_number(q->from, &zf) < 0)
 			err_field(e, "from", "must be a business day YYYY-MM-DD");
 		else
 			snprintf(from, 11, "%s", q->from);
-	} else if (parse_day(to, &zt) == 0) {
+	} else if (ts_day_number(to, &zt) == 0) {
 		zf = zt - 29;
-		format_day(zf, from);
+		ts_day_from_number(zf, from);
 	}
 	if (!e->nfields && zf > zt)
 		err_field(e, "from", "must not be after to");
@@ -730,10 +708,10 @@ static int same_key(const struct agg *x, const struct agg *p, enum group grp, co
 			report_year_back(x->first, moved);
 		} else {
 			int64_t zx, zf, zc;
-			parse_day(x->first, &zx);
-			parse_day(from, &zf);
-			parse_day(cfrom, &zc);
-			format_day(zx - zf + zc, moved);
+			ts_day_number(x->first, &zx);
+			ts_day_number(from, &zf);
+			ts_day_number(cfrom, &zc);
+			ts_day_from_number(zx - zf + zc, moved);
 		}
 		if (grp == G_DAY)
 			return strcmp(moved, p->text) == 0;

@@ -134,6 +134,28 @@ int ts_day_valid(const char *s)
 	return s && parse_date(&s, &y, &m, &d) == 0 && *s == '\0';
 }
 
+int ts_day_number(const char *day, int64_t *out)
+{
+	int y, m, d;
+
+	if (!day || parse_date(&day, &y, &m, &d) || *day != '\0')
+		return -1;
+	*out = tz_days_from_civil(y, m, d);
+	return 0;
+}
+
+void ts_day_from_number(int64_t z, char *out)
+{
+	int64_t y;
+	int m, d;
+	char t[48];
+
+	tz_civil_from_days(z, &y, &m, &d);
+	snprintf(t, sizeof t, "%04d-%02d-%02d", (int)(y % 10000), m, d);
+	memcpy(out, t, 10);
+	out[10] = 0;
+}
+
 int ts_parse(const char *s, int64_t *out)
 {
 	int y, mo, d, h, mi, sec, ms = 0, off = 0, oh, om;

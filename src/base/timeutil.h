@@ -36,5 +36,10 @@ int ts_local(int64_t ms, char *day, size_t n, int *weekday, int *minute);
 int ts_day_valid(const char *s);
 /* Midnight starting that business day in the company zone; 0 or -1. */
 int ts_day_start(const char *day, int64_t *out);
+/* Day arithmetic on the proleptic Gregorian calendar: the number of days
+ * from 1970-01-01 of a valid 'YYYY-MM-DD' (0, or -1 if it is not one), and
+ * back (out needs 11 bytes). */
+int ts_day_number(const char *day, int64_t *out);
+void ts_day_from_number(int64_t z, char *out);
 
 #endif
