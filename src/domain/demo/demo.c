@@ -142,6 +142,14 @@ static void cjk_at(const char *s, int n, char *out)
 	out[3] = 0;
 }
 
+static int count_leaves(int t)
+{
+	int n = 0;
+	while (n < 6 && tree[t].leaves[n].name)
+		n++;
+	return n;
+}
+
 void demo_ean13(int maker, int item, char *out)
 {
 	/* 690-699 are GS1 China; 4 maker digits, 5 item digits, check digit. */
@@ -156,6 +164,16 @@ void demo_ean13(int maker, int item, char *out)
 
 void demo_progress(struct demo_co *c, const char *stage, int64_t done, int64_t total)
 {
+	/* Each step's time in the log (stage changes only). */
+	static const char *last;
+	static int64_t since;
+	if (stage != last && (!last || strcmp(stage, last) != 0)) {
+		int64_t now = ts_mono_ms();
+		if (last)
+			log_info("demo: %s took %.1f s", last, (double)(now - since) / 1000.0);
+		last = stage;
+		since = now;
+	}
 	if (c->o->progress)
 		c->o->progress(c->o->progress_arg, stage, done, total);
 }
@@ -333,8 +351,8 @@ static int make_catalog(struct demo_co *c, struct arena *a, int nproducts, struc
 		}
 	}
 	/* Products per leaf by its popularity; combos in a shuffled order. */
-	int made = 0;
-	for (int t = 0; t < NTOP && rc == 0; t++) {
+	int made = 0, nleaves_before = 0;
+	for (int t = 0; t < NTOP && rc == 0; nleaves_before += t < NTOP ? count_leaves(t) : 0, t++) {
 		for (int k = 0; k < 6 && tree[t].leaves[k].name && rc == 0; k++) {
 			const struct leaf *L = &tree[t].leaves[k];
 			int nb = 0, nn = 0;
@@ -378,6 +396,7 @@ static int make_catalog(struct demo_co *c, struct arena *a, int nproducts, struc
 				p->category_id = leaf_ids[t][k];
 				p->vat_rate = L->vat;
 				p->top = t;
+				p->leaf = nleaves_before + k;
 				p->weighed = L->weighed;
 				p->supplier_id = sup_ids[(t * 2 + (b % 2)) % 10];
 				p->weight = L->pop * (0.2 + rng_unit(&c->r)) / (1.0 + (double)p->price / 3000.0);

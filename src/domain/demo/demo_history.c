@@ -2,7 +2,8 @@
  * purchase orders, daily shifts, sales with promotions, manual discounts,
  * points and stored value, voids, returns and offline sales, each with its
  * stock moves and journal record — generated day by day in memory and
- * written in bulk; the day rollups are recomputed from it at the end. */
+ * written in bulk, with the day rollups summed as it goes (rollup_check in
+ * tersa check-db compares them with the sales). */
 #include "domain/demo/demo_internal.h"
 
 #include <stdio.h>
@@ -18,7 +19,6 @@
 #include "domain/crm/customer_text.h"
 #include "domain/org/audit.h"
 #include "domain/pos/journal.h"
-#include "domain/pos/rollup_rebuild.h"
 
 #define DAY_MS 86400000LL
 #define HOUR_MS 3600000LL
@@ -51,10 +51,18 @@ struct sent {
 
 /* ---- the generation state ---- */
 
+/* One day's rollup amounts of a row. */
+struct ramt {
+	int64_t revenue, vat, cost, discount, orders, units, returns, refunded;
+};
+
+#define MAX_LEAVES 32
+#define MAX_STAFF 5
+
 struct pending_return {
-	int64_t sale_id, store_idx, day, customer;
+	int64_t sale_id, store_idx, day, customer, staff_id;
 	int nlines;
-	int64_t line_id[8], product_id[8], qty[8], refund[8], vat[8], cost[8], unit_cost[8];
+	int64_t line_id[8], product_id[8], qty[8], refund[8], vat[8], cost[8], disc[8];
 	const char *method;
 };
 
@@ -81,6 +89,11 @@ struct gen {
 	struct pending_return *pend;
 	int npend, cappend;
 	int64_t promo_ids[4];
+	/* The day's rollups, written at its end: by store, store x product,
+	 * store x leaf category, store x staff member (manager first). */
+	struct ramt *r_store, *r_prod, *r_cat, *r_staff;
+	int64_t leaf_ids[MAX_LEAVES];
+	struct bulk *ro_store, *ro_prod, *ro_cat, *ro_staff;
 	int64_t last_days; /* the last day (days since 1970-01-01) */
 	int64_t cust_base; /* customer i has id cust_base + i + 1 */
 	int64_t promo_from[4];
@@ -270,6 +283,14 @@ static void open_bulks(struct gen *g)
 			  "total, created_by, created_at, sent_at, received_at, updated_at)", 12);
 	g->polines = bulk_new(db, "purchase_order_lines (id, order_id, product_id, quantity, "
 			      "received_quantity, unit_cost)", 6);
+	g->ro_store = bulk_new(db, "rollup_day_store (day, store_id, revenue, vat, cost, discount, "
+			       "orders, units, returns, refunded)", 10);
+	g->ro_prod = bulk_new(db, "rollup_day_store_product (day, store_id, product_id, revenue, vat, "
+			      "cost, discount, orders, units)", 9);
+	g->ro_cat = bulk_new(db, "rollup_day_store_category (day, store_id, category_id, revenue, vat, "
+			     "cost, discount, orders, units)", 9);
+	g->ro_staff = bulk_new(db, "rollup_day_store_staff (day, store_id, user_id, revenue, vat, "
+			       "cost, discount, orders, units)", 9);
 	struct bulk *all[] = {g->shifts, g->sales, g->lines, g->ldisc, g->pays, g->rets, g->rlines,
 			      g->rtenders, g->moves, g->journal, g->counters, g->pos, g->polines};
 	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
@@ -279,7 +300,8 @@ static void open_bulks(struct gen *g)
 static int flush_bulks(struct gen *g, struct err *e)
 {
 	struct bulk *all[] = {g->shifts, g->sales, g->lines, g->ldisc, g->pays, g->rets, g->rlines,
-			      g->rtenders, g->moves, g->journal, g->counters, g->pos, g->polines};
+			      g->rtenders, g->moves, g->journal, g->counters, g->pos, g->polines,
+			      g->ro_store, g->ro_prod, g->ro_cat, g->ro_staff};
 	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
 		if (bulk_flush(all[i], e) < 0)
 			return e->code;
@@ -289,7 +311,8 @@ static int flush_bulks(struct gen *g, struct err *e)
 static void close_bulks(struct gen *g)
 {
 	struct bulk *all[] = {g->shifts, g->sales, g->lines, g->ldisc, g->pays, g->rets, g->rlines,
-			      g->rtenders, g->moves, g->journal, g->counters, g->pos, g->polines};
+			      g->rtenders, g->moves, g->journal, g->counters, g->pos, g->polines,
+			      g->ro_store, g->ro_prod, g->ro_cat, g->ro_staff};
 	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
 		bulk_free(all[i]);
 }
@@ -420,6 +443,95 @@ static void sv_add(struct gen *g, int cust, const char *kind, const char *method
 	cu->sv += amount;
 	g->sv[g->nsv++] = (struct sent){cust, kind, method, at, amount, cu->sv, sale_id, store_id,
 					 shift_id, user_id};
+}
+
+/* ---- the day's rollups ---- */
+
+static void ramt_add(struct ramt *r, int64_t sign, int64_t revenue, int64_t vat, int64_t cost,
+		     int64_t discount, int64_t orders, int64_t units)
+{
+	r->revenue += sign * revenue;
+	r->vat += sign * vat;
+	r->cost += sign * cost;
+	r->discount += sign * discount;
+	r->orders += orders;
+	r->units += sign * units;
+}
+
+static int staff_slot(const struct demo_store *st, int64_t user)
+{
+	if (user == st->manager_id)
+		return 0;
+	for (int i = 0; i < st->nstaff; i++)
+		if (st->staff[i] == user)
+			return i + 1;
+	return 0;
+}
+
+static int ramt_zero(const struct ramt *r)
+{
+	return !r->revenue && !r->vat && !r->cost && !r->discount && !r->orders && !r->units &&
+	       !r->returns && !r->refunded;
+}
+
+static void ramt_put(struct bulk *b, const char *day, int64_t store, int64_t key,
+		     const struct ramt *r, int with_returns)
+{
+	bulk_text(b, day);
+	bulk_int(b, store);
+	if (key >= 0)
+		bulk_int(b, key);
+	bulk_int(b, r->revenue);
+	bulk_int(b, r->vat);
+	bulk_int(b, r->cost);
+	bulk_int(b, r->discount);
+	bulk_int(b, r->orders);
+	bulk_int(b, r->units);
+	if (with_returns) {
+		bulk_int(b, r->returns);
+		bulk_int(b, r->refunded);
+	}
+}
+
+/* Writes the day's rows that are not all zero and clears them. */
+static int rollups_write(struct gen *g, const char *day, struct err *e)
+{
+	struct demo_co *c = g->c;
+	int rc = 0;
+	for (int s = 0; s < c->nstores && rc == 0; s++) {
+		const struct demo_store *st = &c->stores[s];
+		struct ramt *r = &g->r_store[s];
+		if (!ramt_zero(r)) {
+			ramt_put(g->ro_store, day, st->id, -1, r, 1);
+			rc = bulk_row(g->ro_store, e);
+		}
+		for (int p = 0; p < c->nproducts && rc == 0; p++) {
+			r = &g->r_prod[(size_t)s * (size_t)c->nproducts + (size_t)p];
+			if (ramt_zero(r))
+				continue;
+			ramt_put(g->ro_prod, day, st->id, c->products[p].id, r, 0);
+			rc = bulk_row(g->ro_prod, e);
+		}
+		for (int k = 0; k < MAX_LEAVES && rc == 0; k++) {
+			r = &g->r_cat[s * MAX_LEAVES + k];
+			if (ramt_zero(r))
+				continue;
+			ramt_put(g->ro_cat, day, st->id, g->leaf_ids[k], r, 0);
+			rc = bulk_row(g->ro_cat, e);
+		}
+		for (int k = 0; k < MAX_STAFF && rc == 0; k++) {
+			r = &g->r_staff[s * MAX_STAFF + k];
+			if (ramt_zero(r))
+				continue;
+			ramt_put(g->ro_staff, day, st->id, k ? st->staff[k - 1] : st->manager_id, r, 0);
+			rc = bulk_row(g->ro_staff, e);
+		}
+	}
+	memset(g->r_store, 0, (size_t)c->nstores * sizeof *g->r_store);
+	memset(g->r_prod, 0, (size_t)c->nstores * (size_t)c->nproducts * sizeof *g->r_prod);
+	memset(g->r_cat, 0, (size_t)c->nstores * MAX_LEAVES * sizeof *g->r_cat);
+	memset(g->r_staff, 0, (size_t)c->nstores * MAX_STAFF * sizeof *g->r_staff);
+	return rc;
 }
 
 /* ---- one sale ---- */
@@ -650,6 +762,8 @@ static int one_sale(struct gen *g, int s, int64_t days, const char *day, int64_t
 			pr.qty[k] = l->qty;
 			pr.refund[k] = l->total;
 			pr.vat[k] = l->vat;
+			pr.cost[k] = l->cost;
+			pr.disc[k] = l->disc;
 			refunded_total += l->total;
 		}
 	}
@@ -753,7 +867,27 @@ static int one_sale(struct gen *g, int s, int64_t days, const char *day, int64_t
 			return e->code;
 		c->stats->voids++;
 	}
+	if (!voided) {
+		/* As sale_effects.c adds a sale up: lines by product (a sale once
+		 * per product) and category (once per category); the store and
+		 * staff rows see what was paid, the rounding as discount. */
+		int64_t cost = 0;
+		uint32_t seen = 0;
+		for (int i = 0; i < n; i++) {
+			const struct demo_product *p = &c->products[ln[i].p];
+			cost += ln[i].cost;
+			ramt_add(&g->r_prod[(size_t)s * (size_t)c->nproducts + (size_t)ln[i].p], 1,
+				 ln[i].total, ln[i].vat, ln[i].cost, ln[i].disc, 1, ln[i].qty);
+			ramt_add(&g->r_cat[s * MAX_LEAVES + p->leaf], 1, ln[i].total, ln[i].vat,
+				 ln[i].cost, ln[i].disc, (seen >> p->leaf) & 1 ? 0 : 1, ln[i].qty);
+			seen |= 1u << p->leaf;
+		}
+		ramt_add(&g->r_store[s], 1, paid, vat, cost, discount + rounding, 1, units);
+		ramt_add(&g->r_staff[s * MAX_STAFF + staff_slot(st, salesperson ? salesperson : cashier)],
+			 1, paid, vat, cost, discount + rounding, 1, units);
+	}
 	if (ret) {
+		pr.staff_id = salesperson ? salesperson : cashier;
 		pr.sale_id = sale_id;
 		pr.store_idx = s;
 		pr.day = ret_day;
@@ -835,6 +969,24 @@ static int one_return(struct gen *g, const struct pending_return *pr, const char
 			 st->manager_id, at, e) < 0)
 			return e->code;
 	}
+	/* The return's rollups, on its own day: the parts of whole lines. */
+	int64_t rvat = 0, rcost = 0, rdisc = 0, runits = 0;
+	for (int i = 0; i < pr->nlines; i++) {
+		int p = (int)pr->product_id[i];
+		ramt_add(&g->r_prod[(size_t)s * (size_t)c->nproducts + (size_t)p], -1, pr->refund[i],
+			 pr->vat[i], pr->cost[i], pr->disc[i], 0, pr->qty[i]);
+		ramt_add(&g->r_cat[s * MAX_LEAVES + c->products[p].leaf], -1, pr->refund[i],
+			 pr->vat[i], pr->cost[i], pr->disc[i], 0, pr->qty[i]);
+		rvat += pr->vat[i];
+		rcost += pr->cost[i];
+		rdisc += pr->disc[i];
+		runits += pr->qty[i];
+	}
+	ramt_add(&g->r_store[s], -1, total, rvat, rcost, rdisc, 0, runits);
+	g->r_store[s].returns++;
+	g->r_store[s].refunded += total;
+	ramt_add(&g->r_staff[s * MAX_STAFF + staff_slot(st, pr->staff_id)], -1, total, rvat, rcost,
+		 rdisc, 0, runits);
 	bulk_int(g->rtenders, rid);
 	bulk_text(g->rtenders, pr->method);
 	bulk_int(g->rtenders, total);
@@ -1246,8 +1398,63 @@ static int finish(struct gen *g, struct err *e)
 	return rc;
 }
 
+/* SQLite: the secondary indexes of the tables the history fills are
+ * dropped for the load and made again after it (building an index from
+ * the whole table is several times faster than growing it row by row).
+ * *saved gets the CREATE statements (malloc'd, NULL-terminated). */
+static int drop_indexes(struct db *db, char ***saved, struct err *e)
+{
+	static const char sql[] =
+		"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+		"AND tbl_name IN ('sales', 'sale_lines', 'sale_line_discounts', 'sale_payments', "
+		"'stock_moves', 'sale_returns', 'sale_return_lines', 'shifts', 'purchase_orders', "
+		"'purchase_order_lines', 'points_ledger', 'stored_value_ledger', 'customers', "
+		"'customer_stores') ORDER BY name";
+	*saved = NULL;
+	if (db_kind(db) != DB_SQLITE)
+		return 0;
+	struct db_stmt *st = db_query(db, e, sql, "");
+	if (!st)
+		return db_fail(e);
+	char **names = NULL, **sqls = NULL;
+	int n = 0, cap = 0, rc;
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		int c2 = cap;
+		names = grow(names, &c2, n + 2, sizeof *names);
+		sqls = grow(sqls, &cap, n + 2, sizeof *sqls);
+		names[n] = xstrdup(db_col_text(st, 0));
+		sqls[n++] = xstrdup(db_col_text(st, 1));
+	}
+	db_reset(st);
+	for (int i = 0; i < n && rc == 0; i++) {
+		char drop[160];
+		snprintf(drop, sizeof drop, "DROP INDEX \"%s\"", names[i]);
+		rc = db_exec(db, drop, e);
+	}
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (sqls)
+		sqls[n] = NULL;
+	*saved = sqls;
+	return rc < 0 ? db_fail(e) : 0;
+}
+
+static int make_indexes(struct db *db, char **saved, struct err *e)
+{
+	int rc = 0;
+	for (int i = 0; saved && saved[i]; i++) {
+		if (rc == 0)
+			rc = db_exec(db, saved[i], e);
+		free(saved[i]);
+	}
+	free(saved);
+	return rc;
+}
+
 int demo_history(struct demo_co *c, struct err *e)
 {
+	char **indexes = NULL;
 	struct gen g = {.c = c};
 	buf_init(&g.jb, 0);
 	int rc = 0;
@@ -1296,6 +1503,14 @@ int demo_history(struct demo_co *c, struct err *e)
 		}
 	}
 
+	g.r_store = xcalloc((size_t)ns, sizeof *g.r_store);
+	g.r_prod = xcalloc((size_t)ns * (size_t)np, sizeof *g.r_prod);
+	g.r_cat = xcalloc((size_t)ns * MAX_LEAVES, sizeof *g.r_cat);
+	g.r_staff = xcalloc((size_t)ns * MAX_STAFF, sizeof *g.r_staff);
+	for (int p = 0; p < np; p++)
+		if (c->products[p].leaf < MAX_LEAVES)
+			g.leaf_ids[c->products[p].leaf] = c->products[p].category_id;
+
 	/* Sales per store and day: the target spread over the days by how
 	 * busy each is, the stores by size, growing 10% a year. */
 	int64_t target = c->o->scale == DEMO_FULL ? 1000000 : c->o->scale == DEMO_SMALL ? 3000 : 0;
@@ -1308,7 +1523,7 @@ int demo_history(struct demo_co *c, struct err *e)
 
 	struct db *db = c->db;
 	if (db_kind(db) == DB_SQLITE)
-		db_exec(db, "PRAGMA cache_size = -262144", e);
+		db_exec(db, "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY; PRAGMA threads = 2", e);
 	err_init(e);
 	if ((rc = db_begin(db, 1, e)) < 0)
 		goto out;
@@ -1323,6 +1538,8 @@ int demo_history(struct demo_co *c, struct err *e)
 	g.next_po = next_id(db, "SELECT COALESCE(MAX(id), 0) + 1 FROM purchase_orders", e);
 	g.next_poline = next_id(db, "SELECT COALESCE(MAX(id), 0) + 1 FROM purchase_order_lines", e);
 	g.cust_base = next_id(db, "SELECT COALESCE(MAX(id), 0) FROM customers", e);
+	if (!e->code && c->ndays)
+		drop_indexes(db, &indexes, e);
 	if (e->code) {
 		rc = e->code;
 		goto out;
@@ -1423,6 +1640,8 @@ int demo_history(struct demo_co *c, struct err *e)
 				rc = bulk_row(g.counters, e);
 			}
 		}
+		if (rc == 0)
+			rc = rollups_write(&g, day, e);
 		/* Parents before children, once a day; a month per transaction
 		 * keeps the write-ahead log small. */
 		if (rc == 0)
@@ -1442,9 +1661,11 @@ int demo_history(struct demo_co *c, struct err *e)
 		rc = write_customers(&g, e);
 	if (rc == 0)
 		rc = finish(&g, e);
-	demo_progress(c, "rollups", 0, 1);
-	if (rc == 0)
-		rc = rollup_rebuild(db, e);
+	demo_progress(c, "indexes", 0, 1);
+	if (rc == 0) {
+		rc = make_indexes(db, indexes, e);
+		indexes = NULL;
+	}
 	if (rc == 0) {
 		json_t *after = json_pack("{s:I,s:I,s:I,s:I,s:s,s:s}", "sales",
 					  (json_int_t)c->stats->sales, "returns",
@@ -1461,6 +1682,10 @@ int demo_history(struct demo_co *c, struct err *e)
 	demo_progress(c, "done", 1, 1);
 	close_bulks(&g);
 out:
+	if (indexes)
+		for (int i = 0; indexes[i]; i++)
+			free(indexes[i]);
+	free(indexes);
 	if (db_in_tx(db))
 		db_rollback(db);
 	for (int s = 0; s < ns; s++) {
@@ -1477,6 +1702,10 @@ out:
 	free(g.pool);
 	free(g.npool);
 	free(g.on_hand);
+	free(g.r_store);
+	free(g.r_prod);
+	free(g.r_cat);
+	free(g.r_staff);
 	free(g.cust);
 	free(g.pl);
 	free(g.sv);

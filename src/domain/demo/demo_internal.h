@@ -37,6 +37,7 @@ void bulk_free(struct bulk *b);
 struct demo_product {
 	int64_t id, category_id, price, cost, vat_rate, supplier_id;
 	int top;       /* index of its top-level category */
+	int leaf;      /* index of its category among the leaves */
 	int weighed;   /* sold by the kg */
 	double weight; /* popularity */
 };
