@@ -11,6 +11,8 @@
  * rounded half up (money_mul_qty). */
 #define LINE_COST "CASE WHEN l.unit_cost > 0 THEN (l.unit_cost * l.quantity + 500) / 1000 ELSE 0 END"
 
+/* Integer arithmetic throughout: PostgreSQL's SUM of bigint is numeric, so
+ * every sum that is divided later is cast back to BIGINT. */
 /* The share of `a` that goes with `d` of n units, half up (cumulative() in
  * sale_return.c), and the part of one return: the cumulative share after
  * it less the share before it (b units returned earlier). */
@@ -25,7 +27,7 @@
 #define RETURNS_CTE                                                                        \
 	"WITH rsale AS (SELECT DISTINCT r.sale_id FROM sale_returns r JOIN sales s "        \
 	"ON s.id = r.sale_id WHERE s.rounding > 0), "                                       \
-	"lsum AS (SELECT l.sale_id, SUM(l.total) AS s FROM sale_lines l "                   \
+	"lsum AS (SELECT l.sale_id, CAST(SUM(l.total) AS BIGINT) AS s FROM sale_lines l "                   \
 	"WHERE l.sale_id IN (SELECT sale_id FROM rsale) GROUP BY l.sale_id), "              \
 	"lx AS (SELECT l.id, l.sale_id, s.rounding, s.rounding * l.total / t.s AS base, "   \
 	"ROW_NUMBER() OVER (PARTITION BY l.sale_id ORDER BY s.rounding * l.total % t.s DESC, " \
@@ -33,10 +35,11 @@
 	"FROM lsum t JOIN sales s ON s.id = t.sale_id JOIN sale_lines l ON l.sale_id = s.id " \
 	"WHERE t.s > 0), "                                                                  \
 	"lr AS (SELECT id, base + CASE WHEN rem > 0 AND rn <= rounding - "                  \
-	"SUM(base) OVER (PARTITION BY sale_id) THEN 1 ELSE 0 END AS rs FROM lx), "          \
+	"CAST(SUM(base) OVER (PARTITION BY sale_id) AS BIGINT) THEN 1 ELSE 0 END AS rs FROM lx), "          \
 	"rb AS (SELECT o.id, o.return_id, o.sale_line_id, o.quantity AS q, "                \
-	"COALESCE(SUM(o.quantity) OVER (PARTITION BY o.sale_line_id ORDER BY o.id "         \
-	"ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS b FROM sale_return_lines o), " \
+	"CAST(COALESCE(SUM(o.quantity) OVER (PARTITION BY o.sale_line_id ORDER BY o.id "    \
+	"ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS BIGINT) AS b "             \
+	"FROM sale_return_lines o), "                                                       \
 	"rp AS (SELECT r.id AS return_id, r.day, r.store_id, "                              \
 	"COALESCE(s.salesperson_id, s.cashier_id) AS staff_id, l.product_id, "              \
 	"COALESCE(l.category_id, 0) AS category_id, rb.q, rb.b, l.quantity AS n, "          \
