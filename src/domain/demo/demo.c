@@ -195,7 +195,7 @@ static int make_stores(struct demo_co *c, struct arena *a, struct err *e)
 	int n = c->nstores;
 	for (int i = 0; i < n; i++) {
 		char code[16], name[96], addr[128];
-		int ci = i % 10, online = c->o->scale != DEMO_SMALL && i == n - 1;
+		int ci = i % 10, online = i == n - 1;
 		const char *channel = online	 ? "online"
 				      : i < 12 ? "direct"
 				      : i < 17 ? "franchise"

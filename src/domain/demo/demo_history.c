@@ -647,7 +647,7 @@ static int one_sale(struct gen *g, int s, int64_t days, const char *day, int64_t
 		expire_lots(g, cust, at);
 		struct cust *cu = &g->cust[cust];
 		const struct loyalty_program *pg = &c->prog;
-		if (cu->points >= 1000 && pg->point_value > 0 && rng_below(r, 100) < 15) {
+		if (cu->points >= 500 && pg->point_value > 0 && rng_below(r, 100) < 15) {
 			int64_t cap = total * pg->max_redeem_bp / 10000 / pg->point_value;
 			pts = cu->points < cap ? cu->points : cap;
 			if (pg->max_redeem_points > 0 && pts > pg->max_redeem_points)
@@ -1175,6 +1175,11 @@ static void make_customers(struct gen *g, int64_t n)
 			g->pool[s] = grow(g->pool[s], &cap[s], g->npool[s] + 1, sizeof **g->pool);
 			g->pool[s][g->npool[s]++] = (int)i;
 		}
+		/* Members from before the history bring the points they earned
+		 * then (one lot, as if earned the day before). */
+		if (cu->created_at < c->start_ms && rng_below(&c->r, 100) < 60)
+			earn(g, (int)i, c->start_ms - DAY_MS + 12 * HOUR_MS, 100 + rng_below(&c->r, 3000),
+			     0, 0, 0);
 		/* Some keep stored value, topped up when they joined. */
 		if (rng_below(&c->r, 100) < 10) {
 			static const int64_t amounts[] = {50000, 100000, 200000};
