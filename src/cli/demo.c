@@ -54,6 +54,13 @@ int cli_demo_make(struct db *db, enum demo_scale scale, uint64_t seed, int nprod
 	struct err e;
 	err_init(&e);
 	int64_t t0 = ts_mono_ms();
+	if (scale != DEMO_MASTER && demo_company_empty(db) == 1) {
+		fprintf(stderr, "A new database: creating the %s demo company (%s)...\n",
+			scale == DEMO_FULL ? "full" : "small",
+			scale == DEMO_FULL ? "20 stores, two years of sales; about a minute"
+					   : "3 stores, a month of sales");
+		fflush(stderr);
+	}
 	if (demo_generate(db, &o, &st, &e) < 0) {
 		if (b.tty)
 			fputc('\n', stderr);

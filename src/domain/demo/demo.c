@@ -189,6 +189,14 @@ static int64_t count_stores(struct db *db, struct err *e)
 	return n;
 }
 
+int demo_company_empty(struct db *db)
+{
+	struct err e;
+	err_init(&e);
+	int64_t n = count_stores(db, &e);
+	return n < 0 ? (int)n : n == 0;
+}
+
 /* Stores through store_create (validated, audited). */
 static int make_stores(struct demo_co *c, struct arena *a, struct err *e)
 {

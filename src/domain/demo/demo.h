@@ -35,6 +35,10 @@ struct demo_stats {
 	int64_t stores, products, customers, sales, lines, returns, voids;
 };
 
+/* 1 when the company has no stores yet (demo_generate would fill it), 0
+ * when it has, negative on a database error. */
+int demo_company_empty(struct db *db);
+
 /* Fills an empty company (no stores yet); does nothing (0, stats all 0) when
  * stores exist. Staff users get the password DEMO_PASSWORD. Days are the
  * company's (settings time zone). Master data goes through the domain
