@@ -17,6 +17,7 @@
 #include "base/tz.h"
 #include "domain/crm/customer.h"
 #include "domain/crm/customer_text.h"
+#include "domain/loyalty/coupon.h"
 #include "domain/org/audit.h"
 #include "domain/pos/journal.h"
 
@@ -33,6 +34,15 @@ struct cust {
 	int home;
 	int lot_head; /* first points lot with something left (-1: none) */
 	int lot_tail;
+	int coupon; /* the coupon the member holds (-1: none) */
+};
+
+/* A member's coupon of the demo's one template (满100减10, 30 days). */
+#define COUPON_VALUE 1000
+#define COUPON_MIN_SPEND 10000
+struct coupon_row {
+	int64_t id, issued_at, expires_at, sale_id, redeemed_at, store_id, discount;
+	int cust;
 };
 
 /* A points ledger row kept until the end (lots change as points are spent). */
@@ -96,6 +106,9 @@ struct gen {
 	struct bulk *ro_store, *ro_prod, *ro_cat, *ro_staff;
 	int64_t last_days; /* the last day (days since 1970-01-01) */
 	int64_t cust_base; /* customer i has id cust_base + i + 1 */
+	struct coupon_row *coupons;
+	int ncoupons, capcoupons;
+	int64_t next_coupon, coupon_template;
 	int64_t promo_from[4];
 	struct buf jb;
 };
@@ -538,7 +551,7 @@ static int rollups_write(struct gen *g, const char *day, struct err *e)
 
 struct line {
 	int p;
-	int64_t qty, gross, disc, total, vat, cost, promo_disc, manual_disc, promo_id;
+	int64_t qty, gross, disc, total, vat, cost, promo_disc, coupon_disc, manual_disc, promo_id;
 };
 
 static int pick_product(struct gen *g, int s)
@@ -601,6 +614,35 @@ static int one_sale(struct gen *g, int s, int64_t days, const char *day, int64_t
 	}
 	if (n == 0)
 		return 0;
+	/* The customer: a member of this store's pool who had joined. */
+	int cust = -1;
+	if (g->npool[s] && rng_unit(r) < (st->online ? 0.6 : 0.38)) {
+		int k = g->pool[s][rng_below(r, g->npool[s])];
+		if (g->cust[k].created_at <= at)
+			cust = k;
+	}
+	/* A member's coupon (after the promotions, before the manual
+	 * discount, as the sale applies them), when the sale reaches its
+	 * minimum spend: spread over the lines by what is left of them. */
+	int coupon = -1;
+	if (cust >= 0 && g->cust[cust].coupon >= 0) {
+		struct coupon_row *cp = &g->coupons[g->cust[cust].coupon];
+		int64_t base = 0, w[8], parts[8];
+		for (int i = 0; i < n; i++)
+			base += (w[i] = ln[i].gross - ln[i].disc);
+		if (at >= cp->issued_at && at < cp->expires_at && base >= COUPON_MIN_SPEND &&
+		    rng_below(r, 10) < 7) {
+			int64_t d = COUPON_VALUE < base ? COUPON_VALUE : base;
+			money_prorate(d, w, n, parts);
+			for (int i = 0; i < n; i++) {
+				ln[i].coupon_disc = parts[i];
+				ln[i].disc += parts[i];
+			}
+			coupon = g->cust[cust].coupon;
+			cp->discount = d;
+			g->cust[cust].coupon = -1;
+		}
+	}
 	/* A manual discount now and then, spread over what is left. */
 	int64_t manual_bp = rng_below(r, 100) < 2 ? 500 : 0;
 	if (manual_bp) {
@@ -629,13 +671,6 @@ static int one_sale(struct gen *g, int s, int64_t days, const char *day, int64_t
 		units += l->qty;
 	}
 
-	/* The customer: a member of this store's pool who had joined. */
-	int cust = -1;
-	if (g->npool[s] && rng_unit(r) < (st->online ? 0.6 : 0.38)) {
-		int k = g->pool[s][rng_below(r, g->npool[s])];
-		if (g->cust[k].created_at <= at)
-			cust = k;
-	}
 	int64_t cashier = st->nstaff && rng_below(r, 10) ? st->staff[rng_below(r, st->nstaff)]
 							 : st->manager_id;
 	int64_t salesperson = st->nstaff && rng_below(r, 10) < 4 ? st->staff[rng_below(r, st->nstaff)] : 0;
@@ -744,6 +779,14 @@ static int one_sale(struct gen *g, int s, int64_t days, const char *day, int64_t
 			bulk_text(g->ldisc, "promotion");
 			bulk_int(g->ldisc, l->promo_id);
 			bulk_int(g->ldisc, l->promo_disc);
+			if (bulk_row(g->ldisc, e) < 0)
+				return e->code;
+		}
+		if (l->coupon_disc) {
+			bulk_int(g->ldisc, line_ids[i]);
+			bulk_text(g->ldisc, "coupon");
+			bulk_int(g->ldisc, g->coupons[coupon].id);
+			bulk_int(g->ldisc, l->coupon_disc);
 			if (bulk_row(g->ldisc, e) < 0)
 				return e->code;
 		}
@@ -904,6 +947,11 @@ static int one_sale(struct gen *g, int s, int64_t days, const char *day, int64_t
 		if (sv)
 			sv_add(g, cust, "spend", NULL, at, -sv, sale_id, st->id, shift_id, cashier);
 		earn(g, cust, at, earned, sale_id, st->id, cashier);
+		if (coupon >= 0) {
+			g->coupons[coupon].sale_id = sale_id;
+			g->coupons[coupon].redeemed_at = at;
+			g->coupons[coupon].store_id = st->id;
+		}
 		cu->lifetime += paid;
 		cu->orders++;
 		if (!cu->first_at)
@@ -1164,6 +1212,7 @@ static void make_customers(struct gen *g, int64_t n)
 			u -= c->stores[home++].size;
 		cu->home = home;
 		cu->lot_head = cu->lot_tail = -1;
+		cu->coupon = -1;
 		cu->created_at = rng_below(&c->r, 100) < 55
 					 ? c->start_ms - DAY_MS - rng_below(&c->r, 1000) * DAY_MS
 					 : c->start_ms + rng_below(&c->r, c->end_ms - c->start_ms);
@@ -1180,6 +1229,16 @@ static void make_customers(struct gen *g, int64_t n)
 		if (cu->created_at < c->start_ms && rng_below(&c->r, 100) < 60)
 			earn(g, (int)i, c->start_ms - DAY_MS + 12 * HOUR_MS, 100 + rng_below(&c->r, 3000),
 			     0, 0, 0);
+		/* A welcome coupon for those who join during the history, one
+		 * for a few of the others at its start. */
+		if (cu->created_at >= c->start_ms || rng_below(&c->r, 100) < 20) {
+			int64_t at = cu->created_at >= c->start_ms ? cu->created_at : c->start_ms;
+			g->coupons = grow(g->coupons, &g->capcoupons, g->ncoupons + 1, sizeof *g->coupons);
+			g->coupons[g->ncoupons] = (struct coupon_row){
+				.id = g->next_coupon++, .issued_at = at, .expires_at = at + 30 * DAY_MS,
+				.cust = (int)i};
+			cu->coupon = g->ncoupons++;
+		}
 		/* Some keep stored value, topped up when they joined. */
 		if (rng_below(&c->r, 100) < 10) {
 			static const int64_t amounts[] = {50000, 100000, 200000};
@@ -1351,6 +1410,48 @@ static int write_customers(struct gen *g, struct err *e)
 	if (rc == 0)
 		rc = bulk_flush(bv, e);
 	bulk_free(bv);
+	/* Coupons: redeemed with their sale, else issued or (past their
+	 * expiry, as the daily job leaves them) expired. */
+	struct bulk *bq = bulk_new(c->db, "coupons (id, code, template_id, customer_id, status, "
+				   "issued_at, expires_at, reason, sale_id, redeemed_at, store_id, "
+				   "discount)", 12);
+	static const char alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"; /* 31 */
+	for (int i = 0; i < g->ncoupons && rc == 0; i++) {
+		const struct coupon_row *q = &g->coupons[i];
+		char code[COUPON_CODE_LEN + 1];
+		uint64_t x = (uint64_t)q->id, y = rng_next(&c->r);
+		for (int k = 0, pos = 0; k < 15; k++, pos++) {
+			if (k == 5 || k == 10)
+				code[pos++] = '-';
+			uint64_t *src = k < 5 ? &x : &y; /* the id makes it unique */
+			code[pos] = alphabet[*src % 31];
+			*src /= 31;
+		}
+		code[COUPON_CODE_LEN] = 0;
+		const char *status = q->sale_id ? "redeemed" : q->expires_at <= c->now_ms ? "expired" : "issued";
+		bulk_int(bq, q->id);
+		bulk_text(bq, code);
+		bulk_int(bq, g->coupon_template);
+		bulk_int(bq, g->cust_base + q->cust + 1);
+		bulk_text(bq, status);
+		bulk_int(bq, q->issued_at);
+		bulk_int(bq, q->expires_at);
+		bulk_text(bq, "新会员礼");
+		if (q->sale_id) {
+			bulk_int(bq, q->sale_id);
+			bulk_int(bq, q->redeemed_at);
+			bulk_int(bq, q->store_id);
+		} else {
+			bulk_null(bq);
+			bulk_null(bq);
+			bulk_null(bq);
+		}
+		bulk_int(bq, q->discount);
+		rc = bulk_row(bq, e);
+	}
+	if (rc == 0)
+		rc = bulk_flush(bq, e);
+	bulk_free(bq);
 	c->stats->customers = g->ncust;
 	return rc;
 }
@@ -1390,7 +1491,7 @@ static int finish(struct gen *g, struct err *e)
 		static const char *const tables[] = {
 			"sales", "sale_lines", "sale_payments", "stock_moves", "journal", "shifts",
 			"sale_returns", "sale_return_lines", "purchase_orders",
-			"purchase_order_lines", "customers"};
+			"purchase_order_lines", "customers", "coupons"};
 		for (size_t i = 0; i < sizeof tables / sizeof *tables && rc == 0; i++) {
 			char sql[256];
 			snprintf(sql, sizeof sql,
@@ -1547,6 +1648,21 @@ int demo_history(struct demo_co *c, struct err *e)
 	g.next_po = next_id(db, "SELECT COALESCE(MAX(id), 0) + 1 FROM purchase_orders", e);
 	g.next_poline = next_id(db, "SELECT COALESCE(MAX(id), 0) + 1 FROM purchase_order_lines", e);
 	g.cust_base = next_id(db, "SELECT COALESCE(MAX(id), 0) FROM customers", e);
+	g.next_coupon = next_id(db, "SELECT COALESCE(MAX(id), 0) + 1 FROM coupons", e);
+	if (!e->code && c->ndays) {
+		static const char sql_tpl[] =
+			"INSERT INTO coupon_templates (name, kind, value, min_spend, valid_days, "
+			"purpose, created_at, updated_at) VALUES ('新会员礼 满100减10', 'amount_off', ?, ?, "
+			"30, 'welcome', ?, ?) RETURNING id";
+		struct db_stmt *st = db_query(db, e, sql_tpl, "iiii", (int64_t)COUPON_VALUE,
+					      (int64_t)COUPON_MIN_SPEND, c->start_ms, c->start_ms);
+		if (st && db_step(st, e) == DB_ROW) {
+			g.coupon_template = db_col_int64(st, 0);
+			db_reset(st);
+		} else {
+			db_fail(e);
+		}
+	}
 	if (!e->code && c->ndays)
 		drop_indexes(db, &indexes, e);
 	if (e->code) {
@@ -1719,6 +1835,7 @@ out:
 	free(g.pl);
 	free(g.sv);
 	free(g.pend);
+	free(g.coupons);
 	buf_release(&g.jb);
 	return rc;
 }

@@ -193,6 +193,10 @@ static void test_invariants(void **state)
 	assert_true(one_int(db, "SELECT COUNT(*) FROM sale_payments WHERE method = 'points'") > 0);
 	assert_true(one_int(db, "SELECT COUNT(*) FROM sale_line_discounts WHERE source = 'promotion'") > 0);
 	assert_true(one_int(db, "SELECT COUNT(*) FROM sales WHERE rounding > 0") > 0);
+	assert_true(one_int(db, "SELECT COUNT(*) FROM coupons WHERE status = 'redeemed'") > 0);
+	assert_int_equal(one_int(db, "SELECT COUNT(*) FROM coupons c WHERE c.status = 'redeemed' AND "
+				     "c.discount <> (SELECT SUM(d.amount) FROM sale_line_discounts d "
+				     "WHERE d.source = 'coupon' AND d.source_id = c.id)"), 0);
 	assert_true(one_int(db, "SELECT COUNT(*) FROM sales WHERE offline_at IS NOT NULL") > 0);
 	assert_int_equal(one_int(db, "SELECT COUNT(*) FROM shifts WHERE status <> 'closed'"), 0);
 	assert_int_equal(one_int(db, "SELECT COUNT(*) FROM sales WHERE total <> paid + rounding"), 0);
