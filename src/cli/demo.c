@@ -16,15 +16,23 @@ struct bar {
 	int tty;
 	char stage[32];
 	int last;
+	int64_t since; /* when the stage began */
 };
 
+/* A bar redrawn in place on a terminal; elsewhere (a log) one line per
+ * step with its time. */
 static void progress(void *arg, const char *stage, int64_t done, int64_t total)
 {
 	struct bar *b = arg;
 	int pct = total > 0 ? (int)(done * 100 / total) : 0;
 	if (!b->tty) {
-		if (strcmp(stage, b->stage) != 0)
-			fprintf(stderr, "demo: %s\n", stage);
+		if (strcmp(stage, b->stage) != 0) {
+			int64_t now = ts_mono_ms();
+			if (b->stage[0])
+				fprintf(stderr, "demo: %s took %.1f s\n", b->stage,
+					(double)(now - b->since) / 1000.0);
+			b->since = now;
+		}
 		snprintf(b->stage, sizeof b->stage, "%s", stage);
 		return;
 	}
@@ -46,7 +54,7 @@ static void progress(void *arg, const char *stage, int64_t done, int64_t total)
 int cli_demo_make(struct db *db, enum demo_scale scale, uint64_t seed, int nproducts,
 		  const char *end_day)
 {
-	struct bar b = {.tty = isatty(STDERR_FILENO), .last = -1};
+	struct bar b = {.tty = isatty(STDERR_FILENO), .last = -1, .since = ts_mono_ms()};
 	struct demo_opts o = {.scale = scale, .seed = seed, .nproducts = nproducts,
 			      .end_day = end_day, .progress = scale == DEMO_MASTER ? NULL : progress,
 			      .progress_arg = &b};

@@ -164,16 +164,6 @@ void demo_ean13(int maker, int item, char *out)
 
 void demo_progress(struct demo_co *c, const char *stage, int64_t done, int64_t total)
 {
-	/* Each step's time in the log (stage changes only). */
-	static const char *last;
-	static int64_t since;
-	if (stage != last && (!last || strcmp(stage, last) != 0)) {
-		int64_t now = ts_mono_ms();
-		if (last)
-			log_info("demo: %s took %.1f s", last, (double)(now - since) / 1000.0);
-		last = stage;
-		since = now;
-	}
 	if (c->o->progress)
 		c->o->progress(c->o->progress_arg, stage, done, total);
 }
