@@ -90,7 +90,7 @@ run:
 	@scripts/deps.sh
 	@$(MAKE) --no-print-directory -j$(NPROC) run-bins
 	@mkdir -p var
-	@exec build/tersa serve --db var/tersa.db --listen 127.0.0.1:8080 --demo
+	@exec build/tersa serve --db var/tersa.db --listen 127.0.0.1:8080 --demo=full
 
 # Every test: unit (plain and sanitizer builds) and API (SQLite, PostgreSQL,
 # sanitizer build). Ends with the runners' summaries and one combined line.

@@ -1,14 +1,17 @@
-/* demo.h: the generated demo company behind `make run`. */
-#ifndef TERSA_DEMO_H
-#define TERSA_DEMO_H
+/* demo.h: `tersa demo` and the demo company of `tersa serve --demo`. */
+#ifndef TERSA_CLI_DEMO_H
+#define TERSA_CLI_DEMO_H
 
 #include "db/db.h"
+#include "domain/demo/demo.h"
 
-/* Fills an empty company (no stores yet) with stores in several cities and
- * channels, a category tree, products with valid barcodes, and staff users
- * whose password is DEMO_PASSWORD. Does nothing when stores exist.
- * Deterministic for a given seed. 0 or negative with e filled. */
-#define DEMO_PASSWORD "tersa-demo-2026"
-int demo_generate(struct db *db, unsigned seed, int nproducts, struct err *e);
+/* tersa demo --db DB [--scale small|full] [--seed N] [--end YYYY-MM-DD]
+ * [--products N]: argv[0] is "demo". Exit status. */
+int cli_demo(int argc, char **argv);
+
+/* Makes the demo company at scale on db when it has no stores yet, with a
+ * progress bar on a terminal; 0 or 1 (the error printed). */
+int cli_demo_make(struct db *db, enum demo_scale scale, uint64_t seed, int nproducts,
+		  const char *end_day);
 
 #endif

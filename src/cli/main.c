@@ -22,6 +22,7 @@
 #include "domain/org/session.h"
 #include "domain/org/user.h"
 #include "domain/org/settings.h"
+#include "domain/pos/rollup_rebuild.h"
 #include "domain/stock/stock.h"
 #include "http/server.h"
 #include "jobs/scheduler.h"
@@ -35,17 +36,19 @@ static const char usage[] =
 	"usage: tersa <command> [options]\n"
 	"\n"
 	"  serve   --db PATH|URL [--listen HOST:PORT] [--web DIR] [--threads N]\n"
-	"          [--max-connections N] [--per-ip N] [--no-group-commit] [--demo]\n"
+	"          [--max-connections N] [--per-ip N] [--no-group-commit] [--demo[=small|full]]\n"
 	"          [--metrics-token TOKEN] [--secure-cookies] [--trusted-proxy ADDR]\n"
 	"  migrate --db PATH|URL\n"
-	"  demo    --db PATH|URL [--products N]   (fills an empty company)\n"
+	"  demo    --db PATH|URL [--scale small|full] [--seed N] [--end YYYY-MM-DD]\n"
+	"          [--products N]                  (fills an empty company; --scale: with its history)\n"
 	"  user add --db DB --username NAME --role ROLE [--stores ID,...]\n"
 	"           [--display-name NAME]          (password on standard input)\n"
 	"  user passwd --db DB USERNAME            (password on standard input)\n"
 	"  user list --db DB\n"
 	"  user disable --db DB USERNAME\n"
 	"  check-stock --db DB                     (balances against the ledger)\n"
-	"  check-db --db DB                        (integrity, points and stored-value ledgers, coupons)\n"
+	"  check-db --db DB                        (integrity, points and stored-value ledgers, coupons,\n"
+	"                                           rollups against the sales)\n"
 	"  job run NAME --db DB                    (runs a background job now)\n"
 	"  verify-journal --db DB [--store ID]     (the sales journal's hash chain)\n"
 	"  import products|customers|stock|suppliers FILE --db DB [--dry-run]\n"
@@ -187,32 +190,6 @@ static int apply_settings(struct db *db)
 	return rc < 0 ? die_err("cannot read settings", &e) : 0;
 }
 
-static int run_demo(struct db *db, int nproducts)
-{
-	struct err e;
-	err_init(&e);
-	if (demo_generate(db, 20261127u, nproducts, &e) < 0)
-		return die_err("cannot create the demo company", &e);
-	return 0;
-}
-
-static int cmd_demo(int argc, char **argv)
-{
-	long n = 2000;
-	if (argc == 5 && strcmp(argv[3], "--products") == 0)
-		n = parse_num(argv[4], 1, 1000000);
-	else if (argc != 3)
-		n = -1;
-	if (n < 0 || strcmp(argv[1], "--db") != 0)
-		return bad_usage("demo needs --db PATH|URL [--products N]");
-	struct db *db = open_db(argv[2]);
-	if (!db)
-		return 1;
-	int rc = run_demo(db, (int)n);
-	db_close(db);
-	return rc;
-}
-
 static int cmd_serve(int argc, char **argv)
 {
 	log_buffered();
@@ -222,7 +199,7 @@ static int cmd_serve(int argc, char **argv)
 		{"db", required_argument, 0, 'd'}, {"listen", required_argument, 0, 'l'},
 		{"web", required_argument, 0, 'w'}, {"threads", required_argument, 0, 't'},
 		{"max-connections", required_argument, 0, 'm'},
-		{"per-ip", required_argument, 0, 'p'}, {"demo", no_argument, 0, 'D'},
+		{"per-ip", required_argument, 0, 'p'}, {"demo", optional_argument, 0, 'D'},
 		{"no-group-commit", no_argument, 0, 'G'},
 		{"metrics-token", required_argument, 0, 'M'},
 		{"secure-cookies", no_argument, 0, 'S'},
@@ -235,7 +212,14 @@ static int cmd_serve(int argc, char **argv)
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
-		case 'D': demo = 1; break;
+		case 'D':
+			/* --demo: stores, staff and products only; --demo=small|full:
+			 * a company with its history, made when the database is new. */
+			demo = !optarg ? 1 : strcmp(optarg, "small") == 0 ? 2
+					     : strcmp(optarg, "full") == 0 ? 3 : -1;
+			if (demo < 0)
+				return bad_usage("--demo takes small or full, e.g. --demo=full");
+			break;
 		case 'G': c.group_commit = 0; break;
 		case 'M': c.metrics_token = optarg; break;
 		case 'S': c.secure_cookies = 1; break;
@@ -286,7 +270,8 @@ static int cmd_serve(int argc, char **argv)
 	if (rc == 0)
 		rc = apply_settings(db);
 	if (rc == 0 && demo)
-		rc = run_demo(db, 2000);
+		rc = cli_demo_make(db, demo == 1 ? DEMO_MASTER : demo == 2 ? DEMO_SMALL : DEMO_FULL,
+				   20261127ull, 0, NULL);
 	db_close(db);
 	if (rc)
 		return rc;
@@ -338,6 +323,12 @@ static int cmd_check_db(int argc, char **argv)
 	if (rc == 0 && (rc = coupon_check(db, &bad_coupons, &e)) == 0 && bad_coupons) {
 		buf_printf(&report, "coupons: %lld disagree with their sale\n", (long long)bad_coupons);
 		problems += bad_coupons;
+	}
+	int64_t bad_rollups = 0;
+	if (rc == 0 && (rc = rollup_check(db, &report, &bad_rollups, &e)) == 0 && bad_rollups) {
+		buf_printf(&report, "rollups: %lld row(s) disagree with the sales\n",
+			   (long long)bad_rollups);
+		problems += bad_rollups;
 	}
 	db_close(db);
 	if (rc < 0) {
@@ -708,7 +699,7 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "migrate") == 0)
 		return cmd_migrate(argc - 1, argv + 1);
 	if (strcmp(cmd, "demo") == 0)
-		return cmd_demo(argc - 1, argv + 1);
+		return cli_demo(argc - 1, argv + 1);
 	if (strcmp(cmd, "user") == 0)
 		return cmd_user(argc - 1, argv + 1);
 	if (strcmp(cmd, "job") == 0)

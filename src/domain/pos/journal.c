@@ -25,6 +25,11 @@ static void chain_hash(const char *prev, const char *content, char *out)
 	sodium_bin2hex(out, 65, h, sizeof h);
 }
 
+void journal_hash(const char *prev, const char *content, char *out)
+{
+	chain_hash(prev, content, out);
+}
+
 int journal_append(struct db *db, int64_t store_id, const char *kind,
 		   int64_t doc_id, int64_t at, const char *content,
 		   struct err *e)

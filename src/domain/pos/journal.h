@@ -14,6 +14,12 @@ int journal_append(struct db *db, int64_t store_id, const char *kind,
 		   int64_t doc_id, int64_t at, const char *content,
 		   struct err *e);
 
+/* A record's hash: SHA-256 over prev (64 hex digits; a store's first
+ * record has 64 zeros), a newline and content, as hex into out[65]. For
+ * writers of many records at once (the demo company), which keep the
+ * journal_heads row themselves. */
+void journal_hash(const char *prev, const char *content, char *out);
+
 struct journal_report {
 	int64_t store_id;
 	int64_t records;   /* records checked */

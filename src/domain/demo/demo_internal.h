@@ -1,0 +1,82 @@
+/* demo_internal.h: what the parts of the demo generator share — the seeded
+ * random numbers, the bulk inserter and the company being built. */
+#ifndef TERSA_DEMO_INTERNAL_H
+#define TERSA_DEMO_INTERNAL_H
+
+#include <stdint.h>
+
+#include "domain/demo/demo.h"
+#include "domain/loyalty/program.h"
+
+/* splitmix64: small, fast, and the same everywhere for a seed. */
+struct rng {
+	uint64_t s;
+};
+uint64_t rng_next(struct rng *r);
+/* Uniform in [0, n) (n > 0). */
+int64_t rng_below(struct rng *r, int64_t n);
+/* Uniform in [0, 1). */
+double rng_unit(struct rng *r);
+
+/* Multi-row INSERTs: rows are gathered and written `per` at a time with one
+ * cached statement (values always bound), the rest one row at a time. */
+struct bulk;
+struct bulk *bulk_new(struct db *db, const char *table_and_columns, int ncols);
+void bulk_int(struct bulk *b, int64_t v);
+void bulk_text(struct bulk *b, const char *s); /* NULL = SQL NULL; copied */
+void bulk_null(struct bulk *b);
+/* Rows wait for bulk_flush instead of being written as a batch fills
+ * (so that the caller orders parents before children). */
+void bulk_hold(struct bulk *b);
+/* Ends a row (exactly ncols values); may write. 0 or negative. */
+int bulk_row(struct bulk *b, struct err *e);
+int bulk_flush(struct bulk *b, struct err *e);
+void bulk_free(struct bulk *b);
+
+/* A product as the history needs it. */
+struct demo_product {
+	int64_t id, category_id, price, cost, vat_rate, supplier_id;
+	int top;       /* index of its top-level category */
+	int leaf;      /* index of its category among the leaves */
+	int weighed;   /* sold by the kg */
+	double weight; /* popularity */
+};
+
+struct demo_store {
+	int64_t id, cash_rounding, manager_id;
+	int64_t staff[4];
+	int nstaff;
+	const char *code;
+	int online;
+	double size;
+};
+
+struct demo_co {
+	struct db *db;
+	struct rng r;
+	const struct demo_opts *o;
+	struct demo_stats *stats;
+	struct demo_store *stores;
+	int nstores;
+	struct demo_product *products;
+	int nproducts;
+	int64_t top_category_ids[8];
+	int ntop;
+	struct loyalty_program prog;
+	int64_t tier_ids[4];
+	int64_t start_ms, end_ms, now_ms; /* first day's start, end of the last day */
+	char start_day[11], end_day[11];
+	int ndays;
+};
+
+void demo_progress(struct demo_co *c, const char *stage, int64_t done, int64_t total);
+
+/* The parts, in order. */
+int demo_master(struct demo_co *c, struct err *e);
+int demo_customers(struct demo_co *c, int64_t n, struct err *e);
+int demo_history(struct demo_co *c, struct err *e);
+
+/* An EAN-13 of a GS1 China prefix, a maker code and an item: out[14]. */
+void demo_ean13(int maker, int item, char *out);
+
+#endif

@@ -1,0 +1,234 @@
+/* rollup_rebuild.c: the day rollups recomputed from the stored sales and
+ * returns, exactly as sale_effects.c adds them up sale by sale: to fill them
+ * after a bulk load and to check them (tersa check-db). */
+#include "domain/pos/rollup_rebuild.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A line's cost as the sale counted it: a known positive unit cost × units,
+ * rounded half up (money_mul_qty). */
+#define LINE_COST "CASE WHEN l.unit_cost > 0 THEN (l.unit_cost * l.quantity + 500) / 1000 ELSE 0 END"
+
+/* Integer arithmetic throughout: PostgreSQL's SUM of bigint is numeric, so
+ * every sum that is divided later is cast back to BIGINT. */
+/* The share of `a` that goes with `d` of n units, half up (cumulative() in
+ * sale_return.c), and the part of one return: the cumulative share after
+ * it less the share before it (b units returned earlier). */
+#define CUM(a, d) "(CASE WHEN (" d ") >= n THEN (" a ") ELSE (2 * (" a ") * (" d ") + n) / (2 * n) END)"
+#define PART(a) "(" CUM(a, "b + q") " - " CUM(a, "b") ")"
+
+/* Returned lines with their parts. lr: each line's share of its sale's cash
+ * rounding (refund_rounding_shares: the floor of the pro-rata share, then one
+ * unit more to the largest remainders, earlier lines first), only for sales
+ * with a rounding and a return. rp: a return line, the units of its sale
+ * line returned before it (b) and the sale line's amounts. rx: the parts. */
+#define RETURNS_CTE                                                                        \
+	"WITH rsale AS (SELECT DISTINCT r.sale_id FROM sale_returns r JOIN sales s "        \
+	"ON s.id = r.sale_id WHERE s.rounding > 0), "                                       \
+	"lsum AS (SELECT l.sale_id, CAST(SUM(l.total) AS BIGINT) AS s FROM sale_lines l "                   \
+	"WHERE l.sale_id IN (SELECT sale_id FROM rsale) GROUP BY l.sale_id), "              \
+	"lx AS (SELECT l.id, l.sale_id, s.rounding, s.rounding * l.total / t.s AS base, "   \
+	"ROW_NUMBER() OVER (PARTITION BY l.sale_id ORDER BY s.rounding * l.total % t.s DESC, " \
+	"l.line_no) AS rn, s.rounding * l.total % t.s AS rem "                              \
+	"FROM lsum t JOIN sales s ON s.id = t.sale_id JOIN sale_lines l ON l.sale_id = s.id " \
+	"WHERE t.s > 0), "                                                                  \
+	"lr AS (SELECT id, base + CASE WHEN rem > 0 AND rn <= rounding - "                  \
+	"CAST(SUM(base) OVER (PARTITION BY sale_id) AS BIGINT) THEN 1 ELSE 0 END AS rs FROM lx), "          \
+	"rb AS (SELECT o.id, o.return_id, o.sale_line_id, o.quantity AS q, "                \
+	"CAST(COALESCE(SUM(o.quantity) OVER (PARTITION BY o.sale_line_id ORDER BY o.id "    \
+	"ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS BIGINT) AS b "             \
+	"FROM sale_return_lines o), "                                                       \
+	"rp AS (SELECT r.id AS return_id, r.day, r.store_id, "                              \
+	"COALESCE(s.salesperson_id, s.cashier_id) AS staff_id, l.product_id, "              \
+	"COALESCE(l.category_id, 0) AS category_id, rb.q, rb.b, l.quantity AS n, "          \
+	"l.total AS lt, COALESCE(lr.rs, 0) AS rs, l.discount AS ld, l.vat AS lv, "          \
+	LINE_COST " AS lc FROM sale_returns r JOIN rb ON rb.return_id = r.id "              \
+	"JOIN sale_lines l ON l.id = rb.sale_line_id JOIN sales s ON s.id = r.sale_id "     \
+	"LEFT JOIN lr ON lr.id = l.id WHERE r.kind = 'return'), "                           \
+	"rx AS (SELECT return_id, day, store_id, staff_id, product_id, category_id, q, "   \
+	PART("lt - rs") " + " PART("rs") " AS t, " PART("rs") " AS rnd, " PART("ld")        \
+	" AS disc, " PART("lv") " AS vat, " PART("lc") " AS cost FROM rp) "
+
+#define SUMS(k)                                                                            \
+	"SELECT " k ", CAST(SUM(revenue) AS BIGINT) AS revenue, CAST(SUM(vat) AS BIGINT) AS vat, " \
+	"CAST(SUM(cost) AS BIGINT) AS cost, CAST(SUM(discount) AS BIGINT) AS discount, "    \
+	"CAST(SUM(orders) AS BIGINT) AS orders, CAST(SUM(units) AS BIGINT) AS units"
+
+/* Day × store (and × staff): each sale that was not voided counts once, its
+ * revenue what was paid (the rounding is discount); each return takes back
+ * what it refunded, on its own day. */
+#define SALE_ROWS(k, kexpr, extra, gb)                                                        \
+	"SELECT s.day, s.store_id, " kexpr " AS " k ", SUM(l.total) - s.rounding AS revenue, " \
+	"SUM(l.vat) AS vat, SUM(" LINE_COST ") AS cost, "                                  \
+	"SUM(l.discount) + s.rounding AS discount, 1 AS orders, SUM(l.quantity) AS units"   \
+	extra " FROM sales s JOIN sale_lines l ON l.sale_id = s.id WHERE s.status <> 'voided' " \
+	"GROUP BY s.id, s.day, s.store_id, s.rounding" gb
+#define RETURN_ROWS(k, extra, gb)                                                             \
+	"SELECT day, store_id, " k ", -SUM(t - rnd) AS revenue, -SUM(vat) AS vat, "         \
+	"-SUM(cost) AS cost, -SUM(disc + rnd) AS discount, 0 AS orders, -SUM(q) AS units"   \
+	extra " FROM rx GROUP BY return_id, day, store_id" gb
+
+static const char SEL_STORE[] =
+	RETURNS_CTE SUMS("day, store_id") ", CAST(SUM(returns) AS BIGINT) AS returns, "
+	"CAST(SUM(refunded) AS BIGINT) AS refunded FROM ("
+	SALE_ROWS("one", "0", ", 0 AS returns, 0 AS refunded", "") " UNION ALL "
+	RETURN_ROWS("0 AS one", ", 1 AS returns, SUM(t - rnd) AS refunded", "")
+	") u GROUP BY day, store_id";
+
+static const char SEL_STAFF[] =
+	RETURNS_CTE SUMS("day, store_id, user_id") " FROM ("
+	SALE_ROWS("user_id", "COALESCE(s.salesperson_id, s.cashier_id)", "",
+		  ", COALESCE(s.salesperson_id, s.cashier_id)") " UNION ALL "
+	RETURN_ROWS("staff_id", "", ", staff_id")
+	") u WHERE user_id <> 0 GROUP BY day, store_id, user_id";
+
+/* Day × store × product (and × category): a sale counts once per product
+ * (per category), with the amounts of its lines; a return takes back the
+ * parts of its lines. */
+#define LINE_ROWS(k, kexpr)                                                               \
+	"SELECT s.day, s.store_id, " kexpr " AS " k ", SUM(l.total) AS revenue, "           \
+	"SUM(l.vat) AS vat, SUM(" LINE_COST ") AS cost, SUM(l.discount) AS discount, "      \
+	"1 AS orders, SUM(l.quantity) AS units FROM sales s JOIN sale_lines l "             \
+	"ON l.sale_id = s.id WHERE s.status <> 'voided' GROUP BY s.id, s.day, s.store_id, " kexpr
+#define RETURN_LINE_ROWS(k, kexpr)                                                        \
+	"SELECT day, store_id, " kexpr " AS " k ", -t AS revenue, -vat AS vat, -cost AS cost, " \
+	"-disc AS discount, 0 AS orders, -q AS units FROM rx"
+
+static const char SEL_PRODUCT[] =
+	RETURNS_CTE SUMS("day, store_id, product_id") " FROM ("
+	LINE_ROWS("product_id", "l.product_id") " UNION ALL "
+	RETURN_LINE_ROWS("product_id", "product_id")
+	") u GROUP BY day, store_id, product_id";
+
+static const char SEL_CATEGORY[] =
+	RETURNS_CTE SUMS("day, store_id, category_id") " FROM ("
+	LINE_ROWS("category_id", "COALESCE(l.category_id, 0)") " UNION ALL "
+	RETURN_LINE_ROWS("category_id", "category_id")
+	") u GROUP BY day, store_id, category_id";
+
+#define AMOUNTS "revenue, vat, cost, discount, orders, units"
+
+const struct rollup_def rollup_defs[] = {
+	{"rollup_day_store", "day, store_id, " AMOUNTS ", returns, refunded", 2, SEL_STORE},
+	{"rollup_day_store_product", "day, store_id, product_id, " AMOUNTS, 3, SEL_PRODUCT},
+	{"rollup_day_store_category", "day, store_id, category_id, " AMOUNTS, 3, SEL_CATEGORY},
+	{"rollup_day_store_staff", "day, store_id, user_id, " AMOUNTS, 3, SEL_STAFF},
+};
+const int rollup_ndefs = (int)(sizeof rollup_defs / sizeof *rollup_defs);
+
+/* The SQL texts are built once per process and kept (db_prepare caches
+ * statements by their text's address). */
+static char *sql_rebuild[sizeof rollup_defs / sizeof *rollup_defs];
+static char *sql_check[sizeof rollup_defs / sizeof *rollup_defs][2];
+
+/* "NOT (a = 0 AND b = 0 ...)" over the amount columns of d. */
+static void nonzero(struct buf *b, const struct rollup_def *d)
+{
+	const char *c = d->columns;
+	for (int k = 0; k < d->keys; k++)
+		c = strchr(c, ',') + 1;
+	buf_printf(b, "NOT (");
+	int first = 1;
+	while (*c) {
+		while (*c == ' ')
+			c++;
+		size_t n = strcspn(c, ",");
+		buf_printf(b, "%s%.*s = 0", first ? "" : " AND ", (int)n, c);
+		first = 0;
+		c += n;
+		if (*c == ',')
+			c++;
+	}
+	buf_printf(b, ")");
+}
+
+static void build(void)
+{
+	if (sql_rebuild[0])
+		return;
+	for (int i = 0; i < rollup_ndefs; i++) {
+		const struct rollup_def *d = &rollup_defs[i];
+		struct buf b;
+		buf_init(&b, 0);
+		buf_printf(&b, "INSERT INTO %s (%s) %s", d->table, d->columns, d->select);
+		sql_rebuild[i] = buf_detach(&b, NULL);
+		/* Stored rows the sales do not give, then recomputed rows not stored. */
+		for (int w = 0; w < 2; w++) {
+			buf_init(&b, 0);
+			if (w == 0) {
+				buf_printf(&b, "SELECT %s FROM %s WHERE ", d->columns, d->table);
+				nonzero(&b, d);
+				buf_printf(&b, " EXCEPT SELECT %s FROM (%s) x WHERE ", d->columns,
+					   d->select);
+				nonzero(&b, d);
+			} else {
+				buf_printf(&b, "SELECT %s FROM (%s) x WHERE ", d->columns, d->select);
+				nonzero(&b, d);
+				buf_printf(&b, " EXCEPT SELECT %s FROM %s WHERE ", d->columns, d->table);
+				nonzero(&b, d);
+			}
+			sql_check[i][w] = buf_detach(&b, NULL);
+		}
+	}
+}
+
+int rollup_rebuild(struct db *db, struct err *e)
+{
+	build();
+	for (int i = 0; i < rollup_ndefs; i++) {
+		char del[96];
+		snprintf(del, sizeof del, "DELETE FROM %s", rollup_defs[i].table);
+		if (db_exec(db, del, e) < 0 || db_exec(db, sql_rebuild[i], e) < 0)
+			return db_fail(e);
+	}
+	return 0;
+}
+
+int rollup_check(struct db *db, struct buf *report, int64_t *problems, struct err *e)
+{
+	build();
+	*problems = 0;
+	int own = !db_in_tx(db), rc = 0;
+	if (own && (rc = db_begin(db, 0, e)) < 0)
+		return rc;
+	for (int i = 0; i < rollup_ndefs && rc == 0; i++) {
+		const struct rollup_def *d = &rollup_defs[i];
+		for (int w = 0; w < 2 && rc == 0; w++) {
+			struct db_stmt *st = db_prepare(db, sql_check[i][w], e);
+			if (!st) {
+				rc = db_fail(e);
+				break;
+			}
+			int64_t shown = 0;
+			while ((rc = db_step(st, e)) == DB_ROW) {
+				(*problems)++;
+				if (!report || shown++ >= 20)
+					continue;
+				buf_printf(report, "%s: %s row", d->table,
+					   w == 0 ? "stored" : "recomputed");
+				int nc = db_column_count(st);
+				for (int c = 0; c < nc; c++) {
+					if (c == 0)
+						buf_printf(report, " %s", db_col_text(st, 0));
+					else
+						buf_printf(report, "%s%lld", c == d->keys ? " amounts " : " ",
+							   (long long)db_col_int64(st, c));
+				}
+				buf_printf(report, " %s\n", w == 0 ? "is not what the sales give"
+								   : "is not stored so");
+			}
+			db_reset(st);
+			if (rc == DB_DONE)
+				rc = 0;
+		}
+	}
+	if (own) {
+		if (rc < 0)
+			db_rollback(db);
+		else
+			rc = db_commit(db, e);
+	}
+	return rc < 0 ? db_fail(e) : 0;
+}
