@@ -53,13 +53,15 @@ static void check_group(const char *group_by, const char *const *names, int *g,
 		err_field(e, "group_by", "must be one of %s, %s", names[0], names[1]);
 }
 
-/* The entry of a row by store, category bucket or product; NULL when the
- * row's category is outside the asked subtree. */
+/* The entry of a row whose first columns are store id, store name, product
+ * id, product name and category id, by store, category bucket or product;
+ * NULL when the row's category is outside the asked subtree. */
 static struct ins_entry *entry_of(struct db *db, struct arena *a, struct ins_acc *acc,
-				  const struct cat_tree *t, enum sgroup g, int64_t store_id,
-				  const char *store_name, int64_t product_id,
-				  const char *product_name, int64_t category_id)
+				  const struct cat_tree *t, enum sgroup g, struct db_stmt *st)
 {
+	int64_t store_id = db_col_int64(st, 0), product_id = db_col_int64(st, 2);
+	int64_t category_id = db_col_int64(st, 4);
+	const char *store_name = db_col_text(st, 1), *product_name = db_col_text(st, 3);
 	int64_t b = cat_bucket(t, category_id);
 	if (b < 0)
 		return NULL;
@@ -145,9 +147,7 @@ int report_stock_value(struct db *db, struct arena *a, const struct stock_report
 		goto done;
 	}
 	while ((rc = db_step(st, e)) == DB_ROW) {
-		struct ins_entry *x = entry_of(db, a, &acc, &t, grp, db_col_int64(st, 0),
-					       db_col_text(st, 1), db_col_int64(st, 2),
-					       db_col_text(st, 3), db_col_int64(st, 4));
+		struct ins_entry *x = entry_of(db, a, &acc, &t, grp, st);
 		if (!x)
 			continue;
 		int64_t cost = db_col_null(st, 5) ? -1 : db_col_int64(st, 5);
@@ -242,9 +242,7 @@ static int scan_ledger(struct db *db, struct arena *a, const struct stock_report
 		return db_fail(e);
 	int rc;
 	while ((rc = db_step(st, e)) == DB_ROW) {
-		struct ins_entry *x = entry_of(db, a, acc, t, grp, db_col_int64(st, 0),
-					       db_col_text(st, 1), db_col_int64(st, 2),
-					       db_col_text(st, 3), db_col_int64(st, 4));
+		struct ins_entry *x = entry_of(db, a, acc, t, grp, st);
 		if (!x)
 			continue;
 		int64_t cost = db_col_null(st, 5) ? -1 : db_col_int64(st, 5);
@@ -276,9 +274,7 @@ static int scan_sold(struct db *db, struct arena *a, const struct stock_report_q
 		return db_fail(e);
 	int rc;
 	while ((rc = db_step(st, e)) == DB_ROW) {
-		struct ins_entry *x = entry_of(db, a, acc, t, grp, db_col_int64(st, 0),
-					       db_col_text(st, 1), db_col_int64(st, 2),
-					       db_col_text(st, 3), db_col_int64(st, 4));
+		struct ins_entry *x = entry_of(db, a, acc, t, grp, st);
 		if (!x)
 			continue;
 		if (turnover)
