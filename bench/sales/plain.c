@@ -1,7 +1,9 @@
 /* plain.c: the engine's own ceiling for a sale. It performs the writes of
  * one POST /api/v1/sales directly on SQLite — idempotency key, receipt
- * counter, sale, lines, payment, stock balance and move per line, the four
- * rollups, the journal head and record, the stored answer and the audit row —
+ * counter, sale, lines, payment, stock balance and move per line, the
+ * rollups (day × store, product, category and staff; every store's day and
+ * month per product, month × store × product, brand, hour, payment method,
+ * customer), the journal head and record, the stored answer and the audit row —
  * one transaction per sale, in the same synchronous mode as the server, with
  * no HTTP, JSON or validation. Each sale is drawn as bench/sales/sale.lua
  * draws it: a random store, 1..MAXLINES distinct random products (product i
@@ -153,6 +155,32 @@ int main(int argc, char **argv)
 				 "units) VALUES (?, ?, 1, ?, 1, ?) ON CONFLICT (day, store_id, user_id) DO UPDATE SET "
 				 "revenue = revenue + excluded.revenue, orders = orders + 1, "
 				 "units = units + excluded.units");
+	/* The report rollups (0012) and the customer rollup (0013): every store's
+	 * day and month rows per product, the month rows per store, the brand
+	 * (products without one), the hour and the payment method. */
+#define UPSERT_AMOUNTS "revenue = revenue + excluded.revenue, vat = vat + excluded.vat, " \
+	"orders = orders + excluded.orders, units = units + excluded.units"
+	sqlite3_stmt *rdp = prep("INSERT INTO rollup_day_product (day, product_id, revenue, vat, orders, "
+				 "units) VALUES (?, ?, ?, ?, 1, 1000) ON CONFLICT (day, product_id) DO UPDATE SET "
+				 UPSERT_AMOUNTS);
+	sqlite3_stmt *rmsp = prep("INSERT INTO rollup_month_store_product (month, store_id, product_id, "
+				  "revenue, vat, orders, units) VALUES (?, ?, ?, ?, ?, 1, 1000) "
+				  "ON CONFLICT (month, store_id, product_id) DO UPDATE SET " UPSERT_AMOUNTS);
+	sqlite3_stmt *rmp = prep("INSERT INTO rollup_month_product (month, product_id, revenue, vat, orders, "
+				 "units) VALUES (?, ?, ?, ?, 1, 1000) ON CONFLICT (month, product_id) DO UPDATE SET "
+				 UPSERT_AMOUNTS);
+	sqlite3_stmt *rbr = prep("INSERT INTO rollup_day_store_brand (day, store_id, brand, revenue, vat, "
+				 "orders, units) VALUES (?, ?, '', ?, ?, 1, ?) ON CONFLICT (day, store_id, brand) "
+				 "DO UPDATE SET " UPSERT_AMOUNTS);
+	sqlite3_stmt *rhr = prep("INSERT INTO rollup_day_store_hour (day, store_id, hour, revenue, vat, "
+				 "orders, units) VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT (day, store_id, hour) "
+				 "DO UPDATE SET " UPSERT_AMOUNTS);
+	sqlite3_stmt *rpy = prep("INSERT INTO rollup_day_store_payment (day, store_id, method, revenue, "
+				 "orders) VALUES (?, ?, 'card', ?, 1) ON CONFLICT (day, store_id, method) DO UPDATE SET "
+				 "revenue = revenue + excluded.revenue, orders = orders + 1");
+	sqlite3_stmt *rcu = prep("INSERT INTO rollup_day_store_customer (day, store_id, customer_id, orders, "
+				 "revenue) VALUES (?, ?, ?, 1, ?) ON CONFLICT (day, store_id, customer_id) DO UPDATE "
+				 "SET orders = orders + 1, revenue = revenue + excluded.revenue");
 	sqlite3_stmt *jh = prep("INSERT INTO journal_heads (store_id, seq, hash) VALUES (?, 0, 'x') "
 				"ON CONFLICT (store_id) DO NOTHING");
 	sqlite3_stmt *jn = prep("UPDATE journal_heads SET seq = seq + 1 WHERE store_id = ? RETURNING seq");
@@ -196,7 +224,7 @@ int main(int argc, char **argv)
 
 	double *lat = calloc((size_t)n, sizeof *lat);
 	char key[64], number[64], content[512];
-	const char *day = "2026-11-27";
+	const char *day = "2026-11-27", *month = "2026-11";
 	double t0 = now_ms();
 	uint64_t rng = 0x9e3779b97f4a7c15ULL;
 	for (int s = 0; s < n; s++) {
@@ -243,7 +271,13 @@ int main(int argc, char **argv)
 			long long left = run(bal, "iii", at, store, prod[l]);
 			run(move, "iiiii", store, prod[l], id, left, at);
 			run(rp, "tiiii", day, store, prod[l], pr, v);
+			run(rdp, "tiii", day, prod[l], pr, v);
+			run(rmsp, "tiiii", month, store, prod[l], pr, v);
+			run(rmp, "tiii", month, prod[l], pr, v);
 		}
+		run(rbr, "tiiii", day, store, total, vat, 1000LL * k);
+		run(rhr, "tiiiii", day, store, (at / 3600000 + 8) % 24, total, vat, 1000LL * k);
+		run(rpy, "tii", day, store, total);
 		run(pay, "ii", id, total);
 		run(rc, "tiiii", day, store, total, vat, 1000LL * k);
 		run(rs, "tiii", day, store, total, 1000LL * k);
@@ -262,6 +296,7 @@ int main(int argc, char **argv)
 			    at + 365LL * 86400000, id, store);
 			run(c_agg, "iiiiii", total, at, at, at, at, cust);
 			run(c_link, "ii", cust, store);
+			run(rcu, "tiii", day, store, cust, total);
 			run(c_tid, "i", cust);
 			run(c_tier, "");
 			long long spend = run(c_spend, "iii", cust, at - 365LL * 86400000, at);
