@@ -1,4 +1,4 @@
-/* rollup_rebuild.c: the day rollups recomputed from the stored sales and
+/* rollup_rebuild.c: every rollup recomputed from the stored sales and
  * returns, exactly as sale_effects.c adds them up sale by sale: to fill them
  * after a bulk load and to check them (tersa check-db). */
 #include "domain/pos/rollup_rebuild.h"
@@ -6,6 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "base/timeutil.h"
+#include "domain/pos/rollup_customer.h"
+#include "domain/pos/rollup_report.h"
 
 /* A line's cost as the sale counted it: a known positive unit cost × units,
  * rounded half up (money_mul_qty). */
@@ -78,43 +82,67 @@ static const char SEL_STORE[] =
 	") u GROUP BY day, store_id";
 
 static const char SEL_STAFF[] =
-	RETURNS_CTE SUMS("day, store_id, user_id") " FROM ("
-	SALE_ROWS("user_id", "COALESCE(s.salesperson_id, s.cashier_id)", "",
-		  ", COALESCE(s.salesperson_id, s.cashier_id)") " UNION ALL "
-	RETURN_ROWS("staff_id", "", ", staff_id")
+	RETURNS_CTE SUMS("day, store_id, user_id") ", CAST(SUM(returns) AS BIGINT) AS returns, "
+	"CAST(SUM(refunded) AS BIGINT) AS refunded FROM ("
+	SALE_ROWS("user_id", "COALESCE(s.salesperson_id, s.cashier_id)",
+		  ", 0 AS returns, 0 AS refunded", ", COALESCE(s.salesperson_id, s.cashier_id)")
+	" UNION ALL "
+	RETURN_ROWS("staff_id", ", 1 AS returns, SUM(t - rnd) AS refunded", ", staff_id")
 	") u WHERE user_id <> 0 GROUP BY day, store_id, user_id";
 
 /* Day × store × product (and × category): a sale counts once per product
  * (per category), with the amounts of its lines; a return takes back the
- * parts of its lines. */
+ * parts of its lines and counts once per product (category), refunding the
+ * lines' parts before the cash rounding. */
 #define LINE_ROWS(k, kexpr)                                                               \
 	"SELECT s.day, s.store_id, " kexpr " AS " k ", SUM(l.total) AS revenue, "           \
 	"SUM(l.vat) AS vat, SUM(" LINE_COST ") AS cost, SUM(l.discount) AS discount, "      \
-	"1 AS orders, SUM(l.quantity) AS units FROM sales s JOIN sale_lines l "             \
+	"1 AS orders, SUM(l.quantity) AS units, 0 AS returns, 0 AS refunded "         \
+	"FROM sales s JOIN sale_lines l "             \
 	"ON l.sale_id = s.id WHERE s.status <> 'voided' GROUP BY s.id, s.day, s.store_id, " kexpr
 #define RETURN_LINE_ROWS(k, kexpr)                                                        \
-	"SELECT day, store_id, " kexpr " AS " k ", -t AS revenue, -vat AS vat, -cost AS cost, " \
-	"-disc AS discount, 0 AS orders, -q AS units FROM rx"
+	"SELECT day, store_id, " kexpr " AS " k ", -SUM(t) AS revenue, -SUM(vat) AS vat, "  \
+	"-SUM(cost) AS cost, -SUM(disc) AS discount, 0 AS orders, -SUM(q) AS units, "       \
+	"1 AS returns, SUM(t) AS refunded FROM rx GROUP BY return_id, day, store_id, " kexpr
+#define RETURN_SUMS                                                                       \
+	", CAST(SUM(returns) AS BIGINT) AS returns, CAST(SUM(refunded) AS BIGINT) AS refunded"
 
 static const char SEL_PRODUCT[] =
-	RETURNS_CTE SUMS("day, store_id, product_id") " FROM ("
+	RETURNS_CTE SUMS("day, store_id, product_id") RETURN_SUMS " FROM ("
 	LINE_ROWS("product_id", "l.product_id") " UNION ALL "
 	RETURN_LINE_ROWS("product_id", "product_id")
 	") u GROUP BY day, store_id, product_id";
 
 static const char SEL_CATEGORY[] =
-	RETURNS_CTE SUMS("day, store_id, category_id") " FROM ("
+	RETURNS_CTE SUMS("day, store_id, category_id") RETURN_SUMS " FROM ("
 	LINE_ROWS("category_id", "COALESCE(l.category_id, 0)") " UNION ALL "
 	RETURN_LINE_ROWS("category_id", "category_id")
 	") u GROUP BY day, store_id, category_id";
 
-#define AMOUNTS "revenue, vat, cost, discount, orders, units"
+#define AMOUNTS "revenue, vat, cost, discount, orders, units, returns, refunded"
 
+/* Every rollup: the day rollups above, the report rollups (rollup_report.c)
+ * and the customer rollup (rollup_customer.c), whose SELECTs live beside
+ * the code that writes them. */
 const struct rollup_def rollup_defs[] = {
-	{"rollup_day_store", "day, store_id, " AMOUNTS ", returns, refunded", 2, SEL_STORE},
-	{"rollup_day_store_product", "day, store_id, product_id, " AMOUNTS, 3, SEL_PRODUCT},
-	{"rollup_day_store_category", "day, store_id, category_id, " AMOUNTS, 3, SEL_CATEGORY},
-	{"rollup_day_store_staff", "day, store_id, user_id, " AMOUNTS, 3, SEL_STAFF},
+	{"rollup_day_store", "day, store_id, " AMOUNTS, 2, SEL_STORE, 0},
+	{"rollup_day_store_product", "day, store_id, product_id, " AMOUNTS, 3, SEL_PRODUCT, 0},
+	{"rollup_day_store_category", "day, store_id, category_id, " AMOUNTS, 3, SEL_CATEGORY, 0},
+	{"rollup_day_store_staff", "day, store_id, user_id, " AMOUNTS, 3, SEL_STAFF, 0},
+	{"rollup_day_store_hour", "day, store_id, hour, " AMOUNTS, 3, rollup_recompute_hour, 3},
+	{"rollup_day_store_payment", "day, store_id, method, revenue, orders, returns, refunded", 3,
+	 rollup_recompute_payment, 0},
+	{"rollup_day_store_brand", "day, store_id, brand, " AMOUNTS, 3, rollup_recompute_brand, 0},
+	{"rollup_day_store_category_tree", "day, store_id, category_id, " AMOUNTS, 3,
+	 rollup_recompute_category_tree, 0},
+	{"rollup_month_store_product", "month, store_id, product_id, " AMOUNTS, 3,
+	 rollup_recompute_month_store_product, 0},
+	{"rollup_month_store_category_tree", "month, store_id, category_id, " AMOUNTS, 3,
+	 rollup_recompute_month_category_tree, 0},
+	{"rollup_month_product", "month, product_id, " AMOUNTS, 2, rollup_recompute_month_product, 0},
+	{"rollup_day_product", "day, product_id, " AMOUNTS, 2, rollup_recompute_day_product, 0},
+	{"rollup_day_store_customer", "day, store_id, customer_id, orders, revenue", 3,
+	 rollup_customer_recompute, 0},
 };
 const int rollup_ndefs = (int)(sizeof rollup_defs / sizeof *rollup_defs);
 
@@ -174,13 +202,41 @@ static void build(void)
 	}
 }
 
+/* The company zone's UTC offset in seconds today (the hour rollup's
+ * parameter): today's business day as days since 1970 less its midnight. */
+static int64_t zone_offset(void)
+{
+	char day[11];
+	int64_t n = 0, start = 0;
+	ts_day(ts_now_ms(), day, sizeof day);
+	if (ts_day_number(day, &n) < 0 || ts_day_start(day, &start) < 0)
+		return 0;
+	return n * 86400 - start / 1000;
+}
+
+/* Prepares sql with d's parameters (the zone offset each) bound. */
+static struct db_stmt *prepare(struct db *db, const struct rollup_def *d, const char *sql,
+			       struct err *e)
+{
+	struct db_stmt *st = db_prepare(db, sql, e);
+	if (st && d->nparams) {
+		int64_t off = zone_offset();
+		for (int k = 1; k <= d->nparams; k++)
+			db_bind_int64(st, k, off);
+	}
+	return st;
+}
+
 int rollup_rebuild(struct db *db, struct err *e)
 {
 	build();
 	for (int i = 0; i < rollup_ndefs; i++) {
 		char del[96];
 		snprintf(del, sizeof del, "DELETE FROM %s", rollup_defs[i].table);
-		if (db_exec(db, del, e) < 0 || db_exec(db, sql_rebuild[i], e) < 0)
+		if (db_exec(db, del, e) < 0)
+			return db_fail(e);
+		struct db_stmt *st = prepare(db, &rollup_defs[i], sql_rebuild[i], e);
+		if (!st || db_run(st, e) < 0)
 			return db_fail(e);
 	}
 	return 0;
@@ -196,7 +252,7 @@ int rollup_check(struct db *db, struct buf *report, int64_t *problems, struct er
 	for (int i = 0; i < rollup_ndefs && rc == 0; i++) {
 		const struct rollup_def *d = &rollup_defs[i];
 		for (int w = 0; w < 2 && rc == 0; w++) {
-			struct db_stmt *st = db_prepare(db, sql_check[i][w], e);
+			struct db_stmt *st = prepare(db, d, sql_check[i][w], e);
 			if (!st) {
 				rc = db_fail(e);
 				break;

@@ -331,20 +331,20 @@ int rollup_report_apply(struct db *db, const struct sale_effects *fx,
 	"SUM(ev.cost) AS cost, SUM(ev.discount) AS discount, SUM(ev.units) AS units, "        \
 	"SUM(ev.refunded) AS refunded, MAX(ev.ord) AS ord, MAX(ev.ret) AS ret FROM ev "       \
 	"GROUP BY " period ", ev.product_id, ev.doc) d GROUP BY p, k"
-static const char SQL_RECOMPUTE_MONTH_ALL_PRODUCT[] = ALL_STORES("SUBSTR(ev.day, 1, 7)");
-static const char SQL_RECOMPUTE_DAY_ALL_PRODUCT[] = ALL_STORES("ev.day");
-static const char SQL_RECOMPUTE_MONTH_PRODUCT[] =
+const char rollup_recompute_month_product[] = ALL_STORES("SUBSTR(ev.day, 1, 7)");
+const char rollup_recompute_day_product[] = ALL_STORES("ev.day");
+const char rollup_recompute_month_store_product[] =
 	"WITH " LINE_EVENTS " " PER_KEY("SUBSTR(ev.day, 1, 7)", "ev.product_id", "ev");
-static const char SQL_RECOMPUTE_BRAND[] =
+const char rollup_recompute_brand[] =
 	"WITH " LINE_EVENTS " " PER_KEY("ev.day", "COALESCE(pr.brand, '')",
 					"ev JOIN products pr ON pr.id = ev.product_id");
 #define ANCESTORS                                                              \
 	"anc(cat, up) AS (SELECT id, id FROM categories UNION ALL SELECT a.cat, c.parent_id " \
 	"FROM anc a JOIN categories c ON c.id = a.up WHERE c.parent_id IS NOT NULL)"
-static const char SQL_RECOMPUTE_TREE[] =
+const char rollup_recompute_category_tree[] =
 	"WITH RECURSIVE " ANCESTORS ", " LINE_EVENTS " "
 	PER_KEY("ev.day", "anc.up", "ev JOIN anc ON anc.cat = ev.category_id");
-static const char SQL_RECOMPUTE_MONTH_TREE[] =
+const char rollup_recompute_month_category_tree[] =
 	"WITH RECURSIVE " ANCESTORS ", " LINE_EVENTS " "
 	PER_KEY("SUBSTR(ev.day, 1, 7)", "anc.up", "ev JOIN anc ON anc.cat = ev.category_id");
 
@@ -359,7 +359,7 @@ static const char SQL_RECOMPUTE_MONTH_TREE[] =
 	"SUM(x.quantity) AS units FROM (SELECT y.*, SUM(y.quantity) OVER "     \
 	"(PARTITION BY y.sale_line_id ORDER BY y.id) AS cum FROM sale_return_lines y) x " \
 	"JOIN sale_lines l ON l.id = x.sale_line_id GROUP BY x.return_id) t"
-static const char SQL_RECOMPUTE_HOUR[] =
+const char rollup_recompute_hour[] =
 	"SELECT day, store_id, hour, SUM(revenue), SUM(vat), SUM(cost), SUM(discount), SUM(orders), "
 	"SUM(units), SUM(returns), SUM(refunded) FROM ("
 	"SELECT s.day, s.store_id, " HOUR_OF("s.at") " AS hour, s.paid AS revenue, t.vat, t.cost, "
@@ -379,7 +379,7 @@ static const char SQL_RECOMPUTE_HOUR[] =
 	"p.method = 'cash' THEN s.change_due ELSE 0 END AS amount FROM sales s "  \
 	"JOIN sale_payments p ON p.sale_id = s.id GROUP BY s.id, s.day, s.store_id, s.status, " \
 	"p.method, s.change_due) t"
-static const char SQL_RECOMPUTE_PAYMENT[] =
+const char rollup_recompute_payment[] =
 	"SELECT day, store_id, method, SUM(revenue), SUM(orders), SUM(returns), SUM(refunded) FROM ("
 	"SELECT t.day, t.store_id, t.method, t.amount AS revenue, 1 AS orders, 0 AS returns, "
 	"0 AS refunded FROM " SALE_TENDERS " "
@@ -388,15 +388,3 @@ static const char SQL_RECOMPUTE_PAYMENT[] =
 	"UNION ALL SELECT r.day, r.store_id, x.method, -SUM(x.amount), 0, 1, SUM(x.amount) "
 	"FROM sale_returns r JOIN sale_return_tenders x ON x.return_id = r.id "
 	"GROUP BY r.id, r.day, r.store_id, x.method) pm GROUP BY day, store_id, method";
-
-const struct rollup_report_def rollup_report_defs[] = {
-	{"rollup_day_store_hour", SQL_RECOMPUTE_HOUR, 3},
-	{"rollup_day_store_payment", SQL_RECOMPUTE_PAYMENT, 0},
-	{"rollup_day_store_brand", SQL_RECOMPUTE_BRAND, 0},
-	{"rollup_day_store_category_tree", SQL_RECOMPUTE_TREE, 0},
-	{"rollup_month_store_product", SQL_RECOMPUTE_MONTH_PRODUCT, 0},
-	{"rollup_month_store_category_tree", SQL_RECOMPUTE_MONTH_TREE, 0},
-	{"rollup_month_product", SQL_RECOMPUTE_MONTH_ALL_PRODUCT, 0},
-	{"rollup_day_product", SQL_RECOMPUTE_DAY_ALL_PRODUCT, 0},
-};
-const int rollup_report_ndefs = (int)(sizeof rollup_report_defs / sizeof rollup_report_defs[0]);
