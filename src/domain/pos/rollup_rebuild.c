@@ -182,17 +182,18 @@ static void build(void)
 		buf_init(&b, 0);
 		buf_printf(&b, "INSERT INTO %s (%s) %s", d->table, d->columns, d->select);
 		sql_rebuild[i] = buf_detach(&b, NULL);
-		/* Stored rows the sales do not give, then recomputed rows not stored. */
+		/* Stored rows the sales do not give, then recomputed rows not stored
+		 * (x names the recomputed columns as the table's). */
 		for (int w = 0; w < 2; w++) {
 			buf_init(&b, 0);
+			buf_printf(&b, "WITH x (%s) AS (%s) ", d->columns, d->select);
 			if (w == 0) {
 				buf_printf(&b, "SELECT %s FROM %s WHERE ", d->columns, d->table);
 				nonzero(&b, d);
-				buf_printf(&b, " EXCEPT SELECT %s FROM (%s) x WHERE ", d->columns,
-					   d->select);
+				buf_printf(&b, " EXCEPT SELECT %s FROM x WHERE ", d->columns);
 				nonzero(&b, d);
 			} else {
-				buf_printf(&b, "SELECT %s FROM (%s) x WHERE ", d->columns, d->select);
+				buf_printf(&b, "SELECT %s FROM x WHERE ", d->columns);
 				nonzero(&b, d);
 				buf_printf(&b, " EXCEPT SELECT %s FROM %s WHERE ", d->columns, d->table);
 				nonzero(&b, d);
