@@ -129,6 +129,11 @@ struct gen {
 	struct crow *r_cust;
 	int ncrow, capcrow;
 	struct bulk *ro_tree, *ro_brand, *ro_hour, *ro_pay, *ro_cust;
+	/* The month's rows of the product rollups and the category subtree,
+	 * and the day's product rows of every store. */
+	char month[8]; /* "YYYY-MM" being summed, "" before the first day */
+	struct ramt *m_sp, *m_p, *m_tree, *d_p;
+	struct bulk *ro_msp, *ro_mp, *ro_mtree, *ro_dp;
 	int64_t last_days; /* the last day (days since 1970-01-01) */
 	int64_t cust_base; /* customer i has id cust_base + i + 1 */
 	struct coupon_row *coupons;
@@ -339,6 +344,14 @@ static void open_bulks(struct gen *g)
 			     "returns, refunded)", 7);
 	g->ro_cust = bulk_new(db, "rollup_day_store_customer (day, store_id, customer_id, orders, "
 			      "revenue)", 5);
+	g->ro_msp = bulk_new(db, "rollup_month_store_product (month, store_id, product_id, revenue, "
+			     "vat, cost, discount, orders, units, returns, refunded)", 11);
+	g->ro_mp = bulk_new(db, "rollup_month_product (month, product_id, revenue, vat, cost, "
+			    "discount, orders, units, returns, refunded)", 10);
+	g->ro_mtree = bulk_new(db, "rollup_month_store_category_tree (month, store_id, category_id, "
+			       "revenue, vat, cost, discount, orders, units, returns, refunded)", 11);
+	g->ro_dp = bulk_new(db, "rollup_day_product (day, product_id, revenue, vat, cost, discount, "
+			    "orders, units, returns, refunded)", 10);
 	struct bulk *all[] = {g->shifts, g->sales, g->lines, g->ldisc, g->pays, g->rets, g->rlines,
 			      g->rtenders, g->moves, g->journal, g->counters, g->pos, g->polines};
 	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
@@ -350,7 +363,8 @@ static int flush_bulks(struct gen *g, struct err *e)
 	struct bulk *all[] = {g->shifts, g->sales, g->lines, g->ldisc, g->pays, g->rets, g->rlines,
 			      g->rtenders, g->moves, g->journal, g->counters, g->pos, g->polines,
 			      g->ro_store, g->ro_prod, g->ro_cat, g->ro_staff, g->ro_tree,
-			      g->ro_brand, g->ro_hour, g->ro_pay, g->ro_cust};
+			      g->ro_brand, g->ro_hour, g->ro_pay, g->ro_cust, g->ro_msp,
+			      g->ro_mp, g->ro_mtree, g->ro_dp};
 	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
 		if (bulk_flush(all[i], e) < 0)
 			return e->code;
@@ -362,7 +376,8 @@ static void close_bulks(struct gen *g)
 	struct bulk *all[] = {g->shifts, g->sales, g->lines, g->ldisc, g->pays, g->rets, g->rlines,
 			      g->rtenders, g->moves, g->journal, g->counters, g->pos, g->polines,
 			      g->ro_store, g->ro_prod, g->ro_cat, g->ro_staff, g->ro_tree,
-			      g->ro_brand, g->ro_hour, g->ro_pay, g->ro_cust};
+			      g->ro_brand, g->ro_hour, g->ro_pay, g->ro_cust, g->ro_msp,
+			      g->ro_mp, g->ro_mtree, g->ro_dp};
 	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
 		bulk_free(all[i]);
 }
@@ -575,6 +590,18 @@ static void ramt_put(struct bulk *b, const char *day, int64_t store, int64_t key
 	ramt_amounts(b, r);
 }
 
+static void ramt_sum(struct ramt *to, const struct ramt *r)
+{
+	to->revenue += r->revenue;
+	to->vat += r->vat;
+	to->cost += r->cost;
+	to->discount += r->discount;
+	to->orders += r->orders;
+	to->units += r->units;
+	to->returns += r->returns;
+	to->refunded += r->refunded;
+}
+
 static int by_store_cust(const void *pa, const void *pb)
 {
 	const struct crow *x = pa, *y = pb;
@@ -594,6 +621,7 @@ static int report_rollups_write(struct gen *g, const char *day, struct err *e)
 			const struct ramt *r = &g->r_cat[s * MAX_LEAVES + k];
 			if (ramt_zero(r))
 				continue;
+			ramt_sum(&g->m_tree[s * (MAX_LEAVES + MAX_TOPS) + k], r);
 			ramt_put(g->ro_tree, day, sid, g->leaf_ids[k], r);
 			rc = bulk_row(g->ro_tree, e);
 		}
@@ -601,6 +629,7 @@ static int report_rollups_write(struct gen *g, const char *day, struct err *e)
 			const struct ramt *r = &g->r_top[s * MAX_TOPS + t];
 			if (ramt_zero(r))
 				continue;
+			ramt_sum(&g->m_tree[s * (MAX_LEAVES + MAX_TOPS) + MAX_LEAVES + t], r);
 			ramt_put(g->ro_tree, day, sid, c->top_category_ids[t], r);
 			rc = bulk_row(g->ro_tree, e);
 		}
@@ -659,35 +688,48 @@ static int report_rollups_write(struct gen *g, const char *day, struct err *e)
 	return rc;
 }
 
-/* The rollups that only sum day rows: month x store x product, day and
- * month x product over every store, month x store x category subtree (a
- * sale is on one day in one store, so its orders add up). After the load,
- * inside its transaction. */
-static int derived_rollups_write(struct db *db, struct err *e)
+/* Writes the month's rows (month x store x product, month x product, month
+ * x store x category subtree) that are not all zero, and clears them. A
+ * sale is on one day in one store, so the day rows add up to them. */
+static int month_rollups_write(struct gen *g, struct err *e)
 {
-#define SUMS8 "SUM(revenue), SUM(vat), SUM(cost), SUM(discount), SUM(orders), SUM(units), " \
-	"SUM(returns), SUM(refunded)"
-#define COLS8 "revenue, vat, cost, discount, orders, units, returns, refunded"
-	static const char *const sqls[] = {
-		"INSERT INTO rollup_month_store_product (month, store_id, product_id, " COLS8 ") "
-		"SELECT SUBSTR(day, 1, 7), store_id, product_id, " SUMS8 " FROM "
-		"rollup_day_store_product GROUP BY SUBSTR(day, 1, 7), store_id, product_id",
-		"INSERT INTO rollup_month_product (month, product_id, " COLS8 ") "
-		"SELECT month, product_id, " SUMS8 " FROM rollup_month_store_product "
-		"GROUP BY month, product_id",
-		"INSERT INTO rollup_day_product (day, product_id, " COLS8 ") "
-		"SELECT day, product_id, " SUMS8 " FROM rollup_day_store_product "
-		"GROUP BY day, product_id",
-		"INSERT INTO rollup_month_store_category_tree (month, store_id, category_id, " COLS8 ") "
-		"SELECT SUBSTR(day, 1, 7), store_id, category_id, " SUMS8 " FROM "
-		"rollup_day_store_category_tree GROUP BY SUBSTR(day, 1, 7), store_id, category_id",
-	};
-#undef SUMS8
-#undef COLS8
-	for (size_t i = 0; i < sizeof sqls / sizeof *sqls; i++)
-		if (db_exec(db, sqls[i], e) < 0)
-			return db_fail(e);
-	return 0;
+	struct demo_co *c = g->c;
+	int rc = 0;
+	if (!g->month[0])
+		return 0;
+	for (int s = 0; s < c->nstores && rc == 0; s++) {
+		int64_t sid = c->stores[s].id;
+		for (int p = 0; p < c->nproducts && rc == 0; p++) {
+			const struct ramt *r = &g->m_sp[(size_t)s * (size_t)c->nproducts + (size_t)p];
+			if (ramt_zero(r))
+				continue;
+			ramt_put(g->ro_msp, g->month, sid, c->products[p].id, r);
+			rc = bulk_row(g->ro_msp, e);
+		}
+		for (int k = 0; k < MAX_LEAVES + MAX_TOPS && rc == 0; k++) {
+			const struct ramt *r = &g->m_tree[s * (MAX_LEAVES + MAX_TOPS) + k];
+			if (ramt_zero(r))
+				continue;
+			ramt_put(g->ro_mtree, g->month, sid,
+				 k < MAX_LEAVES ? g->leaf_ids[k] : c->top_category_ids[k - MAX_LEAVES], r);
+			rc = bulk_row(g->ro_mtree, e);
+		}
+	}
+	for (int p = 0; p < c->nproducts && rc == 0; p++) {
+		const struct ramt *r = &g->m_p[p];
+		if (ramt_zero(r))
+			continue;
+		bulk_text(g->ro_mp, g->month);
+		bulk_int(g->ro_mp, c->products[p].id);
+		ramt_amounts(g->ro_mp, r);
+		rc = bulk_row(g->ro_mp, e);
+	}
+	size_t ns = (size_t)c->nstores, np = (size_t)c->nproducts;
+	memset(g->m_sp, 0, ns * np * sizeof *g->m_sp);
+	memset(g->m_p, 0, np * sizeof *g->m_p);
+	memset(g->m_tree, 0, ns * (MAX_LEAVES + MAX_TOPS) * sizeof *g->m_tree);
+	g->month[0] = 0;
+	return rc;
 }
 
 /* Writes the day's rows that are not all zero and clears them. */
@@ -695,6 +737,10 @@ static int rollups_write(struct gen *g, const char *day, struct err *e)
 {
 	struct demo_co *c = g->c;
 	int rc = 0;
+	if (g->month[0] && memcmp(g->month, day, 7) != 0)
+		rc = month_rollups_write(g, e);
+	memcpy(g->month, day, 7);
+	g->month[7] = 0;
 	for (int s = 0; s < c->nstores && rc == 0; s++) {
 		const struct demo_store *st = &c->stores[s];
 		struct ramt *r = &g->r_store[s];
@@ -706,6 +752,9 @@ static int rollups_write(struct gen *g, const char *day, struct err *e)
 			r = &g->r_prod[(size_t)s * (size_t)c->nproducts + (size_t)p];
 			if (ramt_zero(r))
 				continue;
+			ramt_sum(&g->m_sp[(size_t)s * (size_t)c->nproducts + (size_t)p], r);
+			ramt_sum(&g->d_p[p], r);
+			ramt_sum(&g->m_p[p], r);
 			ramt_put(g->ro_prod, day, st->id, c->products[p].id, r);
 			rc = bulk_row(g->ro_prod, e);
 		}
@@ -724,6 +773,16 @@ static int rollups_write(struct gen *g, const char *day, struct err *e)
 			rc = bulk_row(g->ro_staff, e);
 		}
 	}
+	for (int p = 0; p < c->nproducts && rc == 0; p++) {
+		const struct ramt *r = &g->d_p[p];
+		if (ramt_zero(r))
+			continue;
+		bulk_text(g->ro_dp, day);
+		bulk_int(g->ro_dp, c->products[p].id);
+		ramt_amounts(g->ro_dp, r);
+		rc = bulk_row(g->ro_dp, e);
+	}
+	memset(g->d_p, 0, (size_t)c->nproducts * sizeof *g->d_p);
 	if (rc == 0)
 		rc = report_rollups_write(g, day, e);
 	memset(g->r_store, 0, (size_t)c->nstores * sizeof *g->r_store);
@@ -1757,7 +1816,8 @@ static int drop_indexes(struct db *db, char ***saved, struct err *e)
 		"AND tbl_name IN ('sales', 'sale_lines', 'sale_line_discounts', 'sale_payments', "
 		"'stock_moves', 'sale_returns', 'sale_return_lines', 'shifts', 'purchase_orders', "
 		"'purchase_order_lines', 'points_ledger', 'stored_value_ledger', 'customers', "
-		"'customer_stores', 'rollup_day_store_customer', 'rollup_day_store_category_tree') "
+		"'customer_stores', 'rollup_day_store_product', 'rollup_day_store_customer', "
+		"'rollup_day_store_category_tree') "
 		"AND name NOT IN ('sale_lines_sale', 'sale_payments_sale', "
 		"'sale_line_discounts_line', 'sales_shift', 'stock_moves_kind_at', "
 		"'purchase_order_lines_order', 'sale_return_lines_return', 'sale_returns_shift') "
@@ -1874,6 +1934,10 @@ int demo_history(struct demo_co *c, struct err *e)
 	g.r_brand = xcalloc((size_t)ns * (size_t)(g.nbrands ? g.nbrands : 1), sizeof *g.r_brand);
 	g.r_hour = xcalloc((size_t)ns * 24, sizeof *g.r_hour);
 	g.r_pay = xcalloc((size_t)ns * NMETHODS, sizeof *g.r_pay);
+	g.m_sp = xcalloc((size_t)ns * (size_t)np, sizeof *g.m_sp);
+	g.m_p = xcalloc((size_t)(np > 0 ? np : 1), sizeof *g.m_p);
+	g.d_p = xcalloc((size_t)(np > 0 ? np : 1), sizeof *g.d_p);
+	g.m_tree = xcalloc((size_t)ns * (MAX_LEAVES + MAX_TOPS), sizeof *g.m_tree);
 	for (int p = 0; p < np; p++)
 		if (c->products[p].leaf < MAX_LEAVES)
 			g.leaf_ids[c->products[p].leaf] = c->products[p].category_id;
@@ -2043,6 +2107,8 @@ int demo_history(struct demo_co *c, struct err *e)
 	free(times);
 	free(today_ret);
 	if (rc == 0)
+		rc = month_rollups_write(&g, e);
+	if (rc == 0)
 		rc = flush_bulks(&g, e);
 	for (int i = 0; i < g.ncust; i++)
 		expire_lots(&g, i, c->now_ms);
@@ -2051,9 +2117,6 @@ int demo_history(struct demo_co *c, struct err *e)
 		rc = write_customers(&g, e);
 	if (rc == 0)
 		rc = finish(&g, e);
-	demo_progress(c, "rollups", 0, 1);
-	if (rc == 0)
-		rc = derived_rollups_write(db, e);
 	demo_progress(c, "indexes", 0, 1);
 	if (rc == 0) {
 		rc = make_indexes(db, indexes, e);
@@ -2113,6 +2176,10 @@ out:
 	free(g.r_hour);
 	free(g.r_pay);
 	free(g.r_cust);
+	free(g.m_sp);
+	free(g.m_p);
+	free(g.d_p);
+	free(g.m_tree);
 	free(g.brand_of);
 	free(g.brands);
 	free(g.cust);
