@@ -267,8 +267,8 @@ int rollup_check(struct db *db, struct buf *report, int64_t *problems, struct er
 					   w == 0 ? "stored" : "recomputed");
 				int nc = db_column_count(st);
 				for (int c = 0; c < nc; c++) {
-					if (c == 0)
-						buf_printf(report, " %s", db_col_text(st, 0));
+					if (c < d->keys) /* keys as text: days, ids, methods, brands */
+						buf_printf(report, " %s", db_col_text(st, c));
 					else
 						buf_printf(report, "%s%lld", c == d->keys ? " amounts " : " ",
 							   (long long)db_col_int64(st, c));
