@@ -149,7 +149,7 @@ const int rollup_ndefs = (int)(sizeof rollup_defs / sizeof *rollup_defs);
 /* The SQL texts are built once per process and kept (db_prepare caches
  * statements by their text's address). */
 static char *sql_rebuild[sizeof rollup_defs / sizeof *rollup_defs];
-static char *sql_check[sizeof rollup_defs / sizeof *rollup_defs][2];
+static char *sql_check[sizeof rollup_defs / sizeof *rollup_defs];
 
 /* "NOT (a = 0 AND b = 0 ...)" over the amount columns of d. */
 static void nonzero(struct buf *b, const struct rollup_def *d)
@@ -182,24 +182,21 @@ static void build(void)
 		buf_init(&b, 0);
 		buf_printf(&b, "INSERT INTO %s (%s) %s", d->table, d->columns, d->select);
 		sql_rebuild[i] = buf_detach(&b, NULL);
-		/* Stored rows the sales do not give, then recomputed rows not stored
+		/* The rows only one side has, each with its side (0: stored, not
+		 * what the sales give; 1: recomputed, not stored so), in key order:
+		 * both sides in one GROUP BY, so that the recomputation runs once
 		 * (x names the recomputed columns as the table's). */
-		for (int w = 0; w < 2; w++) {
-			buf_init(&b, 0);
-			buf_printf(&b, "WITH x (%s) AS (%s) ", d->columns, d->select);
-			if (w == 0) {
-				buf_printf(&b, "SELECT %s FROM %s WHERE ", d->columns, d->table);
-				nonzero(&b, d);
-				buf_printf(&b, " EXCEPT SELECT %s FROM x WHERE ", d->columns);
-				nonzero(&b, d);
-			} else {
-				buf_printf(&b, "SELECT %s FROM x WHERE ", d->columns);
-				nonzero(&b, d);
-				buf_printf(&b, " EXCEPT SELECT %s FROM %s WHERE ", d->columns, d->table);
-				nonzero(&b, d);
-			}
-			sql_check[i][w] = buf_detach(&b, NULL);
-		}
+		buf_init(&b, 0);
+		buf_printf(&b, "WITH x (%s) AS (%s) SELECT %s, MIN(side) FROM (SELECT %s, 0 AS side "
+			   "FROM %s WHERE ", d->columns, d->select, d->columns, d->columns, d->table);
+		nonzero(&b, d);
+		buf_printf(&b, " UNION ALL SELECT %s, 1 FROM x WHERE ", d->columns);
+		nonzero(&b, d);
+		buf_printf(&b, ") u GROUP BY %s HAVING COUNT(*) = 1 ORDER BY ", d->columns);
+		for (int k = 1; k <= d->keys; k++)
+			buf_printf(&b, "%d, ", k);
+		buf_printf(&b, "%d", d->keys + 1);
+		sql_check[i] = buf_detach(&b, NULL);
 	}
 }
 
@@ -252,34 +249,31 @@ int rollup_check(struct db *db, struct buf *report, int64_t *problems, struct er
 		return rc;
 	for (int i = 0; i < rollup_ndefs && rc == 0; i++) {
 		const struct rollup_def *d = &rollup_defs[i];
-		for (int w = 0; w < 2 && rc == 0; w++) {
-			struct db_stmt *st = prepare(db, d, sql_check[i][w], e);
-			if (!st) {
-				rc = db_fail(e);
-				break;
-			}
-			int64_t shown = 0;
-			while ((rc = db_step(st, e)) == DB_ROW) {
-				(*problems)++;
-				if (!report || shown++ >= 20)
-					continue;
-				buf_printf(report, "%s: %s row", d->table,
-					   w == 0 ? "stored" : "recomputed");
-				int nc = db_column_count(st);
-				for (int c = 0; c < nc; c++) {
-					if (c < d->keys) /* keys as text: days, ids, methods, brands */
-						buf_printf(report, " %s", db_col_text(st, c));
-					else
-						buf_printf(report, "%s%lld", c == d->keys ? " amounts " : " ",
-							   (long long)db_col_int64(st, c));
-				}
-				buf_printf(report, " %s\n", w == 0 ? "is not what the sales give"
-								   : "is not stored so");
-			}
-			db_reset(st);
-			if (rc == DB_DONE)
-				rc = 0;
+		struct db_stmt *st = prepare(db, d, sql_check[i], e);
+		if (!st) {
+			rc = db_fail(e);
+			break;
 		}
+		int64_t shown = 0;
+		while ((rc = db_step(st, e)) == DB_ROW) {
+			(*problems)++;
+			if (!report || shown++ >= 20)
+				continue;
+			int nc = db_column_count(st) - 1, stored = db_col_int64(st, nc) == 0;
+			buf_printf(report, "%s: %s row", d->table, stored ? "stored" : "recomputed");
+			for (int c = 0; c < nc; c++) {
+				if (c < d->keys) /* keys as text: days, ids, methods, brands */
+					buf_printf(report, " %s", db_col_text(st, c));
+				else
+					buf_printf(report, "%s%lld", c == d->keys ? " amounts " : " ",
+						   (long long)db_col_int64(st, c));
+			}
+			buf_printf(report, " %s\n", stored ? "is not what the sales give"
+							   : "is not stored so");
+		}
+		db_reset(st);
+		if (rc == DB_DONE)
+			rc = 0;
 	}
 	if (own) {
 		if (rc < 0)

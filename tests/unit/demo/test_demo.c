@@ -280,7 +280,7 @@ static void table_digest(struct db *db, int i, unsigned char out[32])
 }
 
 /* Adds delta to the first amount of one row of d's table (the first in
- * the order of its first key). */
+ * key order). */
 static void nudge(struct db *db, int i, int delta)
 {
 	static char *sqls[32][2]; /* kept: statements are cached by address */
@@ -294,8 +294,7 @@ static void nudge(struct db *db, int i, int delta)
 	buf_init(&u, 0);
 	/* The keys as text, so that one statement fits every key type. */
 	buf_printf(&q, "SELECT ");
-	buf_printf(&u, "UPDATE %s SET %.*s = %.*s + %d WHERE ", d->table, (int)an, am, (int)an, am,
-		   delta);
+	buf_printf(&u, "UPDATE %s SET %.*s = %.*s + ? WHERE ", d->table, (int)an, am, (int)an, am);
 	const char *c = d->columns;
 	for (int k = 0; k < d->keys; k++) {
 		size_t n = strcspn(c, ",");
@@ -303,7 +302,7 @@ static void nudge(struct db *db, int i, int delta)
 		buf_printf(&u, "%sCAST(%.*s AS TEXT) = ?", k ? " AND " : "", (int)n, c);
 		c += n + 2;
 	}
-	buf_printf(&q, " FROM %s ORDER BY 1 LIMIT 1", d->table);
+	buf_printf(&q, " FROM %s ORDER BY 1, 2%s LIMIT 1", d->table, d->keys > 2 ? ", 3" : "");
 	if (!sqls[i][0]) {
 		sqls[i][0] = buf_detach(&q, NULL);
 		sqls[i][1] = buf_detach(&u, NULL);
@@ -320,8 +319,9 @@ static void nudge(struct db *db, int i, int delta)
 	db_reset(st);
 	struct db_stmt *up = db_prepare(db, sqls[i][1], &e);
 	assert_non_null(up);
+	db_bind_int64(up, 1, delta);
 	for (int k = 0; k < d->keys; k++)
-		db_bind_text(up, k + 1, key[k]);
+		db_bind_text(up, k + 2, key[k]);
 	assert_int_equal(db_run(up, &e), 0);
 	for (int k = 0; k < d->keys; k++)
 		free(key[k]);
@@ -343,9 +343,10 @@ static void test_rollups(void **state)
 	assert_int_equal(rollup_ndefs, 13);
 	unsigned char(*before)[32] = calloc((size_t)rollup_ndefs, 32);
 	assert_non_null(before);
+	static char count_sql[32][96]; /* statements are cached by address */
 	for (int i = 0; i < rollup_ndefs; i++) {
-		char sql[128];
-		snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s", rollup_defs[i].table);
+		char *sql = count_sql[i];
+		snprintf(sql, sizeof count_sql[i], "SELECT COUNT(*) FROM %s", rollup_defs[i].table);
 		if (one_int(db, sql) == 0)
 			fprintf(stderr, "%s is empty\n", rollup_defs[i].table);
 		assert_true(one_int(db, sql) > 0);
