@@ -2,7 +2,7 @@
  * purchase orders, daily shifts, sales with promotions, manual discounts,
  * points and stored value, voids, returns and offline sales, each with its
  * stock moves and journal record — generated day by day in memory and
- * written in bulk, with the day rollups summed as it goes (rollup_check in
+ * written in bulk, with every rollup summed as it goes (rollup_check in
  * tersa check-db compares them with the sales). */
 #include "domain/demo/demo_internal.h"
 

@@ -10,6 +10,7 @@
 #include "base/timeutil.h"
 #include "domain/pos/rollup_customer.h"
 #include "domain/pos/rollup_report.h"
+#include "domain/pos/rollup_sql.h"
 
 /* A line's cost as the sale counted it: a known positive unit cost × units,
  * rounded half up (money_mul_qty). */
@@ -17,43 +18,9 @@
 
 /* Integer arithmetic throughout: PostgreSQL's SUM of bigint is numeric, so
  * every sum that is divided later is cast back to BIGINT. */
-/* The share of `a` that goes with `d` of n units, half up (cumulative() in
- * sale_return.c), and the part of one return: the cumulative share after
- * it less the share before it (b units returned earlier). */
-#define CUM(a, d) "(CASE WHEN (" d ") >= n THEN (" a ") ELSE (2 * (" a ") * (" d ") + n) / (2 * n) END)"
-#define PART(a) "(" CUM(a, "b + q") " - " CUM(a, "b") ")"
-
-/* Returned lines with their parts. lr: each line's share of its sale's cash
- * rounding (refund_rounding_shares: the floor of the pro-rata share, then one
- * unit more to the largest remainders, earlier lines first), only for sales
- * with a rounding and a return. rp: a return line, the units of its sale
- * line returned before it (b) and the sale line's amounts. rx: the parts. */
-#define RETURNS_CTE                                                                        \
-	"WITH rsale AS (SELECT DISTINCT r.sale_id FROM sale_returns r JOIN sales s "        \
-	"ON s.id = r.sale_id WHERE s.rounding > 0), "                                       \
-	"lsum AS (SELECT l.sale_id, CAST(SUM(l.total) AS BIGINT) AS s FROM sale_lines l "                   \
-	"WHERE l.sale_id IN (SELECT sale_id FROM rsale) GROUP BY l.sale_id), "              \
-	"lx AS (SELECT l.id, l.sale_id, s.rounding, s.rounding * l.total / t.s AS base, "   \
-	"ROW_NUMBER() OVER (PARTITION BY l.sale_id ORDER BY s.rounding * l.total % t.s DESC, " \
-	"l.line_no) AS rn, s.rounding * l.total % t.s AS rem "                              \
-	"FROM lsum t JOIN sales s ON s.id = t.sale_id JOIN sale_lines l ON l.sale_id = s.id " \
-	"WHERE t.s > 0), "                                                                  \
-	"lr AS (SELECT id, base + CASE WHEN rem > 0 AND rn <= rounding - "                  \
-	"CAST(SUM(base) OVER (PARTITION BY sale_id) AS BIGINT) THEN 1 ELSE 0 END AS rs FROM lx), "          \
-	"rb AS (SELECT o.id, o.return_id, o.sale_line_id, o.quantity AS q, "                \
-	"CAST(COALESCE(SUM(o.quantity) OVER (PARTITION BY o.sale_line_id ORDER BY o.id "    \
-	"ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS BIGINT) AS b "             \
-	"FROM sale_return_lines o), "                                                       \
-	"rp AS (SELECT r.id AS return_id, r.day, r.store_id, "                              \
-	"COALESCE(s.salesperson_id, s.cashier_id) AS staff_id, l.product_id, "              \
-	"COALESCE(l.category_id, 0) AS category_id, rb.q, rb.b, l.quantity AS n, "          \
-	"l.total AS lt, COALESCE(lr.rs, 0) AS rs, l.discount AS ld, l.vat AS lv, "          \
-	LINE_COST " AS lc FROM sale_returns r JOIN rb ON rb.return_id = r.id "              \
-	"JOIN sale_lines l ON l.id = rb.sale_line_id JOIN sales s ON s.id = r.sale_id "     \
-	"LEFT JOIN lr ON lr.id = l.id WHERE r.kind = 'return'), "                           \
-	"rx AS (SELECT return_id, day, store_id, staff_id, product_id, category_id, q, "   \
-	PART("lt - rs") " + " PART("rs") " AS t, " PART("rs") " AS rnd, " PART("ld")        \
-	" AS disc, " PART("lv") " AS vat, " PART("lc") " AS cost FROM rp) "
+/* The returned lines' parts (rx: return_id, day, store_id, staff_id,
+ * product_id, category_id, q, t, rnd, disc, vat, cost). */
+#define RETURNS_CTE "WITH " ROLLUP_RETURN_PARTS " "
 
 #define SUMS(k)                                                                            \
 	"SELECT " k ", CAST(SUM(revenue) AS BIGINT) AS revenue, CAST(SUM(vat) AS BIGINT) AS vat, " \
@@ -97,9 +64,8 @@ static const char SEL_STAFF[] =
 #define LINE_ROWS(k, kexpr)                                                               \
 	"SELECT s.day, s.store_id, " kexpr " AS " k ", SUM(l.total) AS revenue, "           \
 	"SUM(l.vat) AS vat, SUM(" LINE_COST ") AS cost, SUM(l.discount) AS discount, "      \
-	"1 AS orders, SUM(l.quantity) AS units, 0 AS returns, 0 AS refunded "         \
-	"FROM sales s JOIN sale_lines l "             \
-	"ON l.sale_id = s.id WHERE s.status <> 'voided' GROUP BY s.id, s.day, s.store_id, " kexpr
+	"1 AS orders, SUM(l.quantity) AS units, 0 AS returns, 0 AS refunded "              \
+	"FROM sales s JOIN sale_lines l ON l.sale_id = s.id WHERE s.status <> 'voided' GROUP BY s.id, s.day, s.store_id, " kexpr
 #define RETURN_LINE_ROWS(k, kexpr)                                                        \
 	"SELECT day, store_id, " kexpr " AS " k ", -SUM(t) AS revenue, -SUM(vat) AS vat, "  \
 	"-SUM(cost) AS cost, -SUM(disc) AS discount, 0 AS orders, -SUM(q) AS units, "       \
@@ -183,7 +149,8 @@ static void build(void)
 		buf_printf(&b, "INSERT INTO %s (%s) %s", d->table, d->columns, d->select);
 		sql_rebuild[i] = buf_detach(&b, NULL);
 		/* The rows only one side has, each with its side (0: stored, not
-		 * what the sales give; 1: recomputed, not stored so), in key order:
+		 * what the sales give; 1: recomputed, not stored so) last, in key
+		 * order:
 		 * both sides in one GROUP BY, so that the recomputation runs once
 		 * (x names the recomputed columns as the table's). */
 		buf_init(&b, 0);
