@@ -393,6 +393,7 @@ static int make_catalog(struct demo_co *c, struct arena *a, int nproducts, struc
 				p->cost = p->price * (55 + rng_below(&c->r, 25)) / 100;
 				p->category_id = leaf_ids[t][k];
 				p->vat_rate = L->vat;
+				p->brand = L->brands[b];
 				p->top = t;
 				p->leaf = nleaves_before + k;
 				p->weighed = L->weighed;

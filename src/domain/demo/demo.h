@@ -43,8 +43,8 @@ int demo_company_empty(struct db *db);
  * stores exist. Staff users get the password DEMO_PASSWORD. Days are the
  * company's (settings time zone). Master data goes through the domain
  * functions; the history is written in bulk, in transactions of about a
- * month each, and the day rollups are recomputed from it at the end. 0 or
- * negative ERR_* with e filled (a failure may leave part of a company). */
+ * month each, with every rollup summed as the sales would add them up. 0
+ * or negative ERR_* with e filled (a failure may leave part of a company). */
 int demo_generate(struct db *db, const struct demo_opts *o, struct demo_stats *out,
 		  struct err *e);
 

@@ -2,7 +2,7 @@
  * purchase orders, daily shifts, sales with promotions, manual discounts,
  * points and stored value, voids, returns and offline sales, each with its
  * stock moves and journal record — generated day by day in memory and
- * written in bulk, with the day rollups summed as it goes (rollup_check in
+ * written in bulk, with every rollup summed as it goes (rollup_check in
  * tersa check-db compares them with the sales). */
 #include "domain/demo/demo_internal.h"
 
@@ -69,6 +69,18 @@ struct ramt {
 
 #define MAX_LEAVES 32
 #define MAX_STAFF 5
+#define MAX_TOPS 8
+#define NMETHODS 6
+
+/* The tender methods a demo sale uses, as the payment rollup keys them. */
+static const char *const methods[NMETHODS] = {"alipay", "card",  "cash",
+					      "points", "stored_value", "wechat"};
+
+/* A customer's orders and revenue of the day in one store. */
+struct crow {
+	int s, cust;
+	int64_t orders, revenue;
+};
 
 struct pending_return {
 	int64_t sale_id, store_idx, day, customer, staff_id;
@@ -105,6 +117,23 @@ struct gen {
 	struct ramt *r_store, *r_prod, *r_cat, *r_staff;
 	int64_t leaf_ids[MAX_LEAVES];
 	struct bulk *ro_store, *ro_prod, *ro_cat, *ro_staff;
+	/* The report rollups of the day, as rollup_report.c and
+	 * rollup_customer.c add a sale up: store x top category (the category
+	 * tree's inner rows; its leaf rows are r_cat's), store x brand, store x
+	 * hour, store x tender method, and the customers' rows. The month and
+	 * every-store product rows are summed from the day rows at the end. */
+	struct ramt *r_top, *r_brand, *r_hour, *r_pay;
+	int *brand_of; /* per product: its index in brands */
+	const char **brands;
+	int nbrands;
+	struct crow *r_cust;
+	int ncrow, capcrow;
+	struct bulk *ro_tree, *ro_brand, *ro_hour, *ro_pay, *ro_cust;
+	/* The month's rows of the product rollups and the category subtree,
+	 * and the day's product rows of every store. */
+	char month[8]; /* "YYYY-MM" being summed, "" before the first day */
+	struct ramt *m_sp, *m_p, *m_tree, *d_p;
+	struct bulk *ro_msp, *ro_mp, *ro_mtree, *ro_dp;
 	int64_t last_days; /* the last day (days since 1970-01-01) */
 	int64_t cust_base; /* customer i has id cust_base + i + 1 */
 	struct coupon_row *coupons;
@@ -300,11 +329,29 @@ static void open_bulks(struct gen *g)
 	g->ro_store = bulk_new(db, "rollup_day_store (day, store_id, revenue, vat, cost, discount, "
 			       "orders, units, returns, refunded)", 10);
 	g->ro_prod = bulk_new(db, "rollup_day_store_product (day, store_id, product_id, revenue, vat, "
-			      "cost, discount, orders, units)", 9);
+			      "cost, discount, orders, units, returns, refunded)", 11);
 	g->ro_cat = bulk_new(db, "rollup_day_store_category (day, store_id, category_id, revenue, vat, "
-			     "cost, discount, orders, units)", 9);
+			     "cost, discount, orders, units, returns, refunded)", 11);
 	g->ro_staff = bulk_new(db, "rollup_day_store_staff (day, store_id, user_id, revenue, vat, "
-			       "cost, discount, orders, units)", 9);
+			       "cost, discount, orders, units, returns, refunded)", 11);
+	g->ro_tree = bulk_new(db, "rollup_day_store_category_tree (day, store_id, category_id, "
+			      "revenue, vat, cost, discount, orders, units, returns, refunded)", 11);
+	g->ro_brand = bulk_new(db, "rollup_day_store_brand (day, store_id, brand, revenue, vat, cost, "
+			       "discount, orders, units, returns, refunded)", 11);
+	g->ro_hour = bulk_new(db, "rollup_day_store_hour (day, store_id, hour, revenue, vat, cost, "
+			      "discount, orders, units, returns, refunded)", 11);
+	g->ro_pay = bulk_new(db, "rollup_day_store_payment (day, store_id, method, revenue, orders, "
+			     "returns, refunded)", 7);
+	g->ro_cust = bulk_new(db, "rollup_day_store_customer (day, store_id, customer_id, orders, "
+			      "revenue)", 5);
+	g->ro_msp = bulk_new(db, "rollup_month_store_product (month, store_id, product_id, revenue, "
+			     "vat, cost, discount, orders, units, returns, refunded)", 11);
+	g->ro_mp = bulk_new(db, "rollup_month_product (month, product_id, revenue, vat, cost, "
+			    "discount, orders, units, returns, refunded)", 10);
+	g->ro_mtree = bulk_new(db, "rollup_month_store_category_tree (month, store_id, category_id, "
+			       "revenue, vat, cost, discount, orders, units, returns, refunded)", 11);
+	g->ro_dp = bulk_new(db, "rollup_day_product (day, product_id, revenue, vat, cost, discount, "
+			    "orders, units, returns, refunded)", 10);
 	struct bulk *all[] = {g->shifts, g->sales, g->lines, g->ldisc, g->pays, g->rets, g->rlines,
 			      g->rtenders, g->moves, g->journal, g->counters, g->pos, g->polines};
 	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
@@ -315,7 +362,9 @@ static int flush_bulks(struct gen *g, struct err *e)
 {
 	struct bulk *all[] = {g->shifts, g->sales, g->lines, g->ldisc, g->pays, g->rets, g->rlines,
 			      g->rtenders, g->moves, g->journal, g->counters, g->pos, g->polines,
-			      g->ro_store, g->ro_prod, g->ro_cat, g->ro_staff};
+			      g->ro_store, g->ro_prod, g->ro_cat, g->ro_staff, g->ro_tree,
+			      g->ro_brand, g->ro_hour, g->ro_pay, g->ro_cust, g->ro_msp,
+			      g->ro_mp, g->ro_mtree, g->ro_dp};
 	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
 		if (bulk_flush(all[i], e) < 0)
 			return e->code;
@@ -326,7 +375,9 @@ static void close_bulks(struct gen *g)
 {
 	struct bulk *all[] = {g->shifts, g->sales, g->lines, g->ldisc, g->pays, g->rets, g->rlines,
 			      g->rtenders, g->moves, g->journal, g->counters, g->pos, g->polines,
-			      g->ro_store, g->ro_prod, g->ro_cat, g->ro_staff};
+			      g->ro_store, g->ro_prod, g->ro_cat, g->ro_staff, g->ro_tree,
+			      g->ro_brand, g->ro_hour, g->ro_pay, g->ro_cust, g->ro_msp,
+			      g->ro_mp, g->ro_mtree, g->ro_dp};
 	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
 		bulk_free(all[i]);
 }
@@ -472,6 +523,35 @@ static void ramt_add(struct ramt *r, int64_t sign, int64_t revenue, int64_t vat,
 	r->units += sign * units;
 }
 
+/* The hour of day of an instant in the company zone (0 if it cannot be
+ * converted, as rollup_report.c counts it). */
+static int hour_of(int64_t at)
+{
+	char day[11];
+	int wd = 0, minute = 0;
+	if (ts_local(at, day, sizeof day, &wd, &minute) < 0)
+		minute = 0;
+	return minute / 60;
+}
+
+static int method_slot(const char *m)
+{
+	for (int i = 0; i < NMETHODS; i++)
+		if (strcmp(methods[i], m) == 0)
+			return i;
+	return 0;
+}
+
+/* Line i's brand counts the document once: 1 unless an earlier line of
+ * ln has the same brand. */
+static int first_brand(const struct gen *g, const int *prods, int i)
+{
+	for (int k = 0; k < i; k++)
+		if (g->brand_of[prods[k]] == g->brand_of[prods[i]])
+			return 0;
+	return 1;
+}
+
 static int staff_slot(const struct demo_store *st, int64_t user)
 {
 	if (user == st->manager_id)
@@ -488,23 +568,168 @@ static int ramt_zero(const struct ramt *r)
 	       !r->returns && !r->refunded;
 }
 
-static void ramt_put(struct bulk *b, const char *day, int64_t store, int64_t key,
-		     const struct ramt *r, int with_returns)
+static void ramt_amounts(struct bulk *b, const struct ramt *r)
 {
-	bulk_text(b, day);
-	bulk_int(b, store);
-	if (key >= 0)
-		bulk_int(b, key);
 	bulk_int(b, r->revenue);
 	bulk_int(b, r->vat);
 	bulk_int(b, r->cost);
 	bulk_int(b, r->discount);
 	bulk_int(b, r->orders);
 	bulk_int(b, r->units);
-	if (with_returns) {
-		bulk_int(b, r->returns);
-		bulk_int(b, r->refunded);
+	bulk_int(b, r->returns);
+	bulk_int(b, r->refunded);
+}
+
+static void ramt_put(struct bulk *b, const char *day, int64_t store, int64_t key,
+		     const struct ramt *r)
+{
+	bulk_text(b, day);
+	bulk_int(b, store);
+	if (key >= 0)
+		bulk_int(b, key);
+	ramt_amounts(b, r);
+}
+
+static void ramt_sum(struct ramt *to, const struct ramt *r)
+{
+	to->revenue += r->revenue;
+	to->vat += r->vat;
+	to->cost += r->cost;
+	to->discount += r->discount;
+	to->orders += r->orders;
+	to->units += r->units;
+	to->returns += r->returns;
+	to->refunded += r->refunded;
+}
+
+static int by_store_cust(const void *pa, const void *pb)
+{
+	const struct crow *x = pa, *y = pb;
+	if (x->s != y->s)
+		return x->s < y->s ? -1 : 1;
+	return x->cust < y->cust ? -1 : x->cust > y->cust;
+}
+
+/* The day's report rollups (see struct gen), written and cleared. */
+static int report_rollups_write(struct gen *g, const char *day, struct err *e)
+{
+	struct demo_co *c = g->c;
+	int rc = 0;
+	for (int s = 0; s < c->nstores && rc == 0; s++) {
+		int64_t sid = c->stores[s].id;
+		for (int k = 0; k < MAX_LEAVES && rc == 0; k++) {
+			const struct ramt *r = &g->r_cat[s * MAX_LEAVES + k];
+			if (ramt_zero(r))
+				continue;
+			ramt_sum(&g->m_tree[s * (MAX_LEAVES + MAX_TOPS) + k], r);
+			ramt_put(g->ro_tree, day, sid, g->leaf_ids[k], r);
+			rc = bulk_row(g->ro_tree, e);
+		}
+		for (int t = 0; t < c->ntop && t < MAX_TOPS && rc == 0; t++) {
+			const struct ramt *r = &g->r_top[s * MAX_TOPS + t];
+			if (ramt_zero(r))
+				continue;
+			ramt_sum(&g->m_tree[s * (MAX_LEAVES + MAX_TOPS) + MAX_LEAVES + t], r);
+			ramt_put(g->ro_tree, day, sid, c->top_category_ids[t], r);
+			rc = bulk_row(g->ro_tree, e);
+		}
+		for (int b = 0; b < g->nbrands && rc == 0; b++) {
+			const struct ramt *r = &g->r_brand[s * g->nbrands + b];
+			if (ramt_zero(r))
+				continue;
+			bulk_text(g->ro_brand, day);
+			bulk_int(g->ro_brand, sid);
+			bulk_text(g->ro_brand, g->brands[b]);
+			ramt_amounts(g->ro_brand, r);
+			rc = bulk_row(g->ro_brand, e);
+		}
+		for (int h = 0; h < 24 && rc == 0; h++) {
+			const struct ramt *r = &g->r_hour[s * 24 + h];
+			if (ramt_zero(r))
+				continue;
+			ramt_put(g->ro_hour, day, sid, h, r);
+			rc = bulk_row(g->ro_hour, e);
+		}
+		for (int m = 0; m < NMETHODS && rc == 0; m++) {
+			const struct ramt *r = &g->r_pay[s * NMETHODS + m];
+			if (!r->revenue && !r->orders && !r->returns && !r->refunded)
+				continue;
+			bulk_text(g->ro_pay, day);
+			bulk_int(g->ro_pay, sid);
+			bulk_text(g->ro_pay, methods[m]);
+			bulk_int(g->ro_pay, r->revenue);
+			bulk_int(g->ro_pay, r->orders);
+			bulk_int(g->ro_pay, r->returns);
+			bulk_int(g->ro_pay, r->refunded);
+			rc = bulk_row(g->ro_pay, e);
+		}
 	}
+	if (g->ncrow > 1)
+		qsort(g->r_cust, (size_t)g->ncrow, sizeof *g->r_cust, by_store_cust);
+	for (int i = 0; i < g->ncrow && rc == 0;) {
+		struct crow x = g->r_cust[i++];
+		while (i < g->ncrow && g->r_cust[i].s == x.s && g->r_cust[i].cust == x.cust) {
+			x.orders += g->r_cust[i].orders;
+			x.revenue += g->r_cust[i++].revenue;
+		}
+		bulk_text(g->ro_cust, day);
+		bulk_int(g->ro_cust, c->stores[x.s].id);
+		bulk_int(g->ro_cust, g->cust_base + x.cust + 1);
+		bulk_int(g->ro_cust, x.orders);
+		bulk_int(g->ro_cust, x.revenue);
+		rc = bulk_row(g->ro_cust, e);
+	}
+	g->ncrow = 0;
+	size_t ns = (size_t)c->nstores;
+	memset(g->r_top, 0, ns * MAX_TOPS * sizeof *g->r_top);
+	memset(g->r_brand, 0, ns * (size_t)g->nbrands * sizeof *g->r_brand);
+	memset(g->r_hour, 0, ns * 24 * sizeof *g->r_hour);
+	memset(g->r_pay, 0, ns * NMETHODS * sizeof *g->r_pay);
+	return rc;
+}
+
+/* Writes the month's rows (month x store x product, month x product, month
+ * x store x category subtree) that are not all zero, and clears them. A
+ * sale is on one day in one store, so the day rows add up to them. */
+static int month_rollups_write(struct gen *g, struct err *e)
+{
+	struct demo_co *c = g->c;
+	int rc = 0;
+	if (!g->month[0])
+		return 0;
+	for (int s = 0; s < c->nstores && rc == 0; s++) {
+		int64_t sid = c->stores[s].id;
+		for (int p = 0; p < c->nproducts && rc == 0; p++) {
+			const struct ramt *r = &g->m_sp[(size_t)s * (size_t)c->nproducts + (size_t)p];
+			if (ramt_zero(r))
+				continue;
+			ramt_put(g->ro_msp, g->month, sid, c->products[p].id, r);
+			rc = bulk_row(g->ro_msp, e);
+		}
+		for (int k = 0; k < MAX_LEAVES + MAX_TOPS && rc == 0; k++) {
+			const struct ramt *r = &g->m_tree[s * (MAX_LEAVES + MAX_TOPS) + k];
+			if (ramt_zero(r))
+				continue;
+			ramt_put(g->ro_mtree, g->month, sid,
+				 k < MAX_LEAVES ? g->leaf_ids[k] : c->top_category_ids[k - MAX_LEAVES], r);
+			rc = bulk_row(g->ro_mtree, e);
+		}
+	}
+	for (int p = 0; p < c->nproducts && rc == 0; p++) {
+		const struct ramt *r = &g->m_p[p];
+		if (ramt_zero(r))
+			continue;
+		bulk_text(g->ro_mp, g->month);
+		bulk_int(g->ro_mp, c->products[p].id);
+		ramt_amounts(g->ro_mp, r);
+		rc = bulk_row(g->ro_mp, e);
+	}
+	size_t ns = (size_t)c->nstores, np = (size_t)c->nproducts;
+	memset(g->m_sp, 0, ns * np * sizeof *g->m_sp);
+	memset(g->m_p, 0, np * sizeof *g->m_p);
+	memset(g->m_tree, 0, ns * (MAX_LEAVES + MAX_TOPS) * sizeof *g->m_tree);
+	g->month[0] = 0;
+	return rc;
 }
 
 /* Writes the day's rows that are not all zero and clears them. */
@@ -512,35 +737,54 @@ static int rollups_write(struct gen *g, const char *day, struct err *e)
 {
 	struct demo_co *c = g->c;
 	int rc = 0;
+	if (g->month[0] && memcmp(g->month, day, 7) != 0)
+		rc = month_rollups_write(g, e);
+	memcpy(g->month, day, 7);
+	g->month[7] = 0;
 	for (int s = 0; s < c->nstores && rc == 0; s++) {
 		const struct demo_store *st = &c->stores[s];
 		struct ramt *r = &g->r_store[s];
 		if (!ramt_zero(r)) {
-			ramt_put(g->ro_store, day, st->id, -1, r, 1);
+			ramt_put(g->ro_store, day, st->id, -1, r);
 			rc = bulk_row(g->ro_store, e);
 		}
 		for (int p = 0; p < c->nproducts && rc == 0; p++) {
 			r = &g->r_prod[(size_t)s * (size_t)c->nproducts + (size_t)p];
 			if (ramt_zero(r))
 				continue;
-			ramt_put(g->ro_prod, day, st->id, c->products[p].id, r, 0);
+			ramt_sum(&g->m_sp[(size_t)s * (size_t)c->nproducts + (size_t)p], r);
+			ramt_sum(&g->d_p[p], r);
+			ramt_sum(&g->m_p[p], r);
+			ramt_put(g->ro_prod, day, st->id, c->products[p].id, r);
 			rc = bulk_row(g->ro_prod, e);
 		}
 		for (int k = 0; k < MAX_LEAVES && rc == 0; k++) {
 			r = &g->r_cat[s * MAX_LEAVES + k];
 			if (ramt_zero(r))
 				continue;
-			ramt_put(g->ro_cat, day, st->id, g->leaf_ids[k], r, 0);
+			ramt_put(g->ro_cat, day, st->id, g->leaf_ids[k], r);
 			rc = bulk_row(g->ro_cat, e);
 		}
 		for (int k = 0; k < MAX_STAFF && rc == 0; k++) {
 			r = &g->r_staff[s * MAX_STAFF + k];
 			if (ramt_zero(r))
 				continue;
-			ramt_put(g->ro_staff, day, st->id, k ? st->staff[k - 1] : st->manager_id, r, 0);
+			ramt_put(g->ro_staff, day, st->id, k ? st->staff[k - 1] : st->manager_id, r);
 			rc = bulk_row(g->ro_staff, e);
 		}
 	}
+	for (int p = 0; p < c->nproducts && rc == 0; p++) {
+		const struct ramt *r = &g->d_p[p];
+		if (ramt_zero(r))
+			continue;
+		bulk_text(g->ro_dp, day);
+		bulk_int(g->ro_dp, c->products[p].id);
+		ramt_amounts(g->ro_dp, r);
+		rc = bulk_row(g->ro_dp, e);
+	}
+	memset(g->d_p, 0, (size_t)c->nproducts * sizeof *g->d_p);
+	if (rc == 0)
+		rc = report_rollups_write(g, day, e);
 	memset(g->r_store, 0, (size_t)c->nstores * sizeof *g->r_store);
 	memset(g->r_prod, 0, (size_t)c->nstores * (size_t)c->nproducts * sizeof *g->r_prod);
 	memset(g->r_cat, 0, (size_t)c->nstores * MAX_LEAVES * sizeof *g->r_cat);
@@ -929,6 +1173,31 @@ static int one_sale(struct gen *g, int s, int64_t days, const char *day, int64_t
 		ramt_add(&g->r_store[s], 1, paid, vat, cost, discount + rounding, 1, units);
 		ramt_add(&g->r_staff[s * MAX_STAFF + staff_slot(st, salesperson ? salesperson : cashier)],
 			 1, paid, vat, cost, discount + rounding, 1, units);
+		/* The report rollups: top category and brand once per sale each,
+		 * the store row at the sale's hour, each tender (cash less the
+		 * change) once, the customer's row. */
+		uint32_t seen_top = 0;
+		int prods[8];
+		for (int i = 0; i < n; i++) {
+			const struct demo_product *p = &c->products[ln[i].p];
+			prods[i] = ln[i].p;
+			ramt_add(&g->r_top[s * MAX_TOPS + p->top], 1, ln[i].total, ln[i].vat,
+				 ln[i].cost, ln[i].disc, (seen_top >> p->top) & 1 ? 0 : 1, ln[i].qty);
+			seen_top |= 1u << p->top;
+			ramt_add(&g->r_brand[s * g->nbrands + g->brand_of[ln[i].p]], 1, ln[i].total,
+				 ln[i].vat, ln[i].cost, ln[i].disc, first_brand(g, prods, i), ln[i].qty);
+		}
+		ramt_add(&g->r_hour[s * 24 + hour_of(at)], 1, paid, vat, cost, discount + rounding, 1,
+			 units);
+		for (int i = 0; i < np; i++) {
+			struct ramt *pm = &g->r_pay[s * NMETHODS + method_slot(pay[i].m)];
+			pm->revenue += pay[i].amount - (strcmp(pay[i].m, "cash") == 0 ? change : 0);
+			pm->orders++;
+		}
+		if (cust >= 0) {
+			g->r_cust = grow(g->r_cust, &g->capcrow, g->ncrow + 1, sizeof *g->r_cust);
+			g->r_cust[g->ncrow++] = (struct crow){s, cust, 1, paid};
+		}
 	}
 	if (ret) {
 		pr.staff_id = salesperson ? salesperson : cashier;
@@ -1018,14 +1287,34 @@ static int one_return(struct gen *g, const struct pending_return *pr, const char
 			 st->manager_id, at, e) < 0)
 			return e->code;
 	}
-	/* The return's rollups, on its own day: the parts of whole lines. */
+	/* The return's rollups, on its own day: the parts of whole lines; the
+	 * return counts once per product, category, brand and row, refunding
+	 * its lines' totals. */
 	int64_t rvat = 0, rcost = 0, rdisc = 0, runits = 0;
+	uint32_t seen_leaf = 0, seen_top = 0;
+	int prods[8];
 	for (int i = 0; i < pr->nlines; i++) {
 		int p = (int)pr->product_id[i];
-		ramt_add(&g->r_prod[(size_t)s * (size_t)c->nproducts + (size_t)p], -1, pr->refund[i],
-			 pr->vat[i], pr->cost[i], pr->disc[i], 0, pr->qty[i]);
-		ramt_add(&g->r_cat[s * MAX_LEAVES + c->products[p].leaf], -1, pr->refund[i],
-			 pr->vat[i], pr->cost[i], pr->disc[i], 0, pr->qty[i]);
+		const struct demo_product *dp = &c->products[p];
+		struct ramt *rr = &g->r_prod[(size_t)s * (size_t)c->nproducts + (size_t)p];
+		ramt_add(rr, -1, pr->refund[i], pr->vat[i], pr->cost[i], pr->disc[i], 0, pr->qty[i]);
+		rr->returns++;
+		rr->refunded += pr->refund[i];
+		rr = &g->r_cat[s * MAX_LEAVES + dp->leaf];
+		ramt_add(rr, -1, pr->refund[i], pr->vat[i], pr->cost[i], pr->disc[i], 0, pr->qty[i]);
+		rr->returns += (seen_leaf >> dp->leaf) & 1 ? 0 : 1;
+		rr->refunded += pr->refund[i];
+		seen_leaf |= 1u << dp->leaf;
+		rr = &g->r_top[s * MAX_TOPS + dp->top];
+		ramt_add(rr, -1, pr->refund[i], pr->vat[i], pr->cost[i], pr->disc[i], 0, pr->qty[i]);
+		rr->returns += (seen_top >> dp->top) & 1 ? 0 : 1;
+		rr->refunded += pr->refund[i];
+		seen_top |= 1u << dp->top;
+		prods[i] = p;
+		rr = &g->r_brand[s * g->nbrands + g->brand_of[p]];
+		ramt_add(rr, -1, pr->refund[i], pr->vat[i], pr->cost[i], pr->disc[i], 0, pr->qty[i]);
+		rr->returns += first_brand(g, prods, i);
+		rr->refunded += pr->refund[i];
 		rvat += pr->vat[i];
 		rcost += pr->cost[i];
 		rdisc += pr->disc[i];
@@ -1034,8 +1323,18 @@ static int one_return(struct gen *g, const struct pending_return *pr, const char
 	ramt_add(&g->r_store[s], -1, total, rvat, rcost, rdisc, 0, runits);
 	g->r_store[s].returns++;
 	g->r_store[s].refunded += total;
-	ramt_add(&g->r_staff[s * MAX_STAFF + staff_slot(st, pr->staff_id)], -1, total, rvat, rcost,
-		 rdisc, 0, runits);
+	struct ramt *rs = &g->r_staff[s * MAX_STAFF + staff_slot(st, pr->staff_id)];
+	ramt_add(rs, -1, total, rvat, rcost, rdisc, 0, runits);
+	rs->returns++;
+	rs->refunded += total;
+	rs = &g->r_hour[s * 24 + hour_of(at)];
+	ramt_add(rs, -1, total, rvat, rcost, rdisc, 0, runits);
+	rs->returns++;
+	rs->refunded += total;
+	rs = &g->r_pay[s * NMETHODS + method_slot(pr->method)];
+	rs->revenue -= total;
+	rs->returns++;
+	rs->refunded += total;
 	bulk_int(g->rtenders, rid);
 	bulk_text(g->rtenders, pr->method);
 	bulk_int(g->rtenders, total);
@@ -1517,7 +1816,9 @@ static int drop_indexes(struct db *db, char ***saved, struct err *e)
 		"AND tbl_name IN ('sales', 'sale_lines', 'sale_line_discounts', 'sale_payments', "
 		"'stock_moves', 'sale_returns', 'sale_return_lines', 'shifts', 'purchase_orders', "
 		"'purchase_order_lines', 'points_ledger', 'stored_value_ledger', 'customers', "
-		"'customer_stores') AND name NOT IN ('sale_lines_sale', 'sale_payments_sale', "
+		"'customer_stores', 'rollup_day_store_product', 'rollup_day_store_customer', "
+		"'rollup_day_store_category_tree') "
+		"AND name NOT IN ('sale_lines_sale', 'sale_payments_sale', "
 		"'sale_line_discounts_line', 'sales_shift', 'stock_moves_kind_at', "
 		"'purchase_order_lines_order', 'sale_return_lines_return', 'sale_returns_shift') "
 		"ORDER BY name";
@@ -1618,6 +1919,25 @@ int demo_history(struct demo_co *c, struct err *e)
 	g.r_prod = xcalloc((size_t)ns * (size_t)np, sizeof *g.r_prod);
 	g.r_cat = xcalloc((size_t)ns * MAX_LEAVES, sizeof *g.r_cat);
 	g.r_staff = xcalloc((size_t)ns * MAX_STAFF, sizeof *g.r_staff);
+	g.brand_of = xcalloc((size_t)(np > 0 ? np : 1), sizeof *g.brand_of);
+	g.brands = xcalloc((size_t)(np > 0 ? np : 1), sizeof *g.brands);
+	for (int p = 0; p < np; p++) {
+		const char *b = c->products[p].brand ? c->products[p].brand : "";
+		int k = 0;
+		while (k < g.nbrands && strcmp(g.brands[k], b) != 0)
+			k++;
+		if (k == g.nbrands)
+			g.brands[g.nbrands++] = b;
+		g.brand_of[p] = k;
+	}
+	g.r_top = xcalloc((size_t)ns * MAX_TOPS, sizeof *g.r_top);
+	g.r_brand = xcalloc((size_t)ns * (size_t)(g.nbrands ? g.nbrands : 1), sizeof *g.r_brand);
+	g.r_hour = xcalloc((size_t)ns * 24, sizeof *g.r_hour);
+	g.r_pay = xcalloc((size_t)ns * NMETHODS, sizeof *g.r_pay);
+	g.m_sp = xcalloc((size_t)ns * (size_t)np, sizeof *g.m_sp);
+	g.m_p = xcalloc((size_t)(np > 0 ? np : 1), sizeof *g.m_p);
+	g.d_p = xcalloc((size_t)(np > 0 ? np : 1), sizeof *g.d_p);
+	g.m_tree = xcalloc((size_t)ns * (MAX_LEAVES + MAX_TOPS), sizeof *g.m_tree);
 	for (int p = 0; p < np; p++)
 		if (c->products[p].leaf < MAX_LEAVES)
 			g.leaf_ids[c->products[p].leaf] = c->products[p].category_id;
@@ -1787,6 +2107,8 @@ int demo_history(struct demo_co *c, struct err *e)
 	free(times);
 	free(today_ret);
 	if (rc == 0)
+		rc = month_rollups_write(&g, e);
+	if (rc == 0)
 		rc = flush_bulks(&g, e);
 	for (int i = 0; i < g.ncust; i++)
 		expire_lots(&g, i, c->now_ms);
@@ -1849,6 +2171,17 @@ out:
 	free(g.r_prod);
 	free(g.r_cat);
 	free(g.r_staff);
+	free(g.r_top);
+	free(g.r_brand);
+	free(g.r_hour);
+	free(g.r_pay);
+	free(g.r_cust);
+	free(g.m_sp);
+	free(g.m_p);
+	free(g.d_p);
+	free(g.m_tree);
+	free(g.brand_of);
+	free(g.brands);
 	free(g.cust);
 	free(g.pl);
 	free(g.sv);

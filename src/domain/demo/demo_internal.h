@@ -36,6 +36,7 @@ void bulk_free(struct bulk *b);
 /* A product as the history needs it. */
 struct demo_product {
 	int64_t id, category_id, price, cost, vat_rate, supplier_id;
+	const char *brand; /* static text */
 	int top;       /* index of its top-level category */
 	int leaf;      /* index of its category among the leaves */
 	int weighed;   /* sold by the kg */

@@ -23,8 +23,7 @@ int rollup_customer_merge(struct db *db, int64_t keep_id, int64_t from_id, struc
 /* The rollup recomputed from the stored sales and returns: yields exactly
  * rollup_day_store_customer's columns (day, store_id, customer_id, orders,
  * revenue). A voided sale leaves its row with zeros, as the writes do.
- * Entry for rollup_defs[]:
- *   {"rollup_day_store_customer", rollup_customer_recompute}, */
+ * One of rollup_defs[]. */
 extern const char rollup_customer_recompute[];
 
 #endif

@@ -1,4 +1,4 @@
-/* rollup_rebuild.c: the day rollups recomputed from the stored sales and
+/* rollup_rebuild.c: every rollup recomputed from the stored sales and
  * returns, exactly as sale_effects.c adds them up sale by sale: to fill them
  * after a bulk load and to check them (tersa check-db). */
 #include "domain/pos/rollup_rebuild.h"
@@ -7,49 +7,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/timeutil.h"
+#include "domain/pos/rollup_customer.h"
+#include "domain/pos/rollup_report.h"
+#include "domain/pos/rollup_sql.h"
+
 /* A line's cost as the sale counted it: a known positive unit cost × units,
  * rounded half up (money_mul_qty). */
 #define LINE_COST "CASE WHEN l.unit_cost > 0 THEN (l.unit_cost * l.quantity + 500) / 1000 ELSE 0 END"
 
 /* Integer arithmetic throughout: PostgreSQL's SUM of bigint is numeric, so
  * every sum that is divided later is cast back to BIGINT. */
-/* The share of `a` that goes with `d` of n units, half up (cumulative() in
- * sale_return.c), and the part of one return: the cumulative share after
- * it less the share before it (b units returned earlier). */
-#define CUM(a, d) "(CASE WHEN (" d ") >= n THEN (" a ") ELSE (2 * (" a ") * (" d ") + n) / (2 * n) END)"
-#define PART(a) "(" CUM(a, "b + q") " - " CUM(a, "b") ")"
-
-/* Returned lines with their parts. lr: each line's share of its sale's cash
- * rounding (refund_rounding_shares: the floor of the pro-rata share, then one
- * unit more to the largest remainders, earlier lines first), only for sales
- * with a rounding and a return. rp: a return line, the units of its sale
- * line returned before it (b) and the sale line's amounts. rx: the parts. */
-#define RETURNS_CTE                                                                        \
-	"WITH rsale AS (SELECT DISTINCT r.sale_id FROM sale_returns r JOIN sales s "        \
-	"ON s.id = r.sale_id WHERE s.rounding > 0), "                                       \
-	"lsum AS (SELECT l.sale_id, CAST(SUM(l.total) AS BIGINT) AS s FROM sale_lines l "                   \
-	"WHERE l.sale_id IN (SELECT sale_id FROM rsale) GROUP BY l.sale_id), "              \
-	"lx AS (SELECT l.id, l.sale_id, s.rounding, s.rounding * l.total / t.s AS base, "   \
-	"ROW_NUMBER() OVER (PARTITION BY l.sale_id ORDER BY s.rounding * l.total % t.s DESC, " \
-	"l.line_no) AS rn, s.rounding * l.total % t.s AS rem "                              \
-	"FROM lsum t JOIN sales s ON s.id = t.sale_id JOIN sale_lines l ON l.sale_id = s.id " \
-	"WHERE t.s > 0), "                                                                  \
-	"lr AS (SELECT id, base + CASE WHEN rem > 0 AND rn <= rounding - "                  \
-	"CAST(SUM(base) OVER (PARTITION BY sale_id) AS BIGINT) THEN 1 ELSE 0 END AS rs FROM lx), "          \
-	"rb AS (SELECT o.id, o.return_id, o.sale_line_id, o.quantity AS q, "                \
-	"CAST(COALESCE(SUM(o.quantity) OVER (PARTITION BY o.sale_line_id ORDER BY o.id "    \
-	"ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS BIGINT) AS b "             \
-	"FROM sale_return_lines o), "                                                       \
-	"rp AS (SELECT r.id AS return_id, r.day, r.store_id, "                              \
-	"COALESCE(s.salesperson_id, s.cashier_id) AS staff_id, l.product_id, "              \
-	"COALESCE(l.category_id, 0) AS category_id, rb.q, rb.b, l.quantity AS n, "          \
-	"l.total AS lt, COALESCE(lr.rs, 0) AS rs, l.discount AS ld, l.vat AS lv, "          \
-	LINE_COST " AS lc FROM sale_returns r JOIN rb ON rb.return_id = r.id "              \
-	"JOIN sale_lines l ON l.id = rb.sale_line_id JOIN sales s ON s.id = r.sale_id "     \
-	"LEFT JOIN lr ON lr.id = l.id WHERE r.kind = 'return'), "                           \
-	"rx AS (SELECT return_id, day, store_id, staff_id, product_id, category_id, q, "   \
-	PART("lt - rs") " + " PART("rs") " AS t, " PART("rs") " AS rnd, " PART("ld")        \
-	" AS disc, " PART("lv") " AS vat, " PART("lc") " AS cost FROM rp) "
+/* The returned lines' parts (rx: return_id, day, store_id, staff_id,
+ * product_id, category_id, q, t, rnd, disc, vat, cost). */
+#define RETURNS_CTE "WITH " ROLLUP_RETURN_PARTS " "
 
 #define SUMS(k)                                                                            \
 	"SELECT " k ", CAST(SUM(revenue) AS BIGINT) AS revenue, CAST(SUM(vat) AS BIGINT) AS vat, " \
@@ -78,50 +49,73 @@ static const char SEL_STORE[] =
 	") u GROUP BY day, store_id";
 
 static const char SEL_STAFF[] =
-	RETURNS_CTE SUMS("day, store_id, user_id") " FROM ("
-	SALE_ROWS("user_id", "COALESCE(s.salesperson_id, s.cashier_id)", "",
-		  ", COALESCE(s.salesperson_id, s.cashier_id)") " UNION ALL "
-	RETURN_ROWS("staff_id", "", ", staff_id")
+	RETURNS_CTE SUMS("day, store_id, user_id") ", CAST(SUM(returns) AS BIGINT) AS returns, "
+	"CAST(SUM(refunded) AS BIGINT) AS refunded FROM ("
+	SALE_ROWS("user_id", "COALESCE(s.salesperson_id, s.cashier_id)",
+		  ", 0 AS returns, 0 AS refunded", ", COALESCE(s.salesperson_id, s.cashier_id)")
+	" UNION ALL "
+	RETURN_ROWS("staff_id", ", 1 AS returns, SUM(t - rnd) AS refunded", ", staff_id")
 	") u WHERE user_id <> 0 GROUP BY day, store_id, user_id";
 
 /* Day × store × product (and × category): a sale counts once per product
  * (per category), with the amounts of its lines; a return takes back the
- * parts of its lines. */
+ * parts of its lines and counts once per product (category), refunding the
+ * lines' parts before the cash rounding. */
 #define LINE_ROWS(k, kexpr)                                                               \
 	"SELECT s.day, s.store_id, " kexpr " AS " k ", SUM(l.total) AS revenue, "           \
 	"SUM(l.vat) AS vat, SUM(" LINE_COST ") AS cost, SUM(l.discount) AS discount, "      \
-	"1 AS orders, SUM(l.quantity) AS units FROM sales s JOIN sale_lines l "             \
-	"ON l.sale_id = s.id WHERE s.status <> 'voided' GROUP BY s.id, s.day, s.store_id, " kexpr
+	"1 AS orders, SUM(l.quantity) AS units, 0 AS returns, 0 AS refunded "              \
+	"FROM sales s JOIN sale_lines l ON l.sale_id = s.id WHERE s.status <> 'voided' GROUP BY s.id, s.day, s.store_id, " kexpr
 #define RETURN_LINE_ROWS(k, kexpr)                                                        \
-	"SELECT day, store_id, " kexpr " AS " k ", -t AS revenue, -vat AS vat, -cost AS cost, " \
-	"-disc AS discount, 0 AS orders, -q AS units FROM rx"
+	"SELECT day, store_id, " kexpr " AS " k ", -SUM(t) AS revenue, -SUM(vat) AS vat, "  \
+	"-SUM(cost) AS cost, -SUM(disc) AS discount, 0 AS orders, -SUM(q) AS units, "       \
+	"1 AS returns, SUM(t) AS refunded FROM rx GROUP BY return_id, day, store_id, " kexpr
+#define RETURN_SUMS                                                                       \
+	", CAST(SUM(returns) AS BIGINT) AS returns, CAST(SUM(refunded) AS BIGINT) AS refunded"
 
 static const char SEL_PRODUCT[] =
-	RETURNS_CTE SUMS("day, store_id, product_id") " FROM ("
+	RETURNS_CTE SUMS("day, store_id, product_id") RETURN_SUMS " FROM ("
 	LINE_ROWS("product_id", "l.product_id") " UNION ALL "
 	RETURN_LINE_ROWS("product_id", "product_id")
 	") u GROUP BY day, store_id, product_id";
 
 static const char SEL_CATEGORY[] =
-	RETURNS_CTE SUMS("day, store_id, category_id") " FROM ("
+	RETURNS_CTE SUMS("day, store_id, category_id") RETURN_SUMS " FROM ("
 	LINE_ROWS("category_id", "COALESCE(l.category_id, 0)") " UNION ALL "
 	RETURN_LINE_ROWS("category_id", "category_id")
 	") u GROUP BY day, store_id, category_id";
 
-#define AMOUNTS "revenue, vat, cost, discount, orders, units"
+#define AMOUNTS "revenue, vat, cost, discount, orders, units, returns, refunded"
 
+/* Every rollup: the day rollups above, the report rollups (rollup_report.c)
+ * and the customer rollup (rollup_customer.c), whose SELECTs live beside
+ * the code that writes them. */
 const struct rollup_def rollup_defs[] = {
-	{"rollup_day_store", "day, store_id, " AMOUNTS ", returns, refunded", 2, SEL_STORE},
-	{"rollup_day_store_product", "day, store_id, product_id, " AMOUNTS, 3, SEL_PRODUCT},
-	{"rollup_day_store_category", "day, store_id, category_id, " AMOUNTS, 3, SEL_CATEGORY},
-	{"rollup_day_store_staff", "day, store_id, user_id, " AMOUNTS, 3, SEL_STAFF},
+	{"rollup_day_store", "day, store_id, " AMOUNTS, 2, SEL_STORE, 0},
+	{"rollup_day_store_product", "day, store_id, product_id, " AMOUNTS, 3, SEL_PRODUCT, 0},
+	{"rollup_day_store_category", "day, store_id, category_id, " AMOUNTS, 3, SEL_CATEGORY, 0},
+	{"rollup_day_store_staff", "day, store_id, user_id, " AMOUNTS, 3, SEL_STAFF, 0},
+	{"rollup_day_store_hour", "day, store_id, hour, " AMOUNTS, 3, rollup_recompute_hour, 3},
+	{"rollup_day_store_payment", "day, store_id, method, revenue, orders, returns, refunded", 3,
+	 rollup_recompute_payment, 0},
+	{"rollup_day_store_brand", "day, store_id, brand, " AMOUNTS, 3, rollup_recompute_brand, 0},
+	{"rollup_day_store_category_tree", "day, store_id, category_id, " AMOUNTS, 3,
+	 rollup_recompute_category_tree, 0},
+	{"rollup_month_store_product", "month, store_id, product_id, " AMOUNTS, 3,
+	 rollup_recompute_month_store_product, 0},
+	{"rollup_month_store_category_tree", "month, store_id, category_id, " AMOUNTS, 3,
+	 rollup_recompute_month_category_tree, 0},
+	{"rollup_month_product", "month, product_id, " AMOUNTS, 2, rollup_recompute_month_product, 0},
+	{"rollup_day_product", "day, product_id, " AMOUNTS, 2, rollup_recompute_day_product, 0},
+	{"rollup_day_store_customer", "day, store_id, customer_id, orders, revenue", 3,
+	 rollup_customer_recompute, 0},
 };
 const int rollup_ndefs = (int)(sizeof rollup_defs / sizeof *rollup_defs);
 
 /* The SQL texts are built once per process and kept (db_prepare caches
  * statements by their text's address). */
 static char *sql_rebuild[sizeof rollup_defs / sizeof *rollup_defs];
-static char *sql_check[sizeof rollup_defs / sizeof *rollup_defs][2];
+static char *sql_check[sizeof rollup_defs / sizeof *rollup_defs];
 
 /* "NOT (a = 0 AND b = 0 ...)" over the amount columns of d. */
 static void nonzero(struct buf *b, const struct rollup_def *d)
@@ -154,24 +148,48 @@ static void build(void)
 		buf_init(&b, 0);
 		buf_printf(&b, "INSERT INTO %s (%s) %s", d->table, d->columns, d->select);
 		sql_rebuild[i] = buf_detach(&b, NULL);
-		/* Stored rows the sales do not give, then recomputed rows not stored. */
-		for (int w = 0; w < 2; w++) {
-			buf_init(&b, 0);
-			if (w == 0) {
-				buf_printf(&b, "SELECT %s FROM %s WHERE ", d->columns, d->table);
-				nonzero(&b, d);
-				buf_printf(&b, " EXCEPT SELECT %s FROM (%s) x WHERE ", d->columns,
-					   d->select);
-				nonzero(&b, d);
-			} else {
-				buf_printf(&b, "SELECT %s FROM (%s) x WHERE ", d->columns, d->select);
-				nonzero(&b, d);
-				buf_printf(&b, " EXCEPT SELECT %s FROM %s WHERE ", d->columns, d->table);
-				nonzero(&b, d);
-			}
-			sql_check[i][w] = buf_detach(&b, NULL);
-		}
+		/* The rows only one side has, each with its side (0: stored, not
+		 * what the sales give; 1: recomputed, not stored so) last, in key
+		 * order:
+		 * both sides in one GROUP BY, so that the recomputation runs once
+		 * (x names the recomputed columns as the table's). */
+		buf_init(&b, 0);
+		buf_printf(&b, "WITH x (%s) AS (%s) SELECT %s, MIN(side) FROM (SELECT %s, 0 AS side "
+			   "FROM %s WHERE ", d->columns, d->select, d->columns, d->columns, d->table);
+		nonzero(&b, d);
+		buf_printf(&b, " UNION ALL SELECT %s, 1 FROM x WHERE ", d->columns);
+		nonzero(&b, d);
+		buf_printf(&b, ") u GROUP BY %s HAVING COUNT(*) = 1 ORDER BY ", d->columns);
+		for (int k = 1; k <= d->keys; k++)
+			buf_printf(&b, "%d, ", k);
+		buf_printf(&b, "%d", d->keys + 1);
+		sql_check[i] = buf_detach(&b, NULL);
 	}
+}
+
+/* The company zone's UTC offset in seconds today (the hour rollup's
+ * parameter): today's business day as days since 1970 less its midnight. */
+static int64_t zone_offset(void)
+{
+	char day[11];
+	int64_t n = 0, start = 0;
+	ts_day(ts_now_ms(), day, sizeof day);
+	if (ts_day_number(day, &n) < 0 || ts_day_start(day, &start) < 0)
+		return 0;
+	return n * 86400 - start / 1000;
+}
+
+/* Prepares sql with d's parameters (the zone offset each) bound. */
+static struct db_stmt *prepare(struct db *db, const struct rollup_def *d, const char *sql,
+			       struct err *e)
+{
+	struct db_stmt *st = db_prepare(db, sql, e);
+	if (st && d->nparams) {
+		int64_t off = zone_offset();
+		for (int k = 1; k <= d->nparams; k++)
+			db_bind_int64(st, k, off);
+	}
+	return st;
 }
 
 int rollup_rebuild(struct db *db, struct err *e)
@@ -180,7 +198,10 @@ int rollup_rebuild(struct db *db, struct err *e)
 	for (int i = 0; i < rollup_ndefs; i++) {
 		char del[96];
 		snprintf(del, sizeof del, "DELETE FROM %s", rollup_defs[i].table);
-		if (db_exec(db, del, e) < 0 || db_exec(db, sql_rebuild[i], e) < 0)
+		if (db_exec(db, del, e) < 0)
+			return db_fail(e);
+		struct db_stmt *st = prepare(db, &rollup_defs[i], sql_rebuild[i], e);
+		if (!st || db_run(st, e) < 0)
 			return db_fail(e);
 	}
 	return 0;
@@ -195,34 +216,31 @@ int rollup_check(struct db *db, struct buf *report, int64_t *problems, struct er
 		return rc;
 	for (int i = 0; i < rollup_ndefs && rc == 0; i++) {
 		const struct rollup_def *d = &rollup_defs[i];
-		for (int w = 0; w < 2 && rc == 0; w++) {
-			struct db_stmt *st = db_prepare(db, sql_check[i][w], e);
-			if (!st) {
-				rc = db_fail(e);
-				break;
-			}
-			int64_t shown = 0;
-			while ((rc = db_step(st, e)) == DB_ROW) {
-				(*problems)++;
-				if (!report || shown++ >= 20)
-					continue;
-				buf_printf(report, "%s: %s row", d->table,
-					   w == 0 ? "stored" : "recomputed");
-				int nc = db_column_count(st);
-				for (int c = 0; c < nc; c++) {
-					if (c == 0)
-						buf_printf(report, " %s", db_col_text(st, 0));
-					else
-						buf_printf(report, "%s%lld", c == d->keys ? " amounts " : " ",
-							   (long long)db_col_int64(st, c));
-				}
-				buf_printf(report, " %s\n", w == 0 ? "is not what the sales give"
-								   : "is not stored so");
-			}
-			db_reset(st);
-			if (rc == DB_DONE)
-				rc = 0;
+		struct db_stmt *st = prepare(db, d, sql_check[i], e);
+		if (!st) {
+			rc = db_fail(e);
+			break;
 		}
+		int64_t shown = 0;
+		while ((rc = db_step(st, e)) == DB_ROW) {
+			(*problems)++;
+			if (!report || shown++ >= 20)
+				continue;
+			int nc = db_column_count(st) - 1, stored = db_col_int64(st, nc) == 0;
+			buf_printf(report, "%s: %s row", d->table, stored ? "stored" : "recomputed");
+			for (int c = 0; c < nc; c++) {
+				if (c < d->keys) /* keys as text: days, ids, methods, brands */
+					buf_printf(report, " %s", db_col_text(st, c));
+				else
+					buf_printf(report, "%s%lld", c == d->keys ? " amounts " : " ",
+						   (long long)db_col_int64(st, c));
+			}
+			buf_printf(report, " %s\n", stored ? "is not what the sales give"
+							   : "is not stored so");
+		}
+		db_reset(st);
+		if (rc == DB_DONE)
+			rc = 0;
 	}
 	if (own) {
 		if (rc < 0)

@@ -1,4 +1,4 @@
-/* rollup_rebuild.h: the day rollups recomputed from the stored sales, sale
+/* rollup_rebuild.h: every rollup recomputed from the stored sales, sale
  * lines and returns — to fill them after a bulk load (the demo company) and
  * to check that the rollups every sale keeps current still equal the sales
  * (tersa check-db). */
@@ -12,14 +12,17 @@
 #include "db/db.h"
 
 /* One rollup table and how to recompute it: `select` yields exactly the
- * table's `columns`, in that order, from sales, sale_lines, sale_returns
- * and sale_return_lines alone; `keys` is how many leading columns make the
- * primary key (the rest are amounts). */
+ * table's `columns`, in that order, from the stored sales, lines, payments,
+ * returns (and products, categories) alone; `keys` is how many leading
+ * columns make the primary key (the rest are amounts); `nparams` how many
+ * `?` the select has, each bound to the company zone's UTC offset in
+ * seconds (the hour rollup). Every rollup table is in rollup_defs. */
 struct rollup_def {
 	const char *table;
 	const char *columns; /* "day, store_id, revenue, ..." */
 	int keys;
 	const char *select;
+	int nparams;
 };
 extern const struct rollup_def rollup_defs[];
 extern const int rollup_ndefs;

@@ -7,6 +7,7 @@
 
 #include "base/arena.h"
 #include "base/timeutil.h"
+#include "domain/pos/rollup_sql.h"
 
 #define ADD(t, c) c " = " t "." c " + excluded." c
 #define AMOUNTS(t)                                                             \
@@ -292,28 +293,21 @@ int rollup_report_apply(struct db *db, const struct sale_effects *fx,
 /* A line's cost as the sale booked it: unit cost x quantity (thousandths),
  * half up, 0 when the unit cost is unknown. */
 #define LINE_COST "CASE WHEN l.unit_cost > 0 THEN (l.unit_cost * l.quantity + 500) / 1000 ELSE 0 END"
-/* A return line's share of a line amount A: prorated cumulatively over the
- * line's returns in order (refund_compute), round(A x cum / q) less
- * round(A x before / q), half up. */
-#define PART(A)                                                                \
-	"((2 * (" A ") * x.cum + l.quantity) / (2 * l.quantity) - "            \
-	"(2 * (" A ") * (x.cum - x.quantity) + l.quantity) / (2 * l.quantity))"
 /* Every document's line contributions: doc 3 x sale id (the sale), 3 x sale
- * id + 1 (its void), 3 x return id + 2 (a return); ord and ret count the
- * document once per key. */
+ * id + 1 (its void), 3 x return id + 2 (a return: its lines' parts with
+ * their cash-rounding shares, rx of rollup_sql.h, as the return books
+ * them); ord and ret count the document once per key. */
 #define LINE_EVENTS                                                            \
-	"ev AS ("                                                              \
+	ROLLUP_RETURN_PARTS ", ev AS ("                                        \
 	"SELECT 3 * s.id AS doc, s.day, s.store_id, l.product_id, l.category_id, l.total AS revenue, " \
 	"l.vat, " LINE_COST " AS cost, l.discount, l.quantity AS units, 0 AS refunded, 1 AS ord, " \
 	"0 AS ret FROM sales s JOIN sale_lines l ON l.sale_id = s.id "         \
 	"UNION ALL SELECT 3 * s.id + 1, s.day, s.store_id, l.product_id, l.category_id, -l.total, " \
 	"-l.vat, -(" LINE_COST "), -l.discount, -l.quantity, 0, -1, 0 FROM sales s "        \
 	"JOIN sale_lines l ON l.sale_id = s.id WHERE s.status = 'voided' "     \
-	"UNION ALL SELECT 3 * r.id + 2, r.day, r.store_id, l.product_id, l.category_id, "  \
-	"-" PART("l.total") ", -x.vat, -" PART(LINE_COST) ", -" PART("l.discount") ", "      \
-	"-x.quantity, " PART("l.total") ", 0, 1 FROM (SELECT y.*, SUM(y.quantity) OVER "      \
-	"(PARTITION BY y.sale_line_id ORDER BY y.id) AS cum FROM sale_return_lines y) x "   \
-	"JOIN sale_returns r ON r.id = x.return_id JOIN sale_lines l ON l.id = x.sale_line_id)"
+	"UNION ALL SELECT 3 * rx.return_id + 2, rx.day, rx.store_id, rx.product_id, "      \
+	"rx.category_id, -rx.t, -rx.vat, -rx.cost, -rx.disc, -rx.q, rx.t, 0, 1 FROM rx)"
+
 /* Sums per document and key first (orders once), then per row. */
 #define PER_KEY(period, key, from)                                             \
 	"SELECT p, store_id, k, SUM(revenue), SUM(vat), SUM(cost), SUM(discount), SUM(ord), " \
@@ -331,20 +325,20 @@ int rollup_report_apply(struct db *db, const struct sale_effects *fx,
 	"SUM(ev.cost) AS cost, SUM(ev.discount) AS discount, SUM(ev.units) AS units, "        \
 	"SUM(ev.refunded) AS refunded, MAX(ev.ord) AS ord, MAX(ev.ret) AS ret FROM ev "       \
 	"GROUP BY " period ", ev.product_id, ev.doc) d GROUP BY p, k"
-static const char SQL_RECOMPUTE_MONTH_ALL_PRODUCT[] = ALL_STORES("SUBSTR(ev.day, 1, 7)");
-static const char SQL_RECOMPUTE_DAY_ALL_PRODUCT[] = ALL_STORES("ev.day");
-static const char SQL_RECOMPUTE_MONTH_PRODUCT[] =
+const char rollup_recompute_month_product[] = ALL_STORES("SUBSTR(ev.day, 1, 7)");
+const char rollup_recompute_day_product[] = ALL_STORES("ev.day");
+const char rollup_recompute_month_store_product[] =
 	"WITH " LINE_EVENTS " " PER_KEY("SUBSTR(ev.day, 1, 7)", "ev.product_id", "ev");
-static const char SQL_RECOMPUTE_BRAND[] =
+const char rollup_recompute_brand[] =
 	"WITH " LINE_EVENTS " " PER_KEY("ev.day", "COALESCE(pr.brand, '')",
 					"ev JOIN products pr ON pr.id = ev.product_id");
 #define ANCESTORS                                                              \
 	"anc(cat, up) AS (SELECT id, id FROM categories UNION ALL SELECT a.cat, c.parent_id " \
 	"FROM anc a JOIN categories c ON c.id = a.up WHERE c.parent_id IS NOT NULL)"
-static const char SQL_RECOMPUTE_TREE[] =
+const char rollup_recompute_category_tree[] =
 	"WITH RECURSIVE " ANCESTORS ", " LINE_EVENTS " "
 	PER_KEY("ev.day", "anc.up", "ev JOIN anc ON anc.cat = ev.category_id");
-static const char SQL_RECOMPUTE_MONTH_TREE[] =
+const char rollup_recompute_month_category_tree[] =
 	"WITH RECURSIVE " ANCESTORS ", " LINE_EVENTS " "
 	PER_KEY("SUBSTR(ev.day, 1, 7)", "anc.up", "ev JOIN anc ON anc.cat = ev.category_id");
 
@@ -353,24 +347,19 @@ static const char SQL_RECOMPUTE_MONTH_TREE[] =
 #define SALE_SUMS                                                              \
 	"(SELECT l.sale_id, SUM(l.vat) AS vat, SUM(" LINE_COST ") AS cost, SUM(l.discount) AS discount, " \
 	"SUM(l.quantity) AS units FROM sale_lines l GROUP BY l.sale_id) t"
-#define RETURN_SUMS                                                            \
-	"(SELECT x.return_id, SUM(x.vat) AS vat, SUM(" PART(LINE_COST) ") AS cost, " \
-	"SUM(" PART("l.discount") " + " PART("l.total") " - x.refund) AS discount, " \
-	"SUM(x.quantity) AS units FROM (SELECT y.*, SUM(y.quantity) OVER "     \
-	"(PARTITION BY y.sale_line_id ORDER BY y.id) AS cum FROM sale_return_lines y) x " \
-	"JOIN sale_lines l ON l.id = x.sale_line_id GROUP BY x.return_id) t"
-static const char SQL_RECOMPUTE_HOUR[] =
-	"SELECT day, store_id, hour, SUM(revenue), SUM(vat), SUM(cost), SUM(discount), SUM(orders), "
-	"SUM(units), SUM(returns), SUM(refunded) FROM ("
+const char rollup_recompute_hour[] =
+	"WITH " ROLLUP_RETURN_PARTS " SELECT day, store_id, hour, SUM(revenue), SUM(vat), "
+	"SUM(cost), SUM(discount), SUM(orders), SUM(units), SUM(returns), SUM(refunded) FROM ("
 	"SELECT s.day, s.store_id, " HOUR_OF("s.at") " AS hour, s.paid AS revenue, t.vat, t.cost, "
 	"t.discount + s.rounding AS discount, 1 AS orders, t.units, 0 AS returns, 0 AS refunded "
 	"FROM sales s JOIN " SALE_SUMS " ON t.sale_id = s.id "
 	"UNION ALL SELECT s.day, s.store_id, " HOUR_OF("s.at") ", -s.paid, -t.vat, -t.cost, "
 	"-(t.discount + s.rounding), -1, -t.units, 0, 0 FROM sales s JOIN " SALE_SUMS
 	" ON t.sale_id = s.id WHERE s.status = 'voided' "
-	"UNION ALL SELECT r.day, r.store_id, " HOUR_OF("r.at") ", -r.refund_total, -t.vat, -t.cost, "
-	"-t.discount, 0, -t.units, 1, r.refund_total FROM sale_returns r JOIN " RETURN_SUMS
-	" ON t.return_id = r.id) h GROUP BY day, store_id, hour";
+	"UNION ALL SELECT r.day, r.store_id, " HOUR_OF("r.at") ", -SUM(rx.t - rx.rnd), "
+	"-SUM(rx.vat), -SUM(rx.cost), -SUM(rx.disc + rx.rnd), 0, -SUM(rx.q), 1, SUM(rx.t - rx.rnd) "
+	"FROM rx JOIN sale_returns r ON r.id = rx.return_id GROUP BY r.id, r.day, r.store_id, r.at"
+	") h GROUP BY day, store_id, hour";
 
 /* The payment rollup: each sale's tenders (cash less the change), taken
  * back by its void, and each return's refund tenders. */
@@ -379,7 +368,7 @@ static const char SQL_RECOMPUTE_HOUR[] =
 	"p.method = 'cash' THEN s.change_due ELSE 0 END AS amount FROM sales s "  \
 	"JOIN sale_payments p ON p.sale_id = s.id GROUP BY s.id, s.day, s.store_id, s.status, " \
 	"p.method, s.change_due) t"
-static const char SQL_RECOMPUTE_PAYMENT[] =
+const char rollup_recompute_payment[] =
 	"SELECT day, store_id, method, SUM(revenue), SUM(orders), SUM(returns), SUM(refunded) FROM ("
 	"SELECT t.day, t.store_id, t.method, t.amount AS revenue, 1 AS orders, 0 AS returns, "
 	"0 AS refunded FROM " SALE_TENDERS " "
@@ -388,15 +377,3 @@ static const char SQL_RECOMPUTE_PAYMENT[] =
 	"UNION ALL SELECT r.day, r.store_id, x.method, -SUM(x.amount), 0, 1, SUM(x.amount) "
 	"FROM sale_returns r JOIN sale_return_tenders x ON x.return_id = r.id "
 	"GROUP BY r.id, r.day, r.store_id, x.method) pm GROUP BY day, store_id, method";
-
-const struct rollup_report_def rollup_report_defs[] = {
-	{"rollup_day_store_hour", SQL_RECOMPUTE_HOUR, 3},
-	{"rollup_day_store_payment", SQL_RECOMPUTE_PAYMENT, 0},
-	{"rollup_day_store_brand", SQL_RECOMPUTE_BRAND, 0},
-	{"rollup_day_store_category_tree", SQL_RECOMPUTE_TREE, 0},
-	{"rollup_month_store_product", SQL_RECOMPUTE_MONTH_PRODUCT, 0},
-	{"rollup_month_store_category_tree", SQL_RECOMPUTE_MONTH_TREE, 0},
-	{"rollup_month_product", SQL_RECOMPUTE_MONTH_ALL_PRODUCT, 0},
-	{"rollup_day_product", SQL_RECOMPUTE_DAY_ALL_PRODUCT, 0},
-};
-const int rollup_report_ndefs = (int)(sizeof rollup_report_defs / sizeof rollup_report_defs[0]);

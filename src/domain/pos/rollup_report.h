@@ -22,19 +22,20 @@
 int rollup_report_apply(struct db *db, const struct sale_effects *fx,
 			const struct rollup_delta *store_row, struct err *e);
 
-/* The recomputation of one report rollup from sales, sale_lines,
+/* The recomputation of each report rollup from sales, sale_lines,
  * sale_payments, sale_returns, sale_return_lines, sale_return_tenders,
  * products and categories: a SELECT yielding exactly the table's columns
- * in order, for INSERT INTO table SELECT ... (rollup_rebuild) and for
- * comparing stored rows (rollup_check). nparams: the SELECT's parameters,
- * each the company zone's UTC offset in seconds (the hour rollup only:
- * exact for zones without daylight saving time, such as Asia/Shanghai). */
-struct rollup_report_def {
-	const char *table;
-	const char *select;
-	int nparams;
-};
-extern const struct rollup_report_def rollup_report_defs[];
-extern const int rollup_report_ndefs;
+ * in order, for rollup_defs[] (rollup_rebuild, rollup_check). The hour's
+ * takes 3 parameters, each the company zone's UTC offset in seconds (exact
+ * for zones without daylight saving time, such as Asia/Shanghai); the
+ * others none. */
+extern const char rollup_recompute_hour[];         /* rollup_day_store_hour */
+extern const char rollup_recompute_payment[];      /* rollup_day_store_payment */
+extern const char rollup_recompute_brand[];        /* rollup_day_store_brand */
+extern const char rollup_recompute_category_tree[]; /* rollup_day_store_category_tree */
+extern const char rollup_recompute_month_store_product[];
+extern const char rollup_recompute_month_category_tree[];
+extern const char rollup_recompute_month_product[];
+extern const char rollup_recompute_day_product[];
 
 #endif

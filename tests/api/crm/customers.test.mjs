@@ -68,7 +68,14 @@ describe('customers', () => {
         payments: [{ method: 'cash', amount: units * 1000 }] },
     });
     const s = await ok(r, 201);
-    if (customerId) sql(`UPDATE sales SET customer_id = ${customerId} WHERE id = ${s.id}`);
+    if (customerId) {
+      sql(`UPDATE sales SET customer_id = ${customerId} WHERE id = ${s.id}`);
+      // The customer rollup as a sale with the customer counts it (check-db compares).
+      sql(`INSERT INTO rollup_day_store_customer (day, store_id, customer_id, orders, revenue)
+        SELECT day, store_id, customer_id, 1, paid FROM sales WHERE id = ${s.id}
+        ON CONFLICT (day, store_id, customer_id) DO UPDATE SET orders = rollup_day_store_customer.orders + 1,
+        revenue = rollup_day_store_customer.revenue + excluded.revenue`);
+    }
     return s;
   }
 

@@ -235,13 +235,102 @@ static void test_same_seed(void **state)
 	assert_memory_not_equal(d1, d3, 32);
 }
 
-static const char SQL_ROLLUP_DIGEST[] =
-	"SELECT day, store_id, product_id, revenue, vat, cost, discount, orders, units "
-	"FROM rollup_day_store_product ORDER BY day, store_id, product_id";
+/* The amount columns of d (after its keys). */
+static const char *amounts_of(const struct rollup_def *d)
+{
+	const char *c = d->columns;
+	for (int k = 0; k < d->keys; k++)
+		c = strchr(c, ',') + 1;
+	while (*c == ' ')
+		c++;
+	return c;
+}
+
+/* A digest of d's table: its rows whose amounts are not all 0 (a sale and
+ * its void leave such rows, which count as absent), in key order. */
+static void table_digest(struct db *db, int i, unsigned char out[32])
+{
+	/* Kept for the process: statements are cached by the text's address. */
+	static char *sqls[32];
+	const struct rollup_def *d = &rollup_defs[i];
+	if (sqls[i]) {
+		digest(db, sqls[i], out);
+		return;
+	}
+	struct buf b;
+	buf_init(&b, 0);
+	const char *am = amounts_of(d);
+	buf_printf(&b, "SELECT %s FROM %s WHERE NOT (", d->columns, d->table);
+	for (const char *c = am; *c;) {
+		size_t n = strcspn(c, ",");
+		buf_printf(&b, "%s%.*s = 0", c == am ? "" : " AND ", (int)n, c);
+		c += n;
+		while (*c == ',' || *c == ' ')
+			c++;
+	}
+	buf_printf(&b, ") ORDER BY ");
+	const char *c = d->columns;
+	for (int k = 0; k < d->keys; k++) {
+		size_t n = strcspn(c, ",");
+		buf_printf(&b, "%s%.*s", k ? ", " : "", (int)n, c);
+		c += n + 2;
+	}
+	sqls[i] = buf_detach(&b, NULL);
+	digest(db, sqls[i], out);
+}
+
+/* Adds delta to the first amount of one row of d's table (the first in
+ * key order). */
+static void nudge(struct db *db, int i, int delta)
+{
+	static char *sqls[32][2]; /* kept: statements are cached by address */
+	const struct rollup_def *d = &rollup_defs[i];
+	struct err e;
+	err_init(&e);
+	const char *am = amounts_of(d);
+	size_t an = strcspn(am, ",");
+	struct buf q, u;
+	buf_init(&q, 0);
+	buf_init(&u, 0);
+	/* The keys as text, so that one statement fits every key type. */
+	buf_printf(&q, "SELECT ");
+	buf_printf(&u, "UPDATE %s SET %.*s = %.*s + ? WHERE ", d->table, (int)an, am, (int)an, am);
+	const char *c = d->columns;
+	for (int k = 0; k < d->keys; k++) {
+		size_t n = strcspn(c, ",");
+		buf_printf(&q, "%sCAST(%.*s AS TEXT)", k ? ", " : "", (int)n, c);
+		buf_printf(&u, "%sCAST(%.*s AS TEXT) = ?", k ? " AND " : "", (int)n, c);
+		c += n + 2;
+	}
+	buf_printf(&q, " FROM %s ORDER BY 1, 2%s LIMIT 1", d->table, d->keys > 2 ? ", 3" : "");
+	if (!sqls[i][0]) {
+		sqls[i][0] = buf_detach(&q, NULL);
+		sqls[i][1] = buf_detach(&u, NULL);
+	} else {
+		buf_release(&q);
+		buf_release(&u);
+	}
+	struct db_stmt *st = db_prepare(db, sqls[i][0], &e);
+	assert_non_null(st);
+	assert_int_equal(db_step(st, &e), DB_ROW);
+	char *key[3] = {0};
+	for (int k = 0; k < d->keys; k++)
+		key[k] = strdup(db_col_text(st, k));
+	db_reset(st);
+	struct db_stmt *up = db_prepare(db, sqls[i][1], &e);
+	assert_non_null(up);
+	db_bind_int64(up, 1, delta);
+	for (int k = 0; k < d->keys; k++)
+		db_bind_text(up, k + 2, key[k]);
+	assert_int_equal(db_run(up, &e), 0);
+	for (int k = 0; k < d->keys; k++)
+		free(key[k]);
+}
 
 /* The rollups the generator summed equal the recomputation from the sales:
- * rollup_check finds nothing, a changed row is found, and rollup_rebuild
- * gives back exactly the rows it had. */
+ * every rollup table has rows and rollup_check finds nothing; a changed row
+ * of any table is found; and rollup_rebuild gives back exactly the rows the
+ * generator wrote. */
 static void test_rollups(void **state)
 {
 	struct fx *f = get_fx(state);
@@ -251,25 +340,60 @@ static void test_rollups(void **state)
 	struct err e;
 	err_init(&e);
 	int64_t problems = -1;
-	unsigned char before[32], after[32];
-	digest(db, SQL_ROLLUP_DIGEST, before);
-	assert_int_equal(rollup_check(db, NULL, &problems, &e), 0);
-	assert_int_equal(problems, 0);
-	assert_int_equal(db_exec(db, "UPDATE rollup_day_store SET revenue = revenue + 1 "
-				     "WHERE store_id = (SELECT MIN(store_id) FROM rollup_day_store)", &e), 0);
+	assert_int_equal(rollup_ndefs, 13);
+	unsigned char(*before)[32] = calloc((size_t)rollup_ndefs, 32);
+	assert_non_null(before);
+	static char count_sql[32][96]; /* statements are cached by address */
+	for (int i = 0; i < rollup_ndefs; i++) {
+		char *sql = count_sql[i];
+		snprintf(sql, sizeof count_sql[i], "SELECT COUNT(*) FROM %s", rollup_defs[i].table);
+		if (one_int(db, sql) == 0)
+			fprintf(stderr, "%s is empty\n", rollup_defs[i].table);
+		assert_true(one_int(db, sql) > 0);
+		table_digest(db, i, before[i]);
+	}
 	struct buf report;
 	buf_init(&report, 0);
 	assert_int_equal(rollup_check(db, &report, &problems, &e), 0);
-	assert_true(problems > 0);
-	assert_non_null(strstr(report.data, "rollup_day_store:"));
+	if (problems)
+		fputs(report.data, stderr);
+	assert_int_equal(problems, 0);
+	/* The demo's returns count in the product, category and staff rows. */
+	assert_true(one_int(db, "SELECT SUM(returns) FROM rollup_day_store_product") > 0);
+	assert_int_equal(one_int(db, "SELECT SUM(refunded) FROM rollup_day_store_staff"),
+			 one_int(db, "SELECT SUM(refund_total) FROM sale_returns"));
+	for (int i = 0; i < rollup_ndefs; i++) {
+		const struct rollup_def *d = &rollup_defs[i];
+		char name[96];
+		snprintf(name, sizeof name, "%s: stored row", d->table);
+		nudge(db, i, 1);
+		buf_reset(&report);
+		assert_int_equal(rollup_check(db, &report, &problems, &e), 0);
+		if (problems != 2 || !strstr(report.data, name))
+			fprintf(stderr, "%s: %lld problems\n%s", d->table, (long long)problems,
+				report.data ? report.data : "");
+		assert_int_equal(problems, 2); /* the stored row, the recomputed one */
+		assert_non_null(strstr(report.data, name));
+		nudge(db, i, -1);
+	}
 	buf_release(&report);
+	assert_int_equal(db_exec(db, "UPDATE rollup_day_store SET revenue = revenue + 1 "
+				     "WHERE store_id = (SELECT MIN(store_id) FROM rollup_day_store)", &e), 0);
+	assert_int_equal(rollup_check(db, NULL, &problems, &e), 0);
+	assert_true(problems > 0);
 	assert_int_equal(db_begin(db, 1, &e), 0);
 	assert_int_equal(rollup_rebuild(db, &e), 0);
 	assert_int_equal(db_commit(db, &e), 0);
 	assert_int_equal(rollup_check(db, NULL, &problems, &e), 0);
 	assert_int_equal(problems, 0);
-	digest(db, SQL_ROLLUP_DIGEST, after);
-	assert_memory_equal(before, after, 32);
+	for (int i = 0; i < rollup_ndefs; i++) {
+		unsigned char after[32];
+		table_digest(db, i, after);
+		if (memcmp(before[i], after, 32) != 0)
+			fprintf(stderr, "%s differs after the rebuild\n", rollup_defs[i].table);
+		assert_memory_equal(before[i], after, 32);
+	}
+	free(before);
 	/* Revenue by store and day is what was paid less what was refunded. */
 	assert_int_equal(one_int(db, "SELECT SUM(revenue) FROM rollup_day_store"),
 			 one_int(db, "SELECT (SELECT SUM(paid) FROM sales WHERE status <> 'voided') - "
