@@ -282,6 +282,15 @@ void ts_day(int64_t ms, char *out, size_t n)
 	day_text(days, out, n);
 }
 
+int64_t ts_utc_offset(int64_t ms)
+{
+	time_t sec;
+	int rem;
+
+	split_ms(ms, &sec, &rem);
+	return tz_offset(zone(), (int64_t)sec);
+}
+
 int ts_local(int64_t ms, char *day, size_t n, int *weekday, int *minute)
 {
 	time_t sec;

@@ -34,6 +34,8 @@ void ts_day(int64_t ms, char *out, size_t n);
 int ts_local(int64_t ms, char *day, size_t n, int *weekday, int *minute);
 /* 1 if s is a valid calendar date 'YYYY-MM-DD', else 0. */
 int ts_day_valid(const char *s);
+/* The company zone's offset from UTC at an instant, in seconds. */
+int64_t ts_utc_offset(int64_t ms);
 /* Midnight starting that business day in the company zone; 0 or -1. */
 int ts_day_start(const char *day, int64_t *out);
 /* Day arithmetic on the proleptic Gregorian calendar: the number of days

@@ -304,7 +304,7 @@ static void open_bulks(struct gen *g)
 			    "salesperson_id, at, day, status, subtotal, discount_total, rounding, "
 			    "vat_total, total, paid, change_due, points_earned, points_redeemed, "
 			    "manual_discount_bp, approved_by, note, offline_at, void_reason, voided_by, "
-			    "voided_at, refunded_total)", 27);
+			    "voided_at, refunded_total, utc_offset)", 28);
 	g->lines = bulk_new(db, "sale_lines (id, sale_id, line_no, product_id, quantity, list_price, "
 			    "unit_price, gross, discount, total, vat_rate, vat, unit_cost, promotion_id, "
 			    "returned_quantity, refunded, category_id)", 17);
@@ -317,7 +317,8 @@ static void open_bulks(struct gen *g)
 	g->shifts = bulk_new(db, "shifts (id, store_id, register, status, opened_by, opened_at, "
 			     "opening_cash, closed_by, closed_at)", 9);
 	g->rets = bulk_new(db, "sale_returns (id, sale_id, store_id, shift_id, kind, at, day, user_id, "
-			   "refund_total, refund_method, reason, points_reversed, refund_override)", 13);
+			   "refund_total, refund_method, reason, points_reversed, refund_override, "
+			   "utc_offset)", 14);
 	g->rlines = bulk_new(db, "sale_return_lines (id, return_id, sale_line_id, product_id, quantity, "
 			     "refund, vat)", 7);
 	g->rtenders = bulk_new(db, "sale_return_tenders (return_id, method, amount)", 3);
@@ -1100,6 +1101,7 @@ static int one_sale(struct gen *g, int s, int64_t days, const char *day, int64_t
 		bulk_null(b);
 	}
 	bulk_int(b, refunded_total);
+	bulk_int(b, ts_utc_offset(at));
 	if (bulk_row(b, e) < 0)
 		return e->code;
 
@@ -1262,6 +1264,7 @@ static int one_return(struct gen *g, const struct pending_return *pr, const char
 	bulk_text(g->rets, reason);
 	bulk_int(g->rets, 0);
 	bulk_int(g->rets, 0);
+	bulk_int(g->rets, ts_utc_offset(at));
 	if (bulk_row(g->rets, e) < 0)
 		return e->code;
 	buf_reset(&g->jb);

@@ -214,8 +214,8 @@ static int write_lines(struct db *db, const struct sale_effects *fx, struct err 
 
 /* The document's time and its tenders by method: a sale's (and a void's)
  * payments with the cash change taken off, a return's refund tenders. */
-static const char SQL_SALE_AT[] = "SELECT at, change_due FROM sales WHERE id = ?";
-static const char SQL_RETURN_AT[] = "SELECT at, 0 FROM sale_returns WHERE id = ?";
+static const char SQL_SALE_AT[] = "SELECT at, change_due, utc_offset FROM sales WHERE id = ?";
+static const char SQL_RETURN_AT[] = "SELECT at, 0, utc_offset FROM sale_returns WHERE id = ?";
 static const char SQL_SALE_PAYS[] =
 	"SELECT method, SUM(amount) FROM sale_payments WHERE sale_id = ? GROUP BY method "
 	"ORDER BY method";
@@ -232,19 +232,19 @@ static int write_time_and_pays(struct db *db, const struct sale_effects *fx,
 	if (!st)
 		return db_fail(e);
 	int rc = db_step(st, e);
-	int64_t at = rc == DB_ROW ? db_col_int64(st, 0) : 0, change = 0;
-	if (rc == DB_ROW)
+	int64_t at = rc == DB_ROW ? db_col_int64(st, 0) : 0, change = 0, off = 0;
+	if (rc == DB_ROW) {
 		change = db_col_int64(st, 1);
+		off = db_col_null(st, 2) ? ts_utc_offset(at) : db_col_int64(st, 2);
+	}
 	db_reset(st);
 	if (rc < 0)
 		return db_fail(e);
-	char day[11];
-	int wd = 0, minute = 0;
-	if (ts_local(at, day, sizeof day, &wd, &minute) < 0)
-		minute = 0;
+	/* The hour the till's clock showed, in the zone the document was made in. */
+	int64_t hour = ((at / 1000 + off) % 86400 + 86400) % 86400 / 3600;
 	const struct rollup_delta *d = store_row;
 	if (!(st = db_query(db, e, SQL_HOUR, "tiiiiiiiiii", fx->day, fx->store_id,
-			    (int64_t)(minute / 60), d->revenue, d->vat, d->cost, d->discount,
+			    hour, d->revenue, d->vat, d->cost, d->discount,
 			    d->orders, d->units, d->returns, d->refunded)) ||
 	    db_run(st, e) < 0)
 		return db_fail(e);
@@ -342,23 +342,25 @@ const char rollup_recompute_month_category_tree[] =
 	"WITH RECURSIVE " ANCESTORS ", " LINE_EVENTS " "
 	PER_KEY("SUBSTR(ev.day, 1, 7)", "anc.up", "ev JOIN anc ON anc.cat = ev.category_id");
 
-/* The hour rollup: each document's store row at the hour of its time. */
-#define HOUR_OF(at) "(((" at ") / 1000 + ?) % 86400) / 3600"
+/* The hour rollup: each document's store row at the hour of its time in the
+ * zone it was made in (the current zone, bound as ?, for documents older than
+ * the utc_offset column). */
+#define HOUR_OF(t) "(((" t ".at / 1000 + COALESCE(" t ".utc_offset, ?)) % 86400 + 86400) % 86400) / 3600"
 #define SALE_SUMS                                                              \
 	"(SELECT l.sale_id, SUM(l.vat) AS vat, SUM(" LINE_COST ") AS cost, SUM(l.discount) AS discount, " \
 	"SUM(l.quantity) AS units FROM sale_lines l GROUP BY l.sale_id) t"
 const char rollup_recompute_hour[] =
 	"WITH " ROLLUP_RETURN_PARTS " SELECT day, store_id, hour, SUM(revenue), SUM(vat), "
 	"SUM(cost), SUM(discount), SUM(orders), SUM(units), SUM(returns), SUM(refunded) FROM ("
-	"SELECT s.day, s.store_id, " HOUR_OF("s.at") " AS hour, s.paid AS revenue, t.vat, t.cost, "
+	"SELECT s.day, s.store_id, " HOUR_OF("s") " AS hour, s.paid AS revenue, t.vat, t.cost, "
 	"t.discount + s.rounding AS discount, 1 AS orders, t.units, 0 AS returns, 0 AS refunded "
 	"FROM sales s JOIN " SALE_SUMS " ON t.sale_id = s.id "
-	"UNION ALL SELECT s.day, s.store_id, " HOUR_OF("s.at") ", -s.paid, -t.vat, -t.cost, "
+	"UNION ALL SELECT s.day, s.store_id, " HOUR_OF("s") ", -s.paid, -t.vat, -t.cost, "
 	"-(t.discount + s.rounding), -1, -t.units, 0, 0 FROM sales s JOIN " SALE_SUMS
 	" ON t.sale_id = s.id WHERE s.status = 'voided' "
-	"UNION ALL SELECT r.day, r.store_id, " HOUR_OF("r.at") ", -SUM(rx.t - rx.rnd), "
+	"UNION ALL SELECT r.day, r.store_id, " HOUR_OF("r") ", -SUM(rx.t - rx.rnd), "
 	"-SUM(rx.vat), -SUM(rx.cost), -SUM(rx.disc + rx.rnd), 0, -SUM(rx.q), 1, SUM(rx.t - rx.rnd) "
-	"FROM rx JOIN sale_returns r ON r.id = rx.return_id GROUP BY r.id, r.day, r.store_id, r.at"
+	"FROM rx JOIN sale_returns r ON r.id = rx.return_id GROUP BY r.id, r.day, r.store_id, r.at, r.utc_offset"
 	") h GROUP BY day, store_id, hour";
 
 /* The payment rollup: each sale's tenders (cash less the change), taken

@@ -539,8 +539,8 @@ static int insert_all(struct db *db, const struct actor *who, const struct sale_
 		"INSERT INTO sales (number, store_id, shift_id, customer_id, cashier_id, "
 		"salesperson_id, at, day, status, subtotal, discount_total, rounding, vat_total, "
 		"total, paid, change_due, manual_discount_bp, approved_by, note, offline_at, "
-		"points_earned, points_redeemed) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+		"points_earned, points_redeemed, utc_offset) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 		"RETURNING id";
 	static const char sql_line[] =
 		"INSERT INTO sale_lines (sale_id, line_no, product_id, quantity, list_price, "
@@ -553,12 +553,12 @@ static int insert_all(struct db *db, const struct actor *who, const struct sale_
 	static const char sql_pay[] =
 		"INSERT INTO sale_payments (sale_id, method, amount, reference) VALUES (?, ?, ?, ?)";
 	int64_t uid = who->user ? who->user->id : 0;
-	struct db_stmt *st = db_query(db, e, sql_sale, "tiIIiIitiiiiiiiiItIii", number, s->id,
+	struct db_stmt *st = db_query(db, e, sql_sale, "tiIIiIitiiiiiiiiItIiii", number, s->id,
 				      shift_id, in->customer_id, uid, in->salesperson_id, at, day,
 				      t->subtotal, t->discount, t->rounding, t->vat, t->total, t->paid,
 				      t->change,
 				      in->manual_discount_bp, approved_by, in->note, in->offline_at,
-				      ls->points_earned, ls->points_redeemed);
+				      ls->points_earned, ls->points_redeemed, ts_utc_offset(at));
 	if (!st || db_step(st, e) != DB_ROW)
 		return db_fail(e);
 	*sale_id = db_col_int64(st, 0);

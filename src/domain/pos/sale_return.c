@@ -481,8 +481,8 @@ int sale_return_write(struct db *db, struct arena *a, const struct actor *who,
 {
 	static const char sql_ret[] =
 		"INSERT INTO sale_returns (sale_id, store_id, shift_id, kind, at, day, user_id, "
-		"refund_total, refund_method, reason, points_reversed, refund_override) "
-		"VALUES (?, ?, ?, 'return', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+		"refund_total, refund_method, reason, points_reversed, refund_override, utc_offset) "
+		"VALUES (?, ?, ?, 'return', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 	static const char sql_ret_line[] =
 		"INSERT INTO sale_return_lines (return_id, sale_line_id, product_id, quantity, "
 		"refund, vat) VALUES (?, ?, ?, ?, ?, ?)";
@@ -511,9 +511,9 @@ int sale_return_write(struct db *db, struct arena *a, const struct actor *who,
 	if ((rc = shift_current(db, who, s->store_id, in->register_id ? in->register_id : "1", 1,
 				&shift_id, e)) < 0)
 		return rc;
-	struct db_stmt *st = db_query(db, e, sql_ret, "iiIitiitti" "i", s->id, s->store_id,
+	struct db_stmt *st = db_query(db, e, sql_ret, "iiIitiitti" "ii", s->id, s->store_id,
 				      shift_id, at, day, uid, p->refund_total, method, in->reason,
-				      (int64_t)0, (int64_t)p->override);
+				      (int64_t)0, (int64_t)p->override, ts_utc_offset(at));
 	if (!st || db_step(st, e) != DB_ROW)
 		return db_fail(e);
 	rid = db_col_int64(st, 0);
