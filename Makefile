@@ -118,6 +118,7 @@ bench:
 	@bench/shift.sh
 	@bench/customers.sh
 	@bench/import.sh
+	@bench/reports.sh
 
 run-bins: all
 	@:

@@ -20,9 +20,9 @@
 #include "domain/loyalty/coupon.h"
 #include "domain/loyalty/points.h"
 #include "domain/org/session.h"
+#include "domain/pos/rollup_rebuild.h"
 #include "domain/org/user.h"
 #include "domain/org/settings.h"
-#include "domain/pos/rollup_rebuild.h"
 #include "domain/stock/stock.h"
 #include "http/server.h"
 #include "jobs/scheduler.h"
@@ -88,6 +88,9 @@ static long parse_num(const char *s, long min, long max)
 	return v;
 }
 
+/* The first schema version whose rollups every sale keeps complete. */
+#define ROLLUPS_COMPLETE_SINCE 12
+
 /* Opens the database and applies pending migrations. */
 static struct db *open_db(const char *target)
 {
@@ -98,11 +101,22 @@ static struct db *open_db(const char *target)
 		die_err("cannot open the database", &e);
 		return NULL;
 	}
-	int applied = 0;
-	if (db_migrate(db, &applied, &e) < 0) {
+	int applied = 0, before = db_schema_version(db, &e);
+	if (before < 0 || db_migrate(db, &applied, &e) < 0) {
 		die_err("migration failed", &e);
 		db_close(db);
 		return NULL;
+	}
+	/* Rollups that migration 0012 added start empty: a database made
+	 * before it gets them computed from its sales once. */
+	if (before > 0 && before < ROLLUPS_COMPLETE_SINCE) {
+		log_info("computing the report rollups from the stored sales (once, after the upgrade)");
+		if (db_begin(db, 1, &e) < 0 || rollup_rebuild(db, &e) < 0 || db_commit(db, &e) < 0) {
+			db_rollback(db);
+			die_err("cannot compute the rollups", &e);
+			db_close(db);
+			return NULL;
+		}
 	}
 	return db;
 }
