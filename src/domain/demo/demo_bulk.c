@@ -119,6 +119,11 @@ void bulk_null(struct bulk *b)
 	push(b, V_NULL, 0);
 }
 
+void bulk_opt_int(struct bulk *b, int64_t v)
+{
+	push(b, v ? V_INT : V_NULL, v);
+}
+
 void bulk_text(struct bulk *b, const char *s)
 {
 	if (!s) {

@@ -397,14 +397,8 @@ static int move(struct gen *g, int s, int p, int64_t qty, const char *kind, cons
 	bulk_int(g->moves, qty);
 	bulk_text(g->moves, kind);
 	bulk_text(g->moves, doc_type);
-	if (doc_id)
-		bulk_int(g->moves, doc_id);
-	else
-		bulk_null(g->moves);
-	if (user)
-		bulk_int(g->moves, user);
-	else
-		bulk_null(g->moves);
+	bulk_opt_int(g->moves, doc_id);
+	bulk_opt_int(g->moves, user);
 	if (c->products[p].cost > 0)
 		bulk_int(g->moves, c->products[p].cost);
 	else
@@ -1011,10 +1005,7 @@ static int one_sale(struct gen *g, int s, int64_t days, const char *day, int64_t
 		bulk_int(g->lines, p->vat_rate);
 		bulk_int(g->lines, l->vat);
 		bulk_int(g->lines, p->cost > 0 ? p->cost : 0);
-		if (l->promo_id)
-			bulk_int(g->lines, l->promo_id);
-		else
-			bulk_null(g->lines);
+		bulk_opt_int(g->lines, l->promo_id);
 		bulk_int(g->lines, returned ? l->qty : 0);
 		bulk_int(g->lines, returned ? l->total : 0);
 		bulk_int(g->lines, p->category_id);
@@ -1068,10 +1059,7 @@ static int one_sale(struct gen *g, int s, int64_t days, const char *day, int64_t
 	else
 		bulk_null(b);
 	bulk_int(b, cashier);
-	if (salesperson)
-		bulk_int(b, salesperson);
-	else
-		bulk_null(b);
+	bulk_opt_int(b, salesperson);
 	bulk_int(b, at);
 	bulk_text(b, day);
 	bulk_text(b, status);
@@ -1663,21 +1651,10 @@ static int write_customers(struct gen *g, struct err *e)
 		bulk_int(bp, p->points);
 		bulk_int(bp, p->balance_after);
 		bulk_int(bp, p->remaining);
-		if (p->expires_at)
-			bulk_int(bp, p->expires_at);
-		else
-			bulk_null(bp);
-#define OPT(v)                                                                     \
-	do {                                                                       \
-		if (v)                                                             \
-			bulk_int(bp, v);                                           \
-		else                                                               \
-			bulk_null(bp);                                             \
-	} while (0)
-		OPT(p->sale_id);
-		OPT(p->store_id);
-		OPT(p->user_id);
-#undef OPT
+		bulk_opt_int(bp, p->expires_at);
+		bulk_opt_int(bp, p->sale_id);
+		bulk_opt_int(bp, p->store_id);
+		bulk_opt_int(bp, p->user_id);
 		rc = bulk_row(bp, e);
 	}
 	if (rc == 0)
@@ -1696,18 +1673,10 @@ static int write_customers(struct gen *g, struct err *e)
 		bulk_int(bv, v->after);
 		bulk_int(bv, 0);
 		bulk_text(bv, v->method);
-#define OPT(x)                                                                     \
-	do {                                                                       \
-		if (x)                                                             \
-			bulk_int(bv, x);                                           \
-		else                                                               \
-			bulk_null(bv);                                             \
-	} while (0)
-		OPT(v->sale_id);
-		OPT(v->store_id);
-		OPT(v->shift_id);
-		OPT(v->user_id);
-#undef OPT
+		bulk_opt_int(bv, v->sale_id);
+		bulk_opt_int(bv, v->store_id);
+		bulk_opt_int(bv, v->shift_id);
+		bulk_opt_int(bv, v->user_id);
 		rc = bulk_row(bv, e);
 	}
 	if (rc == 0)

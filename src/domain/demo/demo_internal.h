@@ -25,6 +25,8 @@ struct bulk *bulk_new(struct db *db, const char *table_and_columns, int ncols);
 void bulk_int(struct bulk *b, int64_t v);
 void bulk_text(struct bulk *b, const char *s); /* NULL = SQL NULL; copied */
 void bulk_null(struct bulk *b);
+/* v, or SQL NULL when v is 0 (an absent id or time). */
+void bulk_opt_int(struct bulk *b, int64_t v);
 /* Rows wait for bulk_flush instead of being written as a batch fills
  * (so that the caller orders parents before children). */
 void bulk_hold(struct bulk *b);
