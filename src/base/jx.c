@@ -344,6 +344,26 @@ int jx_objects(json_t *obj, const char *key, int flags, size_t max,
 }
 
 /* An empty value ("?store_id=") counts as absent. */
+int jx_cursor_pair(const char *c, int64_t min_a, int64_t min_b, int64_t *a, int64_t *b)
+{
+	const char *colon = c ? strchr(c, ':') : NULL;
+	char pa[24], pb[24];
+	size_t n;
+	struct err ce;
+
+	if (!colon || (n = (size_t)(colon - c)) == 0 || n >= sizeof pa ||
+	    strlen(colon + 1) >= sizeof pb)
+		return -1;
+	memcpy(pa, c, n);
+	pa[n] = '\0';
+	memcpy(pb, colon + 1, strlen(colon + 1) + 1);
+	err_init(&ce);
+	if (jx_qint(pa, "cursor", min_a, INT64_MAX, a, &ce) != 1 ||
+	    jx_qint(pb, "cursor", min_b, INT64_MAX, b, &ce) != 1)
+		return -1;
+	return 0;
+}
+
 int jx_qint(const char *val, const char *name, int64_t min, int64_t max,
 	    int64_t *out, struct err *e)
 {

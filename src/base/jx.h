@@ -88,6 +88,11 @@ int jx_objects(json_t *obj, const char *key, int flags, size_t max,
 
 /* Query-string helpers with the same error rules, for ?store_id=3 etc.:
  * parse decimal int64 in [min,max]; 0 absent, 1 ok, -1 bad (noted). */
+/* A two-part list cursor "<a>:<b>" (each part at most 23 characters): a in
+ * [min_a, INT64_MAX], b in [min_b, INT64_MAX]. 0, or -1 when malformed
+ * (nothing noted: the caller names the field). */
+int jx_cursor_pair(const char *c, int64_t min_a, int64_t min_b, int64_t *a, int64_t *b);
+
 int jx_qint(const char *val, const char *name, int64_t min, int64_t max,
 	    int64_t *out, struct err *e);
 

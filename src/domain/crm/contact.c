@@ -169,25 +169,6 @@ static const char SQL_CONTACT_LIST[] =
 	"SELECT " CONTACT_COLS " FROM customer_contacts WHERE customer_id = ?"
 	" AND (at < ? OR (at = ? AND id < ?)) ORDER BY at DESC, id DESC LIMIT ?";
 
-/* "<at>:<id>"; 0, or -1 when malformed. */
-static int parse_cursor(const char *c, int64_t *at, int64_t *id)
-{
-	const char *colon = strchr(c, ':');
-	struct err ce;
-	char k[24];
-	size_t n;
-
-	if (!colon || (n = (size_t)(colon - c)) == 0 || n >= sizeof k)
-		return -1;
-	memcpy(k, c, n);
-	k[n] = '\0';
-	err_init(&ce);
-	if (jx_qint(k, "cursor", INT64_MIN, INT64_MAX, at, &ce) != 1 ||
-	    jx_qint(colon + 1, "cursor", 1, INT64_MAX, id, &ce) != 1)
-		return -1;
-	return 0;
-}
-
 int contact_list(struct db *db, struct arena *a, const struct actor *who,
 		 int64_t customer_id, const char *cursor, int limit,
 		 struct contact ***out, int *n, const char **next_cursor, struct err *e)
@@ -197,7 +178,7 @@ int contact_list(struct db *db, struct arena *a, const struct actor *who,
 	struct page pg;
 	int rc;
 
-	if (cursor && *cursor && parse_cursor(cursor, &at, &before) < 0) {
+	if (cursor && *cursor && jx_cursor_pair(cursor, INT64_MIN, 1, &at, &before) < 0) {
 		err_field(e, "cursor", "is not a cursor of this list");
 		return err_fields_done(e);
 	}

@@ -307,25 +307,6 @@ static const char SQL_TASK_LIST[] =
 	" AND (" TASK_KEY " > ? OR (" TASK_KEY " = ? AND t.id > ?))"
 	" ORDER BY " TASK_KEY ", t.id LIMIT ?";
 
-/* "<key>:<id>" as task_list writes it; 0, or -1 when malformed. */
-static int parse_cursor(const char *c, int64_t *key, int64_t *id)
-{
-	struct err ce;
-	const char *colon = c ? strchr(c, ':') : NULL;
-	char k[24];
-	size_t n;
-
-	if (!colon || (n = (size_t)(colon - c)) == 0 || n >= sizeof k)
-		return -1;
-	memcpy(k, c, n);
-	k[n] = '\0';
-	err_init(&ce);
-	if (jx_qint(k, "cursor", INT64_MIN, INT64_MAX, key, &ce) != 1 ||
-	    jx_qint(colon + 1, "cursor", 0, INT64_MAX, id, &ce) != 1)
-		return -1;
-	return 0;
-}
-
 int task_list(struct db *db, struct arena *a, const struct actor *who,
 	      const struct task_filter *f, struct task ***out, int *n,
 	      const char **next_cursor, struct err *e)
@@ -335,7 +316,7 @@ int task_list(struct db *db, struct arena *a, const struct actor *who,
 	struct page pg;
 	int rc;
 
-	if (f->cursor && *f->cursor && parse_cursor(f->cursor, &key, &after) < 0) {
+	if (f->cursor && *f->cursor && jx_cursor_pair(f->cursor, INT64_MIN, 0, &key, &after) < 0) {
 		err_field(e, "cursor", "is not a cursor of this list");
 		return err_fields_done(e);
 	}

@@ -88,20 +88,7 @@ int h_stock_moves_list(struct req *r)
 static void pair_cursor(struct req *r, const char *text, int64_t *store, int64_t *product)
 {
 	*store = *product = 0;
-	if (!text)
-		return;
-	const char *colon = strchr(text, ':');
-	char s[24], p[24];
-	size_t sl = colon ? (size_t)(colon - text) : 0;
-	if (!colon || sl == 0 || sl >= sizeof s || strlen(colon + 1) >= sizeof p) {
-		err_field(&r->err, "cursor", "must be a cursor from a previous page");
-		return;
-	}
-	memcpy(s, text, sl);
-	s[sl] = '\0';
-	snprintf(p, sizeof p, "%s", colon + 1);
-	if (jx_qint(s, "cursor", 0, INT64_MAX, store, &r->err) != 1 ||
-	    jx_qint(p, "cursor", 0, INT64_MAX, product, &r->err) != 1)
+	if (text && jx_cursor_pair(text, 0, 0, store, product) < 0)
 		err_field(&r->err, "cursor", "must be a cursor from a previous page");
 }
 

@@ -270,6 +270,25 @@ static void test_bool_enum_day_array(void **state)
 	json_decref(j);
 }
 
+/* A two-part cursor: both parts bounded, each part's minimum applied. */
+static void test_cursor_pair(void **state)
+{
+	(void)state;
+	int64_t a = 0, b = 0;
+	assert_int_equal(jx_cursor_pair("1733550000000:42", INT64_MIN, 1, &a, &b), 0);
+	assert_int_equal(a, 1733550000000);
+	assert_int_equal(b, 42);
+	assert_int_equal(jx_cursor_pair("-5:0", INT64_MIN, 0, &a, &b), 0);
+	assert_int_equal(a, -5);
+	assert_int_equal(b, 0);
+	static const char *const bad[] = {"", "12", ":3", "3:", "a:b", "1:x", "1:0",
+					  "-1:1", "1:2:3", "123456789012345678901234:1",
+					  "1:123456789012345678901234"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		assert_int_equal(jx_cursor_pair(bad[i], 0, 1, &a, &b), -1);
+	assert_int_equal(jx_cursor_pair(NULL, 0, 0, &a, &b), -1);
+}
+
 static void test_qint(void **state)
 {
 	static const char *const bad[] = {
@@ -489,6 +508,7 @@ int main(void)
 		cmocka_unit_test(test_present_null),
 		cmocka_unit_test(test_nullable),
 		cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_cursor_pair),
 		cmocka_unit_test(test_objects),
 	};
 
