@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 
+#include "dbone.h"
 #include "pgschema.h"
 
 struct pgfx {
@@ -38,31 +39,8 @@ static inline int pgfx_teardown(void **state)
 	return 0;
 }
 
-/* Runs sql with parameters ('i' int64, 't' text); column 0 of its first
- * row, 0 when none. */
-static inline int64_t one_id(struct fx *f, const char *sql, const char *types, ...)
-{
-	struct err e;
-	err_init(&e);
-	struct db_stmt *st = db_prepare(f->db, sql, &e);
-	assert_non_null(st);
-	va_list ap;
-	va_start(ap, types);
-	for (int i = 0; types[i]; i++) {
-		if (types[i] == 'i')
-			db_bind_int64(st, i + 1, va_arg(ap, int64_t));
-		else
-			db_bind_text(st, i + 1, va_arg(ap, const char *));
-	}
-	va_end(ap);
-	int rc = db_step(st, &e);
-	if (rc < 0)
-		fprintf(stderr, "%s: %s\n", sql, e.msg);
-	assert_true(rc >= 0);
-	int64_t v = rc == DB_ROW ? db_col_int64(st, 0) : 0;
-	db_reset(st);
-	return v;
-}
+/* db_one on the fixture's database. */
+#define one_id(f, ...) db_one((f)->db, __VA_ARGS__)
 
 /* The PostgreSQL variant of a test: skipped without a database. */
 #define PG_TEST(fn)                                                                    \

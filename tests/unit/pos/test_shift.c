@@ -18,6 +18,7 @@
 #include "base/err.h"
 #include "db/db.h"
 #include "domain/pos/shift.h"
+#include "dbone.h"
 #include "pgschema.h"
 #include "tmpdb.h"
 
@@ -34,13 +35,12 @@ static const char SQL_PRODUCT[] =
     "INSERT INTO products (sku, name, unit, price, vat_rate, created_at, updated_at) "
     "VALUES ('P1', 'Product', 'pcs', 300, 1300, 1, 1) RETURNING id";
 
-static int64_t insert_id(struct db *db, const char *sql, const char *types, ...);
 
 static int seed(struct fx *f)
 {
-	f->store_id = insert_id(f->db, SQL_STORE, "t", "S1");
-	f->other_store_id = insert_id(f->db, SQL_STORE, "t", "S2");
-	f->product_id = insert_id(f->db, SQL_PRODUCT, "");
+	f->store_id = db_one(f->db, SQL_STORE, "t", "S1");
+	f->other_store_id = db_one(f->db, SQL_STORE, "t", "S2");
+	f->product_id = db_one(f->db, SQL_PRODUCT, "");
 	return f->store_id > 0 && f->product_id > 0 ? 0 : -1;
 }
 
@@ -97,32 +97,6 @@ static struct fx *get_fx(void **state)
 
 /* ---- helpers */
 
-/* Runs sql with parameters and returns column 0 of its first row (an id
- * from RETURNING), 0 when it has no row. Fails the test on error. */
-static int64_t insert_id(struct db *db, const char *sql, const char *types, ...)
-{
-	struct err e;
-	err_init(&e);
-	struct db_stmt *st = db_prepare(db, sql, &e);
-	assert_non_null(st);
-	va_list ap;
-	va_start(ap, types);
-	for (int i = 0; types[i]; i++) {
-		if (types[i] == 'i')
-			db_bind_int64(st, i + 1, va_arg(ap, int64_t));
-		else
-			db_bind_text(st, i + 1, va_arg(ap, const char *));
-	}
-	va_end(ap);
-	int rc = db_step(st, &e);
-	if (rc < 0)
-		fprintf(stderr, "%s: %s\n", sql, e.msg);
-	assert_true(rc >= 0);
-	int64_t v = rc == DB_ROW ? db_col_int64(st, 0) : 0;
-	db_reset(st);
-	return v;
-}
-
 static const char SQL_SHIFT[] =
     "INSERT INTO shifts (store_id, register, status, opened_by, opened_at, opening_cash) "
     "VALUES (?, ?, 'open', 0, 1000, ?) RETURNING id";
@@ -150,15 +124,15 @@ static const char SQL_RETURN_TENDERS[] =
 static int64_t sale(struct fx *f, int64_t shift, const char *number, const char *status,
                     const int64_t *t, int64_t qty)
 {
-	int64_t id = insert_id(f->db, SQL_SALE, "tiitiiiiiii", number, f->store_id, shift, status,
+	int64_t id = db_one(f->db, SQL_SALE, "tiitiiiiiii", number, f->store_id, shift, status,
 	                       t[0], t[1], t[2], t[3], t[4], t[5], t[6]);
-	insert_id(f->db, SQL_LINE, "iii", id, f->product_id, qty);
+	db_one(f->db, SQL_LINE, "iii", id, f->product_id, qty);
 	return id;
 }
 
 static void pay(struct fx *f, int64_t sale_id, const char *method, int64_t amount)
 {
-	insert_id(f->db, SQL_PAY, "iti", sale_id, method, amount);
+	db_one(f->db, SQL_PAY, "iti", sale_id, method, amount);
 }
 
 static json_int_t zi(json_t *z, const char *obj, const char *key)
@@ -201,8 +175,8 @@ static void test_z_figures(void **state)
 	struct fx *f = get_fx(state);
 	struct err e;
 	err_init(&e);
-	int64_t shift = insert_id(f->db, SQL_SHIFT, "iti", f->store_id, "1", (int64_t)10000);
-	int64_t other = insert_id(f->db, SQL_SHIFT, "iti", f->store_id, "2", (int64_t)0);
+	int64_t shift = db_one(f->db, SQL_SHIFT, "iti", f->store_id, "1", (int64_t)10000);
+	int64_t other = db_one(f->db, SQL_SHIFT, "iti", f->store_id, "2", (int64_t)0);
 	/* A: cash 1000 for 900, 100 back. */
 	int64_t a =
 	    sale(f, shift, "A", "completed", (int64_t[]){1000, 100, 0, 100, 900, 900, 100}, 2000);
@@ -218,13 +192,13 @@ static void test_z_figures(void **state)
 	int64_t d = sale(f, shift, "D", "partially_returned",
 	                 (int64_t[]){700, 0, 0, 70, 700, 700, 0}, 3000);
 	pay(f, d, "wechat", 700);
-	insert_id(f->db, SQL_RETURN, "iiiit", d, f->store_id, shift, (int64_t)350, "cash");
+	db_one(f->db, SQL_RETURN, "iiiit", d, f->store_id, shift, (int64_t)350, "cash");
 	/* Another shift's sale and return: not in this report. */
 	int64_t x = sale(f, other, "X", "completed", (int64_t[]){999, 0, 0, 9, 999, 999, 0}, 1000);
 	pay(f, x, "cash", 999);
-	insert_id(f->db, SQL_RETURN, "iiiit", a, f->store_id, other, (int64_t)50, "card");
-	insert_id(f->db, SQL_RETURN_TENDERS, "i", shift);
-	insert_id(f->db, SQL_RETURN_TENDERS, "i", other);
+	db_one(f->db, SQL_RETURN, "iiiit", a, f->store_id, other, (int64_t)50, "card");
+	db_one(f->db, SQL_RETURN_TENDERS, "i", shift);
+	db_one(f->db, SQL_RETURN_TENDERS, "i", other);
 
 	/* Open: the running totals, nothing counted. */
 	json_t *s;
@@ -411,16 +385,16 @@ static void test_close_10k(void **state)
 	struct fx *f = get_fx(state);
 	struct err e;
 	err_init(&e);
-	int64_t shift = insert_id(f->db, SQL_SHIFT, "iti", f->store_id, "1", (int64_t)20000);
+	int64_t shift = db_one(f->db, SQL_SHIFT, "iti", f->store_id, "1", (int64_t)20000);
 	assert_int_equal(db_begin(f->db, 1, &e), 0);
-	insert_id(f->db, sql_sales, "ii", f->store_id, shift);
-	insert_id(f->db, sql_lines, "ii", f->product_id, shift);
-	insert_id(f->db, sql_pays, "i", shift);
-	insert_id(f->db, sql_rets, "i", shift);
-	insert_id(f->db, SQL_RETURN_TENDERS, "i", shift);
+	db_one(f->db, sql_sales, "ii", f->store_id, shift);
+	db_one(f->db, sql_lines, "ii", f->product_id, shift);
+	db_one(f->db, sql_pays, "i", shift);
+	db_one(f->db, sql_rets, "i", shift);
+	db_one(f->db, SQL_RETURN_TENDERS, "i", shift);
 	assert_int_equal(db_commit(f->db, &e), 0);
-	int64_t paid = insert_id(f->db, sql_expect, "i", shift);
-	int64_t returns = insert_id(f->db, sql_rcount, "i", shift);
+	int64_t paid = db_one(f->db, sql_expect, "i", shift);
+	int64_t returns = db_one(f->db, sql_rcount, "i", shift);
 	assert_true(returns >= 400);
 
 	struct actor sys = {0};
