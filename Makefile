@@ -33,7 +33,7 @@ AUNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 
 .PHONY: all deps run test unit api bench fmt clean asan web run-bins test-bins \
 	bench-bins check-layers
-all: build/tersa $(if $(wildcard web/package.json),web)
+all: build/tersa $(if $(wildcard web/package.json),web/dist/index.html)
 
 deps:
 	@scripts/deps.sh
@@ -80,8 +80,15 @@ build/asan/tests/%: tests/unit/%.c build/asan/libtersa.a
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -Isrc -Itests/unit -include src/base/banned.h -MMD -MP -o $@ $< build/asan/libtersa.a $(LIBS) -lcmocka
 
-web:
-	@if [ -f web/package.json ]; then cd web && npm run --silent build; fi
+# web/dist is rebuilt only when something in web/ (or the API document the
+# client types come from) is newer than the last build.
+WEB_SRC := $(shell find web -path web/node_modules -prune -o -path web/dist -prune \
+	-o -path web/test-results -prune -o -path web/dev-dist -prune \
+	-o -path web/src/api/schema.d.ts -prune -o -type f -print 2>/dev/null)
+web/dist/index.html: $(WEB_SRC) src/http/openapi.json
+	cd web && npm run --silent build
+	@touch $@
+web: web/dist/index.html
 
 # deps.sh runs first, then a fresh make: on a new machine pkg-config and the
 # libraries only exist once it has run, and the flags above are read at start.
@@ -122,7 +129,8 @@ bench:
 
 run-bins: all
 	@:
-test-bins: build/tersa build/asan/tersa $(UNIT_BIN) $(AUNIT_BIN) $(TOOL_BIN)
+test-bins: build/tersa build/asan/tersa $(UNIT_BIN) $(AUNIT_BIN) $(TOOL_BIN) \
+	$(if $(wildcard web/package.json),web/dist/index.html)
 	@:
 bench-bins: build/tersa
 	@:

@@ -3,12 +3,15 @@
 # apt-get run), and the web/ npm packages when they are absent or stale.
 # tzdata: business days are computed from its zone files (src/base/tz.c).
 # sqlite3: the erasure test vacuums and reads a database file with it.
+# chromium, fonts-noto-cjk: the browser tests drive Debian's Chromium headless
+# (playwright-core), and Chinese screens need a CJK font.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PKGS=(libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev postgresql
 	libsodium-dev libcmocka-dev libcurl4-openssl-dev libcsv-dev
-	libxlsxwriter-dev libzip-dev libexpat1-dev pkg-config gcc make wrk curl tzdata sqlite3)
+	libxlsxwriter-dev libzip-dev libexpat1-dev pkg-config gcc make wrk curl tzdata sqlite3
+	chromium fonts-noto-cjk)
 
 # Prints the major version of the `node` on PATH, or 0 when there is none.
 node_major() {

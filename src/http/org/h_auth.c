@@ -8,6 +8,7 @@
 #include "domain/org/user.h"
 #include "http/handlers.h"
 #include "http/req.h"
+#include "http/router.h"
 #include "http/server.h"
 
 int h_login(struct req *r)
@@ -50,9 +51,16 @@ int h_logout(struct req *r)
 	return reply_no_content(r);
 }
 
+/* The user with the permission codes of perms.def their role holds, which
+ * the browser UI uses to build its navigation. */
 int h_me_get(struct req *r)
 {
-	return reply_json(r, 200, user_to_json(r->user));
+	json_t *me = user_to_json(r->user), *perms = json_array();
+	for (int p = 0; p < PERM__COUNT; p++)
+		if (p != PERM_PUBLIC && perm_allows((enum perm)p, r->user->role))
+			json_array_append_new(perms, json_string(perm_names[p]));
+	json_object_set_new(me, "permissions", perms);
+	return reply_json(r, 200, me);
 }
 
 /* Only the display name, and the password together with the current one. */

@@ -1,0 +1,41 @@
+// One router for every area: each views/<area>/routes.ts exports its routes
+// with the permission code that opens them and, optionally, a nav entry.
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { useAuth } from '@/stores/auth'
+
+/** What an area route may declare in `meta`. */
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Permission code from src/http/perms.def needed to open the route. */
+    perm?: string
+    /** Reachable without a session (the login page). */
+    public?: boolean
+    /** 'bare' renders without the navigation frame (login, the POS). */
+    layout?: 'bare'
+    /** Navigation entry: the area key (`nav-<area>` test id, `nav.<area>` text) and its order. */
+    nav?: { area: string; order: number; icon?: string }
+  }
+}
+
+const modules = import.meta.glob<{ routes: RouteRecordRaw[] }>('../views/*/routes.ts', { eager: true })
+export const areaRoutes: RouteRecordRaw[] = Object.values(modules).flatMap((m) => m.routes)
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    ...areaRoutes,
+    { path: '/', name: 'home', redirect: () => useAuth().homePath() },
+    { path: '/:rest(.*)*', name: 'not-found', component: () => import('@/views/NotFound.vue') },
+  ],
+})
+
+router.beforeEach(async (to) => {
+  const auth = useAuth()
+  if (to.meta.public) return true
+  if (!auth.user) {
+    await auth.restore()
+    if (!auth.user) return { name: 'login', query: { next: to.fullPath } }
+  }
+  if (to.meta.perm && !auth.can(to.meta.perm)) return { name: 'home' }
+  return true
+})
