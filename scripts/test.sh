@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # test.sh: runs every suite (unit tests plain and sanitized, API tests on
 # SQLite, PostgreSQL and the sanitizer build) and ends with one summary line.
-# `scripts/test.sh api` runs only the API suite on SQLite with build/tersa.
+# `scripts/test.sh api` runs only the API suite on SQLite with build/tersa;
+# `scripts/test.sh web` only the web UI's lint, type check, unit and browser tests.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 
 MODE=${1:-all}
 case $MODE in
-all | api) ;;
+all | api | web) ;;
 *)
-	echo "usage: scripts/test.sh [api]" >&2
+	echo "usage: scripts/test.sh [api|web]" >&2
 	exit 2
 	;;
 esac
@@ -17,6 +18,8 @@ esac
 # Safety nets only: a normal run takes a fraction of these.
 UNIT_TIMEOUT=${TEST_UNIT_TIMEOUT:-120}
 API_TIMEOUT=${TEST_API_TIMEOUT:-300}
+WEB_TIMEOUT=${TEST_WEB_TIMEOUT:-300}
+E2E_TIMEOUT=${TEST_E2E_TIMEOUT:-600}
 SAN_ENV=(ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
 
@@ -216,6 +219,63 @@ api_suite() {
 	count "$label" "$p" "$f"
 }
 
+# web_check LABEL CMD...: one check (lint, type check) that passes or fails whole.
+web_check() {
+	local label=$1
+	shift
+	echo "=== $label"
+	run_logged "$WEB_TIMEOUT" "$WORK/web.log" bash -c 'cd web && "$@"' _ "$@"
+	if [[ $RC == 0 ]]; then
+		count "$label" 1 0
+	else
+		NOTES+=("$label: exit status $RC (see above)")
+		count "$label" 0 1
+	fi
+}
+
+# web_unit: Vitest over web/tests/unit; counts from its "Tests  N passed" line.
+web_unit() {
+	local log=$WORK/vitest.log p f
+	echo "=== web unit"
+	run_logged "$WEB_TIMEOUT" "$log" bash -c 'cd web && exec npx --no-install vitest run --color=false'
+	p=$(sum_matches "$log" 's/^ *Tests +.*[^0-9]([0-9]+) passed.*/\1/p')
+	f=$(sum_matches "$log" 's/^ *Tests +([0-9]+) failed.*/\1/p')
+	if [[ $RC != 0 && $f == 0 ]]; then
+		NOTES+=("web unit: exit status $RC without a failed test in its summary")
+		f=1
+	elif ((f > 0)); then
+		NOTES+=("web unit: $f failed")
+	fi
+	count "web unit" "$p" "$f"
+}
+
+# web_e2e: the browser tests (playwright-core driving Debian's Chromium)
+# against a real server on the small demo company; screenshots go to
+# web/test-results/screens.
+web_e2e() {
+	local log=$WORK/e2e.log files p f
+	echo "=== web e2e"
+	mapfile -t files < <(find web/tests/e2e -name '*.test.mjs' -not -path '*/lib/*' | sort)
+	if ((${#files[@]} == 0)); then
+		count "web e2e" 0 0
+		return
+	fi
+	run_logged "$E2E_TIMEOUT" "$log" env "TERSA_BIN=$PWD/build/tersa" \
+		node --test --test-concurrency=1 "${REPORTER[@]}" "${files[@]}"
+	p=$(sum_matches "$log" 's/^# pass ([0-9]+)$/\1/p')
+	f=$(sum_matches "$log" 's/^# (fail|cancelled) ([0-9]+)$/\2/p')
+	if [[ $RC == 124 || $RC == 137 ]]; then
+		NOTES+=("web e2e: timed out after $E2E_TIMEOUT s")
+		f=$((f + 1))
+	elif [[ $RC != 0 && $f == 0 ]]; then
+		NOTES+=("web e2e: exit status $RC (a hook or a file failed; see 'not ok' above)")
+		f=1
+	elif ((f > 0)); then
+		NOTES+=("web e2e: $f failed or cancelled")
+	fi
+	count "web e2e" "$p" "$f"
+}
+
 if ! command -v node >/dev/null 2>&1; then
 	echo "test.sh: node not found (run scripts/deps.sh)" >&2
 	echo "tests: 0 passed, 1 failed"
@@ -231,6 +291,11 @@ fi
 
 if [[ $MODE == api ]]; then
 	api_suite "api sqlite" build/tersa
+elif [[ $MODE == web ]]; then
+	web_check "web lint" npm run --silent lint
+	web_check "web typecheck" npm run --silent typecheck
+	web_unit
+	web_e2e
 else
 	if ! start_pg; then
 		NOTES+=("PostgreSQL: could not start the throwaway server; PostgreSQL passes skipped")
@@ -244,6 +309,12 @@ else
 	fi
 	api_suite "api sqlite asan" build/asan/tersa "${SAN_ENV[@]}"
 	stop_pg
+	if [[ -f web/package.json ]]; then
+		web_check "web lint" npm run --silent lint
+		web_check "web typecheck" npm run --silent typecheck
+		web_unit
+		web_e2e
+	fi
 fi
 
 echo
