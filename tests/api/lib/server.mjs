@@ -1,6 +1,7 @@
 // server.mjs: the API test harness. Starts a real `tersa serve` on a fresh
 // SQLite file (or PostgreSQL database when TERSA_TEST_PG is set), talks to it
-// with fetch, and checks that it stops cleanly. Node 18+, no dependencies.
+// with fetch, checks every JSON answer against the OpenAPI document
+// (openapi.mjs), and checks that it stops cleanly. Node 18+.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeSync } from 'node:fs';
 import net from 'node:net';
@@ -8,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { checkAnswer } from './openapi.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 // The admin password every test server starts with (TERSA_ADMIN_PASSWORD).
@@ -188,7 +190,9 @@ export async function startServer(opts = {}) {
 
 	// Sends one request; body is sent as JSON, raw (string or Buffer) as is;
 	// both default to Content-Type application/json. The answer's body is
-	// parsed when its type is JSON, else left as text.
+	// parsed when its type is JSON, else left as text. Throws when the answer
+	// does not agree with src/http/openapi.json (openapi.mjs checkAnswer), so
+	// the test that received it fails.
 	async function api(method, p, { token, body, headers, raw } = {}) {
 		const h = { ...(headers ?? {}) };
 		const hasType = Object.keys(h).some((k) => k.toLowerCase() === 'content-type');
@@ -207,6 +211,8 @@ export async function startServer(opts = {}) {
 				parsed = text;
 			}
 		}
+		const mismatch = checkAnswer({ method, path: p, status: res.status, contentType: res.headers.get('content-type'), text, body: parsed });
+		if (mismatch) throw new Error(mismatch);
 		return { status: res.status, headers: res.headers, body: parsed, text };
 	}
 
