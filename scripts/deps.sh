@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # deps.sh: installs the Debian packages Tersa needs that are missing (one
-# apt-get run), and the web/ npm packages when they are absent or stale.
+# apt-get run), and the npm packages of web/ and tests/api/ (Ajv, which
+# checks every API test answer against the OpenAPI document) when they are
+# absent or stale.
 # tzdata: business days are computed from its zone files (src/base/tz.c).
 # sqlite3: the erasure test vacuums and reads a database file with it.
 # chromium, fonts-noto-cjk: the browser tests drive Debian's Chromium headless
@@ -74,5 +76,18 @@ if [[ -f web/package.json ]]; then
 		echo "deps.sh: npm ci in web/"
 		(cd web && npm ci --no-audit --no-fund --loglevel=error)
 		mkdir -p web/node_modules && touch web/node_modules
+	fi
+fi
+
+# tests/api/: the same, for the API tests' packages.
+if [[ -f tests/api/package.json ]]; then
+	if [[ ! -f tests/api/package-lock.json ]]; then
+		echo "deps.sh: tests/api/package-lock.json is missing (npm ci needs it)" >&2
+		exit 1
+	fi
+	if [[ ! -d tests/api/node_modules || tests/api/package-lock.json -nt tests/api/node_modules ]]; then
+		echo "deps.sh: npm ci in tests/api/"
+		(cd tests/api && npm ci --no-audit --no-fund --loglevel=error)
+		mkdir -p tests/api/node_modules && touch tests/api/node_modules
 	fi
 fi

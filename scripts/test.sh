@@ -195,7 +195,7 @@ api_suite() {
 		count "$label" 0 1
 		return
 	fi
-	mapfile -t files < <(find tests/api -name '*.test.mjs' -not -path '*/lib/*' | sort)
+	mapfile -t files < <(find tests/api -name '*.test.mjs' -not -path '*/lib/*' -not -path '*/node_modules/*' | sort)
 	if ((${#files[@]} == 0)); then
 		NOTES+=("$label: no tests/api/*.test.mjs")
 		count "$label" 0 0

@@ -1,6 +1,7 @@
 // server.mjs: the API test harness. Starts a real `tersa serve` on a fresh
 // SQLite file (or PostgreSQL database when TERSA_TEST_PG is set), talks to it
-// with fetch, and checks that it stops cleanly. Node 18+, no dependencies.
+// with fetch, checks every JSON answer against the OpenAPI document
+// (openapi.mjs), and checks that it stops cleanly. Node 18+.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeSync } from 'node:fs';
 import net from 'node:net';
@@ -8,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { checkAnswer } from './openapi.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 // The admin password every test server starts with (TERSA_ADMIN_PASSWORD).
@@ -186,28 +188,9 @@ export async function startServer(opts = {}) {
 		}
 	}
 
-	// Sends one request; body is sent as JSON, raw (string or Buffer) as is;
-	// both default to Content-Type application/json. The answer's body is
-	// parsed when its type is JSON, else left as text.
-	async function api(method, p, { token, body, headers, raw } = {}) {
-		const h = { ...(headers ?? {}) };
-		const hasType = Object.keys(h).some((k) => k.toLowerCase() === 'content-type');
-		if (token) h.authorization = `Bearer ${token}`;
-		let payload;
-		if (raw !== undefined) payload = raw;
-		else if (body !== undefined) payload = JSON.stringify(body);
-		if (payload !== undefined && !hasType) h['content-type'] = 'application/json';
-		const res = await fetch(url + p, { method, headers: h, body: payload, redirect: 'manual' });
-		const text = await res.text();
-		let parsed = text;
-		if (/json/i.test(res.headers.get('content-type') ?? '') && text !== '') {
-			try {
-				parsed = JSON.parse(text);
-			} catch {
-				parsed = text;
-			}
-		}
-		return { status: res.status, headers: res.headers, body: parsed, text };
+	// Sends one request to this server: request() below.
+	function api(method, p, opts) {
+		return request(url, method, p, opts);
 	}
 
 	// Logs in and returns the token; throws unless the answer is 200.
@@ -293,6 +276,37 @@ export async function startServer(opts = {}) {
 		}
 	}
 	return srv;
+}
+
+/**
+ * Sends one request to the server at baseUrl; body is sent as JSON, raw
+ * (string or Buffer) as is; both default to Content-Type application/json.
+ * The answer's body is parsed when its type is JSON, else left as text.
+ * Throws when the answer does not agree with src/http/openapi.json
+ * (openapi.mjs checkAnswer), so the test that received it fails.
+ * Returns {status, headers, body, text}.
+ */
+export async function request(baseUrl, method, p, { token, body, headers, raw } = {}) {
+	const h = { ...(headers ?? {}) };
+	const hasType = Object.keys(h).some((k) => k.toLowerCase() === 'content-type');
+	if (token) h.authorization = `Bearer ${token}`;
+	let payload;
+	if (raw !== undefined) payload = raw;
+	else if (body !== undefined) payload = JSON.stringify(body);
+	if (payload !== undefined && !hasType) h['content-type'] = 'application/json';
+	const res = await fetch(baseUrl + p, { method, headers: h, body: payload, redirect: 'manual' });
+	const text = await res.text();
+	let parsed = text;
+	if (/json/i.test(res.headers.get('content-type') ?? '') && text !== '') {
+		try {
+			parsed = JSON.parse(text);
+		} catch {
+			parsed = text;
+		}
+	}
+	const mismatch = checkAnswer({ method, path: p, status: res.status, contentType: res.headers.get('content-type'), text, body: parsed });
+	if (mismatch) throw new Error(mismatch);
+	return { status: res.status, headers: res.headers, body: parsed, text };
 }
 
 /**

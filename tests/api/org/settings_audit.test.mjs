@@ -54,6 +54,7 @@ describe('settings and audit', () => {
     assert.equal(typeof r.body.company_name, 'string');
     assert.equal(typeof r.body.receipt_header, 'string');
     assert.equal(typeof r.body.receipt_footer, 'string');
+    assert.equal(r.body.updated_at, null, 'never changed on a fresh database');
     for (const u of [hq, sales, manager, service]) {
       const g = await srv.api('GET', '/api/v1/settings', { token: u.token });
       assert.equal(g.status, 200);
@@ -87,6 +88,8 @@ describe('settings and audit', () => {
     for (const [k, v] of Object.entries(VALID)) assert.equal(r.body[k], v, k);
     const g = await api('GET', '/api/v1/settings');
     for (const [k, v] of Object.entries(VALID)) assert.equal(g.body[k], v, k);
+    assert.match(g.body.updated_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/, 'the time of the change');
+    assert.equal(r.body.updated_at, g.body.updated_at);
     const rows = await auditAll('entity=settings');
     assert.ok(rows.length >= 1, 'a settings audit row');
     const row = rows[0];
