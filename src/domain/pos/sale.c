@@ -551,8 +551,8 @@ static int insert_all(struct db *db, const struct actor *who, const struct sale_
 		"INSERT INTO sales (number, store_id, shift_id, customer_id, cashier_id, "
 		"salesperson_id, at, day, status, subtotal, discount_total, rounding, vat_total, "
 		"total, paid, change_due, manual_discount_bp, approved_by, note, offline_at, "
-		"points_earned, points_redeemed, utc_offset) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+		"points_earned, points_redeemed, utc_offset, promotions_applied) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 		"RETURNING id";
 	static const char sql_line[] =
 		"INSERT INTO sale_lines (sale_id, line_no, product_id, quantity, list_price, "
@@ -565,12 +565,13 @@ static int insert_all(struct db *db, const struct actor *who, const struct sale_
 	static const char sql_pay[] =
 		"INSERT INTO sale_payments (sale_id, method, amount, reference) VALUES (?, ?, ?, ?)";
 	int64_t uid = who->user ? who->user->id : 0;
-	struct db_stmt *st = db_query(db, e, sql_sale, "tiIIiIitiiiiiiiiItIiii", number, s->id,
+	struct db_stmt *st = db_query(db, e, sql_sale, "tiIIiIitiiiiiiiiItIiiii", number, s->id,
 				      shift_id, in->customer_id, uid, in->salesperson_id, at, day,
 				      t->subtotal, t->discount, t->rounding, t->vat, t->total, t->paid,
 				      t->change,
 				      in->manual_discount_bp, approved_by, in->note, in->offline_at,
-				      ls->points_earned, ls->points_redeemed, ts_utc_offset(at));
+				      ls->points_earned, ls->points_redeemed, ts_utc_offset(at),
+				      (int64_t)!in->skip_promotions);
 	if (!st || db_step(st, e) != DB_ROW)
 		return db_fail(e);
 	*sale_id = db_col_int64(st, 0);
@@ -646,6 +647,7 @@ static int write_effects(struct db *db, const struct actor *who, const struct sa
 	for (int i = 0; i < in->npayments; i++)
 		journal_fmt_pay(&jb, in->payments[i].method, in->payments[i].amount);
 	journal_fmt_points(&jb, p->loyalty.points_earned, p->loyalty.points_redeemed);
+	journal_fmt_promotions(&jb, !in->skip_promotions);
 	struct sale_effects fx = {
 		.kind = SALE_FX_SALE, .store_id = p->s->id, .day = p->day,
 		.staff_id = in->salesperson_id ? in->salesperson_id : uid,
@@ -877,7 +879,8 @@ static json_t *plan_json(const struct actor *who, const struct sale_plan *p, int
 		.points_earned = p->loyalty.points_earned,
 		.points_redeemed = p->loyalty.points_redeemed,
 		.manual_discount_bp = in->manual_discount_bp, .approved_by = p->approved_by,
-		.offline_at = in->offline_at, .negative_stock = negative, .note = in->note};
+		.offline_at = in->offline_at, .negative_stock = negative,
+		.promotions_applied = !in->skip_promotions, .note = in->note};
 	json_t *o = sale_head_to_json(&h);
 	json_t *lines = json_array();
 	for (int i = 0; i < p->n; i++) {
@@ -993,6 +996,8 @@ int sale_write(struct db *db, struct arena *a, const struct actor *who,
 	json_t *summary = json_pack("{s:s,s:I,s:I,s:b}", "number", number, "total",
 				    (json_int_t)tot->total, "rounding", (json_int_t)tot->rounding,
 				    "price_override", 0);
+	if (in->skip_promotions)
+		json_object_set_new(summary, "apply_promotions", json_false());
 	for (int i = 0; i < n; i++)
 		if (lines[i].overridden)
 			json_object_set_new(summary, "price_override", json_true());
@@ -1033,7 +1038,7 @@ int sale_commit(struct db *db, struct arena *a, const struct actor *who,
 	"id, number, store_id, shift_id, customer_id, cashier_id, salesperson_id, at, day, "  \
 	"status, subtotal, discount_total, rounding, vat_total, total, paid, change_due, "    \
 	"points_earned, points_redeemed, manual_discount_bp, approved_by, note, offline_at, " \
-	"negative_stock, refunded_total, voided_by, voided_at, void_reason"
+	"negative_stock, refunded_total, voided_by, voided_at, void_reason, promotions_applied"
 /* The columns of SALE_COLS, in order. */
 enum sale_col {
 	SC_ID, SC_NUMBER, SC_STORE_ID, SC_SHIFT_ID, SC_CUSTOMER_ID, SC_CASHIER_ID,
@@ -1041,6 +1046,7 @@ enum sale_col {
 	SC_ROUNDING, SC_VAT_TOTAL, SC_TOTAL, SC_PAID, SC_CHANGE_DUE, SC_POINTS_EARNED,
 	SC_POINTS_REDEEMED, SC_MANUAL_DISCOUNT_BP, SC_APPROVED_BY, SC_NOTE, SC_OFFLINE_AT,
 	SC_NEGATIVE_STOCK, SC_REFUNDED_TOTAL, SC_VOIDED_BY, SC_VOIDED_AT, SC_VOID_REASON,
+	SC_PROMOTIONS_APPLIED,
 };
 
 static json_t *opt_id(struct db_stmt *st, int c)
@@ -1081,6 +1087,7 @@ static void head_read(struct db_stmt *st, struct arena *a, struct sale_head *h)
 	h->voided_by = db_col_int64(st, SC_VOIDED_BY);
 	h->voided_at = db_col_null(st, SC_VOIDED_AT) ? 0 : db_col_int64(st, SC_VOIDED_AT);
 	h->void_reason = arena_strdup(a, db_col_text(st, SC_VOID_REASON));
+	h->promotions_applied = db_col_int64(st, SC_PROMOTIONS_APPLIED) != 0;
 }
 
 static json_t *id_or_null(int64_t v)
@@ -1129,6 +1136,7 @@ json_t *sale_head_to_json(const struct sale_head *h)
 	json_object_set_new(o, "voided_by", id_or_null(h->voided_by));
 	json_object_set_new(o, "voided_at", jx_time(h->voided_at));
 	json_object_set_new(o, "void_reason", jx_strn(h->void_reason));
+	json_object_set_new(o, "apply_promotions", json_boolean(h->promotions_applied));
 	return o;
 }
 

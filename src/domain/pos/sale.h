@@ -108,6 +108,7 @@ struct sale_head {
 	int64_t points_earned, points_redeemed, manual_discount_bp;
 	int64_t approved_by, offline_at, refunded_total, voided_by, voided_at;
 	int negative_stock;
+	int promotions_applied; /* 0: recorded with apply_promotions false */
 	const char *note, *void_reason; /* NULL = none */
 };
 /* The header as JSON, the fields sale_get answers without its lines,
