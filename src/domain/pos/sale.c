@@ -219,6 +219,34 @@ static int resolve_line(struct db *db, struct arena *a, int i, const struct sale
 	return 0;
 }
 
+int sale_scan(struct db *db, struct arena *a, const char *code, struct sale_scan *out,
+	      struct err *e)
+{
+	struct sale_line_input in = {.barcode = code, .unit_price = -1};
+	struct pline l = {0};
+	int rc = resolve_line(db, a, 0, &in, &l, e);
+	if (rc < 0)
+		return rc;
+	if (e->nfields) {
+		/* The line's field errors, about the one code scanned. */
+		if (!l.product_id) {
+			err_init(e);
+			return err_set(e, ERR_NOT_FOUND, "no product has the code %.40s", code);
+		}
+		for (int i = 0; i < e->nfields; i++)
+			snprintf(e->fields[i].field, sizeof e->fields[i].field, "code");
+		return err_fields_done(e);
+	}
+	*out = (struct sale_scan){.product_id = l.product_id, .quantity = l.quantity};
+	if (l.gross) {
+		out->kind = SALE_SCAN_SCALE_PRICE;
+		out->amount = l.gross;
+	} else if (l.quantity) {
+		out->kind = SALE_SCAN_SCALE_WEIGHT;
+	}
+	return 0;
+}
+
 /* ---- promotions ---- */
 
 /* Gifts go while stocks last (赠品送完为止): *ok is 0 when the store,
@@ -1301,12 +1329,25 @@ int sale_list(struct db *db, struct arena *a, const struct sale_filter *f,
 		"AND (? = 0 OR store_id IN (SELECT store_id FROM user_stores WHERE user_id = ?)) "
 		"AND at >= ? AND at < ? AND (CAST(? AS TEXT) IS NULL OR status = ?) "
 		"ORDER BY id DESC LIMIT ?";
+	/* A receipt number names one sale (unique): its index, the other
+	 * filters still applied. */
+	static const char sql_number[] =
+		"SELECT " SALE_COLS " FROM sales WHERE number = ? AND id < ? "
+		"AND (? = 0 OR store_id = ?) AND (? = 0 OR customer_id = ?) "
+		"AND (? = 0 OR store_id IN (SELECT store_id FROM user_stores WHERE user_id = ?)) "
+		"AND at >= ? AND at < ? AND (CAST(? AS TEXT) IS NULL OR status = ?) "
+		"ORDER BY id DESC LIMIT ?";
 	int64_t before = f->before_id > 0 ? f->before_id : INT64_MAX;
 	int64_t to = f->to > 0 ? f->to : INT64_MAX;
 	struct page pg;
 	page_init(&pg, a, f->limit, sizeof(struct sale_head));
 	struct db_stmt *st =
-		f->customer_id
+		f->number
+			? db_query(db, e, sql_number, "tiiiiiiiiitti", f->number, before, f->store_id,
+				   f->store_id, f->customer_id, f->customer_id, f->scope_user_id,
+				   f->scope_user_id, f->from, to, f->status, f->status,
+				   page_fetch(&pg))
+		: f->customer_id
 			? db_query(db, e, sql_customer, "iiiiiiiitti", f->customer_id, before,
 				   f->store_id, f->store_id, f->scope_user_id, f->scope_user_id,
 				   f->from, to, f->status, f->status, page_fetch(&pg))

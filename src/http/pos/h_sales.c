@@ -240,6 +240,9 @@ int h_sales_list(struct req *r)
 	jx_qint(req_query(r, "customer_id"), "customer_id", 1, INT64_MAX, &f.customer_id, &r->err);
 	req_time_range(r, &f.from, &f.to);
 	f.status = req_query(r, "status");
+	f.number = req_query(r, "number");
+	if (f.number && (!*f.number || strlen(f.number) > 64))
+		err_field(&r->err, "number", "must be 1 to 64 characters");
 	if (err_fields_done(&r->err))
 		return r->err.code;
 	if (f.store_id && !req_store_visible(r, f.store_id))
