@@ -70,7 +70,6 @@ struct pline {
 	int64_t quantity, list_price, unit_price, gross, discount, total;
 	int64_t vat_rate, vat, unit_cost;
 	int64_t cost; /* unit_cost x quantity when the unit cost is known and > 0, else 0 */
-	int64_t updated_at; /* the product's last change, ms */
 	int overridden, is_gift;
 	int64_t promotion_id;
 	struct line_discount d[LINE_MAX_DISCOUNTS];
@@ -118,7 +117,7 @@ static int scale_barcode(const char *s, char *code, int64_t *value, int *is_pric
 	return 1;
 }
 
-#define PRODUCT_COLS "id, sku, name, category_id, price, cost, vat_rate, active, updated_at"
+#define PRODUCT_COLS "id, sku, name, category_id, price, cost, vat_rate, active"
 
 static int read_product(struct db_stmt *st, struct arena *a, struct pline *l, struct err *e)
 {
@@ -135,7 +134,6 @@ static int read_product(struct db_stmt *st, struct arena *a, struct pline *l, st
 	l->unit_cost = db_col_null(st, 5) ? -1 : db_col_int64(st, 5);
 	l->vat_rate = db_col_int64(st, 6);
 	int active = (int)db_col_int64(st, 7);
-	l->updated_at = db_col_int64(st, 8);
 	db_reset(st);
 	return active ? 1 : 2;
 }
@@ -244,6 +242,32 @@ int sale_scan(struct db *db, struct arena *a, const char *code, struct sale_scan
 	} else if (l.quantity) {
 		out->kind = SALE_SCAN_SCALE_WEIGHT;
 	}
+	return 0;
+}
+
+/* The catalog price of a product at time at (ms) when it has been changed
+ * since: the price before its first change after at, from that change's
+ * audit row. *price -1 when there is none (a change by import leaves no
+ * row of its own: the price then counts as unknown). */
+static int price_at(struct db *db, int64_t product_id, int64_t at, int64_t *price,
+		    struct err *e)
+{
+	static const char sql[] =
+		"SELECT before_json FROM audit_log WHERE entity = 'product' AND entity_id = ? "
+		"AND action = 'update' AND at > ? ORDER BY id LIMIT 1";
+	struct db_stmt *st = db_query(db, e, sql, "ii", product_id, at);
+	int rc;
+	*price = -1;
+	if (!st || (rc = db_step(st, e)) < 0)
+		return db_fail(e);
+	if (rc == DB_ROW && db_col_text(st, 0)) {
+		json_t *before = json_loads(db_col_text(st, 0), 0, NULL);
+		json_t *p = json_object_get(before, "price");
+		if (json_is_integer(p))
+			*price = json_integer_value(p);
+		json_decref(before);
+	}
+	db_reset(st);
 	return 0;
 }
 
@@ -736,12 +760,16 @@ static int plan(struct db *db, struct arena *a, const struct actor *who,
 		if (in->lines[i].unit_price >= 0 && in->lines[i].unit_price != l->list_price) {
 			/* An offline till rang the price it had cached: one that is
 			 * no longer the catalog's stands without price_override only
-			 * when the product changed after the sale was made. */
-			if (!in->may_override_price && l->updated_at <= in->offline_at) {
+			 * when it was the catalog's when the sale was made. */
+			int64_t then = -1;
+			if (!in->may_override_price &&
+			    (rc = price_at(db, l->product_id, in->offline_at, &then, e)) < 0)
+				goto fail;
+			if (!in->may_override_price && then != in->lines[i].unit_price) {
 				char f[48];
 				snprintf(f, sizeof f, "lines[%d].unit_price", i);
-				err_field(e, f, "is not the product's price, which has not changed "
-						"since the sale: needs the price_override permission");
+				err_field(e, f, "was not the product's price when the sale was made: "
+						"needs the price_override permission");
 				continue;
 			}
 			l->unit_price = in->lines[i].unit_price;

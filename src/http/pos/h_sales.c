@@ -1,5 +1,5 @@
-/* h_sales.c: POST /sales (idempotent, per API.md), GET /sales and
- * GET /sales/{id}. */
+/* h_sales.c: POST /sales (idempotent, per API.md), its preview
+ * POST /sales/preview, GET /sales and GET /sales/{id}. */
 #include <sodium.h>
 #include <string.h>
 

@@ -78,7 +78,7 @@ describe('apply_promotions', () => {
       400, 'bad-request', ['apply_promotions']);
   });
 
-  it('an offline till’s cached price: the catalog price, or the old one when the product changed since', async () => {
+  it('an offline till’s cached price: the catalog price then, also when it has changed since', async () => {
     const tea = await product({ name: 'Tea', price: 800 });
     await mk('/api/v1/stock/moves', { store_id: store.id, product_id: tea.id, quantity: 10, reason: 'receipt' });
     await new Promise((res) => setTimeout(res, 5));
@@ -89,13 +89,16 @@ describe('apply_promotions', () => {
     const same = await sell(line(800), cashier.token);
     assert.equal(same.status, 201, same.text);
     assert.equal(same.body.lines[0].price_overridden, false);
-    // Another price for a product unchanged since the sale: an override.
+    // Another price, never the catalog's: an override.
     assertProblem(await sell(line(500), cashier.token), 422, 'validation', ['lines[0].unit_price']);
     // Online, a price still needs price_override, apply_promotions or not.
     assertProblem(await sell({ ...line(800), offline_at: undefined }, cashier.token), 422, 'validation', ['lines[0].unit_price']);
     // The price went up after the till rang the sale: recorded as paid.
     const up = await api('PATCH', `/api/v1/products/${tea.id}`, { body: { price: 900 } });
     assert.equal(up.status, 200, up.text);
+    // Receiving stock or another price is not a reason: only the price in
+    // force when the sale was made.
+    assertProblem(await sell(line(700), cashier.token), 422, 'validation', ['lines[0].unit_price']);
     const old = await sell(line(800), cashier.token);
     assert.equal(old.status, 201, old.text);
     assert.equal(old.body.lines[0].unit_price, 800);
