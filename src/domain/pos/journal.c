@@ -98,11 +98,18 @@ void journal_fmt_points(struct buf *b, int64_t points_earned, int64_t points_red
 			   (long long)points_redeemed);
 }
 
+void journal_fmt_promotions(struct buf *b, int promotions_applied)
+{
+	if (!promotions_applied)
+		buf_printf(b, "promotions|off\n");
+}
+
 int journal_sale_content(struct db *db, int64_t sale_id, char **out, struct err *e)
 {
 	static const char sql_sale[] =
 		"SELECT id, number, store_id, cashier_id, at, subtotal, discount_total, rounding, "
-		"vat_total, total, points_earned, points_redeemed FROM sales WHERE id = ?";
+		"vat_total, total, points_earned, points_redeemed, promotions_applied "
+		"FROM sales WHERE id = ?";
 	static const char sql_lines[] =
 		"SELECT line_no, product_id, quantity, unit_price, discount, total, vat "
 		"FROM sale_lines WHERE sale_id = ? ORDER BY line_no";
@@ -123,6 +130,7 @@ int journal_sale_content(struct db *db, int64_t sale_id, char **out, struct err 
 			 db_col_int64(st, 6), db_col_int64(st, 7), db_col_int64(st, 8),
 			 db_col_int64(st, 9));
 	int64_t earned = db_col_int64(st, 10), redeemed = db_col_int64(st, 11);
+	int promotions = db_col_int64(st, 12) != 0;
 	db_reset(st);
 	if (!(st = db_query(db, e, sql_lines, "i", sale_id)))
 		goto fail;
@@ -137,6 +145,7 @@ int journal_sale_content(struct db *db, int64_t sale_id, char **out, struct err 
 	if (rc < 0)
 		goto fail;
 	journal_fmt_points(&b, earned, redeemed);
+	journal_fmt_promotions(&b, promotions);
 	*out = buf_detach(&b, NULL);
 	return 0;
 fail:

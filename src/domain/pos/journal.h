@@ -47,6 +47,9 @@ void journal_fmt_pay(struct buf *b, const char *method, int64_t amount);
  * that the content of other sales is as it always was). The customer is not
  * part of the content: a merge of two profiles moves sales to the kept one. */
 void journal_fmt_points(struct buf *b, int64_t points_earned, int64_t points_redeemed);
+/* After the points: "promotions|off" only in a sale recorded without the
+ * promotion engine (apply_promotions false), other sales as they were. */
+void journal_fmt_promotions(struct buf *b, int promotions_applied);
 
 /* Canonical content of a sale / return / void as stored now (malloc'd). */
 int journal_sale_content(struct db *db, int64_t sale_id, char **out, struct err *e);

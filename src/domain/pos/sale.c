@@ -217,6 +217,60 @@ static int resolve_line(struct db *db, struct arena *a, int i, const struct sale
 	return 0;
 }
 
+int sale_scan(struct db *db, struct arena *a, const char *code, struct sale_scan *out,
+	      struct err *e)
+{
+	struct sale_line_input in = {.barcode = code, .unit_price = -1};
+	struct pline l = {0};
+	int rc = resolve_line(db, a, 0, &in, &l, e);
+	if (rc < 0)
+		return rc;
+	if (e->nfields) {
+		/* The line's field errors, about the one code scanned. */
+		if (!l.product_id) {
+			err_init(e);
+			return err_set(e, ERR_NOT_FOUND, "no product has the code %.40s", code);
+		}
+		for (int i = 0; i < e->nfields; i++)
+			snprintf(e->fields[i].field, sizeof e->fields[i].field, "code");
+		return err_fields_done(e);
+	}
+	*out = (struct sale_scan){.product_id = l.product_id, .quantity = l.quantity};
+	if (l.gross) {
+		out->kind = SALE_SCAN_SCALE_PRICE;
+		out->amount = l.gross;
+	} else if (l.quantity) {
+		out->kind = SALE_SCAN_SCALE_WEIGHT;
+	}
+	return 0;
+}
+
+/* The catalog price of a product at time at (ms) when it has been changed
+ * since: the price before its first change after at, from that change's
+ * audit row. *price -1 when there is none (a change by import leaves no
+ * row of its own: the price then counts as unknown). */
+static int price_at(struct db *db, int64_t product_id, int64_t at, int64_t *price,
+		    struct err *e)
+{
+	static const char sql[] =
+		"SELECT before_json FROM audit_log WHERE entity = 'product' AND entity_id = ? "
+		"AND action = 'update' AND at > ? ORDER BY id LIMIT 1";
+	struct db_stmt *st = db_query(db, e, sql, "ii", product_id, at);
+	int rc;
+	*price = -1;
+	if (!st || (rc = db_step(st, e)) < 0)
+		return db_fail(e);
+	if (rc == DB_ROW && db_col_text(st, 0)) {
+		json_t *before = json_loads(db_col_text(st, 0), 0, NULL);
+		json_t *p = json_object_get(before, "price");
+		if (json_is_integer(p))
+			*price = json_integer_value(p);
+		json_decref(before);
+	}
+	db_reset(st);
+	return 0;
+}
+
 /* ---- promotions ---- */
 
 /* Gifts go while stocks last (赠品送完为止): *ok is 0 when the store,
@@ -370,7 +424,9 @@ static int check_input(const struct sale_input *in, struct err *e)
 			snprintf(f, sizeof f, "lines[%d].quantity", i);
 			err_field(e, f, "must be more than 0");
 		}
-		if (l->unit_price >= 0 && !in->may_override_price) {
+		/* An offline till's price is checked once the product is known. */
+		if (l->unit_price >= 0 && !in->may_override_price &&
+		    !(in->skip_promotions && in->offline_at)) {
 			snprintf(f, sizeof f, "lines[%d].unit_price", i);
 			err_field(e, f, "needs the price_override permission");
 		}
@@ -387,6 +443,12 @@ static int check_input(const struct sale_input *in, struct err *e)
 			err_field(e, f, "must be more than 0");
 		}
 	}
+	/* Coupons and points are the server's to check and spend: a till that
+	 * could not reach it (apply_promotions false) does not take them. */
+	if (in->skip_promotions && in->ncoupons)
+		err_field(e, "coupon_codes", "needs apply_promotions: coupons are checked online");
+	if (in->skip_promotions && in->points_redeemed > 0)
+		err_field(e, "points_redeemed", "needs apply_promotions: points are spent online");
 	if (in->manual_discount_bp < 0 || in->manual_discount_bp > 10000)
 		err_field(e, "manual_discount_bp", "must be between 0 and 10000");
 	return err_fields_done(e);
@@ -396,14 +458,16 @@ static int check_input(const struct sale_input *in, struct err *e)
  * an active store manager of this store (or hq/admin) with that password,
  * checked by session_approve (throttled and audited like a login). */
 static int check_approval(struct db *db, struct arena *a, const struct actor *who,
-			  const struct sale_input *in, int64_t *approved_by, struct err *e)
+			  const struct sale_input *in, int preview, int64_t *approved_by,
+			  struct err *e)
 {
 	if (!in->approver_username || !in->approver_password) {
 		err_field(e, "manual_discount_bp", "is above your limit: a store manager must approve");
 		return err_fields_done(e);
 	}
 	struct user *u = NULL;
-	int rc = session_approve(db, a, who, in->approver_username, in->approver_password, &u, e);
+	int rc = (preview ? session_approve_preview : session_approve)(
+		db, a, who, in->approver_username, in->approver_password, &u, e);
 	if (rc < 0 && rc != ERR_UNAUTHORIZED)
 		return rc;
 	err_init(e);
@@ -539,8 +603,8 @@ static int insert_all(struct db *db, const struct actor *who, const struct sale_
 		"INSERT INTO sales (number, store_id, shift_id, customer_id, cashier_id, "
 		"salesperson_id, at, day, status, subtotal, discount_total, rounding, vat_total, "
 		"total, paid, change_due, manual_discount_bp, approved_by, note, offline_at, "
-		"points_earned, points_redeemed, utc_offset) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+		"points_earned, points_redeemed, utc_offset, promotions_applied) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 		"RETURNING id";
 	static const char sql_line[] =
 		"INSERT INTO sale_lines (sale_id, line_no, product_id, quantity, list_price, "
@@ -553,12 +617,13 @@ static int insert_all(struct db *db, const struct actor *who, const struct sale_
 	static const char sql_pay[] =
 		"INSERT INTO sale_payments (sale_id, method, amount, reference) VALUES (?, ?, ?, ?)";
 	int64_t uid = who->user ? who->user->id : 0;
-	struct db_stmt *st = db_query(db, e, sql_sale, "tiIIiIitiiiiiiiiItIiii", number, s->id,
+	struct db_stmt *st = db_query(db, e, sql_sale, "tiIIiIitiiiiiiiiItIiiii", number, s->id,
 				      shift_id, in->customer_id, uid, in->salesperson_id, at, day,
 				      t->subtotal, t->discount, t->rounding, t->vat, t->total, t->paid,
 				      t->change,
 				      in->manual_discount_bp, approved_by, in->note, in->offline_at,
-				      ls->points_earned, ls->points_redeemed, ts_utc_offset(at));
+				      ls->points_earned, ls->points_redeemed, ts_utc_offset(at),
+				      (int64_t)!in->skip_promotions);
 	if (!st || db_step(st, e) != DB_ROW)
 		return db_fail(e);
 	*sale_id = db_col_int64(st, 0);
@@ -634,6 +699,7 @@ static int write_effects(struct db *db, const struct actor *who, const struct sa
 	for (int i = 0; i < in->npayments; i++)
 		journal_fmt_pay(&jb, in->payments[i].method, in->payments[i].amount);
 	journal_fmt_points(&jb, p->loyalty.points_earned, p->loyalty.points_redeemed);
+	journal_fmt_promotions(&jb, !in->skip_promotions);
 	struct sale_effects fx = {
 		.kind = SALE_FX_SALE, .store_id = p->s->id, .day = p->day,
 		.staff_id = in->salesperson_id ? in->salesperson_id : uid,
@@ -650,8 +716,11 @@ static int write_effects(struct db *db, const struct actor *who, const struct sa
 }
 
 
-int sale_plan(struct db *db, struct arena *a, const struct actor *who,
-	      const struct sale_input *in, struct sale_plan **out, struct err *e)
+/* sale_plan; a preview (sale_preview) may come without payments and
+ * audits no granted approval. */
+static int plan(struct db *db, struct arena *a, const struct actor *who,
+		const struct sale_input *in, int preview, struct sale_plan **out,
+		struct err *e)
 {
 	/* Input checks only note fields: the product checks below add theirs,
 	 * so that one answer lists every bad field. */
@@ -689,6 +758,20 @@ int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 	for (int i = 0; i < in->nlines; i++) {
 		struct pline *l = &lines[i];
 		if (in->lines[i].unit_price >= 0 && in->lines[i].unit_price != l->list_price) {
+			/* An offline till rang the price it had cached: one that is
+			 * no longer the catalog's stands without price_override only
+			 * when it was the catalog's when the sale was made. */
+			int64_t then = -1;
+			if (!in->may_override_price &&
+			    (rc = price_at(db, l->product_id, in->offline_at, &then, e)) < 0)
+				goto fail;
+			if (!in->may_override_price && then != in->lines[i].unit_price) {
+				char f[48];
+				snprintf(f, sizeof f, "lines[%d].unit_price", i);
+				err_field(e, f, "was not the product's price when the sale was made: "
+						"needs the price_override permission");
+				continue;
+			}
 			l->unit_price = in->lines[i].unit_price;
 			l->overridden = 1;
 			l->gross = 0;
@@ -708,11 +791,13 @@ int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 	p->at = in->offline_at ? in->offline_at : p->now;
 	ts_day(p->at, p->day, sizeof p->day);
 	/* An offline sale is recorded as it happened: the gift was given. */
-	if ((rc = apply_promotions(db, a, s->id, s->allow_negative_stock || in->offline_at, p->at,
+	if (!in->skip_promotions &&
+	    (rc = apply_promotions(db, a, s->id, s->allow_negative_stock || in->offline_at, p->at,
 				   lines, &n, cap, e)) < 0)
 		goto fail;
-	/* The customer's tier discount, on what the promotions left. */
-	if (ls.tier_discount_bp > 0 &&
+	/* The customer's tier discount, on what the promotions left (automatic
+	 * too: not for a till that could not see it). */
+	if (!in->skip_promotions && ls.tier_discount_bp > 0 &&
 	    (rc = spread_bp(lines, n, ls.tier_discount_bp, "tier", ls.tier_id, e)) < 0)
 		goto fail;
 
@@ -725,7 +810,7 @@ int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 	int64_t approved_by = 0;
 	if (in->manual_discount_bp > 0) {
 		if (in->manual_discount_bp > manual_cap_bp(who->user ? who->user->role : 0) &&
-		    check_approval(db, a, who, in, &approved_by, e) < 0)
+		    check_approval(db, a, who, in, preview, &approved_by, e) < 0)
 			goto fail;
 		int64_t base = 0, amount;
 		for (int i = 0; i < n; i++) {
@@ -759,6 +844,7 @@ int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 		}
 	}
 	/* Points redeemed pay as a `points` tender after the client's. */
+	int client_payments = in->npayments;
 	if ((rc = loyalty_sale_redeem(&ls, tot->total, e)) < 0)
 		goto fail;
 	if (ls.points_value > 0) {
@@ -771,8 +857,13 @@ int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 			(struct sale_payment_input){.method = "points", .amount = ls.points_value};
 		in = pin;
 	}
-	if (settle(in, tot->total, s->cash_rounding, tot, e) < 0)
+	if (preview && client_payments == 0) {
+		/* Nothing tendered yet: nothing to settle. */
+		tot->rounding = tot->change = 0;
+		tot->paid = tot->total;
+	} else if (settle(in, tot->total, s->cash_rounding, tot, e) < 0) {
 		goto fail;
+	}
 	loyalty_sale_earn(&ls, tot->paid);
 	p->loyalty = ls;
 	p->in = in;
@@ -786,6 +877,119 @@ fail_fields:
 	return err_fields_done(e);
 fail:
 	return db_fail(e);
+}
+
+int sale_plan(struct db *db, struct arena *a, const struct actor *who,
+	      const struct sale_input *in, struct sale_plan **out, struct err *e)
+{
+	return plan(db, a, who, in, 0, out, e);
+}
+
+/* The stock the plan would move, read only, in the order sale_effects_apply
+ * moves it (by product): the first line that would take a product below
+ * zero where that is refused gets the sale's own refusal
+ * (sale_effects_refused); *negative is set when an allowed move would end
+ * below zero (the sale's negative_stock). */
+static int preview_stock(struct db *db, const struct sale_plan *p, int *negative, struct err *e)
+{
+	int allow = p->s->allow_negative_stock || p->in->offline_at;
+	int *order = xcalloc((size_t)p->n, sizeof *order);
+	int64_t left = 0;
+	int rc = 0;
+	*negative = 0;
+	stock_order_by_product(&p->lines[0].product_id, sizeof p->lines[0], p->n, order);
+	for (int k = 0; k < p->n; k++) {
+		const struct pline *l = &p->lines[order[k]];
+		if ((k == 0 || p->lines[order[k - 1]].product_id != l->product_id) &&
+		    (rc = stock_on_hand(db, p->s->id, l->product_id, &left, e)) < 0)
+			break;
+		left -= l->quantity;
+		if (left >= 0)
+			continue;
+		if (allow) {
+			*negative = 1;
+			continue;
+		}
+		struct sale_effect_line fl = {.line_no = order[k], .sku = l->sku, .name = l->name};
+		rc = sale_effects_refused(&fl, e);
+		break;
+	}
+	free(order);
+	return rc < 0 ? db_fail(e) : 0;
+}
+
+/* The plan as sale_get renders a stored sale: what is not decided before
+ * the write (id, number, shift, line ids) is 0, "" or null. */
+static json_t *id_or_null(int64_t v);
+
+static json_t *plan_json(const struct actor *who, const struct sale_plan *p, int negative)
+{
+	const struct sale_input *in = p->in;
+	struct sale_head h = {
+		.store_id = p->s->id, .customer_id = in->customer_id,
+		.cashier_id = who->user ? who->user->id : 0, .salesperson_id = in->salesperson_id,
+		.at = p->at, .number = "", .day = p->day, .status = "completed",
+		.subtotal = p->tot.subtotal, .discount_total = p->tot.discount,
+		.rounding = p->tot.rounding, .vat_total = p->tot.vat, .total = p->tot.total,
+		.paid = p->tot.paid, .change_due = p->tot.change,
+		.points_earned = p->loyalty.points_earned,
+		.points_redeemed = p->loyalty.points_redeemed,
+		.manual_discount_bp = in->manual_discount_bp, .approved_by = p->approved_by,
+		.offline_at = in->offline_at, .negative_stock = negative,
+		.promotions_applied = !in->skip_promotions, .note = in->note};
+	json_t *o = sale_head_to_json(&h);
+	json_t *lines = json_array();
+	for (int i = 0; i < p->n; i++) {
+		const struct pline *l = &p->lines[i];
+		json_t *d = json_array();
+		for (int k = 0; k < l->nd; k++)
+			json_array_append_new(d, json_pack("{s:s,s:o,s:I}", "source", l->d[k].source,
+							   "source_id", id_or_null(l->d[k].source_id),
+							   "amount", (json_int_t)l->d[k].amount));
+		json_t *lo = json_pack("{s:i,s:I,s:s,s:s,s:o,s:I,s:I,s:b,s:I,s:I,s:I,s:I,s:I}",
+				       "id", 0, "product_id", (json_int_t)l->product_id, "sku",
+				       l->sku, "name", l->name, "quantity", jx_qty_value(l->quantity),
+				       "list_price", (json_int_t)l->list_price, "unit_price",
+				       (json_int_t)l->unit_price, "price_overridden", l->overridden,
+				       "gross", (json_int_t)l->gross, "discount",
+				       (json_int_t)l->discount, "total", (json_int_t)l->total,
+				       "vat_rate", (json_int_t)l->vat_rate, "vat", (json_int_t)l->vat);
+		json_object_set_new(lo, "promotion_id", id_or_null(l->promotion_id));
+		json_object_set_new(lo, "is_gift", json_boolean(l->is_gift));
+		json_object_set_new(lo, "returned_quantity", json_integer(0));
+		json_object_set_new(lo, "refunded", json_integer(0));
+		json_object_set_new(lo, "discounts", d);
+		json_array_append_new(lines, lo);
+	}
+	json_object_set_new(o, "lines", lines);
+	json_t *pays = json_array();
+	for (int i = 0; i < in->npayments; i++)
+		json_array_append_new(pays, json_pack("{s:s,s:I,s:o}", "method",
+						      in->payments[i].method, "amount",
+						      (json_int_t)in->payments[i].amount, "reference",
+						      jx_strn(in->payments[i].reference)));
+	json_object_set_new(o, "payments", pays);
+	json_object_set_new(o, "returns", json_array());
+	return o;
+}
+
+/* One code path for the figures: the preview is sale_plan itself — the
+ * same pricing, promotions, tier, coupons, approval, points, rounding and
+ * VAT as the sale — rendered from memory instead of written. sale_plan
+ * writes nothing (the sale's writes all sit in sale_write), so no
+ * transaction is opened or rolled back and no write lock is taken: the
+ * till may call it on every cart change. The one check that the write
+ * makes (stock, by its conditional update) is repeated here as a read. */
+int sale_preview(struct db *db, struct arena *a, const struct actor *who,
+		 const struct sale_input *in, json_t **out, struct err *e)
+{
+	struct sale_plan *p;
+	int negative = 0;
+	int rc = plan(db, a, who, in, 1, &p, e);
+	if (rc < 0 || (rc = preview_stock(db, p, &negative, e)) < 0)
+		return rc;
+	*out = plan_json(who, p, negative);
+	return 0;
 }
 
 int sale_replay(struct db *db, const struct actor *who, const char *key,
@@ -848,6 +1052,8 @@ int sale_write(struct db *db, struct arena *a, const struct actor *who,
 	json_t *summary = json_pack("{s:s,s:I,s:I,s:b}", "number", number, "total",
 				    (json_int_t)tot->total, "rounding", (json_int_t)tot->rounding,
 				    "price_override", 0);
+	if (in->skip_promotions)
+		json_object_set_new(summary, "apply_promotions", json_false());
 	for (int i = 0; i < n; i++)
 		if (lines[i].overridden)
 			json_object_set_new(summary, "price_override", json_true());
@@ -888,7 +1094,7 @@ int sale_commit(struct db *db, struct arena *a, const struct actor *who,
 	"id, number, store_id, shift_id, customer_id, cashier_id, salesperson_id, at, day, "  \
 	"status, subtotal, discount_total, rounding, vat_total, total, paid, change_due, "    \
 	"points_earned, points_redeemed, manual_discount_bp, approved_by, note, offline_at, " \
-	"negative_stock, refunded_total, voided_by, voided_at, void_reason"
+	"negative_stock, refunded_total, voided_by, voided_at, void_reason, promotions_applied"
 /* The columns of SALE_COLS, in order. */
 enum sale_col {
 	SC_ID, SC_NUMBER, SC_STORE_ID, SC_SHIFT_ID, SC_CUSTOMER_ID, SC_CASHIER_ID,
@@ -896,6 +1102,7 @@ enum sale_col {
 	SC_ROUNDING, SC_VAT_TOTAL, SC_TOTAL, SC_PAID, SC_CHANGE_DUE, SC_POINTS_EARNED,
 	SC_POINTS_REDEEMED, SC_MANUAL_DISCOUNT_BP, SC_APPROVED_BY, SC_NOTE, SC_OFFLINE_AT,
 	SC_NEGATIVE_STOCK, SC_REFUNDED_TOTAL, SC_VOIDED_BY, SC_VOIDED_AT, SC_VOID_REASON,
+	SC_PROMOTIONS_APPLIED,
 };
 
 static json_t *opt_id(struct db_stmt *st, int c)
@@ -936,6 +1143,7 @@ static void head_read(struct db_stmt *st, struct arena *a, struct sale_head *h)
 	h->voided_by = db_col_int64(st, SC_VOIDED_BY);
 	h->voided_at = db_col_null(st, SC_VOIDED_AT) ? 0 : db_col_int64(st, SC_VOIDED_AT);
 	h->void_reason = arena_strdup(a, db_col_text(st, SC_VOID_REASON));
+	h->promotions_applied = db_col_int64(st, SC_PROMOTIONS_APPLIED) != 0;
 }
 
 static json_t *id_or_null(int64_t v)
@@ -984,6 +1192,7 @@ json_t *sale_head_to_json(const struct sale_head *h)
 	json_object_set_new(o, "voided_by", id_or_null(h->voided_by));
 	json_object_set_new(o, "voided_at", jx_time(h->voided_at));
 	json_object_set_new(o, "void_reason", jx_strn(h->void_reason));
+	json_object_set_new(o, "apply_promotions", json_boolean(h->promotions_applied));
 	return o;
 }
 
@@ -1148,12 +1357,25 @@ int sale_list(struct db *db, struct arena *a, const struct sale_filter *f,
 		"AND (? = 0 OR store_id IN (SELECT store_id FROM user_stores WHERE user_id = ?)) "
 		"AND at >= ? AND at < ? AND (CAST(? AS TEXT) IS NULL OR status = ?) "
 		"ORDER BY id DESC LIMIT ?";
+	/* A receipt number names one sale (unique): its index, the other
+	 * filters still applied. */
+	static const char sql_number[] =
+		"SELECT " SALE_COLS " FROM sales WHERE number = ? AND id < ? "
+		"AND (? = 0 OR store_id = ?) AND (? = 0 OR customer_id = ?) "
+		"AND (? = 0 OR store_id IN (SELECT store_id FROM user_stores WHERE user_id = ?)) "
+		"AND at >= ? AND at < ? AND (CAST(? AS TEXT) IS NULL OR status = ?) "
+		"ORDER BY id DESC LIMIT ?";
 	int64_t before = f->before_id > 0 ? f->before_id : INT64_MAX;
 	int64_t to = f->to > 0 ? f->to : INT64_MAX;
 	struct page pg;
 	page_init(&pg, a, f->limit, sizeof(struct sale_head));
 	struct db_stmt *st =
-		f->customer_id
+		f->number
+			? db_query(db, e, sql_number, "tiiiiiiiiitti", f->number, before, f->store_id,
+				   f->store_id, f->customer_id, f->customer_id, f->scope_user_id,
+				   f->scope_user_id, f->from, to, f->status, f->status,
+				   page_fetch(&pg))
+		: f->customer_id
 			? db_query(db, e, sql_customer, "iiiiiiiitti", f->customer_id, before,
 				   f->store_id, f->store_id, f->scope_user_id, f->scope_user_id,
 				   f->from, to, f->status, f->status, page_fetch(&pg))

@@ -45,6 +45,10 @@ struct sale_input {
 	const char *note;
 	int64_t offline_at;       /* ms when the sale was made offline; 0 = online */
 	int may_override_price;   /* the caller holds price_override */
+	/* 1: no automatic promotions or tier discount (apply_promotions false
+	 * in the API: a till that could not see them). The lines keep the
+	 * prices given or the catalog's; coupons and points are refused. */
+	int skip_promotions;
 };
 
 /* A sale in steps. key (1–64 chars) and request_hash identify the request
@@ -73,6 +77,33 @@ int sale_commit(struct db *db, struct arena *a, const struct actor *who,
 		const struct sale_plan *p, int64_t *id, int *replayed,
 		struct err *e);
 
+/* The sale that sale_plan + sale_commit would make of in, as JSON in the
+ * shape of sale_get (id 0, number "", shift_id null, line ids 0, no
+ * returns), writing nothing. Payments may be absent: then nothing is
+ * settled (rounding and change 0, paid = total). Errors as the sale's:
+ * field errors, ERR_INSUFFICIENT_STOCK from a read of the stock. Caller
+ * owns *out. */
+int sale_preview(struct db *db, struct arena *a, const struct actor *who,
+		 const struct sale_input *in, json_t **out, struct err *e);
+
+/* What a code scanned at the till stands for, decoded exactly as a sale
+ * line's `barcode` is: a product's own barcode (quantity 0: the cashier's
+ * count), else an in-store scale label (EAN-13 prefix 20–29, the item's SKU
+ * in digits 3–7): grams for prefixes 20–24 (quantity in thousandths of a
+ * kg), the price in minor units for 25–29 (amount; quantity follows from
+ * the shelf price as the sale computes it). ERR_NOT_FOUND when no product
+ * answers; field `code` when it is no longer sold or the label carries no
+ * quantity. */
+enum sale_scan_kind { SALE_SCAN_BARCODE, SALE_SCAN_SCALE_WEIGHT, SALE_SCAN_SCALE_PRICE };
+struct sale_scan {
+	int64_t product_id;
+	enum sale_scan_kind kind;
+	int64_t quantity; /* thousandths; 0 for a plain barcode */
+	int64_t amount;   /* a price label's value; 0 otherwise */
+};
+int sale_scan(struct db *db, struct arena *a, const char *code, struct sale_scan *out,
+	      struct err *e);
+
 /* The sale as JSON with its lines, payments and returns; ERR_NOT_FOUND.
  * *store_id gets the sale's store (for the caller's scope check). */
 int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id,
@@ -83,6 +114,7 @@ struct sale_filter {
 	int64_t store_id, customer_id; /* 0 = any */
 	int64_t from, to;              /* ms; 0 = open */
 	const char *status;
+	const char *number;            /* the receipt number (a return scans it); NULL = any */
 	int64_t before_id;             /* keyset, newest first */
 	int limit;
 };
@@ -95,6 +127,7 @@ struct sale_head {
 	int64_t points_earned, points_redeemed, manual_discount_bp;
 	int64_t approved_by, offline_at, refunded_total, voided_by, voided_at;
 	int negative_stock;
+	int promotions_applied; /* 0: recorded with apply_promotions false */
 	const char *note, *void_reason; /* NULL = none */
 };
 /* The header as JSON, the fields sale_get answers without its lines,

@@ -430,7 +430,7 @@ describe('sales', () => {
     const lines = csv.text.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
     assert.equal(lines[0], 'id,number,store_id,shift_id,customer_id,cashier_id,salesperson_id,at,day,status,' +
       'subtotal,discount_total,rounding,vat_total,total,paid,change_due,points_earned,points_redeemed,' +
-      'manual_discount_bp,approved_by,note,offline_at,negative_stock,refunded_total,voided_by,voided_at,void_reason');
+      'manual_discount_bp,approved_by,note,offline_at,negative_stock,refunded_total,voided_by,voided_at,void_reason,apply_promotions');
     assert.equal(lines[0], Object.keys(list.body.items[0]).join(','));
     assert.equal(lines.length, 4, 'limit=1 must not cut an export: all 3 sales');
     assert.deepEqual(lines.slice(1).map((l) => Number(l.split(',')[0])), list.body.items.map((x) => x.id));
