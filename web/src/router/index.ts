@@ -33,7 +33,7 @@ export const router = createRouter({
   routes: [
     ...areaRoutes,
     { path: '/', name: 'home', redirect: () => useAuth().homePath() },
-    { path: '/:rest(.*)*', name: 'not-found', component: () => import('@/views/NotFound.vue') },
+    { path: '/:rest(.*)*', name: 'not-found', component: () => import('@/views/NotFound.vue'), meta: { title: 'common.notFound' } },
   ],
 })
 

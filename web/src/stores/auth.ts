@@ -3,7 +3,7 @@
 // while the server is unreachable keeps the cashier signed in.
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { call, client, setCsrfToken, NetworkError, type Schemas } from '@/api/client'
+import { call, client, hasSessionHint, setCsrfToken, NetworkError, type Schemas } from '@/api/client'
 import { router } from '@/router'
 import { useCompany } from '@/stores/company'
 
@@ -58,6 +58,11 @@ export const useAuth = defineStore('auth', () => {
 
   /** Reads /me; offline, falls back to the profile kept from the last visit. */
   async function restore() {
+    // Never signed in on this browser (or signed out): no need to ask, and no 401 in the console.
+    if (!hasSessionHint()) {
+      set(null)
+      return
+    }
     try {
       set(await call(client.GET('/api/v1/me')))
     } catch (e) {
