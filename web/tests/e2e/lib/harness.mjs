@@ -254,3 +254,20 @@ export async function shot(page, name) {
 export function assertNoConsoleErrors(page) {
 	assert.deepEqual(page.consoleErrors, [], `console errors on ${page.url()}:\n${page.consoleErrors.join('\n')}`);
 }
+
+/**
+ * Polls `fn` (async, in Node) until it returns a truthy value, and returns
+ * that value; throws `message` (with the last value) after `timeout` ms.
+ * Use it instead of page.waitForFunction, which the server's
+ * Content-Security-Policy (no 'unsafe-eval') refuses to run.
+ */
+export async function until(fn, { timeout = 10000, interval = 100, message = 'condition not met' } = {}) {
+	const end = Date.now() + timeout;
+	let last;
+	for (;;) {
+		last = await fn();
+		if (last) return last;
+		if (Date.now() > end) throw new Error(`${message} within ${timeout} ms (last: ${JSON.stringify(last)})`);
+		await sleep(interval);
+	}
+}
