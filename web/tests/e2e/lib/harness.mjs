@@ -189,7 +189,8 @@ const TOLERATED = [
 
 /**
  * A new page in its own browser context (own cookies and storage), with
- * localStorage `tersa.locale` set before any script of the page runs, and
+ * localStorage `tersa.locale` set before any script of the first page runs
+ * (later documents keep what the page chose), and
  * every console error and warning and every uncaught page error recorded on
  * `page.consoleErrors` (strings). `tolerate` adds patterns (RegExp on the
  * message text) a test expects on purpose, e.g. the 401 of an expired
@@ -197,9 +198,11 @@ const TOLERATED = [
  */
 export async function newPage(browser, { locale = 'zh-CN', viewport = { width: 1366, height: 768 }, tolerate = [] } = {}) {
 	const context = await browser.newContext({ viewport, locale, timezoneId: 'Asia/Shanghai' });
+	// The init script runs before every document of the context: it sets the
+	// language only when none is kept, so a switch in the page survives a reload.
 	await context.addInitScript((l) => {
 		try {
-			localStorage.setItem('tersa.locale', l);
+			if (!localStorage.getItem('tersa.locale')) localStorage.setItem('tersa.locale', l);
 		} catch {
 			// about:blank has no storage
 		}
