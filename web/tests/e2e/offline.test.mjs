@@ -87,8 +87,8 @@ async function catalogCached(page) {
 const controlled = (page) => page.evaluate(() => navigator.serviceWorker?.controller != null);
 
 /** Signs in, opens the till and waits for the service worker to control the page. */
-async function openTill(locale) {
-	const page = await newPage(browser, { locale, viewport: { width: 1280, height: 800 }, tolerate: OFFLINE_NOISE });
+async function openTill(locale, tolerate = []) {
+	const page = await newPage(browser, { locale, viewport: { width: 1280, height: 800 }, tolerate: [...OFFLINE_NOISE, ...tolerate] });
 	await login(page, srv.url, 'manager01', DEMO_PASSWORD);
 	await page.goto(srv.url + '/pos');
 	await pending(page).waitFor();
@@ -209,3 +209,64 @@ test('sales queued before a reload are sent once, even when an answer was lost',
 	assertNoConsoleErrors(page);
 	await page.context().close();
 });
+
+/** Puts sales in the till's outbox as submitSale keeps them (the stored format is the contract). */
+async function queueRaw(page, items) {
+	await page.evaluate(
+		({ items, name }) =>
+			new Promise((resolve, reject) => {
+				const rq = indexedDB.open('tersa-offline');
+				rq.onsuccess = () => {
+					const tx = rq.result.transaction('outbox', 'readwrite');
+					for (const it of items) tx.objectStore('outbox').add(it);
+					tx.oncomplete = () => {
+						rq.result.close();
+						new BroadcastChannel(name).postMessage({ type: 'changed' });
+						resolve();
+					};
+					tx.onerror = () => reject(tx.error);
+				};
+			}),
+		{ items, name: `tersa-outbox-${storeId}` },
+	);
+}
+
+for (const locale of ['zh-CN', 'en']) {
+	test(`a refused sale waits for a manager and does not hold up the next one (${locale})`, async () => {
+		// The refused sale is refused on purpose: Chromium logs its 422 as a console error.
+		const page = await openTill(locale, [/responded with a status of 422 /]);
+		const before = (await salesOfStore()).length;
+		await page.context().setOffline(true);
+		const at = new Date().toISOString();
+		const sale = (n, lines) => ({
+			key: `e2e-${locale}-${n}-${Date.now()}`,
+			storeId,
+			localNumber: `OFF-9-20261207-00${n}`,
+			createdAt: at,
+			body: { store_id: storeId, register: '9', lines, payments: [{ method: 'cash', amount: 100000 }], offline_at: at, apply_promotions: false },
+			attempts: 0,
+			serverErrors: 0,
+			lastError: null,
+			lastAttemptAt: null,
+		});
+		await queueRaw(page, [sale(1, [{ product_id: 987654321, quantity: 1 }]), sale(2, [{ product_id: products[0].id, quantity: 1 }])]);
+		await expectPending(page, 2);
+
+		await page.context().setOffline(false);
+		await expectPending(page, 0);
+		assert.equal((await salesOfStore()).length, before + 1, 'the good sale went through');
+		await page.getByTestId('offline-dead-open').click();
+		const table = page.getByTestId('offline-dead-table');
+		await table.waitFor();
+		assert.match(await table.textContent(), /OFF-9-20261207-001/);
+		assert.match(await table.textContent(), /HTTP 4\d\d/);
+		await shot(page, `offline-dead-letters-${locale}`);
+
+		await table.getByRole('button', { name: locale === 'en' ? 'Discard' : '作废' }).click();
+		await page.locator('.el-message-box__btns .el-button--primary').click();
+		await table.waitFor({ state: 'detached' });
+		await page.locator('.el-drawer .el-empty').waitFor();
+		assertNoConsoleErrors(page);
+		await page.context().close();
+	});
+}
