@@ -117,10 +117,17 @@ export const usePos = defineStore('pos', () => {
   const subtotal = computed(() => preview.value?.subtotal ?? localSubtotal.value)
   const discountTotal = computed(() => preview.value?.discount_total ?? 0)
   const total = computed(() => preview.value?.total ?? localSubtotal.value)
-  /** What the points pay (the server's points payment in the preview). */
-  const pointsValue = computed(
-    () => preview.value?.payments?.filter((p) => p.method === 'points').reduce((s, p) => s + (p.amount ?? 0), 0) ?? 0,
-  )
+  /** Minor units one point is worth (the loyalty program). */
+  const pointValue = ref(0)
+  /**
+   * What the points pay: the server's points payment in the preview; while
+   * the server cannot price, points × the program's point value.
+   */
+  const pointsValue = computed(() => {
+    if (preview.value)
+      return preview.value.payments?.filter((p) => p.method === 'points').reduce((s, p) => s + (p.amount ?? 0), 0) ?? 0
+    return customer.value ? Math.min(pointsRedeemed.value * pointValue.value, localSubtotal.value) : 0
+  })
   /** What the tenders must cover: the total less the points. */
   const due = computed(() => Math.max(0, total.value - pointsValue.value))
   const cashUnit = computed(() => store.value?.cash_rounding ?? 1)
@@ -369,6 +376,7 @@ export const usePos = defineStore('pos', () => {
       promotionNames.value = Object.fromEntries(p.items.map((x) => [x.id, x.name]))
       const t = page(await call(client.GET('/api/v1/coupon-templates', { params: { query: { limit: 200 } } })))
       templateNames.value = Object.fromEntries(t.items.map((x) => [x.id, x.name]))
+      pointValue.value = (await call(client.GET('/api/v1/loyalty/program'))).point_value
     } catch {
       /* names only: ids are shown instead */
     }
@@ -441,7 +449,7 @@ export const usePos = defineStore('pos', () => {
 
   return {
     register, store, lines, customer, customerCoupons, couponCodes, pointsRedeemed, manualDiscountBp, approver,
-    preview, previewError, previewUnavailable, previewing, needsApproval, last, shift, promotionNames, templateNames,
+    preview, previewError, previewUnavailable, previewing, needsApproval, last, shift, promotionNames, templateNames, pointValue,
     storeId, localSubtotal, paired, subtotal, discountTotal, total, pointsValue, due, cashUnit, itemCount, pending,
     online, busy,
     schedulePreview, runPreview, add, setQty, remove, overridePrice, setOrderDiscount, setApprover, scan, search,
