@@ -213,9 +213,10 @@ static void audit_approval(struct db *db, const struct actor *who, const char *u
 	json_decref(after);
 }
 
-int session_approve(struct db *db, struct arena *a, const struct actor *who,
-		    const char *username, const char *password, struct user **out,
-		    struct err *e)
+/* session_approve, with the audit row of a granted approval when audit_ok. */
+static int approve(struct db *db, struct arena *a, const struct actor *who,
+		   const char *username, const char *password, int audit_ok,
+		   struct user **out, struct err *e)
 {
 	const char *ip = who ? who->ip : NULL;
 	int64_t attempt, id;
@@ -233,8 +234,23 @@ int session_approve(struct db *db, struct arena *a, const struct actor *who,
 	attempt_forget(db, attempt);
 	if ((rc = user_get(db, a, id, out, e)) < 0)
 		return rc;
-	audit_approval(db, who, username, id, "ok");
+	if (audit_ok)
+		audit_approval(db, who, username, id, "ok");
 	return 0;
+}
+
+int session_approve(struct db *db, struct arena *a, const struct actor *who,
+		    const char *username, const char *password, struct user **out,
+		    struct err *e)
+{
+	return approve(db, a, who, username, password, 1, out, e);
+}
+
+int session_approve_preview(struct db *db, struct arena *a, const struct actor *who,
+			    const char *username, const char *password, struct user **out,
+			    struct err *e)
+{
+	return approve(db, a, who, username, password, 0, out, e);
 }
 
 int session_resolve(struct db *db, struct arena *a, const char *token,

@@ -54,6 +54,13 @@ int session_prune(struct db *db, int64_t now, int64_t *deleted, struct err *e);
 int session_approve(struct db *db, struct arena *a, const struct actor *who,
 		    const char *username, const char *password, struct user **out,
 		    struct err *e);
+/* session_approve for a sale preview (a price shown while the cart changes,
+ * re-sent with every change): throttled and audited the same when refused,
+ * but an approval that holds writes no audit row; the sale itself audits
+ * it. */
+int session_approve_preview(struct db *db, struct arena *a, const struct actor *who,
+			    const char *username, const char *password, struct user **out,
+			    struct err *e);
 /* Deletes failed attempts older than the throttle's window (housekeeping).
  * *deleted gets how many. 0 or negative. */
 int session_prune_failures(struct db *db, int64_t now, int64_t *deleted, struct err *e);

@@ -70,6 +70,7 @@ struct pline {
 	int64_t quantity, list_price, unit_price, gross, discount, total;
 	int64_t vat_rate, vat, unit_cost;
 	int64_t cost; /* unit_cost x quantity when the unit cost is known and > 0, else 0 */
+	int64_t updated_at; /* the product's last change, ms */
 	int overridden, is_gift;
 	int64_t promotion_id;
 	struct line_discount d[LINE_MAX_DISCOUNTS];
@@ -117,7 +118,7 @@ static int scale_barcode(const char *s, char *code, int64_t *value, int *is_pric
 	return 1;
 }
 
-#define PRODUCT_COLS "id, sku, name, category_id, price, cost, vat_rate, active"
+#define PRODUCT_COLS "id, sku, name, category_id, price, cost, vat_rate, active, updated_at"
 
 static int read_product(struct db_stmt *st, struct arena *a, struct pline *l, struct err *e)
 {
@@ -134,6 +135,7 @@ static int read_product(struct db_stmt *st, struct arena *a, struct pline *l, st
 	l->unit_cost = db_col_null(st, 5) ? -1 : db_col_int64(st, 5);
 	l->vat_rate = db_col_int64(st, 6);
 	int active = (int)db_col_int64(st, 7);
+	l->updated_at = db_col_int64(st, 8);
 	db_reset(st);
 	return active ? 1 : 2;
 }
@@ -370,7 +372,9 @@ static int check_input(const struct sale_input *in, struct err *e)
 			snprintf(f, sizeof f, "lines[%d].quantity", i);
 			err_field(e, f, "must be more than 0");
 		}
-		if (l->unit_price >= 0 && !in->may_override_price) {
+		/* An offline till's price is checked once the product is known. */
+		if (l->unit_price >= 0 && !in->may_override_price &&
+		    !(in->skip_promotions && in->offline_at)) {
 			snprintf(f, sizeof f, "lines[%d].unit_price", i);
 			err_field(e, f, "needs the price_override permission");
 		}
@@ -387,6 +391,12 @@ static int check_input(const struct sale_input *in, struct err *e)
 			err_field(e, f, "must be more than 0");
 		}
 	}
+	/* Coupons and points are the server's to check and spend: a till that
+	 * could not reach it (apply_promotions false) does not take them. */
+	if (in->skip_promotions && in->ncoupons)
+		err_field(e, "coupon_codes", "needs apply_promotions: coupons are checked online");
+	if (in->skip_promotions && in->points_redeemed > 0)
+		err_field(e, "points_redeemed", "needs apply_promotions: points are spent online");
 	if (in->manual_discount_bp < 0 || in->manual_discount_bp > 10000)
 		err_field(e, "manual_discount_bp", "must be between 0 and 10000");
 	return err_fields_done(e);
@@ -396,14 +406,16 @@ static int check_input(const struct sale_input *in, struct err *e)
  * an active store manager of this store (or hq/admin) with that password,
  * checked by session_approve (throttled and audited like a login). */
 static int check_approval(struct db *db, struct arena *a, const struct actor *who,
-			  const struct sale_input *in, int64_t *approved_by, struct err *e)
+			  const struct sale_input *in, int preview, int64_t *approved_by,
+			  struct err *e)
 {
 	if (!in->approver_username || !in->approver_password) {
 		err_field(e, "manual_discount_bp", "is above your limit: a store manager must approve");
 		return err_fields_done(e);
 	}
 	struct user *u = NULL;
-	int rc = session_approve(db, a, who, in->approver_username, in->approver_password, &u, e);
+	int rc = (preview ? session_approve_preview : session_approve)(
+		db, a, who, in->approver_username, in->approver_password, &u, e);
 	if (rc < 0 && rc != ERR_UNAUTHORIZED)
 		return rc;
 	err_init(e);
@@ -650,8 +662,11 @@ static int write_effects(struct db *db, const struct actor *who, const struct sa
 }
 
 
-int sale_plan(struct db *db, struct arena *a, const struct actor *who,
-	      const struct sale_input *in, struct sale_plan **out, struct err *e)
+/* sale_plan; a preview (sale_preview) may come without payments and
+ * audits no granted approval. */
+static int plan(struct db *db, struct arena *a, const struct actor *who,
+		const struct sale_input *in, int preview, struct sale_plan **out,
+		struct err *e)
 {
 	/* Input checks only note fields: the product checks below add theirs,
 	 * so that one answer lists every bad field. */
@@ -689,6 +704,16 @@ int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 	for (int i = 0; i < in->nlines; i++) {
 		struct pline *l = &lines[i];
 		if (in->lines[i].unit_price >= 0 && in->lines[i].unit_price != l->list_price) {
+			/* An offline till rang the price it had cached: one that is
+			 * no longer the catalog's stands without price_override only
+			 * when the product changed after the sale was made. */
+			if (!in->may_override_price && l->updated_at <= in->offline_at) {
+				char f[48];
+				snprintf(f, sizeof f, "lines[%d].unit_price", i);
+				err_field(e, f, "is not the product's price, which has not changed "
+						"since the sale: needs the price_override permission");
+				continue;
+			}
 			l->unit_price = in->lines[i].unit_price;
 			l->overridden = 1;
 			l->gross = 0;
@@ -708,11 +733,13 @@ int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 	p->at = in->offline_at ? in->offline_at : p->now;
 	ts_day(p->at, p->day, sizeof p->day);
 	/* An offline sale is recorded as it happened: the gift was given. */
-	if ((rc = apply_promotions(db, a, s->id, s->allow_negative_stock || in->offline_at, p->at,
+	if (!in->skip_promotions &&
+	    (rc = apply_promotions(db, a, s->id, s->allow_negative_stock || in->offline_at, p->at,
 				   lines, &n, cap, e)) < 0)
 		goto fail;
-	/* The customer's tier discount, on what the promotions left. */
-	if (ls.tier_discount_bp > 0 &&
+	/* The customer's tier discount, on what the promotions left (automatic
+	 * too: not for a till that could not see it). */
+	if (!in->skip_promotions && ls.tier_discount_bp > 0 &&
 	    (rc = spread_bp(lines, n, ls.tier_discount_bp, "tier", ls.tier_id, e)) < 0)
 		goto fail;
 
@@ -725,7 +752,7 @@ int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 	int64_t approved_by = 0;
 	if (in->manual_discount_bp > 0) {
 		if (in->manual_discount_bp > manual_cap_bp(who->user ? who->user->role : 0) &&
-		    check_approval(db, a, who, in, &approved_by, e) < 0)
+		    check_approval(db, a, who, in, preview, &approved_by, e) < 0)
 			goto fail;
 		int64_t base = 0, amount;
 		for (int i = 0; i < n; i++) {
@@ -759,6 +786,7 @@ int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 		}
 	}
 	/* Points redeemed pay as a `points` tender after the client's. */
+	int client_payments = in->npayments;
 	if ((rc = loyalty_sale_redeem(&ls, tot->total, e)) < 0)
 		goto fail;
 	if (ls.points_value > 0) {
@@ -771,8 +799,13 @@ int sale_plan(struct db *db, struct arena *a, const struct actor *who,
 			(struct sale_payment_input){.method = "points", .amount = ls.points_value};
 		in = pin;
 	}
-	if (settle(in, tot->total, s->cash_rounding, tot, e) < 0)
+	if (preview && client_payments == 0) {
+		/* Nothing tendered yet: nothing to settle. */
+		tot->rounding = tot->change = 0;
+		tot->paid = tot->total;
+	} else if (settle(in, tot->total, s->cash_rounding, tot, e) < 0) {
 		goto fail;
+	}
 	loyalty_sale_earn(&ls, tot->paid);
 	p->loyalty = ls;
 	p->in = in;
@@ -786,6 +819,118 @@ fail_fields:
 	return err_fields_done(e);
 fail:
 	return db_fail(e);
+}
+
+int sale_plan(struct db *db, struct arena *a, const struct actor *who,
+	      const struct sale_input *in, struct sale_plan **out, struct err *e)
+{
+	return plan(db, a, who, in, 0, out, e);
+}
+
+/* The stock the plan would move, read only, in the order sale_effects_apply
+ * moves it (by product): the first line that would take a product below
+ * zero where that is refused gets the sale's own refusal
+ * (sale_effects_refused); *negative is set when an allowed move would end
+ * below zero (the sale's negative_stock). */
+static int preview_stock(struct db *db, const struct sale_plan *p, int *negative, struct err *e)
+{
+	int allow = p->s->allow_negative_stock || p->in->offline_at;
+	int *order = xcalloc((size_t)p->n, sizeof *order);
+	int64_t left = 0;
+	int rc = 0;
+	*negative = 0;
+	stock_order_by_product(&p->lines[0].product_id, sizeof p->lines[0], p->n, order);
+	for (int k = 0; k < p->n; k++) {
+		const struct pline *l = &p->lines[order[k]];
+		if ((k == 0 || p->lines[order[k - 1]].product_id != l->product_id) &&
+		    (rc = stock_on_hand(db, p->s->id, l->product_id, &left, e)) < 0)
+			break;
+		left -= l->quantity;
+		if (left >= 0)
+			continue;
+		if (allow) {
+			*negative = 1;
+			continue;
+		}
+		struct sale_effect_line fl = {.line_no = order[k], .sku = l->sku, .name = l->name};
+		rc = sale_effects_refused(&fl, e);
+		break;
+	}
+	free(order);
+	return rc < 0 ? db_fail(e) : 0;
+}
+
+/* The plan as sale_get renders a stored sale: what is not decided before
+ * the write (id, number, shift, line ids) is 0, "" or null. */
+static json_t *id_or_null(int64_t v);
+
+static json_t *plan_json(const struct actor *who, const struct sale_plan *p, int negative)
+{
+	const struct sale_input *in = p->in;
+	struct sale_head h = {
+		.store_id = p->s->id, .customer_id = in->customer_id,
+		.cashier_id = who->user ? who->user->id : 0, .salesperson_id = in->salesperson_id,
+		.at = p->at, .number = "", .day = p->day, .status = "completed",
+		.subtotal = p->tot.subtotal, .discount_total = p->tot.discount,
+		.rounding = p->tot.rounding, .vat_total = p->tot.vat, .total = p->tot.total,
+		.paid = p->tot.paid, .change_due = p->tot.change,
+		.points_earned = p->loyalty.points_earned,
+		.points_redeemed = p->loyalty.points_redeemed,
+		.manual_discount_bp = in->manual_discount_bp, .approved_by = p->approved_by,
+		.offline_at = in->offline_at, .negative_stock = negative, .note = in->note};
+	json_t *o = sale_head_to_json(&h);
+	json_t *lines = json_array();
+	for (int i = 0; i < p->n; i++) {
+		const struct pline *l = &p->lines[i];
+		json_t *d = json_array();
+		for (int k = 0; k < l->nd; k++)
+			json_array_append_new(d, json_pack("{s:s,s:o,s:I}", "source", l->d[k].source,
+							   "source_id", id_or_null(l->d[k].source_id),
+							   "amount", (json_int_t)l->d[k].amount));
+		json_t *lo = json_pack("{s:i,s:I,s:s,s:s,s:o,s:I,s:I,s:b,s:I,s:I,s:I,s:I,s:I}",
+				       "id", 0, "product_id", (json_int_t)l->product_id, "sku",
+				       l->sku, "name", l->name, "quantity", jx_qty_value(l->quantity),
+				       "list_price", (json_int_t)l->list_price, "unit_price",
+				       (json_int_t)l->unit_price, "price_overridden", l->overridden,
+				       "gross", (json_int_t)l->gross, "discount",
+				       (json_int_t)l->discount, "total", (json_int_t)l->total,
+				       "vat_rate", (json_int_t)l->vat_rate, "vat", (json_int_t)l->vat);
+		json_object_set_new(lo, "promotion_id", id_or_null(l->promotion_id));
+		json_object_set_new(lo, "is_gift", json_boolean(l->is_gift));
+		json_object_set_new(lo, "returned_quantity", json_integer(0));
+		json_object_set_new(lo, "refunded", json_integer(0));
+		json_object_set_new(lo, "discounts", d);
+		json_array_append_new(lines, lo);
+	}
+	json_object_set_new(o, "lines", lines);
+	json_t *pays = json_array();
+	for (int i = 0; i < in->npayments; i++)
+		json_array_append_new(pays, json_pack("{s:s,s:I,s:o}", "method",
+						      in->payments[i].method, "amount",
+						      (json_int_t)in->payments[i].amount, "reference",
+						      jx_strn(in->payments[i].reference)));
+	json_object_set_new(o, "payments", pays);
+	json_object_set_new(o, "returns", json_array());
+	return o;
+}
+
+/* One code path for the figures: the preview is sale_plan itself — the
+ * same pricing, promotions, tier, coupons, approval, points, rounding and
+ * VAT as the sale — rendered from memory instead of written. sale_plan
+ * writes nothing (the sale's writes all sit in sale_write), so no
+ * transaction is opened or rolled back and no write lock is taken: the
+ * till may call it on every cart change. The one check that the write
+ * makes (stock, by its conditional update) is repeated here as a read. */
+int sale_preview(struct db *db, struct arena *a, const struct actor *who,
+		 const struct sale_input *in, json_t **out, struct err *e)
+{
+	struct sale_plan *p;
+	int negative = 0;
+	int rc = plan(db, a, who, in, 1, &p, e);
+	if (rc < 0 || (rc = preview_stock(db, p, &negative, e)) < 0)
+		return rc;
+	*out = plan_json(who, p, negative);
+	return 0;
 }
 
 int sale_replay(struct db *db, const struct actor *who, const char *key,

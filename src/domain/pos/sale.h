@@ -45,6 +45,10 @@ struct sale_input {
 	const char *note;
 	int64_t offline_at;       /* ms when the sale was made offline; 0 = online */
 	int may_override_price;   /* the caller holds price_override */
+	/* 1: no automatic promotions or tier discount (apply_promotions false
+	 * in the API: a till that could not see them). The lines keep the
+	 * prices given or the catalog's; coupons and points are refused. */
+	int skip_promotions;
 };
 
 /* A sale in steps. key (1–64 chars) and request_hash identify the request
@@ -72,6 +76,15 @@ int sale_commit(struct db *db, struct arena *a, const struct actor *who,
 		const char *key, const char *request_hash,
 		const struct sale_plan *p, int64_t *id, int *replayed,
 		struct err *e);
+
+/* The sale that sale_plan + sale_commit would make of in, as JSON in the
+ * shape of sale_get (id 0, number "", shift_id null, line ids 0, no
+ * returns), writing nothing. Payments may be absent: then nothing is
+ * settled (rounding and change 0, paid = total). Errors as the sale's:
+ * field errors, ERR_INSUFFICIENT_STOCK from a read of the stock. Caller
+ * owns *out. */
+int sale_preview(struct db *db, struct arena *a, const struct actor *who,
+		 const struct sale_input *in, json_t **out, struct err *e);
 
 /* The sale as JSON with its lines, payments and returns; ERR_NOT_FOUND.
  * *store_id gets the sale's store (for the caller's scope check). */

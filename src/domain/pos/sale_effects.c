@@ -26,6 +26,16 @@ static int too_large(struct err *e)
 	return err_fields_done(e);
 }
 
+int sale_effects_refused(const struct sale_effect_line *l, struct err *e)
+{
+	char f[48];
+	const char *sku = l->sku ? l->sku : "", *name = l->name ? l->name : "";
+	snprintf(f, sizeof f, "lines[%d].quantity", l->line_no);
+	err_init(e);
+	err_field(e, f, "more than the stock of %s %s", sku, name);
+	return err_set(e, ERR_INSUFFICIENT_STOCK, "not enough stock of %s %s", sku, name);
+}
+
 /* Moves the stock of one line; maps a refusal to the line's field. */
 static int move_line(struct db *db, const struct actor *who, const struct sale_effects *fx,
 		     const struct sale_effect_line *l, int *negative, struct err *e)
@@ -40,14 +50,8 @@ static int move_line(struct db *db, const struct actor *who, const struct sale_e
 		.checked = sale, .store_allows_negative = fx->store_allows_negative};
 	int64_t after = 0;
 	int rc = stock_move_add(db, who, &mv, &after, NULL, e);
-	if (rc == ERR_INSUFFICIENT_STOCK) {
-		char f[48];
-		const char *sku = l->sku ? l->sku : "", *name = l->name ? l->name : "";
-		snprintf(f, sizeof f, "lines[%d].quantity", l->line_no);
-		err_init(e);
-		err_field(e, f, "more than the stock of %s %s", sku, name);
-		return err_set(e, rc, "not enough stock of %s %s", sku, name);
-	}
+	if (rc == ERR_INSUFFICIENT_STOCK)
+		return sale_effects_refused(l, e);
 	if (rc < 0)
 		return rc;
 	if (after < 0 && negative)

@@ -52,6 +52,12 @@ struct sale_effects {
 	const char *journal_content;
 };
 
+/* The refusal of a sale whose line l would take the stock below zero where
+ * the store does not allow it: ERR_INSUFFICIENT_STOCK with field
+ * lines[<line_no>].quantity (e reset first). A sale preview, which moves
+ * nothing, answers the same. */
+int sale_effects_refused(const struct sale_effect_line *l, struct err *e);
+
 /* Writes fx inside the caller's open write transaction: one stock move
  * per line in ascending product id (every caller that moves stock for
  * several products locks balance rows in that order, so two documents on

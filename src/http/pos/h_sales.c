@@ -91,25 +91,24 @@ static int sale_written(struct req *r, int rc)
 	return rc < 0 ? rc : answer_sale(r, b->id, b->replayed);
 }
 
-int h_sales_create(struct req *r)
+/* Reads a SaleInput body (POST /sales and its preview) into *out, checks
+ * the types and that the caller may sell in the store. 0 or the error. */
+static int read_sale(struct req *r, struct sale_input **out)
 {
 	static const char *const allowed[] = {
 		"store_id", "customer_id", "lines", "coupon_codes", "points_redeemed", "payments",
 		"salesperson_id", "note", "offline_at", "register", "manual_discount_bp",
-		"approver", NULL};
-	const char *key = req_header(r, "Idempotency-Key");
-	size_t klen = key ? strlen(key) : 0;
-	if (klen < 1 || klen > 64) {
-		err_field(&r->err, "Idempotency-Key", "the header is required: 1 to 64 characters");
-		return err_set(&r->err, ERR_BAD_REQUEST, "send an Idempotency-Key header (a UUID per sale)");
-	}
+		"approver", "apply_promotions", NULL};
 	json_t *in;
 	if (req_json(r, &in) < 0)
 		return r->err.code;
 	struct sale_input *si = arena_calloc(r->a, 1, sizeof *si);
 	json_t *arr;
 	const char *offline = NULL;
+	int promotions = 1;
 	jx_no_unknown(in, allowed, &r->err);
+	jx_bool(in, "apply_promotions", 0, &promotions, &r->err);
+	si->skip_promotions = !promotions;
 	jx_int(in, "store_id", JX_REQUIRED, 1, INT64_MAX, &si->store_id, &r->err);
 	jx_int(in, "customer_id", 0, 1, INT64_MAX, &si->customer_id, &r->err);
 	jx_int(in, "salesperson_id", 0, 1, INT64_MAX, &si->salesperson_id, &r->err);
@@ -152,9 +151,27 @@ int h_sales_create(struct req *r)
 	}
 	if (req_bad_types(r))
 		return r->err.code;
+	/* Without a store there is no scope to check: the 422 says what is missing. */
+	if (!si->store_id)
+		return err_fields_done(&r->err);
 	if (!req_store_writable(r, si->store_id))
 		return r->err.code;
 	si->may_override_price = perm_allows(PERM_PRICE_OVERRIDE, r->user->role);
+	*out = si;
+	return 0;
+}
+
+int h_sales_create(struct req *r)
+{
+	const char *key = req_header(r, "Idempotency-Key");
+	size_t klen = key ? strlen(key) : 0;
+	if (klen < 1 || klen > 64) {
+		err_field(&r->err, "Idempotency-Key", "the header is required: 1 to 64 characters");
+		return err_set(&r->err, ERR_BAD_REQUEST, "send an Idempotency-Key header (a UUID per sale)");
+	}
+	struct sale_input *si;
+	if (read_sale(r, &si) < 0)
+		return r->err.code;
 
 	/* The request hash binds a key to one body. */
 	struct batched_sale *b = arena_calloc(r->a, 1, sizeof *b);
@@ -181,6 +198,21 @@ int h_sales_create(struct req *r)
 			      &r->err)) < 0)
 		return rc;
 	return answer_sale(r, b->id, b->replayed);
+}
+
+/* POST /sales/preview: the sale POST /sales would make of the body, with
+ * nothing written (sale_preview); 200. No Idempotency-Key: it changes
+ * nothing, so a repeat is harmless. */
+int h_sales_preview(struct req *r)
+{
+	struct sale_input *si;
+	json_t *sale;
+	if (read_sale(r, &si) < 0)
+		return r->err.code;
+	int rc = sale_preview(r->db, r->a, &r->actor, si, &sale, &r->err);
+	if (rc < 0)
+		return rc;
+	return reply_json(r, 200, sale);
 }
 
 int h_sales_get(struct req *r)
