@@ -102,6 +102,9 @@ export function toSaleInput(s: CartState, payments?: { method: string; amount: n
   const input: SaleInput = {
     store_id: s.storeId,
     register: s.register,
+    // Online the server applies its promotions; an offline till sends false
+    // (contract 2) through the outbox, not through here.
+    apply_promotions: true,
     lines: s.lines.map((l) => {
       if (l.barcode) return { barcode: l.barcode }
       const line: SaleInput['lines'][number] = { product_id: l.productId ?? undefined, quantity: l.quantity }

@@ -146,6 +146,7 @@ export const usePos = defineStore('pos', () => {
       return
     }
     previewing.value = true
+    needsApproval.value = false
     timer = setTimeout(() => {
       timer = null
       void runPreview()
@@ -168,7 +169,11 @@ export const usePos = defineStore('pos', () => {
       if (mine !== seq) return
       if (e instanceof ApiError && (e.status === 422 || e.status === 409 || e.status === 403)) {
         previewError.value = e
-        needsApproval.value = e.errors.some((f) => f.field === 'approver' || f.field.startsWith('approver.'))
+        // Above the cap the server names manual_discount_bp; a refused
+        // approver names approver: both want a manager's login.
+        needsApproval.value =
+          manualDiscountBp.value > 0 &&
+          e.errors.some((f) => f.field.startsWith('approver') || f.field === 'manual_discount_bp')
         preview.value = null
       } else {
         // Offline, or a server without the preview: the shelf prices stand.

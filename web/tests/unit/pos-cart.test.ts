@@ -76,7 +76,7 @@ describe('SaleInput', () => {
       [{ method: 'cash', amount: 2000 }],
     )
     expect(input).toEqual({
-      store_id: 1, register: '1',
+      store_id: 1, register: '1', apply_promotions: true,
       lines: [{ product_id: 7, quantity: 1 }, { product_id: 9, quantity: 1, unit_price: 450 }],
       customer_id: 5, coupon_codes: ['AAA'], points_redeemed: 100, manual_discount_bp: 500,
       approver: { username: 'm', password: 'p' },
@@ -86,7 +86,7 @@ describe('SaleInput', () => {
 
   it('points need a customer; defaults are left out', () => {
     const input = toSaleInput({ ...base, lines: addProduct([], tea), pointsRedeemed: 100 })
-    expect(input).toEqual({ store_id: 1, register: '1', lines: [{ product_id: 7, quantity: 1 }] })
+    expect(input).toEqual({ store_id: 1, register: '1', apply_promotions: true, lines: [{ product_id: 7, quantity: 1 }] })
   })
 
   it('pairs priced lines with cart lines, gifts apart', () => {

@@ -92,7 +92,7 @@ describe('pos store', () => {
   it('a discount above the cap asks for a manager', async () => {
     routes.set('POST /api/v1/sales/preview', () => ({
       status: 422,
-      body: { type: '/problems/validation', title: 'Invalid', detail: 'invalid', errors: [{ field: 'approver', message: 'above your cap' }] },
+      body: { type: '/problems/validation', title: 'Invalid', detail: 'invalid', errors: [{ field: 'manual_discount_bp', message: 'is above your limit: a store manager must approve' }] },
     }))
     const pos = usePos()
     pos.add(tea)
