@@ -17,13 +17,13 @@ app.use(createPinia())
 app.use(i18n)
 app.use(router)
 
-// An expired session: back to login, then to where the user was.
+// An expired session: back to login ("sign in again"), then to where the user was.
 setUnauthorizedHandler(() => {
   const auth = useAuth()
   const here = router.currentRoute.value
-  if (here.meta.public) return
-  auth.user = null
-  router.push({ name: 'login', query: { next: here.fullPath, expired: '1' } })
+  if (!auth.user || here.meta.public) return // not signed in yet: the router guard handles it
+  auth.expire()
+  void router.push({ name: 'login', query: { next: here.fullPath, expired: '1' } })
 })
 
 app.mount('#app')

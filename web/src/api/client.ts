@@ -38,6 +38,11 @@ export function setCsrfToken(token: string | null): void {
   else localStorage.removeItem(CSRF_KEY)
 }
 
+/** True when a login on this browser left a CSRF token, i.e. there may be a session to restore. */
+export function hasSessionHint(): boolean {
+  return localStorage.getItem(CSRF_KEY) !== null
+}
+
 /** Called once when any request answers 401 (the session expired). */
 export function setUnauthorizedHandler(fn: () => void): void {
   onUnauthorized = fn

@@ -1,9 +1,14 @@
 // vue-i18n with one message file per area and language under src/locales/;
-// zh-CN by default, English on request, remembered in localStorage.
+// zh-CN by default, English on request, remembered in localStorage. Money,
+// dates and numbers (utils/) switch language with it.
 import { createI18n } from 'vue-i18n'
+import { moneyCurrency, setMoneyFormat } from '@/utils/money'
+import { setFormat, timeZone } from '@/utils/format'
 
 export type Locale = 'zh-CN' | 'en'
 export const LOCALES: Locale[] = ['zh-CN', 'en']
+/** Each language named in itself, for the language switch. */
+export const LOCALE_NAMES: Record<Locale, string> = { 'zh-CN': '简体中文', en: 'English' }
 const KEY = 'tersa.locale'
 
 type Tree = { [k: string]: string | Tree }
@@ -35,9 +40,21 @@ export const i18n = createI18n({
   fallbackWarn: false,
 })
 
-/** Switches the UI language and remembers it. */
+function apply(l: Locale): void {
+  document.documentElement.lang = l
+  setMoneyFormat(moneyCurrency(), l)
+  setFormat(l, timeZone())
+}
+apply(initial())
+
+/** The UI language now. */
+export function currentLocale(): Locale {
+  return i18n.global.locale.value as Locale
+}
+
+/** Switches the UI language (messages, Element Plus, money, dates) and remembers it. */
 export function setLocale(l: Locale): void {
   i18n.global.locale.value = l
   localStorage.setItem(KEY, l)
-  document.documentElement.lang = l
+  apply(l)
 }

@@ -1,5 +1,6 @@
 // One router for every area: each views/<area>/routes.ts exports its routes
 // with the permission code that opens them and, optionally, a nav entry.
+import type { Component } from 'vue'
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { useAuth } from '@/stores/auth'
 
@@ -12,8 +13,15 @@ declare module 'vue-router' {
     public?: boolean
     /** 'bare' renders without the navigation frame (login, the POS). */
     layout?: 'bare'
-    /** Navigation entry: the area key (`nav-<area>` test id, `nav.<area>` text) and its order. */
-    nav?: { area: string; order: number; icon?: string }
+    /**
+     * Navigation entry: the area key (`nav-<area>` test id, `nav.<area>`
+     * text), its order, and an icon from @element-plus/icons-vue.
+     */
+    nav?: { area: string; order: number; icon?: Component }
+    /** For pages without a nav entry (details, editors): the area whose entry they belong under. */
+    area?: string
+    /** i18n key of the page title shown after the area in the breadcrumb (and the tab title). */
+    title?: string
   }
 }
 
@@ -25,7 +33,7 @@ export const router = createRouter({
   routes: [
     ...areaRoutes,
     { path: '/', name: 'home', redirect: () => useAuth().homePath() },
-    { path: '/:rest(.*)*', name: 'not-found', component: () => import('@/views/NotFound.vue') },
+    { path: '/:rest(.*)*', name: 'not-found', component: () => import('@/views/NotFound.vue'), meta: { title: 'common.notFound' } },
   ],
 })
 
@@ -34,8 +42,15 @@ router.beforeEach(async (to) => {
   if (to.meta.public) return true
   if (!auth.user) {
     await auth.restore()
-    if (!auth.user) return { name: 'login', query: { next: to.fullPath } }
+    if (!auth.user) return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } }
   }
   if (to.meta.perm && !auth.can(to.meta.perm)) return { name: 'home' }
   return true
 })
+
+/** A `next` query value that is safe to go to after login: a path inside the app, not login itself. */
+export function safeNext(next: unknown): string | null {
+  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return null
+  if (next === '/login' || next.startsWith('/login?')) return null
+  return next
+}

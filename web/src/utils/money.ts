@@ -1,19 +1,32 @@
 // Money is an integer count of fen everywhere; this is the one place that
 // turns it into text, and the one place that reads typed amounts back.
+import { shallowRef } from 'vue'
 
-let currency = 'CNY'
-let locale = 'zh-CN'
+// Reactive, so a template that shows money() follows a language switch.
+const format = shallowRef({ currency: 'CNY', locale: 'zh-CN' })
+let cached: { key: string; nf: Intl.NumberFormat } | null = null
 
 /** Sets the company currency and the display locale used by `money`. */
 export function setMoneyFormat(cur: string, loc: string): void {
-  currency = cur
-  locale = loc
+  if (format.value.currency !== cur || format.value.locale !== loc) format.value = { currency: cur, locale: loc }
 }
 
-/** ¥12.99 for 1299. */
+/** The currency `money` writes (ISO 4217, e.g. CNY). */
+export function moneyCurrency(): string {
+  return format.value.currency
+}
+
+function numberFormat(): Intl.NumberFormat {
+  const { currency, locale } = format.value
+  const key = `${locale}|${currency}`
+  if (cached?.key !== key) cached = { key, nf: new Intl.NumberFormat(locale, { style: 'currency', currency }) }
+  return cached.nf
+}
+
+/** ¥12.99 for 1299; an em dash for null. */
 export function money(fen: number | null | undefined): string {
   if (fen === null || fen === undefined) return '—'
-  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(fen / 100)
+  return numberFormat().format(fen / 100)
 }
 
 /** 12.99 for 1299, without the currency sign (for inputs and receipts). */

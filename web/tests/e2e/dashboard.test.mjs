@@ -1,0 +1,88 @@
+// The dashboard against the small demo: today's figures include a sale made
+// a moment ago, the live ticker shows it as it happens, and the screen has
+// no console errors in either language (screenshots in test-results/screens).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { startServer, launch, newPage, login, shot, until, assertNoConsoleErrors, DEMO_PASSWORD } from './lib/harness.mjs';
+
+let srv;
+let browser;
+before(async () => {
+	srv = await startServer({ demo: 'small' });
+	browser = await launch();
+});
+after(async () => {
+	await browser?.close();
+	await srv?.stop();
+});
+
+/** Sells one unit of product 62 in store 1 as sales01, paid in cash; returns the sale. */
+async function sell() {
+	const token = await srv.login('sales01', DEMO_PASSWORD);
+	const r = await srv.api('POST', '/api/v1/sales', {
+		token,
+		headers: { 'idempotency-key': randomUUID() },
+		body: { store_id: 1, lines: [{ product_id: 62, quantity: 1 }], payments: [{ method: 'cash', amount: 100000 }] },
+	});
+	assert.equal(r.status, 201, r.text);
+	return r.body;
+}
+
+/** Scrolls the frame's content to its end (the frame scrolls inside el-main, not the page). */
+async function scrollMain(page) {
+	await page.locator('.el-main').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+	await page.waitForTimeout(300); // let the charts that came into view draw, for the screenshot only
+}
+
+async function revenueShown(page) {
+	const kpi = page.getByTestId('kpi-revenue-today');
+	await kpi.waitFor();
+	return { fen: Number(await kpi.getAttribute('data-value')), text: (await kpi.textContent()).trim() };
+}
+
+test('a store manager sees today’s revenue, and a new sale arrives live and is added', async () => {
+	const manager = await srv.login('manager01', DEMO_PASSWORD);
+	const page = await newPage(browser, { locale: 'en' });
+	await login(page, srv.url, 'manager01', DEMO_PASSWORD);
+	await page.goto(srv.url + '/dashboard');
+	const before = await revenueShown(page);
+	const api = await srv.api('GET', '/api/v1/dashboard?store_id=1', { token: manager });
+	assert.equal(api.status, 200);
+	assert.equal(before.fen, api.body.today.revenue, 'the card shows the server’s revenue for today');
+	assert.match(before.text, /^¥[\d,]+\.\d\d$/, `money as the shell formats it: ${before.text}`);
+	await page.getByTestId('live-state').filter({ hasText: 'Live' }).waitFor();
+
+	const sale = await sell();
+	// The ticker shows the sale by its receipt number as soon as the feed sends it.
+	const line = page.locator(`[data-testid=live-ticker] li[data-number="${sale.number}"]`);
+	await line.waitFor({ timeout: 10000 });
+	assert.match(await line.textContent(), /¥27\.90/);
+	// The figures reload after the sale and include it.
+	await until(async () => (await revenueShown(page)).fen === before.fen + sale.total, {
+		message: 'kpi-revenue-today did not include the new sale',
+	});
+	const after = await revenueShown(page);
+	assert.equal(after.fen, before.fen + sale.total);
+	await shot(page, 'dashboard-manager-en');
+	await scrollMain(page);
+	await shot(page, 'dashboard-manager-en-lower');
+	assertNoConsoleErrors(page);
+	await page.context().close();
+});
+
+for (const locale of ['zh-CN', 'en']) {
+	test(`head office sees every store (${locale})`, async () => {
+		const page = await newPage(browser, { locale });
+		await login(page, srv.url, 'headoffice', DEMO_PASSWORD);
+		await page.goto(srv.url + '/dashboard');
+		await page.getByTestId('kpi-revenue-today').waitFor();
+		await page.locator('canvas').first().waitFor();
+		await page.waitForTimeout(800); // the charts' entry animation, for the screenshot only
+		await shot(page, `dashboard-${locale}`);
+		await scrollMain(page);
+		await shot(page, `dashboard-${locale}-lower`);
+		assertNoConsoleErrors(page);
+		await page.context().close();
+	});
+}

@@ -1,0 +1,273 @@
+// harness.mjs: what the browser tests share. A real `tersa serve` with the
+// demo data on a temporary SQLite file, Debian's Chromium driven by
+// playwright-core, pages that record every console error, and screenshots.
+// Node 18.18+, no dependencies beyond playwright-core.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+/** web/ of this checkout. */
+export const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The repository root (web/..). */
+export const ROOT = path.resolve(WEB, '..');
+/** Where shot() writes its PNG files. */
+export const SCREENS = path.join(WEB, 'test-results/screens');
+/** The password of every demo staff account (manager01, sales01, headoffice, service). */
+export const DEMO_PASSWORD = 'tersa-demo-2026';
+
+const START_TIMEOUT_MS = 120000; // the demo data is made before the server listens
+const STOP_TIMEOUT_MS = 15000;
+const LOG_CAP = 256 * 1024;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const s = net.createServer();
+		s.unref();
+		s.on('error', reject);
+		s.listen(0, '127.0.0.1', () => {
+			const { port } = s.address();
+			s.close(() => resolve(port));
+		});
+	});
+}
+
+/**
+ * Starts `tersa serve` (build/tersa of this checkout, or TERSA_BIN) on a new
+ * SQLite file in a temporary directory, on a free loopback port, serving
+ * web/dist (TERSA_WEB overrides; run `npm run build` first), with the demo
+ * data when `demo` is 'master', 'small' or 'full'. Waits for /api/v1/health.
+ * Returns {url, db, adminPassword, startMs, stop(), api(), login(), log()}:
+ *   adminPassword  the password serve printed for `admin` on first start
+ *   startMs        how long the start took (demo data included)
+ *   api(method, path, {token, body, headers}) → {status, headers, body, text}
+ *                  (body parsed when the answer is JSON; token → Bearer)
+ *   login(username, password) → the Bearer token (throws unless 200)
+ *   stop()         SIGTERM, waits for the exit, removes the database
+ * One server per test file: the small demo takes several seconds to make.
+ */
+export async function startServer({ demo = 'small' } = {}) {
+	const bin = process.env.TERSA_BIN ? path.resolve(process.env.TERSA_BIN) : path.join(ROOT, 'build/tersa');
+	const web = process.env.TERSA_WEB ? path.resolve(process.env.TERSA_WEB) : path.join(WEB, 'dist');
+	if (!existsSync(bin)) throw new Error(`startServer: no server binary at ${bin} (run make build/tersa, or set TERSA_BIN)`);
+	if (!existsSync(path.join(web, 'index.html')))
+		throw new Error(`startServer: no ${web}/index.html (run npm run build in web/, or set TERSA_WEB)`);
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'tersa-e2e-'));
+	const db = path.join(dir, 'tersa.db');
+	const port = await freePort();
+	const url = `http://127.0.0.1:${port}`;
+	const args = ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web', web];
+	if (demo) args.push(`--demo=${demo}`);
+	// The admin password is the random one serve prints, not a fixed one.
+	const env = { ...process.env };
+	delete env.TERSA_ADMIN_PASSWORD;
+
+	const t0 = Date.now();
+	const proc = spawn(bin, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+	let out = '';
+	let err = '';
+	proc.stdout.setEncoding('utf8');
+	proc.stderr.setEncoding('utf8');
+	proc.stdout.on('data', (d) => {
+		out = (out + d).slice(-LOG_CAP);
+	});
+	proc.stderr.on('data', (d) => {
+		err = (err + d).slice(-LOG_CAP);
+	});
+	let exitInfo = null;
+	const closed = new Promise((resolve) => {
+		proc.on('error', (e) => {
+			exitInfo = { code: null, signal: null, error: e };
+			resolve(exitInfo);
+		});
+		proc.on('close', (code, signal) => {
+			exitInfo = exitInfo ?? { code, signal };
+			resolve(exitInfo);
+		});
+	});
+	const live = () => {
+		if (!exitInfo) proc.kill('SIGKILL');
+	};
+	process.on('exit', live);
+
+	let stopped = false;
+	async function stop() {
+		if (stopped) return;
+		stopped = true;
+		process.off('exit', live);
+		if (!exitInfo) proc.kill('SIGTERM');
+		const timer = setTimeout(() => proc.kill('SIGKILL'), STOP_TIMEOUT_MS);
+		const info = await closed;
+		clearTimeout(timer);
+		rmSync(dir, { recursive: true, force: true });
+		if (info.code !== 0) throw new Error(`tersa serve did not stop cleanly (code ${info.code}, signal ${info.signal}):\n${err.slice(-4000)}`);
+	}
+
+	async function api(method, p, { token, body, headers } = {}) {
+		const h = { ...(headers ?? {}) };
+		if (token) h.authorization = `Bearer ${token}`;
+		if (body !== undefined) h['content-type'] = 'application/json';
+		const res = await fetch(url + p, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body), redirect: 'manual' });
+		const text = await res.text();
+		let parsed = text;
+		if (/json/i.test(res.headers.get('content-type') ?? '') && text !== '') {
+			try {
+				parsed = JSON.parse(text);
+			} catch {
+				parsed = text;
+			}
+		}
+		return { status: res.status, headers: res.headers, body: parsed, text };
+	}
+
+	async function login(username, password) {
+		const r = await api('POST', '/api/v1/auth/login', { body: { username, password } });
+		if (r.status !== 200 || typeof r.body?.token !== 'string') throw new Error(`login ${username}: ${r.status} ${r.text}`);
+		return r.body.token;
+	}
+
+	const deadline = t0 + START_TIMEOUT_MS;
+	for (;;) {
+		if (exitInfo) {
+			stopped = true;
+			process.off('exit', live);
+			rmSync(dir, { recursive: true, force: true });
+			throw new Error(`tersa serve exited during start-up (code ${exitInfo.code}, signal ${exitInfo.signal}):\n${err.slice(-4000)}`);
+		}
+		try {
+			const r = await fetch(url + '/api/v1/health', { signal: AbortSignal.timeout(2000) });
+			await r.arrayBuffer();
+			if (r.status === 200) break;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() > deadline) {
+			await stop().catch(() => {});
+			throw new Error(`tersa serve: /api/v1/health did not answer within ${START_TIMEOUT_MS / 1000} s:\n${err.slice(-4000)}`);
+		}
+		await sleep(100);
+	}
+	const startMs = Date.now() - t0;
+	// serve prints "... log in as admin with password <pw> (shown once)"
+	// before it listens, so the line is there once health answers.
+	const m = /log in as admin with password (\S+) \(shown once\)/.exec(out);
+	if (!m) {
+		await stop().catch(() => {});
+		throw new Error(`startServer: serve did not print the admin password:\n${out}`);
+	}
+	proc.unref();
+	proc.stdout.unref?.();
+	proc.stderr.unref?.();
+	return { url, db, adminPassword: m[1], startMs, stop, api, login, log: () => err };
+}
+
+/** Debian's Chromium, headless (HEADED=1 shows it). Close it with browser.close(). */
+export function launch() {
+	return chromium.launch({
+		executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+		headless: !process.env.HEADED,
+		args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+	});
+}
+
+/*
+ * Console messages that are not the page's fault and are tolerated, each
+ * with the reason. Everything else of type error or warning is recorded.
+ */
+const TOLERATED = [
+	// A request the test makes fail on purpose (a wrong password answers
+	// 401, a lockout 429): Chromium logs every non-2xx fetch as a console
+	// error by itself; the page shows the message and the test checks it.
+	// Only these two statuses on the login URL are tolerated.
+	{ re: /^Failed to load resource: the server responded with a status of (401|429) /, url: /\/api\/v1\/auth\/login$/, why: 'wrong password / lockout' },
+];
+
+/**
+ * A new page in its own browser context (own cookies and storage), with
+ * localStorage `tersa.locale` set before any script of the page runs, and
+ * every console error and warning and every uncaught page error recorded on
+ * `page.consoleErrors` (strings). `tolerate` adds patterns (RegExp on the
+ * message text) a test expects on purpose, e.g. the 401 of an expired
+ * session; say why where you pass it.
+ */
+export async function newPage(browser, { locale = 'zh-CN', viewport = { width: 1366, height: 768 }, tolerate = [] } = {}) {
+	const context = await browser.newContext({ viewport, locale, timezoneId: 'Asia/Shanghai' });
+	await context.addInitScript((l) => {
+		try {
+			localStorage.setItem('tersa.locale', l);
+		} catch {
+			// about:blank has no storage
+		}
+	}, locale);
+	const page = await context.newPage();
+	page.consoleErrors = [];
+	page.on('console', (msg) => {
+		const type = msg.type();
+		if (type !== 'error' && type !== 'warning') return;
+		const text = msg.text();
+		const where = msg.location()?.url ?? '';
+		if (TOLERATED.some((t) => t.re.test(text) && t.url.test(where))) return;
+		if (tolerate.some((re) => re.test(text))) return;
+		page.consoleErrors.push(`console.${type}: ${text}${where ? ` (${where})` : ''}`);
+	});
+	page.on('pageerror', (e) => page.consoleErrors.push(`pageerror: ${e.stack || e.message}`));
+	return page;
+}
+
+/**
+ * Opens url/login and signs in through the form (login-username,
+ * login-password, login-submit); waits until the page has left /login.
+ */
+export async function login(page, url, username, password) {
+	await page.goto(url + '/login');
+	await fill(page, 'login-username', username);
+	await fill(page, 'login-password', password);
+	await page.getByTestId('login-submit').click();
+	await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 15000 });
+}
+
+/**
+ * Types into the input carrying data-testid, or the input inside it (an
+ * el-input puts the attribute on its wrapper).
+ */
+export async function fill(page, testid, value) {
+	const el = page.getByTestId(testid);
+	const tag = await el.evaluate((n) => n.tagName);
+	const input = tag === 'INPUT' || tag === 'TEXTAREA' ? el : el.locator('input, textarea').first();
+	await input.fill(String(value));
+}
+
+/** Writes a full-page screenshot to web/test-results/screens/<name>.png; returns the path. */
+export async function shot(page, name) {
+	mkdirSync(SCREENS, { recursive: true });
+	const file = path.join(SCREENS, `${name}.png`);
+	await page.screenshot({ path: file, fullPage: true });
+	return file;
+}
+
+/** Fails with every recorded console error and page error of the page. */
+export function assertNoConsoleErrors(page) {
+	assert.deepEqual(page.consoleErrors, [], `console errors on ${page.url()}:\n${page.consoleErrors.join('\n')}`);
+}
+
+/**
+ * Polls `fn` (async, in Node) until it returns a truthy value, and returns
+ * that value; throws `message` (with the last value) after `timeout` ms.
+ * Use it instead of page.waitForFunction, which the server's
+ * Content-Security-Policy (no 'unsafe-eval') refuses to run.
+ */
+export async function until(fn, { timeout = 10000, interval = 100, message = 'condition not met' } = {}) {
+	const end = Date.now() + timeout;
+	let last;
+	for (;;) {
+		last = await fn();
+		if (last) return last;
+		if (Date.now() > end) throw new Error(`${message} within ${timeout} ms (last: ${JSON.stringify(last)})`);
+		await sleep(interval);
+	}
+}
