@@ -170,9 +170,18 @@ export function createSync(opts: SyncOptions): Sync {
       again = true
       return
     }
-    pumping = pump().finally(() => {
-      pumping = null
-    })
+    pumping = pump()
+      .catch(() => {
+        // IndexedDB failed under us (storage pressure, a blocked upgrade): try again later.
+        if (!cancelRetry && !stopped)
+          cancelRetry = schedule(() => {
+            cancelRetry = null
+            kick()
+          }, backoffDelay(5, random))
+      })
+      .finally(() => {
+        pumping = null
+      })
   }
 
   async function refreshCatalog() {

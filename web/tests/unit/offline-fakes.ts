@@ -131,7 +131,7 @@ export class ManualTimer {
 }
 
 /** Waits until `cond` holds (the sync runs on promises and a 1 ms fake network). */
-export async function until(cond: () => boolean | Promise<boolean>, tries = 500): Promise<void> {
+export async function until(cond: () => boolean | Promise<boolean>, tries = 3000): Promise<void> {
   for (let i = 0; i < tries; i++) {
     if (await cond()) return
     await new Promise((r) => setTimeout(r, 2))
