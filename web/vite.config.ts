@@ -60,5 +60,7 @@ export default defineConfig({
     include: ['tests/unit/**/*.test.ts'],
     // Element Plus's per-component styles are .css imports: let Vite handle them.
     server: { deps: { inline: ['element-plus'] } },
+    // The first mount compiles Element Plus: slow on a busy machine, not a failure.
+    testTimeout: 30000,
   },
 })

@@ -77,7 +77,7 @@ describe('login page', () => {
     await wrapper.find('form').trigger('submit')
     await flushPromises()
     expect(auth.login).not.toHaveBeenCalled()
-    expect(wrapper.text()).toContain('Required')
+    await vi.waitFor(() => expect(wrapper.findAll('.el-form-item__error').map((e) => e.text())).toEqual(['Required', 'Required']))
   })
 
   it('after an expired session, says so and goes back to where the user was', async () => {
