@@ -87,3 +87,32 @@ for (const locale of ['zh-CN', 'en']) {
 		await page.context().close();
 	});
 }
+
+for (const locale of ['zh-CN', 'en']) {
+	test(`a store with no sales yet says so (${locale})`, async () => {
+		const admin = await srv.login('admin', srv.adminPassword);
+		const code = `E${Date.now().toString(36).slice(-5).toUpperCase()}`;
+		const store = await srv.api('POST', '/api/v1/stores', { token: admin, body: { code, name: `New store ${code}`, channel: 'direct' } });
+		assert.equal(store.status, 201, store.text);
+		const username = `mgr_${code.toLowerCase()}`;
+		const user = await srv.api('POST', '/api/v1/users', {
+			token: admin,
+			body: { username, password: DEMO_PASSWORD, display_name: 'New manager', role: 'store_manager', store_ids: [store.body.id] },
+		});
+		assert.equal(user.status, 201, user.text);
+
+		const page = await newPage(browser, { locale });
+		await login(page, srv.url, username, DEMO_PASSWORD);
+		const kpi = page.getByTestId('kpi-revenue-today');
+		await kpi.waitFor();
+		assert.equal(await kpi.getAttribute('data-value'), '0');
+		await page.getByTestId('no-sales-today').waitFor();
+		assert.equal(await page.getByTestId('top-products').count(), 0, 'no table of top products, an empty state instead');
+		await page.waitForTimeout(300); // the skeletons' fade, for the screenshot only
+		await shot(page, `dashboard-empty-${locale}`);
+		await scrollMain(page);
+		await shot(page, `dashboard-empty-${locale}-lower`);
+		assertNoConsoleErrors(page);
+		await page.context().close();
+	});
+}
