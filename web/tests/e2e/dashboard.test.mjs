@@ -116,3 +116,24 @@ for (const locale of ['zh-CN', 'en']) {
 		await page.context().close();
 	});
 }
+
+test('head office picks one store in the header and the figures follow', async () => {
+	const hq = await srv.login('headoffice', DEMO_PASSWORD);
+	const one = await srv.api('GET', '/api/v1/dashboard?store_id=1', { token: hq });
+	const all = await srv.api('GET', '/api/v1/dashboard', { token: hq });
+	const store = await srv.api('GET', '/api/v1/stores/1', { token: hq });
+	assert.equal(one.status, 200);
+	assert.notEqual(one.body.today.revenue, all.body.today.revenue, 'the demo sells in more than one store today');
+
+	const page = await newPage(browser, { locale: 'en' });
+	await login(page, srv.url, 'headoffice', DEMO_PASSWORD);
+	await until(async () => Number((await revenueShown(page)).fen) === all.body.today.revenue, { message: 'all stores’ revenue' });
+	await page.getByText('Revenue by store').waitFor();
+
+	await page.getByTestId('store-switch').click();
+	await page.locator('.el-select-dropdown__item', { hasText: store.body.name }).click();
+	await until(async () => (await revenueShown(page)).fen === one.body.today.revenue, { message: 'the chosen store’s revenue' });
+	assert.equal(await page.getByText('Revenue by store').count(), 0, 'one store: no chart of stores');
+	assertNoConsoleErrors(page);
+	await page.context().close();
+});
