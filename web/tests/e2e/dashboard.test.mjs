@@ -64,6 +64,15 @@ test('a store manager sees today’s revenue, and a new sale arrives live and is
 	});
 	const after = await revenueShown(page);
 	assert.equal(after.fen, before.fen + sale.total);
+	// A sale that takes stock below the store's minimum raises a low-stock
+	// alert; it comes on the feed and the open alerts list shows it.
+	const rule = await srv.api('PUT', '/api/v1/stores/1/reorder-rules/62', { token: manager, body: { min: 100000, max: 200000 } });
+	assert.ok(rule.status === 200 || rule.status === 201, rule.text);
+	const product = await srv.api('GET', '/api/v1/products/62', { token: manager });
+	await sell();
+	const alert = page.locator('[data-testid=open-alerts] li', { hasText: product.body.name });
+	await alert.waitFor({ timeout: 10000 });
+	assert.match(await alert.textContent(), /Low stock/);
 	await page.waitForTimeout(1200); // the charts' animation after the reload, for the screenshot only
 	await shot(page, 'dashboard-manager-en');
 	await scrollMain(page);
