@@ -44,10 +44,15 @@ export default defineConfig({
     chunkSizeWarningLimit: 1200,
   },
   server: {
-    proxy: { '/api': 'http://127.0.0.1:8080' },
+    // `TERSA_API=http://127.0.0.1:18300 npm run dev` for a server on another port.
+    proxy: { '/api': process.env.TERSA_API ?? 'http://127.0.0.1:8080' },
   },
   test: {
     environment: 'jsdom',
     include: ['tests/unit/**/*.test.ts'],
+    // Element Plus's per-component styles are .css imports: let Vite handle them.
+    server: { deps: { inline: ['element-plus'] } },
+    // The first mount compiles Element Plus: slow on a busy machine, not a failure.
+    testTimeout: 30000,
   },
 })

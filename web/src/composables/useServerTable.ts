@@ -1,7 +1,7 @@
 // A table over one of the API's list endpoints: filters become the query,
 // pages follow the API's cursors ({items, next_cursor}, `limit`/`cursor`),
 // and only one page of rows is ever held.
-import { computed, reactive, ref, shallowRef, type Ref, type UnwrapRef } from 'vue'
+import { computed, getCurrentScope, onScopeDispose, reactive, ref, shallowRef, watch, type Ref, type UnwrapRef } from 'vue'
 import { problemMessage } from '@/utils/problem'
 
 /** What the endpoint answers: one page and the cursor of the next (null on the last). */
@@ -33,6 +33,8 @@ export interface ServerTableOptions<T, F extends object> {
   sort?: { initial?: Sort | null; toQuery?: (s: Sort) => Record<string, string> }
   /** Load the first page at once (default true). */
   immediate?: boolean
+  /** Search again this many ms after the filters last changed (typing in a search box); off by default. */
+  autoSearch?: number
 }
 
 /**
@@ -130,6 +132,18 @@ export function useServerTable<T, F extends object = Record<string, never>>(opts
   const hasPrev = computed(() => page.value > 1)
   /** Loaded, no error, and nothing on this page. */
   const empty = computed(() => loadedOnce.value && !loading.value && !error.value && rows.value.length === 0)
+
+  if (opts.autoSearch !== undefined) {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    watch(
+      () => JSON.stringify(filters),
+      () => {
+        clearTimeout(timer)
+        timer = setTimeout(() => void search(), opts.autoSearch)
+      },
+    )
+    if (getCurrentScope()) onScopeDispose(() => clearTimeout(timer))
+  }
 
   if (opts.immediate !== false) void load()
 

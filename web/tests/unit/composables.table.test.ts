@@ -155,4 +155,23 @@ describe('useServerTable', () => {
     await t.resetFilters()
     expect(fetch).toHaveBeenLastCalledWith({ limit: 20, store_id: 2 })
   })
+
+  it('searches again once typing stops when autoSearch is set', async () => {
+    vi.useFakeTimers()
+    try {
+      const fetch = vi.fn(async () => ({ items: [], next_cursor: null }))
+      const t = useServerTable({ fetch, filters: { q: '' }, immediate: false, autoSearch: 300 })
+      t.filters.q = 'm'
+      await nextTick()
+      t.filters.q = 'mi'
+      await nextTick()
+      vi.advanceTimersByTime(299)
+      expect(fetch).not.toHaveBeenCalled()
+      vi.advanceTimersByTime(1)
+      expect(fetch).toHaveBeenCalledTimes(1)
+      expect(fetch).toHaveBeenLastCalledWith({ limit: 20, q: 'mi' })
+    } finally {
+      vi.useRealTimers()
+    }
+  })
 })

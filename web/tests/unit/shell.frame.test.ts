@@ -1,0 +1,68 @@
+// The frame: navigation per permission codes, the store switcher, the way
+// into the POS, and the language switch reaching Element Plus.
+import { describe, it, expect, beforeEach } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { defineComponent, h } from 'vue'
+import { i18n, setLocale } from '@/i18n'
+import { router } from '@/router'
+import { useAuth } from '@/stores/auth'
+import { useCompany } from '@/stores/company'
+import AppLayout from '@/layouts/AppLayout.vue'
+import type { Schemas } from '@/api/client'
+
+const store = (id: number, name: string) => ({ id, name, code: `S${id}` }) as Schemas['Store']
+
+async function frame(role: string, permissions: string[], store_ids: number[]) {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  const auth = useAuth()
+  auth.user = { id: 1, username: 'u', display_name: 'Li Fang', role, store_ids, permissions } as never
+  if (store_ids.length) auth.setStore(store_ids[0])
+  useCompany().stores = [store(1, 'Shanghai'), store(2, 'Hangzhou'), store(3, 'Nanjing')]
+  await router.push('/account').catch(() => {})
+  const Root = defineComponent({ render: () => h(AppLayout, null, { default: () => h('p', 'content') }) })
+  const wrapper = mount(Root, { global: { plugins: [pinia, router, i18n] }, attachTo: document.body })
+  await flushPromises()
+  return { wrapper, auth }
+}
+
+const navIds = (w: Awaited<ReturnType<typeof frame>>['wrapper']) =>
+  w.findAll('[data-testid^=nav-]').map((e) => e.attributes('data-testid'))
+
+describe('frame', () => {
+  beforeEach(() => {
+    localStorage.clear()
+    document.body.innerHTML = ''
+    setLocale('en')
+  })
+
+  it('shows a cashier the POS and the account page, with a way into the POS', async () => {
+    const { wrapper } = await frame('sales', ['SALES_WRITE', 'STORES_READ'], [1])
+    expect(navIds(wrapper)).toEqual(['nav-pos', 'nav-account'])
+    expect(wrapper.find('[data-testid=open-pos]').exists()).toBe(true)
+    // One store: its name, no switcher.
+    expect(wrapper.find('[data-testid=store-switch]').text()).toContain('Shanghai')
+    expect(wrapper.find('.el-select').exists()).toBe(false)
+  })
+
+  it('shows head office the dashboard, no POS, and a switcher with all stores', async () => {
+    const { wrapper, auth } = await frame('hq', ['REPORTS_READ', 'STORES_READ'], [])
+    expect(navIds(wrapper)).toEqual(['nav-dashboard', 'nav-account'])
+    expect(wrapper.find('[data-testid=open-pos]').exists()).toBe(false)
+    expect(wrapper.find('.el-select').exists()).toBe(true)
+    expect(auth.storeId).toBeNull()
+    expect(wrapper.find('.el-select').text()).toContain('All stores')
+  })
+
+  it('names the breadcrumb and the entries in the UI language', async () => {
+    const { wrapper } = await frame('store_manager', ['REPORTS_READ', 'SALES_WRITE', 'STORES_READ'], [1, 2])
+    expect(wrapper.find('.crumbs').text()).toContain('My account')
+    setLocale('zh-CN')
+    await flushPromises()
+    expect(wrapper.find('.crumbs').text()).toContain('我的账户')
+    expect(wrapper.find('[data-testid=nav-dashboard]').text()).toContain('经营看板')
+    expect(document.title).toContain('我的账户')
+    expect(wrapper.find('.el-select').text()).toContain('Shanghai')
+  })
+})
