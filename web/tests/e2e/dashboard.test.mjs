@@ -64,6 +64,15 @@ test('a store manager sees today’s revenue, and a new sale arrives live and is
 	});
 	const after = await revenueShown(page);
 	assert.equal(after.fen, before.fen + sale.total);
+	// A sale that takes stock below the store's minimum raises a low-stock
+	// alert; it comes on the feed and the open alerts list shows it.
+	const rule = await srv.api('PUT', '/api/v1/stores/1/reorder-rules/62', { token: manager, body: { min: 100000, max: 200000 } });
+	assert.ok(rule.status === 200 || rule.status === 201, rule.text);
+	const product = await srv.api('GET', '/api/v1/products/62', { token: manager });
+	await sell();
+	const alert = page.locator('[data-testid=open-alerts] li', { hasText: product.body.name });
+	await alert.waitFor({ timeout: 10000 });
+	assert.match(await alert.textContent(), /Low stock/);
 	await page.waitForTimeout(1200); // the charts' animation after the reload, for the screenshot only
 	await shot(page, 'dashboard-manager-en');
 	await scrollMain(page);
@@ -87,3 +96,53 @@ for (const locale of ['zh-CN', 'en']) {
 		await page.context().close();
 	});
 }
+
+for (const locale of ['zh-CN', 'en']) {
+	test(`a store with no sales yet says so (${locale})`, async () => {
+		const admin = await srv.login('admin', srv.adminPassword);
+		const code = `E${Date.now().toString(36).slice(-5).toUpperCase()}`;
+		const store = await srv.api('POST', '/api/v1/stores', { token: admin, body: { code, name: `New store ${code}`, channel: 'direct' } });
+		assert.equal(store.status, 201, store.text);
+		const username = `mgr_${code.toLowerCase()}`;
+		const user = await srv.api('POST', '/api/v1/users', {
+			token: admin,
+			body: { username, password: DEMO_PASSWORD, display_name: 'New manager', role: 'store_manager', store_ids: [store.body.id] },
+		});
+		assert.equal(user.status, 201, user.text);
+
+		const page = await newPage(browser, { locale });
+		await login(page, srv.url, username, DEMO_PASSWORD);
+		const kpi = page.getByTestId('kpi-revenue-today');
+		await kpi.waitFor();
+		assert.equal(await kpi.getAttribute('data-value'), '0');
+		await page.getByTestId('no-sales-today').waitFor();
+		assert.equal(await page.getByTestId('top-products').count(), 0, 'no table of top products, an empty state instead');
+		await page.waitForTimeout(300); // the skeletons' fade, for the screenshot only
+		await shot(page, `dashboard-empty-${locale}`);
+		await scrollMain(page);
+		await shot(page, `dashboard-empty-${locale}-lower`);
+		assertNoConsoleErrors(page);
+		await page.context().close();
+	});
+}
+
+test('head office picks one store in the header and the figures follow', async () => {
+	const hq = await srv.login('headoffice', DEMO_PASSWORD);
+	const one = await srv.api('GET', '/api/v1/dashboard?store_id=1', { token: hq });
+	const all = await srv.api('GET', '/api/v1/dashboard', { token: hq });
+	const store = await srv.api('GET', '/api/v1/stores/1', { token: hq });
+	assert.equal(one.status, 200);
+	assert.notEqual(one.body.today.revenue, all.body.today.revenue, 'the demo sells in more than one store today');
+
+	const page = await newPage(browser, { locale: 'en' });
+	await login(page, srv.url, 'headoffice', DEMO_PASSWORD);
+	await until(async () => Number((await revenueShown(page)).fen) === all.body.today.revenue, { message: 'all stores’ revenue' });
+	await page.getByText('Revenue by store').waitFor();
+
+	await page.getByTestId('store-switch').click();
+	await page.locator('.el-select-dropdown__item', { hasText: store.body.name }).click();
+	await until(async () => (await revenueShown(page)).fen === one.body.today.revenue, { message: 'the chosen store’s revenue' });
+	assert.equal(await page.getByText('Revenue by store').count(), 0, 'one store: no chart of stores');
+	assertNoConsoleErrors(page);
+	await page.context().close();
+});

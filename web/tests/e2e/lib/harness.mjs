@@ -235,8 +235,9 @@ export async function login(page, url, username, password) {
 }
 
 /**
- * Types into the input carrying data-testid, or the input inside it (an
- * el-input puts the attribute on its wrapper).
+ * Types into the element carrying data-testid when it is an input, else
+ * into the first input inside it (el-input passes the attribute on to its
+ * inner <input>; other components may keep it on a wrapper).
  */
 export async function fill(page, testid, value) {
 	const el = page.getByTestId(testid);
