@@ -19,7 +19,7 @@ export function moneyCurrency(): string {
 function numberFormat(): Intl.NumberFormat {
   const { currency, locale } = format.value
   const key = `${locale}|${currency}`
-  if (cached?.key !== key) cached = { key, nf: new Intl.NumberFormat(locale, { style: 'currency', currency }) }
+  if (cached?.key !== key) cached = { key, nf: new Intl.NumberFormat(locale, { style: 'currency', currency, currencyDisplay: 'narrowSymbol' }) }
   return cached.nf
 }
 
