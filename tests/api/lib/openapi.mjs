@@ -85,7 +85,7 @@ export function findResponse(found, status) {
 	for (const code of [String(status), `${String(status)[0]}XX`, 'default']) {
 		if (rs[code]) {
 			const { value, pointer } = deref(rs[code], base + escPointer(code));
-			return { response: value, pointer: pointer === base + escPointer(code) ? pointer : pointer };
+			return { response: value, pointer };
 		}
 	}
 	return null;
