@@ -29,9 +29,17 @@ export default defineConfig({
         icons: [{ src: '/favicon.svg', sizes: 'any', type: 'image/svg+xml' }],
       },
       workbox: {
-        globPatterns: ['**/*.{js,css,html,svg,png,woff2,webmanifest}'],
+        // The app shell only: every built file, so the POS loads and reloads offline.
+        globPatterns: ['**/*.{js,css,html,svg,png,ico,webp,woff,woff2,ttf,webmanifest}'],
+        // A navigation (a reload of /pos, a typed URL) answers index.html from the cache.
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api\//, /^\/metrics/],
+        // No runtime caching: an API call that cannot reach the server must fail
+        // (NetworkError) rather than answer an old copy as if the till were online.
+        runtimeCaching: [],
+        cleanupOutdatedCaches: true,
+        clientsClaim: true,
+        skipWaiting: true,
         maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
       },
     }),
