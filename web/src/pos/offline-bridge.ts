@@ -1,37 +1,13 @@
-// What the POS reads from the offline part (src/stores/offline.ts and its
-// pending badge) without depending on it at build time: while that part is
-// not in the tree, the till reports no pending sales and the browser's
-// online flag.
-import type { Component } from 'vue'
+// What the POS reads from the offline part (src/stores/offline.ts): the
+// sales waiting in the outbox and whether the server answers.
+import { useOffline } from '@/stores/offline'
 
-interface OfflineStoreLike {
-  pending?: number
-  online?: boolean
-  pricesAsOf?: string | null
-}
-
-const stores = import.meta.glob<Record<string, unknown>>('../stores/offline.ts', { eager: true })
-const badges = import.meta.glob<{ default: Component }>('../components/offline/OfflineBadge.vue', { eager: true })
-
-/** The offline part's Pinia store, or null when it is not built in. */
-export function offlineStore(): OfflineStoreLike | null {
-  const mod = Object.values(stores)[0]
-  if (!mod) return null
-  const use = Object.entries(mod).find(([k, v]) => k.startsWith('use') && typeof v === 'function')?.[1]
-  return use ? (use as () => OfflineStoreLike)() : null
-}
-
-/** The offline part's pending badge (renders pos-pending-count), or null. */
-export const OfflineBadge: Component | null = Object.values(badges)[0]?.default ?? null
-
-/** Sales waiting in the outbox (0 without the offline part). */
+/** Sales waiting in the outbox of the till's store. */
 export function pendingCount(): number {
-  return offlineStore()?.pending ?? 0
+  return useOffline().pending
 }
 
 /** Whether the server is believed reachable. */
 export function isOnline(): boolean {
-  const s = offlineStore()
-  if (s && typeof s.online === 'boolean') return s.online
-  return typeof navigator === 'undefined' ? true : navigator.onLine
+  return useOffline().online
 }

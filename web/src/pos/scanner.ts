@@ -67,14 +67,13 @@ export function createScanner(opts: ScannerOptions): Scanner {
       if (code.length < minLength || gap > maxGap) return
       e.preventDefault()
       e.stopImmediatePropagation()
-      if (f && f.value !== before) {
-        f.value = before
-        try {
-          if (selection[0] !== null) f.setSelectionRange(selection[0], selection[1])
-        } catch {
-          /* some input types have no selection */
-        }
-        f.dispatchEvent(new Event('input', { bubbles: true }))
+      if (f) {
+        const sel = selection
+        const was = before
+        restore(f, was, sel)
+        // Again after the page has caught up: a framework that had not yet
+        // re-rendered the field may have put the typed value back.
+        setTimeout(() => restore(f, was, sel), 0)
       }
       opts.onScan(code)
       return
@@ -100,6 +99,18 @@ export function createScanner(opts: ScannerOptions): Scanner {
       reset()
     },
   }
+}
+
+/** Puts a field back to `value` (and its caret), telling v-model with an input event. */
+function restore(f: Editable, value: string, sel: [number | null, number | null]) {
+  if (f.value === value) return
+  f.value = value
+  try {
+    if (sel[0] !== null) f.setSelectionRange(sel[0], sel[1])
+  } catch {
+    /* some input types have no selection */
+  }
+  f.dispatchEvent(new Event('input', { bubbles: true }))
 }
 
 function safeSel(f: Editable, which: 'start' | 'end'): number | null {

@@ -1,8 +1,8 @@
-// How the till sends a sale: one place, so the offline outbox can take over.
-// Today this posts straight to the server with an Idempotency-Key; when the
-// offline module (src/offline/) lands, switch `submitImpl` below to its
-// submitSale (same signature, contract 3) — a one-line change.
+// How the till sends a sale: one place. The offline module's submitSale
+// (src/offline/, contract 3) sends it now or keeps it in the outbox; the
+// direct sender below is the same without the outbox (switch `submitImpl`).
 import { call, client, NetworkError, type Schemas } from '@/api/client'
+import { submitSale as outboxSubmit } from '@/offline'
 import { newIdempotencyKey } from './cart'
 
 export type SubmitResult =
@@ -35,8 +35,8 @@ export async function directSubmit(input: Schemas['SaleInput']): Promise<SubmitR
   throw lastErr
 }
 
-/** The sender the POS uses. Switch to `submitSale` from '@/offline' here. */
-const submitImpl: (input: Schemas['SaleInput'], opts: SubmitOptions) => Promise<SubmitResult> = directSubmit
+/** The sender the POS uses: the outbox (directSubmit posts without one). */
+const submitImpl: (input: Schemas['SaleInput'], opts: SubmitOptions) => Promise<SubmitResult> = outboxSubmit
 
 export function submitSale(input: Schemas['SaleInput'], opts: SubmitOptions): Promise<SubmitResult> {
   return submitImpl(input, opts)

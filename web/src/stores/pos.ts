@@ -21,6 +21,15 @@ import {
 } from '@/pos/cart'
 import { submitSale, type SubmitResult } from '@/pos/submit'
 import { isOnline, pendingCount } from '@/pos/offline-bridge'
+import {
+  canCloseShift,
+  findMember,
+  findProductByCode,
+  nextLocalNumber,
+  searchMembers,
+  searchProducts,
+  type CachedMember,
+} from '@/offline'
 
 type Sale = Schemas['Sale']
 type Customer = Schemas['Customer']
@@ -45,6 +54,18 @@ export interface LastReceipt {
   /** For an offline receipt: what was rung (the server has not priced it). */
   lines?: { name: string; quantity: number; total: number }[]
   total?: number
+  payments?: { method: string; amount: number }[]
+}
+
+/** A member from the offline cache, as the till shows a customer. */
+function fromCache(m: CachedMember): Customer {
+  return {
+    id: m.id, name: m.name, name_initials: m.name_initials, phone: m.phone, phone_last4: m.phone_last4,
+    member_code: m.member_code, tier: m.tier, tier_name: m.tier_name, points_balance: m.points,
+    stored_value_balance: 0, email: null, birthday: null, gender: null, city: null, home_store_id: m.storeId,
+    tags: [], preferences: {}, consent_sms: false, consent_email: false, consent_wechat: false, lifetime_spend: 0,
+    orders_count: 0, last_purchase_at: null, created_at: '', updated_at: '',
+  }
 }
 
 type RawPost = (path: string, init: { body: unknown }) => Promise<{ data?: unknown; error?: unknown; response: Response }>
@@ -227,17 +248,30 @@ export const usePos = defineStore('pos', () => {
    * member code. Answers what it was, or 'unknown'.
    */
   async function scan(code: string): Promise<'product' | 'scale' | 'member' | 'unknown'> {
-    const r = page(await call(client.GET('/api/v1/products', { params: { query: { barcode: code, limit: 1 } } })))
-    const p = r.items[0]
-    if (p) {
-      add(p)
-      return 'product'
+    try {
+      const r = page(await call(client.GET('/api/v1/products', { params: { query: { barcode: code, limit: 1 } } })))
+      const p = r.items[0]
+      if (p) {
+        add(p)
+        return 'product'
+      }
+    } catch (e) {
+      if (!(e instanceof NetworkError)) throw e
+      // Offline: the cached catalog and members.
+      const p = await findProductByCode(code)
+      if (p) {
+        add(p)
+        return 'product'
+      }
+      if (isScaleLabel(code)) return addScale(code)
+      const m = await findMember(code)
+      if (m) {
+        await setCustomer(fromCache(m))
+        return 'member'
+      }
+      return 'unknown'
     }
-    if (isScaleLabel(code)) {
-      lines.value = addScaleLabel(lines.value, code, code)
-      changed()
-      return 'scale'
-    }
+    if (isScaleLabel(code)) return addScale(code)
     const c = page(await call(client.GET('/api/v1/customers', { params: { query: { member_code: code, limit: 1 } } })))
     if (c.items[0]) {
       await setCustomer(c.items[0])
@@ -246,10 +280,24 @@ export const usePos = defineStore('pos', () => {
     return 'unknown'
   }
 
-  /** Products matching a name, SKU or barcode fragment (one page). */
-  async function search(q: string): Promise<Product[]> {
-    const r = page(await call(client.GET('/api/v1/products', { params: { query: { q, active: true, limit: 20 } } })))
-    return r.items
+  function addScale(code: string): 'scale' {
+    lines.value = addScaleLabel(lines.value, code, code)
+    changed()
+    return 'scale'
+  }
+
+  /**
+   * Products matching a name, SKU or barcode fragment (one page); pinyin
+   * initials and the offline case from the cached catalog.
+   */
+  async function search(q: string): Promise<Pick<Product, 'id' | 'name' | 'sku' | 'price' | 'barcode'>[]> {
+    try {
+      const r = page(await call(client.GET('/api/v1/products', { params: { query: { q, active: true, limit: 20 } } })))
+      if (r.items.length || !/^[a-z]+$/i.test(q)) return r.items
+    } catch (e) {
+      if (!(e instanceof NetworkError)) throw e
+    }
+    return searchProducts(q)
   }
 
   /** Members by phone, its last four digits, member code or name. */
@@ -260,8 +308,14 @@ export const usePos = defineStore('pos', () => {
     if (/^\d{4}$/.test(t)) query = { phone_last4: t }
     else if (/^\+?[\d\s-]{11,}$/.test(t)) query = { phone: t }
     else query = { q: t }
-    const r = page(await call(client.GET('/api/v1/customers', { params: { query: { ...query, limit: 10 } } })))
-    return r.items
+    try {
+      const r = page(await call(client.GET('/api/v1/customers', { params: { query: { ...query, limit: 10 } } })))
+      return r.items
+    } catch (e) {
+      if (!(e instanceof NetworkError)) throw e
+      const one = await findMember(t)
+      return one ? [fromCache(one)] : (await searchMembers(t)).map(fromCache)
+    }
   }
 
   /** Attaches a member to the sale and loads their usable coupons. */
@@ -325,14 +379,6 @@ export const usePos = defineStore('pos', () => {
     return settle(due.value, tenders, cashUnit.value)
   }
 
-  let offlineSeq = 0
-  function localNumber(): string {
-    const d = new Date()
-    const day = `${d.getFullYear()}${String(d.getMonth() + 1).padStart(2, '0')}${String(d.getDate()).padStart(2, '0')}`
-    offlineSeq += 1
-    return `OFF-${register.value}-${day}-${String(offlineSeq).padStart(3, '0')}`
-  }
-
   /**
    * Sends the sale with its tenders. Works once: while a send is in flight
    * every further call gets the same promise, so a double tap never sends
@@ -347,13 +393,16 @@ export const usePos = defineStore('pos', () => {
       total: paired.value.priced[i]?.total ?? Math.round((l.unitPrice ?? l.listPrice) * l.quantity),
     }))
     const rungTotal = total.value
-    inflight = submitSale(input, { storeId: storeId.value, localNumber: localNumber() })
+    const paid = tenders.filter((t) => t.amount > 0).map((t) => ({ method: t.method as string, amount: t.amount }))
+    const sid = storeId.value
+    inflight = nextLocalNumber(register.value)
+      .then((localNumber) => submitSale(input, { storeId: sid, localNumber }))
       .then((r) => {
         const cashier = auth.user?.display_name ?? ''
         last.value =
           r.status === 'sent'
             ? { sale: r.sale, localNumber: null, pending: false, at: r.sale.at ?? new Date().toISOString(), cashier }
-            : { sale: null, localNumber: r.localNumber, pending: true, at: new Date().toISOString(), cashier, lines: rung, total: rungTotal }
+            : { sale: null, localNumber: r.localNumber, pending: true, at: new Date().toISOString(), cashier, lines: rung, total: rungTotal, payments: paid }
         localStorage.setItem(LAST, JSON.stringify(last.value))
         clear()
         void loadShift()
@@ -417,7 +466,7 @@ export const usePos = defineStore('pos', () => {
 
   /** Closes the open shift; refused while sales wait in the outbox. */
   async function closeShift(counted: Schemas['ShiftCloseInput']['counted']): Promise<Schemas['ZReport']> {
-    if (pendingCount() > 0) throw new Error('outbox-not-empty')
+    if (pendingCount() > 0 || !(await canCloseShift(storeId.value))) throw new Error('outbox-not-empty')
     if (!shift.value) throw new Error('no-shift')
     const z = await call(client.POST('/api/v1/shifts/{id}/close', { params: { path: { id: shift.value.id } }, body: { counted } }))
     shift.value = null

@@ -98,6 +98,18 @@ describe('scanner', () => {
     expect(fieldEnters).toBe(0)
   })
 
+  it('a field a framework filled again after the scan is put back once more', () => {
+    const field = document.createElement('input')
+    document.body.appendChild(field)
+    field.focus()
+    type('6920342002446', 10, field)
+    expect(field.value).toBe('')
+    field.value = '6920342002446' // a late re-render from a stale model
+    vi.advanceTimersByTime(1)
+    expect(field.value).toBe('')
+    expect(scans).toEqual(['6920342002446'])
+  })
+
   it('modifier keys break a code', () => {
     for (const ch of '69203') {
       vi.advanceTimersByTime(5)

@@ -1,6 +1,7 @@
 // The till's store against a fake server: the preview is debounced and its
 // answer is what the screen shows; a double Complete sends one sale; a
 // discount above the cap asks for approval; a receipt number finds its sale.
+import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 
@@ -114,9 +115,11 @@ describe('pos store', () => {
       return { status: 201, body: saleOf(b as never, { id: 42, number: 'S001-20261207-0001', at: '2026-12-07T05:00:00Z' }) }
     })
     routes.set('GET /api/v1/shifts', () => ({ body: { items: [], next_cursor: null } }))
+    routes.set('GET /api/v1/health', () => ({ body: { status: 'ok' } }))
     const pos = usePos()
     pos.add(tea)
     await settle()
+    vi.useRealTimers() // the outbox's IndexedDB runs on real time
     const a = pos.complete([{ method: 'cash', amount: 2000 }])
     const b = pos.complete([{ method: 'cash', amount: 2000 }])
     const [r, r2] = await Promise.all([a, b])
