@@ -484,21 +484,11 @@ export const usePos = defineStore('pos', () => {
         throw e
       }
     }
-    const m = /^[0-9A-Za-z_]+-(\d{4})(\d{2})(\d{2})-\d+$/.exec(t)
-    if (!m) return null
-    const day = `${m[1]}-${m[2]}-${m[3]}`
-    let cursor: string | undefined
-    for (let n = 0; n < 20; n++) {
-      const r = page(await call(client.GET('/api/v1/sales', {
-          params: { query: { store_id: storeId.value, from: day, to: day, limit: 500, cursor } },
-        })),
-      )
-      const hit = r.items?.find((s) => s.number === t)
-      if (hit) return call(client.GET('/api/v1/sales/{id}', { params: { path: { id: hit.id! } } }))
-      if (!r.next_cursor) return null
-      cursor = r.next_cursor
-    }
-    return null
+    if (!/^[0-9A-Za-z_]+-\d{8}-\d+$/.test(t)) return null
+    // The receipt number is unique: the API finds it through its index.
+    const r = page(await call(client.GET('/api/v1/sales', { params: { query: { number: t, limit: 1 } } })))
+    const hit = r.items?.[0]
+    return hit ? call(client.GET('/api/v1/sales/{id}', { params: { path: { id: hit.id } } })) : null
   }
 
   return {

@@ -133,17 +133,16 @@ describe('pos store', () => {
     expect(pos.lines).toEqual([])
   })
 
-  it('finds a sale by its receipt number through the day of the number', async () => {
+  it('finds a sale by its receipt number through the number filter', async () => {
     routes.set('GET /api/v1/sales', (_b, url) => {
-      expect(url.searchParams.get('from')).toBe('2026-12-07')
-      return url.searchParams.get('cursor')
-        ? { body: { items: [{ id: 5, number: 'S001-20261207-0002' }], next_cursor: null } }
-        : { body: { items: [{ id: 6, number: 'S001-20261207-0003' }], next_cursor: '6' } }
+      const n = url.searchParams.get('number')
+      return { body: { items: n === 'S001-20261207-0002' ? [{ id: 5, number: n }] : [], next_cursor: null } }
     })
     routes.set('GET /api/v1/sales/5', () => ({ body: { id: 5, number: 'S001-20261207-0002', lines: [] } }))
     const pos = usePos()
     const s = await pos.findSale('S001-20261207-0002')
     expect(s?.id).toBe(5)
+    expect(await pos.findSale('S001-20261207-0009')).toBeNull()
     expect(await pos.findSale('nonsense')).toBeNull()
   })
 })
