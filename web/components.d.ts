@@ -64,7 +64,6 @@ declare module 'vue' {
     ShareChart: typeof import('./src/components/charts/ShareChart.vue')['default']
     StoreSwitcher: typeof import('./src/components/common/StoreSwitcher.vue')['default']
     TrendChart: typeof import('./src/components/charts/TrendChart.vue')['default']
-    vLoading: typeof import('element-plus/es')['ElLoadingDirective']
   }
   export interface ComponentCustomProperties {
     vLoading: typeof import('element-plus/es')['ElLoadingDirective']

@@ -93,7 +93,8 @@ async function openTill(locale, tolerate = []) {
 	await page.goto(srv.url + '/pos');
 	await pending(page).waitFor();
 	// The first visit installs the service worker; it takes control (clientsClaim) once active.
-	await until(() => controlled(page), 'the service worker to control the page');
+	// Installing precaches the whole shell (~1.7 MB): slow on a busy machine.
+	await until(() => controlled(page), 'the service worker to control the page', 90000);
 	await pending(page).waitFor();
 	await catalogCached(page);
 	return page;

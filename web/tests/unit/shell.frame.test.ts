@@ -1,5 +1,7 @@
 // The frame: navigation per permission codes, the store switcher, the way
 // into the POS, and the language switch reaching Element Plus.
+// The header carries the offline badge, which opens the till's IndexedDB.
+import 'fake-indexeddb/auto'
 import { describe, it, expect, beforeEach } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
