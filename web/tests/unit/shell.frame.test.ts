@@ -1,5 +1,6 @@
 // The frame: navigation per permission codes, the store switcher, the way
 // into the POS, and the language switch reaching Element Plus.
+import 'fake-indexeddb/auto' // the frame's offline badge reads the outbox
 import { describe, it, expect, beforeEach } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
