@@ -171,6 +171,17 @@ void report_abc_classes(const int64_t *values, int n, double a_pct, double b_pct
 	}
 }
 
+int64_t report_prorate(int64_t v, int minutes)
+{
+	if (minutes <= 0)
+		return 0;
+	if (minutes >= 60)
+		return v;
+	int64_t m = v < 0 ? -v : v, q = m / 60 * minutes, r = m % 60 * minutes;
+	q += r / 60 + (r % 60 * 2 >= 60);
+	return v < 0 ? -q : q;
+}
+
 /* ---- the report ---- */
 
 #define SUMS                                                                   \
@@ -964,15 +975,38 @@ static int dash_alerts(struct db *db, const struct report_sales_query *q, json_t
 	return rc < 0 ? db_fail(e) : 0;
 }
 
+/* Last week's day up to the minute of the day now: the hours before the
+ * current one whole, the current hour prorated (hours come in order). */
+static void same_time(const struct aggs *hours, int minute, struct agg *o)
+{
+	int h = minute / 60, m = minute % 60;
+	memset(o, 0, sizeof *o);
+	for (int i = 0; i < hours->n; i++) {
+		const struct agg *x = &hours->v[i];
+		int part = x->id < h ? 60 : x->id == h ? m : 0;
+		o->revenue += report_prorate(x->revenue, part);
+		o->vat += report_prorate(x->vat, part);
+		o->cost += report_prorate(x->cost, part);
+		o->discount += report_prorate(x->discount, part);
+		o->orders += report_prorate(x->orders, part);
+		o->units += report_prorate(x->units, part);
+		o->returns += report_prorate(x->returns, part);
+		o->refunded += report_prorate(x->refunded, part);
+	}
+}
+
 int report_dashboard(struct db *db, struct arena *a, int64_t store_id, int64_t scope_user_id,
 		     json_t **out, struct err *e)
 {
 	char today[11], first[11], week_ago[11];
-	ts_day(ts_now_ms(), today, sizeof today);
+	int wd = 0, minute = 0;
+	int64_t now = ts_now_ms();
+	if (ts_local(now, today, sizeof today, &wd, &minute) < 0)
+		ts_day(now, today, sizeof today);
 	report_day_add(today, -29, first);
 	report_day_add(today, -7, week_ago);
 	struct report_sales_query q = {.store_id = store_id, .scope_user_id = scope_user_id};
-	struct aggs days = {0}, top = {0};
+	struct aggs days = {0}, top = {0}, hours = {0};
 	json_t *alerts = json_array();
 	int rc = snapshot_begin(db, e);
 	if (rc < 0) {
@@ -986,11 +1020,14 @@ int report_dashboard(struct db *db, struct arena *a, int64_t store_id, int64_t s
 				 today, &q, &top, e)
 			   : run(db, a, (struct source){SQL_DASH_TOP_ALL, L_DAY}, G_PRODUCT, today,
 				 today, &q, &top, e))) < 0 ||
+	    (rc = run(db, a, (struct source){SQL_BY_HOUR, L_PLAIN}, G_HOUR, week_ago, week_ago,
+		      &q, &hours, e)) < 0 ||
 	    (rc = dash_alerts(db, &q, alerts, e)) < 0) {
 		db_rollback(db);
 		json_decref(alerts);
 		free(days.v);
 		free(top.v);
+		free(hours.v);
 		return rc;
 	}
 	db_rollback(db);
@@ -1016,19 +1053,26 @@ int report_dashboard(struct db *db, struct arena *a, int64_t store_id, int64_t s
 		if (strcmp(day, week_ago) == 0)
 			w = x;
 	}
+	struct agg st;
+	same_time(&hours, minute, &st);
 	json_t *tj = day_json(t, today);
-	json_object_set_new(tj, "change", change_json(t, w));
+	json_object_set_new(tj, "change", change_json(t, &st));
+	json_t *sj = day_json(&st, week_ago);
+	json_object_set_new(sj, "until", json_string(arena_printf(a, "%02d:%02d", minute / 60,
+								  minute % 60)));
 	json_t *products = json_array();
 	for (int i = 0; i < top.n; i++)
 		json_array_append_new(products, agg_json(&top.v[i], agg_key(&top.v[i]), 0, 0, 0));
 	*out = json_object();
 	json_object_set_new(*out, "today", tj);
+	json_object_set_new(*out, "same_time_last_week", sj);
 	json_object_set_new(*out, "same_day_last_week", day_json(w, week_ago));
 	json_object_set_new(*out, "trend_30d", trend);
 	json_object_set_new(*out, "top_products", products);
 	json_object_set_new(*out, "alerts", alerts);
 	free(days.v);
 	free(top.v);
+	free(hours.v);
 	return 0;
 }
 

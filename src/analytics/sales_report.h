@@ -48,6 +48,10 @@ int report_month_split(const char *from, const char *to, struct report_split *ou
  * otherwise (and every value <= 0). cls[i] gets 'A', 'B' or 'C'. */
 void report_abc_classes(const int64_t *values, int n, double a_pct, double b_pct, char *cls);
 
+/* The share of an hour's amount v that falls in its first `minutes`
+ * minutes (0..60): v * minutes / 60, rounded half away from zero. */
+int64_t report_prorate(int64_t v, int minutes);
+
 struct report_sales_query {
 	const char *from, *to;  /* business days, to inclusive; NULL: the last 30 days */
 	const char *group_by;   /* one of report_groups; NULL: day */
@@ -83,8 +87,12 @@ int report_sales(struct db *db, struct arena *a, const struct report_sales_query
 int report_abc(struct db *db, struct arena *a, const struct report_sales_query *q,
 	       double a_pct, double b_pct, json_t **out, struct err *e);
 
-/* GET /dashboard: {today, same_day_last_week, trend_30d, top_products,
- * alerts} for store_id (0: every store in scope) from the rollups. */
+/* GET /dashboard: {today, same_time_last_week, same_day_last_week,
+ * trend_30d, top_products, alerts} for store_id (0: every store in scope)
+ * from the rollups. same_time_last_week is the same weekday last week up to
+ * the current time of day (company zone) from the hour rollup: the whole
+ * hours before the current one plus the current hour prorated by the
+ * minutes gone; today.change compares with it. */
 int report_dashboard(struct db *db, struct arena *a, int64_t store_id, int64_t scope_user_id,
 		     json_t **out, struct err *e);
 

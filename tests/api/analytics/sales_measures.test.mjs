@@ -303,6 +303,13 @@ describe('sales report measures, compare, top N, ABC and dashboard', () => {
     for (let i = 0; i < 6; i++) await sell(i % 2, at(yearBack(dayAdd(today, -1 - i)), 11), [[i % 6, 2], [(i + 1) % 6, 1]]);
     await sell(0, `${dayX}T16:30:00Z`, [[0, 2], [1, 1], [4, 1]]); // 00:30 the next business day
     await sell(1, `${dayX}T15:30:00Z`, [[2, 4], [3, 1]]); // 23:30 the same business day
+    // Last week's same weekday around the hour of now: the hour before, the
+    // hour itself and the hour after (the dashboard's same time last week).
+    const nowHour = localHour(new Date().toISOString());
+    for (const [dh, store] of [[-1, 0], [0, 0], [0, 1], [1, 0], [1, 1]]) {
+      const h = nowHour + dh;
+      if (h >= 0 && h <= 23) await sell(store, at(dayAdd(today, -7), h + 5 / 60), [[dh + 1, 2], [5, 1]]);
+    }
     for (let i = 0; i < 6; i++) await sell(i % 2, null, [[i % 6, 1 + i % 2], [(i + 1) % 6, 1], [5, 1]]);
     // Two partial returns of one line (cumulative shares), one of another sale.
     const withThree = created.find((s) => s.lines.some((l) => l.quantity >= 3));
@@ -427,16 +434,58 @@ describe('sales report measures, compare, top N, ABC and dashboard', () => {
     assertProblem(await get('/api/v1/reports/abc?a_pct=90&b_pct=20'), 422, 'validation', ['b_pct']);
   });
 
-  it('dashboard: today against the same weekday last week, 30 days, top products, open alerts', async () => {
+  // Last week's same weekday up to until ("HH:MM"): the whole hours before
+  // it, its hour prorated by the minutes (each amount, half away from zero).
+  function sameTime(until, storeIds) {
+    const [h, m] = until.split(':').map(Number);
+    const day = dayAdd(today, -7), byHour = new Map();
+    for (const d of F().docs) {
+      if (d.day !== day || (storeIds && !storeIds.includes(d.store))) continue;
+      const x = byHour.get(d.hour) ?? zero();
+      for (const f of AMOUNTS) x[f] += d.a[f];
+      byHour.set(d.hour, x);
+    }
+    const o = zero();
+    for (const [hour, x] of byHour) {
+      const part = hour < h ? 60 : hour === h ? m : 0;
+      for (const f of AMOUNTS) o[f] += R(x[f] * part, 60);
+    }
+    return o;
+  }
+  const localMinute = () => { const d = new Date(Date.now() + OFFSET); return d.getUTCHours() * 60 + d.getUTCMinutes(); };
+  const hhmm = (until) => until.split(':').map(Number).reduce((h, m) => h * 60 + m);
+
+  it('dashboard: today against last week up to the same time, 30 days, top products, open alerts', async () => {
+    const m0 = localMinute();
     const r = await get('/api/v1/dashboard');
+    const m1 = localMinute();
     assert.equal(r.status, 200, r.text);
-    assert.deepEqual(Object.keys(r.body).sort(), ['alerts', 'same_day_last_week', 'today', 'top_products', 'trend_30d']);
+    assert.deepEqual(Object.keys(r.body).sort(), ['alerts', 'same_day_last_week', 'same_time_last_week', 'today', 'top_products', 'trend_30d']);
     const t = expected('day', { from: today, to: today }).totals;
     const w = expected('day', { from: dayAdd(today, -7), to: dayAdd(today, -7) }).totals;
     assert.equal(r.body.today.day, today);
     assert.deepEqual(pick(r.body.today), measures(t));
     assert.deepEqual(pick(r.body.same_day_last_week), measures(w));
-    assert.equal(r.body.today.change.revenue, t.revenue - w.revenue);
+    const st = r.body.same_time_last_week;
+    assert.equal(st.day, dayAdd(today, -7));
+    assert.match(st.until, /^\d\d:\d\d$/);
+    assert.ok(hhmm(st.until) >= m0 && hhmm(st.until) <= m1, `until ${st.until} is now`);
+    const s = sameTime(st.until);
+    assert.deepEqual(pick(st), measures(s));
+    // The hour after now is not in it; the current hour only in part.
+    const [h, m] = st.until.split(':').map(Number);
+    if (h < 23) assert.ok(s.revenue < w.revenue, 'the sales after now are left out');
+    const whole = sameTime(`${String(h).padStart(2, '0')}:59`);
+    if (m < 59) assert.ok(Math.abs(s.revenue) <= Math.abs(whole.revenue), 'the current hour prorated');
+    assert.deepEqual(r.body.today.change, {
+      revenue: t.revenue - s.revenue, revenue_pct: s.revenue ? R((t.revenue - s.revenue) * 10000, Math.abs(s.revenue)) / 100 : null,
+      orders: t.orders - s.orders, orders_pct: s.orders ? R((t.orders - s.orders) * 10000, Math.abs(s.orders)) / 100 : null,
+      units: (t.units - s.units) / 1000, units_pct: s.units ? R((t.units - s.units) * 10000, Math.abs(s.units)) / 100 : null,
+      avg_basket: perOrder(t.revenue, t.orders) - perOrder(s.revenue, s.orders),
+      avg_basket_pct: perOrder(s.revenue, s.orders) ? R((perOrder(t.revenue, t.orders) - perOrder(s.revenue, s.orders)) * 10000, Math.abs(perOrder(s.revenue, s.orders))) / 100 : null,
+      gross_margin: (t.revenue - t.vat - t.cost) - (s.revenue - s.vat - s.cost),
+      gross_margin_pct: (s.revenue - s.vat - s.cost) ? R(((t.revenue - t.vat - t.cost) - (s.revenue - s.vat - s.cost)) * 10000, Math.abs(s.revenue - s.vat - s.cost)) / 100 : null,
+    });
     assert.equal(r.body.trend_30d.length, 30);
     assert.equal(r.body.trend_30d[29].day, today);
     for (const d of r.body.trend_30d) {
@@ -449,6 +498,7 @@ describe('sales report measures, compare, top N, ABC and dashboard', () => {
     assert.ok(Array.isArray(r.body.alerts));
     const a = await get(`/api/v1/dashboard?store_id=${stores[1].id}`);
     assert.deepEqual(pick(a.body.today), measures(expected('day', { from: today, to: today, storeIds: [stores[1].id] }).totals));
+    assert.deepEqual(pick(a.body.same_time_last_week), measures(sameTime(a.body.same_time_last_week.until, [stores[1].id])));
   });
 
   it('exports every report as CSV', async () => {
@@ -469,6 +519,7 @@ describe('sales report measures, compare, top N, ABC and dashboard', () => {
     }
     const d = await get('/api/v1/dashboard', managerA.token);
     assert.deepEqual(pick(d.body.today), measures(expected('day', { from: today, to: today, storeIds: [stores[0].id] }).totals));
+    assert.deepEqual(pick(d.body.same_time_last_week), measures(sameTime(d.body.same_time_last_week.until, [stores[0].id])));
     assertProblem(await get(`/api/v1/dashboard?store_id=${stores[1].id}`, managerA.token), 404, 'not-found');
     assertProblem(await get(`/api/v1/reports/abc?store_id=${stores[1].id}`, managerA.token), 404, 'not-found');
     assertProblem(await get(`/api/v1/reports/sales?store_id=${stores[1].id}`, managerA.token), 404, 'not-found');

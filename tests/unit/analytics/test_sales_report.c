@@ -1,5 +1,6 @@
 /* test_report.c: the calendar arithmetic of the sales report — ISO weeks
- * at year boundaries, day offsets across months and leap years. */
+ * at year boundaries, day offsets across months and leap years — and the
+ * dashboard's proration of an hour. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -66,11 +67,31 @@ static void test_day_add(void **state)
 	assert_int_equal(report_day_add("", 1, out), -1);
 }
 
+/* An hour's amount counted up to a minute of it, half away from zero. */
+static void test_prorate(void **state)
+{
+	(void)state;
+	assert_int_equal(report_prorate(6000, 0), 0);
+	assert_int_equal(report_prorate(6000, 60), 6000);
+	assert_int_equal(report_prorate(6000, 25), 2500);
+	assert_int_equal(report_prorate(1299, 25), 541);   /* 541.25 */
+	assert_int_equal(report_prorate(1, 30), 1);        /* 0.5 up */
+	assert_int_equal(report_prorate(1, 29), 0);
+	assert_int_equal(report_prorate(-1, 30), -1);      /* away from zero */
+	assert_int_equal(report_prorate(-1299, 25), -541);
+	assert_int_equal(report_prorate(3, 10), 1);        /* 3 orders, 10 minutes: 0.5 */
+	assert_int_equal(report_prorate(2, 10), 0);
+	assert_int_equal(report_prorate(5, -3), 0);
+	assert_int_equal(report_prorate(5, 90), 5);
+	assert_int_equal(report_prorate(INT64_MAX, 59), INT64_MAX / 60 * 59 + INT64_MAX % 60 * 59 / 60 + 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_iso_week),
 		cmocka_unit_test(test_day_add),
+		cmocka_unit_test(test_prorate),
 	};
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }

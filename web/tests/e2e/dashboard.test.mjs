@@ -1,5 +1,6 @@
 // The dashboard against the small demo: today's figures include a sale made
-// a moment ago, the live ticker shows it as it happens, and the screen has
+// a moment ago, they are compared with last week at the same time of day,
+// the live ticker shows it as it happens, and the screen has
 // no console errors in either language (screenshots in test-results/screens).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -87,6 +88,18 @@ for (const locale of ['zh-CN', 'en']) {
 		await login(page, srv.url, 'headoffice', DEMO_PASSWORD);
 		await page.goto(srv.url + '/dashboard');
 		await page.getByTestId('kpi-revenue-today').waitFor();
+		// Like for like: the change is against last week up to this time of
+		// day; last week's whole day is the second line.
+		const hq = await srv.login('headoffice', DEMO_PASSWORD);
+		const fen = (text) => Math.round(Number(text.split(/[:：]/).pop().replace(/[^\d.-]/g, '')) * 100);
+		const compare = page.getByTestId('kpi-revenue-today-compare');
+		const whole = page.getByTestId('kpi-revenue-today-whole-day');
+		assert.match(await compare.textContent(), locale === 'en' ? /^vs last \w+day at this time: ¥/ : /^对比上周.同时段：¥/);
+		await until(async () => {
+			const d = await srv.api('GET', '/api/v1/dashboard', { token: hq });
+			return fen(await compare.textContent()) === d.body.same_time_last_week.revenue &&
+				fen(await whole.textContent()) === d.body.same_day_last_week.revenue;
+		}, { message: 'the cards show last week at this time and its whole day' });
 		await page.locator('canvas').first().waitFor();
 		await page.waitForTimeout(1200); // the charts' entry animation, for the screenshot only
 		await shot(page, `dashboard-${locale}`);

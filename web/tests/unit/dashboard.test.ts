@@ -1,6 +1,7 @@
-// The dashboard's own arithmetic: trends, the ticker list, chart rows.
+// The dashboard's own arithmetic: trends, the weekday compared with, the
+// ticker list, chart rows.
 import { describe, expect, it } from 'vitest'
-import { daysBefore, pushTicker, returnItem, saleItem, shareRows, TICKER_MAX, trendOf } from '@/views/dashboard/figures'
+import { daysBefore, isoWeekday, pushTicker, returnItem, saleItem, shareRows, TICKER_MAX, trendOf } from '@/views/dashboard/figures'
 
 describe('trendOf', () => {
   it('reads the change percentage', () => {
@@ -44,5 +45,13 @@ describe('daysBefore', () => {
   it('crosses months and years', () => {
     expect(daysBefore('2026-12-07', 29)).toBe('2026-11-08')
     expect(daysBefore('2026-01-01', 1)).toBe('2025-12-31')
+  })
+})
+
+describe('isoWeekday', () => {
+  it('names the weekday of last week compared with', () => {
+    expect(isoWeekday('2026-11-30')).toBe(1) // a Monday
+    expect(isoWeekday('2026-12-06')).toBe(7) // a Sunday
+    expect(isoWeekday('2024-02-29')).toBe(4)
   })
 })

@@ -1,6 +1,6 @@
 // What the dashboard computes from the server's figures, kept free of Vue so
-// it is tested alone: the change against last week, the ticker's list, the
-// chart rows.
+// it is tested alone: the change against the same time last week, the
+// ticker's list, the chart rows.
 
 /** Direction of a change: up, down, flat, or none when last week was 0. */
 export type Trend = 'up' | 'down' | 'flat' | 'none'
@@ -67,4 +67,9 @@ export function daysBefore(day: string, n: number): string {
   const d = new Date(`${day}T00:00:00Z`)
   d.setUTCDate(d.getUTCDate() - n)
   return d.toISOString().slice(0, 10)
+}
+
+/** The ISO weekday of a business day (YYYY-MM-DD): 1 Monday … 7 Sunday. */
+export function isoWeekday(day: string): number {
+  return ((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7) + 1
 }
