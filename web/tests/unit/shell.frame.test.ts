@@ -2,7 +2,7 @@
 // into the POS, and the language switch reaching Element Plus.
 // The header carries the offline badge, which opens the till's IndexedDB.
 import 'fake-indexeddb/auto'
-import { describe, it, expect, beforeEach } from 'vitest'
+import { describe, it, expect, beforeEach, afterEach } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { defineComponent, h } from 'vue'
@@ -10,6 +10,7 @@ import { i18n, setLocale } from '@/i18n'
 import { router } from '@/router'
 import { useAuth } from '@/stores/auth'
 import { useCompany } from '@/stores/company'
+import { useOffline } from '@/stores/offline'
 import AppLayout from '@/layouts/AppLayout.vue'
 import type { Schemas } from '@/api/client'
 
@@ -25,9 +26,14 @@ async function frame(role: string, permissions: string[], store_ids: number[]) {
   await router.push('/account').catch(() => {})
   const Root = defineComponent({ render: () => h(AppLayout, null, { default: () => h('p', 'content') }) })
   const wrapper = mount(Root, { global: { plugins: [pinia, router, i18n] }, attachTo: document.body })
+  mounted = wrapper
   await flushPromises()
   return { wrapper, auth }
 }
+
+// The offline badge starts the till's sync; it must not outlive its test.
+let mounted: { unmount(): void } | null = null
+
 
 const navIds = (w: Awaited<ReturnType<typeof frame>>['wrapper']) =>
   w.findAll('[data-testid^=nav-]').map((e) => e.attributes('data-testid'))
@@ -39,6 +45,12 @@ describe('frame', () => {
     setLocale('en')
   })
 
+  afterEach(() => {
+    useOffline().stop()
+    mounted?.unmount()
+    mounted = null
+  })
+
   it('shows a cashier the POS and the account page, with a way into the POS', async () => {
     const { wrapper } = await frame('sales', ['SALES_WRITE', 'STORES_READ'], [1])
     expect(navIds(wrapper)).toEqual(['nav-pos', 'nav-account'])
@@ -46,6 +58,8 @@ describe('frame', () => {
     // One store: its name, no switcher.
     expect(wrapper.find('[data-testid=store-switch]').text()).toContain('Shanghai')
     expect(wrapper.find('.el-select').exists()).toBe(false)
+    // A till user sees the sales waiting in this browser.
+    expect(wrapper.find('[data-testid=pos-pending-count]').exists()).toBe(true)
   })
 
   it('shows head office the dashboard, no POS, and a switcher with all stores', async () => {
@@ -55,6 +69,8 @@ describe('frame', () => {
     expect(wrapper.find('.el-select').exists()).toBe(true)
     expect(auth.storeId).toBeNull()
     expect(wrapper.find('.el-select').text()).toContain('All stores')
+    // Head office never sells: no offline badge.
+    expect(wrapper.find('[data-testid=pos-pending-count]').exists()).toBe(false)
   })
 
   it('names the breadcrumb and the entries in the UI language', async () => {
