@@ -4,27 +4,19 @@
 // the audit row and the journal.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { startServer, uniq, makeUser } from '../lib/server.mjs';
+import { asAdmin } from '../lib/admin.mjs';
 import { assertProblem } from '../lib/assert.mjs';
 
 describe('apply_promotions', () => {
-  let srv, admin, store, cashier, milk, water, cup, customer;
-  const api = (m, p, o = {}) => srv.api(m, p, { token: admin, ...o });
-  const sell = (body, token = admin) =>
-    srv.api('POST', '/api/v1/sales', { token, body, headers: { 'idempotency-key': randomUUID() } });
-  async function mk(path, body) {
-    const r = await api('POST', path, { body });
-    assert.equal(r.status, 201, `${path}: ${r.text}`);
-    return r.body;
-  }
+  let srv, store, cashier, milk, water, cup, customer;
+  const { api, sell, mk } = asAdmin(() => srv);
   const product = (o) => mk('/api/v1/products', { sku: `A${uniq()}`, name: 'Item', unit: 'pcs', vat_rate: 1300, ...o });
   const cash = [{ method: 'cash', amount: 100000 }];
   const minutesAgo = (m) => new Date(Date.now() - m * 60000).toISOString();
 
   before(async () => {
     srv = await startServer({ args: ['--per-ip', '1024'] });
-    admin = srv.adminToken;
     store = await mk('/api/v1/stores', { code: `AP${uniq()}`.slice(0, 12), name: 'Offline store', channel: 'direct' });
     milk = await product({ name: 'Milk', price: 1299 });
     water = await product({ name: 'Water', price: 200 });

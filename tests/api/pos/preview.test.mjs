@@ -3,22 +3,15 @@
 // the same code and answered without writing anything; the same errors.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { startServer, uniq, makeUser } from '../lib/server.mjs';
+import { asAdmin } from '../lib/admin.mjs';
 import { assertProblem } from '../lib/assert.mjs';
 
 describe('sale preview', () => {
   let srv, admin, store, storeB, cashier, manager, mgrName;
   let milk, cup, water, scarce, customer, couponCode;
-  const api = (m, p, o = {}) => srv.api(m, p, { token: admin, ...o });
+  const { api, sell, mk } = asAdmin(() => srv);
   const preview = (body, token = admin) => srv.api('POST', '/api/v1/sales/preview', { token, body });
-  const sell = (body, token = admin) =>
-    srv.api('POST', '/api/v1/sales', { token, body, headers: { 'idempotency-key': randomUUID() } });
-  async function mk(path, body) {
-    const r = await api('POST', path, { body });
-    assert.equal(r.status, 201, `${path}: ${r.text}`);
-    return r.body;
-  }
   const product = (o) => mk('/api/v1/products', { sku: `V${uniq()}`, name: 'Item', unit: 'pcs', vat_rate: 1300, ...o });
   const receive = (s, p, quantity) => mk('/api/v1/stock/moves', { store_id: s, product_id: p, quantity, reason: 'receipt' });
   const stockOf = async (s, p) => {

@@ -3,8 +3,8 @@
 // for a return (GET /sales?number=).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { startServer, uniq, makeUser } from '../lib/server.mjs';
+import { asAdmin } from '../lib/admin.mjs';
 import { assertProblem } from '../lib/assert.mjs';
 
 // An EAN-13 from its first twelve digits.
@@ -14,22 +14,14 @@ const ean = (twelve) => {
 };
 
 describe('till lookups', () => {
-  let srv, admin, storeA, storeB, cashier, apples, boxed, free, gone;
-  const api = (m, p, o = {}) => srv.api(m, p, { token: admin, ...o });
+  let srv, storeA, storeB, cashier, apples, boxed, free, gone;
+  const { api, sell, mk } = asAdmin(() => srv);
   const scan = (code, token = cashier.token) => srv.api('GET', `/api/v1/products/scan?code=${encodeURIComponent(code)}`, { token });
-  const sell = (body, token = admin) =>
-    srv.api('POST', '/api/v1/sales', { token, body, headers: { 'idempotency-key': randomUUID() } });
-  async function mk(path, body) {
-    const r = await api('POST', path, { body });
-    assert.equal(r.status, 201, `${path}: ${r.text}`);
-    return r.body;
-  }
   // A five-digit numeric SKU: the item code of a scale label.
   const plu = () => String(10000 + Math.floor(Math.random() * 89999));
 
   before(async () => {
     srv = await startServer({ args: ['--per-ip', '1024'] });
-    admin = srv.adminToken;
     storeA = await mk('/api/v1/stores', { code: `SA${uniq()}`.slice(0, 12), name: 'A', channel: 'direct' });
     storeB = await mk('/api/v1/stores', { code: `SB${uniq()}`.slice(0, 12), name: 'B', channel: 'direct' });
     apples = await mk('/api/v1/products', { sku: plu(), name: 'Apples', unit: 'kg', price: 1200, vat_rate: 900 });
