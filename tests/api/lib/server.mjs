@@ -4,12 +4,12 @@
 // (openapi.mjs), and checks that it stops cleanly. Node 18+.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { checkAnswer } from './openapi.mjs';
+import { freePort, healthy, readAnswer, sleep } from './proc.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 // The admin password every test server starts with (TERSA_ADMIN_PASSWORD).
@@ -33,20 +33,6 @@ export function uniq() {
 	seq += 1;
 	return process.pid.toString(36) + seq.toString(36) + crypto.randomBytes(3).toString('hex');
 }
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const s = net.createServer();
-		s.unref();
-		s.on('error', reject);
-		s.listen(0, '127.0.0.1', () => {
-			const { port } = s.address();
-			s.close(() => resolve(port));
-		});
-	});
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function psql(url, sql) {
 	execFileSync('psql', [url, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
@@ -244,13 +230,7 @@ export async function startServer(opts = {}) {
 			cleanup();
 			throw new Error(`tersa serve exited during start-up (code ${exitInfo.code}, signal ${exitInfo.signal}):\n${err}`);
 		}
-		try {
-			const r = await fetch(url + '/api/v1/health', { signal: AbortSignal.timeout(2000) });
-			await r.arrayBuffer();
-			if (r.status === 200) break;
-		} catch {
-			// not listening yet
-		}
+		if (await healthy(url)) break;
 		if (Date.now() > deadline) {
 			stopped = true;
 			proc.kill('SIGKILL');
@@ -295,18 +275,10 @@ export async function request(baseUrl, method, p, { token, body, headers, raw } 
 	else if (body !== undefined) payload = JSON.stringify(body);
 	if (payload !== undefined && !hasType) h['content-type'] = 'application/json';
 	const res = await fetch(baseUrl + p, { method, headers: h, body: payload, redirect: 'manual' });
-	const text = await res.text();
-	let parsed = text;
-	if (/json/i.test(res.headers.get('content-type') ?? '') && text !== '') {
-		try {
-			parsed = JSON.parse(text);
-		} catch {
-			parsed = text;
-		}
-	}
-	const mismatch = checkAnswer({ method, path: p, status: res.status, contentType: res.headers.get('content-type'), text, body: parsed });
+	const a = await readAnswer(res);
+	const mismatch = checkAnswer({ method, path: p, status: a.status, contentType: a.headers.get('content-type'), text: a.text, body: a.body });
 	if (mismatch) throw new Error(mismatch);
-	return { status: res.status, headers: res.headers, body: parsed, text };
+	return a;
 }
 
 /**

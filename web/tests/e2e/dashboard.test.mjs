@@ -2,21 +2,12 @@
 // a moment ago, they are compared with last week at the same time of day,
 // the live ticker shows it as it happens, and the screen has
 // no console errors in either language (screenshots in test-results/screens).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startServer, launch, newPage, login, shot, until, assertNoConsoleErrors, DEMO_PASSWORD } from './lib/harness.mjs';
+import { useApp, newPage, login, shot, until, assertNoConsoleErrors, DEMO_PASSWORD } from './lib/harness.mjs';
 
-let srv;
-let browser;
-before(async () => {
-	srv = await startServer({ demo: 'small' });
-	browser = await launch();
-});
-after(async () => {
-	await browser?.close();
-	await srv?.stop();
-});
+const srv = useApp({ demo: 'small' }); // the server, and srv.browser
 
 /** Sells one unit of product 62 in store 1 as sales01, paid in cash; returns the sale. */
 async function sell() {
@@ -44,7 +35,7 @@ async function revenueShown(page) {
 
 test('a store manager sees today’s revenue, and a new sale arrives live and is added', async () => {
 	const manager = await srv.login('manager01', DEMO_PASSWORD);
-	const page = await newPage(browser, { locale: 'en' });
+	const page = await newPage(srv.browser, { locale: 'en' });
 	await login(page, srv.url, 'manager01', DEMO_PASSWORD);
 	await page.goto(srv.url + '/dashboard');
 	const before = await revenueShown(page);
@@ -84,7 +75,7 @@ test('a store manager sees today’s revenue, and a new sale arrives live and is
 
 for (const locale of ['zh-CN', 'en']) {
 	test(`head office sees every store (${locale})`, async () => {
-		const page = await newPage(browser, { locale });
+		const page = await newPage(srv.browser, { locale });
 		await login(page, srv.url, 'headoffice', DEMO_PASSWORD);
 		await page.goto(srv.url + '/dashboard');
 		await page.getByTestId('kpi-revenue-today').waitFor();
@@ -123,7 +114,7 @@ for (const locale of ['zh-CN', 'en']) {
 		});
 		assert.equal(user.status, 201, user.text);
 
-		const page = await newPage(browser, { locale });
+		const page = await newPage(srv.browser, { locale });
 		await login(page, srv.url, username, DEMO_PASSWORD);
 		const kpi = page.getByTestId('kpi-revenue-today');
 		await kpi.waitFor();
@@ -147,7 +138,7 @@ test('head office picks one store in the header and the figures follow', async (
 	assert.equal(one.status, 200);
 	assert.notEqual(one.body.today.revenue, all.body.today.revenue, 'the demo sells in more than one store today');
 
-	const page = await newPage(browser, { locale: 'en' });
+	const page = await newPage(srv.browser, { locale: 'en' });
 	await login(page, srv.url, 'headoffice', DEMO_PASSWORD);
 	await until(async () => Number((await revenueShown(page)).fen) === all.body.today.revenue, { message: 'all stores’ revenue' });
 	await page.getByText('Revenue by store').waitFor();

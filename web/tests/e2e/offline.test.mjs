@@ -4,12 +4,10 @@
 // once each when it comes back; a shift cannot be closed while they wait.
 // Needs the POS screen (testids of COMMON.md) and a server that takes
 // `apply_promotions` (offline sales send `apply_promotions: false`).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, login, fill, shot, assertNoConsoleErrors, DEMO_PASSWORD } from './lib/harness.mjs';
+import { useApp, newPage, login, fill, shot, assertNoConsoleErrors, DEMO_PASSWORD } from './lib/harness.mjs';
 
-let srv;
-let browser;
 let token;
 let storeId;
 let products;
@@ -18,19 +16,14 @@ let products;
 // network is cut (the sync's probes) as a console error.
 const OFFLINE_NOISE = [/net::ERR_INTERNET_DISCONNECTED/, /Failed to fetch/];
 
-before(async () => {
-	srv = await startServer({ demo: 'small' });
-	browser = await launch();
+// The server, and srv.browser; then the file's own set-up.
+const srv = useApp({ demo: 'small' }, async () => {
 	token = await srv.login('manager01', DEMO_PASSWORD);
 	const me = await srv.api('GET', '/api/v1/me', { token });
 	storeId = me.body.store_ids[0];
 	const p = await srv.api('GET', '/api/v1/products?active=true&limit=50', { token });
 	products = p.body.items.filter((x) => x.barcode && x.price > 0).slice(0, 3);
 	assert.equal(products.length, 3);
-});
-after(async () => {
-	await browser?.close();
-	await srv?.stop();
 });
 
 /** Every sale of the store today, as the server has them (all pages). */
@@ -88,7 +81,7 @@ const controlled = (page) => page.evaluate(() => navigator.serviceWorker?.contro
 
 /** Signs in, opens the till and waits for the service worker to control the page. */
 async function openTill(locale, tolerate = []) {
-	const page = await newPage(browser, { locale, viewport: { width: 1280, height: 800 }, tolerate: [...OFFLINE_NOISE, ...tolerate] });
+	const page = await newPage(srv.browser, { locale, viewport: { width: 1280, height: 800 }, tolerate: [...OFFLINE_NOISE, ...tolerate] });
 	await login(page, srv.url, 'manager01', DEMO_PASSWORD);
 	await page.goto(srv.url + '/pos');
 	await pending(page).waitFor();

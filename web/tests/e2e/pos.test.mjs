@@ -2,24 +2,16 @@
 // coupon, points and two tenders (scanned and typed barcodes), its return by
 // receipt number, and the shift closed with its Z-report; zh-CN at 1280×800
 // and English at 1366×768, with screenshots and no console errors.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, login, fill, shot, assertNoConsoleErrors, until, DEMO_PASSWORD } from './lib/harness.mjs';
+import { useApp, newPage, login, fill, shot, assertNoConsoleErrors, until, DEMO_PASSWORD } from './lib/harness.mjs';
 
-let srv;
-let browser;
 let token;
 const STORE = 1; // manager01's store
 
-before(async () => {
-	srv = await startServer({ demo: 'small' });
-	browser = await launch();
+// The server, and srv.browser; then the file's own set-up.
+const srv = useApp({ demo: 'small' }, async () => {
 	token = await srv.login('manager01', DEMO_PASSWORD);
-});
-
-after(async () => {
-	await browser?.close();
-	await srv?.stop();
 });
 
 const get = async (p) => {
@@ -70,7 +62,7 @@ const fen = (s) => Math.round(Number(s.replace(/[^0-9.-]/g, '')) * 100);
 test('a sale with a member, a coupon, points and two tenders; its return; the shift closed', async () => {
 	const [a, b] = await products();
 	const { customer, coupon } = await member(a.price + b.price);
-	const page = await newPage(browser, { locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
+	const page = await newPage(srv.browser, { locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
 	await login(page, srv.url, 'manager01', DEMO_PASSWORD);
 	await page.goto(srv.url + '/pos');
 	await page.getByTestId('pos-pay').waitFor();
@@ -187,7 +179,7 @@ test('a sale with a member, a coupon, points and two tenders; its return; the sh
 
 test('English at 1366×768: cart with a member, payment, return and shift screens', async () => {
 	const [a, b] = await products();
-	const page = await newPage(browser, { locale: 'en', viewport: { width: 1366, height: 768 } });
+	const page = await newPage(srv.browser, { locale: 'en', viewport: { width: 1366, height: 768 } });
 	await login(page, srv.url, 'manager01', DEMO_PASSWORD);
 	await page.goto(srv.url + '/pos');
 	await page.getByTestId('pos-pay').waitFor();

@@ -1,33 +1,24 @@
 // Every screen each role can reach from the navigation, in both languages:
 // no console errors or warnings, no untranslated message keys on screen, and
 // a screenshot of each (test-results/screens/screen-<user>-<area>-<lang>.png).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, launch, newPage, login, shot, assertNoConsoleErrors, DEMO_PASSWORD, WEB } from './lib/harness.mjs';
+import { useApp, newPage, login, shot, assertNoConsoleErrors, DEMO_PASSWORD, WEB } from './lib/harness.mjs';
 
 // A message key left on screen looks like "<file>.<key>" for one of the locale files.
 const FILES = readdirSync(path.join(WEB, 'src/locales/en')).map((f) => f.replace(/\.json$/, ''));
 const RAW_KEY = new RegExp(`\\b(${FILES.join('|')})\\.[a-zA-Z_]+`);
 
-let srv;
-let browser;
-before(async () => {
-	srv = await startServer({ demo: 'small' });
-	browser = await launch();
-});
-after(async () => {
-	await browser?.close();
-	await srv?.stop();
-});
+const srv = useApp({ demo: 'small' }); // the server, and srv.browser
 
 const USERS = ['headoffice', 'manager01', 'sales01', 'service', 'admin'];
 
 for (const username of USERS) {
 	for (const locale of ['zh-CN', 'en']) {
 		test(`${username} (${locale}): every screen in the navigation`, async () => {
-			const page = await newPage(browser, { locale });
+			const page = await newPage(srv.browser, { locale });
 			await login(page, srv.url, username, username === 'admin' ? srv.adminPassword : DEMO_PASSWORD);
 			// /account has the frame for every role; the navigation is read there.
 			await page.goto(srv.url + '/account');

@@ -2,21 +2,14 @@
 // sign-in messages (wrong password, then the lockout), navigation per role,
 // the language switch, and an expired session that goes through login back
 // to where the user was. Screenshots of login and the frame in both languages.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, login, fill, shot, until, assertNoConsoleErrors, DEMO_PASSWORD } from './lib/harness.mjs';
+import { useApp, newPage, login, fill, shot, until, assertNoConsoleErrors, DEMO_PASSWORD } from './lib/harness.mjs';
 
-let srv;
-let browser;
 let admin;
-before(async () => {
-	srv = await startServer({ demo: 'small' });
-	browser = await launch();
+// The server, and srv.browser; then the file's own set-up.
+const srv = useApp({ demo: 'small' }, async () => {
 	admin = await srv.login('admin', srv.adminPassword);
-});
-after(async () => {
-	await browser?.close();
-	await srv?.stop();
 });
 
 /** Submits the login form as is (no wait for a navigation). */
@@ -39,7 +32,7 @@ async function endSession(page) {
 
 for (const locale of ['zh-CN', 'en']) {
 	test(`the login page (${locale})`, async () => {
-		const page = await newPage(browser, { locale });
+		const page = await newPage(srv.browser, { locale });
 		await page.goto(srv.url + '/login');
 		await page.getByTestId('login-submit').waitFor();
 		await shot(page, `login-${locale}`);
@@ -57,7 +50,7 @@ test('a wrong password says so; after ten failures the lockout says so', async (
 	});
 	assert.equal(made.status, 201, made.text);
 
-	const page = await newPage(browser, { locale: 'en' });
+	const page = await newPage(srv.browser, { locale: 'en' });
 	await page.goto(srv.url + '/login');
 	await submitLogin(page, username, 'not-the-password');
 	const error = page.getByTestId('login-error');
@@ -82,7 +75,7 @@ test('a wrong password says so; after ten failures the lockout says so', async (
 });
 
 test('a cashier sees the POS but not the dashboard; a manager sees both', async () => {
-	const cashier = await newPage(browser, { locale: 'en' });
+	const cashier = await newPage(srv.browser, { locale: 'en' });
 	await login(cashier, srv.url, 'sales01', DEMO_PASSWORD);
 	assert.equal(new URL(cashier.url()).pathname, '/pos', 'a cashier lands on the POS');
 	await cashier.goto(srv.url + '/account'); // the POS has no frame: the navigation is around the other screens
@@ -95,7 +88,7 @@ test('a cashier sees the POS but not the dashboard; a manager sees both', async 
 	assertNoConsoleErrors(cashier);
 	await cashier.context().close();
 
-	const manager = await newPage(browser, { locale: 'en' });
+	const manager = await newPage(srv.browser, { locale: 'en' });
 	await login(manager, srv.url, 'manager01', DEMO_PASSWORD);
 	assert.equal(new URL(manager.url()).pathname, '/dashboard', 'a manager lands on the dashboard');
 	await manager.getByTestId('nav-dashboard').waitFor();
@@ -105,7 +98,7 @@ test('a cashier sees the POS but not the dashboard; a manager sees both', async 
 });
 
 test('the language switch changes the visible text, and it is kept', async () => {
-	const page = await newPage(browser, { locale: 'zh-CN' });
+	const page = await newPage(srv.browser, { locale: 'zh-CN' });
 	await login(page, srv.url, 'headoffice', DEMO_PASSWORD);
 	const nav = page.getByTestId('nav-dashboard');
 	await nav.waitFor();
@@ -130,7 +123,7 @@ test('the language switch changes the visible text, and it is kept', async () =>
 test('an expired session goes to login and then back to where the user was', async () => {
 	// The requests that meet the ended session answer 401, which Chromium
 	// logs by itself; that 401 is what this test makes happen.
-	const page = await newPage(browser, { locale: 'en', tolerate: [/status of 401 \(Unauthorized\)/] });
+	const page = await newPage(srv.browser, { locale: 'en', tolerate: [/status of 401 \(Unauthorized\)/] });
 	await login(page, srv.url, 'manager01', DEMO_PASSWORD);
 	await page.getByTestId('kpi-revenue-today').waitFor();
 	await page.goto(srv.url + '/account');

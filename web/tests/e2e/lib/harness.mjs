@@ -4,12 +4,13 @@
 // Node 18.18+, no dependencies beyond playwright-core.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
+import { freePort, healthy, readAnswer, sleep } from '../../../../tests/api/lib/proc.mjs';
 
 /** web/ of this checkout. */
 export const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -23,19 +24,6 @@ export const DEMO_PASSWORD = 'tersa-demo-2026';
 const START_TIMEOUT_MS = 120000; // the demo data is made before the server listens
 const STOP_TIMEOUT_MS = 15000;
 const LOG_CAP = 256 * 1024;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const s = net.createServer();
-		s.unref();
-		s.on('error', reject);
-		s.listen(0, '127.0.0.1', () => {
-			const { port } = s.address();
-			s.close(() => resolve(port));
-		});
-	});
-}
 
 /**
  * Starts `tersa serve` (build/tersa of this checkout, or TERSA_BIN) on a new
@@ -113,16 +101,7 @@ export async function startServer({ demo = 'small' } = {}) {
 		if (token) h.authorization = `Bearer ${token}`;
 		if (body !== undefined) h['content-type'] = 'application/json';
 		const res = await fetch(url + p, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body), redirect: 'manual' });
-		const text = await res.text();
-		let parsed = text;
-		if (/json/i.test(res.headers.get('content-type') ?? '') && text !== '') {
-			try {
-				parsed = JSON.parse(text);
-			} catch {
-				parsed = text;
-			}
-		}
-		return { status: res.status, headers: res.headers, body: parsed, text };
+		return readAnswer(res);
 	}
 
 	async function login(username, password) {
@@ -139,13 +118,7 @@ export async function startServer({ demo = 'small' } = {}) {
 			rmSync(dir, { recursive: true, force: true });
 			throw new Error(`tersa serve exited during start-up (code ${exitInfo.code}, signal ${exitInfo.signal}):\n${err.slice(-4000)}`);
 		}
-		try {
-			const r = await fetch(url + '/api/v1/health', { signal: AbortSignal.timeout(2000) });
-			await r.arrayBuffer();
-			if (r.status === 200) break;
-		} catch {
-			// not listening yet
-		}
+		if (await healthy(url)) break;
 		if (Date.now() > deadline) {
 			await stop().catch(() => {});
 			throw new Error(`tersa serve: /api/v1/health did not answer within ${START_TIMEOUT_MS / 1000} s:\n${err.slice(-4000)}`);
@@ -173,6 +146,31 @@ export function launch() {
 		headless: !process.env.HEADED,
 		args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 	});
+}
+
+/**
+ * The usual frame of a browser test file: registers a `before` hook that
+ * starts the server (startServer with these options) and the browser, then
+ * runs `ready(app)` when given (the file's own set-up, e.g. a token), and an
+ * `after` hook that closes the browser and stops the server. Returns an
+ * object that, once `before` has run, holds everything startServer returns
+ * (url, api, login, adminPassword, …) plus `browser`. Call it at the top of
+ * the file. The file's set-up goes into `ready`, not into a `before` of its
+ * own: node:test starts every top-level `before` at once, without waiting
+ * for the one before it.
+ */
+export function useApp(opts = { demo: 'small' }, ready = async () => {}) {
+	const app = {};
+	before(async () => {
+		Object.assign(app, await startServer(opts));
+		app.browser = await launch();
+		await ready(app);
+	});
+	after(async () => {
+		await app.browser?.close();
+		await app.stop?.();
+	});
+	return app;
 }
 
 /*
