@@ -42,6 +42,17 @@ export interface ReceiptContext {
   storeAddress?: string | null
 }
 
+/** The store's own lines of a receipt (company, header, footer, store name and address), '' where not given. */
+function storeText(ctx: ReceiptContext): Pick<Receipt, 'company' | 'header' | 'footer' | 'storeName' | 'storeAddress'> {
+  return {
+    company: ctx.company ?? '',
+    header: ctx.header ?? '',
+    footer: ctx.footer ?? '',
+    storeName: ctx.storeName ?? '',
+    storeAddress: ctx.storeAddress ?? '',
+  }
+}
+
 /** The receipt of a sale the server recorded. */
 export function receiptFromSale(s: Schemas['Sale'], cashier: string, ctx: ReceiptContext): Receipt {
   return {
@@ -49,11 +60,7 @@ export function receiptFromSale(s: Schemas['Sale'], cashier: string, ctx: Receip
     pending: false,
     at: s.at ?? '',
     cashier,
-    company: ctx.company ?? '',
-    header: ctx.header ?? '',
-    footer: ctx.footer ?? '',
-    storeName: ctx.storeName ?? '',
-    storeAddress: ctx.storeAddress ?? '',
+    ...storeText(ctx),
     lines: (s.lines ?? []).map((l) => ({
       name: l.name ?? '',
       quantity: l.quantity ?? 0,
@@ -88,11 +95,7 @@ export function receiptPending(
     pending: true,
     at,
     cashier,
-    company: ctx.company ?? '',
-    header: ctx.header ?? '',
-    footer: ctx.footer ?? '',
-    storeName: ctx.storeName ?? '',
-    storeAddress: ctx.storeAddress ?? '',
+    ...storeText(ctx),
     lines: lines.map((l) => ({ name: l.name, quantity: l.quantity, unitPrice: null, total: l.total, discounts: [], gift: false })),
     subtotal: null,
     discount: null,
