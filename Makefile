@@ -126,6 +126,7 @@ bench:
 	@bench/customers.sh
 	@bench/import.sh
 	@bench/reports.sh
+	@bench/pos.sh
 
 run-bins: all
 	@:
