@@ -16,10 +16,10 @@ all | api | web) ;;
 esac
 
 # Safety nets only: a normal run takes a fraction of these.
-UNIT_TIMEOUT=${TEST_UNIT_TIMEOUT:-120}
-API_TIMEOUT=${TEST_API_TIMEOUT:-300}
+UNIT_TIMEOUT=${TEST_UNIT_TIMEOUT:-600}
+API_TIMEOUT=${TEST_API_TIMEOUT:-1200}
 WEB_TIMEOUT=${TEST_WEB_TIMEOUT:-300}
-E2E_TIMEOUT=${TEST_E2E_TIMEOUT:-600}
+E2E_TIMEOUT=${TEST_E2E_TIMEOUT:-1200}
 SAN_ENV=(ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
 

@@ -86,8 +86,18 @@ async function openTill(locale, tolerate = []) {
 	await page.goto(srv.url + '/pos');
 	await pending(page).waitFor();
 	// The first visit installs the service worker; it takes control (clientsClaim) once active.
-	// Installing precaches the whole shell (~1.7 MB): slow on a busy machine.
-	await until(() => controlled(page), 'the service worker to control the page', 90000);
+	// On a busy machine the claim can be missed by a page that navigated meanwhile:
+	// once the worker is active, a reload is always controlled (as a cashier's next visit is).
+	for (let attempt = 1; ; attempt++) {
+		try {
+			await until(() => controlled(page), 'the service worker to control the page', 20000);
+			break;
+		} catch (e) {
+			if (attempt === 4) throw e;
+			await page.reload();
+			await pending(page).waitFor();
+		}
+	}
 	await pending(page).waitFor();
 	await catalogCached(page);
 	return page;
