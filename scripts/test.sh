@@ -20,6 +20,9 @@ UNIT_TIMEOUT=${TEST_UNIT_TIMEOUT:-600}
 API_TIMEOUT=${TEST_API_TIMEOUT:-1200}
 WEB_TIMEOUT=${TEST_WEB_TIMEOUT:-300}
 E2E_TIMEOUT=${TEST_E2E_TIMEOUT:-1200}
+# API test files run three at a time: each starts its own server on its own
+# database and spends most of its time waiting on it, so two cores keep up.
+API_JOBS=${TEST_API_JOBS:-3}
 SAN_ENV=(ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
 
@@ -203,7 +206,7 @@ api_suite() {
 	fi
 	log=$WORK/api.log
 	run_logged "$API_TIMEOUT" "$log" env -u TERSA_TEST_PG "TERSA_BIN=$PWD/$bin" "$@" \
-		node --test "${REPORTER[@]}" "${files[@]}"
+		node --test --test-concurrency="$API_JOBS" "${REPORTER[@]}" "${files[@]}"
 	p=$(sum_matches "$log" 's/^# pass ([0-9]+)$/\1/p')
 	f=$(sum_matches "$log" 's/^# (fail|cancelled) ([0-9]+)$/\2/p')
 	if [[ $RC == 124 || $RC == 137 ]]; then

@@ -16,8 +16,12 @@ export interface Sort {
   order: SortOrder
 }
 
-/** The query a fetch receives: the filters that have a value, plus paging and sorting. */
-export type TableQuery<F> = Partial<F> & { limit: number; cursor?: string } & Record<string, unknown>
+/**
+ * The query a fetch receives: the filters that have a value (empty strings
+ * and nulls are left out, so a filter typed `'' | 'true' | 'false'` arrives
+ * as `'true' | 'false'`), plus paging and sorting.
+ */
+export type TableQuery<F> = { [K in keyof F]?: Exclude<F[K], '' | null> } & { limit: number; cursor?: string } & Record<string, unknown>
 
 export interface ServerTableOptions<T, F extends object> {
   /** Loads one page, e.g. `(q) => call(client.GET('/api/v1/stores', { params: { query: q } }))`. */

@@ -15,9 +15,11 @@ declare module 'vue-router' {
     layout?: 'bare'
     /**
      * Navigation entry: the area key (`nav-<area>` test id, `nav.<area>`
-     * text), its order, and an icon from @element-plus/icons-vue.
+     * text), its order, and an icon from @element-plus/icons-vue. An area
+     * with several pages gives each an `item` (`nav-<area>-<item>` test id,
+     * `<area>.nav.<item>` text): they are shown as the area's sub-menu.
      */
-    nav?: { area: string; order: number; icon?: Component }
+    nav?: { area: string; order: number; icon?: Component; item?: string }
     /** For pages without a nav entry (details, editors): the area whose entry they belong under. */
     area?: string
     /** i18n key of the page title shown after the area in the breadcrumb (and the tab title). */

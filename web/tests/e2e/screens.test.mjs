@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { useApp, newPage, login, shot, assertNoConsoleErrors, DEMO_PASSWORD, WEB } from './lib/harness.mjs';
+import { useApp, newPage, login, shot, assertNoConsoleErrors, navPages, openNav, DEMO_PASSWORD, WEB } from './lib/harness.mjs';
 
 // A message key left on screen looks like "<file>.<key>" for one of the locale files.
 const FILES = readdirSync(path.join(WEB, 'src/locales/en')).map((f) => f.replace(/\.json$/, ''));
@@ -20,19 +20,13 @@ for (const username of USERS) {
 		test(`${username} (${locale}): every screen in the navigation`, async () => {
 			const page = await newPage(srv.browser, { locale });
 			await login(page, srv.url, username, username === 'admin' ? srv.adminPassword : DEMO_PASSWORD);
-			// /account has the frame for every role; the navigation is read there.
-			await page.goto(srv.url + '/account');
-			await page.locator('[data-testid^="nav-"]').first().waitFor();
-			const areas = await page.locator('[data-testid^="nav-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid').slice(4)));
-			assert.ok(areas.length > 0, 'some navigation');
-			for (const area of areas) {
-				await page.goto(srv.url + '/account');
-				await page.getByTestId(`nav-${area}`).click();
+			for (const { area, item } of await navPages(page, srv.url)) {
+				await openNav(page, srv.url, area, item);
 				await page.waitForLoadState('load');
 				await page.waitForTimeout(1500); // data and charts settle, for the screenshot only
 				const text = await page.locator('body').innerText();
 				assert.doesNotMatch(text, RAW_KEY, `a message key on screen at ${page.url()}`);
-				await shot(page, `screen-${username}-${area}-${locale}`);
+				await shot(page, `screen-${username}-${item ? `${area}-${item}` : area}-${locale}`);
 			}
 			assertNoConsoleErrors(page);
 			await page.context().close();

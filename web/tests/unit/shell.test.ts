@@ -3,7 +3,7 @@
 import { describe, it, expect, beforeEach, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import type { RouteRecordRaw } from 'vue-router'
-import { buildNav } from '@/router/nav'
+import { activeNav, buildNav } from '@/router/nav'
 import { areaRoutes, safeNext } from '@/router'
 import { useAuth } from '@/stores/auth'
 import { NetworkError, ApiError } from '@/api/client'
@@ -47,6 +47,22 @@ describe('navigation', () => {
     ]
     const nav = buildNav(routes, (p) => p !== 'NOPE')
     expect(nav.map((n) => [n.area, n.bare])).toEqual([['a', true], ['b', false]])
+  })
+
+  it('groups the pages of an area into one sub-menu, each page by its own permission', () => {
+    const routes: RouteRecordRaw[] = [
+      { path: '/c/promotions', name: 'cp', component: {}, meta: { perm: 'P', nav: { area: 'c', order: 32, item: 'promotions' } } },
+      { path: '/c/products', name: 'cx', component: {}, meta: { perm: 'P', nav: { area: 'c', order: 30, item: 'products' } } },
+      { path: '/c/secret', name: 'cs', component: {}, meta: { perm: 'NOPE', nav: { area: 'c', order: 29, item: 'secret' } } },
+      { path: '/a', name: 'a', component: {}, meta: { nav: { area: 'a', order: 40 } } },
+    ]
+    const nav = buildNav(routes, (p) => p !== 'NOPE')
+    expect(nav.map((n) => n.area)).toEqual(['c', 'a'])
+    expect(nav[0].items!.map((i) => i.item)).toEqual(['products', 'promotions'])
+    expect(nav[0].path).toBe('/c/products')
+    expect(activeNav(nav, '/c/products/12')).toBe('/c/products')
+    expect(activeNav(nav, '/a')).toBe('/a')
+    expect(activeNav(nav, '/elsewhere')).toBeUndefined()
   })
 
   it('has the routes the other parts rely on by name', () => {

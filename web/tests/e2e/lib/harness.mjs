@@ -273,3 +273,40 @@ export async function until(fn, { timeout = 10000, interval = 100, message = 'co
 		await sleep(interval);
 	}
 }
+
+/**
+ * Every page the navigation offers the logged-in user, read on /account:
+ * [{area}] for an area with one page, [{area, item}] for each page of an
+ * area shown as a sub-menu.
+ */
+export async function navPages(page, url) {
+	await page.goto(url + '/account');
+	await page.locator('[data-testid^="nav-"]').first().waitFor();
+	const ids = await page.locator('.menu > [data-testid^="nav-"]').evaluateAll((els) =>
+		els.map((e) => ({ area: e.getAttribute('data-testid').slice(4), sub: e.classList.contains('el-sub-menu') })),
+	);
+	const out = [];
+	for (const { area, sub } of ids) {
+		if (!sub) {
+			out.push({ area });
+			continue;
+		}
+		const items = await page.locator(`[data-testid^="nav-${area}-"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+		for (const id of items) out.push({ area, item: id.slice(`nav-${area}-`.length) });
+	}
+	return out;
+}
+
+/** Opens a page through the navigation from /account (the sub-menu first for an item). */
+export async function openNav(page, url, area, item) {
+	await page.goto(url + '/account');
+	await page.getByTestId(`nav-${area}`).first().waitFor();
+	if (!item) {
+		await page.getByTestId(`nav-${area}`).click();
+		return;
+	}
+	const entry = page.getByTestId(`nav-${area}-${item}`);
+	if (!(await entry.isVisible())) await page.getByTestId(`nav-${area}`).locator('.el-sub-menu__title').click();
+	await entry.click();
+	await page.waitForURL((u) => !u.pathname.startsWith('/account'));
+}
