@@ -17,7 +17,7 @@ declare module 'vue-router' {
      * Navigation entry: the area key (`nav-<area>` test id, `nav.<area>`
      * text), its order, and an icon from @element-plus/icons-vue. An area
      * with several pages gives each an `item` (`nav-<area>-<item>` test id,
-     * `<area>.nav.<item>` text): they are shown as the area's sub-menu.
+     * its `title` as the text): they are shown as the area's sub-menu.
      */
     nav?: { area: string; order: number; icon?: Component; item?: string }
     /** For pages without a nav entry (details, editors): the area whose entry they belong under. */
@@ -27,7 +27,8 @@ declare module 'vue-router' {
   }
 }
 
-const modules = import.meta.glob<{ routes: RouteRecordRaw[] }>('../views/*/routes.ts', { eager: true })
+// An area may keep a part in a sub-folder with its own routes (views/customers/loyalty/routes.ts).
+const modules = import.meta.glob<{ routes: RouteRecordRaw[] }>('../views/**/routes.ts', { eager: true })
 export const areaRoutes: RouteRecordRaw[] = Object.values(modules).flatMap((m) => m.routes)
 
 export const router = createRouter({

@@ -8,8 +8,10 @@ import type { RouteRecordRaw } from 'vue-router'
 export interface NavItem {
   name: string
   path: string
-  /** `nav-<area>-<item>` test id, `<area>.nav.<item>` label. */
+  /** `nav-<area>-<item>` test id. */
   item: string
+  /** i18n key of the label: the route's `meta.title`, else `<area>.nav.<item>`. */
+  label: string
   order: number
 }
 
@@ -45,7 +47,7 @@ export function buildNav(routes: readonly RouteRecordRaw[], can: (perm: string) 
       groups.set(nav.area, g)
       out.push(g)
     }
-    g.items!.push({ name, path: r.path, item: nav.item, order: nav.order })
+    g.items!.push({ name, path: r.path, item: nav.item, label: r.meta!.title ?? `${nav.area}.nav.${nav.item}`, order: nav.order })
     if (nav.icon && !g.icon) g.icon = nav.icon
   }
   for (const g of groups.values()) {
