@@ -305,8 +305,18 @@ export async function openNav(page, url, area, item) {
 		await page.getByTestId(`nav-${area}`).click();
 		return;
 	}
+	// The sub-menu opens with an animation: a click that lands while it is
+	// still moving can miss, so the entry is tried again until the page changes.
 	const entry = page.getByTestId(`nav-${area}-${item}`);
-	if (!(await entry.isVisible())) await page.getByTestId(`nav-${area}`).locator('.el-sub-menu__title').click();
-	await entry.click();
-	await page.waitForURL((u) => !u.pathname.startsWith('/account'));
+	for (let attempt = 1; ; attempt++) {
+		if (!(await entry.isVisible())) await page.getByTestId(`nav-${area}`).locator('.el-sub-menu__title').click();
+		await entry.waitFor({ state: 'visible' });
+		await entry.click();
+		try {
+			await page.waitForURL((u) => !u.pathname.startsWith('/account'), { timeout: 10000 });
+			return;
+		} catch (e) {
+			if (attempt === 3) throw e;
+		}
+	}
 }
