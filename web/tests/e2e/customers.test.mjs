@@ -42,10 +42,14 @@ test('a store manager finds a member by the last four digits, adds a contact, mo
 	// The list: four digits search the last four of the phone.
 	await page.goto(srv.url + '/customers');
 	await fill(page, 'customers-customer-filter-search', member.phone_last4);
+	const rows = page.locator('[data-testid=customers-customer-table] .el-table__body-wrapper tbody tr');
+	// The search runs once typing stops: wait until only phones ending in those digits are listed.
+	await until(async () => {
+		const shown = await rows.allTextContents();
+		return shown.length > 0 && shown.every((row) => row.includes(member.phone_last4));
+	}, { message: `the list did not narrow to phones ending ${member.phone_last4}` });
 	const open = page.getByTestId(`customers-customer-open-${member.id}`);
 	await open.waitFor();
-	const shown = await page.locator('[data-testid=customers-customer-table] .el-table__body-wrapper tbody tr').allTextContents();
-	assert.ok(shown.every((row) => row.includes(member.phone_last4)), `every row has …${member.phone_last4}: ${shown.join(' | ')}`);
 	await shot(page, 'customers-list-en');
 
 	// The profile, and a contact recorded from it.
