@@ -28,14 +28,15 @@ function me(over: Partial<Schemas['Me']> = {}): Schemas['Me'] {
 
 describe('navigation', () => {
   it('gives a cashier the POS and little else', () => {
-    expect(areas('sales')).toEqual(['pos', 'account'])
+    // Sales staff look up members and follow them up (customers: CUSTOMERS_READ, CRM_READ).
+    expect(areas('sales')).toEqual(['pos', 'customers', 'account'])
   })
 
   it('gives a store manager the POS and the dashboard, head office the dashboard only', () => {
     expect(areas('store_manager')).toEqual(expect.arrayContaining(['pos', 'dashboard', 'account']))
     expect(areas('hq')).toContain('dashboard')
     expect(areas('hq')).not.toContain('pos')
-    expect(areas('service')).toEqual(['account'])
+    expect(areas('service')).toEqual(['customers', 'account'])
   })
 
   it('orders entries and marks the full-screen ones', () => {
