@@ -91,7 +91,7 @@ test('head office creates a coupon template, issues it to a customer and prints 
 	await page.getByTestId('loyalty-lookup-cancel').click();
 	assert.match(await page.locator('.el-message-box').textContent(), /stop working at every till/);
 	await confirm(page);
-	await until(async () => (await page.getByTestId('loyalty-lookup-status').textContent()).includes('Cancelled'), { message: 'the lookup did not show the cancellation' });
+	await until(async () => (await page.getByTestId('loyalty-lookup-status').textContent()).includes('Voided'), { message: 'the lookup did not show the cancellation' });
 	assert.equal((await srv.api('GET', `/api/v1/coupons/${issued.id}`, { token })).body.status, 'cancelled');
 
 	// A bonus rule through the form: pay ¥500, get ¥50.
