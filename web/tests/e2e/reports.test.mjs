@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { useApp, newPage, login, openNav, shot, until, assertNoConsoleErrors, DEMO_PASSWORD } from './lib/harness.mjs';
+import { useApp, newPage, login, openNav, shot, assertNoConsoleErrors, DEMO_PASSWORD } from './lib/harness.mjs';
 import { readXlsx } from '../../../tests/api/lib/xlsx.mjs';
 
 // Closes store 1's open shift with the cash ¥5.00 short, so it has a Z-report.
