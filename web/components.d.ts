@@ -7,6 +7,7 @@ export {}
 /* prettier-ignore */
 declare module 'vue' {
   export interface GlobalComponents {
+    CompareChart: typeof import('./src/components/charts/CompareChart.vue')['default']
     DeadLetterDrawer: typeof import('./src/components/offline/DeadLetterDrawer.vue')['default']
     ElAlert: typeof import('element-plus/es')['ElAlert']
     ElAside: typeof import('element-plus/es')['ElAside']
@@ -43,6 +44,7 @@ declare module 'vue' {
     ElMenuItem: typeof import('element-plus/es')['ElMenuItem']
     ElOption: typeof import('element-plus/es')['ElOption']
     ElPageHeader: typeof import('element-plus/es')['ElPageHeader']
+    ElPagination: typeof import('element-plus/es')['ElPagination']
     ElRadio: typeof import('element-plus/es')['ElRadio']
     ElRadioButton: typeof import('element-plus/es')['ElRadioButton']
     ElRadioGroup: typeof import('element-plus/es')['ElRadioGroup']
@@ -63,6 +65,7 @@ declare module 'vue' {
     ElTooltip: typeof import('element-plus/es')['ElTooltip']
     EntityList: typeof import('./src/components/entity/EntityList.vue')['default']
     FormDialog: typeof import('./src/components/entity/FormDialog.vue')['default']
+    HeatmapChart: typeof import('./src/components/charts/HeatmapChart.vue')['default']
     LanguageSwitch: typeof import('./src/components/common/LanguageSwitch.vue')['default']
     OfflineBadge: typeof import('./src/components/offline/OfflineBadge.vue')['default']
     PageFrame: typeof import('./src/components/entity/PageFrame.vue')['default']

@@ -64,7 +64,8 @@ describe('frame', () => {
 
   it('shows head office the dashboard, no POS, and a switcher with all stores', async () => {
     const { wrapper, auth } = await frame('hq', ['REPORTS_READ', 'STORES_READ'], [])
-    expect(navIds(wrapper)).toEqual(['nav-dashboard', 'nav-account'])
+    // REPORTS_READ also opens the reports that read it (sales, inventory, customers).
+    expect(navIds(wrapper)).toEqual(['nav-dashboard', 'nav-reports', 'nav-reports-sales', 'nav-reports-inventory', 'nav-reports-customers', 'nav-account'])
     expect(wrapper.find('[data-testid=open-pos]').exists()).toBe(false)
     expect(wrapper.find('.el-select').exists()).toBe(true)
     expect(auth.storeId).toBeNull()
