@@ -144,6 +144,10 @@ test('a store manager turns replenishment into an order, sends it, receives it b
 	await page.goto(srv.url + '/purchasing/orders');
 	await page.getByTestId(`purchasing-order-open-${orderId}`).waitFor();
 	await shot(page, 'purchasing-orders-en');
+	await page.getByTestId('purchasing-order-create').click();
+	await page.getByTestId('purchasing-order-form-dialog').waitFor();
+	await shot(page, 'purchasing-order-form-en');
+	await page.getByTestId('purchasing-order-form-cancel').click();
 	assertNoConsoleErrors(page);
 	await page.context().close();
 });
