@@ -138,14 +138,21 @@ int purchase_get(struct db *db, struct arena *a, const struct actor *who,
 	return 0;
 }
 
+#define PO_LIST_WHERE \
+	" AND (? = 0 OR store_id = ?) AND (? = 0 OR supplier_id = ?)" \
+	" AND (CAST(? AS TEXT) IS NULL OR status = ?)" \
+	" AND (? = 0 OR store_id IN (SELECT store_id FROM user_stores WHERE user_id = ?))"
 static const char SQL_PO_LIST[] =
 	"SELECT " PO_COLS ", (SELECT COUNT(*) FROM purchase_order_lines l"
 	"  WHERE l.order_id = o.id)"
-	" FROM purchase_orders o WHERE id > ?"
-	" AND (? = 0 OR store_id = ?) AND (? = 0 OR supplier_id = ?)"
-	" AND (CAST(? AS TEXT) IS NULL OR status = ?)"
-	" AND (? = 0 OR store_id IN (SELECT store_id FROM user_stores WHERE user_id = ?))"
+	" FROM purchase_orders o WHERE id > ?" PO_LIST_WHERE
 	" ORDER BY id LIMIT ?";
+/* Newest first: the cursor is the last id seen, 0 on the first page. */
+static const char SQL_PO_LIST_DESC[] =
+	"SELECT " PO_COLS ", (SELECT COUNT(*) FROM purchase_order_lines l"
+	"  WHERE l.order_id = o.id)"
+	" FROM purchase_orders o WHERE (? = 0 OR id < ?)" PO_LIST_WHERE
+	" ORDER BY id DESC LIMIT ?";
 
 int purchase_list(struct db *db, struct arena *a, const struct purchase_filter *f,
 		  struct purchase_order ***out, int *n, int *more, struct err *e)
@@ -155,10 +162,15 @@ int purchase_list(struct db *db, struct arena *a, const struct purchase_filter *
 	int rc;
 
 	page_init(&pg, a, f->limit, sizeof(struct purchase_order *));
-	struct db_stmt *st = db_query(db, e, SQL_PO_LIST, "iiiiittiii", f->after_id,
-				      f->store_id, f->store_id, f->supplier_id,
-				      f->supplier_id, f->status, f->status, scoped,
-				      f->user ? f->user->id : 0, page_fetch(&pg));
+	struct db_stmt *st = f->newest_first
+		? db_query(db, e, SQL_PO_LIST_DESC, "iiiiiittiii", f->after_id,
+			   f->after_id, f->store_id, f->store_id, f->supplier_id,
+			   f->supplier_id, f->status, f->status, scoped,
+			   f->user ? f->user->id : 0, page_fetch(&pg))
+		: db_query(db, e, SQL_PO_LIST, "iiiiittiii", f->after_id,
+			   f->store_id, f->store_id, f->supplier_id,
+			   f->supplier_id, f->status, f->status, scoped,
+			   f->user ? f->user->id : 0, page_fetch(&pg));
 	if (!st)
 		return db_fail(e);
 	while ((rc = page_step(&pg, st, e)) == DB_ROW) {

@@ -69,6 +69,7 @@ struct purchase_filter {
 	const char *status;            /* NULL = any */
 	const struct user *user;       /* store-bound: only their stores */
 	int64_t after_id;
+	int newest_first;              /* 1: by id descending (after_id: below it) */
 	int limit;
 };
 
@@ -95,7 +96,8 @@ int purchase_update(struct db *db, struct arena *a, const struct actor *who,
  * when the actor is store-bound. */
 int purchase_get(struct db *db, struct arena *a, const struct actor *who,
 		 int64_t id, struct purchase_order **out, struct err *e);
-/* Orders without lines (line_count set), newest id last, keyset by id. */
+/* Orders without lines (line_count set), by id (newest last, or first with
+ * f->newest_first), keyset by id. */
 int purchase_list(struct db *db, struct arena *a, const struct purchase_filter *f,
 		  struct purchase_order ***out, int *n, int *more, struct err *e);
 /* draft -> sent. ERR_STATE from another status; ERR_FORBIDDEN for another

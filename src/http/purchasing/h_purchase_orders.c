@@ -173,7 +173,9 @@ static json_t *purchase_row(const void *rows, int i)
 
 int h_purchase_orders_list(struct req *r)
 {
+	static const char *const orders[] = {"asc", "desc", NULL};
 	struct purchase_filter f = {0};
+	const char *order;
 	struct purchase_order **list;
 	int64_t cursor;
 	int n, more, rc;
@@ -184,6 +186,8 @@ int h_purchase_orders_list(struct req *r)
 	jx_qint(req_query(r, "supplier_id"), "supplier_id", 1, INT64_MAX, &f.supplier_id,
 		&r->err);
 	f.status = req_query_enum(r, "status", purchase_statuses);
+	order = req_query_enum(r, "order", orders);
+	f.newest_first = order && order[0] == 'd';
 	if (err_fields_done(&r->err))
 		return r->err.code;
 	if (f.store_id && !req_store_visible(r, f.store_id))

@@ -572,6 +572,14 @@ describe('purchasing', () => {
       const p2 = await ok(await api('GET', `/api/v1/purchase-orders?supplier_id=${s2.id}&limit=2&cursor=${p1.next_cursor}`));
       assert.deepEqual(p2.items.map((o) => o.id), [c.id]);
       assert.equal(p2.next_cursor, null);
+      // Newest first, paged the same way.
+      const d1 = await ok(await api('GET', `/api/v1/purchase-orders?supplier_id=${s2.id}&order=desc&limit=2`));
+      assert.deepEqual(d1.items.map((o) => o.id), [c.id, b.id]);
+      const d2 = await ok(await api('GET', `/api/v1/purchase-orders?supplier_id=${s2.id}&order=desc&limit=2&cursor=${d1.next_cursor}`));
+      assert.deepEqual(d2.items.map((o) => o.id), [a.id]);
+      assert.equal(d2.next_cursor, null);
+      assert.deepEqual((await ok(await api('GET', `/api/v1/purchase-orders?supplier_id=${s2.id}&order=asc`))).items.map((o) => o.id), [a.id, b.id, c.id]);
+      assertProblem(await api('GET', '/api/v1/purchase-orders?order=newest'), 422, 'validation', ['order']);
       assertProblem(await api('GET', '/api/v1/purchase-orders?status=open'), 422, 'validation', ['status']);
       assertProblem(await api('GET', '/api/v1/purchase-orders?store_id=x'), 422, 'validation', ['store_id']);
       const csv = await api('GET', `/api/v1/purchase-orders?supplier_id=${s2.id}&format=csv`);
