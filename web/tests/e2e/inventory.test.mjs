@@ -109,26 +109,39 @@ test('a transfer shipped and received short shows its discrepancy; every page an
 		await shot(page, `inventory-move-dialog-${locale}`);
 		await page.getByTestId('inventory-move-cancel').click();
 
-		// A transfer of two lines to store 2, made through the API, then
-		// shipped and received (one line short) on its page.
+		// A draft from store 1 to store 2, made through the API, shipped on its page.
 		const made = await api('POST', '/api/v1/stock/transfers', {
 			from_store_id: STORE,
 			to_store_id: 2,
 			note: 'e2e',
-			lines: [{ product_id: stock[1].product_id, quantity: 2 }, { product_id: stock[2].product_id, quantity: 1 }],
+			lines: [{ product_id: stock[1].product_id, quantity: 1 }],
 		});
 		assert.equal(made.status, 201, made.text);
-		const tr = made.body;
 		await page.goto(`${srv.url}/inventory/transfers`);
-		await page.getByTestId(`inventory-transfer-open-${tr.id}`).waitFor();
+		await page.getByTestId(`inventory-transfer-open-${made.body.id}`).waitFor();
 		await shot(page, `inventory-transfers-${locale}`);
 		await page.getByTestId('inventory-transfer-create').click();
 		await page.getByTestId('inventory-transfer-dialog').waitFor();
 		await shot(page, `inventory-transfer-create-${locale}`);
 		await page.getByTestId('inventory-transfer-cancel').click();
-		await page.getByTestId(`inventory-transfer-open-${tr.id}`).click();
+		await page.getByTestId(`inventory-transfer-open-${made.body.id}`).click();
+		await page.getByTestId('inventory-transfer-ship').waitFor();
+		await shot(page, `inventory-transfer-draft-${locale}`);
 		await page.getByTestId('inventory-transfer-ship').click();
 		await confirmBox(page, `inventory-transfer-ship-confirm-${locale}`);
+		await until(async () => (await api('GET', `/api/v1/stock/transfers/${made.body.id}`)).body.status === 'shipped', { message: 'transfer shipped' });
+
+		// Two lines from store 2, shipped by head office, received here with one line short.
+		const hq = await srv.login('headoffice', DEMO_PASSWORD);
+		const from2 = (await srv.api('GET', '/api/v1/stock?store_id=2&limit=50', { token: hq })).body.items.filter((i) => i.on_hand >= 3);
+		const inbound = await srv.api('POST', '/api/v1/stock/transfers', {
+			token: hq,
+			body: { from_store_id: 2, to_store_id: STORE, lines: [{ product_id: from2[0].product_id, quantity: 2 }, { product_id: from2[1].product_id, quantity: 1 }] },
+		});
+		assert.equal(inbound.status, 201, inbound.text);
+		const tr = inbound.body;
+		assert.equal((await srv.api('POST', `/api/v1/stock/transfers/${tr.id}/ship`, { token: hq })).status, 200);
+		await page.goto(`${srv.url}/inventory/transfers/${tr.id}`);
 		await page.getByTestId('inventory-transfer-receive').waitFor();
 		const line = tr.lines.find((l) => l.quantity === 2);
 		await fill(page, `inventory-transfer-received-${line.id}`, '1');
