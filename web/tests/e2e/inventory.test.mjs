@@ -170,14 +170,30 @@ test('a transfer shipped and received short shows its discrepancy; every page an
 		await shot(page, `inventory-counts-${locale}`);
 		await page.goto(`${srv.url}/inventory/reorder-rules`);
 		await page.getByTestId('inventory-rule-list').waitFor();
+		// A rule whose min is above the stock: saved, listed, and a low-stock alert raised, acknowledged here.
+		const low = stock[locale === 'en' ? 4 : 3];
 		await page.getByTestId('inventory-rule-create').click();
 		await page.getByTestId('inventory-rule-dialog').waitFor();
+		await page.getByTestId('inventory-rule-product').locator('input').fill(low.sku);
+		await page.locator('.el-select-dropdown__item', { hasText: low.name }).first().click();
+		await fill(page, 'inventory-rule-min', String(low.on_hand + 5));
+		await fill(page, 'inventory-rule-max', String(low.on_hand + 20));
+		await page.getByTestId('inventory-rule-max').locator('input').blur();
 		await shot(page, `inventory-rule-dialog-${locale}`);
-		await page.getByTestId('inventory-rule-cancel').click();
+		await page.getByTestId('inventory-rule-save').click();
+		await page.getByTestId(`inventory-rule-edit-${low.product_id}`).waitFor();
 		await shot(page, `inventory-rules-${locale}`);
+		const rule = (await api('GET', `/api/v1/reorder-rules?store_id=${STORE}&product_id=${low.product_id}`)).body.items[0];
+		assert.equal(rule.min, low.on_hand + 5);
+		const alert = (await api('GET', `/api/v1/alerts?store_id=${STORE}&product_id=${low.product_id}&status=open`)).body.items[0];
+		assert.ok(alert, 'a low-stock alert');
 		await page.goto(`${srv.url}/inventory/alerts`);
-		await page.getByTestId('inventory-alert-list').waitFor();
+		await page.getByTestId(`inventory-alert-ack-${alert.id}`).waitFor();
 		await shot(page, `inventory-alerts-${locale}`);
+		await page.getByTestId(`inventory-alert-ack-${alert.id}`).click();
+		await until(async () => (await api('GET', `/api/v1/alerts?store_id=${STORE}&product_id=${low.product_id}&status=acknowledged`)).body.items.length === 1, {
+			message: 'alert acknowledged',
+		});
 		assertNoConsoleErrors(page);
 		await page.context().close();
 	}
