@@ -464,6 +464,9 @@ json_t *stock_item_to_json(const struct stock_item *it)
 	"  OR lower(p.name) LIKE ? ESCAPE '\\' OR lower(p.barcode) LIKE ? ESCAPE '\\')" \
 	" AND (? = 0 OR " S " IN (SELECT store_id FROM user_stores WHERE user_id = ?))" \
 	" ORDER BY " S ", " P " LIMIT ?"
+/* ?level=negative|none on the balance Q (enum stock_level). */
+#define STOCK_LEVEL(Q)                                                         \
+	" AND (? = 0 OR (? = 1 AND " Q " < 0) OR (? = 2 AND " Q " = 0))"
 
 static const char SQL_STOCK_LIST[] =
 	STOCK_SUBTREE
@@ -471,7 +474,7 @@ static const char SQL_STOCK_LIST[] =
 	"r.min_qty, r.max_qty, r.store_id FROM stock_balances b "
 	"JOIN products p ON p.id = b.product_id "
 	"LEFT JOIN reorder_rules r ON r.store_id = b.store_id AND r.product_id = b.product_id "
-	"WHERE 1 = 1" STOCK_FILTERS("b.store_id", "b.product_id");
+	"WHERE 1 = 1" STOCK_LEVEL("b.on_hand") STOCK_FILTERS("b.store_id", "b.product_id");
 
 static const char SQL_STOCK_BELOW_MIN[] =
 	STOCK_SUBTREE
@@ -479,7 +482,8 @@ static const char SQL_STOCK_BELOW_MIN[] =
 	"r.min_qty, r.max_qty, r.store_id FROM reorder_rules r "
 	"JOIN products p ON p.id = r.product_id "
 	"LEFT JOIN stock_balances b ON b.store_id = r.store_id AND b.product_id = r.product_id "
-	"WHERE COALESCE(b.on_hand, 0) <= r.min_qty" STOCK_FILTERS("r.store_id", "r.product_id");
+	"WHERE COALESCE(b.on_hand, 0) <= r.min_qty" STOCK_LEVEL("COALESCE(b.on_hand, 0)")
+	STOCK_FILTERS("r.store_id", "r.product_id");
 
 int stock_list(struct db *db, struct arena *a, const struct user *u,
 	       const struct stock_filter *f, struct stock_item ***out, int *n,
@@ -487,10 +491,12 @@ int stock_list(struct db *db, struct arena *a, const struct user *u,
 {
 	const char *pat = db_like_pattern(a, f->q);
 	int64_t scoped = u && (u->role & ROLE_STORE_BOUND) ? 1 : 0;
+	int64_t level = f->level;
 	struct page pg;
 	page_init(&pg, a, f->limit, sizeof(struct stock_item *));
 	struct db_stmt *st = db_query(db, e, f->below_min ? SQL_STOCK_BELOW_MIN : SQL_STOCK_LIST,
-				      "IiiiIIIIIttttiii", f->category_id, f->after_store,
+				      "IiiiiiiIIIIIttttiii", f->category_id, level, level, level,
+				      f->after_store,
 				      f->after_store, f->after_product, f->store_id, f->store_id,
 				      f->product_id, f->product_id, f->category_id, pat, pat, pat,
 				      pat, scoped, u ? u->id : 0, page_fetch(&pg));

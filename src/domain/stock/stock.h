@@ -148,11 +148,15 @@ struct stock_item {
 	int64_t min_qty, max_qty; /* when has_rule */
 };
 
+/* A stock list filter on the balance itself (stock_filter.level). */
+enum stock_level { STOCK_LEVEL_ANY = 0, STOCK_LEVEL_NEGATIVE = 1, STOCK_LEVEL_NONE = 2 };
+
 struct stock_filter {
 	int64_t store_id, product_id, category_id; /* 0 = any; category: subtree */
 	const char *q;                             /* sku, name, barcode */
 	int below_min; /* only pairs with a rule and on_hand <= min (also those
 			  never moved, at 0) */
+	int level; /* enum stock_level: only negative or zero balances */
 	int64_t after_store, after_product; /* keyset over (store, product) */
 	int limit;
 };

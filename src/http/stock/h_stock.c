@@ -105,7 +105,7 @@ static json_t *stock_item_row(const void *rows, int i)
 int h_stock_list(struct req *r)
 {
 	struct stock_filter f = {0};
-	const char *cursor, *below;
+	const char *cursor, *below, *level;
 	req_page_text(r, &f.limit, &cursor);
 	pair_cursor(r, cursor, &f.after_store, &f.after_product);
 	f.store_id = id_param(r, "store_id");
@@ -117,6 +117,17 @@ int h_stock_list(struct req *r)
 			f.below_min = 1;
 		else if (strcmp(below, "false") != 0)
 			err_field(&r->err, "below_min", "must be true or false");
+	}
+	/* low is below_min=true; negative and none look at the balance. */
+	if ((level = req_query(r, "level"))) {
+		if (strcmp(level, "low") == 0)
+			f.below_min = 1;
+		else if (strcmp(level, "negative") == 0)
+			f.level = STOCK_LEVEL_NEGATIVE;
+		else if (strcmp(level, "none") == 0)
+			f.level = STOCK_LEVEL_NONE;
+		else
+			err_field(&r->err, "level", "must be low, negative or none");
 	}
 	if (err_fields_done(&r->err))
 		return r->err.code;

@@ -396,6 +396,31 @@ describe('stock', () => {
       assert.equal(items.length, 0);
     });
 
+    it('filters by level: negative and none look at the balance, low is below_min', async () => {
+      const [neg, zero, some, low] = [await mkProduct(), await mkProduct(), await mkProduct(), await mkProduct()];
+      await receive(storeNeg, neg.id, 1);
+      assert.equal((await move({ store_id: storeNeg, product_id: neg.id, quantity: -3, reason: 'adjustment' })).status, 201);
+      await receive(storeNeg, zero.id, 2);
+      assert.equal((await move({ store_id: storeNeg, product_id: zero.id, quantity: -2, reason: 'damage' })).status, 201);
+      await receive(storeNeg, some.id, 4);
+      await receive(storeNeg, low.id, 1);
+      assert.equal((await api('PUT', `/api/v1/stores/${storeNeg}/reorder-rules/${low.id}`, { body: { min: 2, max: 10 } })).status, 201);
+      const mine = (items) => items.map((i) => i.product_id).filter((id) => [neg.id, zero.id, some.id, low.id].includes(id));
+      const level = (l) => listAll(`/api/v1/stock?store_id=${storeNeg}&level=${l}`, admin, 50);
+      let items = await level('negative');
+      assert.deepEqual(mine(items), [neg.id]);
+      assert.ok(items.every((i) => i.on_hand < 0));
+      items = await level('none');
+      assert.deepEqual(mine(items), [zero.id]);
+      assert.ok(items.every((i) => i.on_hand === 0));
+      items = await level('low');
+      assert.deepEqual(mine(items), [low.id]);
+      assert.ok(items.every((i) => i.min !== null && i.on_hand <= i.min));
+      // with the text search, and paged one at a time
+      assert.deepEqual(mine(await listAll(`/api/v1/stock?store_id=${storeNeg}&level=none&q=${encodeURIComponent(zero.sku)}`, admin, 1)), [zero.id]);
+      assertProblem(await api('GET', '/api/v1/stock?level=empty'), 422, 'validation', ['level']);
+    });
+
     it('bad filters: 422 naming them', async () => {
       assertProblem(await api('GET', '/api/v1/stock?store_id=abc&category_id=0&below_min=yes'), 422, 'validation', ['store_id', 'category_id', 'below_min']);
       assertProblem(await api('GET', '/api/v1/stock?cursor=12'), 422, 'validation', ['cursor']);
