@@ -5,6 +5,7 @@
 #include "domain/org/user.h"
 #include "http/handlers.h"
 #include "http/req.h"
+#include "http/router.h"
 
 /* A user is assigned to at most this many stores. */
 #define USER_MAX_STORES 10000
@@ -106,4 +107,22 @@ int h_users_list(struct req *r)
 	if (rc < 0)
 		return rc;
 	return reply_page(r, list, n, more, n ? list[n - 1]->id : 0, user_row);
+}
+
+/* Every role with the permission codes of perms.def it holds (the same
+ * codes /me lists), in the order of the role table: {"items":[{"role",
+ * "permissions":[...]}]}. Read-only: roles are fixed in the code. */
+int h_roles_list(struct req *r)
+{
+	json_t *items = json_array();
+	for (int i = 0; role_names[i]; i++) {
+		int role = role_parse(role_names[i]);
+		json_t *perms = json_array();
+		for (int p = 0; p < PERM__COUNT; p++)
+			if (p != PERM_PUBLIC && perm_allows((enum perm)p, role))
+				json_array_append_new(perms, json_string(perm_names[p]));
+		json_array_append_new(items, json_pack("{s:s,s:o}", "role", role_names[i],
+						       "permissions", perms));
+	}
+	return reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
