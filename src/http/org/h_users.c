@@ -92,8 +92,9 @@ static json_t *user_row(const void *rows, int i)
 int h_users_list(struct req *r)
 {
 	int limit;
-	int64_t cursor;
+	int64_t cursor, store_id = 0;
 	const char *role = req_query(r, "role");
+	jx_qint(req_query(r, "store_id"), "store_id", 1, INT64_MAX, &store_id, &r->err);
 	req_page(r, &limit, &cursor);
 	int rb = role ? role_parse(role) : 0;
 	if (role && !rb)
@@ -102,7 +103,7 @@ int h_users_list(struct req *r)
 		return r->err.code;
 	struct user **list;
 	int n, more;
-	int rc = user_list(r->db, r->a, req_query(r, "q"), rb, cursor, limit, &list, &n, &more,
+	int rc = user_list(r->db, r->a, req_query(r, "q"), rb, store_id, cursor, limit, &list, &n, &more,
 			   &r->err);
 	if (rc < 0)
 		return rc;

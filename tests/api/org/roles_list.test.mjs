@@ -1,5 +1,6 @@
 // GET /roles: every role with the permission codes it holds (perms.def),
-// the same codes /me lists for a user of that role; admin only.
+// the same codes /me lists for a user of that role; admin only. And
+// GET /users?store_id=: the users assigned to one store.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, makeUser } from '../lib/server.mjs';
@@ -39,5 +40,40 @@ describe('roles list', () => {
       assert.equal(r.status, 403, role);
     }
     assert.equal((await srv.api('GET', '/api/v1/roles')).status, 401);
+  });
+});
+
+describe('users list by store', () => {
+  let srv, a, b;
+  before(async () => {
+    srv = await startServer();
+    const mk = async (c) => {
+      const r = await srv.api('POST', '/api/v1/stores', { token: srv.adminToken, body: { code: `U${c}${Date.now() % 100000}`, name: `Store ${c}`, channel: 'direct' } });
+      assert.equal(r.status, 201, r.text);
+      return r.body;
+    };
+    a = await mk('A');
+    b = await mk('B');
+  });
+  after(async () => { await srv?.stop(); });
+
+  it('?store_id= lists only the users assigned to that store, with role and q', async () => {
+    const ua = await makeUser(srv, 'sales', [a.id]);
+    const ub = await makeUser(srv, 'store_manager', [b.id]);
+    const uab = await makeUser(srv, 'store_manager', [a.id, b.id]);
+    const ids = async (q) => {
+      const r = await srv.api('GET', `/api/v1/users?${q}`, { token: srv.adminToken });
+      assert.equal(r.status, 200, r.text);
+      return r.body.items.map((u) => u.id);
+    };
+    assert.deepEqual(await ids(`store_id=${a.id}`), [ua.id, uab.id]);
+    assert.deepEqual(await ids(`store_id=${b.id}&role=store_manager`), [ub.id, uab.id]);
+    assert.deepEqual(await ids(`store_id=${a.id}&q=${ua.username}`), [ua.id]);
+    assert.ok((await ids('limit=500')).includes(ub.id), 'no store_id: every store');
+    for (const bad of ['0', '-1', 'x']) {
+      const r = await srv.api('GET', `/api/v1/users?store_id=${bad}`, { token: srv.adminToken });
+      assert.equal(r.status, 422, bad);
+      assert.equal(r.body.errors[0].field, 'store_id');
+    }
   });
 });
