@@ -58,3 +58,28 @@ export function fileType(name: string, head: Uint8Array): string {
   const zip = head.length >= 2 && head[0] === 0x50 && head[1] === 0x4b
   return zip || /\.xlsx$/i.test(name) ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv'
 }
+
+/** The server's import messages this screen says in the UI language: [pattern, key, names of the captures]. */
+const IMPORT_MESSAGES: [RegExp, string, string[]?][] = [
+  [/^the column is missing$/, 'missingColumn'],
+  [/^duplicates line (\d+)/, 'duplicates', ['line']],
+  [/^must be a mainland mobile number/, 'mobile'],
+  [/^is not an amount in yuan/, 'amount'],
+  [/^is not a rate/, 'rate'],
+  [/^must be a number above 0 with at most 3 decimals$/, 'quantity'],
+  [/^no product with this (\S+)$/, 'noProduct', ['what']],
+  [/^no store with code (\S+) among yours$/, 'noStore', ['code']],
+]
+
+/**
+ * A bad row's message in the UI language: a known import message as the key
+ * `settings.import.messages.<key>` with its values, else `fallback` (the
+ * shared field messages, or the server's words).
+ */
+export function importMessage(message: string, t: (key: string, named: Record<string, unknown>) => string, fallback: (m: string) => string): string {
+  for (const [re, key, names] of IMPORT_MESSAGES) {
+    const m = re.exec(message)
+    if (m) return t(`settings.import.messages.${key}`, Object.fromEntries((names ?? []).map((n, i) => [n, m[i + 1]])))
+  }
+  return fallback(message)
+}
