@@ -67,6 +67,7 @@ declare module 'vue' {
     ElTimeline: typeof import('element-plus/es')['ElTimeline']
     ElTimelineItem: typeof import('element-plus/es')['ElTimelineItem']
     ElTooltip: typeof import('element-plus/es')['ElTooltip']
+    ElUpload: typeof import('element-plus/es')['ElUpload']
     EntityList: typeof import('./src/components/entity/EntityList.vue')['default']
     FormDialog: typeof import('./src/components/entity/FormDialog.vue')['default']
     HeatmapChart: typeof import('./src/components/charts/HeatmapChart.vue')['default']

@@ -583,7 +583,7 @@ static int cmd_user(int argc, char **argv)
 		int n, more;
 		int64_t after = 0;
 		do {
-			if (user_list(db, a, NULL, 0, after, 500, &list, &n, &more, &e) < 0) {
+			if (user_list(db, a, NULL, 0, 0, after, 500, &list, &n, &more, &e) < 0) {
 				rc = die_err("cannot list users", &e);
 				break;
 			}

@@ -666,10 +666,58 @@ static int supplier_row(struct run *r, const struct table_row *row, struct arena
 	return trial_end(r, trial, e);
 }
 
+/* col[f] from the user's names (see import_run_mapped); the required
+ * fields left out are errors of the header line in res. Returns 0, or
+ * ERR_INVALID (field "columns") for a name that is no field of the kind,
+ * a field named twice, or more names than the header has cells. */
+static int map_columns(int kind, const struct table_row *hdr, const char *const *names,
+		       int nnames, int *col, struct arena *a, struct import_result *res,
+		       struct err *e)
+{
+	int nf;
+	const struct import_field *f = import_fields(kind, &nf);
+	for (int i = 0; i < nf; i++)
+		col[i] = -1;
+	if (nnames > hdr->ncells) {
+		err_field(e, "columns", "names %d columns but the file has %d", nnames,
+			  hdr->ncells);
+		return err_fields_done(e);
+	}
+	for (int c = 0; c < nnames; c++) {
+		if (!names[c][0])
+			continue;
+		int i = 0;
+		while (i < nf && strcmp(f[i].name, names[c]) != 0)
+			i++;
+		if (i == nf)
+			err_field(e, "columns", "\"%s\" is not a field of %s", names[c],
+				  import_kind_names[kind]);
+		else if (col[i] >= 0)
+			err_field(e, "columns", "%s is named twice", names[c]);
+		else
+			col[i] = c;
+	}
+	if (err_fields_done(e))
+		return e->code;
+	for (int i = 0; i < nf; i++)
+		if (f[i].required && col[i] < 0)
+			add_error(a, res, hdr->line, f[i].name, "the column is missing");
+	if (kind == IMPORT_STOCK && col[S_SKU] < 0 && col[S_BARCODE] < 0)
+		add_error(a, res, hdr->line, "sku", "a sku or a barcode column is needed");
+	return 0;
+}
+
 int import_run(struct db *db, struct arena *a, const struct actor *who, int kind,
 	       const struct table *t, int dry_run, struct import_result *res, struct err *e)
 {
-	int col[IMPORT_MAX_FIELDS], nf;
+	return import_run_mapped(db, a, who, kind, t, NULL, 0, dry_run, res, e);
+}
+
+int import_run_mapped(struct db *db, struct arena *a, const struct actor *who, int kind,
+		      const struct table *t, const char *const *names, int nnames, int dry_run,
+		      struct import_result *res, struct err *e)
+{
+	int *col = res->col, nf;
 	*res = (struct import_result){0};
 	res->rows = t->nrows > 0 ? t->nrows - 1 : 0;
 	const struct import_field *fields = import_fields(kind, &nf);
@@ -679,7 +727,15 @@ int import_run(struct db *db, struct arena *a, const struct actor *who, int kind
 		add_error(a, res, 1, "", "the file has no header row");
 		return 0;
 	}
-	if (import_match_header(kind, &t->rows[0], col, a, res))
+	if (names) {
+		int rc = map_columns(kind, &t->rows[0], names, nnames, col, a, res, e);
+		if (rc < 0)
+			return rc;
+	} else {
+		import_match_header(kind, &t->rows[0], col, a, res);
+	}
+	res->matched = 1;
+	if (res->nerrors)
 		return 0;
 	int rc = db_hold(db, e);
 	if (rc < 0)

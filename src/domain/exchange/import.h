@@ -41,6 +41,10 @@ struct import_result {
 	int applied;   /* 1 when the rows were written */
 	struct import_error *errors;
 	int nerrors, caperrors;
+	/* The match used: col[f] is the file column field f was read from, or
+	 * -1; set (matched 1) once the header row has been read. */
+	int matched;
+	int col[IMPORT_MAX_FIELDS];
 };
 
 /* Matches the header row: col[f] gets the column of field f or -1. A
@@ -59,5 +63,16 @@ int import_match_header(int kind, const struct table_row *hdr, int *col, struct 
  * the call), or a negative ERR_* when the database failed. */
 int import_run(struct db *db, struct arena *a, const struct actor *who, int kind,
 	       const struct table *t, int dry_run, struct import_result *res, struct err *e);
+
+/* import_run with the columns chosen by the user instead of the header
+ * match: names[c] is the canonical field name source column c fills, ""
+ * for a column to skip; columns after the last of the nnames are skipped.
+ * names NULL: the header match. An unknown field name, a field named twice
+ * or more names than the file has columns is ERR_INVALID with the field
+ * error "columns"; a required field left unmatched is an error of the
+ * header line in res, as with the header match. */
+int import_run_mapped(struct db *db, struct arena *a, const struct actor *who, int kind,
+		      const struct table *t, const char *const *names, int nnames, int dry_run,
+		      struct import_result *res, struct err *e);
 
 #endif

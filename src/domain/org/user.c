@@ -314,7 +314,7 @@ fail:
 	return db_fail(e);
 }
 
-int user_list(struct db *db, struct arena *a, const char *q, int role,
+int user_list(struct db *db, struct arena *a, const char *q, int role, int64_t store_id,
 	      int64_t after_id, int limit, struct user ***out, int *n,
 	      int *more, struct err *e)
 {
@@ -322,13 +322,15 @@ int user_list(struct db *db, struct arena *a, const char *q, int role,
 		"SELECT " USER_COLS " FROM users u WHERE u.id > ? "
 		"AND (CAST(? AS TEXT) IS NULL OR lower(u.username) LIKE ? ESCAPE '\\' "
 		"     OR lower(u.display_name) LIKE ? ESCAPE '\\') "
-		"AND (CAST(? AS TEXT) IS NULL OR u.role = ?) ORDER BY u.id LIMIT ?";
+		"AND (CAST(? AS TEXT) IS NULL OR u.role = ?) "
+		"AND (? = 0 OR EXISTS (SELECT 1 FROM user_stores us "
+		"     WHERE us.user_id = u.id AND us.store_id = ?)) ORDER BY u.id LIMIT ?";
 	const char *pat = db_like_pattern(a, q);
 	const char *rn = role ? role_name(role) : NULL;
 	struct page pg;
 	page_init(&pg, a, limit, sizeof(struct user *));
-	struct db_stmt *st = db_query(db, e, sql, "ittttti", after_id, pat, pat, pat,
-				      rn, rn, page_fetch(&pg));
+	struct db_stmt *st = db_query(db, e, sql, "itttttiii", after_id, pat, pat, pat,
+				      rn, rn, store_id, store_id, page_fetch(&pg));
 	if (!st)
 		return db_fail(e);
 	int rc;

@@ -31,8 +31,10 @@ int user_get(struct db *db, struct arena *a, int64_t id, struct user **out,
 	     struct err *e);
 int user_get_by_name(struct db *db, struct arena *a, const char *username,
 		     struct user **out, struct err *e);
-/* After `after_id`, at most limit users; *more set if there are more. */
-int user_list(struct db *db, struct arena *a, const char *q, int role,
+/* After `after_id`, at most limit users; *more set if there are more.
+ * q: username or display name contains; role 0: any; store_id 0: any, else
+ * only users assigned to that store. */
+int user_list(struct db *db, struct arena *a, const char *q, int role, int64_t store_id,
 	      int64_t after_id, int limit, struct user ***out, int *n,
 	      int *more, struct err *e);
 /* Changes one's own password, checking the current one; ends the user's

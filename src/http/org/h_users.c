@@ -5,6 +5,7 @@
 #include "domain/org/user.h"
 #include "http/handlers.h"
 #include "http/req.h"
+#include "http/router.h"
 
 /* A user is assigned to at most this many stores. */
 #define USER_MAX_STORES 10000
@@ -91,8 +92,9 @@ static json_t *user_row(const void *rows, int i)
 int h_users_list(struct req *r)
 {
 	int limit;
-	int64_t cursor;
+	int64_t cursor, store_id = 0;
 	const char *role = req_query(r, "role");
+	jx_qint(req_query(r, "store_id"), "store_id", 1, INT64_MAX, &store_id, &r->err);
 	req_page(r, &limit, &cursor);
 	int rb = role ? role_parse(role) : 0;
 	if (role && !rb)
@@ -101,9 +103,27 @@ int h_users_list(struct req *r)
 		return r->err.code;
 	struct user **list;
 	int n, more;
-	int rc = user_list(r->db, r->a, req_query(r, "q"), rb, cursor, limit, &list, &n, &more,
+	int rc = user_list(r->db, r->a, req_query(r, "q"), rb, store_id, cursor, limit, &list, &n, &more,
 			   &r->err);
 	if (rc < 0)
 		return rc;
 	return reply_page(r, list, n, more, n ? list[n - 1]->id : 0, user_row);
+}
+
+/* Every role with the permission codes of perms.def it holds (the same
+ * codes /me lists), in the order of the role table: {"items":[{"role",
+ * "permissions":[...]}]}. Read-only: roles are fixed in the code. */
+int h_roles_list(struct req *r)
+{
+	json_t *items = json_array();
+	for (int i = 0; role_names[i]; i++) {
+		int role = role_parse(role_names[i]);
+		json_t *perms = json_array();
+		for (int p = 0; p < PERM__COUNT; p++)
+			if (p != PERM_PUBLIC && perm_allows((enum perm)p, role))
+				json_array_append_new(perms, json_string(perm_names[p]));
+		json_array_append_new(items, json_pack("{s:s,s:o}", "role", role_names[i],
+						       "permissions", perms));
+	}
+	return reply_json(r, 200, json_pack("{s:o}", "items", items));
 }

@@ -17,9 +17,20 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 describe('imports', () => {
   let srv, admin, tag, storeA, storeB, manager;
 
-  const post = (kind, body, { dry, token = admin } = {}) =>
-    srv.api('POST', `/api/v1/imports/${kind}${dry === undefined ? '' : `?dry_run=${dry}`}`,
+  // The answer's columns (the match used) are moved to r.columns, so that
+  // the tests of rows and errors compare the rest of the body.
+  const post = async (kind, body, { dry, token = admin, columns } = {}) => {
+    const q = new URLSearchParams();
+    if (dry !== undefined) q.set('dry_run', String(dry));
+    if (columns !== undefined) q.set('columns', columns);
+    const r = await srv.api('POST', `/api/v1/imports/${kind}${q.size ? `?${q}` : ''}`,
       { token, raw: Buffer.isBuffer(body) ? body : Buffer.from(body), headers: { 'content-type': 'text/csv' } });
+    if (r.status === 200) {
+      r.columns = r.body.columns;
+      delete r.body.columns;
+    }
+    return r;
+  };
   const products = async (q) => (await srv.api('GET', `/api/v1/products?limit=500&q=${encodeURIComponent(q)}`, { token: admin })).body.items;
   const customers = async (q) => (await srv.api('GET', `/api/v1/customers?limit=500&q=${encodeURIComponent(q)}`, { token: admin })).body.items;
 
@@ -208,6 +219,54 @@ describe('imports', () => {
     const under = Buffer.concat([header, Buffer.alloc(2 * 1024 * 1024 - header.length, 0x20)]);
     r = await post('customers', under, { dry: true });
     assert.equal(r.status, 200, r.text);
+  });
+
+  it('the answer names the field each column was read into; unknown headers are skipped', async () => {
+    const r = await post('customers', `姓名,备注,手机号\n胡斐${tag},x,13900139020\n`, { dry: true });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.columns, [
+      { column: '姓名', field: 'name' },
+      { column: '备注', field: null },
+      { column: '手机号', field: 'phone' },
+    ]);
+    assert.deepEqual(r.body, { rows: 1, errors: [], applied: false });
+  });
+
+  it('?columns= chooses the field of each column instead of the headers; errors name the file\'s header', async () => {
+    // headers the match does not know: without a mapping the name is missing
+    const csv = `客户,电话号码,备注\n程灵素${tag},13900139021,x\n袁紫衣${tag},123,y\n`;
+    let r = await post('customers', csv, { dry: true });
+    assert.deepEqual(r.body.errors, [{ line: 1, column: 'name', message: 'the column is missing' }]);
+    assert.deepEqual(r.columns.map((c) => c.field), [null, null, null]);
+    r = await post('customers', csv, { dry: true, columns: 'name,phone,' });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.columns, [
+      { column: '客户', field: 'name' },
+      { column: '电话号码', field: 'phone' },
+      { column: '备注', field: null },
+    ]);
+    assert.equal(r.body.applied, false);
+    assert.deepEqual(r.body.errors.map((e) => `${e.line}:${e.column}`), ['3:电话号码']);
+    // fixed, applied with the same mapping (the last column left out of it)
+    r = await post('customers', csv.replace(',123,', ',13900139022,'), { dry: false, columns: 'name,phone' });
+    assert.deepEqual(r.body, { rows: 2, errors: [], applied: true }, r.text);
+    assert.equal((await customers(`袁紫衣${tag}`))[0].phone, '13900139022');
+    // a mapping that leaves out a required field: the header line says so
+    r = await post('products', 'a,b,c\nX,Y,1\n', { dry: true, columns: 'sku,name,' });
+    assert.deepEqual(r.body.errors, [{ line: 1, column: 'price', message: 'the column is missing' }]);
+    assert.deepEqual(r.columns.map((c) => c.field), ['sku', 'name', null]);
+  });
+
+  it('?columns= with an unknown field, a field twice or more entries than columns is 422', async () => {
+    const csv = 'a,b\nx,13900139030\n';
+    for (const columns of ['name,nope', 'name,name', 'name,phone,email', 'sku,phone']) {
+      const r = await post('customers', csv, { dry: true, columns });
+      assert.equal(r.status, 422, `${columns}: ${r.text}`);
+      assert.equal(r.body.errors[0].field, 'columns');
+    }
+    const r = await post('customers', csv, { dry: true, columns: ',,,'.repeat(100) });
+    assert.equal(r.status, 422);
+    assert.equal(r.body.errors[0].field, 'columns');
   });
 
   it('tersa import: errors on standard error and a non-zero exit for a bad row; 0 and written for a good file', { skip: ENGINE !== 'sqlite' && 'the command line is tested on a SQLite file' }, () => {
