@@ -2,6 +2,7 @@
  * request, call catalog.c, render the JSON that API.md fixes. */
 #include "base/jx.h"
 #include "domain/catalog/category.h"
+#include "domain/catalog/price_history.h"
 #include "domain/catalog/product.h"
 #include "http/handlers.h"
 #include "http/req.h"
@@ -255,4 +256,43 @@ int h_products_list(struct req *r)
 	if (rc < 0)
 		return rc;
 	return reply_page(r, list, n, more, n ? list[n - 1]->id : 0, product_row);
+}
+
+/* GET /products/{id}/price-history?limit=&cursor= : newest first. */
+static json_t *side_json(int changed, int64_t before, int64_t after)
+{
+	if (!changed)
+		return json_null();
+	return json_pack("{s:o,s:o}", "before", before >= 0 ? json_integer(before) : json_null(),
+			 "after", after >= 0 ? json_integer(after) : json_null());
+}
+
+static json_t *price_change_row(const void *rows, int i)
+{
+	const struct price_change *c = &((const struct price_change *)rows)[i];
+
+	return json_pack("{s:I,s:o,s:o,s:s,s:o,s:o}", "id", (json_int_t)c->id, "at",
+			 jx_time(c->at), "username", jx_strn(c->username), "action", c->action,
+			 "price", side_json(c->price_changed, c->price_before, c->price_after),
+			 "cost", side_json(c->cost_changed, c->cost_before, c->cost_after));
+}
+
+int h_products_price_history(struct req *r)
+{
+	struct price_change *list;
+	int64_t cursor = 0;
+	const char *fmt = req_query(r, "format");
+	int limit, n, more, rc;
+
+	if (fmt && strcmp(fmt, "json") != 0) /* no file export of the history */
+		err_field(&r->err, "format", "must be json");
+	else
+		req_page(r, &limit, &cursor);
+	if (err_fields_done(&r->err))
+		return r->err.code;
+	rc = product_price_history(r->db, r->a, r->ids[0], cursor, limit, &list, &n, &more,
+				   &r->err);
+	if (rc < 0)
+		return rc;
+	return reply_page(r, list, n, more, n ? list[n - 1].id : 0, price_change_row);
 }
