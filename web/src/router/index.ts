@@ -3,12 +3,17 @@
 import type { Component } from 'vue'
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { useAuth } from '@/stores/auth'
+import { permitted } from './nav'
 
 /** What an area route may declare in `meta`. */
 declare module 'vue-router' {
   interface RouteMeta {
-    /** Permission code from src/http/perms.def needed to open the route. */
-    perm?: string
+    /**
+     * Permission code from src/http/perms.def needed to open the route, or
+     * several (all needed): back-office pages add BACKOFFICE to the code of
+     * the API they read, so a cashier's menu stays the till and customers.
+     */
+    perm?: string | string[]
     /** Reachable without a session (the login page). */
     public?: boolean
     /** 'bare' renders without the navigation frame (login, the POS). */
@@ -47,7 +52,7 @@ router.beforeEach(async (to) => {
     await auth.restore()
     if (!auth.user) return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } }
   }
-  if (to.meta.perm && !auth.can(to.meta.perm)) return { name: 'home' }
+  if (!permitted(to.meta.perm, auth.can)) return { name: 'home' }
   return true
 })
 

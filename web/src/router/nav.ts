@@ -35,7 +35,7 @@ export function buildNav(routes: readonly RouteRecordRaw[], can: (perm: string) 
   const groups = new Map<string, NavEntry>()
   for (const r of routes) {
     const nav = r.meta?.nav
-    if (!nav || (r.meta!.perm && !can(r.meta!.perm))) continue
+    if (!nav || !permitted(r.meta!.perm, can)) continue
     const name = String(r.name ?? r.path)
     if (!nav.item) {
       out.push({ name, path: r.path, area: nav.area, order: nav.order, icon: nav.icon, bare: r.meta!.layout === 'bare' })
@@ -68,4 +68,10 @@ export function activeNav(nav: NavEntry[], path: string): string | undefined {
     }
   }
   return best
+}
+
+/** Whether `can` holds the route's permission code, or every one of its codes. */
+export function permitted(perm: string | string[] | undefined, can: (perm: string) => boolean): boolean {
+  if (!perm) return true
+  return Array.isArray(perm) ? perm.every(can) : can(perm)
 }

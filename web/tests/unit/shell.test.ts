@@ -11,10 +11,10 @@ import type { Schemas } from '@/api/client'
 
 // The real permission codes of each role, as perms.def grants them (a subset that decides the nav).
 const ROLE_PERMS: Record<string, string[]> = {
-  sales: ['STORES_READ', 'CATALOG_READ', 'SALES_READ', 'SALES_WRITE', 'CUSTOMERS_READ', 'SETTINGS_READ'],
-  store_manager: ['STORES_READ', 'SALES_READ', 'SALES_WRITE', 'REPORTS_READ', 'STOCK_WRITE', 'SETTINGS_READ'],
-  hq: ['STORES_READ', 'SALES_READ', 'REPORTS_READ', 'CATALOG_WRITE', 'SETTINGS_READ'],
-  service: ['STORES_READ', 'CUSTOMERS_READ', 'SETTINGS_READ'],
+  sales: ['STORES_READ', 'CATALOG_READ', 'STOCK_READ', 'SALES_READ', 'SALES_WRITE', 'SHIFTS_READ', 'CUSTOMERS_READ', 'SETTINGS_READ'],
+  store_manager: ['BACKOFFICE', 'STORES_READ', 'SALES_READ', 'SALES_WRITE', 'REPORTS_READ', 'STOCK_READ', 'STOCK_WRITE', 'SETTINGS_READ'],
+  hq: ['BACKOFFICE', 'STORES_READ', 'SALES_READ', 'REPORTS_READ', 'CATALOG_READ', 'CATALOG_WRITE', 'SETTINGS_READ'],
+  service: ['BACKOFFICE', 'STORES_READ', 'CUSTOMERS_READ', 'SETTINGS_READ'],
 }
 const canFor = (role: string) => (p: string) => p === 'AUTH' || ROLE_PERMS[role].includes(p)
 const areas = (role: string) => buildNav(areaRoutes, canFor(role)).map((n) => n.area)
@@ -28,7 +28,8 @@ function me(over: Partial<Schemas['Me']> = {}): Schemas['Me'] {
 
 describe('navigation', () => {
   it('gives a cashier the POS and little else', () => {
-    // Sales staff look up members and follow them up (customers: CUSTOMERS_READ, CRM_READ).
+    // Sales staff look up members and follow them up (customers: CUSTOMERS_READ, CRM_READ);
+    // what else they may read (catalog, stock, shifts, settings) has no screen of theirs.
     expect(areas('sales')).toEqual(['pos', 'customers', 'account'])
   })
 
@@ -36,7 +37,9 @@ describe('navigation', () => {
     expect(areas('store_manager')).toEqual(expect.arrayContaining(['pos', 'dashboard', 'account']))
     expect(areas('hq')).toContain('dashboard')
     expect(areas('hq')).not.toContain('pos')
-    expect(areas('service')).toEqual(['customers', 'account'])
+    expect(areas('store_manager')).toEqual(expect.arrayContaining(['inventory', 'reports', 'settings']))
+    expect(areas('hq')).toEqual(expect.arrayContaining(['catalog', 'reports', 'settings']))
+    expect(areas('service')).toEqual(['customers', 'settings', 'account'])
   })
 
   it('orders entries and marks the full-screen ones', () => {

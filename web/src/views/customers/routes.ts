@@ -20,7 +20,7 @@ export const routes: RouteRecordRaw[] = [
     path: '/customers/duplicates',
     name: 'customers-duplicates',
     component: () => import('./DuplicatesView.vue'),
-    meta: { perm: 'CUSTOMERS_MERGE', nav: { area: 'customers', order: 62, item: 'duplicates', icon: CopyDocument }, title: 'customers.nav.duplicates' },
+    meta: { perm: ['CUSTOMERS_MERGE', 'BACKOFFICE'], nav: { area: 'customers', order: 62, item: 'duplicates', icon: CopyDocument }, title: 'customers.nav.duplicates' },
   },
   {
     path: '/customers/opportunities',
