@@ -18,6 +18,17 @@ const FIELD_MESSAGES: [RegExp, string, string[]?][] = [
   [/^must be more than 0$/, 'validation.positive'],
   [/^is not a valid date/, 'validation.date'],
   [/^must not contain control characters$/, 'validation.controlChars'],
+  [/^is already in use$/, 'validation.taken'],
+  [/^must be a whole number of days, 0 to (\d+)$/, 'validation.days', ['max']],
+  [/^must be between (\d+) and (\d+)$/, 'validation.between', ['min', 'max']],
+  [/^must be greater than 0$/, 'validation.positive'],
+  [/^must be a date YYYY-MM-DD$/, 'validation.date'],
+  [/^is not a valid e-mail address$/, 'validation.email'],
+  [/^is not a valid phone number$/, 'validation.phone'],
+  [/^is not a valid EAN-13, EAN-8 or UPC-A barcode$/, 'validation.barcode'],
+  [/^is out of range$/, 'validation.range'],
+  [/^must not be in the future$/, 'validation.future'],
+  [/^must be one of: (.+)$/, 'validation.oneOf', ['list']],
 ]
 
 /** One server field message ("is wrong") in the UI language when it is a known one. */

@@ -14,3 +14,18 @@ describe('download', () => {
     expect(dispositionName(null)).toBeNull()
   })
 })
+
+describe('server field messages', () => {
+  it('says the import and form messages in the UI language, with their numbers', async () => {
+    const { fieldMessage } = await import('@/utils/problem')
+    const { setLocale } = await import('@/i18n')
+    setLocale('zh-CN')
+    expect(fieldMessage('must be a whole number of days, 0 to 365')).toBe('须为 0 到 365 之间的整数天')
+    expect(fieldMessage('must be one of: in, out')).toBe('须为以下之一：in, out')
+    expect(fieldMessage('is already in use')).toBe('已被占用')
+    setLocale('en')
+    expect(fieldMessage('must be between 0 and 100')).toBe('Must be between 0 and 100')
+    // Unknown messages are shown as the server wrote them.
+    expect(fieldMessage('has a strange shape')).toBe('has a strange shape')
+  })
+})
