@@ -8,8 +8,8 @@ export interface ColumnDef<T = Record<string, unknown>> {
   label: string
   /**
    * How the value is shown: money (integer fen), number, percent (a ratio),
-   * date / datetime (company time zone), qty (thousandths, as the API sends
-   * quantities), bool (yes/no), tag (see `tag`), text (default).
+   * date / datetime (company time zone), qty (a quantity with up to three
+   * decimals, as the API sends quantities), bool (yes/no), tag (see `tag`), text (default).
    */
   kind?: 'text' | 'money' | 'number' | 'percent' | 'date' | 'datetime' | 'qty' | 'bool' | 'tag'
   /** For `tag`: the tag's text (already translated) and colour. */
