@@ -76,6 +76,7 @@ declare module 'vue' {
     FormDialog: typeof import('./src/components/entity/FormDialog.vue')['default']
     HeatmapChart: typeof import('./src/components/charts/HeatmapChart.vue')['default']
     LanguageSwitch: typeof import('./src/components/common/LanguageSwitch.vue')['default']
+    MoneyInput: typeof import('./src/components/common/MoneyInput.vue')['default']
     OfflineBadge: typeof import('./src/components/offline/OfflineBadge.vue')['default']
     PageFrame: typeof import('./src/components/entity/PageFrame.vue')['default']
     PosApproval: typeof import('./src/components/pos/PosApproval.vue')['default']
@@ -94,7 +95,6 @@ declare module 'vue' {
     ShareChart: typeof import('./src/components/charts/ShareChart.vue')['default']
     StoreSwitcher: typeof import('./src/components/common/StoreSwitcher.vue')['default']
     TrendChart: typeof import('./src/components/charts/TrendChart.vue')['default']
-    vLoading: typeof import('element-plus/es')['ElLoadingDirective']
   }
   export interface ComponentCustomProperties {
     vLoading: typeof import('element-plus/es')['ElLoadingDirective']

@@ -1,11 +1,10 @@
 // The inventory screens' shared helpers: stock quantities (units with up to
-// three decimals), signed variances, status tags, store names and the
-// product names loaded once per id for rows that carry only the id.
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+// three decimals), signed variances, status tags and store names (product
+// names for ids: tests/unit/lookup.test.ts).
+import { beforeEach, describe, expect, it } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
-import { client } from '@/api/client'
 import { useCompany } from '@/stores/company'
-import { countStatusTag, loadProductNames, productName, productSku, qty, signedQty, storeName, transferStatusTag } from '@/views/inventory/shared'
+import { countStatusTag, qty, signedQty, storeName, transferStatusTag } from '@/views/inventory/shared'
 
 const t = (k: string) => k
 
@@ -42,21 +41,5 @@ describe('names', () => {
     expect(storeName(1)).toBe('People Square')
     expect(storeName(2)).toBe('#2')
     expect(storeName(null)).toBe('—')
-  })
-
-  it('loads each product once; a product it cannot read stays shown by its id', async () => {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const get = vi.spyOn(client, 'GET').mockImplementation((async (_path: string, o: any) => {
-      const id = o.params.path.id as number
-      const response = new Response(null, { status: id === 99 ? 404 : 200 })
-      return id === 99 ? { error: { status: 404 }, response } : { data: { id, sku: `SKU${id}`, name: `Product ${id}` }, response }
-    }) as never)
-    await loadProductNames([7, 7, 8, 99, null])
-    await loadProductNames([7, 8])
-    expect(get).toHaveBeenCalledTimes(3)
-    expect(productName(7)).toBe('Product 7')
-    expect(productSku(8)).toBe('SKU8')
-    expect(productName(99)).toBe('#99')
-    get.mockRestore()
   })
 })

@@ -1,45 +1,8 @@
-// Names for the ids a page of rows carries (a coupon's template and
-// customer): each id is read once with its own GET and kept for the visit,
-// so a page never loads more than the rows it shows.
-import { reactive } from 'vue'
-import { call, client } from '@/api/client'
+// How the loyalty screens word a coupon template (its value, its validity)
+// and colour a coupon's status. Names for ids: utils/lookup.
 import { money } from '@/utils/money'
 import { zhe } from './rules'
 import type { Schemas } from '@/api/client'
-
-type Getter = (id: number) => Promise<string>
-
-function cache(get: Getter) {
-  const names = reactive(new Map<number, string>())
-  const asked = new Set<number>()
-  /** Reads the names of ids not seen yet; an id that fails (404) shows as #id. */
-  function want(ids: Iterable<number | null | undefined>): void {
-    for (const id of ids) {
-      if (!id || asked.has(id)) continue
-      asked.add(id)
-      get(id).then(
-        (n) => names.set(id, n),
-        () => names.set(id, `#${id}`),
-      )
-    }
-  }
-  function name(id: number | null | undefined): string {
-    return id ? (names.get(id) ?? `#${id}`) : ''
-  }
-  return { want, name, set: (id: number, n: string) => names.set(id, n) }
-}
-
-export function templateNames() {
-  return cache(async (id) => (await call(client.GET('/api/v1/coupon-templates/{id}', { params: { path: { id } } }))).name)
-}
-
-export function customerNames() {
-  return cache(async (id) => (await call(client.GET('/api/v1/customers/{id}', { params: { path: { id } } }))).name)
-}
-
-export function productNames() {
-  return cache(async (id) => (await call(client.GET('/api/v1/products/{id}', { params: { path: { id } } }))).name)
-}
 
 type T = (key: string, values?: Record<string, unknown>) => string
 

@@ -1,5 +1,5 @@
 // Server searches for the loyalty screens' pickers (RemoteSelect): one page
-// of customers, coupon templates or products for what was typed.
+// of customers or coupon templates for what was typed (products: utils/lookup).
 import { call, client, type Schemas } from '@/api/client'
 import type { Choice } from '@/components/entity/RemoteSelect.vue'
 
@@ -15,8 +15,3 @@ export async function searchTemplates(q: string): Promise<Choice[]> {
   return r.items.map((t) => ({ value: t.id, label: t.name }))
 }
 
-/** Active products by name, SKU or barcode. */
-export async function searchProducts(q: string): Promise<Choice[]> {
-  const r = (await call(client.GET('/api/v1/products', { params: { query: { q: q || undefined, active: true, limit: 20 } } }))) as Schemas['ProductList']
-  return r.items.map((p) => ({ value: p.id, label: p.name, hint: p.sku }))
-}
