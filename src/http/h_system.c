@@ -52,6 +52,10 @@ int h_metrics(struct req *r)
 			       "tersa_sqlite_writer_writes_total %llu\n",
 			   commits, writes);
 	}
+	buf_printf(&b, "# HELP tersa_http_requests_in_flight Requests begun and not yet answered.\n"
+		       "# TYPE tersa_http_requests_in_flight gauge\n"
+		       "tersa_http_requests_in_flight %d\n",
+		   server_in_flight());
 	scheduler_metrics(&b);
 	r->raw = buf_detach(&b, &r->raw_len);
 	r->content_type = "text/plain; version=0.0.4; charset=utf-8";

@@ -50,6 +50,11 @@ struct db_batch *server_batch(void)
 	return batch;
 }
 static atomic_int in_flight;
+
+int server_in_flight(void)
+{
+	return atomic_load(&in_flight);
+}
 /* When the last request began (monotonic ms): stopping waits for a lull. */
 static _Atomic int64_t last_arrival;
 /* Set at SIGTERM: requests that arrive from then on, also on kept-alive

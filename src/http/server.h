@@ -45,5 +45,7 @@ int server_request_secure(struct req *r);
 /* The writer that sales go through on SQLite (group commit or one commit
  * per sale), or NULL on PostgreSQL. */
 struct db_batch *server_batch(void);
+/* Requests begun and not yet answered (the one asking included). */
+int server_in_flight(void);
 
 #endif

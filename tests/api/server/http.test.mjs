@@ -235,7 +235,13 @@ describe('http: stopping', () => {
       const busy = connect(srv.port);
       const first = '{"code":"INFLIGHT","name":"In flight","channel":"direct"}';
       busy.write(post(token, first) + first.slice(0, 10));
-      await sleep(200);
+      // The signal must find it begun: wait until /metrics counts it (and itself).
+      for (let i = 0; ; i++) {
+        const m = await srv.api('GET', '/metrics');
+        if (Number(/^tersa_http_requests_in_flight (\d+)$/m.exec(m.text)?.[1]) >= 2) break;
+        assert.ok(i < 500, 'the request in flight never began');
+        await sleep(20);
+      }
       srv.proc.kill('SIGTERM');
       await sleep(200);
       const late = '{"code":"LATE","name":"Late","channel":"direct"}';
