@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test.sh: runs every suite (unit tests plain and sanitized, API tests on
-# SQLite, PostgreSQL and the sanitizer build) and ends with one summary line.
+# SQLite with the sanitizer build and on PostgreSQL with the release build, the
+# web UI's checks and browser tests) and ends with one summary line.
 # `scripts/test.sh api` runs only the API suite on SQLite with build/tersa;
 # `scripts/test.sh web` only the web UI's lint, type check, unit and browser tests.
 set -uo pipefail
@@ -23,11 +24,15 @@ E2E_TIMEOUT=${TEST_E2E_TIMEOUT:-1200}
 # API test files run three at a time: each starts its own server on its own
 # database and spends most of its time waiting on it, so two cores keep up.
 API_JOBS=${TEST_API_JOBS:-3}
+# Browser test files too: each has its own server and browser, and much of
+# their time is spent waiting on pages.
+E2E_JOBS=${TEST_E2E_JOBS:-3}
 SAN_ENV=(ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
 
 TOTAL_PASSED=0
 TOTAL_FAILED=0
+SUITE_T0=$SECONDS # when the suite being counted began
 REPORT=() # one line per suite for the closing summary
 NOTES=()  # why something counted as a failure
 
@@ -128,16 +133,18 @@ run_logged() {
 	fi
 }
 
-# sum_matches LOG SED_EXPR: sums the numbers the expression prints.
+# sum_matches LOG SED_EXPR: sums the numbers the expression prints, colour
+# codes removed first (FORCE_COLOR in a CI environment wins over --color=false).
 sum_matches() {
-	sed -n -E "$2" "$1" | awk '{ s += $1 } END { print s + 0 }'
+	sed -E 's/\x1b\[[0-9;]*m//g' "$1" | sed -n -E "$2" | awk '{ s += $1 } END { print s + 0 }'
 }
 
-# count SUITE PASSED FAILED
+# count SUITE PASSED FAILED: one summary line, with the seconds since the last.
 count() {
 	TOTAL_PASSED=$((TOTAL_PASSED + $2))
 	TOTAL_FAILED=$((TOTAL_FAILED + $3))
-	REPORT+=("$(printf '%-28s %5d passed %5d failed' "$1" "$2" "$3")")
+	REPORT+=("$(printf '%-28s %5d passed %5d failed %6d s' "$1" "$2" "$3" $((SECONDS - SUITE_T0)))")
+	SUITE_T0=$SECONDS
 }
 
 # unit_suite LABEL DIR [ENV...]: the binary in DIR of every tests/unit/AREA/test_*.c.
@@ -240,10 +247,14 @@ web_check() {
 web_unit() {
 	local log=$WORK/vitest.log p f
 	echo "=== web unit"
-	run_logged "$WEB_TIMEOUT" "$log" bash -c 'cd web && exec npx --no-install vitest run --color=false'
+	run_logged "$WEB_TIMEOUT" "$log" env -u FORCE_COLOR NO_COLOR=1 \
+		bash -c 'cd web && exec npx --no-install vitest run --color=false'
 	p=$(sum_matches "$log" 's/^ *Tests +.*[^0-9]([0-9]+) passed.*/\1/p')
 	f=$(sum_matches "$log" 's/^ *Tests +([0-9]+) failed.*/\1/p')
-	if [[ $RC != 0 && $f == 0 ]]; then
+	if ((p + f == 0)); then
+		NOTES+=("web unit: no test counted in Vitest's summary (exit status $RC)")
+		f=1
+	elif [[ $RC != 0 && $f == 0 ]]; then
 		NOTES+=("web unit: exit status $RC without a failed test in its summary")
 		f=1
 	elif ((f > 0)); then
@@ -264,7 +275,7 @@ web_e2e() {
 		return
 	fi
 	run_logged "$E2E_TIMEOUT" "$log" env "TERSA_BIN=$PWD/build/tersa" \
-		node --test --test-concurrency=1 "${REPORTER[@]}" "${files[@]}"
+		node --test --test-concurrency="$E2E_JOBS" "${REPORTER[@]}" "${files[@]}"
 	p=$(sum_matches "$log" 's/^# pass ([0-9]+)$/\1/p')
 	f=$(sum_matches "$log" 's/^# (fail|cancelled) ([0-9]+)$/\2/p')
 	if [[ $RC == 124 || $RC == 137 ]]; then
@@ -306,11 +317,14 @@ else
 	fi
 	unit_suite "unit" build/tests
 	unit_suite "unit asan" build/asan/tests "${SAN_ENV[@]}"
-	api_suite "api sqlite" build/tersa
+	# On SQLite the API tests run the sanitizer build only: the same tests,
+	# and every request also checked for memory errors and undefined
+	# behaviour. The release build is the one PostgreSQL and the browser
+	# tests run.
+	api_suite "api sqlite asan" build/asan/tersa "${SAN_ENV[@]}"
 	if [[ -n $PG_URL ]]; then
 		api_suite "api postgresql" build/tersa "TERSA_TEST_PG=$PG_URL"
 	fi
-	api_suite "api sqlite asan" build/asan/tersa "${SAN_ENV[@]}"
 	stop_pg
 	if [[ -f web/package.json ]]; then
 		web_check "web lint" npm run --silent lint

@@ -231,17 +231,25 @@ describe('http: stopping', () => {
       const idle = connect(srv.port);
       idle.write('GET /api/v1/health HTTP/1.1\r\nHost: t\r\n\r\n');
       assert.equal((await idle.response()).status, 200);
+      // The gauge as /metrics sees it (it counts itself). A client can read an
+      // answer before the server has finished with that request, so first
+      // wait until nothing but /metrics is counted.
+      const inFlight = async (want, what) => {
+        for (let i = 0; ; i++) {
+          const m = await srv.api('GET', '/metrics');
+          const n = Number(/^tersa_http_requests_in_flight (\d+)$/m.exec(m.text)?.[1]);
+          if (n === want) return;
+          assert.ok(i < 500, `${what}: ${n} in flight, not ${want}`);
+          await sleep(20);
+        }
+      };
+      await inFlight(1, 'the earlier requests never finished');
       // In flight: headers and half of the body sent before the signal.
       const busy = connect(srv.port);
       const first = '{"code":"INFLIGHT","name":"In flight","channel":"direct"}';
       busy.write(post(token, first) + first.slice(0, 10));
-      // The signal must find it begun: wait until /metrics counts it (and itself).
-      for (let i = 0; ; i++) {
-        const m = await srv.api('GET', '/metrics');
-        if (Number(/^tersa_http_requests_in_flight (\d+)$/m.exec(m.text)?.[1]) >= 2) break;
-        assert.ok(i < 500, 'the request in flight never began');
-        await sleep(20);
-      }
+      // The signal must find it begun: wait until /metrics counts it too.
+      await inFlight(2, 'the request in flight never began');
       srv.proc.kill('SIGTERM');
       await sleep(200);
       const late = '{"code":"LATE","name":"Late","channel":"direct"}';

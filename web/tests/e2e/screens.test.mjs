@@ -78,8 +78,9 @@ for (const { user, locales, scoped } of VISITS) {
 				const text = await page.locator('body').innerText();
 				assert.doesNotMatch(text, RAW_KEY, `a message key on screen at ${page.url()}`);
 				if (scoped) {
-					// Store choices on the page (filters, forms) offer only the user's stores.
-					const selects = page.locator('[data-testid$="-filter-store_id"], [data-testid="store-switch"]');
+					// Store choices on the page (filters, forms) offer only the user's
+					// stores; those on a tab not shown cannot be opened.
+					const selects = page.locator('[data-testid$="-filter-store_id"]:visible, [data-testid="store-switch"]:visible');
 					for (let i = 0; i < (await selects.count()); i++) {
 						await selects.nth(i).click();
 						const offered = await page.locator('.el-select-dropdown:visible .el-select-dropdown__item').allInnerTexts();

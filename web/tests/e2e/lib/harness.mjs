@@ -297,23 +297,33 @@ export async function navPages(page, url) {
 	return out;
 }
 
-/** Opens a page through the navigation from /account (the sub-menu first for an item). */
+/**
+ * Opens a page through the navigation, as a user would: from the sidebar of
+ * the page already open (from /account when it has none), the sub-menu first
+ * for an item. Done when the entry is the active one.
+ */
 export async function openNav(page, url, area, item) {
-	await page.goto(url + '/account');
-	await page.getByTestId(`nav-${area}`).first().waitFor();
-	if (!item) {
-		await page.getByTestId(`nav-${area}`).click();
-		return;
+	const top = page.getByTestId(`nav-${area}`).first();
+	if (!page.url().startsWith(url) || !(await top.isVisible())) {
+		await page.goto(url + '/account');
+		await top.waitFor();
 	}
+	const entry = item ? page.getByTestId(`nav-${area}-${item}`) : top;
+	// Active, or gone with the page changed: a page with a layout of its own
+	// (the POS) has no sidebar.
+	const from = page.url();
+	const active = async () =>
+		(await entry.isVisible())
+			? /\bis-active\b/.test((await entry.getAttribute('class')) ?? '')
+			: page.url() !== from;
 	// The sub-menu opens with an animation: a click that lands while it is
-	// still moving can miss, so the entry is tried again until the page changes.
-	const entry = page.getByTestId(`nav-${area}-${item}`);
+	// still moving can miss, so the entry is tried again until it is active.
 	for (let attempt = 1; ; attempt++) {
-		if (!(await entry.isVisible())) await page.getByTestId(`nav-${area}`).locator('.el-sub-menu__title').click();
+		if (item && !(await entry.isVisible())) await top.locator('.el-sub-menu__title').click();
 		await entry.waitFor({ state: 'visible' });
 		await entry.click();
 		try {
-			await page.waitForURL((u) => !u.pathname.startsWith('/account'), { timeout: 10000 });
+			await until(active, { timeout: 10000, message: `nav-${area}${item ? `-${item}` : ''} did not become the active page` });
 			return;
 		} catch (e) {
 			if (attempt === 3) throw e;
