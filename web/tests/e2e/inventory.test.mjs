@@ -6,7 +6,7 @@
 // test-results/screens), without console errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, newPage, login, fill, shot, until, assertNoConsoleErrors, DEMO_PASSWORD } from './lib/harness.mjs';
+import { useApp, newPage, login, fill, shot, until, assertNoConsoleErrors, DEMO_PASSWORD, confirmBox } from './lib/harness.mjs';
 
 const srv = useApp({ demo: 'small' });
 const STORE = 1;
@@ -16,15 +16,6 @@ async function text(page, id) {
 	const el = page.getByTestId(id);
 	return (await el.count()) ? (await el.first().innerText()).trim() : '';
 }
-/** Confirms the open confirmation box (its last button is the action). */
-async function confirmBox(page, name) {
-	const box = page.locator('.el-message-box');
-	await box.waitFor();
-	if (name) await shot(page, name);
-	await box.locator('.el-message-box__btns .el-button').last().click();
-	await box.waitFor({ state: 'hidden' });
-}
-
 test('a store manager counts stock by scanning, sees the variance, applies it and sees the stock change', async () => {
 	const token = await srv.login('manager01', DEMO_PASSWORD);
 	const api = (m, p, body) => srv.api(m, p, { token, body });

@@ -6,7 +6,7 @@
 // without console errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, newPage, login, fill, shot, until, assertNoConsoleErrors, DEMO_PASSWORD } from './lib/harness.mjs';
+import { useApp, newPage, login, fill, shot, until, assertNoConsoleErrors, DEMO_PASSWORD, confirmBox } from './lib/harness.mjs';
 
 const srv = useApp({ demo: 'small' });
 const BASE = '/customers/loyalty';
@@ -19,14 +19,6 @@ async function pick(page, testid, query, text) {
 	const option = page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: text }).first();
 	await option.waitFor();
 	await option.click();
-}
-
-/** Confirms the open message box (useConfirm). */
-async function confirm(page) {
-	const box = page.locator('.el-message-box');
-	await box.waitFor();
-	await box.locator('.el-message-box__btns button').last().click();
-	await box.waitFor({ state: 'hidden' });
 }
 
 test('head office creates a coupon template, issues it to a customer and prints a batch', async () => {
@@ -93,7 +85,7 @@ test('head office creates a coupon template, issues it to a customer and prints 
 	});
 	await page.getByTestId('loyalty-lookup-cancel').click();
 	assert.match(await page.locator('.el-message-box').textContent(), /stop working at every till/);
-	await confirm(page);
+	await confirmBox(page);
 	await until(async () => (await page.getByTestId('loyalty-lookup-status').textContent()).includes('Voided'), { message: 'the lookup did not show the cancellation' });
 	assert.equal((await srv.api('GET', `/api/v1/coupons/${issued.id}`, { token })).body.status, 'cancelled');
 
@@ -138,7 +130,7 @@ test('a store manager tops up a customer’s stored value and the bonus rule app
 	await shot(page, 'loyalty-topup-filled-zh-CN');
 	await page.getByTestId('loyalty-topup-save').click();
 	assert.match(await page.locator('.el-message-box').textContent(), /¥650\.00/);
-	await confirm(page);
+	await confirmBox(page);
 	const result = page.getByTestId('loyalty-topup-balance');
 	await result.waitFor();
 	const after = (await srv.api('GET', `/api/v1/customers/${customer.id}/stored-value?limit=1`, { token })).body;

@@ -7,7 +7,7 @@
 // languages (test-results/screens).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, newPage, login, fill, shot, until, assertNoConsoleErrors, DEMO_PASSWORD } from './lib/harness.mjs';
+import { useApp, newPage, login, fill, shot, until, assertNoConsoleErrors, DEMO_PASSWORD, confirmBox, dismissBox } from './lib/harness.mjs';
 
 const srv = useApp({ demo: 'small' });
 
@@ -18,20 +18,6 @@ async function onHand(token, productId) {
 	const r = await srv.api('GET', `/api/v1/stock?store_id=1&product_id=${productId}`, { token });
 	assert.equal(r.status, 200, r.text);
 	return r.body.items[0]?.on_hand ?? 0;
-}
-
-/** Clicks the primary button of the open confirmation (ElMessageBox). */
-async function confirm(page) {
-	const box = page.locator('.el-message-box');
-	await box.waitFor();
-	await box.locator('.el-message-box__btns .el-button--danger, .el-message-box__btns .el-button--primary').last().click();
-	await box.waitFor({ state: 'hidden' });
-}
-
-async function dismiss(page) {
-	const box = page.locator('.el-message-box');
-	await box.locator('.el-message-box__btns .el-button').first().click();
-	await box.waitFor({ state: 'hidden' });
 }
 
 /** Waits until the receiving drawer's scan box has the focus (it takes it when the drawer has opened). */
@@ -99,7 +85,7 @@ test('a store manager turns replenishment into an order, sends it, receives it b
 	await page.getByTestId('purchasing-order-send').click();
 	await page.locator('.el-message-box').waitFor();
 	await shot(page, 'purchasing-order-send-confirm-en');
-	await confirm(page);
+	await confirmBox(page);
 	await page.locator('[data-testid=purchasing-order-status][data-status=sent]').waitFor();
 
 	// First receipt by scanning: 2 of product 1, all 12 of product 2, a code not on the order.
@@ -195,7 +181,7 @@ test('the purchasing screens in Chinese, the draft by hand, cancelling, and anot
 	await page.getByTestId('purchasing-order-send').click();
 	await page.locator('.el-message-box').waitFor();
 	await shot(page, 'purchasing-order-send-confirm-zh-CN');
-	await confirm(page);
+	await confirmBox(page);
 	await page.locator('[data-testid=purchasing-order-status][data-status=sent]').waitFor();
 	await page.getByTestId('purchasing-order-receive').click();
 	await scanFocused(page);
@@ -208,9 +194,9 @@ test('the purchasing screens in Chinese, the draft by hand, cancelling, and anot
 	await page.locator('.el-message-box').waitFor();
 	assert.match(await page.locator('.el-message-box').textContent(), /不能恢复/);
 	await shot(page, 'purchasing-order-cancel-confirm-zh-CN');
-	await dismiss(page);
+	await dismissBox(page);
 	await page.getByTestId('purchasing-order-cancel').click();
-	await confirm(page);
+	await confirmBox(page);
 	await page.locator('[data-testid=purchasing-order-status][data-status=cancelled]').waitFor();
 	assert.equal((await srv.api('GET', `/api/v1/purchase-orders/${id}`, { token })).body.status, 'cancelled');
 	await shot(page, 'purchasing-order-cancelled-zh-CN');

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { useApp, newPage, login, fill, shot, until, assertNoConsoleErrors } from './lib/harness.mjs';
+import { useApp, newPage, login, fill, shot, until, assertNoConsoleErrors, confirmBox } from './lib/harness.mjs';
 
 const srv = useApp({ demo: 'small' });
 const gbk = (s) => execFileSync('iconv', ['-f', 'UTF-8', '-t', 'GBK'], { input: Buffer.from(s) });
@@ -18,14 +18,6 @@ async function choose(page, testid, text) {
 	await page.getByTestId(testid).click();
 	const opt = page.locator('.el-select-dropdown:visible .el-select-dropdown__item').filter({ hasText: new RegExp(`^${text}$`) }).first();
 	await opt.click();
-}
-
-/** Confirms the open confirmation box. */
-async function confirmBox(page) {
-	const box = page.locator('.el-message-box');
-	await box.waitFor();
-	await box.locator('.el-message-box__btns .el-button--primary, .el-message-box__btns .el-button--danger').last().click();
-	await box.waitFor({ state: 'hidden' });
 }
 
 test('import a GBK CSV of customers: a column matched by hand, the bad line named, the fixed file applied', async () => {

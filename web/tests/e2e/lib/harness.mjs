@@ -252,6 +252,26 @@ export async function shot(page, name) {
 	return file;
 }
 
+/**
+ * Confirms the open confirmation box (useConfirm, ElMessageBox): its last
+ * button is the action. With `name`, screenshots the box first.
+ */
+export async function confirmBox(page, name) {
+	const box = page.locator('.el-message-box');
+	await box.waitFor();
+	if (name) await shot(page, name);
+	await box.locator('.el-message-box__btns .el-button').last().click();
+	await box.waitFor({ state: 'hidden' });
+}
+
+/** Dismisses the open confirmation box with its first button (cancel). */
+export async function dismissBox(page) {
+	const box = page.locator('.el-message-box');
+	await box.waitFor();
+	await box.locator('.el-message-box__btns .el-button').first().click();
+	await box.waitFor({ state: 'hidden' });
+}
+
 /** Fails with every recorded console error and page error of the page. */
 export function assertNoConsoleErrors(page) {
 	assert.deepEqual(page.consoleErrors, [], `console errors on ${page.url()}:\n${page.consoleErrors.join('\n')}`);
