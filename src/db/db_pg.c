@@ -239,6 +239,19 @@ static void pg_quiet(void *arg, const char *msg)
 	(void)msg;
 }
 
+/* Per-session settings. JIT compilation is off: it costs a second or more
+ * on each of the wide report and check queries and saves nothing on tables
+ * of this size (check-db on the small demo: 3.1 s with it, 0.3 s without). */
+static int pg_session(PGconn *c)
+{
+	if (PQsetClientEncoding(c, "UTF8") != 0)
+		return -1;
+	PGresult *r = PQexec(c, "SET jit = off");
+	/* Servers before 11 have no such setting: nothing to turn off. */
+	PQclear(r);
+	return 0;
+}
+
 int dbpg_open(struct db *db, const char *url, struct err *e)
 {
 	PGconn *c = PQconnectdb(url);
@@ -253,7 +266,7 @@ int dbpg_open(struct db *db, const char *url, struct err *e)
 			       "cannot connect to PostgreSQL: %s", m);
 	}
 	PQsetNoticeProcessor(c, pg_quiet, NULL);
-	if (PQsetClientEncoding(c, "UTF8") != 0) {
+	if (pg_session(c) != 0) {
 		log_error("postgresql: cannot set client encoding UTF8");
 		PQfinish(c);
 		return err_set(e, ERR_DB, "cannot use UTF8 with PostgreSQL");
@@ -278,7 +291,7 @@ void dbpg_check(struct db *db)
 		log_error("postgresql: reconnect failed");
 		return;
 	}
-	PQsetClientEncoding(CONN(db), "UTF8");
+	pg_session(CONN(db));
 	db->pg_gen++; /* prepared statements died with the old session */
 	log_warn("postgresql: reconnected");
 }

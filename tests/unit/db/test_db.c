@@ -710,9 +710,12 @@ static void test_boundaries_reset_statements(void **state)
 static const char SQL_PID[] = "SELECT pg_backend_pid()";
 static const char SQL_KILL[] =
 	"SELECT pg_terminate_backend(CAST(? AS INTEGER))";
+static const char SQL_JIT_OFF[] =
+	"SELECT CASE WHEN current_setting('jit') = 'off' THEN 1 ELSE 0 END";
 
 /* PostgreSQL only: a dropped connection answers ERR_UNAVAILABLE once, then
- * the next statement reconnects and re-prepares. */
+ * the next statement reconnects and re-prepares; the session's settings
+ * (JIT off) hold on the first connection and on the new one. */
 static void test_pg_reconnect(void **state)
 {
 	struct fx *f = *state;
@@ -724,6 +727,7 @@ static void test_pg_reconnect(void **state)
 	make_t(db);
 	assert_int_equal(t_insert(db, 1, "a", &e), 0);
 	assert_int_equal(scalar(db, SQL_T_COUNT), 1);
+	assert_int_equal(scalar(db, SQL_JIT_OFF), 1);
 
 	int64_t pid = scalar(db, SQL_PID);
 	struct db *other = NULL;
@@ -741,6 +745,7 @@ static void test_pg_reconnect(void **state)
 	assert_int_equal(t_insert(db, 2, "b", &e), 0);
 	assert_int_equal(scalar(db, SQL_T_COUNT), 2);
 	assert_true(scalar(db, SQL_PID) != pid);
+	assert_int_equal(scalar(db, SQL_JIT_OFF), 1);
 }
 
 /* ---- engine-free tests */
