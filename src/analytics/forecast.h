@@ -95,7 +95,7 @@ struct ets_fit {
 	double s0[FC_MAX_SEASON]; /* initial seasonal states, s0[0] the most
 				   * recent (R's s0, s1, ..., s_{m-1}) */
 	int np;                   /* estimated parameters + 1 (sigma), as R */
-	double sigma2;            /* sum(e^2) / (n - np), as R's ets */
+	double sigma2;            /* sum(e^2) / (n - np + 1), as R (n - length(par)) */
 	double loglik, aic, aicc, bic, mse;
 };
 

@@ -497,7 +497,7 @@ int ets_eval(const double *y, int n, struct ets_fit *fit)
 	fit->aicc = n - fit->np - 1 > 0
 			    ? fit->aic + 2.0 * fit->np * (fit->np + 1) / (n - fit->np - 1)
 			    : INFINITY;
-	fit->sigma2 = sse / (n - fit->np);
+	fit->sigma2 = sse / (n - (fit->np - 1)); /* R: n - length(par) */
 	fit->mse = sse / n;
 	return 0;
 }
