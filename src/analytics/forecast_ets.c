@@ -108,9 +108,28 @@ static int admissible(double alpha, double beta, double gamma, double phi, int t
 		P[i] = alpha + beta - alpha * phi;
 	P[m] = alpha + beta - phi;
 	P[m + 1] = 1;
-	/* R allows max|root| <= 1 + 1e-10; strictly inside is the same up to
-	 * the boundary itself. */
-	return roots_inside(P, m + 1);
+	/* R allows max|root| <= 1 + 1e-10. Without a trend (beta 0, phi 1)
+	 * z = 1 is always a root: divide it out, then the rest must lie
+	 * strictly inside (scaled by 1 + 1e-10 as R's tolerance). */
+	int d = m + 1;
+	double at1 = 0, mag = 0;
+	for (int i = 0; i <= d; i++) {
+		at1 += P[i];
+		mag += fabs(P[i]);
+	}
+	if (fabs(at1) <= 1e-10 * mag) {
+		double q[FC_MAX_SEASON + 2];
+		q[d - 1] = P[d];
+		for (int k = d - 1; k >= 1; k--)
+			q[k - 1] = P[k] + q[k];
+		d--;
+		for (int k = 0; k <= d; k++)
+			P[k] = q[k];
+	}
+	double sc = 1;
+	for (int i = 0; i <= d; i++, sc *= 1 + 1e-10)
+		P[i] *= sc;
+	return roots_inside(P, d);
 }
 
 /* R's check.param with bounds = "both". */
@@ -379,6 +398,51 @@ static void lsline(const double *v, int k, double x0, double *icpt, double *slop
 	*icpt = (sy - *slope * sx) / k;
 }
 
+/* Least squares of y on 1, t, sin(2 pi t/m), cos(2 pi t/m) (t = 1..n; no
+ * sine when m = 2), as R's tslm(y ~ trend + fourier(y, 1)): c[0] intercept,
+ * c[1] slope (c[2], c[3] the pair). */
+static void fourier_line(const double *y, int n, int m, double *c)
+{
+	int k = m == 2 ? 3 : 4;
+	double A[4][5] = {{0}};
+	for (int t = 0; t < n; t++) {
+		double x[4] = {1, t + 1, 0, 0}, a = 2 * M_PI * (t + 1) / m;
+		if (k == 4) {
+			x[2] = sin(a);
+			x[3] = cos(a);
+		} else {
+			x[2] = cos(a);
+		}
+		for (int i = 0; i < k; i++) {
+			for (int j = 0; j < k; j++)
+				A[i][j] += x[i] * x[j];
+			A[i][k] += x[i] * y[t];
+		}
+	}
+	for (int i = 0; i < k; i++) { /* Gauss-Jordan with partial pivoting */
+		int piv = i;
+		for (int r = i + 1; r < k; r++)
+			if (fabs(A[r][i]) > fabs(A[piv][i]))
+				piv = r;
+		for (int j = 0; j <= k; j++) {
+			double tmp = A[i][j];
+			A[i][j] = A[piv][j];
+			A[piv][j] = tmp;
+		}
+		if (A[i][i] == 0)
+			continue;
+		for (int r = 0; r < k; r++) {
+			if (r == i)
+				continue;
+			double f = A[r][i] / A[i][i];
+			for (int j = i; j <= k; j++)
+				A[r][j] -= f * A[i][j];
+		}
+	}
+	for (int i = 0; i < 4; i++)
+		c[i] = i < k && A[i][i] != 0 ? A[i][k] / A[i][i] : 0;
+}
+
 /* R's forecast:::initstate (seasonal start from a classical decomposition,
  * level and trend from a line through the first max(10, 2m) adjusted values)
  * and initparam. v receives the start vector. */
@@ -391,13 +455,28 @@ static void start_values(const struct ets_prob *p, double *v)
 	int k = 0;
 
 	if (s->season) {
-		fc_seasonal_figure(p->y, n, m, s->season == ETS_M, figure);
+		/* sv: the seasonal component at each t, from a classical
+		 * decomposition, or with fewer than 3 seasons, y less (or over)
+		 * the line of a regression on t and one Fourier pair. */
+		double *sv = fc_xmalloc(sizeof(double) * n);
+		if (n >= 3 * m) {
+			fc_seasonal_figure(p->y, n, m, s->season == ETS_M, figure);
+			for (int t = 0; t < n; t++)
+				sv[t] = figure[t % m];
+		} else {
+			double c[4];
+			fourier_line(p->y, n, m, c);
+			for (int t = 0; t < n; t++) {
+				double line = c[0] + c[1] * (t + 1);
+				sv[t] = s->season == ETS_A ? p->y[t] - line : p->y[t] / line;
+			}
+		}
 		/* init.seas = rev(seasonal[2:m]) */
 		for (int i = 0; i < m - 1; i++)
-			init[i] = figure[m - 1 - i];
+			init[i] = sv[m - 1 - i];
 		if (s->season == ETS_A) {
 			for (int t = 0; t < n; t++)
-				ysa[t] = p->y[t] - figure[t % m];
+				ysa[t] = p->y[t] - sv[t];
 		} else {
 			double sum = 0;
 			for (int i = 0; i < m - 1; i++) {
@@ -406,10 +485,11 @@ static void start_values(const struct ets_prob *p, double *v)
 			}
 			if (sum > m)
 				for (int i = 0; i < m - 1; i++)
-					init[i] /= sum + 1e-2;
+					init[i] /= sum + (m - 1) * 1e-2;
 			for (int t = 0; t < n; t++)
-				ysa[t] = p->y[t] / fmax(figure[t % m], 1e-2);
+				ysa[t] = p->y[t] / fmax(sv[t], 1e-2);
 		}
+		free(sv);
 	} else {
 		memcpy(ysa, p->y, sizeof(double) * n);
 	}
@@ -427,7 +507,7 @@ static void start_values(const struct ets_prob *p, double *v)
 		lsline(ysa, maxn, 1, &l0, &b0);
 		if (fabs(l0 + b0) < 1e-8) {
 			l0 *= 1 + 1e-3;
-			b0 *= 1 + 1e-3;
+			b0 *= 1 - 1e-3;
 		}
 	}
 	free(ysa);
@@ -435,18 +515,18 @@ static void start_values(const struct ets_prob *p, double *v)
 	/* initparam */
 	double alpha = LOWER + 0.2 * (UPPER - LOWER) / mm;
 	if (alpha > 1 || alpha < 0)
-		alpha = UPPER - 1e-3;
+		alpha = LOWER + 0.002;
 	v[k++] = alpha;
 	if (s->trend) {
-		double beta = LOWER + 0.1 * (UPPER - LOWER);
+		double beta = LOWER + 0.1 * (fmin(UPPER, alpha) - LOWER);
 		if (beta < 0 || beta > alpha)
 			beta = alpha - 1e-3;
 		v[k++] = beta;
 	}
 	if (s->season) {
-		double gamma = LOWER + 0.05 * (UPPER - LOWER);
+		double gamma = LOWER + 0.05 * (fmin(UPPER, 1 - alpha) - LOWER);
 		if (gamma < 0 || gamma > 1 - alpha)
-			gamma = UPPER - 1e-3;
+			gamma = 1 - alpha - 1e-3;
 		v[k++] = gamma;
 	}
 	if (s->damped) {

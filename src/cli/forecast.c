@@ -148,7 +148,7 @@ int cli_forecast(int argc, char **argv)
 	json_object_set_new(o, "upper_80", arr(out.upper_80, h));
 	json_object_set_new(o, "lower_95", arr(out.lower_95, h));
 	json_object_set_new(o, "upper_95", arr(out.upper_95, h));
-	char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+	char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
 	if (!s)
 		abort();
 	puts(s);

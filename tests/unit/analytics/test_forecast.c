@@ -200,6 +200,24 @@ static void test_ets_select(void **state)
 	assert_string_equal(r.o.model, "ETS(M,N,N)");
 }
 
+/* Seasonal models without a trend: z = 1 is always a root of their
+ * characteristic polynomial, which R's admissibility test accepts; they
+ * must fit (they once never did), with R's likelihood and forecasts. Also
+ * the start from a Fourier regression when there are fewer than 3 seasons. */
+static void test_ets_seasonal_no_trend(void **state)
+{
+	struct res r;
+	struct ets_fit f;
+	struct ets_model ana = {ETS_A, ETS_N, ETS_A, 0}, mnm = {ETS_M, ETS_N, ETS_M, 0};
+	assert_int_equal(ets_fit_model(usacc, N(usacc), 12, &ana, 0, &f), 0);
+	double ic[4] = {f.loglik, f.aic, f.aicc, f.sigma2};
+	near(ic, usacc_ana_ic, 4, 1e-5, "ets(USAccDeaths, ANA) loglik, aic, aicc, sigma2");
+	assert_int_equal(ets_forecast(usacc, N(usacc), &f, 6, res_init(&r, 6)), 0);
+	near_all(&r, usacc_ana, 6, 1e-4, "ets(USAccDeaths, ANA) forecast");
+	assert_int_equal(ets_fit_model(usacc, 30, 12, &mnm, 0, &f), 0);
+	near(&f.aicc, usacc30_mnm_ic + 2, 1, 1e-4, "ets(USAccDeaths[1:30], MNM) AICc");
+}
+
 static void test_theta(void **state)
 {
 	struct res r;
@@ -383,6 +401,7 @@ int main(void)
 		cmocka_unit_test(test_ses_holt_fitted),
 		cmocka_unit_test(test_ets_given_params),
 		cmocka_unit_test(test_ets_select),
+		cmocka_unit_test(test_ets_seasonal_no_trend),
 		cmocka_unit_test(test_theta),
 		cmocka_unit_test(test_croston_sba),
 		cmocka_unit_test(test_auto_backtest),
