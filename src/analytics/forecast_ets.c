@@ -3,6 +3,7 @@
  * R's forecast::ets does, AICc model choice, forecasts and their intervals. */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,9 +64,12 @@ static int roots_inside(double *a, int d)
 		double a0 = a[0], ad = a[d];
 		if (fabs(a0) >= fabs(ad))
 			return 0;
+		double c[FC_MAX_SEASON + 2];
 		for (int k = 0; k < d; k++)
-			a[k] = ad * a[k + 1] - a0 * a[d - 1 - k];
+			c[k] = ad * a[k + 1] - a0 * a[d - 1 - k];
 		d--;
+		for (int k = 0; k <= d; k++)
+			a[k] = c[k];
 		/* rescale to keep the numbers in range */
 		double mx = 0;
 		for (int k = 0; k <= d; k++)

@@ -218,6 +218,20 @@ static void test_ets_seasonal_no_trend(void **state)
 	near(&f.aicc, usacc30_mnm_ic + 2, 1, 1e-4, "ets(USAccDeaths[1:30], MNM) AICc");
 }
 
+/* Trend and season together (phi 1): the admissibility test (roots of the
+ * characteristic polynomial inside the unit circle) once rejected every
+ * such start, so ETS(M,A,A) never fitted. */
+static void test_ets_trend_and_season(void **state)
+{
+	struct ets_fit f;
+	struct ets_model maa = {ETS_M, ETS_A, ETS_A, 0};
+	assert_int_equal(ets_fit_model(jj, N(jj), 4, &maa, 0, &f), 0);
+	double ic[4] = {f.loglik, f.aic, f.aicc, f.sigma2};
+	near(ic, jj_maa_ic, 4, 1e-4, "ets(JohnsonJohnson, MAA) loglik, aic, aicc, sigma2");
+	assert_int_equal(ets_select(jj, N(jj), 4, &f), 0);
+	near(&f.aicc, jj_ets_ic + 2, 1, 1e-4, "ets(JohnsonJohnson) AICc");
+}
+
 static void test_theta(void **state)
 {
 	struct res r;
@@ -402,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_ets_given_params),
 		cmocka_unit_test(test_ets_select),
 		cmocka_unit_test(test_ets_seasonal_no_trend),
+		cmocka_unit_test(test_ets_trend_and_season),
 		cmocka_unit_test(test_theta),
 		cmocka_unit_test(test_croston_sba),
 		cmocka_unit_test(test_auto_backtest),
