@@ -410,9 +410,9 @@ static void auto_method(const double *y, int n, int m, int h, struct fc_out *out
 	}
 	double score[NCAND] = {0};
 	int valid[NCAND];
-	struct bufs fb, tb;
+	struct bufs fb;
+	double *mc = fc_xmalloc(sizeof(double) * NCAND * hb); /* each candidate's mean */
 	bufs_init(&fb, hb);
-	bufs_init(&tb, hb);
 	for (int c = 0; c < NCAND; c++)
 		valid[c] = 1;
 	for (int o = 0; o < k; o++) {
@@ -422,11 +422,18 @@ static void auto_method(const double *y, int n, int m, int h, struct fc_out *out
 		for (int t = lag; t < tn; t++)
 			sc += fabs(y[t] - y[t - lag]);
 		sc = tn > lag ? sc / (tn - lag) : 0;
+		/* the members once each; the combination from their means */
+		for (int c = 0; c < C_COMB; c++) {
+			run_cand(y, tn, m, hb, c, &fb.o, NULL);
+			memcpy(mc + c * hb, fb.o.mean, sizeof(double) * hb);
+		}
+		for (int j = 0; j < hb; j++)
+			mc[C_COMB * hb + j] =
+				(mc[C_ETS * hb + j] + mc[C_THETA * hb + j] + mc[C_DAMPED * hb + j]) / 3;
 		for (int c = 0; c < NCAND; c++) {
-			run_cand(y, tn, m, hb, c, &fb.o, &tb);
 			double e = 0;
 			for (int j = 0; j < hb; j++)
-				e += fabs(y[tn + j] - fb.o.mean[j]);
+				e += fabs(y[tn + j] - mc[c * hb + j]);
 			e /= hb;
 			/* MASE; when the training part is flat, MAE relative to its level */
 			double s = sc > 0 ? sc : fmax(1e-9, fabs(y[tn - 1]));
@@ -436,7 +443,7 @@ static void auto_method(const double *y, int n, int m, int h, struct fc_out *out
 		}
 	}
 	free(fb.v);
-	free(tb.v);
+	free(mc);
 	int order[NCAND], no = 0;
 	for (int c = 0; c < NCAND; c++)
 		if (valid[c])
