@@ -350,12 +350,33 @@ static int run_method(const double *y, int n, int m, int h, enum fc_method metho
 		      struct fc_out *out);
 
 /* Candidate c on y[0..n-1]; the combination averages ets, theta, damped. */
-static void run_cand(const double *y, int n, int m, int h, int c, struct fc_out *out,
-		     struct bufs *tmp)
+/* ETS inside auto: with form, that model (chosen once by AICc on the whole
+ * series) re-estimated on y; else (or when it does not fit) chosen here. */
+static void run_ets(const double *y, int n, int m, int h, const struct ets_fit *form,
+		    struct fc_out *out)
 {
-	static const enum fc_method meth[NCAND] = {FC_SNAIVE, FC_ETS, FC_THETA, FC_DAMPED};
-	if (c != C_COMB) {
+	struct ets_fit f;
+	if (form && ets_fit_model(y, n, m, &form->spec, 0, &f) == 0 &&
+	    ets_forecast(y, n, &f, h, out) == 0)
+		return;
+	run_method(y, n, m, h, FC_ETS, out);
+}
+
+static void run_one(const double *y, int n, int m, int h, int c, const struct ets_fit *form,
+		    struct fc_out *out)
+{
+	static const enum fc_method meth[C_COMB] = {FC_SNAIVE, FC_ETS, FC_THETA, FC_DAMPED};
+	if (c == C_ETS)
+		run_ets(y, n, m, h, form, out);
+	else
 		run_method(y, n, m, h, meth[c], out);
+}
+
+static void run_cand(const double *y, int n, int m, int h, int c, const struct ets_fit *form,
+		     struct fc_out *out, struct bufs *tmp)
+{
+	if (c != C_COMB) {
+		run_one(y, n, m, h, c, form, out);
 		return;
 	}
 	double *arr[5] = {out->mean, out->lower_80, out->upper_80, out->lower_95, out->upper_95};
@@ -364,7 +385,7 @@ static void run_cand(const double *y, int n, int m, int h, int c, struct fc_out 
 			arr[a][k] = 0;
 	char parts[3][96];
 	for (int i = 0; i < 3; i++) {
-		run_method(y, n, m, h, meth[C_ETS + i], &tmp->o);
+		run_one(y, n, m, h, C_ETS + i, form, &tmp->o);
 		snprintf(parts[i], sizeof(parts[i]), "%s", tmp->o.model);
 		double *src[5] = {tmp->o.mean, tmp->o.lower_80, tmp->o.upper_80, tmp->o.lower_95,
 				  tmp->o.upper_95};
@@ -408,6 +429,11 @@ static void auto_method(const double *y, int n, int m, int h, struct fc_out *out
 			 "too short for a backtest (%d values) -> ETS by AICc", n);
 		return;
 	}
+	/* ETS's model form is chosen once, by AICc on the whole series, and
+	 * its parameters re-estimated at each origin (choosing the form again
+	 * at every origin would cost up to 15 fits per origin). */
+	struct ets_fit form;
+	int have = ets_select(y, n, m, &form) == 0;
 	double score[NCAND] = {0};
 	int valid[NCAND];
 	struct bufs fb;
@@ -424,7 +450,7 @@ static void auto_method(const double *y, int n, int m, int h, struct fc_out *out
 		sc = tn > lag ? sc / (tn - lag) : 0;
 		/* the members once each; the combination from their means */
 		for (int c = 0; c < C_COMB; c++) {
-			run_cand(y, tn, m, hb, c, &fb.o, NULL);
+			run_one(y, tn, m, hb, c, have ? &form : NULL, &fb.o);
 			memcpy(mc + c * hb, fb.o.mean, sizeof(double) * hb);
 		}
 		for (int j = 0; j < hb; j++)
@@ -457,7 +483,7 @@ static void auto_method(const double *y, int n, int m, int h, struct fc_out *out
 	int best = no ? order[0] : C_SNAIVE;
 	struct bufs tmp;
 	bufs_init(&tmp, h);
-	run_cand(y, n, m, h, best, out, &tmp);
+	run_cand(y, n, m, h, best, have ? &form : NULL, out, &tmp);
 	free(tmp.v);
 	out->backtest_mase = no ? score[best] : -1;
 	size_t len = (size_t)snprintf(out->reason, sizeof(out->reason), "backtest MASE (%d origin%s, h=%d)",

@@ -162,7 +162,7 @@ static double recurse(const double *y, int n, int m, const struct ets_model *s,
 		      const struct ets_fit *f, double *sse_out, double *st)
 {
 	double ring[FC_MAX_SEASON];
-	double l = f->l0, b = f->b0, sse = 0, slog = 0;
+	double l = f->l0, b = f->b0, sse = 0, slog = 0, prod = 1; /* sum log|f| = slog + log(prod) */
 	double a = f->alpha, ba = s->trend ? f->beta / f->alpha : 0, g = f->gamma;
 	double phi = s->damped ? f->phi : 1;
 	int mm = s->season ? m : 1;
@@ -192,7 +192,11 @@ static double recurse(const double *y, int n, int m, const struct ets_model *s,
 			if (fc == 0)
 				return INFINITY;
 			e = (y[t] - fc) / fc;
-			slog += log(fabs(fc));
+			prod *= fabs(fc); /* one log per run of values, not per value */
+			if (prod > 1e150 || prod < 1e-150) {
+				slog += log(prod);
+				prod = 1;
+			}
 		} else {
 			e = y[t] - fc;
 		}
@@ -225,6 +229,7 @@ static double recurse(const double *y, int n, int m, const struct ets_model *s,
 			for (int j = 0; j < m; j++)
 				st[2 + j] = ring[j];
 	}
+	slog += log(prod);
 	double lik = n * log(sse) + (s->error == ETS_M ? 2 * slog : 0);
 	if (isnan(lik) || lik == INFINITY)
 		return INFINITY;
