@@ -127,6 +127,7 @@ bench:
 	@bench/import.sh
 	@bench/reports.sh
 	@bench/pos.sh
+	@bench/forecast/run.sh
 
 run-bins: all
 	@:

@@ -27,6 +27,7 @@
 #include "http/server.h"
 #include "jobs/scheduler.h"
 #include "cli/demo.h"
+#include "cli/forecast.h"
 
 #ifndef TERSA_VERSION
 #define TERSA_VERSION "0.1.0"
@@ -55,6 +56,7 @@ static const char usage[] =
 	"                                          (CSV or XLSX; all rows or none)\n"
 	"  backup --db DB FILE                     (online copy of a SQLite database)\n"
 	"  restore FILE --db DB [--force]          (puts a backup back as DB)\n"
+	"  forecast --period M --horizon H [--model auto|naive|snaive|ses|holt|damped|ets|theta|croston|sba]\n"
 	"  version\n"
 	"  help\n"
 	"\n"
@@ -730,6 +732,8 @@ int main(int argc, char **argv)
 		return cmd_backup(argc - 1, argv + 1);
 	if (strcmp(cmd, "restore") == 0)
 		return cmd_restore(argc - 1, argv + 1);
+	if (strcmp(cmd, "forecast") == 0)
+		return cli_forecast(argc - 1, argv + 1);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("tersa %s\n", TERSA_VERSION);
 		return 0;
