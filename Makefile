@@ -127,6 +127,7 @@ bench:
 	@bench/import.sh
 	@bench/reports.sh
 	@bench/pos.sh
+	@bench/itemsets/run.sh
 
 run-bins: all
 	@:
