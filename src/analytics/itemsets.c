@@ -206,7 +206,7 @@ static int cmp_sets_q(const void *a, const void *b)
 }
 
 struct item_count {
-	int32_t id;
+	int32_t id, dense;
 	int64_t count;
 };
 
@@ -232,15 +232,22 @@ static int32_t dense_of(const int32_t *distinct, size_t nd, int32_t id)
 	return (int32_t)lo;
 }
 
-/* Sorts v[0..n) and drops repeats; the new length. */
-static int sort_unique(int32_t *v, int n)
+/* Sorts v[0..n) ascending: insertion sort for a short basket. */
+static void sort_ranks(int32_t *v, int n)
 {
-	qsort(v, (size_t)n, sizeof *v, cmp_i32);
-	int k = 0;
-	for (int i = 0; i < n; i++)
-		if (k == 0 || v[k - 1] != v[i])
-			v[k++] = v[i];
-	return k;
+	if (n > 48) {
+		qsort(v, (size_t)n, sizeof *v, cmp_i32);
+		return;
+	}
+	for (int k = 1; k < n; k++) {
+		int32_t x = v[k];
+		int j = k;
+		while (j > 0 && v[j - 1] > x) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
 }
 
 int itemsets_mine(const struct itemset_input *in, const struct itemset_opts *o,
@@ -279,31 +286,54 @@ int itemsets_mine(const struct itemset_input *in, const struct itemset_opts *o,
 	if (total == 0)
 		return 0;
 
-	/* distinct ids -> dense indexes; counts with repeats in a transaction
-	 * dropped */
-	int32_t *distinct = xmalloc(total * sizeof *distinct);
-	memcpy(distinct, in->items, total * sizeof *distinct);
-	qsort(distinct, total, sizeof *distinct, cmp_i32);
-	size_t nd = 0;
+	/* every item's dense index (first-seen order): a direct table when the
+	 * ids are small, else the sorted distinct ids searched */
+	int32_t maxid = 0;
 	for (size_t i = 0; i < total; i++)
-		if (nd == 0 || distinct[nd - 1] != distinct[i])
-			distinct[nd++] = distinct[i];
+		if (in->items[i] > maxid)
+			maxid = in->items[i];
+	int32_t *dense = xmalloc(total * sizeof *dense);
+	int32_t *dense_id = xmalloc(total * sizeof *dense_id); /* dense -> id */
+	size_t nd = 0;
+	if ((size_t)maxid <= 4 * total + 1024) {
+		int32_t *table = xmalloc(((size_t)maxid + 1) * sizeof *table);
+		memset(table, 0xff, ((size_t)maxid + 1) * sizeof *table);
+		for (size_t i = 0; i < total; i++) {
+			int32_t *d = &table[in->items[i]];
+			if (*d < 0) {
+				*d = (int32_t)nd;
+				dense_id[nd++] = in->items[i];
+			}
+			dense[i] = *d;
+		}
+		free(table);
+	} else {
+		memcpy(dense_id, in->items, total * sizeof *dense_id);
+		qsort(dense_id, total, sizeof *dense_id, cmp_i32);
+		for (size_t i = 0; i < total; i++)
+			if (nd == 0 || dense_id[nd - 1] != dense_id[i])
+				dense_id[nd++] = dense_id[i];
+		for (size_t i = 0; i < total; i++)
+			dense[i] = dense_of(dense_id, nd, in->items[i]);
+	}
+
+	/* counts, an item repeated within a transaction once (seen[d] holds the
+	 * last transaction + 1 that counted it) */
 	size_t maxlen = 0;
 	for (size_t t = 0; t < ntx; t++)
 		if (in->off[t + 1] - in->off[t] > maxlen)
 			maxlen = in->off[t + 1] - in->off[t];
 	int32_t *buf = xmalloc((maxlen ? maxlen : 1) * sizeof *buf);
 	struct item_count *freq = xcalloc(nd, sizeof *freq);
+	size_t *seen = xcalloc(nd, sizeof *seen);
 	for (size_t d = 0; d < nd; d++)
-		freq[d].id = distinct[d];
-	for (size_t t = 0; t < ntx; t++) {
-		int n = (int)(in->off[t + 1] - in->off[t]);
-		for (int k = 0; k < n; k++)
-			buf[k] = dense_of(distinct, nd, in->items[in->off[t] + (size_t)k]);
-		n = sort_unique(buf, n);
-		for (int k = 0; k < n; k++)
-			freq[buf[k]].count++;
-	}
+		freq[d] = (struct item_count){dense_id[d], (int32_t)d, 0};
+	for (size_t t = 0; t < ntx; t++)
+		for (size_t i = in->off[t]; i < in->off[t + 1]; i++)
+			if (seen[dense[i]] != t + 1) {
+				seen[dense[i]] = t + 1;
+				freq[dense[i]].count++;
+			}
 
 	/* ranks: frequent items by count descending, then id */
 	int32_t *dense_rank = xmalloc(nd * sizeof *dense_rank);
@@ -316,9 +346,10 @@ int itemsets_mine(const struct itemset_input *in, const struct itemset_opts *o,
 		dense_rank[d] = -1;
 	for (int r = 0; r < nranks; r++) {
 		rank_id[r] = freq[r].id;
-		dense_rank[dense_of(distinct, nd, freq[r].id)] = r;
+		dense_rank[freq[r].dense] = r;
 	}
-
+	for (size_t d = 0; d < nd; d++)
+		seen[d] = 0;
 	struct miner m = {0};
 	m.min_count = o->min_count;
 	m.max_size = o->max_size;
@@ -333,14 +364,15 @@ int itemsets_mine(const struct itemset_input *in, const struct itemset_opts *o,
 			m.hdr[r] = (struct fphdr){-1, freq[r].count};
 		int32_t root = node_new(&m, -1, -1, 0);
 		for (size_t t = 0; t < ntx; t++) {
-			int n = 0, len = (int)(in->off[t + 1] - in->off[t]);
-			for (int k = 0; k < len; k++) {
-				int32_t r = dense_rank[dense_of(distinct, nd,
-								 in->items[in->off[t] + (size_t)k])];
-				if (r >= 0)
+			int n = 0;
+			for (size_t i = in->off[t]; i < in->off[t + 1]; i++) {
+				int32_t r = dense_rank[dense[i]];
+				if (r >= 0 && seen[dense[i]] != t + 1) {
+					seen[dense[i]] = t + 1;
 					buf[n++] = r;
+				}
 			}
-			n = sort_unique(buf, n);
+			sort_ranks(buf, n);
 			if (n)
 				tree_insert(&m, root, 0, buf, n, 1);
 		}
@@ -365,7 +397,9 @@ int itemsets_mine(const struct itemset_input *in, const struct itemset_opts *o,
 	free(dense_rank);
 	free(freq);
 	free(buf);
-	free(distinct);
+	free(seen);
+	free(dense);
+	free(dense_id);
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "analytics/itemsets.h"
 #include "base/arena.h"
@@ -25,6 +26,10 @@ static int usage_error(const char *why)
 static char *slurp(FILE *f, size_t *len)
 {
 	size_t cap = 1 << 16, n = 0;
+	struct stat sb;
+	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+	    (uint64_t)sb.st_size < SIZE_MAX / 2)
+		cap = (size_t)sb.st_size + 2; /* a file: one read, no regrowth */
 	char *b = xmalloc(cap);
 	for (;;) {
 		if (cap - n < 2) {
