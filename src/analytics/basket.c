@@ -89,13 +89,12 @@ static void cats_free(struct cats *c)
 
 /* ---- rules ---- */
 
-#define SALES_IN_SCOPE \
-	"s.day >= ? AND s.day <= ? AND s.status <> 'voided' AND" INSIGHT_SCOPE("s")
+#define SALES_IN_SCOPE "s.day >= ? AND s.day <= ? AND s.status <> 'voided' AND" INSIGHT_SCOPE("s")
 
 static const char SQL_BASKET_LINES[] =
-	"SELECT s.id, l.product_id, p.category_id FROM sales s "
-	"JOIN sale_lines l ON l.sale_id = s.id JOIN products p ON p.id = l.product_id "
-	"WHERE " SALES_IN_SCOPE "ORDER BY s.id";
+    "SELECT s.id, l.product_id, p.category_id FROM sales s "
+    "JOIN sale_lines l ON l.sale_id = s.id JOIN products p ON p.id = l.product_id "
+    "WHERE " SALES_IN_SCOPE "ORDER BY s.id";
 static const char SQL_BASKET_SALES[] = "SELECT COUNT(*) FROM sales s WHERE " SALES_IN_SCOPE;
 static const char SQL_PRODUCT_NAME[] = "SELECT sku, name FROM products WHERE id = ?";
 static const char SQL_CATEGORY_NAME[] = "SELECT NULL, name FROM categories WHERE id = ?";
@@ -130,8 +129,7 @@ static int name_of(struct names *nm, int32_t k, struct err *e)
 	return 0;
 }
 
-static int side_json(struct names *nm, const int32_t *items, int n, json_t **out,
-		     struct err *e)
+static int side_json(struct names *nm, const int32_t *items, int n, json_t **out, struct err *e)
 {
 	*out = json_array();
 	for (int i = 0; i < n; i++) {
@@ -146,8 +144,8 @@ static int side_json(struct names *nm, const int32_t *items, int n, json_t **out
 	return 0;
 }
 
-int basket_rules(struct db *db, struct arena *a, const struct basket_rules_query *q,
-		 json_t **out, struct err *e)
+int basket_rules(struct db *db, struct arena *a, const struct basket_rules_query *q, json_t **out,
+                 struct err *e)
 {
 	char from[11], to[11];
 	int days = 0;
@@ -171,11 +169,11 @@ int basket_rules(struct db *db, struct arena *a, const struct basket_rules_query
 		goto done;
 
 	struct db_stmt *st = db_query(db, e, SQL_BASKET_SALES, "ttiiii", from, to, q->store_id,
-				      q->store_id, q->scope_user_id, q->scope_user_id);
+	                              q->store_id, q->scope_user_id, q->scope_user_id);
 	if ((rc = db_int(st, &ntx, e)) < 0)
 		goto done;
 	st = db_query(db, e, SQL_BASKET_LINES, "ttiiii", from, to, q->store_id, q->store_id,
-		      q->scope_user_id, q->scope_user_id);
+	              q->scope_user_id, q->scope_user_id);
 	if (!st) {
 		rc = db_fail(e);
 		goto done;
@@ -184,8 +182,8 @@ int basket_rules(struct db *db, struct arena *a, const struct basket_rules_query
 		int64_t k = db_col_int64(st, 1);
 		if (q->category_level > 0) {
 			int64_t ci = db_col_null(st, 2)
-					     ? -1
-					     : find_i64(cats.id, cats.n, db_col_int64(st, 2));
+			                 ? -1
+			                 : find_i64(cats.id, cats.n, db_col_int64(st, 2));
 			if (ci < 0)
 				continue; /* no category: left out at a category level */
 			k = cats.bucket[ci];
@@ -236,9 +234,12 @@ int basket_rules(struct db *db, struct arena *a, const struct basket_rules_query
 	if ((rc = itemsets_rules(&sets, &ro, &rules, e)) < 0)
 		goto done;
 
-	struct names nm = {db, a, q->category_level > 0 ? SQL_CATEGORY_NAME : SQL_PRODUCT_NAME,
-			   keys, arena_calloc(a, (size_t)(nkeys ? nkeys : 1), sizeof(char *)),
-			   arena_calloc(a, (size_t)(nkeys ? nkeys : 1), sizeof(char *))};
+	struct names nm = {db,
+	                   a,
+	                   q->category_level > 0 ? SQL_CATEGORY_NAME : SQL_PRODUCT_NAME,
+	                   keys,
+	                   arena_calloc(a, (size_t)(nkeys ? nkeys : 1), sizeof(char *)),
+	                   arena_calloc(a, (size_t)(nkeys ? nkeys : 1), sizeof(char *))};
 	list = json_array();
 	for (size_t i = 0; i < rules.n && i < (size_t)q->limit; i++) {
 		const struct assoc_rule *ru = &rules.rules[i];
@@ -260,7 +261,8 @@ int basket_rules(struct db *db, struct arena *a, const struct basket_rules_query
 	*out = json_object();
 	json_object_set_new(*out, "from", json_string(from));
 	json_object_set_new(*out, "to", json_string(to));
-	json_object_set_new(*out, "store_id", q->store_id ? json_integer(q->store_id) : json_null());
+	json_object_set_new(*out, "store_id",
+	                    q->store_id ? json_integer(q->store_id) : json_null());
 	json_object_set_new(*out, "category_level", json_integer(q->category_level));
 	json_object_set_new(*out, "transactions", json_integer(ntx));
 	json_object_set_new(*out, "min_support", json_real(q->min_support));
@@ -288,14 +290,14 @@ done:
 
 static const char SQL_PRODUCT_EXISTS[] = "SELECT 1 FROM products WHERE id = ?";
 static const char SQL_WITH_COUNT[] =
-	"SELECT COUNT(DISTINCT s.id) FROM sales s JOIN sale_lines l ON l.sale_id = s.id "
-	"WHERE l.product_id = ? AND " SALES_IN_SCOPE;
+    "SELECT COUNT(DISTINCT s.id) FROM sales s JOIN sale_lines l ON l.sale_id = s.id "
+    "WHERE l.product_id = ? AND " SALES_IN_SCOPE;
 /* each other product of the sales with the product: in how many of them */
 static const char SQL_TOGETHER[] =
-	"SELECT l2.product_id, COUNT(DISTINCT s.id) FROM sales s "
-	"JOIN sale_lines l1 ON l1.sale_id = s.id "
-	"JOIN sale_lines l2 ON l2.sale_id = s.id AND l2.product_id <> l1.product_id "
-	"WHERE l1.product_id = ? AND " SALES_IN_SCOPE "GROUP BY l2.product_id";
+    "SELECT l2.product_id, COUNT(DISTINCT s.id) FROM sales s "
+    "JOIN sale_lines l1 ON l1.sale_id = s.id "
+    "JOIN sale_lines l2 ON l2.sale_id = s.id AND l2.product_id <> l1.product_id "
+    "WHERE l1.product_id = ? AND " SALES_IN_SCOPE "GROUP BY l2.product_id";
 
 struct together {
 	int64_t product_id, count, total;
@@ -312,8 +314,8 @@ static int by_together(const void *pa, const void *pb)
 	return (x->product_id > y->product_id) - (x->product_id < y->product_id);
 }
 
-int basket_bought_together(struct db *db, struct arena *a,
-			   const struct basket_together_query *q, json_t **out, struct err *e)
+int basket_bought_together(struct db *db, struct arena *a, const struct basket_together_query *q,
+                           json_t **out, struct err *e)
 {
 	char from[11], to[11];
 	int days = 0;
@@ -334,15 +336,14 @@ int basket_bought_together(struct db *db, struct arena *a,
 	if ((rc = insight_snapshot(db, e)) < 0)
 		return rc;
 	if ((rc = db_int(db_query(db, e, SQL_BASKET_SALES, "ttiiii", from, to, q->store_id,
-				  q->store_id, q->scope_user_id, q->scope_user_id),
-			 &ntx, e)) < 0 ||
+	                          q->store_id, q->scope_user_id, q->scope_user_id),
+	                 &ntx, e)) < 0 ||
 	    (rc = db_int(db_query(db, e, SQL_WITH_COUNT, "ittiiii", q->product_id, from, to,
-				  q->store_id, q->store_id, q->scope_user_id, q->scope_user_id),
-			 &with, e)) < 0)
+	                          q->store_id, q->store_id, q->scope_user_id, q->scope_user_id),
+	                 &with, e)) < 0)
 		goto done;
 	struct db_stmt *st = db_query(db, e, SQL_TOGETHER, "ittiiii", q->product_id, from, to,
-				      q->store_id, q->store_id, q->scope_user_id,
-				      q->scope_user_id);
+	                              q->store_id, q->store_id, q->scope_user_id, q->scope_user_id);
 	if (!st) {
 		rc = db_fail(e);
 		goto done;
@@ -361,14 +362,14 @@ int basket_bought_together(struct db *db, struct arena *a,
 	}
 	for (int i = 0; i < n; i++) {
 		rc = db_int(db_query(db, e, SQL_WITH_COUNT, "ittiiii", tg[i].product_id, from, to,
-				     q->store_id, q->store_id, q->scope_user_id, q->scope_user_id),
-			    &tg[i].total, e);
+		                     q->store_id, q->store_id, q->scope_user_id, q->scope_user_id),
+		            &tg[i].total, e);
 		if (rc < 0)
 			goto done;
 		/* with >= count >= 1 and total >= count, ntx >= total */
 		tg[i].confidence = with > 0 ? (double)tg[i].count / (double)with : 0;
-		tg[i].lift = tg[i].total > 0 ? tg[i].confidence * (double)ntx / (double)tg[i].total
-					     : 0;
+		tg[i].lift =
+		    tg[i].total > 0 ? tg[i].confidence * (double)ntx / (double)tg[i].total : 0;
 	}
 	qsort(tg, (size_t)n, sizeof *tg, by_together);
 	list = json_array();
@@ -398,7 +399,8 @@ int basket_bought_together(struct db *db, struct arena *a,
 	json_object_set_new(*out, "product_id", json_integer(q->product_id));
 	json_object_set_new(*out, "from", json_string(from));
 	json_object_set_new(*out, "to", json_string(to));
-	json_object_set_new(*out, "store_id", q->store_id ? json_integer(q->store_id) : json_null());
+	json_object_set_new(*out, "store_id",
+	                    q->store_id ? json_integer(q->store_id) : json_null());
 	json_object_set_new(*out, "transactions", json_integer(ntx));
 	json_object_set_new(*out, "count", json_integer(with));
 	json_object_set_new(*out, "items", list);

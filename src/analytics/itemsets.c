@@ -76,8 +76,8 @@ static int32_t node_new(struct miner *m, int32_t item, int32_t parent, int64_t c
 
 /* Adds ranks (ascending from the root side) with count under root; links new
  * nodes into the header at hb. */
-static void tree_insert(struct miner *m, int32_t root, size_t hb, const int32_t *ranks,
-			int n, int64_t count)
+static void tree_insert(struct miner *m, int32_t root, size_t hb, const int32_t *ranks, int n,
+                        int64_t count)
 {
 	int32_t cur = root;
 	for (int k = 0; k < n; k++) {
@@ -251,7 +251,7 @@ static void sort_ranks(int32_t *v, int n)
 }
 
 int itemsets_mine(const struct itemset_input *in, const struct itemset_opts *o,
-		  struct itemset_list *out, struct err *e)
+                  struct itemset_list *out, struct err *e)
 {
 	memset(out, 0, sizeof *out);
 	int bad = 0;
@@ -383,8 +383,8 @@ int itemsets_mine(const struct itemset_input *in, const struct itemset_opts *o,
 	out->n = m.nsets;
 	out->sets = xmalloc((m.nsets ? m.nsets : 1) * sizeof *out->sets);
 	for (size_t i = 0; i < m.nsets; i++)
-		out->sets[i] = (struct itemset){m.store + m.sets[i].off, m.sets[i].size,
-						m.sets[i].count};
+		out->sets[i] =
+		    (struct itemset){m.store + m.sets[i].off, m.sets[i].size, m.sets[i].count};
 	qsort(out->sets, out->n, sizeof *out->sets, cmp_sets_q);
 
 	free(m.sets);
@@ -416,7 +416,7 @@ int64_t itemset_list_count(const struct itemset_list *l, const int32_t *items, i
 {
 	struct itemset key = {items, size, 0};
 	const struct itemset *hit =
-		l->n ? bsearch(&key, l->sets, l->n, sizeof *l->sets, cmp_sets_q) : NULL;
+	    l->n ? bsearch(&key, l->sets, l->n, sizeof *l->sets, cmp_sets_q) : NULL;
 	return hit ? hit->count : 0;
 }
 
@@ -444,7 +444,7 @@ static int cmp_rules(const void *pa, const void *pb)
 #define RULES_MAX_SET 20
 
 int itemsets_rules(const struct itemset_list *sets, const struct rule_opts *o,
-		   struct rule_list *out, struct err *e)
+                   struct rule_list *out, struct err *e)
 {
 	memset(out, 0, sizeof *out);
 	if (o->min_confidence < 0 || isnan(o->min_confidence))
@@ -495,8 +495,8 @@ int itemsets_rules(const struct itemset_list *sets, const struct rule_opts *o,
 			memcpy(st + nst, lhs, (size_t)nl * sizeof *lhs);
 			memcpy(st + nst + nl, rhs, (size_t)nr * sizeof *rhs);
 			recs = grow(recs, &caprec, nrec + 1, sizeof *recs);
-			recs[nrec++] = (struct rulerec){nst,  nl,   nr,  s->count,
-							(double)s->count / n, conf, lift};
+			recs[nrec++] = (struct rulerec){
+			    nst, nl, nr, s->count, (double)s->count / n, conf, lift};
 			nst += (size_t)s->size;
 		}
 	}
@@ -504,14 +504,10 @@ int itemsets_rules(const struct itemset_list *sets, const struct rule_opts *o,
 	out->n = nrec;
 	out->rules = xmalloc((nrec ? nrec : 1) * sizeof *out->rules);
 	for (size_t i = 0; i < nrec; i++)
-		out->rules[i] = (struct assoc_rule){st + recs[i].off,
-						    recs[i].nlhs,
-						    st + recs[i].off + recs[i].nlhs,
-						    recs[i].nrhs,
-						    recs[i].count,
-						    recs[i].support,
-						    recs[i].confidence,
-						    recs[i].lift};
+		out->rules[i] = (struct assoc_rule){
+		    st + recs[i].off,   recs[i].nlhs,  st + recs[i].off + recs[i].nlhs,
+		    recs[i].nrhs,       recs[i].count, recs[i].support,
+		    recs[i].confidence, recs[i].lift};
 	qsort(out->rules, out->n, sizeof *out->rules, cmp_rules);
 	free(recs);
 	return 0;

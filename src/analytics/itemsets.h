@@ -51,7 +51,7 @@ int64_t itemsets_min_count(double min_support, int64_t ntx);
  * or decreasing offsets. No input gives an empty list. Allocation failure
  * aborts. Memory is pooled: a few growing arrays, no allocation per node. */
 int itemsets_mine(const struct itemset_input *in, const struct itemset_opts *o,
-		  struct itemset_list *out, struct err *e);
+                  struct itemset_list *out, struct err *e);
 
 void itemset_list_free(struct itemset_list *l);
 
@@ -91,7 +91,7 @@ struct rule_list {
  * than 20 items give no rules (2^20 splits). 0, or ERR_INVALID for a
  * negative minimum. The caller frees *out with rule_list_free(). */
 int itemsets_rules(const struct itemset_list *sets, const struct rule_opts *o,
-		   struct rule_list *out, struct err *e);
+                   struct rule_list *out, struct err *e);
 
 void rule_list_free(struct rule_list *l);
 

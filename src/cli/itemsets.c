@@ -16,9 +16,10 @@
 
 static int usage_error(const char *why)
 {
-	fprintf(stderr, "tersa itemsets: %s\n"
-			"usage: tersa itemsets --min-support S [--max-size K] < baskets\n",
-		why);
+	fprintf(stderr,
+	        "tersa itemsets: %s\n"
+	        "usage: tersa itemsets --min-support S [--max-size K] < baskets\n",
+	        why);
 	return 2;
 }
 
@@ -125,7 +126,8 @@ int cli_itemsets(int argc, char **argv)
 			support = strtod(argv[++i], &end);
 			if (errno || end == argv[i] || *end || !isfinite(support) ||
 			    !(support > 0 && support <= 1))
-				return usage_error("--min-support wants a number above 0, at most 1");
+				return usage_error(
+				    "--min-support wants a number above 0, at most 1");
 		} else if (strcmp(argv[i], "--max-size") == 0 && i + 1 < argc) {
 			errno = 0;
 			max_size = strtol(argv[++i], &end, 10);
@@ -174,7 +176,8 @@ int cli_itemsets(int argc, char **argv)
 				while (fe > f && is_space(fe[-1]))
 					fe--;
 				if (fe == f) {
-					fprintf(stderr, "tersa itemsets: line %zu: an empty item\n", ntx);
+					fprintf(stderr, "tersa itemsets: line %zu: an empty item\n",
+					        ntx);
 					free(nm.name);
 					free(nm.slot);
 					free(items);
@@ -237,7 +240,7 @@ int cli_itemsets(int argc, char **argv)
 	free(text);
 	if (rc || !wrote) {
 		fprintf(stderr, "tersa itemsets: %s\n",
-			rc ? "bad input" : "cannot write the output");
+		        rc ? "bad input" : "cannot write the output");
 		return 1;
 	}
 	return 0;

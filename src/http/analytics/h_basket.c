@@ -19,7 +19,7 @@ static const char *param(struct req *r, const char *name)
 /* A number in [min, max] (min itself excluded when open): def when absent;
  * a field error otherwise. */
 static double num_param(struct req *r, const char *name, double def, double min, int open,
-			double max, const char *rule)
+                        double max, const char *rule)
 {
 	const char *v = param(r, name);
 	if (!v)
@@ -51,13 +51,12 @@ int h_basket_rules(struct req *r)
 	q.from = param(r, "from");
 	q.to = param(r, "to");
 	jx_qint(param(r, "store_id"), "store_id", 1, INT64_MAX, &q.store_id, &r->err);
-	jx_qint(param(r, "category_level"), "category_level", 0, BASKET_MAX_LEVEL, &level,
-		&r->err);
+	jx_qint(param(r, "category_level"), "category_level", 0, BASKET_MAX_LEVEL, &level, &r->err);
 	jx_qint(param(r, "limit"), "limit", 1, BASKET_MAX_LIMIT, &limit, &r->err);
-	q.min_support = num_param(r, "min_support", 0.01, 0, 1, 1,
-				  "must be a number above 0, at most 1");
-	q.min_confidence = num_param(r, "min_confidence", 0, 0, 0, 1,
-				     "must be a number from 0 to 1");
+	q.min_support =
+	    num_param(r, "min_support", 0.01, 0, 1, 1, "must be a number above 0, at most 1");
+	q.min_confidence =
+	    num_param(r, "min_confidence", 0, 0, 0, 1, "must be a number from 0 to 1");
 	q.category_level = (int)level;
 	q.limit = (int)limit;
 	/* bad fields go on to the period's checks: one answer names them all */

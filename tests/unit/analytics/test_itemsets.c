@@ -52,8 +52,8 @@ static void check_list(const struct itemset_list *l, const struct want *w, size_
 static void test_hand(void **state)
 {
 	static const struct want w[] = {
-		{1, {1}, 5},    {1, {2}, 5},    {1, {3}, 3},    {1, {4}, 2},      {2, {1, 2}, 4},
-		{2, {1, 3}, 3}, {2, {2, 3}, 2}, {2, {2, 4}, 2}, {3, {1, 2, 3}, 2},
+	    {1, {1}, 5},    {1, {2}, 5},    {1, {3}, 3},    {1, {4}, 2},       {2, {1, 2}, 4},
+	    {2, {1, 3}, 3}, {2, {2, 3}, 2}, {2, {2, 4}, 2}, {3, {1, 2, 3}, 2},
 	};
 	struct itemset_list l;
 	struct itemset_opts o = {2, 0};
@@ -68,7 +68,7 @@ static void test_hand(void **state)
 
 	/* min count 3: only {1} {2} {3} {1,2} {1,3} */
 	static const struct want w3[] = {
-		{1, {1}, 5}, {1, {2}, 5}, {1, {3}, 3}, {2, {1, 2}, 4}, {2, {1, 3}, 3},
+	    {1, {1}, 5}, {1, {2}, 5}, {1, {3}, 3}, {2, {1, 2}, 4}, {2, {1, 3}, 3},
 	};
 	o.min_count = 3;
 	assert_int_equal(itemsets_mine(&hand, &o, &l, NULL), 0);
@@ -129,13 +129,13 @@ struct want_rule {
 };
 
 static const struct want_rule hand_rules[] = {
-	{1, {3}, 1, {1}, 3, 1.0, 1.2},          {2, {2, 3}, 1, {1}, 2, 1.0, 1.2},
-	{1, {4}, 1, {2}, 2, 1.0, 1.2},          {1, {1}, 1, {2}, 4, 0.8, 0.96},
-	{1, {2}, 1, {1}, 4, 0.8, 0.96},         {1, {3}, 2, {1, 2}, 2, 2.0 / 3, 1.0},
-	{2, {1, 3}, 1, {2}, 2, 2.0 / 3, 0.8},   {1, {3}, 1, {2}, 2, 2.0 / 3, 0.8},
-	{1, {1}, 1, {3}, 3, 0.6, 1.2},          {2, {1, 2}, 1, {3}, 2, 0.5, 1.0},
-	{1, {1}, 2, {2, 3}, 2, 0.4, 1.2},       {1, {2}, 1, {4}, 2, 0.4, 1.2},
-	{1, {2}, 2, {1, 3}, 2, 0.4, 0.8},       {1, {2}, 1, {3}, 2, 0.4, 0.8},
+    {1, {3}, 1, {1}, 3, 1.0, 1.2},        {2, {2, 3}, 1, {1}, 2, 1.0, 1.2},
+    {1, {4}, 1, {2}, 2, 1.0, 1.2},        {1, {1}, 1, {2}, 4, 0.8, 0.96},
+    {1, {2}, 1, {1}, 4, 0.8, 0.96},       {1, {3}, 2, {1, 2}, 2, 2.0 / 3, 1.0},
+    {2, {1, 3}, 1, {2}, 2, 2.0 / 3, 0.8}, {1, {3}, 1, {2}, 2, 2.0 / 3, 0.8},
+    {1, {1}, 1, {3}, 3, 0.6, 1.2},        {2, {1, 2}, 1, {3}, 2, 0.5, 1.0},
+    {1, {1}, 2, {2, 3}, 2, 0.4, 1.2},     {1, {2}, 1, {4}, 2, 0.4, 1.2},
+    {1, {2}, 2, {1, 3}, 2, 0.4, 0.8},     {1, {2}, 1, {3}, 2, 0.4, 0.8},
 };
 
 static void check_rule(const struct assoc_rule *r, const struct want_rule *w)
@@ -228,8 +228,7 @@ static void test_single(void **state)
 	static const int32_t items[] = {1000000000, 9, 9};
 	static const size_t off[] = {0, 3};
 	struct itemset_input in = {items, off, 1};
-	static const struct want w[] = {
-		{1, {9}, 1}, {1, {1000000000}, 1}, {2, {9, 1000000000}, 1}};
+	static const struct want w[] = {{1, {9}, 1}, {1, {1000000000}, 1}, {2, {9, 1000000000}, 1}};
 	struct itemset_list l;
 	struct itemset_opts o = {1, 0};
 	assert_int_equal(itemsets_mine(&in, &o, &l, NULL), 0);
@@ -278,7 +277,7 @@ static void test_bad(void **state)
 static void test_min_count(void **state)
 {
 	/* Weka: (int)(S × N + 0.5), at least 1 */
-	assert_int_equal(itemsets_min_count(0.1, 4627), 463); /* 462.7 */
+	assert_int_equal(itemsets_min_count(0.1, 4627), 463);  /* 462.7 */
 	assert_int_equal(itemsets_min_count(0.15, 4627), 694); /* 694.05 */
 	assert_int_equal(itemsets_min_count(0.5, 3), 2);       /* 1.5 half up */
 	assert_int_equal(itemsets_min_count(0.25, 2), 1);      /* 0.5 half up */
@@ -350,9 +349,9 @@ static void test_brute_force(void **state)
 		assert_int_equal(l.n, expect);
 		for (size_t i = 1; i < l.n; i++) /* ordered by size, then ids */
 			assert_true(l.sets[i - 1].size < l.sets[i].size ||
-				    (l.sets[i - 1].size == l.sets[i].size &&
-				     memcmp(l.sets[i - 1].items, l.sets[i].items,
-					    (size_t)l.sets[i].size * 4) != 0));
+			            (l.sets[i - 1].size == l.sets[i].size &&
+			             memcmp(l.sets[i - 1].items, l.sets[i].items,
+			                    (size_t)l.sets[i].size * 4) != 0));
 
 		struct rule_list rl;
 		struct rule_opts ro = {0, 0, 0};
@@ -386,10 +385,10 @@ static void test_brute_force(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hand),     cmocka_unit_test(test_max_size),
-		cmocka_unit_test(test_rules),    cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_single),   cmocka_unit_test(test_bad),
-		cmocka_unit_test(test_min_count), cmocka_unit_test(test_brute_force),
+	    cmocka_unit_test(test_hand),      cmocka_unit_test(test_max_size),
+	    cmocka_unit_test(test_rules),     cmocka_unit_test(test_empty),
+	    cmocka_unit_test(test_single),    cmocka_unit_test(test_bad),
+	    cmocka_unit_test(test_min_count), cmocka_unit_test(test_brute_force),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
