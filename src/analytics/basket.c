@@ -297,7 +297,15 @@ static const char SQL_TOGETHER[] =
     "SELECT l2.product_id, COUNT(DISTINCT s.id) FROM sales s "
     "JOIN sale_lines l1 ON l1.sale_id = s.id "
     "JOIN sale_lines l2 ON l2.sale_id = s.id AND l2.product_id <> l1.product_id "
-    "WHERE l1.product_id = ? AND " SALES_IN_SCOPE "GROUP BY l2.product_id";
+    "WHERE l1.product_id = ? AND " SALES_IN_SCOPE "GROUP BY l2.product_id ORDER BY l2.product_id";
+/* in how many sales in scope each of those other products is (one query for
+ * all; the inner list, unscoped, is a superset the outer filter trims) */
+static const char SQL_TOGETHER_TOTALS[] =
+    "SELECT l.product_id, COUNT(DISTINCT s.id) FROM sales s "
+    "JOIN sale_lines l ON l.sale_id = s.id WHERE l.product_id IN (SELECT l2.product_id "
+    "FROM sale_lines l1 JOIN sale_lines l2 ON l2.sale_id = l1.sale_id "
+    "JOIN sales s2 ON s2.id = l1.sale_id WHERE l1.product_id = ? AND s2.day >= ? "
+    "AND s2.day <= ?) AND " SALES_IN_SCOPE "GROUP BY l.product_id ORDER BY l.product_id";
 
 struct together {
 	int64_t product_id, count, total;
@@ -360,12 +368,27 @@ int basket_bought_together(struct db *db, struct arena *a, const struct basket_t
 		rc = db_fail(e);
 		goto done;
 	}
+	/* both lists by product id: merged */
+	st = db_query(db, e, SQL_TOGETHER_TOTALS, "ittttiiii", q->product_id, from, to, from, to,
+	              q->store_id, q->store_id, q->scope_user_id, q->scope_user_id);
+	if (!st) {
+		rc = db_fail(e);
+		goto done;
+	}
+	int j = 0;
+	while (j < n && (rc = db_step(st, e)) == DB_ROW) {
+		int64_t id = db_col_int64(st, 0);
+		while (j < n && tg[j].product_id < id)
+			j++;
+		if (j < n && tg[j].product_id == id)
+			tg[j].total = db_col_int64(st, 1);
+	}
+	db_reset(st);
+	if (rc < 0) {
+		rc = db_fail(e);
+		goto done;
+	}
 	for (int i = 0; i < n; i++) {
-		rc = db_int(db_query(db, e, SQL_WITH_COUNT, "ittiiii", tg[i].product_id, from, to,
-		                     q->store_id, q->store_id, q->scope_user_id, q->scope_user_id),
-		            &tg[i].total, e);
-		if (rc < 0)
-			goto done;
 		/* with >= count >= 1 and total >= count, ntx >= total */
 		tg[i].confidence = with > 0 ? (double)tg[i].count / (double)with : 0;
 		tg[i].lift =
