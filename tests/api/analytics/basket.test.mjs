@@ -167,3 +167,49 @@ describe('market basket', () => {
     assertProblem(await together(milk.id, 'limit=0&store_id=-1'), 422, 'validation', ['limit', 'store_id']);
   });
 });
+
+// On the demo company (30 days of sales in 3 stores): the pair rules found by
+// FP-growth agree with the pairs counted by SQL for "bought together".
+describe('market basket on the demo company', () => {
+  let srv;
+  before(async () => {
+    srv = await startServer({ args: ['--demo=small', '--per-ip', '1024'] });
+  });
+  after(async () => srv?.stop());
+
+  it('gives every pair rule X ⇒ Y the count, confidence and lift of Y in X\'s bought-together', async () => {
+    const get = (p) => srv.api('GET', p, { token: srv.adminToken });
+    const first = await get('/api/v1/products/1/bought-together');
+    assert.equal(first.status, 200, first.text);
+    const { from, to } = first.body; // the last 90 days
+    const r = await get(`/api/v1/basket/rules?from=${from}&to=${to}&min_support=0.002&limit=500`);
+    assert.equal(r.status, 200, r.text);
+    const N = r.body.transactions;
+    assert.ok(N > 100, `demo sales: ${N}`);
+    const rules = r.body.items;
+    assert.ok(rules.length > 5 && rules.length < 500, `rules: ${rules.length}`);
+    const pairs = rules.filter((x) => x.antecedent.length === 1 && x.consequent.length === 1);
+    const byX = new Map();
+    for (const x of pairs) {
+      assert.equal(x.support, r4(x.count / N));
+      assert.ok(x.count >= r.body.min_count);
+      const id = x.antecedent[0].id;
+      if (!byX.has(id)) byX.set(id, []);
+      byX.get(id).push(x);
+    }
+    for (const [id, xs] of byX) {
+      const t = await get(`/api/v1/products/${id}/bought-together?limit=500`);
+      assert.equal(t.status, 200, t.text);
+      assert.equal(t.body.transactions, N);
+      const row = new Map(t.body.items.map((y) => [y.product_id, y]));
+      for (const x of xs) {
+        const y = row.get(x.consequent[0].id);
+        assert.ok(y, `product ${x.consequent[0].id} with ${id}`);
+        assert.deepEqual([y.count, y.confidence, y.lift], [x.count, x.confidence, x.lift]);
+      }
+      // and every product bought with it often enough is a rule
+      const frequent = t.body.items.filter((y) => y.count >= r.body.min_count).map((y) => y.product_id).sort();
+      assert.deepEqual(xs.map((x) => x.consequent[0].id).sort(), frequent);
+    }
+  });
+});
