@@ -28,6 +28,7 @@
 #include "jobs/scheduler.h"
 #include "cli/demo.h"
 #include "cli/forecast.h"
+#include "cli/itemsets.h"
 
 #ifndef TERSA_VERSION
 #define TERSA_VERSION "0.1.0"
@@ -54,6 +55,7 @@ static const char usage[] =
 	"  verify-journal --db DB [--store ID]     (the sales journal's hash chain)\n"
 	"  import products|customers|stock|suppliers FILE --db DB [--dry-run]\n"
 	"                                          (CSV or XLSX; all rows or none)\n"
+	"  itemsets --min-support S [--max-size K] (frequent itemsets of baskets on standard input)\n"
 	"  backup --db DB FILE                     (online copy of a SQLite database)\n"
 	"  restore FILE --db DB [--force]          (puts a backup back as DB)\n"
 	"  forecast --period M --horizon H [--model auto|naive|snaive|ses|holt|damped|ets|theta|croston|sba]\n"
@@ -716,6 +718,8 @@ int main(int argc, char **argv)
 		return cmd_migrate(argc - 1, argv + 1);
 	if (strcmp(cmd, "demo") == 0)
 		return cli_demo(argc - 1, argv + 1);
+	if (strcmp(cmd, "itemsets") == 0)
+		return cli_itemsets(argc - 1, argv + 1);
 	if (strcmp(cmd, "user") == 0)
 		return cmd_user(argc - 1, argv + 1);
 	if (strcmp(cmd, "job") == 0)

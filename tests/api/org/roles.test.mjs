@@ -38,6 +38,7 @@ describe('roles × routes', () => {
       '/api/v1/stores/{id}/reorder-rules/{id}': [store.id, product.id], '/api/v1/alerts/{id}/acknowledge': alert?.id,
       '/api/v1/suppliers/{id}': purch.supplier, '/api/v1/products/{id}/suppliers': product.id,
       '/api/v1/products/{id}/price-history': product.id,
+      '/api/v1/products/{id}/bought-together': product.id,
       '/api/v1/products/{id}/suppliers/{id}': [product.id, purch.supplier], '/api/v1/purchase-orders/{id}': purch.order,
       '/api/v1/purchase-orders/{id}/send': purch.order, '/api/v1/purchase-orders/{id}/receive': purch.order,
       '/api/v1/purchase-orders/{id}/cancel': purch.order,
