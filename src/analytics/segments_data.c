@@ -20,6 +20,7 @@
 #define DAY_MS 86400000LL
 #define MIX_MAX 12     /* category columns at most (the last may be "other") */
 #define SAMPLE_MAX 500 /* points of the scatter */
+#define FIT_MAX 5000   /* customers the centres are fitted on at most */
 #define OTHER_BUCKET (-1)
 
 /* x rounded to places decimals as a JSON number. */
@@ -509,7 +510,34 @@ int segments_clusters(struct db *db, struct arena *a, const struct segments_quer
 	assign = xcalloc((size_t)(n ? n : 1), sizeof *assign);
 	c = xcalloc((size_t)8 * d, sizeof *c);
 	int kmin = q->k ? q->k : 2, kmax = q->k ? q->k : 8;
-	k = n > 0 ? kmeans_choose(x, n, d, kmin, kmax, KMEANS_SEED, sil, assign, c) : 0;
+	/* Many customers: the centres are fitted on every fstride-th one, then
+	 * everyone goes to the nearest centre. */
+	int fstride = n > FIT_MAX ? (n + FIT_MAX - 1) / FIT_MAX : 1, nf = (n + fstride - 1) / fstride;
+	double *xf = x;
+	int *af = assign;
+	if (fstride > 1) {
+		xf = xcalloc((size_t)nf * d, sizeof *xf);
+		af = xcalloc((size_t)nf, sizeof *af);
+		for (int i = 0; i < nf; i++)
+			memcpy(xf + (size_t)i * d, x + (size_t)i * fstride * d, (size_t)d * sizeof *xf);
+	}
+	k = n > 0 ? kmeans_choose(xf, nf, d, kmin, kmax, KMEANS_SEED, sil, af, c) : 0;
+	if (fstride > 1) {
+		for (int i = 0; i < n; i++) {
+			int best = 0;
+			double bd = kmeans_dist2(x + (size_t)i * d, c, d);
+			for (int m = 1; m < k; m++) {
+				double t = kmeans_dist2(x + (size_t)i * d, c + (size_t)m * d, d);
+				if (t < bd) {
+					bd = t;
+					best = m;
+				}
+			}
+			assign[i] = best;
+		}
+		free(xf);
+		free(af);
+	}
 	json_t *sils = json_array();
 	for (int kk = kmin; kk <= kmax; kk++)
 		if (n > 0 && sil[kk - kmin] > -2) {

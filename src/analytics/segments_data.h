@@ -41,7 +41,9 @@ int segments_rfm(struct db *db, struct arena *a, const struct segments_query *q,
  * category_mix:[{category_id, name, share}]}}], sample:[{customer_id,
  * cluster, spend, frequency, recency_days}]}. q->k given: that k (at most
  * customers - 1); else the k of 2..8 with the best silhouette. Fewer than
- * 3 customers: one cluster (none without customers). Clusters are numbered
+ * 3 customers: one cluster (none without customers). Over 5000 customers
+ * the centres are fitted on every ceil(n/5000)-th customer by id and every
+ * customer then goes to the nearest centre. Clusters are numbered
  * by revenue, largest first; the sample holds up to 500 customers (every
  * ceil(n/500)-th by id). New reference in *out. ERR_DB. */
 int segments_clusters(struct db *db, struct arena *a, const struct segments_query *q,
