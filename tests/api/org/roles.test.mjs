@@ -54,7 +54,7 @@ describe('roles × routes', () => {
       '/api/v1/shifts/{id}': pos.shift, '/api/v1/shifts/{id}/close': pos.shift,
       '/api/v1/sales/{id}': pos.sale, '/api/v1/sales/{id}/returns': pos.sale,
       '/api/v1/sales/{id}/void': pos.sale, '/api/v1/sales/{id}/receipt': pos.sale,
-      ...Object.fromEntries(['', '/sales', '/timeline', '/merge', '/export', '/erase'].map((x) => [`/api/v1/customers/{id}${x}`, crm.customer])),
+      ...Object.fromEntries(['', '/sales', '/timeline', '/merge', '/export', '/erase', '/value'].map((x) => [`/api/v1/customers/{id}${x}`, crm.customer])),
       '/api/v1/customers/{id}/contacts': crm.customer, '/api/v1/customers/{id}/tasks': crm.customer,
       '/api/v1/customers/{id}/contacts/{id}': [crm.customer, crm.contact],
       '/api/v1/tasks/{id}': crm.task, '/api/v1/opportunities/{id}': crm.opportunity,
