@@ -27,8 +27,8 @@ E2E_TIMEOUT=${TEST_E2E_TIMEOUT:-1200}
 # API test files run three at a time: each starts its own server on its own
 # database and spends most of its time waiting on it, so two cores keep up.
 API_JOBS=${TEST_API_JOBS:-3}
-# Browser test files too: each has its own server and browser, and much of
-# their time is spent waiting on pages.
+# Browser test files too, each with its own server and browser: three at a
+# time keep both cores busy (see web_e2e).
 E2E_JOBS=${TEST_E2E_JOBS:-3}
 SAN_ENV=(ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
