@@ -241,7 +241,7 @@ static void pg_quiet(void *arg, const char *msg)
 
 /* Per-session settings. JIT compilation is off: it costs a second or more
  * on each of the wide report and check queries and saves nothing on tables
- * of this size (check-db on the small demo: 3.1 s with it, 0.3 s without). */
+ * of this size (check-db on the small demo: 3.1 s with it, 0.5 s without). */
 static int pg_session(PGconn *c)
 {
 	if (PQsetClientEncoding(c, "UTF8") != 0)

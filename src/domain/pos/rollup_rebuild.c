@@ -207,14 +207,16 @@ int rollup_rebuild(struct db *db, struct err *e)
 	return 0;
 }
 
-int rollup_check(struct db *db, struct buf *report, int64_t *problems, struct err *e)
+/* Checks tables from..to-1 (see rollup_check). */
+static int check_range(struct db *db, int from, int to, struct buf *report, int64_t *problems,
+		       struct err *e)
 {
 	build();
 	*problems = 0;
 	int own = !db_in_tx(db), rc = 0;
 	if (own && (rc = db_begin(db, 0, e)) < 0)
 		return rc;
-	for (int i = 0; i < rollup_ndefs && rc == 0; i++) {
+	for (int i = from; i < to && rc == 0; i++) {
 		const struct rollup_def *d = &rollup_defs[i];
 		struct db_stmt *st = prepare(db, d, sql_check[i], e);
 		if (!st) {
@@ -249,4 +251,17 @@ int rollup_check(struct db *db, struct buf *report, int64_t *problems, struct er
 			rc = db_commit(db, e);
 	}
 	return rc < 0 ? db_fail(e) : 0;
+}
+
+int rollup_check(struct db *db, struct buf *report, int64_t *problems, struct err *e)
+{
+	return check_range(db, 0, rollup_ndefs, report, problems, e);
+}
+
+int rollup_check_one(struct db *db, int i, struct buf *report, int64_t *problems,
+		     struct err *e)
+{
+	if (i < 0 || i >= rollup_ndefs)
+		return err_set(e, ERR_INVALID, "no rollup table %d", i);
+	return check_range(db, i, i + 1, report, problems, e);
 }

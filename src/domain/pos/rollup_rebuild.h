@@ -39,5 +39,8 @@ int rollup_rebuild(struct db *db, struct err *e);
  * report (if not NULL) by table and key, at most 20 per table. Reads in its
  * own read transaction unless the caller has one. 0 or negative ERR_*. */
 int rollup_check(struct db *db, struct buf *report, int64_t *problems, struct err *e);
+/* The same for one table, rollup_defs[i] (0 <= i < rollup_ndefs). */
+int rollup_check_one(struct db *db, int i, struct buf *report, int64_t *problems,
+		     struct err *e);
 
 #endif

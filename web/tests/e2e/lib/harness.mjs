@@ -338,12 +338,15 @@ export async function openNav(page, url, area, item) {
 			: page.url() !== from;
 	// The sub-menu opens with an animation: a click that lands while it is
 	// still moving can miss, so the entry is tried again until it is active.
+	// A slow page (its code still loading) may arrive after a try gave up:
+	// it counts before the next click.
 	for (let attempt = 1; ; attempt++) {
+		if (attempt > 1 && (await active())) return;
 		if (item && !(await entry.isVisible())) await top.locator('.el-sub-menu__title').click();
 		await entry.waitFor({ state: 'visible' });
 		await entry.click();
 		try {
-			await until(active, { timeout: 10000, message: `nav-${area}${item ? `-${item}` : ''} did not become the active page` });
+			await until(active, { timeout: 15000, message: `nav-${area}${item ? `-${item}` : ''} did not become the active page` });
 			return;
 		} catch (e) {
 			if (attempt === 3) throw e;

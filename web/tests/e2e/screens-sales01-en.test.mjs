@@ -1,0 +1,4 @@
+// sales01's screens in en: every page of the navigation (see lib/screens.mjs).
+import { visitScreens } from './lib/screens.mjs';
+
+visitScreens('sales01', 'en');
