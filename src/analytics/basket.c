@@ -205,8 +205,10 @@ int basket_rules(struct db *db, struct arena *a, const struct basket_rules_query
 	/* dense item ids; baskets in sale order, then the sales without a line
 	 * counted (empty baskets still count in N) */
 	keys = xmalloc((size_t)(nlines ? nlines : 1) * sizeof *keys);
-	memcpy(keys, key, (size_t)nlines * sizeof *keys);
-	qsort(keys, (size_t)nlines, sizeof *keys, cmp_i64);
+	if (nlines > 0) { /* key is NULL when the period sold nothing */
+		memcpy(keys, key, (size_t)nlines * sizeof *keys);
+		qsort(keys, (size_t)nlines, sizeof *keys, cmp_i64);
+	}
 	for (int64_t i = 0; i < nlines; i++)
 		if (nkeys == 0 || keys[nkeys - 1] != keys[i])
 			keys[nkeys++] = keys[i];
@@ -394,7 +396,8 @@ int basket_bought_together(struct db *db, struct arena *a, const struct basket_t
 		tg[i].lift =
 		    tg[i].total > 0 ? tg[i].confidence * (double)ntx / (double)tg[i].total : 0;
 	}
-	qsort(tg, (size_t)n, sizeof *tg, by_together);
+	if (n > 0) /* tg is NULL when nothing was bought with it */
+		qsort(tg, (size_t)n, sizeof *tg, by_together);
 	list = json_array();
 	for (int i = 0; i < n && i < q->limit; i++) {
 		st = db_query(db, e, SQL_PRODUCT_NAME, "i", tg[i].product_id);

@@ -204,8 +204,10 @@ int cli_itemsets(int argc, char **argv)
 
 	/* ids in byte order of the names, so that the itemsets' order is */
 	const char **sorted = xmalloc((nm.n ? nm.n : 1) * sizeof *sorted);
-	memcpy(sorted, nm.name, nm.n * sizeof *sorted);
-	qsort(sorted, nm.n, sizeof *sorted, cmp_name);
+	if (nm.n) { /* no input: nm.name is NULL, which memcpy and qsort may not see */
+		memcpy(sorted, nm.name, nm.n * sizeof *sorted);
+		qsort(sorted, nm.n, sizeof *sorted, cmp_name);
+	}
 	int32_t *remap = xmalloc((nm.n ? nm.n : 1) * sizeof *remap);
 	for (size_t r = 0; r < nm.n; r++)
 		remap[names_id(&nm, sorted[r])] = (int32_t)r;
