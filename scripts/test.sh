@@ -30,6 +30,10 @@ API_JOBS=${TEST_API_JOBS:-3}
 # Browser test files too, each with its own server and browser: three at a
 # time keep both cores busy (see web_e2e).
 E2E_JOBS=${TEST_E2E_JOBS:-3}
+# Passwords hashed at Argon2id's minimum cost in every suite (servers, CLI
+# commands, unit tests): logins are most of what the suites would otherwise
+# compute. test_session checks the real cost is the default.
+export TERSA_PWHASH=${TERSA_PWHASH:-min}
 SAN_ENV=(ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
 

@@ -15,11 +15,32 @@
 #include "domain/org/audit.h"
 #include "domain/org/user.h"
 
+static pthread_once_t pwhash_warn_once = PTHREAD_ONCE_INIT;
+static void pwhash_warn_min(void)
+{
+	log_warn("TERSA_PWHASH=min: new passwords are hashed at Argon2id's "
+		 "minimum cost, for test servers only");
+}
+
+/* TERSA_PWHASH=min: Argon2id at its minimum cost, so that test suites that
+ * log in thousands of times spend their time on what they test. Read at
+ * every hash; anything else is the interactive cost. A hash records its own
+ * cost, so verifying works whatever the setting is now. */
+static int pwhash_min(void)
+{
+	const char *s = getenv("TERSA_PWHASH");
+	if (!s || strcmp(s, "min") != 0)
+		return 0;
+	pthread_once(&pwhash_warn_once, pwhash_warn_min);
+	return 1;
+}
+
 int password_hash(const char *password, char *out)
 {
+	int min = pwhash_min();
 	return crypto_pwhash_str_alg(out, password, strlen(password),
-				     crypto_pwhash_OPSLIMIT_INTERACTIVE,
-				     crypto_pwhash_MEMLIMIT_INTERACTIVE,
+				     min ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				     min ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE,
 				     crypto_pwhash_ALG_ARGON2ID13) == 0 ? 0 : -1;
 }
 

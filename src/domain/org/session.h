@@ -20,7 +20,8 @@
  * usernames: a till behind one address has room, a guesser does not. */
 #define LOGIN_MAX_PER_ADDRESS 50
 
-/* Hashes with Argon2id (crypto_pwhash_str); out needs 128 bytes. 0 or -1. */
+/* Hashes with Argon2id (crypto_pwhash_str) at the interactive cost, or the
+ * minimum with TERSA_PWHASH=min (tests); out needs 128 bytes. 0 or -1. */
 int password_hash(const char *password, char *out);
 int password_verify(const char *hash, const char *password); /* 1 ok, 0 no */
 /* Checks the password policy; adds a field error under `field`. */

@@ -110,7 +110,9 @@ export async function startServer(opts = {}) {
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}`;
 	const args = ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, ...(opts.args ?? [])];
-	const env = { ...process.env, TERSA_ADMIN_PASSWORD: ADMIN_PASSWORD, ...(opts.env ?? {}) };
+	// Argon2id at its minimum cost unless the caller's environment says
+	// otherwise: the suites log in thousands of times (docs/operations.md).
+	const env = { TERSA_PWHASH: 'min', ...process.env, TERSA_ADMIN_PASSWORD: ADMIN_PASSWORD, ...(opts.env ?? {}) };
 	for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
 
 	const proc = spawn(bin, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

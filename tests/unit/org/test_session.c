@@ -339,6 +339,35 @@ static void test_csrf_and_policy(void **state)
 	assert_string_equal(role_name(ROLE_SERVICE), "service");
 }
 
+/* The interactive cost unless TERSA_PWHASH=min; a hash verifies whatever
+ * the setting is when it is checked. */
+static void test_password_hash_cost(void **state)
+{
+	(void)state;
+	const char *saved = getenv("TERSA_PWHASH");
+	char *keep = saved ? strdup(saved) : NULL;
+	char real[128], cheap[128];
+	unsetenv("TERSA_PWHASH");
+	assert_int_equal(password_hash("correct horse", real), 0);
+	assert_non_null(strstr(real, "$argon2id$v=19$m=65536,t=2,p=1$"));
+	setenv("TERSA_PWHASH", "minimal", 1); /* only "min" lowers it */
+	assert_int_equal(password_hash("correct horse", real), 0);
+	assert_non_null(strstr(real, "$m=65536,t=2,p=1$"));
+	setenv("TERSA_PWHASH", "min", 1);
+	assert_int_equal(password_hash("correct horse", cheap), 0);
+	assert_non_null(strstr(cheap, "$argon2id$v=19$m=8,t=1,p=1$"));
+	assert_true(password_verify(real, "correct horse"));
+	assert_false(password_verify(real, "correct horsE"));
+	assert_true(password_verify(cheap, "correct horse"));
+	assert_false(password_verify(cheap, "wrong"));
+	if (keep) {
+		setenv("TERSA_PWHASH", keep, 1);
+		free(keep);
+	} else {
+		unsetenv("TERSA_PWHASH");
+	}
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -355,6 +384,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_prune_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prune_idempotency_keys, setup, teardown),
 		cmocka_unit_test(test_csrf_and_policy),
+		cmocka_unit_test(test_password_hash_cost),
 	};
 	return cmocka_run_group_tests_name("session", tests, NULL, NULL);
 }

@@ -52,7 +52,8 @@ export async function startServer({ demo = 'small' } = {}) {
 	const args = ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web', web];
 	if (demo) args.push(`--demo=${demo}`);
 	// The admin password is the random one serve prints, not a fixed one.
-	const env = { ...process.env };
+	// Argon2id at its minimum cost unless the environment says otherwise.
+	const env = { TERSA_PWHASH: 'min', ...process.env };
 	delete env.TERSA_ADMIN_PASSWORD;
 
 	const t0 = Date.now();
