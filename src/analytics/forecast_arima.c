@@ -13,7 +13,7 @@
 
 #define AR_MAXPAR (ARIMA_MAX_P + ARIMA_MAX_Q + 2 * ARIMA_MAX_PS + 1)
 #define AR_NM_MAXIT 1500
-#define AR_NM_RELTOL 1e-8
+#define AR_NM_RELTOL 1e-6
 #define AR_MAX_MODELS 60 /* stepwise search budget (R: 94) */
 #define KPSS_CRIT 0.463  /* 5% critical value, level stationarity */
 #define SEAS_CUT 0.64    /* seasonal strength above which D = 1 (R's "seas") */
@@ -26,6 +26,8 @@ struct ar_prob {
 	struct arima_spec s;
 	int npar;
 	double *ar, *ma, *res; /* scratch: expanded polynomials, residuals */
+	int arl[(ARIMA_MAX_P + 1) * (ARIMA_MAX_PS + 1)], nar; /* lags that can be non-zero */
+	int mal[(ARIMA_MAX_Q + 1) * (ARIMA_MAX_PS + 1)], nma;
 };
 
 /* The polynomial 1 - a1 z - ... - ak z^k has all roots outside radius r
@@ -112,7 +114,7 @@ static double css(struct ar_prob *p, const double *v, int *nused)
 	if (!ar_ok(phi, p->s.p, 1) || !ar_ok(Phi, p->s.P, 1) || !ma_ok(theta, p->s.q, 1) ||
 	    !ma_ok(Theta, p->s.Q, 1))
 		return INFINITY;
-	int m = p->m, na = p->s.p + p->s.P * m, nm = p->s.q + p->s.Q * m;
+	int m = p->m, na = p->s.p + p->s.P * m;
 	expand(&p->s, m, phi, theta, Phi, Theta, p->ar, p->ma);
 	double ssq = 0;
 	int cnt = 0;
@@ -122,12 +124,10 @@ static double css(struct ar_prob *p, const double *v, int *nused)
 			continue;
 		}
 		double e = p->w[t] - mu;
-		for (int i = 1; i <= na; i++)
-			if (p->ar[i] != 0)
-				e -= p->ar[i] * (p->w[t - i] - mu);
-		for (int j = 1; j <= nm && j <= t; j++)
-			if (p->ma[j] != 0)
-				e -= p->ma[j] * p->res[t - j];
+		for (int a = 0; a < p->nar; a++)
+			e -= p->ar[p->arl[a]] * (p->w[t - p->arl[a]] - mu);
+		for (int a = 0; a < p->nma && p->mal[a] <= t; a++)
+			e -= p->ma[p->mal[a]] * p->res[t - p->mal[a]];
 		p->res[t] = e;
 		ssq += e * e;
 		cnt++;
@@ -241,6 +241,21 @@ static double nm(struct ar_prob *pr, double *x, int n)
 	return F[lo];
 }
 
+/* Adds lag to the ascending list l[0..*n-1] unless it is there. */
+static void add_lag(int *l, int *n, int lag)
+{
+	int i = *n;
+	for (int k = 0; k < *n; k++)
+		if (l[k] == lag)
+			return;
+	while (i > 0 && l[i - 1] > lag) {
+		l[i] = l[i - 1];
+		i--;
+	}
+	l[i] = lag;
+	(*n)++;
+}
+
 /* w = (1-B)^d (1-B^m)^D y; returns its length (n - d - D m). */
 static int difference(const double *y, int n, int d, int D, int m, double *w)
 {
@@ -282,6 +297,14 @@ int arima_fit_model(const double *y, int n, int m, const struct arima_spec *spec
 	p.ar = scr;
 	p.ma = scr + ARIMA_MAX_P + ARIMA_MAX_PS * ms + 1;
 	p.res = scr + 2 * (ARIMA_MAX_P + ARIMA_MAX_PS * ms + 1);
+	for (int j = 0; j <= s->P; j++)
+		for (int i = 0; i <= s->p; i++)
+			if (i + j)
+				add_lag(p.arl, &p.nar, i + j * ms);
+	for (int j = 0; j <= s->Q; j++)
+		for (int i = 0; i <= s->q; i++)
+			if (i + j)
+				add_lag(p.mal, &p.nma, i + j * ms);
 	double v[AR_MAXPAR] = {0};
 	if (s->constant) {
 		double mean = 0;
@@ -356,17 +379,18 @@ static double kpss(const double *x, int n)
 	return eta / ((double)n * n) / lrv;
 }
 
-/* Strength of seasonality (Wang, Smith & Hyndman), from a classical additive
- * decomposition: max(0, 1 - var(remainder) / var(remainder + season)). */
+/* Strength of seasonality (Wang, Smith & Hyndman): 1 - var(remainder) /
+ * var(detrended), the trend a centred moving average over one season and
+ * the seasonal part of each value the mean of the detrended values at the
+ * same position up to 3 seasons either side (a season that may drift, as
+ * STL's); 0 when too short. */
 static double seas_strength(const double *y, int n, int m)
 {
-	double fig[FC_MAX_SEASON > 64 ? FC_MAX_SEASON : 64];
-	if (m > 64 || n < 2 * m + 1)
+	if (m < 2 || n < 2 * m + 1)
 		return 0;
-	fc_seasonal_figure(y, n, m, 0, fig);
-	int half = m / 2, cnt = 0;
-	double sr = 0, srr = 0, ss = 0, sss = 0;
-	for (int t = half; t + half < n; t++) {
+	int half = m / 2, lo = half, hi = n - half; /* detrended on [lo, hi) */
+	double *dt = fc_xmalloc(sizeof(double) * n);
+	for (int t = lo; t < hi; t++) {
 		double tr = 0;
 		if (m % 2) {
 			for (int j = -half; j <= half; j++)
@@ -376,18 +400,32 @@ static double seas_strength(const double *y, int n, int m)
 			for (int j = -half + 1; j < half; j++)
 				tr += y[t + j];
 		}
-		tr /= m;
-		double rem = y[t] - tr - fig[t % m], rs = rem + fig[t % m];
+		dt[t] = y[t] - tr / m;
+	}
+	double sr = 0, srr = 0, sd = 0, sdd = 0;
+	int cnt = 0;
+	for (int t = lo; t < hi; t++) {
+		double s = 0;
+		int c = 0;
+		for (int j = -3; j <= 3; j++) {
+			int u = t + j * m;
+			if (u >= lo && u < hi) {
+				s += dt[u];
+				c++;
+			}
+		}
+		double rem = dt[t] - s / c;
 		sr += rem;
 		srr += rem * rem;
-		ss += rs;
-		sss += rs * rs;
+		sd += dt[t];
+		sdd += dt[t] * dt[t];
 		cnt++;
 	}
+	free(dt);
 	if (cnt < 2)
 		return 0;
-	double vr = srr / cnt - (sr / cnt) * (sr / cnt), vs = sss / cnt - (ss / cnt) * (ss / cnt);
-	return vs > 0 ? fmax(0, 1 - vr / vs) : 0;
+	double vr = srr / cnt - (sr / cnt) * (sr / cnt), vd = sdd / cnt - (sd / cnt) * (sd / cnt);
+	return vd > 0 ? fmax(0, 1 - vr / vd) : 0;
 }
 
 /* ---- stepwise order search (Hyndman & Khandakar 2008) ------------------ */
