@@ -141,7 +141,7 @@ struct arima_fit {
 	int m; /* season length used (1 without seasonal terms) */
 	double phi[ARIMA_MAX_P], theta[ARIMA_MAX_Q], Phi[ARIMA_MAX_PS], Theta[ARIMA_MAX_PS];
 	double mu;     /* mean of the differenced series (the constant), 0 without */
-	double sigma2; /* conditional sum of squares / residuals counted, as R's CSS */
+	double sigma2; /* sum of squares / (n - d - Dm - coefficients), as forecast::Arima */
 	int nused;     /* residuals counted (n - d - Dm - p - Pm) */
 	int npar;      /* coefficients + 1 (sigma) */
 	double loglik, aic, aicc; /* on the n - d - Dm differenced values */

@@ -28,6 +28,7 @@ struct ar_prob {
 	double *ar, *ma, *res; /* scratch: expanded polynomials, residuals */
 	int arl[(ARIMA_MAX_P + 1) * (ARIMA_MAX_PS + 1)], nar; /* lags that can be non-zero */
 	int mal[(ARIMA_MAX_Q + 1) * (ARIMA_MAX_PS + 1)], nma;
+	int all; /* residuals from t = 0, values before the start at the mean */
 };
 
 /* The polynomial 1 - a1 z - ... - ak z^k has all roots outside radius r
@@ -119,12 +120,12 @@ static double css(struct ar_prob *p, const double *v, int *nused)
 	double ssq = 0;
 	int cnt = 0;
 	for (int t = 0; t < p->nw; t++) {
-		if (t < na) {
+		if (t < na && !p->all) {
 			p->res[t] = 0;
 			continue;
 		}
 		double e = p->w[t] - mu;
-		for (int a = 0; a < p->nar; a++)
+		for (int a = 0; a < p->nar && p->arl[a] <= t; a++)
 			e -= p->ar[p->arl[a]] * (p->w[t - p->arl[a]] - mu);
 		for (int a = 0; a < p->nma && p->mal[a] <= t; a++)
 			e -= p->ma[p->mal[a]] * p->res[t - p->mal[a]];
@@ -321,6 +322,12 @@ int arima_fit_model(const double *y, int n, int m, const struct arima_spec *spec
 	}
 	int nused = 0;
 	double s2 = css(&p, v, &nused);
+	/* the information criteria score every differenced value: the first
+	 * p + Pm residuals too, from the values before the start taken at the
+	 * mean. Conditioning them away would let a model with more seasonal
+	 * lags look better only because it is scored on fewer, later values. */
+	p.all = 1;
+	double s2all = css(&p, v, NULL);
 	free(w);
 	free(scr);
 	if (!isfinite(s2) || !(s2 > 0))
@@ -333,13 +340,15 @@ int arima_fit_model(const double *y, int n, int m, const struct arima_spec *spec
 	memcpy(fit->Phi, v + s->p + s->q, sizeof(double) * s->P);
 	memcpy(fit->Theta, v + s->p + s->q + s->P, sizeof(double) * s->Q);
 	fit->mu = s->constant ? v[k - 1] : 0;
-	fit->sigma2 = s2;
+	/* forecast::Arima's unbiased variance: the sum of squares over
+	 * n - d - Dm - (coefficients) */
+	fit->sigma2 = s2 * nused / (nw - k);
 	fit->nused = nused;
 	fit->npar = k + 1;
-	/* -2 log L on the n - d - Dm differenced values, as auto.arima scores CSS
-	 * fits, so that models with different p + Pm compare */
+	/* -2 log L on all n - d - Dm differenced values, so that models with
+	 * different p + Pm compare */
 	double nstar = nw;
-	fit->loglik = -0.5 * nstar * (log(2 * M_PI * s2) + 1);
+	fit->loglik = -0.5 * nstar * (log(2 * M_PI * (isfinite(s2all) ? s2all : s2)) + 1);
 	fit->aic = -2 * fit->loglik + 2 * fit->npar;
 	fit->aicc = nstar - fit->npar - 1 > 0
 			    ? fit->aic + 2.0 * fit->npar * (fit->npar + 1) / (nstar - fit->npar - 1)
@@ -353,8 +362,8 @@ int arima_fit_model(const double *y, int n, int m, const struct arima_spec *spec
 
 /* ---- differencing tests ------------------------------------------------ */
 
-/* KPSS level-stationarity statistic (urca's ur.kpss, type "mu", lags
- * "short": l = trunc(4 (n/100)^0.25), Bartlett weights). */
+/* KPSS level-stationarity statistic as forecast::ndiffs computes it (urca's
+ * ur.kpss, type "mu", l = trunc(3 sqrt(n) / 13) lags, Bartlett weights). */
 static double kpss(const double *x, int n)
 {
 	double mean = 0, s = 0, eta = 0, g0 = 0;
@@ -366,7 +375,7 @@ static double kpss(const double *x, int n)
 		eta += s * s;
 		g0 += (x[t] - mean) * (x[t] - mean);
 	}
-	int l = (int)(4 * pow(n / 100.0, 0.25));
+	int l = (int)(3 * sqrt((double)n) / 13);
 	double lrv = g0 / n;
 	for (int j = 1; j <= l && j < n; j++) {
 		double g = 0;
