@@ -424,7 +424,7 @@ static void run_cand(const double *y, int n, int m, int h, int c, const struct f
 			for (int k = 0; k < h; k++)
 				arr[a][k] += src[a][k] / 3;
 	}
-	snprintf(out->model, sizeof(out->model), "comb(%.26s, %.26s, %.26s)", parts[0], parts[1],
+	snprintf(out->model, sizeof(out->model), "comb(%.20s, %.36s, %.27s)", parts[0], parts[1],
 		 parts[2]);
 }
 

@@ -1,6 +1,7 @@
 /* forecast.h: demand forecasting on one plain series: naive, seasonal naive,
  * exponential smoothing (SES, Holt, damped, ETS chosen by AICc), Theta,
- * Croston/SBA for intermittent demand, and `auto`, with 80%/95% intervals. */
+ * Croston/SBA for intermittent demand, seasonal ARIMA, and `auto`, with
+ * 80%/95% intervals. */
 #ifndef TERSA_FORECAST_H
 #define TERSA_FORECAST_H
 
@@ -34,7 +35,10 @@
  * - croston, sba: from the in-sample one-step errors of the method (empirical
  *   10/90% and 2.5/97.5% quantiles added to the mean), never below 0 when the
  *   history has no negative value.
- * - the combination `auto` may pick: the mean of its members' bounds.
+ * - ARIMA (inside auto): normal, v_h = sigma^2 sum_{j<h} psi_j^2, psi the
+ *   weights of the whole model with its differences (as R's predict.Arima).
+ * - the combination `auto` may pick (the mean of ETS, ARIMA and Theta): the
+ *   mean of its members' bounds.
  * All lower bounds are clamped at 0 when the history is non-negative and the
  *   method is croston/sba; other methods are left as fitted.
  */
