@@ -520,9 +520,11 @@ static void auto_method(const double *y, int n, int m, int h, struct fc_out *out
 			order[j - 1] = t;
 		}
 	int best = no ? order[0] : C_ETS;
-	/* the final forecast: the forms chosen again on the whole series */
-	fm.have_ets = ets_select(y, n, m, &fm.ets) == 0;
-	fm.have_arima = arima_select(y, n, m, &fm.arima) == 0;
+	/* the final forecast: the winner's forms chosen again on the whole series */
+	if (best == C_ETS || best == C_COMB)
+		fm.have_ets = ets_select(y, n, m, &fm.ets) == 0;
+	if (best == C_ARIMA || best == C_COMB)
+		fm.have_arima = arima_select(y, n, m, &fm.arima) == 0;
 	struct bufs tmp;
 	bufs_init(&tmp, h);
 	run_cand(y, n, m, h, best, &fm, out, &tmp);
