@@ -390,8 +390,8 @@ static void run_arima(const double *y, int n, int m, int h, const struct forms *
 static void run_one(const double *y, int n, int m, int h, int c, const struct forms *fm,
 		    struct fc_out *out)
 {
-	static const enum fc_method meth[C_COMB] = {FC_SNAIVE, FC_ETS, FC_AUTO, FC_THETA,
-						    FC_DAMPED};
+	/* ETS and ARIMA go through run_ets and run_arima: their entries are unused */
+	static const enum fc_method meth[C_COMB] = {FC_SNAIVE, FC_ETS, FC_ETS, FC_THETA, FC_DAMPED};
 	if (c == C_ETS)
 		run_ets(y, n, m, h, fm, out);
 	else if (c == C_ARIMA)
