@@ -92,7 +92,7 @@ for (i in seq_len(nrow(r))) {
                           R_ets_ms = 1000 * r$t_r_ets[i],
                           our_ets_model = readmodel(file.path(dir, paste0(nm, ".ets.json"))),
                           R_ets_model = r$r_ets_model[i],
-                          auto_model = substr(readmodel(file.path(dir, paste0(nm, ".auto.json"))), 1, 24))
+                          auto_model = substr(readmodel(file.path(dir, paste0(nm, ".auto.json"))), 1, 40))
 }
 d <- do.call(rbind, out)
 num <- c("snaive", "R_snaive", "ets", "R_ets", "auto", "R_arima")

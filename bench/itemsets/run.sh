@@ -26,7 +26,7 @@ if [[ ! -f $WEKA_JAR ]]; then
 	echo "bench: installing Debian's weka (the product does not need it)"
 	apt-get install -y weka >/dev/null
 fi
-for c in java javac python3; do
+for c in java javac node; do
 	command -v "$c" >/dev/null 2>&1 || { echo "bench: $c not found" >&2; exit 1; }
 done
 [[ -f $ARFF ]] || { echo "bench: $ARFF missing from the weka package" >&2; exit 1; }
@@ -34,7 +34,7 @@ done
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/tersa-bench-itemsets.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 javac -nowarn -cp "$WEKA_JAR" -d "$TMP" bench/itemsets/AprioriTime.java
-python3 bench/itemsets/arff.py tx "$ARFF" >"$TMP/baskets.txt"
+node bench/itemsets/arff.mjs tx "$ARFF" >"$TMP/baskets.txt"
 N=$(wc -l <"$TMP/baskets.txt")
 
 # Runs "$@" REPS times (stdin $1, stdout $2, then the command); sets wall
@@ -65,7 +65,7 @@ for s in $SUPPORTS; do
 	wwall=$(sed -n 's/.*weka_best_ms=\([0-9.]*\).*/\1/p' "$TMP/weka.err")
 	wcpu=$(sed -n 's/.*weka_cpu_ms=\([0-9.]*\).*/\1/p' "$TMP/weka.err")
 	mincount=$(sed -n 's/^Minimum support: .* (\([0-9]*\) instances)/\1/p' "$TMP/weka.txt")
-	python3 bench/itemsets/arff.py weka "$TMP/weka.txt" | LC_ALL=C sort >"$TMP/weka.sets"
+	node bench/itemsets/arff.mjs weka "$TMP/weka.txt" | LC_ALL=C sort >"$TMP/weka.sets"
 
 	t0=$(date +%s%3N)
 	java -cp "$WEKA_JAR" weka.associations.Apriori -t "$ARFF" \

@@ -327,8 +327,12 @@ int fc_croston(const double *y, int n, int h, double alpha, int sba, struct fc_o
 
 /* ---- auto: intermittent test, then a rolling-origin backtest ----------- */
 
-enum { C_SNAIVE, C_ETS, C_THETA, C_DAMPED, C_COMB, NCAND };
-static const char *const cand_name[NCAND] = {"snaive", "ets", "theta", "damped", "combination"};
+enum { C_SNAIVE, C_ETS, C_ARIMA, C_THETA, C_DAMPED, C_COMB, NCAND };
+static const char *const cand_name[NCAND] = {"snaive", "ets", "arima", "theta", "damped",
+					     "comb(ets,arima,theta)"};
+/* the candidates the backtest compares (see docs/analytics.md) */
+static const int cand_on[NCAND] = {[C_ETS] = 1, [C_ARIMA] = 1, [C_THETA] = 1, [C_DAMPED] = 1,
+				   [C_COMB] = 1};
 
 struct bufs {
 	double *v; /* 5 x h */
@@ -349,34 +353,61 @@ static void bufs_init(struct bufs *b, int h)
 static int run_method(const double *y, int n, int m, int h, enum fc_method method,
 		      struct fc_out *out);
 
-/* Candidate c on y[0..n-1]; the combination averages ets, theta, damped. */
-/* ETS inside auto: with form, that model (chosen once by AICc on the whole
- * series) re-estimated on y; else (or when it does not fit) chosen here. */
-static void run_ets(const double *y, int n, int m, int h, const struct ets_fit *form,
+/* The model forms auto chooses once on the whole series (ETS by AICc, ARIMA
+ * orders by the stepwise search) and re-estimates at each origin. */
+struct forms {
+	struct ets_fit ets;
+	struct arima_fit arima;
+	int have_ets, have_arima;
+};
+
+/* ETS inside auto: the form's model re-estimated on y; else (or when it does
+ * not fit) chosen here. */
+static void run_ets(const double *y, int n, int m, int h, const struct forms *fm,
 		    struct fc_out *out)
 {
 	struct ets_fit f;
-	if (form && ets_fit_model(y, n, m, &form->spec, 0, &f) == 0 &&
+	if (fm->have_ets && ets_fit_model(y, n, m, &fm->ets.spec, 0, &f) == 0 &&
 	    ets_forecast(y, n, &f, h, out) == 0)
 		return;
 	run_method(y, n, m, h, FC_ETS, out);
 }
 
-static void run_one(const double *y, int n, int m, int h, int c, const struct ets_fit *form,
+/* ARIMA inside auto: the form's orders re-estimated on y; else orders chosen
+ * here; ETS when no ARIMA fits. */
+static void run_arima(const double *y, int n, int m, int h, const struct forms *fm,
+		      struct fc_out *out)
+{
+	struct arima_fit f;
+	if (fm->have_arima && arima_fit_model(y, n, m, &fm->arima.spec, &f) == 0 &&
+	    isfinite(f.aicc) && arima_forecast(y, n, &f, h, out) == 0)
+		return;
+	if (arima_select(y, n, m, &f) == 0 && arima_forecast(y, n, &f, h, out) == 0)
+		return;
+	run_ets(y, n, m, h, fm, out);
+}
+
+static void run_one(const double *y, int n, int m, int h, int c, const struct forms *fm,
 		    struct fc_out *out)
 {
-	static const enum fc_method meth[C_COMB] = {FC_SNAIVE, FC_ETS, FC_THETA, FC_DAMPED};
+	/* ETS and ARIMA go through run_ets and run_arima: their entries are unused */
+	static const enum fc_method meth[C_COMB] = {FC_SNAIVE, FC_ETS, FC_ETS, FC_THETA, FC_DAMPED};
 	if (c == C_ETS)
-		run_ets(y, n, m, h, form, out);
+		run_ets(y, n, m, h, fm, out);
+	else if (c == C_ARIMA)
+		run_arima(y, n, m, h, fm, out);
 	else
 		run_method(y, n, m, h, meth[c], out);
 }
 
-static void run_cand(const double *y, int n, int m, int h, int c, const struct ets_fit *form,
+/* The combination's members; its forecast and bounds are their means. */
+static const int comb_member[3] = {C_ETS, C_ARIMA, C_THETA};
+
+static void run_cand(const double *y, int n, int m, int h, int c, const struct forms *fm,
 		     struct fc_out *out, struct bufs *tmp)
 {
 	if (c != C_COMB) {
-		run_one(y, n, m, h, c, form, out);
+		run_one(y, n, m, h, c, fm, out);
 		return;
 	}
 	double *arr[5] = {out->mean, out->lower_80, out->upper_80, out->lower_95, out->upper_95};
@@ -385,7 +416,7 @@ static void run_cand(const double *y, int n, int m, int h, int c, const struct e
 			arr[a][k] = 0;
 	char parts[3][96];
 	for (int i = 0; i < 3; i++) {
-		run_one(y, n, m, h, C_ETS + i, form, &tmp->o);
+		run_one(y, n, m, h, comb_member[i], fm, &tmp->o);
 		snprintf(parts[i], sizeof(parts[i]), "%s", tmp->o.model);
 		double *src[5] = {tmp->o.mean, tmp->o.lower_80, tmp->o.upper_80, tmp->o.lower_95,
 				  tmp->o.upper_95};
@@ -393,7 +424,8 @@ static void run_cand(const double *y, int n, int m, int h, int c, const struct e
 			for (int k = 0; k < h; k++)
 				arr[a][k] += src[a][k] / 3;
 	}
-	snprintf(out->model, sizeof(out->model), "mean of %.26s, %.26s, %.26s", parts[0], parts[1], parts[2]);
+	snprintf(out->model, sizeof(out->model), "comb(%.20s, %.36s, %.27s)", parts[0], parts[1],
+		 parts[2]);
 }
 
 static void auto_method(const double *y, int n, int m, int h, struct fc_out *out)
@@ -429,18 +461,21 @@ static void auto_method(const double *y, int n, int m, int h, struct fc_out *out
 			 "too short for a backtest (%d values) -> ETS by AICc", n);
 		return;
 	}
-	/* ETS's model form is chosen once, by AICc on the whole series, and
-	 * its parameters re-estimated at each origin (choosing the form again
-	 * at every origin would cost up to 15 fits per origin). */
-	struct ets_fit form;
-	int have = ets_select(y, n, m, &form) == 0;
+	/* The model forms are chosen on the history before the last origin
+	 * (never on the values the backtest holds out) and their parameters
+	 * re-estimated at each origin; choosing the forms again at every origin
+	 * would cost up to 15 ETS fits and dozens of ARIMA fits per origin. */
+	struct forms fm;
+	int nf = n - hb;
+	fm.have_ets = ets_select(y, nf, m, &fm.ets) == 0;
+	fm.have_arima = arima_select(y, nf, m, &fm.arima) == 0;
 	double score[NCAND] = {0};
 	int valid[NCAND];
 	struct bufs fb;
 	double *mc = fc_xmalloc(sizeof(double) * NCAND * hb); /* each candidate's mean */
 	bufs_init(&fb, hb);
 	for (int c = 0; c < NCAND; c++)
-		valid[c] = 1;
+		valid[c] = cand_on[c];
 	for (int o = 0; o < k; o++) {
 		int tn = n - (o + 1) * hb;
 		int lag = m > 1 && tn > m ? m : 1;
@@ -450,13 +485,17 @@ static void auto_method(const double *y, int n, int m, int h, struct fc_out *out
 		sc = tn > lag ? sc / (tn - lag) : 0;
 		/* the members once each; the combination from their means */
 		for (int c = 0; c < C_COMB; c++) {
-			run_one(y, tn, m, hb, c, have ? &form : NULL, &fb.o);
+			if (!valid[c] && c != C_ETS && c != C_ARIMA && c != C_THETA)
+				continue;
+			run_one(y, tn, m, hb, c, &fm, &fb.o);
 			memcpy(mc + c * hb, fb.o.mean, sizeof(double) * hb);
 		}
 		for (int j = 0; j < hb; j++)
-			mc[C_COMB * hb + j] =
-				(mc[C_ETS * hb + j] + mc[C_THETA * hb + j] + mc[C_DAMPED * hb + j]) / 3;
+			mc[C_COMB * hb + j] = (mc[C_ETS * hb + j] + mc[C_ARIMA * hb + j] +
+					       mc[C_THETA * hb + j]) / 3;
 		for (int c = 0; c < NCAND; c++) {
+			if (!valid[c])
+				continue;
 			double e = 0;
 			for (int j = 0; j < hb; j++)
 				e += fabs(y[tn + j] - mc[c * hb + j]);
@@ -480,10 +519,15 @@ static void auto_method(const double *y, int n, int m, int h, struct fc_out *out
 			order[j] = order[j - 1];
 			order[j - 1] = t;
 		}
-	int best = no ? order[0] : C_SNAIVE;
+	int best = no ? order[0] : C_ETS;
+	/* the final forecast: the winner's forms chosen again on the whole series */
+	if (best == C_ETS || best == C_COMB)
+		fm.have_ets = ets_select(y, n, m, &fm.ets) == 0;
+	if (best == C_ARIMA || best == C_COMB)
+		fm.have_arima = arima_select(y, n, m, &fm.arima) == 0;
 	struct bufs tmp;
 	bufs_init(&tmp, h);
-	run_cand(y, n, m, h, best, have ? &form : NULL, out, &tmp);
+	run_cand(y, n, m, h, best, &fm, out, &tmp);
 	free(tmp.v);
 	out->backtest_mase = no ? score[best] : -1;
 	size_t len = (size_t)snprintf(out->reason, sizeof(out->reason), "backtest MASE (%d origin%s, h=%d)",

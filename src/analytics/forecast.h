@@ -1,6 +1,7 @@
 /* forecast.h: demand forecasting on one plain series: naive, seasonal naive,
  * exponential smoothing (SES, Holt, damped, ETS chosen by AICc), Theta,
- * Croston/SBA for intermittent demand, and `auto`, with 80%/95% intervals. */
+ * Croston/SBA for intermittent demand, seasonal ARIMA, and `auto`, with
+ * 80%/95% intervals. */
 #ifndef TERSA_FORECAST_H
 #define TERSA_FORECAST_H
 
@@ -34,7 +35,10 @@
  * - croston, sba: from the in-sample one-step errors of the method (empirical
  *   10/90% and 2.5/97.5% quantiles added to the mean), never below 0 when the
  *   history has no negative value.
- * - the combination `auto` may pick: the mean of its members' bounds.
+ * - ARIMA (inside auto): normal, v_h = sigma^2 sum_{j<h} psi_j^2, psi the
+ *   weights of the whole model with its differences (as R's predict.Arima).
+ * - the combination `auto` may pick (the mean of ETS, ARIMA and Theta): the
+ *   mean of its members' bounds.
  * All lower bounds are clamped at 0 when the history is non-negative and the
  *   method is croston/sba; other methods are left as fitted.
  */
@@ -123,6 +127,51 @@ int ets_eval(const double *y, int n, struct ets_fit *fit);
  * above). out->model is set to "ETS(E,T,S)". */
 int ets_forecast(const double *y, int n, const struct ets_fit *fit, int h,
 		 struct fc_out *out);
+
+/* ---- seasonal ARIMA (inside `auto`; not a --model of its own) -------- */
+
+#define ARIMA_MAX_P 5  /* p and q */
+#define ARIMA_MAX_Q 5
+#define ARIMA_MAX_PS 2 /* P and Q */
+
+/* ARIMA(p,d,q)(P,D,Q)[m]; constant: a mean (d + D = 0) or a drift (d + D = 1)
+ * on the differenced series. */
+struct arima_spec {
+	int p, d, q, P, D, Q, m, constant;
+};
+
+struct arima_fit {
+	struct arima_spec spec;
+	int m; /* season length used (1 without seasonal terms) */
+	double phi[ARIMA_MAX_P], theta[ARIMA_MAX_Q], Phi[ARIMA_MAX_PS], Theta[ARIMA_MAX_PS];
+	double mu;     /* mean of the differenced series (the constant), 0 without */
+	double sigma2; /* sum of squares / (n - d - Dm - coefficients), as forecast::Arima */
+	int nused;     /* residuals counted (n - d - Dm - p - Pm) */
+	int npar;      /* coefficients + 1 (sigma) */
+	double loglik, aic, aicc; /* on the n - d - Dm differenced values */
+};
+
+/* Fits `spec` to y by conditional sum of squares (R's arima(method = "CSS"):
+ * the first p + Pm residuals of the differenced series set to 0), Nelder-Mead
+ * inside the stationary and invertible region. R's MA sign: e_t + theta e_{t-1}.
+ * aicc is INFINITY when a root lies within 1.01 of the unit circle (as
+ * auto.arima rejects it). ERR_INVALID for orders out of range, seasonal terms
+ * with m < 2, or too few values. */
+int arima_fit_model(const double *y, int n, int m, const struct arima_spec *spec,
+		    struct arima_fit *fit);
+
+/* Chooses the orders as R's auto.arima(stepwise = TRUE): D = 1 when the
+ * seasonal strength of a classical decomposition exceeds 0.64, d by repeated
+ * KPSS tests at 5% (at most 2), then a stepwise AICc search from four start
+ * models over p, q <= 5, P, Q <= 2, p+q+P+Q <= 5, with a constant when
+ * d + D <= 1. ERR_INVALID when nothing fits. */
+int arima_select(const double *y, int n, int m, struct arima_fit *best);
+
+/* Point forecasts and normal 80/95% intervals from the psi weights of the
+ * whole model (differences included): v_h = sigma2 sum_{j<h} psi_j^2.
+ * out->model: "ARIMA(p,d,q)(P,D,Q)[m] with drift" etc. */
+int arima_forecast(const double *y, int n, const struct arima_fit *fit, int h,
+		   struct fc_out *out);
 
 /* ---- pieces, exposed for tests and for callers that want them ---------- */
 

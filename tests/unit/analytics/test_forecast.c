@@ -271,17 +271,102 @@ static void test_croston_sba(void **state)
 	assert_non_null(strstr(r.o.reason, "intermittent: 73% zero values, ADI 3.75"));
 }
 
+/* ---- ARIMA (CSS) against R's Arima(method = "CSS") --------------------- */
+
+/* Fits spec by CSS; coefficients (R's order: phi, theta, Phi, Theta, mean)
+ * against coef, sigma2 against R's, and the h forecasts with their bounds
+ * against R's forecast() of the same fit. */
+static void arima_case(const double *y, int n, int m, struct arima_spec s, const double *coef,
+		       double sigma2, const double *fc, int h, double tol_fc, const char *what)
+{
+	struct arima_fit f;
+	struct res r;
+	double got[ARIMA_MAX_P + ARIMA_MAX_Q + 2 * ARIMA_MAX_PS + 1];
+	int k = 0;
+	assert_int_equal(arima_fit_model(y, n, m, &s, &f), 0);
+	for (int i = 0; i < s.p; i++)
+		got[k++] = f.phi[i];
+	for (int i = 0; i < s.q; i++)
+		got[k++] = f.theta[i];
+	for (int i = 0; i < s.P; i++)
+		got[k++] = f.Phi[i];
+	for (int i = 0; i < s.Q; i++)
+		got[k++] = f.Theta[i];
+	if (s.constant)
+		got[k++] = f.mu;
+	/* Nelder-Mead against R's BFGS on the same sum of squares: the optimum
+	 * agrees to about 1e-3 in the coefficients, 1e-5 in sigma2 */
+	near(got, coef, k, 2e-3, what);
+	near(&f.sigma2, &sigma2, 1, 1e-4, what);
+	assert_int_equal(arima_forecast(y, n, &f, h, res_init(&r, h)), 0);
+	all_finite(&r, h);
+	near_all(&r, fc, h, tol_fc, what);
+}
+
+static void test_arima_css(void **state)
+{
+	/* AR(2) with a mean: the forecasts are the same recursion as R's */
+	arima_case(lynx, N(lynx), 1, (struct arima_spec){2, 0, 0, 0, 0, 0, 1, 1}, lynx_ar2_css_coef,
+		   lynx_ar2_css_sigma2[0], lynx_ar2_css, 6, 5e-3, "lynx AR(2) CSS");
+	/* ARIMA(1,1,1): R forecasts from the Kalman filter's state, we from the
+	 * conditional residuals; both the same model, 1e-3 apart */
+	arima_case(www, N(www), 1, (struct arima_spec){1, 1, 1, 0, 0, 0, 1, 0}, www_arima111_css_coef,
+		   www_arima111_css_sigma2[0], www_arima111_css, 5, 5e-3, "WWWusage ARIMA(1,1,1) CSS");
+	/* the airline model: seasonal MA, both differences */
+	arima_case(usacc, N(usacc), 12, (struct arima_spec){0, 1, 1, 0, 1, 1, 12, 0},
+		   usacc_airline_css_coef, usacc_airline_css_sigma2[0], usacc_airline_css, 12, 1e-2,
+		   "USAccDeaths airline CSS");
+	/* refused: seasonal terms without a season, orders out of range */
+	struct arima_fit f;
+	assert_int_equal(arima_fit_model(lynx, N(lynx), 1, &(struct arima_spec){0, 0, 0, 1, 0, 0, 1, 0}, &f),
+			 ERR_INVALID);
+	assert_int_equal(arima_fit_model(lynx, N(lynx), 1, &(struct arima_spec){6, 0, 0, 0, 0, 0, 1, 0}, &f),
+			 ERR_INVALID);
+	assert_int_equal(arima_fit_model(lynx, 5, 1, &(struct arima_spec){2, 0, 2, 0, 0, 0, 1, 1}, &f),
+			 ERR_INVALID);
+}
+
+/* auto.arima's choice on whole series (R's, in forecast_fixtures.h). */
+static void test_arima_select(void **state)
+{
+	struct arima_fit f;
+	assert_int_equal(arima_select(lynx, N(lynx), 1, &f), 0);
+	assert_int_equal(f.spec.p, 2);
+	assert_int_equal(f.spec.d, 0);
+	assert_int_equal(f.spec.q, 2);
+	assert_int_equal(f.spec.constant, 1);
+	assert_int_equal(arima_select(usacc, N(usacc), 12, &f), 0);
+	assert_int_equal(f.spec.d, 1);
+	assert_int_equal(f.spec.D, 1);
+	assert_int_equal(f.spec.p, 0);
+	assert_int_equal(f.spec.q, 1);
+	assert_int_equal(f.spec.P, 0);
+	assert_int_equal(f.spec.Q, 1);
+	assert_int_equal(f.spec.constant, 0);
+	assert_int_equal(arima_select(www, N(www), 1, &f), 0);
+	assert_int_equal(f.spec.d, 1);
+	assert_int_equal(f.spec.p, 1);
+	assert_int_equal(f.spec.q, 1);
+	assert_int_equal(f.spec.constant, 0);
+	struct res r;
+	assert_int_equal(arima_forecast(www, N(www), &f, 5, res_init(&r, 5)), 0);
+	assert_string_equal(r.o.model, "ARIMA(1,1,1)");
+}
+
 static void test_auto_backtest(void **state)
 {
 	struct res r;
 	assert_int_equal(forecast_series(air, N(air), 12, 18, FC_AUTO, res_init(&r, 18)), 0);
 	assert_non_null(strstr(r.o.reason, "backtest MASE"));
-	assert_non_null(strstr(r.o.reason, "snaive"));
+	assert_non_null(strstr(r.o.reason, "arima"));
+	assert_non_null(strstr(r.o.reason, "comb(ets,arima,theta)"));
+	assert_null(strstr(r.o.reason, "snaive")); /* ARIMA(0,0,0)(0,1,0) covers it */
 	assert_true(r.o.backtest_mase > 0 && r.o.backtest_mase < 1);
 	all_finite(&r, 18);
-	/* the reason lists the candidates best first */
+	/* lynx's cycle: the autoregressive candidate wins the backtest */
 	assert_int_equal(forecast_series(lynx, N(lynx), 1, 6, FC_AUTO, res_init(&r, 6)), 0);
-	assert_non_null(strstr(r.o.reason, "naive"));
+	assert_non_null(strstr(r.o.reason, "arima"));
+	assert_non_null(strstr(r.o.model, "ARIMA(2,0,2) with mean"));
 	all_finite(&r, 6);
 }
 
@@ -300,11 +385,14 @@ static double gauss(void)
 	return sqrt(-2 * log(unif())) * cos(2 * M_PI * unif());
 }
 
-/* 200 series of a model, forecast h ahead with method; the share of the
- * future values inside the 80% and 95% bands. */
-static void coverage(int kind, enum fc_method method, int m, double *c80, double *c95)
+#define ARIMA_SEL (-1) /* coverage(): ARIMA with the orders arima_select() picks */
+
+/* 200 series of a model (60 for auto), forecast h ahead with method (or
+ * ARIMA_SEL); the share of the future values inside the 80% and 95% bands. */
+static void coverage(int kind, int method, int m, double *c80, double *c95)
 {
-	enum { NS = 200, LEN = 120, H = 6 };
+	enum { LEN = 120, H = 6 };
+	int NS = method == FC_AUTO ? 60 : 200; /* auto fits every candidate: fewer */
 	double y[LEN + H];
 	int in80 = 0, in95 = 0, tot = 0;
 	for (int s = 0; s < NS; s++) {
@@ -324,7 +412,15 @@ static void coverage(int kind, enum fc_method method, int m, double *c80, double
 			}
 		}
 		struct res r;
-		assert_int_equal(forecast_series(y, LEN, m, H, method, res_init(&r, H)), 0);
+		if (method == ARIMA_SEL) {
+			struct arima_fit f;
+			assert_int_equal(arima_select(y, LEN, m, &f), 0);
+			assert_int_equal(arima_forecast(y, LEN, &f, H, res_init(&r, H)), 0);
+		} else {
+			assert_int_equal(forecast_series(y, LEN, m, H, (enum fc_method)method,
+							 res_init(&r, H)),
+					 0);
+		}
 		for (int k = 0; k < H; k++) {
 			double v = y[LEN + k];
 			in80 += v >= r.o.lower_80[k] && v <= r.o.upper_80[k];
@@ -359,6 +455,27 @@ static void test_coverage(void **state)
 	print_message("seasonal random walk, ETS: 80%% band %.3f, 95%% band %.3f\n", c80, c95);
 	assert_true(c80 > 0.72 && c80 < 0.88);
 	assert_true(c95 > 0.90 && c95 < 0.99);
+	coverage(0, ARIMA_SEL, 1, &c80, &c95);
+	print_message("local level, ARIMA: 80%% band %.3f, 95%% band %.3f\n", c80, c95);
+	assert_true(c80 > 0.72 && c80 < 0.88);
+	assert_true(c95 > 0.90 && c95 < 0.99);
+	coverage(1, ARIMA_SEL, 1, &c80, &c95);
+	print_message("AR(1), ARIMA: 80%% band %.3f, 95%% band %.3f\n", c80, c95);
+	assert_true(c80 > 0.72 && c80 < 0.88);
+	assert_true(c95 > 0.90 && c95 < 0.99);
+	coverage(2, ARIMA_SEL, 12, &c80, &c95);
+	print_message("seasonal random walk, ARIMA: 80%% band %.3f, 95%% band %.3f\n", c80, c95);
+	assert_true(c80 > 0.72 && c80 < 0.88);
+	assert_true(c95 > 0.90 && c95 < 0.99);
+	/* auto, whichever candidate it picks (the combination included) */
+	coverage(1, FC_AUTO, 1, &c80, &c95);
+	print_message("AR(1), auto: 80%% band %.3f, 95%% band %.3f\n", c80, c95);
+	assert_true(c80 > 0.70 && c80 < 0.90);
+	assert_true(c95 > 0.88 && c95 < 0.99);
+	coverage(2, FC_AUTO, 12, &c80, &c95);
+	print_message("seasonal random walk, auto: 80%% band %.3f, 95%% band %.3f\n", c80, c95);
+	assert_true(c80 > 0.70 && c80 < 0.90);
+	assert_true(c95 > 0.88 && c95 < 0.99);
 }
 
 /* ---- guards ------------------------------------------------------------ */
@@ -419,6 +536,8 @@ int main(void)
 		cmocka_unit_test(test_ets_trend_and_season),
 		cmocka_unit_test(test_theta),
 		cmocka_unit_test(test_croston_sba),
+		cmocka_unit_test(test_arima_css),
+		cmocka_unit_test(test_arima_select),
 		cmocka_unit_test(test_auto_backtest),
 		cmocka_unit_test(test_coverage),
 		cmocka_unit_test(test_guards),
