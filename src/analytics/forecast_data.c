@@ -262,11 +262,15 @@ static void history_span(enum fcd_grain g, int64_t today, int64_t *p0, int64_t *
 }
 
 /* Drops the leading periods without sales from y[0..len-1] (period p0 at
- * index 0) into s; a single 0 when there is none. Takes y. */
+ * index 0) into s; a single 0 when there is none. A week or month in which
+ * the sales began is dropped too (it holds only part of the period) when
+ * three or more follow. Takes y. */
 static void history_set(struct fcd_series *s, double *y, int len, int64_t p0)
 {
 	int i = 0;
 	while (i < len && y[i] == 0)
+		i++;
+	if (i > 0 && s->key.grain != FCD_DAY && len - i > 3)
 		i++;
 	if (i == len) {
 		s->first = p0 + len - 1;
@@ -541,20 +545,16 @@ done:
 static const char SQL_ACTIVE_STORES[] =
 	"SELECT DISTINCT store_id FROM rollup_day_store WHERE day >= ? AND day <= ?"
 	" AND revenue > 0 ORDER BY store_id";
-static const char SQL_ACTIVE_PRODUCTS[] =
-	"SELECT DISTINCT product_id FROM rollup_day_store_product WHERE day >= ? AND day <= ?"
-	" AND units > 0 ORDER BY product_id";
-static const char SQL_ACTIVE_CATEGORIES[] =
-	"SELECT DISTINCT category_id FROM rollup_day_store_category_tree WHERE day >= ?"
-	" AND day <= ? AND revenue > 0 AND category_id > 0 ORDER BY category_id";
 
-/* The ids sql lists for from..to, appended to *ids. */
-static int read_ids(struct db *db, const char *sql, const char *f, const char *t, int64_t **ids,
-		    int *n, struct err *e)
+int fcd_active_stores(struct db *db, int64_t today, int64_t **ids, int *n, struct err *e)
 {
-	int rc, cap = *n + 64;
-	*ids = xrealloc(*ids, (size_t)cap * sizeof **ids);
-	struct db_stmt *st = db_query(db, e, sql, "tt", f, t);
+	char f[11], t[11];
+	int rc, cap = 64;
+	ts_day_from_number(today - FCD_ACTIVE_DAYS, f);
+	ts_day_from_number(today - 1, t);
+	*n = 0;
+	*ids = xmalloc((size_t)cap * sizeof **ids);
+	struct db_stmt *st = db_query(db, e, SQL_ACTIVE_STORES, "tt", f, t);
 	if (!st)
 		return db_fail(e);
 	while ((rc = db_step(st, e)) == DB_ROW) {
@@ -568,40 +568,111 @@ static int read_ids(struct db *db, const char *sql, const char *f, const char *t
 	return rc < 0 ? db_fail(e) : 0;
 }
 
-int fcd_plan_make(struct db *db, int64_t today, struct fcd_plan *p, struct err *e)
+static const char SQL_TOTALS_PRODUCT[] =
+	"SELECT product_id, day, SUM(units) FROM rollup_day_store_product WHERE day >= ?"
+	" AND day <= ? GROUP BY product_id, day ORDER BY product_id";
+static const char SQL_TOTALS_CATEGORY[] =
+	"SELECT category_id, day, SUM(revenue) FROM rollup_day_store_category_tree WHERE day >= ?"
+	" AND day <= ? AND category_id > 0 GROUP BY category_id, day ORDER BY category_id";
+static const char SQL_TOTALS_STORE[] =
+	"SELECT store_id, day, revenue FROM rollup_day_store WHERE day >= ? AND day <= ?"
+	" ORDER BY store_id";
+
+/* Appends a series of key's grain g from the daily values v[0..nd-1]
+ * (day d0 first) to out. */
+static void add_grain(struct fcd_series **out, int *n, int *cap, struct fcd_key key,
+		      enum fcd_grain g, const double *v, int nd, int64_t d0, int64_t today)
 {
-	char f[11], t[11];
-	int64_t *prod = NULL, *cat = NULL;
-	int np = 0, nc = 0, rc;
-	memset(p, 0, sizeof *p);
-	ts_day_from_number(today - FCD_ACTIVE_DAYS, f);
-	ts_day_from_number(today - 1, t);
-	if ((rc = read_ids(db, SQL_ACTIVE_STORES, f, t, &p->stores, &p->nstores, e)) < 0 ||
-	    (rc = read_ids(db, SQL_ACTIVE_PRODUCTS, f, t, &prod, &np, e)) < 0 ||
-	    (rc = read_ids(db, SQL_ACTIVE_CATEGORIES, f, t, &cat, &nc, e)) < 0)
-		goto done;
-	p->other = xcalloc((size_t)(np + nc + p->nstores) * 2 + 1, sizeof *p->other);
-	for (int g = FCD_WEEK; g <= FCD_MONTH; g++) {
-		for (int i = 0; i < np; i++)
-			p->other[p->nother++] = (struct fcd_key){.product_id = prod[i], .grain = g};
-		for (int i = 0; i < nc; i++)
-			p->other[p->nother++] = (struct fcd_key){.category_id = cat[i], .grain = g};
-		for (int i = 0; i < p->nstores; i++)
-			p->other[p->nother++] = (struct fcd_key){.store_id = p->stores[i], .grain = g};
+	int64_t p0, p1, a, b;
+	history_span(g, today, &p0, &p1, &a, &b);
+	int len = (int)(p1 - p0 + 1);
+	double *y = xcalloc((size_t)len, sizeof *y);
+	for (int i = 0; i < nd; i++) {
+		if (v[i] == 0)
+			continue;
+		int64_t k = fcd_period_index(g, d0 + i) - p0;
+		if (k >= 0 && k < len)
+			y[k] += v[i];
 	}
-done:
-	free(prod);
-	free(cat);
-	if (rc < 0)
-		fcd_plan_free(p);
-	return rc;
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		*out = xrealloc(*out, (size_t)*cap * sizeof **out);
+	}
+	struct fcd_series *s = &(*out)[(*n)++];
+	memset(s, 0, sizeof *s);
+	key.grain = g;
+	s->key = key;
+	history_set(s, y, len, p0);
 }
 
-void fcd_plan_free(struct fcd_plan *p)
+int fcd_load_totals(struct db *db, enum fcd_kind kind, int64_t today, struct fcd_series **out,
+		    int *n, struct err *e)
 {
-	free(p->stores);
-	free(p->other);
-	memset(p, 0, sizeof *p);
+	/* the longest window of the two grains: its first day to yesterday */
+	int64_t p0, p1, d0, d1, w0, w1, x, cur = 0;
+	history_span(FCD_MONTH, today, &p0, &p1, &d0, &d1);
+	history_span(FCD_WEEK, today, &p0, &p1, &w0, &w1);
+	if (w0 < d0)
+		d0 = w0;
+	d1 = today - 1;
+	char f[11], t[11];
+	ts_day_from_number(d0, f);
+	ts_day_from_number(d1, t);
+	const char *sql = kind == FCD_PRODUCTS ? SQL_TOTALS_PRODUCT
+			  : kind == FCD_CATEGORIES ? SQL_TOTALS_CATEGORY : SQL_TOTALS_STORE;
+	int nd = (int)(d1 - d0 + 1), cap = 0, rc, active = 0, have = 0;
+	double *v = xcalloc((size_t)nd, sizeof *v);
+	int64_t since = today - FCD_ACTIVE_DAYS;
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *st = db_query(db, e, sql, "tt", f, t);
+	if (!st) {
+		free(v);
+		return db_fail(e);
+	}
+	for (;;) {
+		rc = db_step(st, e);
+		int64_t id = rc == DB_ROW ? db_col_int64(st, 0) : 0;
+		if (have && (rc != DB_ROW || id != cur)) {
+			if (active) {
+				struct fcd_key k = {0};
+				if (kind == FCD_PRODUCTS)
+					k.product_id = cur;
+				else if (kind == FCD_CATEGORIES)
+					k.category_id = cur;
+				else
+					k.store_id = cur;
+				add_grain(out, n, &cap, k, FCD_WEEK, v, nd, d0, today);
+				add_grain(out, n, &cap, k, FCD_MONTH, v, nd, d0, today);
+			}
+			memset(v, 0, (size_t)nd * sizeof *v);
+			have = 0;
+		}
+		if (rc != DB_ROW)
+			break;
+		if (!have) {
+			cur = id;
+			have = 1;
+			active = 0;
+		}
+		if (ts_day_number(db_col_text(st, 1), &x) < 0 || x < d0 || x > d1)
+			continue;
+		int64_t val = db_col_int64(st, 2);
+		v[x - d0] += (double)val;
+		if (val > 0 && x >= since)
+			active = 1;
+	}
+	db_reset(st);
+	free(v);
+	if (rc < 0) {
+		for (int i = 0; i < *n; i++)
+			fcd_series_free(&(*out)[i]);
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return db_fail(e);
+	}
+	return 0;
 }
 
 static const char SQL_STORE_DAYS[] =

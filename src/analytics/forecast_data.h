@@ -15,7 +15,7 @@
 enum fcd_grain { FCD_DAY, FCD_WEEK, FCD_MONTH };
 
 /* History and horizon per grain (periods). */
-#define FCD_DAY_HISTORY 365
+#define FCD_DAY_HISTORY 182
 #define FCD_DAY_HORIZON 28
 #define FCD_WEEK_HISTORY 104
 #define FCD_WEEK_HORIZON 13
@@ -114,18 +114,22 @@ int forecast_get(struct db *db, const struct fcd_key *key, int refresh, int64_t 
 
 /* ---- the nightly job's pieces ---- */
 
-/* The active series of the company at today: daily product × store with a
- * sale in the FCD_ACTIVE_DAYS to yesterday, read and returned per store in
- * one query (fcd_load_store); weekly and monthly per product (all stores),
- * per category (its subtree, all stores) and per store. */
-struct fcd_plan {
-	int64_t *stores; /* stores with sales in the window */
-	int nstores;
-	struct fcd_key *other; /* the weekly and monthly series */
-	int nother;
-};
-int fcd_plan_make(struct db *db, int64_t today, struct fcd_plan *p, struct err *e);
-void fcd_plan_free(struct fcd_plan *p);
+/* The nightly job forecasts: daily product × store with a sale in the
+ * FCD_ACTIVE_DAYS to yesterday (fcd_load_store, one read per store); and
+ * weekly and monthly per product (all stores), per category (its subtree,
+ * all stores) and per store with a sale in those days (fcd_load_totals,
+ * one read per kind). */
+
+/* The stores with sales in the FCD_ACTIVE_DAYS to yesterday: a malloc'd
+ * array in *ids. 0 or ERR_DB. */
+int fcd_active_stores(struct db *db, int64_t today, int64_t **ids, int *n, struct err *e);
+
+enum fcd_kind { FCD_PRODUCTS, FCD_CATEGORIES, FCD_STORES };
+/* The weekly and monthly series of every active product, category or
+ * store, read in one query: *out a malloc'd array of *n series
+ * (fcd_series_free each, then free). 0 or ERR_DB. */
+int fcd_load_totals(struct db *db, enum fcd_kind kind, int64_t today, struct fcd_series **out,
+		    int *n, struct err *e);
 
 /* The active daily product series of one store with their histories, read
  * in one query: *out a malloc'd array of *n series (fcd_series_free each,

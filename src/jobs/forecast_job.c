@@ -100,34 +100,25 @@ static int batch_write(struct db *db, struct batch *b, int64_t now, int64_t *fai
 	return rc;
 }
 
-/* Reads batch k of the plan: the stores' daily series first, then the
- * weekly and monthly series OTHER_BATCH at a time. 0 with b->n = 0 at the
- * end. */
-static int batch_read(struct db *db, const struct fcd_plan *p, int k, int64_t today,
+/* Reads batch k: the stores' daily series first, then the weekly and
+ * monthly series of the products, categories and stores. 0 with b->n = 0
+ * past the end. */
+static int batch_read(struct db *db, const int64_t *stores, int nstores, int k, int64_t today,
 		      struct batch *b, struct err *e)
 {
 	memset(b, 0, sizeof *b);
-	if (k < p->nstores)
-		return fcd_load_store(db, p->stores[k], today, &b->s, &b->n, e);
-	int from = (k - p->nstores) * OTHER_BATCH;
-	if (from >= p->nother)
+	if (k < nstores)
+		return fcd_load_store(db, stores[k], today, &b->s, &b->n, e);
+	if (k - nstores > FCD_STORES)
 		return 0;
-	int n = p->nother - from < OTHER_BATCH ? p->nother - from : OTHER_BATCH;
-	b->s = xcalloc((size_t)n, sizeof *b->s);
-	for (int i = 0; i < n; i++) {
-		b->s[i].key = p->other[from + i];
-		int rc = fcd_history(db, &b->s[i], today, e);
-		b->n = i + 1;
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+	return fcd_load_totals(db, (enum fcd_kind)(k - nstores), today, &b->s, &b->n, e);
 }
 
 int forecast_job_run(struct db *db, int64_t now, struct forecast_job_stats *out, struct err *e)
 {
 	struct forecast_job_stats st = {0};
-	struct fcd_plan plan;
+	int64_t *stores = NULL;
+	int nstores = 0;
 	struct crew crew = {0};
 	struct batch cur = {0}, next = {0};
 	int64_t *hol = NULL, today = 0, t0 = mono_us(), t;
@@ -135,22 +126,22 @@ int forecast_job_run(struct db *db, int64_t now, struct forecast_job_stats *out,
 	char day[11];
 	ts_day(now, day, sizeof day);
 	ts_day_number(day, &today);
-	if ((rc = fcd_plan_make(db, today, &plan, e)) < 0)
-		return rc;
+	if ((rc = fcd_active_stores(db, today, &stores, &nstores, e)) < 0)
+		goto done;
 	if ((rc = fcd_holidays_load(db, today - FCD_DAY_HISTORY - 7, today + FCD_DAY_HORIZON, &hol,
 				    &nhol, e)) < 0)
 		goto done;
 	crew.hol = hol;
 	crew.nhol = nhol;
 	t = mono_us();
-	rc = batch_read(db, &plan, k, today, &cur, e);
+	rc = batch_read(db, stores, nstores, k, today, &cur, e);
 	st.read_ms += (mono_us() - t) / 1000;
 	db_idle(db);
 	/* cur is batch k; batches past the stores end with an empty one */
-	while (rc == 0 && (cur.n > 0 || k < plan.nstores)) {
+	while (rc == 0 && (cur.n > 0 || k < nstores)) {
 		crew_start(&crew, &cur);
 		t = mono_us();
-		rc = batch_read(db, &plan, k + 1, today, &next, e);
+		rc = batch_read(db, stores, nstores, k + 1, today, &next, e);
 		db_idle(db);
 		st.read_ms += (mono_us() - t) / 1000;
 		crew_join(&crew);
@@ -158,8 +149,8 @@ int forecast_job_run(struct db *db, int64_t now, struct forecast_job_stats *out,
 			t = mono_us();
 			rc = batch_write(db, &cur, now, &st.failed, e);
 			st.write_ms += (mono_us() - t) / 1000;
-			if (k < plan.nstores)
-				st.daily += cur.n;
+			if (k < nstores)
+				st.daily += cur.n, st.daily_ms = (mono_us() - t0) / 1000;
 			else
 				st.other += cur.n;
 		}
@@ -176,7 +167,7 @@ done:
 	batch_free(&cur);
 	batch_free(&next);
 	free(hol);
-	fcd_plan_free(&plan);
+	free(stores);
 	st.compute_ms = atomic_load(&crew.busy_us) / 1000;
 	st.total_ms = (mono_us() - t0) / 1000;
 	if (out)
@@ -189,11 +180,11 @@ int forecast_job(struct db *db, struct err *e)
 	struct forecast_job_stats st;
 	int rc = forecast_job_run(db, ts_now_ms(), &st, e);
 	if (rc == 0)
-		log_info("forecast: %lld daily product x store series and %lld weekly/monthly in "
-			 "%.1f s (reading %.1f s, computing %.1f s on %d threads, writing %.1f s); "
-			 "%lld failed",
-			 (long long)st.daily, (long long)st.other, st.total_ms / 1000.0,
-			 st.read_ms / 1000.0, st.compute_ms / 1000.0, FORECAST_WORKERS,
-			 st.write_ms / 1000.0, (long long)st.failed);
+		log_info("forecast: %lld daily product x store series in %.1f s, then %lld weekly "
+			 "and monthly; %.1f s in all (reading %.1f s, computing %.1f s on %d "
+			 "threads, writing %.1f s); %lld failed",
+			 (long long)st.daily, st.daily_ms / 1000.0, (long long)st.other,
+			 st.total_ms / 1000.0, st.read_ms / 1000.0, st.compute_ms / 1000.0,
+			 FORECAST_WORKERS, st.write_ms / 1000.0, (long long)st.failed);
 	return rc;
 }

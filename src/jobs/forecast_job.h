@@ -16,6 +16,7 @@ struct forecast_job_stats {
 					    * weekly and monthly) and those that failed */
 	int64_t read_ms, compute_ms, write_ms, total_ms; /* compute: the workers' busy
 							  * time summed; the rest wall */
+	int64_t daily_ms; /* wall time until the daily series were all written */
 };
 
 /* Forecasts and stores every active series as of now, store by store (one
