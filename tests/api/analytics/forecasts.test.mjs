@@ -170,6 +170,16 @@ describe('forecasts', () => {
     assert.match(audit.replace(/\n/g, ','), /create,create,create,update,delete,delete,delete/);
   });
 
+  it('the demo seeds the Chinese public holidays', async () => {
+    // next year's: past any forecast window the other tests clear
+    const y = new Date().getUTCFullYear() + 1;
+    const r = await srv.api('GET', `/api/v1/holidays?from=${y}-10-01&to=${y}-10-07`, { token: admin });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body.items.map((h) => [h.day, h.name]), [1, 2, 3, 4, 5, 6, 7].map((d) => [`${y}-10-0${d}`, '国庆节']));
+    const may = await srv.api('GET', `/api/v1/holidays?from=${y}-04-30&to=${y}-05-06`, { token: admin });
+    assert.deepEqual(may.body.items.map((h) => h.day), [1, 2, 3, 4, 5].map((d) => `${y}-05-0${d}`));
+  });
+
   it('bad input', async () => {
     assertProblem(await get(`product_id=${product}&category_id=${category}&grain=day`), 422, 'validation', ['product_id', 'category_id']);
     assertProblem(await get(`store_id=${store}`), 422, 'validation', ['grain']);
