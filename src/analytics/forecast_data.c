@@ -343,15 +343,54 @@ static const char SQL_SERIES_INSERT[] =
 	" reason, backtest_mase_e4, history_end, fitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	" RETURNING id";
 static const char SQL_POINTS_DELETE[] = "DELETE FROM forecast_points WHERE series_id = ?";
-static const char SQL_POINT_INSERT[] =
-	"INSERT INTO forecast_points (series_id, step, period, mean, lower_80, upper_80,"
-	" lower_95, upper_95) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+/* The points of a series in one statement (one round trip on PostgreSQL):
+ * one text per horizon. */
+#define PT "(?, ?, ?, ?, ?, ?, ?, ?)"
+#define PT2 PT ", " PT
+#define PT4 PT2 ", " PT2
+#define PT6 PT4 ", " PT2
+#define PT12 PT6 ", " PT6
+#define PT13 PT12 ", " PT
+#define PT28 PT12 ", " PT12 ", " PT4
+#define POINTS_INSERT                                                                    \
+	"INSERT INTO forecast_points (series_id, step, period, mean, lower_80, upper_80,"  \
+	" lower_95, upper_95) VALUES "
+static const char SQL_POINTS_6[] = POINTS_INSERT PT6;
+static const char SQL_POINTS_13[] = POINTS_INSERT PT13;
+static const char SQL_POINTS_28[] = POINTS_INSERT PT28;
+_Static_assert(FCD_MONTH_HORIZON == 6 && FCD_WEEK_HORIZON == 13 && FCD_DAY_HORIZON == 28,
+	       "one points statement per horizon");
+
+/* Inserts s's h points of series id. 0 or negative. */
+static int insert_points(struct db *db, int64_t id, const struct fcd_series *s, struct err *e)
+{
+	const char *sql = s->h == 6 ? SQL_POINTS_6 : s->h == 13 ? SQL_POINTS_13 : SQL_POINTS_28;
+	if (s->h != 6 && s->h != 13 && s->h != 28)
+		return err_set(e, ERR_INTERNAL, "no points statement for horizon %d", s->h);
+	struct db_stmt *st = db_prepare(db, sql, e);
+	if (!st)
+		return db_fail(e);
+	char period[11];
+	for (int j = 0; j < s->h; j++) {
+		int b = j * 8;
+		fcd_period_text(s->key.grain, s->first + s->n + j, period);
+		db_bind_int64(st, b + 1, id);
+		db_bind_int64(st, b + 2, (int64_t)j + 1);
+		db_bind_text(st, b + 3, period);
+		db_bind_int64(st, b + 4, s->mean[j]);
+		db_bind_int64(st, b + 5, s->lower_80[j]);
+		db_bind_int64(st, b + 6, s->upper_80[j]);
+		db_bind_int64(st, b + 7, s->lower_95[j]);
+		db_bind_int64(st, b + 8, s->upper_95[j]);
+	}
+	return db_run(st, e);
+}
 
 static int store_in_tx(struct db *db, const struct fcd_series *s, int64_t now, struct err *e)
 {
 	const struct fcd_key *k = &s->key;
 	const char *grain = fcd_grain_name(k->grain);
-	char end[11], period[11];
+	char end[11];
 	int64_t id = 0, mase = s->backtest_mase >= 0 && s->backtest_mase < 1e9
 				       ? (int64_t)llround(s->backtest_mase * 10000) : -1;
 	int rc;
@@ -375,14 +414,7 @@ static int store_in_tx(struct db *db, const struct fcd_series *s, int64_t now, s
 		if (rc < 0)
 			return rc;
 	}
-	for (int j = 0; j < s->h; j++) {
-		fcd_period_text(k->grain, s->first + s->n + j, period);
-		if ((rc = db_write(db, e, SQL_POINT_INSERT, "iitiiiii", id, (int64_t)j + 1, period,
-				   s->mean[j], s->lower_80[j], s->upper_80[j], s->lower_95[j],
-				   s->upper_95[j])) < 0)
-			return rc;
-	}
-	return 0;
+	return insert_points(db, id, s, e);
 }
 
 int fcd_store(struct db *db, const struct fcd_series *s, int64_t now, struct err *e)
