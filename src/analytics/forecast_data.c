@@ -335,13 +335,15 @@ int fcd_history(struct db *db, struct fcd_series *s, int64_t today, struct err *
 static const char SQL_SERIES_ID[] =
 	"SELECT id FROM forecast_series WHERE store_id = ? AND product_id = ?"
 	" AND category_id = ? AND grain = ?";
-static const char SQL_SERIES_UPDATE[] =
-	"UPDATE forecast_series SET measure = ?, model = ?, reason = ?, backtest_mase_e4 = ?,"
-	" history_end = ?, fitted_at = ? WHERE id = ?";
-static const char SQL_SERIES_INSERT[] =
+/* One statement, so that two writers of the same series (the job and a
+ * refresh) queue on its row instead of both inserting it. */
+static const char SQL_SERIES_UPSERT[] =
 	"INSERT INTO forecast_series (store_id, product_id, category_id, grain, measure, model,"
 	" reason, backtest_mase_e4, history_end, fitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-	" RETURNING id";
+	" ON CONFLICT (store_id, product_id, category_id, grain) DO UPDATE SET"
+	" measure = excluded.measure, model = excluded.model, reason = excluded.reason,"
+	" backtest_mase_e4 = excluded.backtest_mase_e4, history_end = excluded.history_end,"
+	" fitted_at = excluded.fitted_at RETURNING id";
 static const char SQL_POINTS_DELETE[] = "DELETE FROM forecast_points WHERE series_id = ?";
 /* The points of a series in one statement (one round trip on PostgreSQL):
  * one text per horizon. */
@@ -395,25 +397,16 @@ static int store_in_tx(struct db *db, const struct fcd_series *s, int64_t now, s
 				       ? (int64_t)llround(s->backtest_mase * 10000) : -1;
 	int rc;
 	fcd_period_text(k->grain, s->first + s->n - 1, end);
-	rc = db_int(db_query(db, e, SQL_SERIES_ID, "iiit", k->store_id, k->product_id,
-			     k->category_id, grain),
+	rc = db_int(db_query(db, e, SQL_SERIES_UPSERT, "iiittttMti", k->store_id, k->product_id,
+			     k->category_id, grain, fcd_measure(k), s->model, s->reason, mase, end,
+			     now),
 		    &id, e);
 	if (rc < 0)
 		return rc;
-	if (id) {
-		if ((rc = db_write(db, e, SQL_SERIES_UPDATE, "tttMtii", fcd_measure(k), s->model,
-				   s->reason, mase, end, now, id)) < 0)
-			return rc;
-		if ((rc = db_write(db, e, SQL_POINTS_DELETE, "i", id)) < 0)
-			return rc;
-	} else {
-		rc = db_int(db_query(db, e, SQL_SERIES_INSERT, "iiittttMti", k->store_id,
-				     k->product_id, k->category_id, grain, fcd_measure(k),
-				     s->model, s->reason, mase, end, now),
-			    &id, e);
-		if (rc < 0)
-			return rc;
-	}
+	if (!id)
+		return err_set(e, ERR_DB, "the forecast series was not stored");
+	if ((rc = db_write(db, e, SQL_POINTS_DELETE, "i", id)) < 0)
+		return rc;
 	return insert_points(db, id, s, e);
 }
 
