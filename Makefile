@@ -128,6 +128,7 @@ bench:
 	@bench/reports.sh
 	@bench/pos.sh
 	@bench/forecast/run.sh
+	@bench/forecast/demo.sh
 	@bench/itemsets/run.sh
 
 run-bins: all

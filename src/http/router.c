@@ -51,7 +51,8 @@ int perm_allows(enum perm p, int role)
 }
 
 /* Matches one pattern; {id} takes a positive decimal integer without
- * leading zeros that fits in int64. */
+ * leading zeros that fits in int64, {day} up to 10 digits and dashes (the
+ * handler reads and checks it from the path). */
 static int match_path(const char *pat, const char *path, int64_t *ids,
 		      int *nids)
 {
@@ -71,6 +72,17 @@ static int match_path(const char *pat, const char *path, int64_t *ids,
 				ids[n] = v;
 			n++;
 			pat += 4;
+			continue;
+		}
+		if (*pat == '{' && strncmp(pat, "{day}", 5) == 0) {
+			/* a day 'YYYY-MM-DD' (checked by the handler): digits and dashes */
+			int k = 0;
+			while (k < 10 && ((path[k] >= '0' && path[k] <= '9') || path[k] == '-'))
+				k++;
+			if (k == 0 || (path[k] && path[k] != '/'))
+				return 0;
+			path += k;
+			pat += 5;
 			continue;
 		}
 		if (*pat != *path)

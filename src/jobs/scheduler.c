@@ -16,6 +16,7 @@
 #include "domain/org/settings.h"
 #include "jobs/coupon_jobs.h"
 #include "jobs/customer_rfm_job.h"
+#include "jobs/forecast_job.h"
 #include "jobs/housekeep.h"
 #include "jobs/loyalty_jobs.h"
 
@@ -27,6 +28,7 @@ static const struct job jobs[] = {
 	{"tier_downgrade", 0, 2 * 60 + 40, loyalty_downgrade_job},
 	{"coupon_expiry", 0, 2 * 60 + 50, coupon_expiry_job},
 	{"care", 0, 8 * 60, care_job},
+	{"forecast", 0, 3 * 60, forecast_job},
 };
 #define NJOBS ((int)(sizeof jobs / sizeof jobs[0]))
 

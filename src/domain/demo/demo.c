@@ -518,6 +518,8 @@ int demo_generate(struct db *db, const struct demo_opts *o, struct demo_stats *o
 		db_rollback(db);
 	if (rc == 0 && (rc = program_get(db, &c.prog, e)) == 0)
 		rc = demo_history(&c, e);
+	if (rc == 0)
+		rc = demo_holidays(db, o->end_day, e);
 	out->stores = c.nstores;
 	out->products = c.nproducts;
 	free(c.products);

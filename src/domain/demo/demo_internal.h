@@ -78,6 +78,9 @@ void demo_progress(struct demo_co *c, const char *stage, int64_t done, int64_t t
 int demo_master(struct demo_co *c, struct err *e);
 int demo_customers(struct demo_co *c, int64_t n, struct err *e);
 int demo_history(struct demo_co *c, struct err *e);
+/* The Chinese public holidays of the years around end_day (NULL: today)
+ * into the company calendar (demo_holidays.c). */
+int demo_holidays(struct db *db, const char *end_day, struct err *e);
 
 /* An EAN-13 of a GS1 China prefix, a maker code and an item: out[14]. */
 void demo_ean13(int maker, int item, char *out);

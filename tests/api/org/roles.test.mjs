@@ -65,6 +65,7 @@ describe('roles × routes', () => {
     if (path.includes('{id}')) assert.ok(id, `no fixture for ${path}`);
     let p = path;
     for (const v of [].concat(id)) p = p.replace('{id}', String(v));
+    p = p.replace('{day}', '2031-01-01'); // /holidays/{day}: a day without a holiday
     return p;
   }
   // The live feed never ends: a stream is dropped once its status is in.
