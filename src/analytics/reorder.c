@@ -96,7 +96,7 @@ static int day_index(int d, int n)
 }
 
 int reorder_compute(const int64_t *mean, const int64_t *sigma, int n,
-		    int lead_days, int review_days, int level_e1,
+		    int lead_days, int review_days, int level_e3,
 		    int64_t on_hand, int64_t on_order,
 		    const struct reorder_terms *terms, struct reorder_calc *out)
 {
@@ -107,14 +107,14 @@ int reorder_compute(const int64_t *mean, const int64_t *sigma, int n,
 	if (!mean || !sigma || n < 1 || lead_days < 0 || review_days < 0 ||
 	    lead_days > REORDER_MAX_DAYS || review_days > REORDER_MAX_DAYS ||
 	    lead_days + review_days > REORDER_MAX_DAYS ||
-	    level_e1 < REORDER_LEVEL_MIN_E1 || level_e1 > REORDER_LEVEL_MAX_E1)
+	    level_e3 < REORDER_LEVEL_MIN_E1 || level_e3 > REORDER_LEVEL_MAX_E1)
 		return -1;
 	out->lead_days = lead_days;
 	out->review_days = review_days;
-	out->level_e1 = level_e1;
+	out->level_e3 = level_e3;
 	out->on_hand = on_hand;
 	out->on_order = on_order;
-	out->z = reorder_inv_normal(level_e1 / 1000.0);
+	out->z = reorder_inv_normal(level_e3 / 100000.0);
 	for (int d = 0; d < lead_days + review_days; d++) {
 		int i = day_index(d, n);
 		int64_t m = mean[i] > 0 ? mean[i] : 0;

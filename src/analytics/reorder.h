@@ -1,8 +1,8 @@
 /* reorder.h: reorder points from a daily demand forecast (expected demand
  * over the lead time + safety stock from the forecast's errors, order-up-to
  * over the review period) and the quantity to order. Pure: no database. */
-#ifndef TERSA_REORDER_H
-#define TERSA_REORDER_H
+#ifndef TERSA_ANALYTICS_REORDER_H
+#define TERSA_ANALYTICS_REORDER_H
 
 #include <stdint.h>
 
@@ -11,8 +11,8 @@
  * list is meant to be worked through once a week (the demo's suppliers
  * deliver weekly), so 7; `tersa replenish-backtest` can be told otherwise. */
 #define REORDER_REVIEW_DAYS 7
-/* The company default service level (tenths of a percent: 950 = 95.0%). */
-#define REORDER_DEFAULT_LEVEL_E1 950
+/* The company default service level (percent × 1000: 95000 = 95%). */
+#define REORDER_DEFAULT_LEVEL_E3 95000
 #define REORDER_LEVEL_MIN_E1 500
 #define REORDER_LEVEL_MAX_E1 999
 #define REORDER_MAX_DAYS 3650
@@ -33,7 +33,7 @@ struct reorder_terms {
 /* Every figure of one reorder decision (quantities in thousandths of a unit). */
 struct reorder_calc {
 	int lead_days, review_days;
-	int level_e1;         /* service level, tenths of a percent */
+	int level_e3;         /* service level, percent × 1000 */
 	double z;             /* Φ⁻¹(level) */
 	int64_t lead_demand;  /* Σ mean over days 1..L */
 	int64_t sigma_lead;   /* sqrt(Σ σ_d²) over days 1..L */
@@ -61,10 +61,10 @@ struct reorder_calc {
  * position = on_hand + on_order is at or below the reorder point: order-up-to
  * − position, rounded by terms (may be NULL). The caller owns everything.
  * Returns 0, or -1 for bad input (n < 1, L < 0 or R < 0 or L + R > 3650,
- * level outside 500..999, a negative σ) or a figure out of range.
+ * level outside 50000..99900 (50%..99.9%), a negative σ) or a figure out of range.
  */
 int reorder_compute(const int64_t *mean, const int64_t *sigma, int n,
-		    int lead_days, int review_days, int level_e1,
+		    int lead_days, int review_days, int level_e3,
 		    int64_t on_hand, int64_t on_order,
 		    const struct reorder_terms *terms, struct reorder_calc *out);
 

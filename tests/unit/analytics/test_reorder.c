@@ -45,7 +45,7 @@ static void test_flat_forecast_by_hand(void **state)
 		mean[i] = 2000;
 		sigma[i] = 1000;
 	}
-	assert_int_equal(reorder_compute(mean, sigma, 14, 4, 7, 950, 5000, 3000, &t, &c), 0);
+	assert_int_equal(reorder_compute(mean, sigma, 14, 4, 7, 95000, 5000, 3000, &t, &c), 0);
 	assert_int_equal(c.lead_demand, 8000);
 	assert_int_equal(c.sigma_lead, 2000);
 	assert_float_equal(c.z, 1.6448536269514722, 1e-12);
@@ -58,11 +58,11 @@ static void test_flat_forecast_by_hand(void **state)
 	assert_int_equal(c.quantity, 24000);
 	assert_int_equal(c.extended, 0);
 	/* without terms: the need itself */
-	assert_int_equal(reorder_compute(mean, sigma, 14, 4, 7, 950, 5000, 3000, NULL, &c), 0);
+	assert_int_equal(reorder_compute(mean, sigma, 14, 4, 7, 95000, 5000, 3000, NULL, &c), 0);
 	assert_int_equal(c.quantity, 17290);
 	/* packs of 6 and no minimum: 18 */
 	t.min_order_qty = 0;
-	assert_int_equal(reorder_compute(mean, sigma, 14, 4, 7, 950, 5000, 3000, &t, &c), 0);
+	assert_int_equal(reorder_compute(mean, sigma, 14, 4, 7, 95000, 5000, 3000, &t, &c), 0);
 	assert_int_equal(c.quantity, 18000);
 }
 
@@ -78,7 +78,7 @@ static void test_varying_forecast_by_hand(void **state)
 
 	/* position exactly at the reorder point: 8.166 − 7.666 = 0.5, to a
 	 * multiple of 1: 1 */
-	assert_int_equal(reorder_compute(mean, sigma, 6, 3, 2, 900, 7666, 0, &t, &c), 0);
+	assert_int_equal(reorder_compute(mean, sigma, 6, 3, 2, 90000, 7666, 0, &t, &c), 0);
 	assert_int_equal(c.lead_demand, 6000);
 	assert_int_equal(c.sigma_lead, 1300);
 	assert_int_equal(c.safety_stock, 1666);
@@ -88,13 +88,13 @@ static void test_varying_forecast_by_hand(void **state)
 	assert_int_equal(c.need, 500);
 	assert_int_equal(c.quantity, 1000);
 	/* one thousandth above: nothing, figures still there */
-	assert_int_equal(reorder_compute(mean, sigma, 6, 3, 2, 900, 7000, 667, &t, &c), 0);
+	assert_int_equal(reorder_compute(mean, sigma, 6, 3, 2, 90000, 7000, 667, &t, &c), 0);
 	assert_int_equal(c.position, 7667);
 	assert_int_equal(c.need, 0);
 	assert_int_equal(c.quantity, 0);
 	assert_int_equal(c.reorder_point, 7666);
 	/* 50%: z 0, no safety stock */
-	assert_int_equal(reorder_compute(mean, sigma, 6, 3, 2, 500, 0, 0, NULL, &c), 0);
+	assert_int_equal(reorder_compute(mean, sigma, 6, 3, 2, 50000, 0, 0, NULL, &c), 0);
 	assert_int_equal(c.safety_stock, 0);
 	assert_int_equal(c.reorder_point, 6000);
 	assert_int_equal(c.quantity, 6500);
@@ -112,17 +112,17 @@ static void test_past_the_horizon(void **state)
 	const int64_t mneg[] = {-500, 1000}, sneg[] = {0, 0};
 	struct reorder_calc c;
 
-	assert_int_equal(reorder_compute(m3, s3, 3, 2, 3, 950, 0, 0, NULL, &c), 0);
+	assert_int_equal(reorder_compute(m3, s3, 3, 2, 3, 95000, 0, 0, NULL, &c), 0);
 	assert_int_equal(c.lead_demand, 3000);
 	assert_int_equal(c.review_demand, 12000);
 	assert_int_equal(c.extended, 2);
-	assert_int_equal(reorder_compute(m7, s7, 7, 7, 7, 950, 100000, 0, NULL, &c), 0);
+	assert_int_equal(reorder_compute(m7, s7, 7, 7, 7, 95000, 100000, 0, NULL, &c), 0);
 	assert_int_equal(c.lead_demand, 28000);
 	assert_int_equal(c.review_demand, 28000);
 	assert_int_equal(c.safety_stock, 0);
 	assert_int_equal(c.extended, 7);
 	assert_int_equal(c.quantity, 0);
-	assert_int_equal(reorder_compute(mneg, sneg, 2, 2, 0, 950, 0, 0, NULL, &c), 0);
+	assert_int_equal(reorder_compute(mneg, sneg, 2, 2, 0, 95000, 0, 0, NULL, &c), 0);
 	assert_int_equal(c.lead_demand, 1000);
 }
 
@@ -153,15 +153,15 @@ static void test_bad_input(void **state)
 	const int64_t big[] = {INT64_MAX / 2, INT64_MAX / 2, INT64_MAX / 2};
 	struct reorder_calc c;
 
-	assert_int_equal(reorder_compute(m, s, 0, 1, 1, 950, 0, 0, NULL, &c), -1);
-	assert_int_equal(reorder_compute(m, s, 2, -1, 1, 950, 0, 0, NULL, &c), -1);
-	assert_int_equal(reorder_compute(m, s, 2, 1, -1, 950, 0, 0, NULL, &c), -1);
-	assert_int_equal(reorder_compute(m, s, 2, 1, 1, 499, 0, 0, NULL, &c), -1);
-	assert_int_equal(reorder_compute(m, s, 2, 1, 1, 1000, 0, 0, NULL, &c), -1);
-	assert_int_equal(reorder_compute(m, s, 2, 3000, 1000, 950, 0, 0, NULL, &c), -1);
-	assert_int_equal(reorder_compute(m, sneg, 2, 2, 0, 950, 0, 0, NULL, &c), -1);
-	assert_int_equal(reorder_compute(big, s, 3, 3, 0, 950, 0, 0, NULL, &c), -1);
-	assert_int_equal(reorder_compute(m, s, 2, 1, 1, 950, INT64_MAX, 1, NULL, &c), -1);
+	assert_int_equal(reorder_compute(m, s, 0, 1, 1, 95000, 0, 0, NULL, &c), -1);
+	assert_int_equal(reorder_compute(m, s, 2, -1, 1, 95000, 0, 0, NULL, &c), -1);
+	assert_int_equal(reorder_compute(m, s, 2, 1, -1, 95000, 0, 0, NULL, &c), -1);
+	assert_int_equal(reorder_compute(m, s, 2, 1, 1, 49999, 0, 0, NULL, &c), -1);
+	assert_int_equal(reorder_compute(m, s, 2, 1, 1, 99901, 0, 0, NULL, &c), -1);
+	assert_int_equal(reorder_compute(m, s, 2, 3000, 1000, 95000, 0, 0, NULL, &c), -1);
+	assert_int_equal(reorder_compute(m, sneg, 2, 2, 0, 95000, 0, 0, NULL, &c), -1);
+	assert_int_equal(reorder_compute(big, s, 3, 3, 0, 95000, 0, 0, NULL, &c), -1);
+	assert_int_equal(reorder_compute(m, s, 2, 1, 1, 95000, INT64_MAX, 1, NULL, &c), -1);
 }
 
 int main(void)
