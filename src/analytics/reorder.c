@@ -107,7 +107,7 @@ int reorder_compute(const int64_t *mean, const int64_t *sigma, int n,
 	if (!mean || !sigma || n < 1 || lead_days < 0 || review_days < 0 ||
 	    lead_days > REORDER_MAX_DAYS || review_days > REORDER_MAX_DAYS ||
 	    lead_days + review_days > REORDER_MAX_DAYS ||
-	    level_e3 < REORDER_LEVEL_MIN_E1 || level_e3 > REORDER_LEVEL_MAX_E1)
+	    level_e3 < REORDER_LEVEL_MIN_E3 || level_e3 > REORDER_LEVEL_MAX_E3)
 		return -1;
 	out->lead_days = lead_days;
 	out->review_days = review_days;

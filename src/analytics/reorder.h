@@ -13,8 +13,8 @@
 #define REORDER_REVIEW_DAYS 7
 /* The company default service level (percent × 1000: 95000 = 95%). */
 #define REORDER_DEFAULT_LEVEL_E3 95000
-#define REORDER_LEVEL_MIN_E1 500
-#define REORDER_LEVEL_MAX_E1 999
+#define REORDER_LEVEL_MIN_E3 50000
+#define REORDER_LEVEL_MAX_E3 99900
 #define REORDER_MAX_DAYS 3650
 
 /* Φ⁻¹(p), the standard normal quantile, for 0 < p < 1 (Acklam's rational
