@@ -129,6 +129,7 @@ bench:
 	@bench/pos.sh
 	@bench/forecast/run.sh
 	@bench/itemsets/run.sh
+	@bench/replenish/run.sh
 
 run-bins: all
 	@:
