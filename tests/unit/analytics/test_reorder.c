@@ -150,7 +150,7 @@ static void test_rounding(void **state)
 static void test_bad_input(void **state)
 {
 	const int64_t m[] = {1000, 1000}, s[] = {100, 100}, sneg[] = {100, -1};
-	const int64_t big[] = {INT64_MAX / 2, INT64_MAX / 2, INT64_MAX / 2};
+	const int64_t big[] = {INT64_MAX / 2, INT64_MAX / 2, INT64_MAX / 2}, s3[] = {0, 0, 0};
 	struct reorder_calc c;
 
 	assert_int_equal(reorder_compute(m, s, 0, 1, 1, 95000, 0, 0, NULL, &c), -1);
@@ -160,7 +160,7 @@ static void test_bad_input(void **state)
 	assert_int_equal(reorder_compute(m, s, 2, 1, 1, 99901, 0, 0, NULL, &c), -1);
 	assert_int_equal(reorder_compute(m, s, 2, 3000, 1000, 95000, 0, 0, NULL, &c), -1);
 	assert_int_equal(reorder_compute(m, sneg, 2, 2, 0, 95000, 0, 0, NULL, &c), -1);
-	assert_int_equal(reorder_compute(big, s, 3, 3, 0, 95000, 0, 0, NULL, &c), -1);
+	assert_int_equal(reorder_compute(big, s3, 3, 3, 0, 95000, 0, 0, NULL, &c), -1);
 	assert_int_equal(reorder_compute(m, s, 2, 1, 1, 95000, INT64_MAX, 1, NULL, &c), -1);
 }
 
