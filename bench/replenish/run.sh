@@ -3,7 +3,8 @@
 # today's min/max against reorder points from the forecast, fill rate and
 # average stock per policy, on the small demo company (made in a temporary
 # directory) and, with FULL=1, on the full one (about 60 s to make, 1.7 GB).
-# DAYS=90, LEVEL=0.95, METHOD=auto (the forecast method refitted every 7 days).
+# DAYS=90, LEVEL=0.95, METHOD=auto (the forecast method refitted every 7 days;
+# on the full demo METHOD=sba: auto takes longer than 15 minutes there).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
