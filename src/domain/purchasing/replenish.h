@@ -11,7 +11,12 @@
  * quantity (itself rounded up to the pack size). Otherwise nothing. On hand
  * below the safety stock is named in the reason as urgent. on_order counts
  * what open orders (draft, sent, partially received) still expect, so a
- * draft made from the suggestions removes them. */
+ * draft made from the suggestions removes them.
+ *
+ * Those are the lines of rule "manual". The products without a reorder rule
+ * can be judged by a layer above (the reorder points from the forecast,
+ * analytics/reorder_store.h) through replenish_suggestions_with(); their
+ * lines say rule "forecast" and carry their figures. */
 #ifndef TERSA_REPLENISH_H
 #define TERSA_REPLENISH_H
 
