@@ -130,6 +130,7 @@ bench:
 	@bench/forecast/run.sh
 	@bench/forecast/demo.sh
 	@bench/itemsets/run.sh
+	@bench/replenish/run.sh
 
 run-bins: all
 	@:

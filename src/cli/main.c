@@ -28,6 +28,7 @@
 #include "jobs/scheduler.h"
 #include "cli/demo.h"
 #include "cli/forecast.h"
+#include "cli/replenish_backtest.h"
 #include "cli/itemsets.h"
 
 #ifndef TERSA_VERSION
@@ -59,6 +60,8 @@ static const char usage[] =
 	"  backup --db DB FILE                     (online copy of a SQLite database)\n"
 	"  restore FILE --db DB [--force]          (puts a backup back as DB)\n"
 	"  forecast --period M --horizon H [--model auto|naive|snaive|ses|holt|damped|ets|theta|croston|sba]\n"
+	"  replenish-backtest --db DB [--days 90] [--service-level 0.95] [--method auto|...] [--json]\n"
+	"                                          (min/max against forecast reorder points)\n"
 	"  version\n"
 	"  help\n"
 	"\n"
@@ -738,6 +741,8 @@ int main(int argc, char **argv)
 		return cmd_restore(argc - 1, argv + 1);
 	if (strcmp(cmd, "forecast") == 0)
 		return cli_forecast(argc - 1, argv + 1);
+	if (strcmp(cmd, "replenish-backtest") == 0)
+		return cli_replenish_backtest(argc - 1, argv + 1);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("tersa %s\n", TERSA_VERSION);
 		return 0;

@@ -4,6 +4,7 @@
  * purchase order made from one supplier's suggestions. */
 #include "domain/purchasing/replenish.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,6 +195,27 @@ json_t *replenish_line_to_json(const struct replenish_line *l)
 			    l->unit_cost >= 0 ? json_integer(l->unit_cost) : json_null());
 	json_object_set_new(o, "total", l->total >= 0 ? json_integer(l->total) : json_null());
 	json_object_set_new(o, "reason", jx_strn(l->reason));
+	json_object_set_new(o, "rule", json_string(l->rule ? l->rule : "manual"));
+	json_object_set_new(o, "safety_stock", jx_qty_value(l->safety_stock));
+	if (l->forecast) {
+		const struct replenish_forecast *f = l->forecast;
+
+		json_object_set_new(o, "forecast", json_pack(
+			"{s:I,s:I,s:o,s:f,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
+			"lead_time_days", (json_int_t)f->lead_time_days,
+			"review_days", (json_int_t)f->review_days,
+			"service_level", jx_qty_value(f->service_level),
+			"z", round(f->z * 1e4) / 1e4,
+			"lead_time_demand", jx_qty_value(f->lead_time_demand),
+			"sigma_lead_time", jx_qty_value(f->sigma_lead_time),
+			"safety_stock", jx_qty_value(f->safety_stock),
+			"reorder_point", jx_qty_value(f->reorder_point),
+			"order_up_to", jx_qty_value(f->order_up_to),
+			"position", jx_qty_value(f->position),
+			"model", jx_strn(f->model), "fitted_at", jx_time(f->fitted_at)));
+	} else {
+		json_object_set_new(o, "forecast", json_null());
+	}
 	return o;
 }
 
@@ -242,6 +264,13 @@ static const char SQL_STORE_EXISTS[] = "SELECT 1 FROM stores WHERE id = ?";
 
 int replenish_suggestions(struct db *db, struct arena *a, int64_t store_id,
 			  struct replenish_report *out, struct err *e)
+{
+	return replenish_suggestions_with(db, a, store_id, NULL, out, e);
+}
+
+int replenish_suggestions_with(struct db *db, struct arena *a, int64_t store_id,
+			       replenish_more_fn more, struct replenish_report *out,
+			       struct err *e)
 {
 	struct db_stmt *st;
 	struct page pg;
@@ -303,11 +332,30 @@ int replenish_suggestions(struct db *db, struct arena *a, int64_t store_id,
 		if (l->unit_cost >= 0 && money_mul_qty(l->unit_cost, qty, &l->total) < 0)
 			l->total = -1;
 		l->reason = arena_strdup(a, reason);
+		l->rule = "manual";
+		l->safety_stock = rule.safety_stock;
 	}
 	if ((rc = page_end(&pg, st, rc)) < 0)
 		return rc;
 	struct replenish_line *lines = pg.rows;
 	int n = pg.n;
+	if (more) {
+		struct replenish_line *extra = NULL;
+		int nextra = 0;
+
+		if ((rc = more(db, a, store_id, &extra, &nextra, e)) < 0)
+			return rc;
+		if (nextra > 0) {
+			struct replenish_line *all =
+				arena_calloc(a, (size_t)(n + nextra), sizeof *all);
+
+			if (n)
+				memcpy(all, lines, (size_t)n * sizeof *all);
+			memcpy(all + n, extra, (size_t)nextra * sizeof *all);
+			lines = all;
+			n += nextra;
+		}
+	}
 	out->groups = arena_calloc(a, (size_t)(n ? n : 1), sizeof *out->groups);
 	rc = replenish_group(lines, n, out->groups, &out->unassigned, &out->nunassigned);
 	if (rc < 0)
@@ -325,6 +373,13 @@ static const char SQL_SUPPLIER_EXISTS[] = "SELECT 1 FROM suppliers WHERE id = ?"
 int replenish_order(struct db *db, struct arena *a, const struct actor *who,
 		    int64_t store_id, int64_t supplier_id,
 		    struct purchase_order **out, struct err *e)
+{
+	return replenish_order_with(db, a, who, store_id, supplier_id, NULL, out, e);
+}
+
+int replenish_order_with(struct db *db, struct arena *a, const struct actor *who,
+			 int64_t store_id, int64_t supplier_id, replenish_more_fn more,
+			 struct purchase_order **out, struct err *e)
 {
 	struct replenish_report rep;
 	struct purchase_input in = {0};
@@ -351,7 +406,7 @@ int replenish_order(struct db *db, struct arena *a, const struct actor *who,
 		err_fields_done(e);
 		goto fail;
 	}
-	if (replenish_suggestions(db, a, store_id, &rep, e) < 0)
+	if (replenish_suggestions_with(db, a, store_id, more, &rep, e) < 0)
 		goto fail;
 	for (int i = 0; i < rep.ngroups && !g; i++)
 		if (rep.groups[i].supplier_id == supplier_id)

@@ -2,6 +2,7 @@
  * supplier, and the draft purchase order made from one supplier's. */
 #include <string.h>
 
+#include "analytics/reorder_store.h"
 #include "base/jx.h"
 #include "domain/purchasing/purchase.h"
 #include "domain/purchasing/replenish.h"
@@ -17,6 +18,7 @@ static json_t *flat_rows(const struct replenish_report *rep)
 		json_t *line = replenish_line_to_json(&rep->unassigned[i]);
 		json_t *o = json_pack("{s:n,s:n}", "supplier_id", "supplier_name");
 
+		json_object_del(line, "forecast");
 		json_object_update(o, line);
 		json_decref(line);
 		json_array_append_new(items, o);
@@ -29,6 +31,7 @@ static json_t *flat_rows(const struct replenish_report *rep)
 					      "supplier_name",
 					      jx_strn(rep->groups[g].supplier_name));
 
+			json_object_del(line, "forecast");
 			json_object_update(o, line);
 			json_decref(line);
 			json_array_append_new(items, o);
@@ -55,7 +58,8 @@ int h_replenishment_get(struct req *r)
 		return r->err.code;
 	if (!req_store_visible(r, store_id))
 		return r->err.code;
-	rc = replenish_suggestions(r->db, r->a, store_id, &rep, &r->err);
+	rc = replenish_suggestions_with(r->db, r->a, store_id, reorder_forecast_lines, &rep,
+					&r->err);
 	if (rc < 0)
 		return rc;
 	if (fmt && strcmp(fmt, "json") != 0)
@@ -79,7 +83,8 @@ int h_replenishment_order(struct req *r)
 	jx_int(in, "supplier_id", JX_REQUIRED, 1, INT64_MAX, &supplier_id, &r->err);
 	if (req_bad_types(r))
 		return r->err.code;
-	rc = replenish_order(r->db, r->a, &r->actor, store_id, supplier_id, &po, &r->err);
+	rc = replenish_order_with(r->db, r->a, &r->actor, store_id, supplier_id,
+				  reorder_forecast_lines, &po, &r->err);
 	if (rc < 0)
 		return rc;
 	reply_header(r, "Location", arena_printf(r->a, "/api/v1/purchase-orders/%lld",

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { startServer, uniq, makeUser } from '../lib/server.mjs';
 import { hdr, assertProblem } from '../lib/assert.mjs';
 
-const LINE_KEYS = ['product_id', 'sku', 'name', 'on_hand', 'on_order', 'min', 'max', 'quantity', 'unit_cost', 'total', 'reason'].sort();
+const LINE_KEYS = ['product_id', 'sku', 'name', 'on_hand', 'on_order', 'min', 'max', 'quantity', 'unit_cost', 'total', 'reason', 'rule', 'safety_stock', 'forecast'].sort();
 const SLOW_KEYS = ['store_id', 'product_id', 'sku', 'name', 'on_hand', 'unit_cost', 'value', 'last_sale_at', 'sold_28d', 'days_of_cover'].sort();
 
 describe('replenishment and slow movers', () => {
