@@ -2,7 +2,7 @@
 // back, the key that decides when the live count is asked again, the
 // server's field names on the form, and the filter in words.
 import { describe, expect, it } from 'vitest'
-import { blankForm, describeFilter, filterKey, formField, fromFilter, toFilter } from '@/views/customers/segments'
+import { blankForm, describeFilter, filterKey, formField, fromFilter, rangeProblems, toFilter } from '@/views/customers/segments'
 
 describe('toFilter / fromFilter', () => {
   it('sends nothing for an empty form', () => {
@@ -65,5 +65,13 @@ describe('describeFilter', () => {
   it('says a range with both ends as one part, and nothing for an empty filter', () => {
     expect(describeFilter({ spend_min: 100, spend_max: 200 }, names)).toEqual([{ key: 'spendBetween', values: { min: '¥1', max: '¥2' } }])
     expect(describeFilter({}, names)).toEqual([])
+  })
+})
+
+describe('rangeProblems', () => {
+  it('names the upper end of a range below its lower end', () => {
+    expect(rangeProblems({ ...blankForm(), spend_min: 500, spend_max: 100, recency_min_days: 3, recency_max_days: 3 })).toEqual(['spend_max'])
+    expect(rangeProblems({ ...blankForm(), recency_min_days: 10, recency_max_days: 2 })).toEqual(['recency_max_days'])
+    expect(rangeProblems({ ...blankForm(), spend_max: 0 })).toEqual([])
   })
 })

@@ -151,3 +151,11 @@ export function describeFilter(
   }
   return parts
 }
+
+/** The editor's fields whose range is upside down (the upper end below the lower): checked before asking the server. */
+export function rangeProblems(f: SegmentForm): string[] {
+  const out: string[] = []
+  if (f.spend_min !== null && f.spend_max !== null && f.spend_max < f.spend_min) out.push('spend_max')
+  if (f.recency_min_days !== null && f.recency_max_days !== null && f.recency_max_days < f.recency_min_days) out.push('recency_max_days')
+  return out
+}
