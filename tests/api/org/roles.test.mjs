@@ -19,6 +19,7 @@ describe('roles × routes', () => {
   const crm = {}; // a customer of the store, a contact with it, a task and an opportunity in the store
   const loy = {}; // a tier
   const cpn = {}; // a coupon template, a coupon and a care rule
+  const seg = {}; // a saved segment of the store
   const api = (m, p, o = {}) => srv.api(m, p, { token: admin, ...o });
 
   async function mk(path, body) {
@@ -30,6 +31,7 @@ describe('roles × routes', () => {
     '/api/v1/categories/{id}': async () => (await mk('/api/v1/categories', { name: `Del ${uniq()}` })).id,
     '/api/v1/products/{id}': async () => (await mk('/api/v1/products', { sku: `D${uniq()}`, name: 'Del', unit: 'pcs', price: 1, vat_rate: 0 })).id,
     '/api/v1/stored-value/rules/{id}': async () => (await mk('/api/v1/stored-value/rules', { min_amount: 100000 + Math.floor(Math.random() * 1e9), bonus: 1 })).id,
+    '/api/v1/segments/{id}': async () => (await mk('/api/v1/segments', { name: `Del ${uniq()}`, store_id: store.id })).id,
   };
   function fill(path) {
     const id = {
@@ -54,10 +56,11 @@ describe('roles × routes', () => {
       '/api/v1/shifts/{id}': pos.shift, '/api/v1/shifts/{id}/close': pos.shift,
       '/api/v1/sales/{id}': pos.sale, '/api/v1/sales/{id}/returns': pos.sale,
       '/api/v1/sales/{id}/void': pos.sale, '/api/v1/sales/{id}/receipt': pos.sale,
-      ...Object.fromEntries(['', '/sales', '/timeline', '/merge', '/export', '/erase', '/value'].map((x) => [`/api/v1/customers/{id}${x}`, crm.customer])),
+      ...Object.fromEntries(['', '/sales', '/timeline', '/merge', '/export', '/erase', '/value', '/recommendations'].map((x) => [`/api/v1/customers/{id}${x}`, crm.customer])),
       '/api/v1/customers/{id}/contacts': crm.customer, '/api/v1/customers/{id}/tasks': crm.customer,
       '/api/v1/customers/{id}/contacts/{id}': [crm.customer, crm.contact],
       '/api/v1/tasks/{id}': crm.task, '/api/v1/opportunities/{id}': crm.opportunity,
+      '/api/v1/segments/{id}': seg.id, '/api/v1/segments/{id}/members': seg.id,
       '/api/v1/tiers/{id}': loy.tier, '/api/v1/stored-value/rules/{id}': 999999,
       ...Object.fromEntries(['/tier-history', '/points', '/points/adjustments', '/stored-value', '/stored-value/top-ups',
         '/stored-value/refunds'].map((x) => [`/api/v1/customers/{id}${x}`, crm.customer])),
@@ -127,6 +130,7 @@ describe('roles × routes', () => {
     crm.contact = (await mk(`/api/v1/customers/${crm.customer}/contacts`, { channel: 'phone', direction: 'out', summary: 'Roles contact' })).id;
     crm.task = (await mk('/api/v1/tasks', { title: 'Roles task', store_id: store.id })).id;
     crm.opportunity = (await mk('/api/v1/opportunities', { name: 'Roles deal', store_id: store.id })).id;
+    seg.id = (await mk('/api/v1/segments', { name: 'Roles segment', store_id: store.id, filter: { consent: ['sms'] } })).id;
     loy.tier = (await mk('/api/v1/tiers', { code: `T${uniq()}`, name: 'Roles tier', min_spend: 0, active: false })).id;
     for (const role of ROLES) {
       users[role] = await makeUser(srv, role, ['store_manager', 'sales'].includes(role) ? [store.id] : []);

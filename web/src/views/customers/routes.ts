@@ -1,8 +1,9 @@
 import type { RouteRecordRaw } from 'vue-router'
-import { User, List, CopyDocument, Opportunity } from '@element-plus/icons-vue'
+import { User, List, CopyDocument, Opportunity, Collection } from '@element-plus/icons-vue'
 
 // Customers (CRM): the member list and the 360° profile, tasks, duplicates
-// and their merge, opportunities on a board. Loyalty lives in ./loyalty.
+// and their merge, opportunities on a board, saved segments for marketing.
+// Loyalty lives in ./loyalty.
 export const routes: RouteRecordRaw[] = [
   {
     path: '/customers',
@@ -27,6 +28,30 @@ export const routes: RouteRecordRaw[] = [
     name: 'customers-opportunities',
     component: () => import('./OpportunitiesView.vue'),
     meta: { perm: 'OPPORTUNITIES_READ', nav: { area: 'customers', order: 63, item: 'opportunities', icon: Opportunity }, title: 'customers.nav.opportunities' },
+  },
+  {
+    path: '/customers/segments',
+    name: 'customers-segments',
+    component: () => import('./SegmentsView.vue'),
+    meta: { perm: ['CUSTOMERS_READ', 'BACKOFFICE'], nav: { area: 'customers', order: 64, item: 'segments', icon: Collection }, title: 'customers.nav.segments' },
+  },
+  {
+    path: '/customers/segments/new',
+    name: 'customers-segment-new',
+    component: () => import('./SegmentEditView.vue'),
+    meta: { perm: ['SEGMENTS_WRITE', 'BACKOFFICE'], area: 'customers', title: 'customers.segment.create' },
+  },
+  {
+    path: '/customers/segments/:id(\\d+)/edit',
+    name: 'customers-segment-edit',
+    component: () => import('./SegmentEditView.vue'),
+    meta: { perm: ['SEGMENTS_WRITE', 'BACKOFFICE'], area: 'customers', title: 'customers.segment.edit' },
+  },
+  {
+    path: '/customers/segments/:id(\\d+)',
+    name: 'customers-segment-members',
+    component: () => import('./SegmentMembersView.vue'),
+    meta: { perm: ['CUSTOMERS_READ', 'BACKOFFICE'], area: 'customers', title: 'customers.segment.membersTitle' },
   },
   {
     path: '/customers/:id(\\d+)',
