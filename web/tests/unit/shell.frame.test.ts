@@ -65,7 +65,7 @@ describe('frame', () => {
   it('shows head office the dashboard, no POS, and a switcher with all stores', async () => {
     const { wrapper, auth } = await frame('hq', ['BACKOFFICE', 'REPORTS_READ', 'STORES_READ'], [])
     // REPORTS_READ with BACKOFFICE also opens the reports that read it (sales, inventory, customers) and the analytics.
-    expect(navIds(wrapper)).toEqual(['nav-dashboard', 'nav-reports', 'nav-reports-sales', 'nav-reports-inventory', 'nav-reports-customers', 'nav-analytics', 'nav-analytics-segments', 'nav-analytics-basket', 'nav-settings', 'nav-settings-stores', 'nav-account'])
+    expect(navIds(wrapper)).toEqual(['nav-dashboard', 'nav-reports', 'nav-reports-sales', 'nav-reports-inventory', 'nav-reports-customers', 'nav-analytics', 'nav-analytics-segments', 'nav-analytics-basket', 'nav-analytics-forecast', 'nav-settings', 'nav-settings-stores', 'nav-account'])
     expect(wrapper.find('[data-testid=open-pos]').exists()).toBe(false)
     expect(wrapper.find('.el-select').exists()).toBe(true)
     expect(auth.storeId).toBeNull()

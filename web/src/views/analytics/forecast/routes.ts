@@ -6,6 +6,6 @@ export const routes: RouteRecordRaw[] = [
     path: '/analytics/forecast',
     name: 'analytics-forecast',
     component: () => import('./ForecastView.vue'),
-    meta: { perm: ['REPORTS_READ', 'BACKOFFICE'], nav: { area: 'analytics', order: 80, item: 'forecast', icon: TrendCharts }, title: 'forecast.nav' },
+    meta: { perm: ['REPORTS_READ', 'BACKOFFICE'], nav: { area: 'analytics', order: 82, item: 'forecast', icon: TrendCharts }, title: 'forecast.nav' },
   },
 ]
