@@ -202,17 +202,14 @@ void anomaly_sentence_cashier(char *out, size_t n, const char *cashier, const ch
 			      const char *metric, int64_t events, int64_t volume, double median,
 			      double z, int days)
 {
-	const char *verb = strcmp(metric, "voids") == 0	    ? "voided"
-			   : strcmp(metric, "returns") == 0 ? "took returns on"
-							    : "gave manual discounts on";
-	const char *noun = strcmp(metric, "voids") == 0	    ? "voids"
-			   : strcmp(metric, "returns") == 0 ? "returns"
-							    : "manual discounts";
+	const char *what = strcmp(metric, "voids") == 0	    ? "voided"
+			   : strcmp(metric, "returns") == 0 ? "returned"
+							    : "manually discounted";
 	double rate = volume > 0 ? (double)events / (double)volume * 100 : 0;
 	snprintf(out, n,
-		 "Cashier %s (%s) %s %.1f%% of %lld sales over the last %d days (%lld %s); the "
-		 "store's cashiers' median is %.1f%% (robust z %.1f)",
-		 cashier, store, verb, rate, (long long)volume, days, (long long)events, noun,
+		 "Cashier %s (%s) had %.1f%% of %lld sales %s over the last %d days (%lld "
+		 "sales); the store's cashiers' median is %.1f%% (robust z %.1f)",
+		 cashier, store, rate, (long long)volume, what, days, (long long)events,
 		 median * 100, z);
 }
 

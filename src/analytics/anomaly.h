@@ -112,8 +112,9 @@ const char *anomaly_weekday(int weekday);
  * "P0001 Tea at store S001". Amounts in fen. */
 void anomaly_sentence_sales(char *out, size_t n, const char *subject, int64_t actual, int hour,
 			    int64_t expected, int64_t lower, int64_t upper, int weekday);
-/* "Cashier Li Na (S001) voided 9.5% of 120 sales over the last 28 days
- * (12 voids); the store's cashiers' median is 0.8% (robust z 6.1)".
+/* "Cashier Li Na (S001) had 10.0% of 120 sales voided over the last 28 days
+ * (12 sales); the store's cashiers' median is 0.8% (robust z 6.1)"; returned
+ * and manually discounted likewise.
  * metric: "voids", "returns", "discounts". */
 void anomaly_sentence_cashier(char *out, size_t n, const char *cashier, const char *store,
 			      const char *metric, int64_t events, int64_t volume, double median,

@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "domain/org/settings.h"
+#include "jobs/anomaly_job.h"
 #include "jobs/coupon_jobs.h"
 #include "jobs/customer_rfm_job.h"
 #include "jobs/housekeep.h"
@@ -27,6 +28,7 @@ static const struct job jobs[] = {
 	{"tier_downgrade", 0, 2 * 60 + 40, loyalty_downgrade_job},
 	{"coupon_expiry", 0, 2 * 60 + 50, coupon_expiry_job},
 	{"care", 0, 8 * 60, care_job},
+	{"anomalies", 60, 0, anomalies_job},
 };
 #define NJOBS ((int)(sizeof jobs / sizeof jobs[0]))
 

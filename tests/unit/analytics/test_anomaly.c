@@ -174,8 +174,12 @@ static void test_sentences(void **state)
 	assert_string_equal(s, "Store S001 sold ¥8,000 today by 09:00, 60% above the ¥5,000 "
 			       "expected for a Monday (95% band ¥4,000–¥6,000)");
 	anomaly_sentence_cashier(s, sizeof s, "Li Na", "S001", "voids", 12, 120, 0.008, 6.08, 28);
-	assert_string_equal(s, "Cashier Li Na (S001) voided 10.0% of 120 sales over the last 28 "
-			       "days (12 voids); the store's cashiers' median is 0.8% (robust z 6.1)");
+	assert_string_equal(s, "Cashier Li Na (S001) had 10.0% of 120 sales voided over the last 28 "
+			       "days (12 sales); the store's cashiers' median is 0.8% (robust z 6.1)");
+	anomaly_sentence_cashier(s, sizeof s, "Wang", "S002", "discounts", 30, 100, 0.05, 9.96, 28);
+	assert_string_equal(s, "Cashier Wang (S002) had 30.0% of 100 sales manually discounted over "
+			       "the last 28 days (30 sales); the store's cashiers' median is 5.0% "
+			       "(robust z 10.0)");
 	anomaly_sentence_adjust(s, sizeof s, "S001", 240000, 340000, 12000, 40000, 90);
 	assert_string_equal(s, "Store S001 adjusted 240 units (¥3,400 at cost) of stock today, "
 			       "against a daily average of 12.0 units (¥400) over the last 90 days");
