@@ -203,7 +203,7 @@ static int check_store_sales(struct ctx *c, const struct store_row *s, double sh
 	anomaly_sentence_sales(msg, sizeof msg, subject, actual, c->hour, llround(b.expected),
 			       llround(b.lower), llround(b.upper), c->weekday);
 	return raise_alert(c, "store_sales", s->id, 0, 0, msg,
-		     band_details(s, c, actual, &b, share, model), actual);
+		     band_details(s, c, actual, &b, share, model), -1);
 }
 
 struct prod {
@@ -306,7 +306,7 @@ static int check_product_sales(struct ctx *c, const struct store_row *s, double 
 		json_object_set_new(d, "product_id", json_integer(p->id));
 		json_object_set_new(d, "sku", json_string(p->sku));
 		json_object_set_new(d, "product_name", json_string(p->name));
-		if ((rc = raise_alert(c, "product_sales", s->id, p->id, p->id, msg, d, p->today)) < 0)
+		if ((rc = raise_alert(c, "product_sales", s->id, p->id, p->id, msg, d, -1)) < 0)
 			goto fail;
 	}
 	free(ps);
@@ -402,7 +402,7 @@ static int check_cashiers(struct ctx *c, const struct store_row *s)
 				round(r.rate * 10000) / 10000, "median",
 				round(r.median * 10000) / 10000, "z", round(r.z * 10) / 10, "peers",
 				r.peers, "days", ANOMALY_PEER_DAYS, "mad_zero", r.mad_zero);
-			rc = raise_alert(c, kinds[m], s->id, 0, cs[i].user_id, msg, d, ev[i]);
+			rc = raise_alert(c, kinds[m], s->id, 0, cs[i].user_id, msg, d, -1);
 		}
 	}
 	free(ev);

@@ -84,10 +84,10 @@ int alert_raise_explained(struct db *db, const char *kind, int64_t store_id, int
 		goto fail;
 	struct db_stmt *st;
 	if (rc == 1) {
-		st = db_query(db, e, upd, "ttiii", message, details, quantity, now, id);
+		st = db_query(db, e, upd, "ttMii", message, details, quantity, now, id);
 		*raised = 0;
 	} else {
-		st = db_query(db, e, ins, "tiItiitt", kind, store_id, product_id, message, quantity,
+		st = db_query(db, e, ins, "tiItMitt", kind, store_id, product_id, message, quantity,
 			      now, details, dedupe_key);
 		*raised = 1;
 	}

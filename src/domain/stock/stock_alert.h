@@ -65,7 +65,8 @@ int alert_stock_level(struct db *db, int64_t store_id, int64_t product_id, int64
 
 /* Raises an explained alert (the anomaly job), or updates the message,
  * details (JSON text) and quantity of the alert with the same dedupe_key
- * (whatever its status). product_id 0 = none. *raised: 1 new, 0 updated.
+ * (whatever its status). product_id 0 = none; quantity (thousandths) < 0 =
+ * none. *raised: 1 new, 0 updated.
  * Own transaction unless the caller holds one. 0 or negative. */
 int alert_raise_explained(struct db *db, const char *kind, int64_t store_id, int64_t product_id,
 			  const char *dedupe_key, const char *message, const char *details,
