@@ -297,7 +297,7 @@ static int check_product_sales(struct ctx *c, const struct store_row *s, double 
 		struct anomaly_band_result b;
 		if (!anomaly_band((double)p->today, mean, lo, hi, share, &anomaly_band_product, &b))
 			continue;
-		char subject[320], msg[768];
+		char subject[400], msg[1024];
 		snprintf(subject, sizeof subject, "%s %s at store %s", p->sku, p->name, s->code);
 		anomaly_sentence_sales(msg, sizeof msg, subject, p->today, c->hour,
 				       llround(b.expected), llround(b.lower), llround(b.upper),
