@@ -97,7 +97,7 @@ static void wake_streams(void)
 
 void events_publish(enum event_kind kind, int64_t store_id, json_t *data)
 {
-	char *text = json_dumps(data, JSON_COMPACT);
+	char *text = json_dumps(data, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	json_decref(data);
 	if (!text)
 		return;
