@@ -97,7 +97,7 @@ static void wake_streams(void)
 
 void events_publish(enum event_kind kind, int64_t store_id, json_t *data)
 {
-	char *text = json_dumps(data, JSON_COMPACT);
+	char *text = json_dumps(data, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	json_decref(data);
 	if (!text)
 		return;
@@ -215,6 +215,8 @@ static void publish_new_alerts(void)
 		json_object_set_new(d, "product_id",
 				    al->product_id ? json_integer(al->product_id) : json_null());
 		json_object_set_new(d, "message", jx_strn(al->message));
+		json_t *details = al->details ? json_loads(al->details, 0, NULL) : NULL;
+		json_object_set_new(d, "details", details ? details : json_null());
 		json_object_set_new(d, "at", jx_time(al->raised_at));
 		events_publish(EVENT_ALERT, al->store_id, d);
 		if (al->id > alert_mark)

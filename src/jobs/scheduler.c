@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "domain/org/settings.h"
+#include "jobs/anomaly_job.h"
 #include "jobs/coupon_jobs.h"
 #include "jobs/customer_rfm_job.h"
 #include "jobs/forecast_job.h"
@@ -29,6 +30,7 @@ static const struct job jobs[] = {
 	{"coupon_expiry", 0, 2 * 60 + 50, coupon_expiry_job},
 	{"care", 0, 8 * 60, care_job},
 	{"forecast", 0, 3 * 60, forecast_job},
+	{"anomalies", 60, 0, anomalies_job},
 };
 #define NJOBS ((int)(sizeof jobs / sizeof jobs[0]))
 

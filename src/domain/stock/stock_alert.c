@@ -1,5 +1,6 @@
-/* alert.c: low-stock and negative-stock alerts: raised by the stock ledger and
- * by reorder-rule changes, listed, acknowledged, resolved on recovery. */
+/* alert.c: low-stock and negative-stock alerts (raised by the stock ledger and
+ * by reorder-rule changes, resolved on recovery) and the explained anomaly
+ * alerts of the hourly job; listed and acknowledged with a note. */
 #include "domain/stock/stock_alert.h"
 
 #include <string.h>
@@ -10,12 +11,15 @@
 #include "db/page.h"
 #include "domain/org/audit.h"
 
-const char *const alert_kinds[] = {"low_stock", "negative_stock", NULL};
+const char *const alert_kinds[] = {"low_stock",	  "negative_stock",    "store_sales",
+				   "product_sales",	  "cashier_voids",     "cashier_returns",
+				   "cashier_discounts", "stock_adjustment", NULL};
 const char *const alert_statuses[] = {"open", "acknowledged", "resolved", NULL};
 
 #define ALERT_COLS                                                             \
 	"id, kind, store_id, product_id, status, message, quantity, threshold, " \
-	"raised_at, resolved_at, acknowledged_at, acknowledged_by"
+	"raised_at, resolved_at, acknowledged_at, acknowledged_by, details, ack_note, " \
+	"updated_at"
 
 static struct alert *alert_from_row(struct db_stmt *st, struct arena *a)
 {
@@ -34,12 +38,16 @@ static struct alert *alert_from_row(struct db_stmt *st, struct arena *a)
 	al->resolved_at = db_col_int64(st, 9);
 	al->acknowledged_at = db_col_int64(st, 10);
 	al->acknowledged_by = db_col_int64(st, 11);
+	al->details = db_col_null(st, 12) ? NULL : arena_strdup(a, db_col_text(st, 12));
+	al->note = db_col_null(st, 13) ? NULL : arena_strdup(a, db_col_text(st, 13));
+	al->updated_at = db_col_int64(st, 14);
 	return al;
 }
 
 json_t *alert_to_json(const struct alert *al)
 {
-	return json_pack("{s:I,s:s,s:I,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o}",
+	json_t *details = al->details ? json_loads(al->details, 0, NULL) : NULL;
+	return json_pack("{s:I,s:s,s:I,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
 			 "id", (json_int_t)al->id, "kind", al->kind,
 			 "store_id", (json_int_t)al->store_id,
 			 "product_id", al->product_id ? json_integer(al->product_id) : json_null(),
@@ -50,7 +58,48 @@ json_t *alert_to_json(const struct alert *al)
 			 "resolved_at", jx_time(al->resolved_at),
 			 "acknowledged_at", jx_time(al->acknowledged_at),
 			 "acknowledged_by",
-			 al->acknowledged_by ? json_integer(al->acknowledged_by) : json_null());
+			 al->acknowledged_by ? json_integer(al->acknowledged_by) : json_null(),
+			 "note", jx_strn(al->note), "details", details ? details : json_null(),
+			 "updated_at", jx_time(al->updated_at));
+}
+
+int alert_raise_explained(struct db *db, const char *kind, int64_t store_id, int64_t product_id,
+			  const char *dedupe_key, const char *message, const char *details,
+			  int64_t quantity, int *raised, struct err *e)
+{
+	static const char find[] = "SELECT id FROM alerts WHERE dedupe_key = ?";
+	static const char upd[] =
+		"UPDATE alerts SET message = ?, details = ?, quantity = ?, updated_at = ? "
+		"WHERE id = ?";
+	static const char ins[] =
+		"INSERT INTO alerts (kind, store_id, product_id, status, message, quantity, "
+		"raised_at, details, dedupe_key) VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?)";
+	int own = !db_in_tx(db);
+	int rc = own ? db_begin(db, 1, e) : 0;
+	if (rc < 0)
+		return rc;
+	int64_t id = 0, now = ts_now_ms();
+	rc = db_int(db_query(db, e, find, "t", dedupe_key), &id, e);
+	if (rc < 0)
+		goto fail;
+	struct db_stmt *st;
+	if (rc == 1) {
+		st = db_query(db, e, upd, "ttMii", message, details, quantity, now, id);
+		*raised = 0;
+	} else {
+		st = db_query(db, e, ins, "tiItMitt", kind, store_id, product_id, message, quantity,
+			      now, details, dedupe_key);
+		*raised = 1;
+	}
+	if (!st || db_run(st, e) < 0)
+		goto fail;
+	if (own && db_commit(db, e) < 0)
+		goto fail;
+	return 0;
+fail:
+	if (own)
+		db_rollback(db);
+	return db_fail(e);
 }
 
 /* 1 if the pair has an open or acknowledged alert of kind, 0 if not. */
@@ -202,16 +251,18 @@ int alert_list(struct db *db, struct arena *a, const struct user *u,
 		"AND (CAST(? AS TEXT) IS NULL OR status = ?) "
 		"AND (CAST(? AS BIGINT) IS NULL OR store_id = ?) "
 		"AND (CAST(? AS BIGINT) IS NULL OR product_id = ?) "
+		"AND raised_at >= ? AND raised_at < ? "
 		"AND (? = 0 OR store_id IN (SELECT store_id FROM user_stores WHERE user_id = ?)) "
 		"ORDER BY id DESC LIMIT ?";
 	int64_t before = f->before_id > 0 ? f->before_id : INT64_MAX;
 	int64_t scoped = u && (u->role & ROLE_STORE_BOUND) ? 1 : 0;
 	struct page pg;
 	page_init(&pg, a, f->limit, sizeof(struct alert *));
-	struct db_stmt *st = db_query(db, e, sql, "ittttIIIIiii", before, f->kind, f->kind,
+	struct db_stmt *st = db_query(db, e, sql, "ittttIIIIiiiii", before, f->kind, f->kind,
 				      f->status, f->status, f->store_id, f->store_id,
-				      f->product_id, f->product_id, scoped, u ? u->id : 0,
-				      page_fetch(&pg));
+				      f->product_id, f->product_id, f->raised_from,
+				      f->raised_to > 0 ? f->raised_to : INT64_MAX, scoped,
+				      u ? u->id : 0, page_fetch(&pg));
 	if (!st)
 		return db_fail(e);
 	int rc;
@@ -243,11 +294,11 @@ int alert_get(struct db *db, struct arena *a, const struct user *u, int64_t id,
 }
 
 int alert_acknowledge(struct db *db, struct arena *a, const struct actor *who,
-		      int64_t id, struct alert **out, struct err *e)
+		      int64_t id, const char *note, struct alert **out, struct err *e)
 {
 	static const char sql[] =
 		"UPDATE alerts SET status = 'acknowledged', acknowledged_at = ?, "
-		"acknowledged_by = ? WHERE id = ? AND status = 'open'";
+		"acknowledged_by = ?, ack_note = ? WHERE id = ? AND status = 'open'";
 	const struct user *u = who ? who->user : NULL;
 	int rc = db_begin(db, 1, e);
 	if (rc < 0)
@@ -255,7 +306,8 @@ int alert_acknowledge(struct db *db, struct arena *a, const struct actor *who,
 	struct alert *old, *al;
 	if (alert_get(db, a, u, id, &old, e) < 0)
 		goto fail;
-	struct db_stmt *st = db_query(db, e, sql, "iIi", ts_now_ms(), u ? u->id : 0, id);
+	struct db_stmt *st = db_query(db, e, sql, "iIti", ts_now_ms(), u ? u->id : 0,
+				      note && *note ? note : NULL, id);
 	if (!st || db_run(st, e) < 0)
 		goto fail;
 	if (db_changes(st) == 0) {

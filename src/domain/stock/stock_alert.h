@@ -1,7 +1,10 @@
-/* alert.h: stock alerts per store × product: low_stock (balance at or below
- * the reorder rule's min, raised once until stock recovers above it) and
- * negative_stock (balance below zero where that was allowed). Status:
- * open -> acknowledged; open or acknowledged -> resolved when stock recovers. */
+/* alert.h: alerts per store: low_stock (balance at or below the reorder
+ * rule's min, raised once until stock recovers above it) and negative_stock
+ * (balance below zero where that was allowed), and the explained anomaly
+ * kinds of the hourly job (store_sales, product_sales, cashier_voids,
+ * cashier_returns, cashier_discounts, stock_adjustment: a sentence with its
+ * figures as details, one alert per dedupe key). Status: open ->
+ * acknowledged; open or acknowledged -> resolved when stock recovers. */
 #ifndef TERSA_ALERT_H
 #define TERSA_ALERT_H
 
@@ -12,7 +15,11 @@
 #include "db/db.h"
 #include "domain/org/actor.h"
 
-extern const char *const alert_kinds[];    /* low_stock negative_stock */
+extern const char *const alert_kinds[];    /* low_stock negative_stock, then the anomaly kinds */
+#define ALERT_KIND_NAMES                                                              \
+	"low_stock, negative_stock, store_sales, product_sales, cashier_voids, "       \
+	"cashier_returns, cashier_discounts, stock_adjustment"
+#define ALERT_NOTE_MAX 500 /* characters of an acknowledgement note */
 extern const char *const alert_statuses[]; /* open acknowledged resolved */
 
 struct alert {
@@ -26,6 +33,9 @@ struct alert {
 	int has_quantity, has_threshold;
 	int64_t raised_at, resolved_at, acknowledged_at; /* 0 = not yet */
 	int64_t acknowledged_by;                         /* 0 = nobody */
+	const char *details;  /* JSON text of the figures, or NULL */
+	const char *note;     /* the acknowledgement note, or NULL */
+	int64_t updated_at;   /* figures last changed, 0 = never since raised */
 };
 
 /* Raises a low_stock alert for the pair unless one is open or acknowledged.
@@ -53,11 +63,22 @@ int alert_stock_changed(struct db *db, int64_t store_id, int64_t product_id,
 int alert_stock_level(struct db *db, int64_t store_id, int64_t product_id, int64_t before,
 		      int64_t after, int force, int has_rule, int64_t min_qty, struct err *e);
 
+/* Raises an explained alert (the anomaly job), or updates the message,
+ * details (JSON text) and quantity of the alert with the same dedupe_key
+ * (whatever its status). product_id 0 = none; quantity (thousandths) < 0 =
+ * none. *raised: 1 new, 0 updated.
+ * Own transaction unless the caller holds one. 0 or negative. */
+int alert_raise_explained(struct db *db, const char *kind, int64_t store_id, int64_t product_id,
+			  const char *dedupe_key, const char *message, const char *details,
+			  int64_t quantity, int *raised, struct err *e);
+
 struct alert_filter {
 	const char *kind;   /* NULL = any */
 	const char *status; /* NULL = any */
 	int64_t store_id;   /* 0 = any */
 	int64_t product_id; /* 0 = any */
+	int64_t raised_from; /* ms, raised at or after; 0 = any */
+	int64_t raised_to;   /* ms, raised before; 0 = any */
 	int64_t before_id;  /* keyset, newest first; 0 = from the newest */
 	int limit;
 };
@@ -68,9 +89,10 @@ int alert_list(struct db *db, struct arena *a, const struct user *u,
 /* ERR_NOT_FOUND if absent or in a store u does not see. */
 int alert_get(struct db *db, struct arena *a, const struct user *u, int64_t id,
 	      struct alert **out, struct err *e);
-/* open -> acknowledged (ERR_STATE otherwise), with an audit row. */
+/* open -> acknowledged (ERR_STATE otherwise) with an optional note (NULL
+ * or "" for none; the caller checks its length), with an audit row. */
 int alert_acknowledge(struct db *db, struct arena *a, const struct actor *who,
-		      int64_t id, struct alert **out, struct err *e);
+		      int64_t id, const char *note, struct alert **out, struct err *e);
 
 json_t *alert_to_json(const struct alert *al); /* caller owns */
 

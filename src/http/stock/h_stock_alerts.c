@@ -1,5 +1,6 @@
-/* h_alerts.c: stock alerts (low stock, negative stock): list and acknowledge;
- * store-bound users see only their stores' alerts. */
+/* h_alerts.c: alerts (stock, and the explained anomalies of the hourly job):
+ * list and acknowledge with a note; store-bound users see only their
+ * stores' alerts. */
 #include <string.h>
 
 #include "base/jx.h"
@@ -32,10 +33,11 @@ int h_alerts_list(struct req *r)
 	int64_t cursor;
 	req_page(r, &f.limit, &cursor);
 	f.before_id = cursor;
-	f.kind = enum_param(r, "kind", alert_kinds, "low_stock, negative_stock");
+	f.kind = enum_param(r, "kind", alert_kinds, ALERT_KIND_NAMES);
 	f.status = enum_param(r, "status", alert_statuses, "open, acknowledged, resolved");
 	jx_qint(req_query(r, "store_id"), "store_id", 1, INT64_MAX, &f.store_id, &r->err);
 	jx_qint(req_query(r, "product_id"), "product_id", 1, INT64_MAX, &f.product_id, &r->err);
+	req_time_range(r, &f.raised_from, &f.raised_to);
 	if (err_fields_done(&r->err))
 		return r->err.code;
 	if (f.store_id && !req_store_visible(r, f.store_id))
@@ -50,8 +52,19 @@ int h_alerts_list(struct req *r)
 
 int h_alerts_acknowledge(struct req *r)
 {
+	const char *note = NULL;
+	if (r->body && r->body_len > 0) {
+		json_t *in;
+		if (req_json(r, &in) < 0)
+			return r->err.code;
+		static const char *const keys[] = {"note", NULL};
+		jx_no_unknown(in, keys, &r->err);
+		jx_str(in, "note", 0, ALERT_NOTE_MAX, &note, &r->err);
+		if (req_bad_types(r) || err_fields_done(&r->err))
+			return r->err.code;
+	}
 	struct alert *al;
-	int rc = alert_acknowledge(r->db, r->a, &r->actor, r->ids[0], &al, &r->err);
+	int rc = alert_acknowledge(r->db, r->a, &r->actor, r->ids[0], note, &al, &r->err);
 	if (rc < 0)
 		return rc;
 	return reply_json(r, 200, alert_to_json(al));

@@ -16,7 +16,7 @@ const ITEM_KEYS = ['store_id', 'product_id', 'sku', 'name', 'on_hand', 'unit_cos
 const RULE_KEYS = ['store_id', 'product_id', 'min', 'max', 'safety_stock', 'lead_time_days', 'order_multiple',
   'created_at', 'updated_at'].sort();
 const ALERT_KEYS = ['id', 'kind', 'store_id', 'product_id', 'status', 'message', 'quantity', 'threshold',
-  'raised_at', 'resolved_at', 'acknowledged_at', 'acknowledged_by'].sort();
+  'raised_at', 'resolved_at', 'acknowledged_at', 'acknowledged_by', 'note', 'details', 'updated_at'].sort();
 
 describe('stock', () => {
   let srv, admin;

@@ -195,6 +195,7 @@ test('a transfer shipped and received short shows its discrepancy; every page an
 		await page.getByTestId(`inventory-alert-ack-${alert.id}`).waitFor();
 		await shot(page, `inventory-alerts-${locale}`);
 		await page.getByTestId(`inventory-alert-ack-${alert.id}`).click();
+		await page.getByTestId('inventory-alert-ack-save').click();
 		await until(async () => (await api('GET', `/api/v1/alerts?store_id=${STORE}&product_id=${low.product_id}&status=acknowledged`)).body.items.length === 1, {
 			message: 'alert acknowledged',
 		});

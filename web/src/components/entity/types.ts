@@ -22,6 +22,8 @@ export interface ColumnDef<T = Record<string, unknown>> {
   fixed?: 'left' | 'right'
   /** The endpoint sorts by this column (`sort`/`order` query). */
   sortable?: boolean
+  /** Long text (a sentence): wrapped over several lines instead of cut with a tooltip. */
+  wrap?: boolean
 }
 
 /** A choice of a select filter; `label` is an i18n key unless `raw` is set. */
