@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "base/money.h"
 /* Acklam's coefficients (P. J. Acklam, "An algorithm for computing the
  * inverse normal cumulative distribution function", 2003). */
 static const double A[] = {-3.969683028665376e+01, 2.209460984245205e+02,
@@ -51,23 +52,6 @@ double reorder_inv_normal(double p)
 	return x - u / (1 + x * u / 2);
 }
 
-/* q rounded up to a multiple of step (step <= 0 or q <= 0: unchanged). */
-static int round_up(int64_t q, int64_t step, int64_t *out)
-{
-	int64_t r;
-
-	if (step <= 0 || q <= 0) {
-		*out = q;
-		return 0;
-	}
-	r = q % step;
-	if (r == 0) {
-		*out = q;
-		return 0;
-	}
-	return __builtin_add_overflow(q, step - r, out) ? -1 : 0;
-}
-
 int reorder_round(int64_t q, const struct reorder_terms *t, int64_t *out)
 {
 	int64_t r;
@@ -75,10 +59,10 @@ int reorder_round(int64_t q, const struct reorder_terms *t, int64_t *out)
 	*out = q;
 	if (q <= 0 || !t)
 		return 0;
-	if (round_up(q, t->order_multiple, &r) < 0 || round_up(r, t->pack_size, &r) < 0)
+	if (qty_round_up(q, t->order_multiple, &r) < 0 || qty_round_up(r, t->pack_size, &r) < 0)
 		return -1;
 	if (t->min_order_qty > 0 && r < t->min_order_qty) {
-		if (round_up(t->min_order_qty, t->pack_size, &r) < 0)
+		if (qty_round_up(t->min_order_qty, t->pack_size, &r) < 0)
 			return -1;
 	}
 	*out = r;

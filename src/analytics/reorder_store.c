@@ -4,12 +4,12 @@
 #include "analytics/reorder_store.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "analytics/reorder.h"
 #include "base/money.h"
+#include "base/text.h"
 #include "base/timeutil.h"
 #include "db/page.h"
 #include "domain/purchasing/service_level.h"
@@ -49,20 +49,6 @@ struct cand {
 	const char *sku, *name, *supplier_name, *model;
 };
 
-/* Appends printf-style text to buf (size n). */
-__attribute__((format(printf, 3, 4)))
-static void cat(char *buf, size_t n, const char *fmt, ...)
-{
-	size_t len = strnlen(buf, n);
-	va_list ap;
-
-	if (len + 1 >= n)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + len, n - len, fmt, ap);
-	va_end(ap);
-}
-
 /* The reason in words, with the figures of c. */
 static const char *reason_text(struct arena *a, const struct reorder_calc *c,
 			       const char *model)
@@ -79,13 +65,13 @@ static const char *reason_text(struct arena *a, const struct reorder_calc *c,
 	qty_format(c->need, b[6], sizeof b[6]);
 	qty_format(c->quantity, b[7], sizeof b[7]);
 	qty_format(c->level_e3, lvl, sizeof lvl);
-	cat(buf, sizeof buf,
+	text_catf(buf, sizeof buf,
 	    "forecast (%s): expected demand over %d days lead time %s, safety stock %s"
 	    " (z %.2f × σ %s at %s%%) → reorder at %s, order up to %s;"
 	    " position %s is at or below: needs %s",
 	    model, c->lead_days, b[0], b[1], c->z, b[2], lvl, b[3], b[4], b[5], b[6]);
 	if (c->quantity != c->need)
-		cat(buf, sizeof buf, ", rounded to the order terms: %s", b[7]);
+		text_catf(buf, sizeof buf, ", rounded to the order terms: %s", b[7]);
 	return arena_strdup(a, buf);
 }
 

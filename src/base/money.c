@@ -267,3 +267,19 @@ int money_prorate(int64_t amount, const int64_t *weights, int n, int64_t *parts)
 	}
 	return 0;
 }
+
+int qty_round_up(int64_t q, int64_t step, int64_t *out)
+{
+	int64_t r;
+
+	if (step <= 0 || q <= 0) {
+		*out = q;
+		return 0;
+	}
+	r = q % step;
+	if (r == 0) {
+		*out = q;
+		return 0;
+	}
+	return __builtin_add_overflow(q, step - r, out) ? -1 : 0;
+}

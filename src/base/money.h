@@ -47,5 +47,8 @@ int qty_parse(const char *s, int64_t *out);
 int qty_from_double(double d, int64_t *out);
 /* Formats thousandths as "2", "0.75", "-1.5"; out needs 32 bytes. */
 void qty_format(int64_t q, char *out, size_t n);
+/* q rounded up to a multiple of step (step <= 0 or q <= 0: unchanged).
+ * 0, or -1 on overflow. */
+int qty_round_up(int64_t q, int64_t step, int64_t *out);
 
 #endif

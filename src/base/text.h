@@ -22,5 +22,8 @@ int text_blank(const char *s, size_t len);
 void text_check(struct err *e, const char *field, const char *s, int required, size_t max);
 /* "" means absent for optional text: NULL for NULL or "", else s. */
 const char *text_or_null(const char *s);
+/* Appends printf-style text to the NUL-terminated buf of size n, cut to fit. */
+__attribute__((format(printf, 3, 4)))
+void text_catf(char *buf, size_t n, const char *fmt, ...);
 
 #endif

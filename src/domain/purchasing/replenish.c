@@ -5,48 +5,17 @@
 #include "domain/purchasing/replenish.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/jx.h"
 #include "base/money.h"
+#include "base/text.h"
 #include "db/page.h"
 #include "domain/purchasing/purchase.h"
 
 /* ---- the rule (pure) -------------------------------------------------- */
-
-/* q rounded up to a multiple of step (step <= 0: unchanged). 0 or -1. */
-static int round_up(int64_t q, int64_t step, int64_t *out)
-{
-	int64_t r;
-
-	if (step <= 0 || q <= 0) {
-		*out = q;
-		return 0;
-	}
-	r = q % step;
-	if (r == 0) {
-		*out = q;
-		return 0;
-	}
-	return __builtin_add_overflow(q, step - r, out) ? -1 : 0;
-}
-
-/* Appends printf-style text to the NUL-terminated buf of size n. */
-__attribute__((format(printf, 3, 4)))
-static void cat(char *buf, size_t n, const char *fmt, ...)
-{
-	size_t len = strnlen(buf, n);
-	va_list ap;
-
-	if (len + 1 >= n)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + len, n - len, fmt, ap);
-	va_end(ap);
-}
 
 /* Formats a quantity into buf (32 bytes) and returns it. */
 static const char *qfmt(char *buf, int64_t q)
@@ -73,51 +42,51 @@ int replenish_suggest(const struct replenish_rule *rule, int64_t on_hand,
 	if (reason_size)
 		reason[0] = '\0';
 	if (__builtin_add_overflow(on_hand, on_order, &avail)) {
-		cat(reason, reason_size, "stock figures out of range");
+		text_catf(reason, reason_size, "stock figures out of range");
 		return -1;
 	}
 	if (avail > rule->min) {
-		cat(reason, reason_size, "on hand %s + on order %s = %s is above min %s",
+		text_catf(reason, reason_size, "on hand %s + on order %s = %s is above min %s",
 		    qf0(on_hand), qf1(on_order), qf2(avail), qf3(rule->min));
 		return 0;
 	}
-	cat(reason, reason_size, "on hand %s + on order %s = %s is at or below min %s",
+	text_catf(reason, reason_size, "on hand %s + on order %s = %s is at or below min %s",
 	    qf0(on_hand), qf1(on_order), qf2(avail), qf3(rule->min));
 	if (__builtin_sub_overflow(rule->max, avail, &q)) {
-		cat(reason, reason_size, ": quantity out of range");
+		text_catf(reason, reason_size, ": quantity out of range");
 		return -1;
 	}
 	if (q <= 0) {
-		cat(reason, reason_size, ", but max %s leaves nothing to order",
+		text_catf(reason, reason_size, ", but max %s leaves nothing to order",
 		    qf0(rule->max));
 		return 0;
 	}
-	cat(reason, reason_size, ": up to max %s needs %s", qf0(rule->max), qf1(q));
-	if (round_up(q, rule->order_multiple, &r) < 0)
+	text_catf(reason, reason_size, ": up to max %s needs %s", qf0(rule->max), qf1(q));
+	if (qty_round_up(q, rule->order_multiple, &r) < 0)
 		return -1;
 	if (r != q)
-		cat(reason, reason_size, ", rounded up to a multiple of %s: %s",
+		text_catf(reason, reason_size, ", rounded up to a multiple of %s: %s",
 		    qf0(rule->order_multiple), qf1(r));
 	q = r;
-	if (round_up(q, pack, &r) < 0)
+	if (qty_round_up(q, pack, &r) < 0)
 		return -1;
 	if (r != q)
-		cat(reason, reason_size, ", in packs of %s: %s", qf0(pack), qf1(r));
+		text_catf(reason, reason_size, ", in packs of %s: %s", qf0(pack), qf1(r));
 	q = r;
 	if (moq > 0 && q < moq) {
-		if (round_up(moq, pack, &r) < 0)
+		if (qty_round_up(moq, pack, &r) < 0)
 			return -1;
 		if (r != moq)
-			cat(reason, reason_size,
+			text_catf(reason, reason_size,
 			    ", raised to the minimum order %s in packs of %s: %s",
 			    qf0(moq), qf1(pack), qf2(r));
 		else
-			cat(reason, reason_size, ", raised to the minimum order: %s",
+			text_catf(reason, reason_size, ", raised to the minimum order: %s",
 			    qf0(r));
 		q = r;
 	}
 	if (on_hand < rule->safety_stock)
-		cat(reason, reason_size, "; urgent: on hand is below the safety stock %s",
+		text_catf(reason, reason_size, "; urgent: on hand is below the safety stock %s",
 		    qf0(rule->safety_stock));
 	*qty = q;
 	return 0;

@@ -304,6 +304,21 @@ static void test_sum(void **state)
 	assert_int_equal(acc, INT64_C(9000000000000));
 }
 
+static void test_qty_round_up(void **state)
+{
+	(void)state;
+	int64_t r;
+	assert_int_equal(qty_round_up(7000, 6000, &r), 0);
+	assert_int_equal(r, 12000);
+	assert_int_equal(qty_round_up(12000, 6000, &r), 0);
+	assert_int_equal(r, 12000);
+	assert_int_equal(qty_round_up(7000, 0, &r), 0); /* no step: unchanged */
+	assert_int_equal(r, 7000);
+	assert_int_equal(qty_round_up(-5, 6000, &r), 0); /* nothing to order: unchanged */
+	assert_int_equal(r, -5);
+	assert_int_equal(qty_round_up(INT64_MAX - 1, 1000, &r), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +330,7 @@ int main(void)
 		cmocka_unit_test(test_qty_parse),
 		cmocka_unit_test(test_qty_from_double),
 		cmocka_unit_test(test_qty_format),
+		cmocka_unit_test(test_qty_round_up),
 		cmocka_unit_test(test_prorate),
 		cmocka_unit_test(test_sum),
 	};
