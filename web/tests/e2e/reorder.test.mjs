@@ -19,15 +19,21 @@ const srv = useApp({ demo: 'small' });
 const MANUAL = 1; // product with a reorder rule set below
 const FORECAST = 7; // product with a stored forecast and no rule
 
-/** A daily forecast for store 1 × product FORECAST: 14 days from today, 5 a day, σ 2. */
+/** A daily forecast for store 1 × product FORECAST, in place of the job's: 14 days from today, 5 a day, σ 2. */
 function storeForecast(db) {
 	const now = Date.now();
 	const days = [];
 	for (let i = 0; i < 14; i++) days.push(new Date(now + (i - 1) * 86400000).toISOString().slice(0, 10));
 	const pts = days.map((d, i) => `((SELECT id FROM forecast_series WHERE store_id = 1 AND product_id = ${FORECAST} AND grain = 'day'), ${i + 1}, '${d}', 5000, 2440, 7560, 1080, 8920)`);
-	execFileSync('sqlite3', [db,
+	// The server's first forecast job may have stored one already: replaced.
+	const mine = `store_id = 1 AND product_id = ${FORECAST} AND category_id = 0 AND grain = 'day'`;
+	execFileSync('sqlite3', ['-cmd', '.timeout 10000', db,
+		'BEGIN IMMEDIATE;' +
+		`DELETE FROM forecast_points WHERE series_id IN (SELECT id FROM forecast_series WHERE ${mine});` +
+		`DELETE FROM forecast_series WHERE ${mine};` +
 		`INSERT INTO forecast_series (store_id, product_id, category_id, grain, measure, model, reason, backtest_mase_e4, history_end, fitted_at) VALUES (1, ${FORECAST}, 0, 'day', 'units', 'ETS(A,N,A)', '', 9000, '${days[0]}', ${now});` +
-		`INSERT INTO forecast_points (series_id, step, period, mean, lower_80, upper_80, lower_95, upper_95) VALUES ${pts.join(',')};`]);
+		`INSERT INTO forecast_points (series_id, step, period, mean, lower_80, upper_80, lower_95, upper_95) VALUES ${pts.join(',')};` +
+		'COMMIT;']);
 }
 
 test('replenishment lines name their rule and reason; service levels are edited in a dialog', async () => {

@@ -126,6 +126,19 @@ export async function startServer({ demo = 'small' } = {}) {
 		}
 		await sleep(100);
 	}
+	// The first runs of the forecast and anomaly jobs start with the server:
+	// tests begin once they are done, so what they show does not depend on
+	// when a page happens to load.
+	for (;;) {
+		const metrics = await fetch(`${url}/metrics`).then((r) => r.text()).catch(() => '');
+		const ran = (job) => new RegExp(`tersa_job_runs_total\\{job="${job}",outcome="(ok|failed)"\\} [1-9]`).test(metrics);
+		if (ran('forecast') && ran('anomalies')) break;
+		if (Date.now() > deadline) {
+			await stop().catch(() => {});
+			throw new Error(`tersa serve: the first forecast and anomaly jobs did not finish within ${START_TIMEOUT_MS / 1000} s:\n${err.slice(-4000)}`);
+		}
+		await sleep(100);
+	}
 	const startMs = Date.now() - t0;
 	// serve prints "... log in as admin with password <pw> (shown once)"
 	// before it listens, so the line is there once health answers.
