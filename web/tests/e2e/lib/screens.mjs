@@ -25,7 +25,8 @@ function rowStores(row) {
 async function settled(page) {
 	await page.waitForLoadState('load');
 	await page.locator('.el-loading-mask:visible').first().waitFor({ state: 'detached', timeout: 10000 }).catch(() => {});
-	await page.waitForTimeout(400); // transitions and charts finish drawing, for the screenshot
+	// Transitions end for the screenshot; charts animate longer.
+	await page.waitForTimeout((await page.locator('canvas').count()) > 0 ? 400 : 150);
 }
 
 /**
