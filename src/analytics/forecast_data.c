@@ -220,6 +220,13 @@ void fcd_series_free(struct fcd_series *s)
 	s->y = NULL;
 }
 
+void fcd_series_list_free(struct fcd_series *list, int n)
+{
+	for (int i = 0; i < n; i++)
+		fcd_series_free(&list[i]);
+	free(list);
+}
+
 /* ---- reading ---- */
 
 static const char SQL_HOLIDAYS_RANGE[] =
@@ -603,6 +610,21 @@ static const char SQL_TOTALS_STORE[] =
 	"SELECT store_id, day, revenue FROM rollup_day_store WHERE day >= ? AND day <= ?"
 	" ORDER BY store_id";
 
+/* Appends a series of key to out (n of cap used), taking y (len values,
+ * period p0 first). */
+static void series_push(struct fcd_series **out, int *n, int *cap, struct fcd_key key,
+			double *y, int len, int64_t p0)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		*out = xrealloc(*out, (size_t)*cap * sizeof **out);
+	}
+	struct fcd_series *s = &(*out)[(*n)++];
+	memset(s, 0, sizeof *s);
+	s->key = key;
+	history_set(s, y, len, p0);
+}
+
 /* Appends a series of key's grain g from the daily values v[0..nd-1]
  * (day d0 first) to out. */
 static void add_grain(struct fcd_series **out, int *n, int *cap, struct fcd_key key,
@@ -619,15 +641,8 @@ static void add_grain(struct fcd_series **out, int *n, int *cap, struct fcd_key 
 		if (k >= 0 && k < len)
 			y[k] += v[i];
 	}
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 256;
-		*out = xrealloc(*out, (size_t)*cap * sizeof **out);
-	}
-	struct fcd_series *s = &(*out)[(*n)++];
-	memset(s, 0, sizeof *s);
 	key.grain = g;
-	s->key = key;
-	history_set(s, y, len, p0);
+	series_push(out, n, cap, key, y, len, p0);
 }
 
 int fcd_load_totals(struct db *db, enum fcd_kind kind, int64_t today, struct fcd_series **out,
@@ -690,9 +705,7 @@ int fcd_load_totals(struct db *db, enum fcd_kind kind, int64_t today, struct fcd
 	db_reset(st);
 	free(v);
 	if (rc < 0) {
-		for (int i = 0; i < *n; i++)
-			fcd_series_free(&(*out)[i]);
-		free(*out);
+		fcd_series_list_free(*out, *n);
 		*out = NULL;
 		*n = 0;
 		return db_fail(e);
@@ -712,10 +725,10 @@ int fcd_load_store(struct db *db, int64_t store_id, int64_t today, struct fcd_se
 	history_span(FCD_DAY, today, &p0, &p1, &d0, &d1);
 	ts_day_from_number(d0, f);
 	ts_day_from_number(d1, t);
-	int len = (int)(p1 - p0 + 1), cap = 64, rc, active = 0;
+	int len = (int)(p1 - p0 + 1), cap = 0, rc, active = 0;
 	int64_t since = today - FCD_ACTIVE_DAYS;
 	double *y = NULL;
-	*out = xcalloc((size_t)cap, sizeof **out);
+	*out = NULL;
 	*n = 0;
 	struct db_stmt *st = db_query(db, e, SQL_STORE_DAYS, "itt", store_id, f, t);
 	if (!st)
@@ -725,15 +738,9 @@ int fcd_load_store(struct db *db, int64_t store_id, int64_t today, struct fcd_se
 		int64_t pid = rc == DB_ROW ? db_col_int64(st, 0) : 0;
 		if (y && (rc != DB_ROW || pid != cur)) { /* the previous product is complete */
 			if (active) {
-				if (*n == cap) {
-					cap *= 2;
-					*out = xrealloc(*out, (size_t)cap * sizeof **out);
-				}
-				struct fcd_series *s = &(*out)[(*n)++];
-				memset(s, 0, sizeof *s);
-				s->key = (struct fcd_key){.store_id = store_id, .product_id = cur,
-							  .grain = FCD_DAY};
-				history_set(s, y, len, p0);
+				struct fcd_key k = {.store_id = store_id, .product_id = cur,
+						    .grain = FCD_DAY};
+				series_push(out, n, &cap, k, y, len, p0);
 			} else {
 				free(y);
 			}
@@ -756,9 +763,7 @@ int fcd_load_store(struct db *db, int64_t store_id, int64_t today, struct fcd_se
 	}
 	db_reset(st);
 	if (rc < 0) {
-		for (int i = 0; i < *n; i++)
-			fcd_series_free(&(*out)[i]);
-		free(*out);
+		fcd_series_list_free(*out, *n);
 		*out = NULL;
 		*n = 0;
 		return db_fail(e);

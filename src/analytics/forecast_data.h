@@ -101,6 +101,8 @@ int fcd_compute(struct fcd_series *s, const int64_t *holidays, int nholidays);
 int fcd_store(struct db *db, const struct fcd_series *s, int64_t now, struct err *e);
 
 void fcd_series_free(struct fcd_series *s);
+/* Frees the n series of list and list itself (NULL is fine). */
+void fcd_series_list_free(struct fcd_series *list, int n);
 
 /* The stored forecast of key with its history, as GET /forecasts answers
  * it: {store_id, product_id, category_id, grain, measure, model, reason,

@@ -72,9 +72,7 @@ static void crew_join(struct crew *c)
 
 static void batch_free(struct batch *b)
 {
-	for (int i = 0; i < b->n; i++)
-		fcd_series_free(&b->s[i]);
-	free(b->s);
+	fcd_series_list_free(b->s, b->n);
 	memset(b, 0, sizeof *b);
 }
 
