@@ -64,10 +64,12 @@ export interface StepMessage {
   subject?: string | null
   body: string
 }
+/** A journey step's channel: a message, or in_store (a coupon to use at the till, no message). */
+export type StepChannel = Channel | 'in_store'
 export interface JourneyStep {
   step_no: number
   delay_days: number
-  channel: Channel
+  channel: StepChannel
   coupon_template_id: number | null
   messages: Partial<Record<Lang, StepMessage>>
 }
@@ -78,7 +80,8 @@ export interface Journey {
   trigger_days: number
   active: boolean
   steps: JourneyStep[]
-  stats: { enrolled: number; active: number; completed: number; messages: number }
+  stats: { enrolled: number; active: number; completed: number; converted?: number; messages: number }
+  care_rule_id?: number | null
   created_at: string
   updated_at: string
 }
@@ -87,6 +90,8 @@ export interface Enrollment {
   id: number
   customer_id: number
   customer_name?: string
+  member_code?: string | null
+  coupon_code?: string | null
   occurrence: string
   next_step: number
   next_at: string | null

@@ -1,17 +1,18 @@
 // The journey editor's rules: a new step, the day each step goes out, the
 // trigger in words, the checks made before saving and the body sent. Pure.
-import type { Channel } from '../outbox/outbox'
-import type { JourneyInput, JourneyKind, JourneyStep, Lang, StepMessage } from '../api'
+import type { JourneyInput, JourneyKind, JourneyStep, Lang, StepChannel, StepMessage } from '../api'
 
 export const JOURNEY_KINDS: JourneyKind[] = ['welcome', 'winback', 'birthday']
 export const LANGS: Lang[] = ['zh-CN', 'en']
+/** A step's channels: in_store sends no message, it gives a coupon to use at the till. */
+export const STEP_CHANNELS: StepChannel[] = ['sms', 'email', 'wechat', 'in_store']
 /** The variables a message may use, filled in per customer when it is queued. */
 export const VARIABLES = ['{name}', '{coupon}', '{store}', '{points}']
 
 /** A step as the editor holds it: both languages present, subjects as strings. */
 export interface StepValues {
   delay_days: number
-  channel: Channel
+  channel: StepChannel
   coupon_template_id: number | null
   messages: Record<Lang, { subject: string; body: string }>
 }
@@ -23,7 +24,7 @@ export interface JourneyValues {
   steps: StepValues[]
 }
 
-export function blankStep(channel: Channel = 'sms', delay = 0): StepValues {
+export function blankStep(channel: StepChannel = 'sms', delay = 0): StepValues {
   return { delay_days: delay, channel, coupon_template_id: null, messages: { 'zh-CN': { subject: '', body: '' }, en: { subject: '', body: '' } } }
 }
 
@@ -31,6 +32,9 @@ export function blankStep(channel: Channel = 'sms', delay = 0): StepValues {
 export function blankJourney(kind: JourneyKind = 'welcome'): JourneyValues {
   return { kind, name: '', trigger_days: defaultTriggerDays(kind), active: true, steps: [blankStep()] }
 }
+
+/** The furthest ahead of a birthday a birthday journey may start (days). */
+export const BIRTHDAY_MAX = 90
 
 export function defaultTriggerDays(kind: JourneyKind): number {
   return kind === 'winback' ? 60 : kind === 'birthday' ? 3 : 0
@@ -71,16 +75,20 @@ export function moveStep<T>(steps: T[], i: number, by: -1 | 1): T[] {
 /**
  * Problems found before saving, as field → message key: a name, a trigger
  * in range, at least one step, and each step written in at least one
- * language (an email also needs its subject there). Fields use the server's
- * names (`steps[0].messages`).
+ * language (an email also needs its subject there), or for an in-store
+ * step a coupon. Fields use the server's names (`steps[0].messages`).
  */
 export function checkJourney(v: JourneyValues): Record<string, string> {
   const e: Record<string, string> = {}
   if (!v.name.trim()) e.name = 'required'
   if (v.kind === 'winback' && !(v.trigger_days >= 1)) e.trigger_days = 'winbackDays'
-  if (v.kind === 'birthday' && !(v.trigger_days >= 0 && v.trigger_days <= 60)) e.trigger_days = 'birthdayDays'
+  if (v.kind === 'birthday' && !(v.trigger_days >= 0 && v.trigger_days <= BIRTHDAY_MAX)) e.trigger_days = 'birthdayDays'
   if (!v.steps.length) e.steps = 'noSteps'
   v.steps.forEach((s, i) => {
+    if (s.channel === 'in_store') {
+      if (!s.coupon_template_id) e[`steps[${i}].coupon_template_id`] = 'inStoreCoupon'
+      return
+    }
     const written = LANGS.filter((l) => s.messages[l].body.trim())
     if (!written.length) e[`steps[${i}].messages`] = 'noMessage'
     else if (s.channel === 'email' && written.some((l) => !s.messages[l].subject.trim())) e[`steps[${i}].messages`] = 'noSubject'
@@ -97,7 +105,7 @@ export function journeyInput(v: JourneyValues): JourneyInput {
     active: v.active,
     steps: v.steps.map((s, i): JourneyStep => {
       const messages: Partial<Record<Lang, StepMessage>> = {}
-      for (const l of LANGS) {
+      for (const l of s.channel === 'in_store' ? [] : LANGS) {
         const body = s.messages[l].body.trim()
         if (body) messages[l] = { subject: s.channel === 'email' ? s.messages[l].subject.trim() : null, body }
       }
