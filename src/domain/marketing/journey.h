@@ -123,8 +123,10 @@ int journey_pick_lang(const struct journey_step *s, const char *customer_lang,
  * winback: last purchase between trigger_days and trigger_days +
  * JOURNEY_WINBACK_WINDOW days ago and no pass since it (occurrence: the
  * day of that purchase); birthday: a birthday within trigger_days
- * (occurrence: its year; 02-29 counts on 02-28 of a common year) — and
- * runs the due steps: the step's coupon (unless the customer's limit is
+ * (occurrence: its year; 02-29 counts on 02-28 of a common year), the
+ * first step due delay_days after the trigger (at once when that is past),
+ * each later one delay_days after the one before was due — and runs the
+ * due steps: the step's coupon (unless the customer's limit is
  * reached), then its message, rendered in the customer's language, queued
  * once per enrollment and step (dedup 'journey:<enrollment>:<step>') when
  * the customer consented to the channel and has an address for it. One

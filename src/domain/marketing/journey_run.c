@@ -36,10 +36,13 @@ static int64_t first_due(const struct journey *j, int64_t at)
 
 /* ---- enrolling ---- */
 
-/* Enrolls customer cid for occurrence, the first step due at due (once). */
+/* Enrolls customer cid for occurrence (once), the first step due at due
+ * or now when that is past: a late pass still spaces its steps out. */
 static int enrol(struct db *db, const struct journey *j, int64_t cid, const char *occurrence,
 		 int64_t due, int64_t now, struct journey_run_stats *st, struct err *e)
 {
+	if (due < now)
+		due = now;
 	static const char sql[] =
 		"INSERT INTO journey_enrollments (journey_id, customer_id, occurrence, next_step, "
 		"next_at, status, enrolled_at, updated_at) VALUES (?, ?, ?, 1, ?, 'active', ?, ?) "
