@@ -19,6 +19,7 @@
 #include "jobs/customer_rfm_job.h"
 #include "jobs/forecast_job.h"
 #include "jobs/housekeep.h"
+#include "jobs/journey_job.h"
 #include "jobs/loyalty_jobs.h"
 
 /* The jobs, in the order they are tried on each tick. */
@@ -29,6 +30,7 @@ static const struct job jobs[] = {
 	{"tier_downgrade", 0, 2 * 60 + 40, loyalty_downgrade_job},
 	{"coupon_expiry", 0, 2 * 60 + 50, coupon_expiry_job},
 	{"care", 0, 8 * 60, care_job},
+	{"journeys", 60, 0, journey_job},
 	{"forecast", 0, 3 * 60, forecast_job},
 	{"anomalies", 60, 0, anomalies_job},
 };

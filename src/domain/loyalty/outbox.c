@@ -82,3 +82,22 @@ json_t *outbox_to_json(const struct outbox_msg *m)
 	json_object_set_new(o, "error", jx_strn(m->error));
 	return o;
 }
+
+int outbox_queue_once(struct db *db, int64_t customer_id, const char *channel,
+		      const char *recipient, const char *subject, const char *body,
+		      const char *lang, const char *source, int64_t source_id,
+		      const char *dedup_key, int64_t now, int64_t *id, struct err *e)
+{
+	static const char sql[] =
+		"INSERT INTO outbox (customer_id, channel, recipient, subject, body, status, source, "
+		"source_id, created_at, lang, dedup_key) "
+		"VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?) "
+		"ON CONFLICT (dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING RETURNING id";
+	int64_t got = 0;
+	int rc = db_int(db_query(db, e, sql, "ItttttIitt", customer_id, channel, recipient, subject,
+				 body, source, source_id, now, lang, dedup_key),
+			&got, e);
+	if (id)
+		*id = got;
+	return rc < 0 ? db_fail(e) : rc;
+}

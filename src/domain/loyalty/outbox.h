@@ -28,6 +28,15 @@ int outbox_queue(struct db *db, int64_t customer_id, const char *channel, const 
 		 const char *subject, const char *body, const char *source, int64_t source_id,
 		 int64_t now, struct err *e);
 
+/* outbox_queue at most once per dedup_key (such as 'journey:<enrollment>:
+ * <step>'; NULL: no key, always queued), with the message's lang (may be
+ * NULL). 1 when queued (*id, may be NULL, gets its id), 0 when a message
+ * with that key exists (nothing written), or negative. */
+int outbox_queue_once(struct db *db, int64_t customer_id, const char *channel,
+		      const char *recipient, const char *subject, const char *body,
+		      const char *lang, const char *source, int64_t source_id,
+		      const char *dedup_key, int64_t now, int64_t *id, struct err *e);
+
 struct outbox_filter {
 	const char *status, *channel, *source; /* NULL = any */
 	int64_t customer_id;                   /* 0 = any */
