@@ -7,6 +7,7 @@
 #include "base/jx.h"
 #include "base/timeutil.h"
 #include "domain/loyalty/outbox.h"
+#include "domain/marketing/webhook.h"
 #include "domain/org/audit.h"
 
 const char *const gateway_starttls[] = {"try", "require", "none", NULL};
@@ -234,5 +235,18 @@ int gateway_put(struct db *db, struct arena *a, const struct actor *who, const c
 		db_rollback(db);
 		return rc;
 	}
+	return 0;
+}
+
+int gateway_check_signed(struct db *db, struct arena *a, const char *channel,
+			 const char *timestamp, const char *signature, const char *body,
+			 size_t len, int64_t now_s, int *ok, struct err *e)
+{
+	struct gateway g;
+	int rc = gateway_get(db, a, channel, &g, e);
+	if (rc < 0)
+		return rc;
+	*ok = g.secret && webhook_verify(g.secret, timestamp, signature, body, len, now_s) == 0;
+	gateway_release(&g);
 	return 0;
 }

@@ -6,6 +6,7 @@
 #define TERSA_GATEWAY_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/arena.h"
@@ -65,5 +66,13 @@ struct gateway_input {
  * fields). Audited ("gateway", without the secret). 0 or negative. */
 int gateway_put(struct db *db, struct arena *a, const struct actor *who, const char *channel,
 		const struct gateway_input *in, struct gateway *out, struct err *e);
+
+/* A request signed by channel's gateway (delivery receipts): *ok 1 when
+ * signature and timestamp (header texts, may be NULL) match body under the
+ * gateway's secret within WEBHOOK_WINDOW_S of now_s; 0 when not, or when
+ * the gateway has no secret. 0 or negative. */
+int gateway_check_signed(struct db *db, struct arena *a, const char *channel,
+			 const char *timestamp, const char *signature, const char *body,
+			 size_t len, int64_t now_s, int *ok, struct err *e);
 
 #endif

@@ -167,26 +167,80 @@ fail:
 	return rc;
 }
 
-char *unsubscribe_page(struct arena *a, const char *lang, const char *channel, int done)
+static const char *channel_words(const char *channel, int zh)
+{
+	if (!channel)
+		return "";
+	if (strcmp(channel, "sms") == 0)
+		return zh ? "短信" : "text messages";
+	if (strcmp(channel, "email") == 0)
+		return zh ? "邮件" : "emails";
+	return zh ? "微信消息" : "WeChat messages";
+}
+
+char *unsubscribe_page(struct arena *a, const char *lang, const char *channel,
+		       enum unsub_page what, const char *token)
 {
 	int zh = lang && strncmp(lang, "zh", 2) == 0;
-	const char *what = !channel ? "" :
-			   strcmp(channel, "sms") == 0 ? (zh ? "短信" : "text messages") :
-			   strcmp(channel, "email") == 0 ? (zh ? "邮件" : "emails") :
-							  (zh ? "微信消息" : "WeChat messages");
-	const char *title = zh ? "退订" : "Unsubscribe";
+	const char *words = channel_words(channel, zh), *title = zh ? "退订" : "Unsubscribe";
 	const char *text;
-	if (!done)
-		text = zh ? "这个退订链接无效或已损坏。" : "This unsubscribe link is not valid.";
+	if (what == UNSUB_BAD)
+		text = zh ? "<p>这个退订链接无效或已损坏。</p>"
+			  : "<p>This unsubscribe link is not valid.</p>";
+	else if (what == UNSUB_DONE)
+		text = zh ? arena_printf(a, "<p>您已退订%s，今后不会再收到我们的营销%s。</p>", words,
+					 words)
+			  : arena_printf(a, "<p>You are unsubscribed: we will send you no more "
+					    "marketing %s.</p>", words);
 	else
-		text = arena_printf(a, zh ? "您已退订%s，今后不会再收到我们的营销%s。"
-					  : "You are unsubscribed from our %s: we will send you no more marketing %s.",
-				    what, what);
+		/* The token is base64url and '.', safe inside an attribute. */
+		text = arena_printf(a,
+				    "<p>%s</p>\n<form method=\"post\" action=\"/api/v1/unsubscribe?t=%s\">"
+				    "<input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">"
+				    "<button type=\"submit\">%s</button></form>",
+				    zh ? arena_printf(a, "不想再收到我们的营销%s？", words)
+				       : arena_printf(a, "No more marketing %s from us?", words),
+				    token, zh ? "退订" : "Unsubscribe");
 	return arena_printf(a,
 			    "<!doctype html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
 			    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 			    "<title>%s</title></head>\n<body style=\"font-family:sans-serif;"
 			    "max-width:32em;margin:3em auto;padding:0 1em\">\n<h1>%s</h1>\n"
-			    "<p>%s</p>\n</body></html>\n",
+			    "%s\n</body></html>\n",
 			    zh ? "zh-CN" : "en", title, title, text);
+}
+
+int unsubscribe_link(struct db *db, struct arena *a, const struct actor *who, const char *token,
+		     int apply, char **page, int *valid, struct err *e)
+{
+	static const char sql_lang[] =
+		"SELECT COALESCE(c.lang, s.locale) FROM customers c, settings s "
+		"WHERE c.id = ? AND s.id = 1";
+	static const char sql_locale[] = "SELECT locale FROM settings WHERE id = 1";
+	unsigned char key[LINK_KEY_BYTES];
+	int64_t cid;
+	const char *channel, *lang = NULL;
+	char buf[16] = "";
+	int rc = link_key_get(db, key, e);
+	if (rc < 0)
+		return rc;
+	*valid = unsubscribe_token_open(key, token, &cid, &channel) == 0;
+	if (!*valid) {
+		if ((rc = db_text(db_query(db, e, sql_locale, ""), buf, sizeof buf, e)) < 0)
+			return rc;
+		*page = unsubscribe_page(a, buf, NULL, UNSUB_BAD, NULL);
+		return 0;
+	}
+	if (apply) {
+		if ((rc = unsubscribe_apply(db, a, who, cid, channel, &lang, e)) < 0)
+			return rc;
+	} else {
+		if ((rc = db_text(db_query(db, e, sql_lang, "i", cid), buf, sizeof buf, e)) < 0)
+			return rc;
+		if (rc == 0)
+			return err_set(e, ERR_NOT_FOUND, "no customer %lld", (long long)cid);
+		lang = buf;
+	}
+	*page = unsubscribe_page(a, lang, channel, apply ? UNSUB_DONE : UNSUB_ASK, token);
+	return 0;
 }

@@ -46,7 +46,18 @@ struct actor;
 int unsubscribe_apply(struct db *db, struct arena *a, const struct actor *who,
 		      int64_t customer_id, const char *channel, const char **lang, struct err *e);
 /* The small HTML page answering an unsubscribe link, in lang ("zh-CN" or
- * else English): done 1 confirms, 0 says the link is not valid. In a. */
-char *unsubscribe_page(struct arena *a, const char *lang, const char *channel, int done);
+ * else English): UNSUB_ASK asks to confirm with a button that POSTs back
+ * to the link of token (a GET never unsubscribes: mail scanners open
+ * links), UNSUB_DONE confirms, UNSUB_BAD says the link is not valid. In a. */
+enum unsub_page { UNSUB_BAD, UNSUB_ASK, UNSUB_DONE };
+char *unsubscribe_page(struct arena *a, const char *lang, const char *channel,
+		       enum unsub_page what, const char *token);
+
+/* An unsubscribe link opened (apply 0: GET, the page asking to confirm)
+ * or posted (apply 1: unsubscribe_apply, then the page confirming): *page
+ * gets the HTML (in a) and *valid 0 when the token is bad (the page says
+ * so). 0 or negative (404 when the customer is gone). */
+int unsubscribe_link(struct db *db, struct arena *a, const struct actor *who, const char *token,
+		     int apply, char **page, int *valid, struct err *e);
 
 #endif
