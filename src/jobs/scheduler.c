@@ -21,23 +21,27 @@
 #include "jobs/housekeep.h"
 #include "jobs/journey_job.h"
 #include "jobs/loyalty_jobs.h"
+#include "jobs/outbox_job.h"
 
 /* The jobs, in the order they are tried on each tick. */
 static const struct job jobs[] = {
-	{"housekeeping", 60, 0, housekeep_run},
-	{"customer_rfm", 0, 2 * 60 + 20, customer_rfm_job},
-	{"points_expiry", 0, 2 * 60 + 30, loyalty_expiry_job},
-	{"tier_downgrade", 0, 2 * 60 + 40, loyalty_downgrade_job},
-	{"coupon_expiry", 0, 2 * 60 + 50, coupon_expiry_job},
-	{"care", 0, 8 * 60, care_job},
-	{"journeys", 60, 0, journey_job},
-	{"forecast", 0, 3 * 60, forecast_job},
-	{"anomalies", 60, 0, anomalies_job},
+	{"housekeeping", 60, 0, housekeep_run, 0},
+	{"customer_rfm", 0, 2 * 60 + 20, customer_rfm_job, 0},
+	{"points_expiry", 0, 2 * 60 + 30, loyalty_expiry_job, 0},
+	{"tier_downgrade", 0, 2 * 60 + 40, loyalty_downgrade_job, 0},
+	{"coupon_expiry", 0, 2 * 60 + 50, coupon_expiry_job, 0},
+	{"care", 0, 8 * 60, care_job, 0},
+	{"journeys", 60, 0, journey_job, 0},
+	{"forecast", 0, 3 * 60, forecast_job, 0},
+	{"anomalies", 60, 0, anomalies_job, 0},
+	{"outbox", 0, 0, outbox_job, 5},
 };
 #define NJOBS ((int)(sizeof jobs / sizeof jobs[0]))
 
-/* How often the thread looks for due jobs (s). */
+/* How often the thread looks for due jobs (s); jobs run every few seconds
+ * are looked at every FAST_TICK_S. */
 #define TICK_S 30
+#define FAST_TICK_S 5
 
 /* Runs of this process, for /metrics. */
 static atomic_ullong runs_ok[NJOBS], runs_failed[NJOBS];
@@ -55,6 +59,8 @@ int64_t sched_next_run(const struct job *j, int64_t last_started)
 {
 	if (last_started <= 0)
 		return 0;
+	if (j->every_s > 0)
+		return last_started + (int64_t)j->every_s * 1000;
 	if (j->every_min > 0)
 		return last_started + (int64_t)j->every_min * 60000;
 	char day[11];
@@ -135,7 +141,8 @@ int sched_claim(struct db *db, const struct job *j, int64_t now, const char *own
 		return db_fail(e);
 	int64_t last = db_col_int64(st, 0), running = db_col_int64(st, 1);
 	db_reset(st);
-	if (now < sched_next_run(j, last) || (running && now - running < SCHED_LEASE_MS))
+	int64_t lease = j->every_s > 0 ? SCHED_FAST_LEASE_MS : SCHED_LEASE_MS;
+	if (now < sched_next_run(j, last) || (running && now - running < lease))
 		return 0;
 	int got;
 	if ((rc = pg_lock(db, j, &got, e)) < 0)
@@ -144,7 +151,7 @@ int sched_claim(struct db *db, const struct job *j, int64_t now, const char *own
 		return 0;
 	int64_t n = 0;
 	if ((rc = db_write_count(db, e, &n, sql_claim, "ititii", now, owner, now, j->name, last,
-				 now - SCHED_LEASE_MS)) < 0 || n != 1) {
+				 now - lease)) < 0 || n != 1) {
 		pg_unlock(db, j);
 		return rc;
 	}
@@ -232,20 +239,27 @@ static void run_one(struct db *db, const struct job *j)
 static void *run(void *arg)
 {
 	struct db *db = arg;
+	int64_t last_full = 0;
 	pthread_mutex_lock(&mu);
 	while (!atomic_load(&stop)) {
 		pthread_mutex_unlock(&mu);
 		struct err e;
 		err_init(&e);
-		/* Daily jobs count in company time: keep the zone current. */
-		if (settings_sync(db, 0, &e) < 0)
-			log_warn("scheduler: reading the company time zone failed: %s", e.msg);
+		/* Every TICK_S all jobs, in between only the fast ones. */
+		int full = ts_mono_ms() - last_full >= (TICK_S - 1) * 1000LL || !last_full;
+		if (full) {
+			last_full = ts_mono_ms();
+			/* Daily jobs count in company time: keep the zone current. */
+			if (settings_sync(db, 0, &e) < 0)
+				log_warn("scheduler: reading the company time zone failed: %s", e.msg);
+		}
 		for (int i = 0; i < NJOBS && !atomic_load(&stop); i++)
-			run_one(db, &jobs[i]);
+			if (full || jobs[i].every_s > 0)
+				run_one(db, &jobs[i]);
 		pthread_mutex_lock(&mu);
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += TICK_S;
+		until.tv_sec += FAST_TICK_S;
 		while (!atomic_load(&stop) && pthread_cond_timedwait(&wake, &mu, &until) != ETIMEDOUT)
 			;
 	}
