@@ -1,6 +1,6 @@
 // The journey editor's rules: a new step, the day each step goes out, the
 // trigger in words, the checks made before saving and the body sent. Pure.
-import type { JourneyInput, JourneyKind, JourneyStep, Lang, StepChannel, StepMessage } from '../api'
+import type { Journey, JourneyInput, JourneyKind, JourneyStep, Lang, StepChannel, StepMessage } from '../api'
 
 export const JOURNEY_KINDS: JourneyKind[] = ['welcome', 'winback', 'birthday']
 export const LANGS: Lang[] = ['zh-CN', 'en']
@@ -41,7 +41,7 @@ export function defaultTriggerDays(kind: JourneyKind): number {
 }
 
 /** The editor's values of a saved journey (steps in order, missing languages blank). */
-export function journeyValues(j: JourneyInput): JourneyValues {
+export function journeyValues(j: Pick<Journey, 'kind' | 'name' | 'trigger_days' | 'active' | 'steps'>): JourneyValues {
   const steps = [...j.steps].sort((a, b) => a.step_no - b.step_no)
   return {
     kind: j.kind,
