@@ -45,9 +45,10 @@ const email: Gateway = {
 }
 
 describe('gateways', () => {
-  it('is off when switched off, incomplete while something is missing, else ready', () => {
+  it('is incomplete while something is missing (on or off), then off when switched off, else ready', () => {
     expect(gatewayState(email)).toBe('incomplete')
-    expect(gatewayState({ ...email, enabled: false })).toBe('off')
+    expect(gatewayState({ ...email, enabled: false })).toBe('incomplete')
+    expect(gatewayState({ ...email, enabled: false, configured: true, missing: [] })).toBe('off')
     expect(gatewayState({ ...email, configured: true, missing: [] })).toBe('ready')
     expect(gatewayState({ ...email, configured: true, missing: ['secret'] })).toBe('incomplete')
   })

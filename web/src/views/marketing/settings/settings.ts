@@ -13,10 +13,13 @@ export const GATEWAY_FIELDS: Record<Channel, string[]> = {
 
 export type GatewayState = 'ready' | 'incomplete' | 'off'
 
-/** Off when switched off; incomplete while something is still to configure; else ready. */
+/**
+ * Incomplete while something is still to configure (switched on or not: what
+ * is missing is what to say first); then off when switched off; else ready.
+ */
 export function gatewayState(g: Pick<Gateway, 'enabled' | 'configured' | 'missing'>): GatewayState {
-  if (!g.enabled) return 'off'
-  return g.configured && g.missing.length === 0 ? 'ready' : 'incomplete'
+  if (!g.configured || g.missing.length > 0) return 'incomplete'
+  return g.enabled ? 'ready' : 'off'
 }
 
 /** The card's values: the channel's config fields (strings), the secret typed (never the stored one), rate and switch. */
