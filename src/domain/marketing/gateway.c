@@ -212,7 +212,7 @@ int gateway_put(struct db *db, struct arena *a, const struct actor *who, const c
 	const char *secret = in->set_secret ? in->secret : cur.secret;
 	if (secret && !*secret)
 		secret = NULL;
-	rc = db_write(db, e, sql, "tititIi", channel,
+	rc = db_write(db, e, sql, "tittiIi", channel,
 		      (int64_t)(in->enabled >= 0 ? in->enabled : cur.exists ? cur.enabled : 1), cfg,
 		      secret, in->rate_per_minute > 0 ? in->rate_per_minute : cur.rate_per_minute,
 		      who->user ? who->user->id : 0, ts_now_ms());

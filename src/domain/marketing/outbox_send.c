@@ -131,21 +131,44 @@ static int note_waiting(struct sender *s, int ch, struct err *e)
 	else
 		snprintf(why, sizeof why, "no %s gateway configured", outbox_channels[ch]);
 	json_decref(m);
-	return db_write(s->db, e, sql, "tiit", why, s->now, outbox_channels[ch], why);
+	return db_write(s->db, e, sql, "titt", why, s->now, outbox_channels[ch], why);
 }
+
+/* Sends of channel ch claimed in the minute up to now (any outcome). */
+static const char SQL_RATE_USED[] =
+	"SELECT COUNT(*) FROM outbox WHERE channel = ? AND claimed_at > ?";
 
 /* How many messages channel ch may still send in the minute up to now. */
 static int rate_budget(struct sender *s, int ch, struct err *e)
 {
-	static const char sql[] =
-		"SELECT COUNT(*) FROM outbox WHERE channel = ? AND claimed_at > ? "
-		"AND status <> 'queued'";
 	int64_t n;
-	int rc = db_int(db_query(s->db, e, sql, "ti", outbox_channels[ch], s->now - 60000), &n, e);
+	int rc = db_int(db_query(s->db, e, SQL_RATE_USED, "ti", outbox_channels[ch], s->now - 60000),
+			&n, e);
 	if (rc < 0)
 		return rc;
 	s->budget[ch] = s->gw[ch].rate_per_minute - n;
 	return 0;
+}
+
+/* Quiet hours (company time) hold every due SMS until they end, with the
+ * reason; *quiet 1 when they hold now. */
+static int hold_quiet(struct sender *s, int *quiet, struct err *e)
+{
+	static const char sql[] =
+		"UPDATE outbox SET next_at = ?, error = ?, updated_at = ? WHERE status = 'queued' "
+		"AND channel = 'sms' AND (next_at IS NULL OR next_at < ?)";
+	int64_t until = outbox_quiet_until(s->now, ts_utc_offset(s->now), mkt_hhmm(s->ms->quiet_start),
+					   mkt_hhmm(s->ms->quiet_end));
+	int64_t n = 0;
+	*quiet = until != 0;
+	if (!until)
+		return 0;
+	int rc = db_write_count(s->db, e, &n, sql, "itii", until,
+				arena_printf(s->a, "quiet hours %s-%s: waits until they end",
+					     s->ms->quiet_start, s->ms->quiet_end),
+				s->now, until);
+	s->st->deferred += n;
+	return rc;
 }
 
 static int fetch_due(struct sender *s, struct due **out, int *n, struct err *e)
@@ -183,14 +206,21 @@ static int fetch_due(struct sender *s, struct due **out, int *n, struct err *e)
 	return 0;
 }
 
+/* Takes a due message for this sender, if no other took it and its
+ * channel's rate allows one more (checked in the same statement, so that
+ * senders running side by side keep to the rate). */
 static int claim(struct sender *s, const struct due *d, int *won, struct err *e)
 {
 	static const char sql[] =
 		"UPDATE outbox SET status = 'sending', claimed_at = ?, updated_at = ? "
-		"WHERE id = ? AND status = 'queued' AND (next_at IS NULL OR next_at <= ?)";
+		"WHERE id = ? AND status = 'queued' AND (next_at IS NULL OR next_at <= ?) "
+		"AND (SELECT COUNT(*) FROM outbox o WHERE o.channel = ? AND o.claimed_at > ?) < ?";
 	int64_t n = 0;
-	int rc = db_write_count(s->db, e, &n, sql, "iiii", s->now, s->now, d->id, s->now);
+	int rc = db_write_count(s->db, e, &n, sql, "iiiitii", s->now, s->now, d->id, s->now,
+				d->channel, s->now - 60000, s->gw[d->ch].rate_per_minute);
 	*won = n == 1;
+	if (rc == 0 && !*won)
+		s->budget[d->ch]--; /* taken by another, or the rate is used up */
 	return rc;
 }
 
@@ -342,20 +372,6 @@ static int send_one(struct sender *s, const struct due *d, struct err *e)
 	}
 	if (!lang)
 		lang = s->locale;
-	if (d->ch == 0) {
-		int64_t until = outbox_quiet_until(s->now, ts_utc_offset(s->now),
-						   mkt_hhmm(s->ms->quiet_start), mkt_hhmm(s->ms->quiet_end));
-		if (until) {
-			static const char sql[] =
-				"UPDATE outbox SET status = 'queued', next_at = ?, error = ?, "
-				"updated_at = ? WHERE id = ? AND status = 'sending'";
-			s->st->deferred++;
-			return db_write(s->db, e, sql, "itii", until,
-					arena_printf(s->a, "quiet hours %s-%s: waits until they end",
-						     s->ms->quiet_start, s->ms->quiet_end),
-					s->now, d->id);
-		}
-	}
 	char detail[DETAIL] = "", ref[128] = "";
 	int permanent = 0, failed;
 	s->budget[d->ch]--;
@@ -402,7 +418,10 @@ static int sender_start(struct sender *s, struct err *e)
 		if (s->usable[i] && (rc = rate_budget(s, i, e)) < 0)
 			return rc;
 	}
-	return 0;
+	int quiet;
+	if (s->usable[0] && (rc = hold_quiet(s, &quiet, e)) == 0 && quiet)
+		s->budget[0] = 0;
+	return rc;
 }
 
 int outbox_send_run(struct db *db, int64_t now, const struct outbox_send_opts *o,
@@ -571,7 +590,7 @@ int outbox_receipt(struct db *db, const char *channel, int64_t id, const char *r
 		rc = err_set(e, ERR_STATE, "message %" PRId64 " is %s: not sent yet", mid, cur);
 		goto fail;
 	}
-	if ((rc = db_write(db, e, sql_set, "ttititii", status, reason, status, now, status, now,
+	if ((rc = db_write(db, e, sql_set, "tttitii", status, reason, status, now, status, now,
 			   mid)) < 0)
 		goto fail;
 	return db_commit(db, e);
