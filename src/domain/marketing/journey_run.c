@@ -311,10 +311,12 @@ static int step_one(struct db *db, struct arena *a, const struct journey *j,
 						      x->name, x->coupon_code, x->store, x->points);
 			const char *key = arena_printf(a, "journey:%lld:%lld", (long long)x->id,
 						       (long long)step_no);
-			rc = outbox_queue_once(db, x->customer_id, s->channel, x->to[ch], subject,
-					       body, journey_langs[l], "journey", j->id, key, now,
-					       NULL, e);
-			if (rc < 0)
+			struct outbox_new q = {.customer_id = x->customer_id, .source_id = j->id,
+					       .channel = s->channel, .recipient = x->to[ch],
+					       .subject = subject, .body = body, .source = "journey",
+					       .lang = journey_langs[l], .dedup_key = key};
+			int64_t id;
+			if ((rc = outbox_queue_once(db, &q, now, &id, e)) < 0)
 				return rc;
 			st->messages += rc;
 		}
