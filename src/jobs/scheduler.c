@@ -15,6 +15,7 @@
 #include "base/timeutil.h"
 #include "domain/org/settings.h"
 #include "jobs/anomaly_job.h"
+#include "jobs/campaign_job.h"
 #include "jobs/coupon_jobs.h"
 #include "jobs/customer_rfm_job.h"
 #include "jobs/forecast_job.h"
@@ -34,6 +35,7 @@ static const struct job jobs[] = {
 	{"journeys", 60, 0, journey_job, 0},
 	{"forecast", 0, 3 * 60, forecast_job, 0},
 	{"anomalies", 60, 0, anomalies_job, 0},
+	{"campaigns", 1, 0, campaigns_job, 0},
 	{"outbox", 0, 0, outbox_job, 5},
 };
 #define NJOBS ((int)(sizeof jobs / sizeof jobs[0]))

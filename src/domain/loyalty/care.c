@@ -289,15 +289,16 @@ char *care_render(struct arena *a, const char *message, const char *name, const 
 		const char *var;
 		size_t len;
 	} vars[] = {{"{name}", 6}, {"{coupon}", 8}, {"{store}", 7}, {"{points}", 8}};
-	const char *values[] = {name, coupon, store, points};
+	enum { NVARS = sizeof vars / sizeof vars[0] };
+	const char *values[NVARS] = {name, coupon, store, points};
 	struct buf b;
 	buf_init(&b, 0);
 	for (const char *p = message; *p;) {
 		size_t k = 0;
-		for (; k < 4; k++)
+		for (; k < NVARS; k++)
 			if (strncmp(p, vars[k].var, vars[k].len) == 0)
 				break;
-		if (k < 4) {
+		if (k < NVARS) {
 			buf_puts(&b, values[k] ? values[k] : "");
 			p += vars[k].len;
 		} else {
@@ -389,8 +390,8 @@ static int care_one(struct db *db, struct arena *a, const struct care_rule *r,
 				return db_fail(e);
 		}
 	}
-	const char *body =
-		care_render(a, r->message, x->name, c ? c->code : NULL, x->store, x->points);
+	const char *body = care_render(a, r->message, x->name, c ? c->code : NULL, x->store,
+					   x->points);
 	const char *to[3] = {x->phone, x->email, x->member_code};
 	for (int k = 0; k < 3; k++) {
 		if (!(r->channels & (1u << k)) || !x->consent[k] || !to[k] || !*to[k])

@@ -106,21 +106,22 @@ json_t *outbox_to_json(const struct outbox_msg *m)
 	return o;
 }
 
-int outbox_queue_once(struct db *db, int64_t customer_id, const char *channel,
-		      const char *recipient, const char *subject, const char *body,
-		      const char *lang, const char *source, int64_t source_id,
-		      const char *dedup_key, int64_t now, int64_t *id, struct err *e)
+int outbox_queue_once(struct db *db, const struct outbox_new *m, int64_t now, int64_t *id,
+		      struct err *e)
 {
 	static const char sql[] =
-		"INSERT INTO outbox (customer_id, channel, recipient, subject, body, status, source, "
-		"source_id, created_at, lang, dedup_key) "
-		"VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?) "
-		"ON CONFLICT (dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING RETURNING id";
-	int64_t got = 0;
-	int rc = db_int(db_query(db, e, sql, "ItttttIitt", customer_id, channel, recipient, subject,
-				 body, source, source_id, now, lang, dedup_key),
-			&got, e);
-	if (id)
-		*id = got;
-	return rc < 0 ? db_fail(e) : rc;
+		"INSERT INTO outbox (customer_id, channel, recipient, subject, body, status, source,"
+		" source_id, created_at, updated_at, lang, dedup_key, error)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT (dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING RETURNING id";
+	static const char sql_old[] = "SELECT id FROM outbox WHERE dedup_key = ?";
+	int rc = db_int(db_query(db, e, sql, "IttttttIiittt", m->customer_id, m->channel,
+				 m->recipient ? m->recipient : "", m->subject, m->body,
+				 m->status ? m->status : "queued", m->source, m->source_id, now, now,
+				 m->lang, m->dedup_key, m->reason),
+			id, e);
+	if (rc != 0)
+		return rc < 0 ? db_fail(e) : 1;
+	rc = db_int(db_query(db, e, sql_old, "t", m->dedup_key), id, e);
+	return rc < 0 ? db_fail(e) : 0;
 }

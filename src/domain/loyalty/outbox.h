@@ -33,15 +33,6 @@ int outbox_queue(struct db *db, int64_t customer_id, const char *channel, const 
 		 const char *subject, const char *body, const char *source, int64_t source_id,
 		 int64_t now, struct err *e);
 
-/* outbox_queue at most once per dedup_key (such as 'journey:<enrollment>:
- * <step>'; NULL: no key, always queued), with the message's lang (may be
- * NULL). 1 when queued (*id, may be NULL, gets its id), 0 when a message
- * with that key exists (nothing written), or negative. */
-int outbox_queue_once(struct db *db, int64_t customer_id, const char *channel,
-		      const char *recipient, const char *subject, const char *body,
-		      const char *lang, const char *source, int64_t source_id,
-		      const char *dedup_key, int64_t now, int64_t *id, struct err *e);
-
 struct outbox_filter {
 	const char *status, *channel, *source; /* NULL = any */
 	int64_t customer_id, source_id;        /* 0 = any */
@@ -54,5 +45,20 @@ struct outbox_filter {
 int outbox_list(struct db *db, struct arena *a, const struct outbox_filter *f,
 		struct outbox_msg **out, int *n, int *more, struct err *e);
 json_t *outbox_to_json(const struct outbox_msg *m);
+
+/* A message queued once per occasion (campaigns, journeys). status NULL:
+ * queued; or decided when planning ("opted_out", "suppressed") with reason
+ * (kept in the row's error text). */
+struct outbox_new {
+	int64_t customer_id, source_id;
+	const char *channel, *recipient, *subject, *body, *source, *lang;
+	const char *dedup_key; /* e.g. "campaign:<id>:<customer>" */
+	const char *status, *reason;
+};
+/* Queues m inside the caller's transaction unless a message with its
+ * dedup_key exists: 1 with *id the new row's, 0 with *id the existing
+ * one's (never a second message), or negative. */
+int outbox_queue_once(struct db *db, const struct outbox_new *m, int64_t now, int64_t *id,
+		      struct err *e);
 
 #endif

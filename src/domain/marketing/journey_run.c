@@ -265,7 +265,8 @@ static int due_slice(struct db *db, struct arena *a, const struct journey *j, in
 	return 0;
 }
 
-/* Runs x's due step inside the slice's transaction, then moves it on. */
+/* Runs x's due step inside the slice's transaction and moves x on (its
+ * next_step and next_at; next_at 0 when the pass is completed). */
 static int step_one(struct db *db, struct arena *a, const struct journey *j,
 		    struct coupon_template **tpl, const char *company_lang, struct due *x,
 		    int64_t now, struct journey_run_stats *st, struct err *e)
@@ -310,10 +311,12 @@ static int step_one(struct db *db, struct arena *a, const struct journey *j,
 						      x->name, x->coupon_code, x->store, x->points);
 			const char *key = arena_printf(a, "journey:%lld:%lld", (long long)x->id,
 						       (long long)step_no);
-			rc = outbox_queue_once(db, x->customer_id, s->channel, x->to[ch], subject,
-					       body, journey_langs[l], "journey", j->id, key, now,
-					       NULL, e);
-			if (rc < 0)
+			struct outbox_new q = {.customer_id = x->customer_id, .source_id = j->id,
+					       .channel = s->channel, .recipient = x->to[ch],
+					       .subject = subject, .body = body, .source = "journey",
+					       .lang = journey_langs[l], .dedup_key = key};
+			int64_t id;
+			if ((rc = outbox_queue_once(db, &q, now, &id, e)) < 0)
 				return rc;
 			st->messages += rc;
 		}
@@ -324,7 +327,11 @@ static int step_one(struct db *db, struct arena *a, const struct journey *j,
 	int64_t next_at = last ? 0 : x->next_at + j->steps[step_no].delay_days * DAY_MS;
 	struct db_stmt *q = db_query(db, e, sql_next, "iItIiii", step_no + 1, next_at,
 				     last ? "completed" : "active", x->coupon_id, now, x->id, step_no);
-	return !q || db_run(q, e) < 0 ? db_fail(e) : 0;
+	if (!q || db_run(q, e) < 0)
+		return db_fail(e);
+	x->next_step = step_no + 1;
+	x->next_at = next_at;
+	return 0;
 }
 
 static int run_steps(struct db *db, const struct journey *j, const char *company_lang,
@@ -353,8 +360,11 @@ static int run_steps(struct db *db, const struct journey *j, const char *company
 			arena_free(sa);
 			break;
 		}
+		/* every step due now, so that steps on the same day go together */
 		for (int i = 0; i < n && rc == 0; i++)
-			rc = step_one(db, sa, j, tpl, company_lang, &xs[i], now, st, e);
+			do
+				rc = step_one(db, sa, j, tpl, company_lang, &xs[i], now, st, e);
+			while (rc == 0 && xs[i].next_at && xs[i].next_at <= now);
 		rc = rc < 0 ? (db_rollback(db), rc) : db_commit(db, e);
 		after = xs[n - 1].id;
 		arena_free(sa);

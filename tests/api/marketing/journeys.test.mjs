@@ -145,6 +145,7 @@ describe('journeys', () => {
     });
     const ann = await customer();
     const bob = await customer({ consent_sms: false });
+    const eve = await customer({ lang: 'en' });
     runJob();
     runJob();
     const annCoupons = (await api('GET', `/api/v1/customers/${ann.id}/coupons`)).body.items;
@@ -157,6 +158,9 @@ describe('journeys', () => {
     assert.equal(m.source_id, j.id);
     assert.equal(m.recipient, ann.phone);
     assert.equal(m.body, `${ann.name}，欢迎！券 ${annCoupons[0].code} 在 Journey store，积分 0`, 'the company language (zh-CN) first');
+    const eveMsgs = await outboxOf(eve);
+    assert.equal(eveMsgs.length, 1);
+    assert.equal(eveMsgs[0].body, `Welcome ${eve.name}`, "the customer's own language");
     assert.equal((await api('GET', `/api/v1/customers/${bob.id}/coupons`)).body.items.length, 1, 'the coupon whatever the consent');
     assert.equal((await outboxOf(bob)).length, 0, 'no consent, no message');
     const es = await enrollments(j);
@@ -170,8 +174,13 @@ describe('journeys', () => {
     const got = (await api('GET', `/api/v1/journeys/${j.id}`)).body;
     assert.equal(got.stats.enrolled, es.length);
     assert.equal(got.stats.active, es.length);
-    assert.equal(got.stats.messages, 1);
+    assert.equal(got.stats.messages, 2);
     assert.deepEqual((await enrollments(j, '?status=completed')), []);
+    const csv = await api('GET', `/api/v1/journeys/${j.id}/enrollments?format=csv`);
+    assert.equal(csv.status, 200);
+    assert.match(csv.text, new RegExp(ann.name));
+    const list = await api('GET', '/api/v1/journeys?format=xlsx');
+    assert.equal(list.status, 200);
     assertProblem(await api('GET', `/api/v1/journeys/${j.id}/enrollments?status=lost`), 422, 'validation', ['status']);
     assert.equal((await api('GET', '/api/v1/journeys/999999/enrollments')).status, 404);
     // a store manager sees the passes of their store's customers only
