@@ -23,10 +23,6 @@ export type Enrollment = Schemas['JourneyEnrollment']
 export type Lang = 'zh-CN' | 'en'
 /** A journey step's channel: a message, or in_store (a coupon to use at the till, no message). */
 export type StepChannel = JourneyStep['channel']
-export interface Page<T> {
-  items: T[]
-  next_cursor: string | null
-}
 
 const id = (n: number) => ({ path: { id: n } })
 // Each channel has its own gateway paths, all of the same shape as SMS's.
@@ -56,16 +52,12 @@ export const journeyApi = {
     call(client.GET('/api/v1/journeys/{id}/enrollments', { params: { ...id(n), query } })) as Promise<Schemas['JourneyEnrollmentList']>,
 }
 
-type Answer = Promise<{ data?: unknown; error?: unknown; response: Response }>
-// The campaigns API is H1's; until openapi.json documents it, a loose view of the client.
-const loose = client as unknown as { GET: (path: string, init?: { params?: { path?: Record<string, unknown>; query?: Record<string, unknown> } }) => Answer }
-
 export const campaignApi = {
-  get: (n: number) => call(loose.GET('/api/v1/campaigns/{id}', { params: id(n) })) as Promise<{ id: number; name: string }>,
+  get: (n: number) => call(client.GET('/api/v1/campaigns/{id}', { params: id(n) })) as Promise<Schemas['Campaign']>,
 }
 
 /** Campaigns by name, for the outbox's campaign filter (GET /campaigns?q=). */
 export async function searchCampaigns(q: string): Promise<{ value: number; label: string }[]> {
-  const r = (await call(loose.GET('/api/v1/campaigns', { params: { query: { q: q || undefined, limit: 20 } } }))) as Page<{ id: number; name: string }>
+  const r = (await call(client.GET('/api/v1/campaigns', { params: { query: { q: q || undefined, limit: 20 } } }))) as Schemas['CampaignList']
   return r.items.map((c) => ({ value: c.id, label: c.name }))
 }
