@@ -2,12 +2,12 @@
 // can be sent again, a gateway's state and the body a card sends, quiet
 // hours, and the journey editor's schedule, checks and body.
 import { describe, it, expect, beforeEach } from 'vitest'
-import { retryable, statusType, waiting } from '@/views/marketing/outbox/outbox'
+import { reasonText, retryable, statusType, waiting } from '@/views/marketing/outbox/outbox'
 import { checkGateway, gatewayInput, gatewayState, gatewayValues, listText, overnight, validClock } from '@/views/marketing/settings/settings'
 import { blankJourney, blankStep, checkJourney, journeyInput, journeyValues, moveStep, stepDays } from '@/views/marketing/journeys/journeys'
 import { triggerText } from '@/views/marketing/journeys/names'
 import type { Gateway } from '@/views/marketing/api'
-import { setLocale } from '@/i18n'
+import { i18n, setLocale } from '@/i18n'
 
 describe('outbox', () => {
   it('colours a status by what it means for the customer', () => {
@@ -30,6 +30,25 @@ describe('outbox', () => {
     expect(waiting({ status: 'queued', next_at: '2026-12-07T09:55:00Z' }, now)).toBe(false)
     expect(waiting({ status: 'queued', next_at: null }, now)).toBe(false)
     expect(waiting({ status: 'failed', next_at: '2026-12-07T10:05:00Z' }, now)).toBe(false)
+  })
+})
+
+describe('outbox reasons', () => {
+  const t = i18n.global.t as (k: string, v?: Record<string, unknown>) => string
+  it('puts the sender\'s reasons in the UI language, a gateway\'s own error as it is', () => {
+    setLocale('zh-CN')
+    expect(reasonText('no sms gateway configured', t)).toBe('尚未设置短信网关')
+    expect(reasonText('the wechat gateway is disabled', t)).toBe('微信网关已关闭')
+    expect(reasonText('quiet hours 21:00-08:00: waits until they end', t)).toBe('免打扰时段 21:00–08:00：结束后发送')
+    expect(reasonText('no email consent at send time', t)).toBe('客户已不再同意接收邮件')
+    expect(reasonText('no phone address', t)).toBe('客户没有手机号码')
+    expect(reasonText('HTTP 503 (attempt 2 of 6, retried later)', t)).toBe('HTTP 503（第 2 次，共 6 次；稍后重试）')
+    expect(reasonText('HTTP 503 (attempt 6, given up)', t)).toBe('HTTP 503（第 6 次；已放弃）')
+    setLocale('en')
+    expect(reasonText('no wechat gateway configured (attempt 1 of 6, retried later)', t)).toBe('No WeChat gateway is set up yet (try 1 of 6; tried again later)')
+    expect(reasonText('interrupted; delivery unknown', t)).toMatch(/not sent twice/)
+    expect(reasonText('550 mailbox unavailable', t)).toBe('550 mailbox unavailable')
+    expect(reasonText(null, t)).toBe('')
   })
 })
 
