@@ -187,10 +187,12 @@ test('head office builds a welcome journey in Chinese; the outbox shows why mess
 	assert.equal(dead.length, 2);
 	assert.ok(dead.every((r) => r.channel === 'wechat' && r.status === 'failed' && r.attempts === 6), JSON.stringify(dead));
 
-	// The outbox: the journey's messages, the reasons on screen.
-	await openNav(page, srv.url, 'marketing', 'outbox');
-	await page.getByTestId('marketing-outbox-filter-source').click();
-	await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: '客户旅程' }).click();
+	// The outbox, from the journey's page: its messages, the reasons on screen.
+	await page.reload();
+	await page.getByTestId('marketing-journey-stats').waitFor();
+	await page.getByTestId('marketing-journey-outbox').click();
+	await page.waitForURL(`**/marketing/outbox?source=journey&source_id=${id}`);
+	await until(async () => /旅程：欢迎新会员/.test(await page.getByTestId('marketing-outbox-filter-source-id').textContent()), { message: 'the filter names the journey' });
 	const table = page.getByTestId('marketing-outbox-table');
 	await until(async () => (await table.locator('tbody tr').count()) === 4, { message: 'the outbox does not show the 4 journey messages' });
 	const smsRow = (await mine('&channel=sms'))[0];
