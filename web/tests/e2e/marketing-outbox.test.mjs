@@ -106,6 +106,7 @@ test('an administrator sees what each gateway still needs, sets up SMS, sends a 
 	await bad.waitFor();
 	assert.match(await bad.textContent(), /smtp:\/\//);
 	assert.deepEqual((await gateway(token, 'email')).config, {}, 'nothing was saved');
+	await page.getByTestId('marketing-gateway-email-card').scrollIntoViewIfNeeded();
 	await shot(page, 'marketing-settings-gateways-en');
 
 	// The rules: approval above ¥5,000, a 5 % holdout, the public address.
@@ -197,7 +198,7 @@ test('head office builds a welcome journey in Chinese; the outbox shows why mess
 	await until(async () => (await table.locator('tbody tr').count()) === 4, { message: 'the outbox does not show the 4 journey messages' });
 	const smsRow = (await mine('&channel=sms'))[0];
 	assert.match(await page.getByTestId(`marketing-outbox-status-${smsRow.id}`).textContent(), /排队中[\s\S]*短信网关已关闭/);
-	assert.match(await page.getByTestId(`marketing-outbox-status-${dead[0].id}`).textContent(), /已放弃[\s\S]*503[\s\S]*第 6 次；已放弃/);
+	assert.match(await page.getByTestId(`marketing-outbox-status-${dead[0].id}`).textContent(), /已放弃[\s\S]*网关返回 HTTP 503（第 6 次；已放弃）/);
 	assert.equal(await page.getByTestId(`marketing-outbox-retry-${smsRow.id}`).count(), 0, 'a queued message is not sent again');
 	await shot(page, 'marketing-outbox-zh-CN');
 
@@ -207,6 +208,7 @@ test('head office builds a welcome journey in Chinese; the outbox shows why mess
 	await page.getByTestId(`marketing-outbox-open-${dead[0].id}`).click();
 	const drawer = page.getByTestId('marketing-outbox-drawer');
 	await drawer.waitFor();
+	await page.waitForTimeout(400); // the drawer slides in; the screenshot waits for it
 	assert.match(await page.getByTestId('marketing-outbox-body').textContent(), /(林小雨|周明)，您的会员号已绑定微信。/);
 	await shot(page, 'marketing-outbox-detail-zh-CN');
 	await page.getByTestId('marketing-outbox-drawer-retry').click();
@@ -215,6 +217,17 @@ test('head office builds a welcome journey in Chinese; the outbox shows why mess
 		return r && !r.dead && r.attempts < 6;
 	}, { message: 'the dead letter was not queued again' });
 	await until(async () => (await table.locator('tbody tr').count()) === 1, { message: 'the list did not follow' });
+
+	// The journeys and the settings as head office reads them in Chinese.
+	await openNav(page, srv.url, 'marketing', 'journeys');
+	await page.getByTestId('marketing-journeys-table').getByText('欢迎新会员', { exact: true }).waitFor();
+	await shot(page, 'marketing-journeys-zh-CN');
+	await openNav(page, srv.url, 'marketing', 'settings');
+	await page.getByTestId('marketing-gateway-wechat-card').waitFor();
+	await page.locator('.el-loading-mask').first().waitFor({ state: 'detached' }).catch(() => {});
+	assert.equal((await page.getByTestId('marketing-gateway-wechat-state').textContent()).trim(), '已就绪');
+	assert.equal((await page.getByTestId('marketing-gateway-sms-state').textContent()).trim(), '已关闭');
+	await shot(page, 'marketing-settings-zh-CN');
 	assertNoConsoleErrors(page);
 	await page.context().close();
 });
@@ -236,6 +249,7 @@ test('the outbox and journeys in English, read by head office', async () => {
 	// Head office reads the gateways but does not change them.
 	await openNav(page, srv.url, 'marketing', 'settings');
 	await page.getByTestId('marketing-gateway-wechat-card').waitFor();
+	await page.locator('.el-loading-mask').first().waitFor({ state: 'detached' }).catch(() => {});
 	assert.equal(await page.getByTestId('marketing-gateway-wechat-save').count(), 0);
 	await shot(page, 'marketing-settings-readonly-en');
 	await page.goto(srv.url + '/marketing/journeys');

@@ -44,6 +44,7 @@ describe('outbox reasons', () => {
     expect(reasonText('no phone address', t)).toBe('客户没有手机号码')
     expect(reasonText('HTTP 503 (attempt 2 of 6, retried later)', t)).toBe('HTTP 503（第 2 次，共 6 次；稍后重试）')
     expect(reasonText('HTTP 503 (attempt 6, given up)', t)).toBe('HTTP 503（第 6 次；已放弃）')
+    expect(reasonText('the gateway answered HTTP 503 (attempt 6, given up)', t)).toBe('网关返回 HTTP 503（第 6 次；已放弃）')
     setLocale('en')
     expect(reasonText('no wechat gateway configured (attempt 1 of 6, retried later)', t)).toBe('No WeChat gateway is set up yet (try 1 of 6; tried again later)')
     expect(reasonText('interrupted; delivery unknown', t)).toMatch(/not sent twice/)

@@ -60,6 +60,7 @@ export function reasonText(reason: string | null | undefined, t: T): string {
   if ((m = /^quiet hours (\d\d:\d\d)-(\d\d:\d\d): waits until they end$/.exec(reason))) return t('marketing.outbox.reasons.quiet', { start: m[1], end: m[2] })
   if ((m = /^no (sms|email|wechat) consent at send time$/.exec(reason))) return t('marketing.outbox.reasons.noConsent', { channel: ch(m[1]) })
   if ((m = /^no (phone|email|wechat) address$/.exec(reason))) return t(`marketing.outbox.reasons.noAddress.${m[1]}`)
+  if ((m = /^the gateway answered HTTP (\d+)$/.exec(reason))) return t('marketing.outbox.reasons.http', { code: m[1] })
   if (reason === 'the customer was erased') return t('marketing.outbox.reasons.erased')
   if (reason === 'the customer is gone') return t('marketing.outbox.reasons.gone')
   if (reason.startsWith('interrupted; delivery unknown')) return t('marketing.outbox.reasons.interrupted')
