@@ -20,6 +20,6 @@ export const routes: RouteRecordRaw[] = [
     path: '/marketing/journeys/:id(\\d+)',
     name: 'marketing-journey',
     component: () => import('./JourneyEditView.vue'),
-    meta: { perm: ['MARKETING_READ', 'BACKOFFICE'], area: 'marketing', title: 'marketing.journeys.edit' },
+    meta: { perm: ['MARKETING_READ', 'BACKOFFICE'], area: 'marketing', title: 'marketing.journeys.view' },
   },
 ]
