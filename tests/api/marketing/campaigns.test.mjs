@@ -454,4 +454,18 @@ describe('campaigns', () => {
     assert.equal((await srv.api('GET', '/api/v1/campaigns', { token: sales.token })).status, 403);
     assert.equal((await srv.api('POST', '/api/v1/campaigns', { token: sales.token, body: draft() })).status, 403);
   });
+
+  it('merging two members keeps one membership with the kept profile', async () => {
+    const t = `merge${uniq()}`;
+    const keep = await mk('/api/v1/customers', { name: 'Keep', tags: [t] });
+    const from = await mk('/api/v1/customers', { name: 'From', tags: [t] });
+    const only = await mk('/api/v1/customers', { name: 'Only in one', tags: [t] });
+    const seg = await mk('/api/v1/segments', { name: `Segment ${t}`, filter: { tags: [t] } });
+    const both = await running({ channel: 'in_store', messages: [], control_pct: 0, segment_id: seg.id });
+    await ok(await api('PATCH', `/api/v1/customers/${keep.id}`, { body: { tags: [] } }));
+    const one = await running({ channel: 'in_store', messages: [], control_pct: 0, segment_id: seg.id });
+    await ok(await api('POST', `/api/v1/customers/${keep.id}/merge`, { body: { from_id: from.id } }));
+    assert.deepEqual((await members(both.id)).map((m) => m.customer_id), [keep.id, only.id]);
+    assert.deepEqual((await members(one.id)).map((m) => m.customer_id), [keep.id, only.id]);
+  });
 });
