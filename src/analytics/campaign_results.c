@@ -1,7 +1,7 @@
 /* campaign_results.c: a campaign's results (see campaign_results.h): three
- * reads — the members by group and variant with their messages and coupons,
- * the members who bought in the window with their revenue and margin, the
- * cost lines — and the statistics of uplift.h over them. */
+ * reads — the campaign (campaign_get: its scope and cost), the members by
+ * group and variant with their messages and coupons, the members who bought
+ * in the window with their revenue and margin — and the statistics of uplift.h over them. */
 #include "analytics/campaign_results.h"
 
 #include <math.h>
@@ -11,6 +11,7 @@
 #include "base/jx.h"
 #include "base/money.h"
 #include "base/timeutil.h"
+#include "domain/marketing/campaign.h"
 
 #define DAY_MS 86400000LL
 #define CR_MAX_VARIANTS 26
@@ -186,14 +187,6 @@ static int read_buyers(struct db *db, struct arena *a, int64_t id, int64_t from,
 	return rc < 0 ? rc : 0;
 }
 
-static int read_cost(struct db *db, int64_t id, int64_t *cost, struct err *e)
-{
-	static const char sql[] =
-		"SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM campaign_costs"
-		" WHERE campaign_id = ?";
-	return db_int(db_query(db, e, sql, "i", id), cost, e) < 0 ? db_fail(e) : 0;
-}
-
 /* ---- the answer --------------------------------------------------------- */
 
 static json_t *rate(int64_t x, int64_t n)
@@ -296,45 +289,31 @@ static void window_days(struct cr_data *d, struct arena *a, int64_t from, int64_
 int campaign_results_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 			 int64_t now, json_t **out, struct err *e)
 {
-	static const char sql[] =
-		"SELECT status, store_id, started_at, attribution_days, channel FROM campaigns"
-		" WHERE id = ?";
-	struct db_stmt *st = db_query(db, e, sql, "i", id);
+	struct campaign *c;
 	struct cr_data d = {0};
 	struct cr_stats s;
-	int64_t store_id, started, days, from = 0, to = 0, cost = 0;
-	const char *status;
-	int in_store, rc;
+	int64_t from = 0, to = 0;
+	int rc;
 
-	if ((rc = db_get_row(st, "campaign", id, e)) < 0)
+	if ((rc = campaign_get(db, a, who, id, &c, e)) < 0)
 		return rc;
-	status = arena_strdup(a, db_col_text(st, 0));
-	store_id = db_col_null(st, 1) ? 0 : db_col_int64(st, 1);
-	started = db_col_null(st, 2) ? 0 : db_col_int64(st, 2);
-	days = db_col_int64(st, 3);
-	in_store = strcmp(db_col_text(st, 4), "in_store") == 0;
-	db_reset(st);
-	if (who->user && (who->user->role & ROLE_STORE_BOUND) &&
-	    !(store_id && actor_sees_store(who, store_id)))
-		return err_set(e, ERR_NOT_FOUND, "no campaign %lld", (long long)id);
-	if (started) {
-		from = started;
-		to = started + days * DAY_MS;
+	if (c->started_at) {
+		from = c->started_at;
+		to = c->started_at + c->attribution_days * DAY_MS;
 		window_days(&d, a, from, to, now);
-		if ((rc = read_members(db, a, id, in_store, &d, e)) < 0 ||
+		if ((rc = read_members(db, a, id, strcmp(c->channel, "in_store") == 0, &d, e)) < 0 ||
 		    (rc = read_buyers(db, a, id, from, to, &d, e)) < 0)
 			return rc;
 	}
-	if ((rc = read_cost(db, id, &cost, e)) < 0)
-		return rc;
-	if (campaign_results_compute(&d.g[0], &d.g[1], cost, started != 0, &s) < 0)
+	if (campaign_results_compute(&d.g[0], &d.g[1], c->cost_total, c->started_at != 0, &s) < 0)
 		return err_set(e, ERR_INTERNAL, "campaign %lld: incremental revenue out of range",
 			       (long long)id);
 	json_t *o = json_object();
 	json_object_set_new(o, "campaign_id", json_integer(id));
-	json_object_set_new(o, "status", json_string(status));
+	json_object_set_new(o, "status", json_string(c->status));
 	json_object_set_new(o, "window", json_pack("{s:o,s:o,s:I}", "from", jx_time(from), "to",
-						   jx_time(to), "days", (json_int_t)days));
+						   jx_time(to), "days",
+						   (json_int_t)c->attribution_days));
 	json_object_set_new(o, "computed_at", jx_time(now));
 	json_object_set_new(o, "groups", json_pack("{s:o,s:o}", "target", group_json(&d.g[0], 1),
 						   "control", group_json(&d.g[1], 0)));
@@ -342,7 +321,7 @@ int campaign_results_get(struct db *db, struct arena *a, const struct actor *who
 	json_object_set_new(o, "incremental", json_pack("{s:I,s:I}", "revenue",
 							(json_int_t)s.incr_revenue, "margin",
 							(json_int_t)s.incr_margin));
-	json_object_set_new(o, "cost", json_integer(cost));
+	json_object_set_new(o, "cost", json_integer(c->cost_total));
 	json_object_set_new(o, "roi", s.roi_ok ? json_real(s.roi) : json_null());
 	json_object_set_new(o, "verdict", json_string(s.verdict));
 	json_object_set_new(o, "daily", daily_json(&d));

@@ -54,8 +54,8 @@ int campaign_results_compute(const struct cr_group *t, const struct cr_group *c,
 			     int started, struct cr_stats *out);
 
 /* The results of campaign id as of now, as the API answers them
- * (GET /campaigns/{id}/results). A store-bound user sees only their stores'
- * campaigns: another's, or a company-wide one, is ERR_NOT_FOUND. A
+ * (GET /campaigns/{id}/results). A campaign who does not see (campaign_get:
+ * a store-bound user sees their stores' campaigns only) is ERR_NOT_FOUND. A
  * campaign not started yet answers zeros and the verdict too_early. *out
  * is the caller's. 0 or negative ERR_*. */
 int campaign_results_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,

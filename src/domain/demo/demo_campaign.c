@@ -217,8 +217,8 @@ int demo_campaign_write(struct demo_campaign *k, struct err *e)
 	static const char sql_camp[] =
 		"INSERT INTO campaigns (name, goal, channel, status, segment_id, budget, starts_at,"
 		" ends_at, attribution_days, control_pct, control_lo, ab_pct, started_at,"
-		" completed_at, created_at, updated_at)"
-		" VALUES (?, ?, 'sms', 'completed', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) RETURNING id";
+		" planned_at, completed_at, created_at, updated_at)"
+		" VALUES (?, ?, 'sms', 'completed', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?) RETURNING id";
 	static const char sql_msg[] =
 		"INSERT INTO campaign_messages (campaign_id, variant, lang, subject, body)"
 		" VALUES (?, 'A', ?, NULL, ?)";
@@ -235,10 +235,10 @@ int demo_campaign_write(struct demo_campaign *k, struct err *e)
 	ts_day(k->start_ms, day, sizeof day);
 	if (db_int(db_query(db, e, sql_seg, "ttii", "全体会员",
 			    "所有会员（演示营销活动的人群）", created, created), &seg, e) <= 0 ||
-	    db_int(db_query(db, e, sql_camp, "ttiiiiiiiiiii", "会员回馈短信",
+	    db_int(db_query(db, e, sql_camp, "ttiiiiiiiiiiii", "会员回馈短信",
 			    "感谢老会员，带动两周内到店消费", seg, (int64_t)300000, k->start_ms,
 			    k->end_ms, (int64_t)DC_WINDOW_DAYS, (int64_t)DC_CONTROL_PCT,
-			    k->control_lo, k->start_ms, k->end_ms, created, k->end_ms),
+			    k->control_lo, k->start_ms, k->start_ms, k->end_ms, created, k->end_ms),
 		   &id, e) <= 0)
 		return db_fail(e);
 	if (db_run(db_query(db, e, sql_msg, "itt", id, "zh-CN", MSG_ZH), e) < 0 ||
