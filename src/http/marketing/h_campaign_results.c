@@ -1,8 +1,6 @@
 /* h_campaign_results.c: GET /campaigns/{id}/results — a campaign's groups,
  * uplift with its intervals, ROI, verdict and daily curve; also as CSV or
  * XLSX (a summary, the groups, the daily table and the variants). */
-#include <string.h>
-
 #include "analytics/campaign_results.h"
 #include "base/timeutil.h"
 #include "http/handlers.h"
@@ -63,13 +61,10 @@ static int export_results(struct req *r, json_t *res)
 
 int h_campaign_results(struct req *r)
 {
-	const char *fmt = req_query(r, "format");
-	int export = fmt && (strcmp(fmt, "csv") == 0 || strcmp(fmt, "xlsx") == 0);
+	int export = req_export_asked(r);
 	json_t *res;
 	int rc;
 
-	if (fmt && !export && strcmp(fmt, "json") != 0)
-		err_field(&r->err, "format", "must be one of: json, csv, xlsx");
 	if (err_fields_done(&r->err))
 		return r->err.code;
 	if ((rc = campaign_results_get(r->db, r->a, &r->actor, r->ids[0], ts_now_ms(), &res,
