@@ -1210,6 +1210,7 @@ static int one_sale(struct gen *g, int s, int64_t days, const char *day, int64_t
 		cu->orders++;
 		if (!cu->first_at)
 			cu->first_at = at;
+		demo_campaign_bought(g->camp, cust, at);
 		cu->last_at = at;
 		if (at >= c->end_ms - 365 * DAY_MS)
 			cu->spend12 += paid;
@@ -1990,7 +1991,6 @@ int demo_history(struct demo_co *c, struct err *e)
 		ts_day_start(day, &day_start);
 		int64_t pfrom = 0, pto = 0;
 		int promo = promo_on(days, &pfrom, &pto);
-		demo_campaign_day(g.camp, day_start);
 		if (promo >= 0 && g.promo_from[promo] != pfrom &&
 		    (rc = promo_row(&g, promo, pfrom, pto, e)) < 0)
 			break;

@@ -88,14 +88,15 @@ struct cust {
 
 /* The demo's completed SMS campaign with a planted effect
  * (demo_campaign.c). The history calls demo_campaign_plan once its
- * customers are made (NULL: no history long enough), demo_campaign_day at
- * the start of each day, demo_campaign_pick for a sale without a customer
- * (a member to give it to, or -1), and demo_campaign_write once the
- * customers are written; demo_campaign_free at the end (NULL is fine). */
+ * customers are made (NULL: no history long enough), demo_campaign_pick
+ * for a sale without a customer (a member to give it to, or -1),
+ * demo_campaign_bought for each member's sale before it updates the
+ * member's last_at, and demo_campaign_write once the customers are
+ * written; demo_campaign_free at the end (NULL is fine everywhere). */
 struct demo_campaign;
 struct demo_campaign *demo_campaign_plan(struct demo_co *c, struct cust *cust, int ncust,
 					 int64_t cust_base);
-void demo_campaign_day(struct demo_campaign *k, int64_t day_start);
+void demo_campaign_bought(struct demo_campaign *k, int cust, int64_t at);
 int demo_campaign_pick(struct demo_campaign *k, int store, int64_t at);
 int demo_campaign_write(struct demo_campaign *k, struct err *e);
 void demo_campaign_free(struct demo_campaign *k);
