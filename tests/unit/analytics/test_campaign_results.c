@@ -17,10 +17,16 @@ static void test_by_hand(void **state)
 {
 	/* target 900 members, 180 converted, revenue 1,800,000 fen, margin
 	 * 450,000; control 100, 10 converted, 150,000 and 40,000; cost 50,000. */
-	struct cr_group t = {.members = 900, .converted = 180, .revenue = 1800000, .margin = 450000,
-			     .revenue_sq = 180 * 1e8};
-	struct cr_group c = {.members = 100, .converted = 10, .revenue = 150000, .margin = 40000,
-			     .revenue_sq = 10 * 2.25e8};
+	struct cr_group t = {.members = 900,
+	                     .converted = 180,
+	                     .revenue = 1800000,
+	                     .margin = 450000,
+	                     .revenue_sq = 180 * 1e8};
+	struct cr_group c = {.members = 100,
+	                     .converted = 10,
+	                     .revenue = 150000,
+	                     .margin = 40000,
+	                     .revenue_sq = 10 * 2.25e8};
 	struct cr_stats s;
 
 	assert_int_equal(campaign_results_compute(&t, &c, 50000, 1, &s), 0);
@@ -37,7 +43,8 @@ static void test_by_hand(void **state)
 	/* 0.1 ± 1.96 √(0.2·0.8/900 + 0.1·0.9/100) = 0.1 ± 1.96 × 0.0342 > 0 */
 	assert_true(s.conv_ok && s.conv_sig);
 	assert_float_equal(s.conv_diff, 0.1, 1e-12);
-	assert_float_equal(s.conv_lo, 0.1 - 1.959963984540054 * sqrt(0.16 / 900 + 0.09 / 100), 1e-9);
+	assert_float_equal(s.conv_lo, 0.1 - 1.959963984540054 * sqrt(0.16 / 900 + 0.09 / 100),
+	                   1e-9);
 	assert_string_equal(s.verdict, "effect");
 	assert_true(s.rpm_ok);
 	assert_float_equal(s.rpm_diff, 500, 1e-9);
@@ -65,8 +72,8 @@ static void test_rounding_and_verdicts(void **state)
 	assert_int_equal(s.incr_margin, -1);
 	/* every control member bought, no target member: below 0 */
 	struct cr_group t0 = {.members = 400};
-	struct cr_group c1 = {.members = 100, .converted = 100, .revenue = 1000,
-			      .revenue_sq = 100 * 100.0};
+	struct cr_group c1 = {
+	    .members = 100, .converted = 100, .revenue = 1000, .revenue_sq = 100 * 100.0};
 	assert_int_equal(campaign_results_compute(&t0, &c1, 0, 1, &s), 0);
 	assert_string_equal(s.verdict, "negative");
 	/* not started, or a group under two members: too early, no interval */
@@ -99,9 +106,9 @@ static void test_out_of_range(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_by_hand),
-		cmocka_unit_test(test_rounding_and_verdicts),
-		cmocka_unit_test(test_out_of_range),
+	    cmocka_unit_test(test_by_hand),
+	    cmocka_unit_test(test_rounding_and_verdicts),
+	    cmocka_unit_test(test_out_of_range),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
