@@ -256,6 +256,22 @@ describe('campaign results on a campaign made through the API', () => {
     assertProblem(await api('GET', `/api/v1/campaigns/${campaign}/results?format=pdf`), 422, 'validation', ['format']);
   });
 
+  it('counts the coupons given as the reach of an in-store campaign', async () => {
+    const c = await mk('/api/v1/campaigns', { name: `In store ${uniq()}`, channel: 'in_store', segment_id: segment.id, store_id: store.id, coupon_template_id: template.id, control_pct: 50 });
+    await ok(await api('POST', `/api/v1/campaigns/${c.id}/submit`));
+    await ok(await api('POST', `/api/v1/campaigns/${c.id}/start`));
+    const b = await ok(await results(c.id));
+    assert.equal(b.groups.target.members, 5);
+    assert.equal(b.groups.target.coupons_issued, 5);
+    assert.equal(b.groups.target.reached, 5);
+    assert.equal(b.groups.target.delivered, 5);
+    assert.equal(b.groups.target.coupons_redeemed, 0);
+    // started after every sale above: nobody has bought yet
+    assert.equal(b.groups.target.converted + b.groups.control.converted, 0);
+    assert.equal(b.uplift.conversion.diff, 0);
+    assert.equal(b.verdict, 'no_effect_yet');
+  });
+
   it('keeps to the store scope and the permission', async () => {
     assert.equal((await results(campaign, manager.token)).status, 200);
     assert.equal((await results(campaign, hq.token)).status, 200);
