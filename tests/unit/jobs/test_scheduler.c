@@ -29,6 +29,11 @@ static void test_next_every(void **state)
 	assert_int_equal(sched_next_run(&j, 1795797000000LL), 1795797000000LL + H);
 	j.every_min = 5;
 	assert_int_equal(sched_next_run(&j, 1000), 1000 + 5 * 60000);
+	/* Every N seconds (the outbox sender): seconds win over minutes. */
+	j.every_s = 5;
+	assert_int_equal(sched_next_run(&j, 1000), 1000 + 5000);
+	assert_non_null(sched_job("outbox"));
+	assert_int_equal(sched_job("outbox")->every_s, 5);
 }
 
 static void test_next_daily(void **state)
