@@ -19,10 +19,12 @@ struct job {
 	/* The work: 0 or a negative ERR_* with e filled. A long job checks
 	 * scheduler_stopping() between slices. */
 	int (*run)(struct db *db, struct err *e);
-	/* every N seconds (the outbox sender); 0 for the others. Such a job's
-	 * claim lapses after SCHED_FAST_LEASE_MS instead of SCHED_LEASE_MS. */
-	int every_s;
 };
+
+/* Seconds between runs of a job run every few seconds (the outbox sender,
+ * listed by name in scheduler.c), which overrides every_min; else 0. Such a
+ * job's claim lapses after SCHED_FAST_LEASE_MS instead of SCHED_LEASE_MS. */
+int sched_every_s(const struct job *j);
 
 /* When a job whose last run started at last_started (ms, 0 = never) is due
  * next: never run: 0 (at once); every N seconds or minutes: that long after the last
