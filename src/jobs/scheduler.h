@@ -37,7 +37,7 @@ int64_t sched_next_run(const struct job *j, int64_t last_started);
  * caller won (then sched_finish must follow on the same db), 0 otherwise.
  * owner names the claimant (unique per process). 0 or negative. */
 #define SCHED_LEASE_MS (6LL * 3600 * 1000)
-#define SCHED_FAST_LEASE_MS (10LL * 60 * 1000)
+#define SCHED_FAST_LEASE_MS (3LL * 60 * 1000) /* a run: 50 s + one send (70 s) */
 int sched_claim(struct db *db, const struct job *j, int64_t now, const char *owner,
 		int *claimed, struct err *e);
 /* Records the run's end (outcome "ok" or "failed", error text or NULL),
