@@ -490,7 +490,7 @@ static json_t *msg_summary(const char *status, int64_t attempts)
 static int read_msg(struct db *db, struct arena *a, int64_t id, struct outbox_msg **out,
 		    struct err *e)
 {
-	struct outbox_filter f = {.after_id = id - 1, .limit = 1, .dead = -1};
+	struct outbox_filter f = {.after_id = id - 1, .limit = 1};
 	struct outbox_msg *list;
 	int n, more;
 	int rc = outbox_list(db, a, &f, &list, &n, &more, e);
