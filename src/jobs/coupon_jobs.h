@@ -1,5 +1,5 @@
 /* coupon_jobs.h: the daily jobs of coupons and care (see scheduler.c):
- * marking expired coupons, and the birthday and holiday care run. */
+ * marking expired coupons, and the holiday care run (birthdays: journey_job.h). */
 #ifndef TERSA_COUPON_JOBS_H
 #define TERSA_COUPON_JOBS_H
 

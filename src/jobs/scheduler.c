@@ -15,10 +15,12 @@
 #include "base/timeutil.h"
 #include "domain/org/settings.h"
 #include "jobs/anomaly_job.h"
+#include "jobs/campaign_job.h"
 #include "jobs/coupon_jobs.h"
 #include "jobs/customer_rfm_job.h"
 #include "jobs/forecast_job.h"
 #include "jobs/housekeep.h"
+#include "jobs/journey_job.h"
 #include "jobs/loyalty_jobs.h"
 #include "jobs/outbox_job.h"
 
@@ -30,8 +32,10 @@ static const struct job jobs[] = {
 	{"tier_downgrade", 0, 2 * 60 + 40, loyalty_downgrade_job},
 	{"coupon_expiry", 0, 2 * 60 + 50, coupon_expiry_job},
 	{"care", 0, 8 * 60, care_job},
+	{"journeys", 60, 0, journey_job},
 	{"forecast", 0, 3 * 60, forecast_job},
 	{"anomalies", 60, 0, anomalies_job},
+	{"campaigns", 1, 0, campaigns_job},
 	{"outbox", 1, 0, outbox_job},
 };
 #define NJOBS ((int)(sizeof jobs / sizeof jobs[0]))

@@ -81,6 +81,9 @@ int demo_history(struct demo_co *c, struct err *e);
 /* The Chinese public holidays of the years around end_day (NULL: today)
  * into the company calendar (demo_holidays.c). */
 int demo_holidays(struct db *db, const char *end_day, struct err *e);
+/* The three journeys (welcome, winback 60 days with a coupon, birthday)
+ * and their coupon templates (demo_journeys.c). */
+int demo_journeys(struct db *db, struct err *e);
 
 /* An EAN-13 of a GS1 China prefix, a maker code and an item: out[14]. */
 void demo_ean13(int maker, int item, char *out);

@@ -1,4 +1,4 @@
-/* care.c: care rules and the daily care run (see care.h). */
+/* care.c: holiday care rules and the daily care run (see care.h). */
 #include "domain/loyalty/care.h"
 
 #include <stdio.h>
@@ -158,8 +158,10 @@ static int rule_build(struct db *db, struct arena *a, const struct care_rule *ol
 	if (creating || in->set_kind) {
 		r->kind = kind_entry(in->kind);
 		if (!r->kind)
-			err_field(e, "kind", in->kind ? "must be one of: birthday, holiday"
-						      : "is required");
+			err_field(e, "kind", in->kind ? "must be holiday" : "is required");
+		else if (strcmp(r->kind, "birthday") == 0)
+			err_field(e, "kind", "birthday greetings are journeys now: "
+					     "POST /api/v1/journeys with kind birthday");
 	}
 	if (creating || in->set_name) {
 		if (!in->name)
@@ -189,11 +191,9 @@ static int rule_build(struct db *db, struct arena *a, const struct care_rule *ol
 		r->channels = in->channels;
 	if (in->active >= 0)
 		r->active = in->active;
-	if (r->kind && strcmp(r->kind, "holiday") == 0 && !r->month_day)
+	if (!r->month_day)
 		err_field(e, "month_day", "is required for a holiday (MM-DD)");
-	else if (r->kind && strcmp(r->kind, "birthday") == 0 && r->month_day)
-		err_field(e, "month_day", "is for holidays only (a birthday is the customer's)");
-	else if (r->month_day && !month_day_valid(r->month_day))
+	else if (!month_day_valid(r->month_day))
 		err_field(e, "month_day", "must be a month and day MM-DD");
 	if (r->days_before < 0 || r->days_before > CARE_DAYS_BEFORE_MAX)
 		err_field(e, "days_before", "must be between 0 and %d", CARE_DAYS_BEFORE_MAX);
@@ -283,21 +283,22 @@ fail:
 }
 
 char *care_render(struct arena *a, const char *message, const char *name, const char *coupon,
-		  const char *store)
+		  const char *store, const char *points)
 {
 	static const struct {
 		const char *var;
 		size_t len;
-	} vars[] = {{"{name}", 6}, {"{coupon}", 8}, {"{store}", 7}};
-	const char *values[] = {name, coupon, store};
+	} vars[] = {{"{name}", 6}, {"{coupon}", 8}, {"{store}", 7}, {"{points}", 8}};
+	enum { NVARS = sizeof vars / sizeof vars[0] };
+	const char *values[NVARS] = {name, coupon, store, points};
 	struct buf b;
 	buf_init(&b, 0);
 	for (const char *p = message; *p;) {
 		size_t k = 0;
-		for (; k < 3; k++)
+		for (; k < NVARS; k++)
 			if (strncmp(p, vars[k].var, vars[k].len) == 0)
 				break;
-		if (k < 3) {
+		if (k < NVARS) {
 			buf_puts(&b, values[k] ? values[k] : "");
 			p += vars[k].len;
 		} else {
@@ -314,35 +315,22 @@ char *care_render(struct arena *a, const char *message, const char *name, const 
 
 struct care_target {
 	int64_t id;
-	const char *name, *phone, *email, *member_code, *store;
+	const char *name, *phone, *email, *member_code, *store, *points;
 	int consent[3]; /* sms, email, wechat */
 };
 
-static int is_leap(int64_t y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 /* The next slice of customers rule r has not cared for in year, after
- * after_id: md and md2 the birth month-days (birthday rules), all for a
- * holiday. *n rows in a. */
-static int next_slice(struct db *db, struct arena *a, const struct care_rule *r, int all,
-		      const char *md, const char *md2, int64_t year, int64_t after_id,
-		      struct care_target **out, int *n, struct err *e)
+ * after_id. *n rows in a. */
+static int next_slice(struct db *db, struct arena *a, const struct care_rule *r, int64_t year,
+		      int64_t after_id, struct care_target **out, int *n, struct err *e)
 {
-#define TARGET_COLS                                                                     \
-	"SELECT c.id, c.name, c.phone, c.email, c.member_code, c.consent_sms, "         \
-	"c.consent_email, c.consent_wechat, s.name FROM customers c "                   \
-	"LEFT JOIN stores s ON s.id = c.home_store_id WHERE c.id > ? AND c.erased_at IS NULL "
-#define NOT_SENT                                                                        \
-	"AND NOT EXISTS (SELECT 1 FROM care_sent cs WHERE cs.rule_id = ? "              \
-	"AND cs.customer_id = c.id AND cs.year = ?) ORDER BY c.id LIMIT ?"
-	static const char sql_birthday[] = TARGET_COLS "AND c.birth_md IN (?, ?) " NOT_SENT;
-	static const char sql_all[] = TARGET_COLS NOT_SENT;
-	struct db_stmt *st = all ? db_query(db, e, sql_all, "iiii", after_id, r->id, year,
-					    (int64_t)CARE_SLICE)
-				 : db_query(db, e, sql_birthday, "ittiii", after_id, md, md2, r->id,
-					    year, (int64_t)CARE_SLICE);
+	static const char sql[] =
+		"SELECT c.id, c.name, c.phone, c.email, c.member_code, c.consent_sms, "
+		"c.consent_email, c.consent_wechat, s.name, c.points_balance FROM customers c "
+		"LEFT JOIN stores s ON s.id = c.home_store_id WHERE c.id > ? AND c.erased_at IS NULL "
+		"AND NOT EXISTS (SELECT 1 FROM care_sent cs WHERE cs.rule_id = ? "
+		"AND cs.customer_id = c.id AND cs.year = ?) ORDER BY c.id LIMIT ?";
+	struct db_stmt *st = db_query(db, e, sql, "iiii", after_id, r->id, year, (int64_t)CARE_SLICE);
 	if (!st)
 		return db_fail(e);
 	struct care_target *t = arena_calloc(a, CARE_SLICE, sizeof *t);
@@ -358,6 +346,7 @@ static int next_slice(struct db *db, struct arena *a, const struct care_rule *r,
 		for (int k = 0; k < 3; k++)
 			x->consent[k] = db_col_int64(st, 5 + k) != 0;
 		x->store = arena_strdup(a, db_col_text(st, 8));
+		x->points = arena_printf(a, "%lld", (long long)db_col_int64(st, 9));
 	}
 	db_reset(st);
 	if (rc < 0)
@@ -401,7 +390,8 @@ static int care_one(struct db *db, struct arena *a, const struct care_rule *r,
 				return db_fail(e);
 		}
 	}
-	const char *body = care_render(a, r->message, x->name, c ? c->code : NULL, x->store);
+	const char *body = care_render(a, r->message, x->name, c ? c->code : NULL, x->store,
+					   x->points);
 	const char *to[3] = {x->phone, x->email, x->member_code};
 	for (int k = 0; k < 3; k++) {
 		if (!(r->channels & (1u << k)) || !x->consent[k] || !to[k] || !*to[k])
@@ -422,10 +412,11 @@ static int run_rule(struct db *db, const struct care_rule *r, const char *target
 	const char *md = target + 5;
 	int64_t year = (target[0] - '0') * 1000 + (target[1] - '0') * 100 +
 		       (target[2] - '0') * 10 + (target[3] - '0');
-	/* 02-29 is celebrated on 02-28 in a common year. */
-	const char *md2 = strcmp(md, "02-28") == 0 && !is_leap(year) ? "02-29" : md;
-	int all = strcmp(r->kind, "holiday") == 0;
-	if (all && strcmp(r->month_day, md) != 0 && strcmp(r->month_day, md2) != 0)
+	/* A 02-29 holiday is kept on 02-28 in a common year. */
+	int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	if (strcmp(r->kind, "holiday") != 0 || !r->month_day ||
+	    (strcmp(r->month_day, md) != 0 &&
+	     !(strcmp(md, "02-28") == 0 && !leap && strcmp(r->month_day, "02-29") == 0)))
 		return 0;
 	struct arena *ra = arena_new();
 	struct coupon_template *t = NULL;
@@ -442,7 +433,7 @@ static int run_rule(struct db *db, const struct care_rule *r, const char *target
 		struct arena *sa = arena_new();
 		struct care_target *xs = NULL;
 		int n = 0;
-		if ((rc = next_slice(db, sa, r, all, md, md2, year, after, &xs, &n, e)) < 0 ||
+		if ((rc = next_slice(db, sa, r, year, after, &xs, &n, e)) < 0 ||
 		    n == 0) {
 			arena_free(sa);
 			break;

@@ -1,8 +1,9 @@
-/* care.h: birthday and holiday care. A rule says when (a customer's
- * birthday, or a holiday's month and day, days_before ahead), which coupon
- * template to issue and what greeting to queue on which channels; the daily
- * run issues the coupons and queues the messages, once per customer, rule
- * and year however often it runs. */
+/* care.h: holiday care. A rule says when (a holiday's month and day,
+ * days_before ahead), which coupon template to issue and what greeting to
+ * queue on which channels; the daily run issues the coupons and queues the
+ * messages, once per customer, rule and year however often it runs.
+ * Birthday greetings are birthday journeys (domain/marketing/journey.h):
+ * a rule of kind birthday is refused, naming them. */
 #ifndef TERSA_CARE_H
 #define TERSA_CARE_H
 
@@ -23,13 +24,13 @@ enum { CARE_SMS = 1, CARE_EMAIL = 2, CARE_WECHAT = 4 };
 
 struct care_rule {
 	int64_t id;
-	const char *kind;      /* birthday, holiday */
+	const char *kind;      /* holiday (birthday rules became journeys) */
 	const char *name;
-	const char *month_day; /* holiday: "MM-DD"; birthday: NULL */
+	const char *month_day; /* "MM-DD" */
 	int64_t days_before;
 	int64_t template_id;   /* 0 = no coupon */
 	unsigned channels;     /* CARE_* bits */
-	const char *message;   /* with {name}, {coupon}, {store} */
+	const char *message;   /* with {name}, {coupon}, {store}, {points} */
 	int active;
 	int64_t created_at, updated_at;
 };
@@ -46,9 +47,9 @@ struct care_rule_input {
 	    set_days_before : 1, set_template_id : 1, set_channels : 1;
 };
 
-/* Every bad field named (ERR_INVALID): kind, name, month_day (required
- * "MM-DD" for a holiday, none for a birthday), days_before 0..90, an
- * existing template_id, message. Audited. ERR_NOT_FOUND on update. */
+/* Every bad field named (ERR_INVALID): kind (holiday; birthday is refused:
+ * journeys do it), name, month_day (required "MM-DD"), days_before 0..90,
+ * an existing template_id, message. Audited. ERR_NOT_FOUND on update. */
 int care_rule_create(struct db *db, struct arena *a, const struct actor *who,
 		     const struct care_rule_input *in, struct care_rule **out, struct err *e);
 int care_rule_update(struct db *db, struct arena *a, const struct actor *who, int64_t id,
@@ -60,10 +61,11 @@ int care_rule_list(struct db *db, struct arena *a, struct care_rule **out, int *
 		   struct err *e);
 json_t *care_rule_to_json(const struct care_rule *r);
 
-/* The greeting: message with {name}, {coupon} and {store} replaced (NULL
- * values by ""); in a. */
+/* A message to a customer (care greetings, campaigns, journeys): message
+ * with {name}, {coupon}, {store} and {points} replaced (NULL values by "",
+ * other braces kept as written); in a. */
 char *care_render(struct arena *a, const char *message, const char *name, const char *coupon,
-		  const char *store);
+		  const char *store, const char *points);
 
 struct care_stats {
 	int64_t customers; /* cared for in this run */
@@ -71,11 +73,10 @@ struct care_stats {
 	int64_t messages;  /* queued */
 };
 
-/* The daily run at now: for each active rule whose occasion falls
+/* The daily run at now: for each active holiday rule whose occasion falls
  * days_before days after today (company day), every customer not erased
- * and not yet cared for by that rule in the occasion's year — birthday
- * rules: those born on that month and day (on 02-28 of a common year also
- * those born on 02-29); holiday rules: everyone — gets the template's
+ * and not yet cared for by that rule in the occasion's year gets the
+ * template's
  * coupon (unless the per-customer limit is reached) and one queued message
  * per rule channel the customer consented to and has an address for (sms:
  * phone, email: email, wechat: member code). One transaction per slice of

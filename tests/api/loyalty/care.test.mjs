@@ -1,7 +1,7 @@
-// Birthday and holiday care: rules (checks per field, roles, audit), the
-// outbox (back office only, filters), and the daily job run through
-// `tersa job run care`: one coupon and one message per consented channel per
-// customer, however often it runs.
+// Holiday care: rules (checks per field, roles, audit; birthday greetings
+// are journeys now), the outbox (back office only, filters), and the daily
+// job run through `tersa job run care`: one coupon and one message per
+// consented channel per customer, however often it runs.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -63,13 +63,17 @@ describe('care', () => {
     await bad({ kind: 'wedding', name: 'x', message: 'y', bogus: 1 }, ['kind', 'bogus']);
     await bad({ kind: 'holiday', name: 'x', message: 'y' }, ['month_day']);
     await bad({ kind: 'holiday', name: 'x', message: 'y', month_day: '13-01' }, ['month_day']);
-    await bad({ kind: 'birthday', name: 'x', message: 'y', month_day: '01-01' }, ['month_day']);
-    await bad({ kind: 'birthday', name: 'x', message: 'y', days_before: 91, template_id: 999999, channels: ['sms', 'sms'] }, ['days_before', 'template_id', 'channels']);
-    await bad({ kind: 'birthday', name: 'x', message: 'y', channels: ['fax'] }, ['channels']);
-    await bad({ kind: 'birthday', name: ' ', message: '' }, ['name', 'message']);
-    assertProblem(await api('POST', '/api/v1/care-rules', { body: { kind: 'birthday', name: 'x', message: 'y', channels: 'sms' } }), 400, 'bad-request', ['channels']);
-    assertProblem(await api('POST', '/api/v1/care-rules', { body: { kind: 'birthday', name: 'x', message: 'y', days_before: '3' } }), 400, 'bad-request', ['days_before']);
-    assert.equal((await srv.api('POST', '/api/v1/care-rules', { token: manager.token, body: { kind: 'birthday', name: 'x', message: 'y' } })).status, 403);
+    // birthday greetings moved to journeys: the answer says where
+    const bd = await api('POST', '/api/v1/care-rules', { body: { kind: 'birthday', name: 'x', message: 'y' } });
+    assertProblem(bd, 422, 'validation', ['kind']);
+    assert.match(bd.body.errors.find((x) => x.field === 'kind').message, /\/api\/v1\/journeys/);
+    const h = { kind: 'holiday', month_day: '10-01' };
+    await bad({ ...h, name: 'x', message: 'y', days_before: 91, template_id: 999999, channels: ['sms', 'sms'] }, ['days_before', 'template_id', 'channels']);
+    await bad({ ...h, name: 'x', message: 'y', channels: ['fax'] }, ['channels']);
+    await bad({ ...h, name: ' ', message: '' }, ['name', 'message']);
+    assertProblem(await api('POST', '/api/v1/care-rules', { body: { ...h, name: 'x', message: 'y', channels: 'sms' } }), 400, 'bad-request', ['channels']);
+    assertProblem(await api('POST', '/api/v1/care-rules', { body: { ...h, name: 'x', message: 'y', days_before: '3' } }), 400, 'bad-request', ['days_before']);
+    assert.equal((await srv.api('POST', '/api/v1/care-rules', { token: manager.token, body: { ...h, name: 'x', message: 'y' } })).status, 403);
     assert.equal((await srv.api('GET', '/api/v1/care-rules', { token: manager.token })).status, 200);
   });
 
@@ -89,13 +93,12 @@ describe('care', () => {
       t.skip('customers are not on this branch yet');
       return;
     }
-    // The occasion 5 days from today in the company zone (Asia/Shanghai).
+    // The holiday 5 days from today in the company zone (Asia/Shanghai).
     const target = new Date(Date.now() + 8 * 3600e3 + 5 * 86400e3).toISOString().slice(5, 10);
-    const birthday = `1992-${target}`;
     const phone = () => `137${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
-    const ann = await mk('/api/v1/customers', { name: `Ann ${uniq()}`, phone: phone(), email: `ann${uniq()}@example.com`, birthday, consent_sms: true, consent_email: true, home_store_id: store.id });
-    const bob = await mk('/api/v1/customers', { name: `Bob ${uniq()}`, phone: phone(), birthday, consent_sms: false, home_store_id: store.id });
-    const rule = await mk('/api/v1/care-rules', { kind: 'birthday', name: `Birthday ${uniq()}`, days_before: 5, template_id: tpl.id, channels: ['sms', 'email'], message: 'Happy birthday {name}! {coupon} at {store}' });
+    const ann = await mk('/api/v1/customers', { name: `Ann ${uniq()}`, phone: phone(), email: `ann${uniq()}@example.com`, consent_sms: true, consent_email: true, home_store_id: store.id });
+    const bob = await mk('/api/v1/customers', { name: `Bob ${uniq()}`, phone: phone(), consent_sms: false, home_store_id: store.id });
+    const rule = await mk('/api/v1/care-rules', { kind: 'holiday', month_day: target, name: `Holiday ${uniq()}`, days_before: 5, template_id: tpl.id, channels: ['sms', 'email'], message: 'Happy holiday {name}! {coupon} at {store}, {points} points' });
     runJob('care');
     runJob('care');
     const annCoupons = (await api('GET', `/api/v1/customers/${ann.id}/coupons`)).body.items;
@@ -110,6 +113,7 @@ describe('care', () => {
       assert.equal(m.source_id, rule.id);
       assert.ok(m.body.includes(annCoupons[0].code), m.body);
       assert.ok(m.body.includes('Care store'), m.body);
+      assert.ok(m.body.endsWith(', 0 points'), m.body);
     }
     assert.equal((await api('GET', `/api/v1/outbox?customer_id=${bob.id}`)).body.items.length, 0, 'no consent, no message');
   });

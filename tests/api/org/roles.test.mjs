@@ -9,6 +9,10 @@ const ROLES = ['admin', 'hq', 'store_manager', 'sales', 'service'];
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 const ALLOWED = new Set([200, 201, 204, 400, 404, 409, 422]);
 const LOGOUT = '/api/v1/auth/logout';
+// Held permission, refused by the object: journeys are company-wide, so a
+// store manager (MARKETING_WRITE for their store's campaigns) may read them
+// but not change them.
+const REFUSED = { store_manager: /^(post|patch|delete) \/api\/v1\/journeys/ };
 
 describe('roles × routes', () => {
   let srv, admin, ops, store, category, product, alert, promo;
@@ -20,6 +24,7 @@ describe('roles × routes', () => {
   const loy = {}; // a tier
   const cpn = {}; // a coupon template, a coupon and a care rule
   const seg = {}; // a saved segment of the store
+  const mkt = {}; // a campaign of the store and a cost line of it, a journey
   const api = (m, p, o = {}) => srv.api(m, p, { token: admin, ...o });
 
   async function mk(path, body) {
@@ -32,6 +37,8 @@ describe('roles × routes', () => {
     '/api/v1/products/{id}': async () => (await mk('/api/v1/products', { sku: `D${uniq()}`, name: 'Del', unit: 'pcs', price: 1, vat_rate: 0 })).id,
     '/api/v1/stored-value/rules/{id}': async () => (await mk('/api/v1/stored-value/rules', { min_amount: 100000 + Math.floor(Math.random() * 1e9), bonus: 1 })).id,
     '/api/v1/segments/{id}': async () => (await mk('/api/v1/segments', { name: `Del ${uniq()}`, store_id: store.id })).id,
+    '/api/v1/campaigns/{id}': async () => (await mk('/api/v1/campaigns', { name: `Del ${uniq()}`, channel: 'sms', store_id: store.id, segment_id: seg.id })).id,
+    '/api/v1/journeys/{id}': async () => (await mk('/api/v1/journeys', { kind: 'welcome', name: `Del ${uniq()}`, active: false, steps: [{ channel: 'in_store', coupon_template_id: cpn.template }] })).id,
   };
   function fill(path) {
     const id = {
@@ -61,8 +68,12 @@ describe('roles × routes', () => {
       '/api/v1/customers/{id}/contacts/{id}': [crm.customer, crm.contact],
       '/api/v1/tasks/{id}': crm.task, '/api/v1/opportunities/{id}': crm.opportunity,
       '/api/v1/segments/{id}': seg.id, '/api/v1/segments/{id}/members': seg.id,
+      ...Object.fromEntries(['', '/submit', '/approve', '/reject', '/start', '/cancel', '/complete', '/decide', '/preview',
+        '/members', '/costs'].map((x) => [`/api/v1/campaigns/{id}${x}`, mkt.campaign])),
+      '/api/v1/campaigns/{id}/costs/{id}': [mkt.campaign, mkt.cost],
+      '/api/v1/journeys/{id}': mkt.journey, '/api/v1/journeys/{id}/enrollments': mkt.journey,
       '/api/v1/tiers/{id}': loy.tier, '/api/v1/stored-value/rules/{id}': 999999,
-      '/api/v1/outbox/{id}/retry': 999999, '/api/v1/campaigns/{id}/resend': 999999,
+      '/api/v1/outbox/{id}/retry': 999999, '/api/v1/campaigns/{id}/resend': mkt.campaign,
       ...Object.fromEntries(['/tier-history', '/points', '/points/adjustments', '/stored-value', '/stored-value/top-ups',
         '/stored-value/refunds'].map((x) => [`/api/v1/customers/{id}${x}`, crm.customer])),
     }[path];
@@ -131,13 +142,16 @@ describe('roles × routes', () => {
     promo = await mk('/api/v1/promotions', { name: 'Roles promo', kind: 'percent_off', params: { percent: 1000 } });
     cpn.template = (await mk('/api/v1/coupon-templates', { name: 'Roles coupon', kind: 'amount_off', value: 1, valid_days: 1 })).id;
     cpn.coupon = (await api('GET', `/api/v1/coupons?batch_id=${(await mk('/api/v1/coupons/batches', { template_id: cpn.template, count: 1 })).batch_id}`)).body.items[0].id;
-    cpn.care = (await mk('/api/v1/care-rules', { kind: 'birthday', name: 'Roles care', message: 'Hi {name}' })).id;
+    cpn.care = (await mk('/api/v1/care-rules', { kind: 'holiday', month_day: '10-01', name: 'Roles care', message: 'Hi {name}' })).id;
     purch.supplier = (await mk('/api/v1/suppliers', { code: `SUP-${uniq()}`, name: 'Roles supplier' })).id;
     purch.order = (await mk('/api/v1/purchase-orders', { supplier_id: purch.supplier, store_id: store.id, lines: [{ product_id: product.id, quantity: 1, unit_cost: 1 }] })).id;
     crm.contact = (await mk(`/api/v1/customers/${crm.customer}/contacts`, { channel: 'phone', direction: 'out', summary: 'Roles contact' })).id;
     crm.task = (await mk('/api/v1/tasks', { title: 'Roles task', store_id: store.id })).id;
     crm.opportunity = (await mk('/api/v1/opportunities', { name: 'Roles deal', store_id: store.id })).id;
     seg.id = (await mk('/api/v1/segments', { name: 'Roles segment', store_id: store.id, filter: { consent: ['sms'] } })).id;
+    mkt.campaign = (await mk('/api/v1/campaigns', { name: 'Roles campaign', channel: 'sms', store_id: store.id, segment_id: seg.id, messages: [{ variant: 'A', lang: 'en', body: 'Hi {name}' }] })).id;
+    mkt.cost = (await mk(`/api/v1/campaigns/${mkt.campaign}/costs`, { label: 'Roles cost', amount: 1, day: '2026-12-01' })).id;
+    mkt.journey = (await mk('/api/v1/journeys', { kind: 'birthday', name: 'Roles journey', active: false, steps: [{ channel: 'sms', messages: { en: { body: 'Hi {name}' } } }] })).id;
     loy.tier = (await mk('/api/v1/tiers', { code: `T${uniq()}`, name: 'Roles tier', min_spend: 0, active: false })).id;
     for (const role of ROLES) {
       users[role] = await makeUser(srv, role, ['store_manager', 'sales'].includes(role) ? [store.id] : []);
@@ -164,7 +178,9 @@ describe('roles × routes', () => {
         const r = await call(o.method, o.path, users[role].token);
         const allowed = o.perm === 'PUBLIC' || o.roles.includes(role);
         const where = `${role} ${o.method.toUpperCase()} ${o.path} (${o.perm})`;
-        if (!allowed) {
+        if (allowed && REFUSED[role]?.test(`${o.method} ${o.path}`)) {
+          if (r.status !== 403 || r.body?.type !== '/problems/forbidden') wrong.push(`${where}: want 403 forbidden (refused by the object), got ${r.status} ${r.text.slice(0, 120)}`);
+        } else if (!allowed) {
           if (r.status !== 403 || r.body?.type !== '/problems/forbidden') wrong.push(`${where}: want 403 forbidden, got ${r.status} ${r.text.slice(0, 120)}`);
         } else if (!ALLOWED.has(r.status) && !(o.signed && r.status === 401)) {
           wrong.push(`${where}: want one of ${[...ALLOWED]}, got ${r.status} ${r.text.slice(0, 120)}`);

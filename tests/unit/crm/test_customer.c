@@ -181,7 +181,8 @@ static void test_merge_leaves_nothing(void **state)
 	static const char *const tables[] = {
 		LEFT("sales"), LEFT("points_ledger"), LEFT("stored_value_ledger"), LEFT("coupons"),
 		LEFT("customer_contacts"), LEFT("tasks"), LEFT("opportunities"), LEFT("outbox"),
-		LEFT("care_sent"), LEFT("customer_stores"), LEFT("customer_tags"),
+		LEFT("care_sent"), LEFT("journey_enrollments"), LEFT("customer_stores"),
+		LEFT("customer_tags"),
 		LEFT("customer_consents"), LEFT("customer_tier_history"), LEFT("customer_reads")};
 
 	base_rows(f);
@@ -200,6 +201,11 @@ static void test_merge_leaves_nothing(void **state)
 		" VALUES ('birthday', 'b', 'hi', 0, 0)");
 	exec(f, "INSERT INTO care_sent (rule_id, customer_id, year, at) VALUES (1, 1, 2026, 0),"
 		" (1, 2, 2026, 0), (1, 2, 2025, 0)");
+	exec(f, "INSERT INTO journeys (kind, name, created_at, updated_at)"
+		" VALUES ('birthday', 'b', 0, 0)");
+	exec(f, "INSERT INTO journey_enrollments (journey_id, customer_id, occurrence, status,"
+		" enrolled_at, updated_at) VALUES (1, 1, '2026', 'completed', 0, 0),"
+		" (1, 2, '2026', 'completed', 0, 0), (1, 2, '2025', 'completed', 0, 0)");
 	exec(f, "INSERT INTO customer_stores (customer_id, store_id) VALUES (2, 1), (2, 2), (1, 1)");
 	exec(f, "INSERT INTO customer_tags (customer_id, tag) VALUES (2, 'x'), (1, 'x'), (2, 'y')");
 	exec(f, "INSERT INTO customer_consents (customer_id, channel, granted, at, source)"
@@ -234,6 +240,7 @@ static void test_merge_leaves_nothing(void **state)
 	assert_int_equal(one(f, "SELECT tier_id FROM customers WHERE id = 1"), 1);
 	assert_int_equal(one(f, "SELECT tier_since FROM customers WHERE id = 1"), 77);
 	assert_int_equal(one(f, "SELECT COUNT(*) FROM care_sent WHERE customer_id = 1"), 2);
+	assert_int_equal(one(f, "SELECT COUNT(*) FROM journey_enrollments WHERE customer_id = 1"), 2);
 	assert_int_equal(one(f, "SELECT COUNT(*) FROM customer_stores WHERE customer_id = 1"), 2);
 	assert_int_equal(one(f, "SELECT COUNT(*) FROM customer_tags WHERE customer_id = 1"), 2);
 	assert_int_equal(one(f, "SELECT COUNT(*) FROM audit_log WHERE entity = 'customer'"

@@ -207,7 +207,7 @@ for (const locale of ['zh-CN', 'en']) {
 		await page.getByTestId('loyalty-care-table').waitFor();
 		await s('care-rules');
 		await page.getByTestId('loyalty-care-create').click();
-		await page.getByTestId('loyalty-care-kind-holiday').click();
+		await page.getByTestId('loyalty-care-birthday-moved').waitFor();
 		await page.waitForTimeout(300); // the dialog's opening animation, for the screenshot only
 		await s('care-form');
 		assertNoConsoleErrors(page);
