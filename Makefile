@@ -3,7 +3,7 @@
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
 
-PKGS := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter libzip expat
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter libzip expat libcurl
 CC ?= cc
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -22,6 +22,7 @@
 #include "jobs/housekeep.h"
 #include "jobs/journey_job.h"
 #include "jobs/loyalty_jobs.h"
+#include "jobs/outbox_job.h"
 
 /* The jobs, in the order they are tried on each tick. */
 static const struct job jobs[] = {
@@ -35,11 +36,28 @@ static const struct job jobs[] = {
 	{"forecast", 0, 3 * 60, forecast_job},
 	{"anomalies", 60, 0, anomalies_job},
 	{"campaigns", 1, 0, campaigns_job},
+	{"outbox", 1, 0, outbox_job},
 };
 #define NJOBS ((int)(sizeof jobs / sizeof jobs[0]))
 
-/* How often the thread looks for due jobs (s). */
+/* The jobs run every few seconds rather than minutes. */
+static const struct {
+	const char *name;
+	int every_s;
+} fast_jobs[] = {{"outbox", 5}};
+
+int sched_every_s(const struct job *j)
+{
+	for (size_t i = 0; i < sizeof fast_jobs / sizeof fast_jobs[0]; i++)
+		if (strcmp(fast_jobs[i].name, j->name) == 0)
+			return fast_jobs[i].every_s;
+	return 0;
+}
+
+/* How often the thread looks for due jobs (s); jobs run every few seconds
+ * are looked at every FAST_TICK_S. */
 #define TICK_S 30
+#define FAST_TICK_S 5
 
 /* Runs of this process, for /metrics. */
 static atomic_ullong runs_ok[NJOBS], runs_failed[NJOBS];
@@ -57,6 +75,8 @@ int64_t sched_next_run(const struct job *j, int64_t last_started)
 {
 	if (last_started <= 0)
 		return 0;
+	if (sched_every_s(j) > 0)
+		return last_started + (int64_t)sched_every_s(j) * 1000;
 	if (j->every_min > 0)
 		return last_started + (int64_t)j->every_min * 60000;
 	char day[11];
@@ -137,7 +157,8 @@ int sched_claim(struct db *db, const struct job *j, int64_t now, const char *own
 		return db_fail(e);
 	int64_t last = db_col_int64(st, 0), running = db_col_int64(st, 1);
 	db_reset(st);
-	if (now < sched_next_run(j, last) || (running && now - running < SCHED_LEASE_MS))
+	int64_t lease = sched_every_s(j) > 0 ? SCHED_FAST_LEASE_MS : SCHED_LEASE_MS;
+	if (now < sched_next_run(j, last) || (running && now - running < lease))
 		return 0;
 	int got;
 	if ((rc = pg_lock(db, j, &got, e)) < 0)
@@ -146,7 +167,7 @@ int sched_claim(struct db *db, const struct job *j, int64_t now, const char *own
 		return 0;
 	int64_t n = 0;
 	if ((rc = db_write_count(db, e, &n, sql_claim, "ititii", now, owner, now, j->name, last,
-				 now - SCHED_LEASE_MS)) < 0 || n != 1) {
+				 now - lease)) < 0 || n != 1) {
 		pg_unlock(db, j);
 		return rc;
 	}
@@ -234,20 +255,27 @@ static void run_one(struct db *db, const struct job *j)
 static void *run(void *arg)
 {
 	struct db *db = arg;
+	int64_t last_full = 0;
 	pthread_mutex_lock(&mu);
 	while (!atomic_load(&stop)) {
 		pthread_mutex_unlock(&mu);
 		struct err e;
 		err_init(&e);
-		/* Daily jobs count in company time: keep the zone current. */
-		if (settings_sync(db, 0, &e) < 0)
-			log_warn("scheduler: reading the company time zone failed: %s", e.msg);
+		/* Every TICK_S all jobs, in between only the fast ones. */
+		int full = ts_mono_ms() - last_full >= (TICK_S - 1) * 1000LL || !last_full;
+		if (full) {
+			last_full = ts_mono_ms();
+			/* Daily jobs count in company time: keep the zone current. */
+			if (settings_sync(db, 0, &e) < 0)
+				log_warn("scheduler: reading the company time zone failed: %s", e.msg);
+		}
 		for (int i = 0; i < NJOBS && !atomic_load(&stop); i++)
-			run_one(db, &jobs[i]);
+			if (full || sched_every_s(&jobs[i]) > 0)
+				run_one(db, &jobs[i]);
 		pthread_mutex_lock(&mu);
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += TICK_S;
+		until.tv_sec += FAST_TICK_S;
 		while (!atomic_load(&stop) && pthread_cond_timedwait(&wake, &mu, &until) != ETIMEDOUT)
 			;
 	}

@@ -5,11 +5,14 @@
 #include "db/page.h"
 
 const char *const outbox_channels[] = {"sms", "email", "wechat", NULL};
-const char *const outbox_statuses[] = {"queued", "sent", "failed", "cancelled", NULL};
+const char *const outbox_statuses[] = {"queued",     "sending",   "sent",
+				       "delivered",  "failed",    "bounced",
+				       "opted_out",  "suppressed", "cancelled", NULL};
 
 #define OUTBOX_COLS                                                                        \
 	"id, customer_id, channel, recipient, subject, body, status, source, source_id, " \
-	"created_at, sent_at, error"
+	"created_at, sent_at, error, lang, dedup_key, provider_ref, attempts, next_at, "    \
+	"delivered_at, updated_at, dead"
 
 int outbox_queue(struct db *db, int64_t customer_id, const char *channel, const char *recipient,
 		 const char *subject, const char *body, const char *source, int64_t source_id,
@@ -33,13 +36,18 @@ int outbox_list(struct db *db, struct arena *a, const struct outbox_filter *f,
 		"AND (CAST(? AS TEXT) IS NULL OR status = ?) "
 		"AND (CAST(? AS TEXT) IS NULL OR channel = ?) "
 		"AND (CAST(? AS TEXT) IS NULL OR source = ?) "
-		"AND (? = 0 OR customer_id = ?) ORDER BY id LIMIT ?";
+		"AND (? = 0 OR customer_id = ?) AND (? = 0 OR source_id = ?) "
+		"AND (? = 0 OR dead = CASE WHEN ? > 0 THEN 1 ELSE 0 END) "
+		"AND (? = 0 OR created_at >= ?) AND (? = 0 OR created_at < ?) "
+		"ORDER BY id LIMIT ?";
 	struct page pg;
 	int rc;
 	page_init(&pg, a, f->limit, sizeof(struct outbox_msg));
-	struct db_stmt *st = db_query(db, e, sql, "ittttttiii", f->after_id, f->status, f->status,
-				      f->channel, f->channel, f->source, f->source, f->customer_id,
-				      f->customer_id, page_fetch(&pg));
+	struct db_stmt *st = db_query(db, e, sql, "ittttttiiiiiiiiiii", f->after_id, f->status,
+				      f->status, f->channel, f->channel, f->source, f->source,
+				      f->customer_id, f->customer_id, f->source_id, f->source_id,
+				      (int64_t)f->dead, (int64_t)f->dead, f->from, f->from, f->to,
+				      f->to, page_fetch(&pg));
 	if (!st)
 		return db_fail(e);
 	while ((rc = page_step(&pg, st, e)) == DB_ROW) {
@@ -56,6 +64,14 @@ int outbox_list(struct db *db, struct arena *a, const struct outbox_filter *f,
 		m->created_at = db_col_int64(st, 9);
 		m->sent_at = db_col_int64(st, 10);
 		m->error = arena_strdup(a, db_col_text(st, 11));
+		m->lang = arena_strdup(a, db_col_text(st, 12));
+		m->dedup_key = arena_strdup(a, db_col_text(st, 13));
+		m->provider_ref = arena_strdup(a, db_col_text(st, 14));
+		m->attempts = db_col_int64(st, 15);
+		m->next_at = db_col_int64(st, 16);
+		m->delivered_at = db_col_int64(st, 17);
+		m->updated_at = db_col_int64(st, 18);
+		m->dead = db_col_int64(st, 19) != 0;
 	}
 	rc = page_end(&pg, st, rc);
 	*out = pg.rows;
@@ -80,6 +96,14 @@ json_t *outbox_to_json(const struct outbox_msg *m)
 	json_object_set_new(o, "created_at", jx_time(m->created_at));
 	json_object_set_new(o, "sent_at", jx_time(m->sent_at));
 	json_object_set_new(o, "error", jx_strn(m->error));
+	json_object_set_new(o, "reason", jx_strn(m->error));
+	json_object_set_new(o, "attempts", json_integer(m->attempts));
+	json_object_set_new(o, "next_at", jx_time(m->next_at));
+	json_object_set_new(o, "delivered_at", jx_time(m->delivered_at));
+	json_object_set_new(o, "dead", json_boolean(m->dead));
+	json_object_set_new(o, "lang", jx_strn(m->lang));
+	json_object_set_new(o, "dedup_key", jx_strn(m->dedup_key));
+	json_object_set_new(o, "provider_ref", jx_strn(m->provider_ref));
 	return o;
 }
 

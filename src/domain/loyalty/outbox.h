@@ -1,6 +1,6 @@
-/* outbox.h: messages queued for customers (one row per message and
- * channel, status queued); sending them comes with marketing. Back office
- * reads them as they are. */
+/* outbox.h: messages to customers, one row per message and channel, and
+ * the sending queue they form (domain/marketing/outbox_send.h sends them).
+ * Back office reads them with their status and the reason. */
 #ifndef TERSA_OUTBOX_H
 #define TERSA_OUTBOX_H
 
@@ -12,13 +12,18 @@
 #include "db/db.h"
 
 extern const char *const outbox_channels[]; /* sms email wechat */
-extern const char *const outbox_statuses[]; /* queued sent failed cancelled */
+/* queued sending sent delivered failed bounced opted_out suppressed
+ * cancelled */
+extern const char *const outbox_statuses[];
 
 struct outbox_msg {
 	int64_t id, customer_id; /* customer 0 = none */
 	const char *channel, *recipient, *subject, *body, *status, *source;
 	int64_t source_id, created_at, sent_at;
-	const char *error;
+	const char *error; /* the reason (also of a message still queued) */
+	const char *lang, *dedup_key, *provider_ref;
+	int64_t attempts, next_at, delivered_at, updated_at;
+	int dead;
 };
 
 /* Queues one message (status queued) inside the caller's transaction.
@@ -30,7 +35,9 @@ int outbox_queue(struct db *db, int64_t customer_id, const char *channel, const 
 
 struct outbox_filter {
 	const char *status, *channel, *source; /* NULL = any */
-	int64_t customer_id;                   /* 0 = any */
+	int64_t customer_id, source_id;        /* 0 = any */
+	int dead;                              /* 0 any, 1 dead only, -1 not dead */
+	int64_t from, to;                      /* created_at in [from, to); 0 = open */
 	int64_t after_id;
 	int limit;
 };

@@ -1,5 +1,5 @@
-/* h_care.c: birthday and holiday care rules (hq and admin) and the outbox
- * of queued messages (back office: shown as they are). */
+/* h_care.c: birthday and holiday care rules (hq and admin); the outbox
+ * they queue into is read in http/marketing/h_outbox.c. */
 #include <string.h>
 
 #include "base/jx.h"
@@ -118,29 +118,4 @@ int h_care_rules_list(struct req *r)
 	for (int i = 0; i < n; i++)
 		json_array_append_new(items, care_rule_to_json(&rules[i]));
 	return reply_list(r, items, 0, 0);
-}
-
-static json_t *outbox_row(const void *rows, int i)
-{
-	return outbox_to_json(&((const struct outbox_msg *)rows)[i]);
-}
-
-int h_outbox_list(struct req *r)
-{
-	struct outbox_filter f = {0};
-	struct outbox_msg *list;
-	int n, more;
-	req_page(r, &f.limit, &f.after_id);
-	f.status = req_query_enum(r, "status", outbox_statuses);
-	f.channel = req_query_enum(r, "channel", outbox_channels);
-	f.source = req_query(r, "source");
-	if (f.source && !*f.source)
-		f.source = NULL;
-	jx_qint(req_query(r, "customer_id"), "customer_id", 1, INT64_MAX, &f.customer_id, &r->err);
-	if (err_fields_done(&r->err))
-		return r->err.code;
-	int rc = outbox_list(r->db, r->a, &f, &list, &n, &more, &r->err);
-	if (rc < 0)
-		return rc;
-	return reply_page(r, list, n, more, n ? list[n - 1].id : 0, outbox_row);
 }

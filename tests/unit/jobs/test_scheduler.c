@@ -29,6 +29,12 @@ static void test_next_every(void **state)
 	assert_int_equal(sched_next_run(&j, 1795797000000LL), 1795797000000LL + H);
 	j.every_min = 5;
 	assert_int_equal(sched_next_run(&j, 1000), 1000 + 5 * 60000);
+	/* The outbox sender: every five seconds. */
+	const struct job *o = sched_job("outbox");
+	assert_non_null(o);
+	assert_int_equal(sched_every_s(o), 5);
+	assert_int_equal(sched_every_s(&j), 0);
+	assert_int_equal(sched_next_run(o, 1000), 1000 + 5000);
 }
 
 static void test_next_daily(void **state)
