@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # deps.sh: installs the Debian packages Tersa needs that are missing (one
 # apt-get run), and the npm packages of web/ and tests/api/ (Ajv, which
-# checks every API test answer against the OpenAPI document) when they are
-# absent or stale.
+# checks every API test answer against the OpenAPI document; smtp-server,
+# which receives the outbox tests' email) when they are absent or stale.
 # tzdata: business days are computed from its zone files (src/base/tz.c).
 # sqlite3: the erasure test vacuums and reads a database file with it.
 # chromium, fonts-noto-cjk: the browser tests drive Debian's Chromium headless

@@ -115,9 +115,12 @@ int anomaly_band(double actual, double mean, double lower95, double upper95, dou
 	memset(out, 0, sizeof *out);
 	if (lower95 < 0)
 		lower95 = 0;
+	/* Part of a day varies more, relative to its mean, than the whole day:
+	 * its spread grows with the square root of the share, not the share. */
+	double w = sqrt(share);
 	out->expected = mean * share;
-	out->lower = lower95 * share;
-	out->upper = upper95 * share;
+	out->lower = fmax(0, out->expected - (mean - lower95) * w);
+	out->upper = out->expected + (upper95 - mean) * w;
 	if (out->expected > 0)
 		out->pct = (actual - out->expected) / out->expected * 100.0;
 	if (actual < out->lower)

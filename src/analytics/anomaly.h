@@ -74,12 +74,14 @@ extern const struct anomaly_band_rule anomaly_band_store; /* 0.25, ¥500, 0.5, 2
 extern const struct anomaly_band_rule anomaly_band_product; /* 0.25, ¥200, 0.5, 60% */
 
 struct anomaly_band_result {
-	double expected, lower, upper; /* the day's forecast × share */
+	double expected, lower, upper; /* mean × share, the band's half-widths × √share */
 	double pct;                    /* (actual - expected) / expected × 100 */
 	int direction;                 /* -1 below, +1 above, 0 inside */
 };
 /* Judges `actual` (the day so far) against the forecast of the whole day
- * (mean, lower95, upper95) scaled by share. Returns 1 when far outside (below
+ * (mean, lower95, upper95) for the share of it usually done by now: the
+ * expected amount mean × share, the band's half-widths × √share (the spread
+ * of a part of the day). Returns 1 when far outside (below
  * lower or above upper by the margin, and pct beyond min_pct), else 0. */
 int anomaly_band(double actual, double mean, double lower95, double upper95, double share,
 		 const struct anomaly_band_rule *rule, struct anomaly_band_result *out);

@@ -113,6 +113,11 @@ int req_bad_types(struct req *r);
  * whole day (up to the next day's midnight). Bad values are noted in r->err. */
 void req_time_range(struct req *r, int64_t *from, int64_t *to);
 
+/* 1 when ?format= asks for a file (csv or xlsx), 0 when it is json or
+ * absent; another value is noted in r->err ("must be one of: json, csv,
+ * xlsx"). For reports that build their own answer; lists use req_page. */
+int req_export_asked(struct req *r);
+
 /* Reads ?name= as one of values (NULL-terminated): the matching entry of
  * values, or NULL when absent or empty (any); another value is noted in
  * r->err as "must be one of: <values, comma-separated>". */
@@ -156,6 +161,11 @@ int reply_page(struct req *r, const void *rows, int n, int more, int64_t last_id
 /* The same with the next cursor as text (NULL: no more pages). */
 int reply_page_cursor(struct req *r, const void *rows, int n, const char *next_cursor,
 		      reply_row_fn fn);
+/* A report of n tables (JSON arrays of objects, the caller keeps them) as
+ * one ?format=csv|xlsx export: XLSX one sheet per table named names[i],
+ * CSV the tables one after another with a blank line between. 429 when no
+ * export slot is free. */
+int reply_tables(struct req *r, int n, const char *const *names, json_t *const *tables);
 int reply_no_content(struct req *r);
 /* 200 with body when the user sees store_id, else 404 naming `what` and the
  * path's id (body is freed). For a single object read with its store. */

@@ -26,19 +26,33 @@
 
 /* The jobs, in the order they are tried on each tick. */
 static const struct job jobs[] = {
-	{"housekeeping", 60, 0, housekeep_run, 0},
-	{"customer_rfm", 0, 2 * 60 + 20, customer_rfm_job, 0},
-	{"points_expiry", 0, 2 * 60 + 30, loyalty_expiry_job, 0},
-	{"tier_downgrade", 0, 2 * 60 + 40, loyalty_downgrade_job, 0},
-	{"coupon_expiry", 0, 2 * 60 + 50, coupon_expiry_job, 0},
-	{"care", 0, 8 * 60, care_job, 0},
-	{"journeys", 60, 0, journey_job, 0},
-	{"forecast", 0, 3 * 60, forecast_job, 0},
-	{"anomalies", 60, 0, anomalies_job, 0},
-	{"campaigns", 1, 0, campaigns_job, 0},
-	{"outbox", 0, 0, outbox_job, 5},
+	{"housekeeping", 60, 0, housekeep_run},
+	{"customer_rfm", 0, 2 * 60 + 20, customer_rfm_job},
+	{"points_expiry", 0, 2 * 60 + 30, loyalty_expiry_job},
+	{"tier_downgrade", 0, 2 * 60 + 40, loyalty_downgrade_job},
+	{"coupon_expiry", 0, 2 * 60 + 50, coupon_expiry_job},
+	{"care", 0, 8 * 60, care_job},
+	{"journeys", 60, 0, journey_job},
+	{"forecast", 0, 3 * 60, forecast_job},
+	{"anomalies", 60, 0, anomalies_job},
+	{"campaigns", 1, 0, campaigns_job},
+	{"outbox", 1, 0, outbox_job},
 };
 #define NJOBS ((int)(sizeof jobs / sizeof jobs[0]))
+
+/* The jobs run every few seconds rather than minutes. */
+static const struct {
+	const char *name;
+	int every_s;
+} fast_jobs[] = {{"outbox", 5}};
+
+int sched_every_s(const struct job *j)
+{
+	for (size_t i = 0; i < sizeof fast_jobs / sizeof fast_jobs[0]; i++)
+		if (strcmp(fast_jobs[i].name, j->name) == 0)
+			return fast_jobs[i].every_s;
+	return 0;
+}
 
 /* How often the thread looks for due jobs (s); jobs run every few seconds
  * are looked at every FAST_TICK_S. */
@@ -61,8 +75,8 @@ int64_t sched_next_run(const struct job *j, int64_t last_started)
 {
 	if (last_started <= 0)
 		return 0;
-	if (j->every_s > 0)
-		return last_started + (int64_t)j->every_s * 1000;
+	if (sched_every_s(j) > 0)
+		return last_started + (int64_t)sched_every_s(j) * 1000;
 	if (j->every_min > 0)
 		return last_started + (int64_t)j->every_min * 60000;
 	char day[11];
@@ -143,7 +157,7 @@ int sched_claim(struct db *db, const struct job *j, int64_t now, const char *own
 		return db_fail(e);
 	int64_t last = db_col_int64(st, 0), running = db_col_int64(st, 1);
 	db_reset(st);
-	int64_t lease = j->every_s > 0 ? SCHED_FAST_LEASE_MS : SCHED_LEASE_MS;
+	int64_t lease = sched_every_s(j) > 0 ? SCHED_FAST_LEASE_MS : SCHED_LEASE_MS;
 	if (now < sched_next_run(j, last) || (running && now - running < lease))
 		return 0;
 	int got;
@@ -256,7 +270,7 @@ static void *run(void *arg)
 				log_warn("scheduler: reading the company time zone failed: %s", e.msg);
 		}
 		for (int i = 0; i < NJOBS && !atomic_load(&stop); i++)
-			if (full || jobs[i].every_s > 0)
+			if (full || sched_every_s(&jobs[i]) > 0)
 				run_one(db, &jobs[i]);
 		pthread_mutex_lock(&mu);
 		struct timespec until;

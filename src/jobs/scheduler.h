@@ -19,10 +19,12 @@ struct job {
 	/* The work: 0 or a negative ERR_* with e filled. A long job checks
 	 * scheduler_stopping() between slices. */
 	int (*run)(struct db *db, struct err *e);
-	/* every N seconds (the outbox sender); 0 for the others. Such a job's
-	 * claim lapses after SCHED_FAST_LEASE_MS instead of SCHED_LEASE_MS. */
-	int every_s;
 };
+
+/* Seconds between runs of a job run every few seconds (the outbox sender,
+ * listed by name in scheduler.c), which overrides every_min; else 0. Such a
+ * job's claim lapses after SCHED_FAST_LEASE_MS instead of SCHED_LEASE_MS. */
+int sched_every_s(const struct job *j);
 
 /* When a job whose last run started at last_started (ms, 0 = never) is due
  * next: never run: 0 (at once); every N seconds or minutes: that long after the last
@@ -35,7 +37,7 @@ int64_t sched_next_run(const struct job *j, int64_t last_started);
  * caller won (then sched_finish must follow on the same db), 0 otherwise.
  * owner names the claimant (unique per process). 0 or negative. */
 #define SCHED_LEASE_MS (6LL * 3600 * 1000)
-#define SCHED_FAST_LEASE_MS (10LL * 60 * 1000)
+#define SCHED_FAST_LEASE_MS (3LL * 60 * 1000) /* a run: 50 s + one send (70 s) */
 int sched_claim(struct db *db, const struct job *j, int64_t now, const char *owner,
 		int *claimed, struct err *e);
 /* Records the run's end (outcome "ok" or "failed", error text or NULL),

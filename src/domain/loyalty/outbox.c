@@ -37,7 +37,8 @@ int outbox_list(struct db *db, struct arena *a, const struct outbox_filter *f,
 		"AND (CAST(? AS TEXT) IS NULL OR channel = ?) "
 		"AND (CAST(? AS TEXT) IS NULL OR source = ?) "
 		"AND (? = 0 OR customer_id = ?) AND (? = 0 OR source_id = ?) "
-		"AND (? < 0 OR dead = ?) AND (? = 0 OR created_at >= ?) AND (? = 0 OR created_at < ?) "
+		"AND (? = 0 OR dead = CASE WHEN ? > 0 THEN 1 ELSE 0 END) "
+		"AND (? = 0 OR created_at >= ?) AND (? = 0 OR created_at < ?) "
 		"ORDER BY id LIMIT ?";
 	struct page pg;
 	int rc;

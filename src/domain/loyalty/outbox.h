@@ -36,7 +36,7 @@ int outbox_queue(struct db *db, int64_t customer_id, const char *channel, const 
 struct outbox_filter {
 	const char *status, *channel, *source; /* NULL = any */
 	int64_t customer_id, source_id;        /* 0 = any */
-	int dead;                              /* -1 any, 0, 1 */
+	int dead;                              /* 0 any, 1 dead only, -1 not dead */
 	int64_t from, to;                      /* created_at in [from, to); 0 = open */
 	int64_t after_id;
 	int limit;

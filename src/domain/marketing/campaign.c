@@ -39,6 +39,12 @@ static const char *entry_of(const char *const *list, const char *s)
 	return NULL;
 }
 
+/* The acting user's id, 0 for the system. */
+static int64_t user_id(const struct actor *who)
+{
+	return who->user ? who->user->id : 0;
+}
+
 static struct campaign *campaign_from_row(struct db_stmt *st, struct arena *a)
 {
 	struct campaign *c = arena_calloc(a, 1, sizeof *c);
@@ -482,7 +488,7 @@ int campaign_create(struct db *db, struct arena *a, const struct actor *who,
 	rc = db_int(db_query(db, e, sql, "tttIIIiIIiiiIIii", c.name, c.goal, c.channel,
 	                     c.segment_id, c.store_id, c.template_id, c.budget, c.starts_at,
 	                     c.ends_at, c.attribution_days, c.control_pct, c.ab_pct, c.ab_decide_at,
-	                     who->user ? who->user->id : 0, now, now),
+	                     user_id(who), now, now),
 	            &id, e);
 	if (rc <= 0 || write_messages(db, id, in, e) < 0 ||
 	    campaign_saved(db, a, who, "create", id, NULL, out, e) < 0)
@@ -491,6 +497,22 @@ int campaign_create(struct db *db, struct arena *a, const struct actor *who,
 fail:
 	db_rollback(db);
 	return db_fail(e);
+}
+
+/* Starts a write transaction and reads who's campaign, which must be a
+ * draft (else ERR_STATE: "only a draft <verb>"); on failure rolled back. */
+static int draft_begin(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+                       const char *verb, struct campaign **out, struct err *e)
+{
+	int rc = db_begin(db, 1, e);
+	if (rc < 0)
+		return rc;
+	if ((rc = campaign_get(db, a, who, id, out, e)) == 0 && strcmp((*out)->status, "draft"))
+		rc = err_set(e, ERR_STATE, "campaign %lld is %s: only a draft %s", (long long)id,
+		             (*out)->status, verb);
+	if (rc < 0)
+		db_rollback(db);
+	return rc;
 }
 
 int campaign_update(struct db *db, struct arena *a, const struct actor *who, int64_t id,
@@ -504,15 +526,8 @@ int campaign_update(struct db *db, struct arena *a, const struct actor *who, int
 	struct campaign *old, c;
 	int rc;
 
-	if ((rc = db_begin(db, 1, e)) < 0)
+	if ((rc = draft_begin(db, a, who, id, "changes", &old, e)) < 0)
 		return rc;
-	if ((rc = campaign_get(db, a, who, id, &old, e)) < 0)
-		goto fail;
-	if (strcmp(old->status, "draft") != 0) {
-		rc = err_set(e, ERR_STATE, "campaign %lld is %s: only a draft changes",
-		             (long long)id, old->status);
-		goto fail;
-	}
 	if ((rc = campaign_build(db, who, old, in, &c, e)) < 0 || (rc = err_fields_done(e)) < 0)
 		goto fail;
 	if (db_run(db_query(db, e, sql, "tttIIiIIiiiIii", c.name, c.goal, c.channel, c.segment_id,
@@ -537,15 +552,8 @@ int campaign_delete(struct db *db, const struct actor *who, int64_t id, struct e
 	struct campaign *c;
 	int rc;
 
-	if ((rc = db_begin(db, 1, e)) < 0)
+	if ((rc = draft_begin(db, a, who, id, "is deleted", &c, e)) < 0)
 		goto out;
-	if ((rc = campaign_get(db, a, who, id, &c, e)) < 0)
-		goto fail;
-	if (strcmp(c->status, "draft") != 0) {
-		rc = err_set(e, ERR_STATE, "campaign %lld is %s: only a draft is deleted",
-		             (long long)id, c->status);
-		goto fail;
-	}
 	if (db_run(db_query(db, e, sql_msgs, "i", id), e) < 0 ||
 	    db_run(db_query(db, e, sql_costs, "i", id), e) < 0 ||
 	    db_run(db_query(db, e, sql, "i", id), e) < 0 ||
@@ -637,81 +645,95 @@ static void check_complete(const struct campaign *c, struct err *e)
 	}
 }
 
-int campaign_submit(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-                    struct campaign **out, struct err *e)
+/* One state change: who's campaign from one of `from` to `to` (NULL:
+ * submit's, scheduled or pending_approval), with the columns of the change
+ * (0 / NULL: left as they are; reason set when set_reason). */
+struct transition {
+	const char *action, *to;
+	const char *const *from;
+	int64_t submitted_by, approved_by, approved_at, cancelled_at, completed_at;
+	const char *reason;
+	int set_reason, submit;
+};
+
+static int campaign_move(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+                         const struct transition *t, int64_t now, struct campaign **out,
+                         struct err *e)
 {
-	static const char *const from[] = {"draft", NULL};
 	static const char sql[] =
-	    "UPDATE campaigns SET submitted_by = ?, rejected_reason = NULL WHERE id = ?";
+	    "UPDATE campaigns SET submitted_by = COALESCE(?, submitted_by),"
+	    " approved_by = COALESCE(?, approved_by), approved_at = COALESCE(?, approved_at),"
+	    " cancelled_at = COALESCE(?, cancelled_at), completed_at = COALESCE(?, completed_at),"
+	    " rejected_reason = CASE WHEN ? = 1 THEN CAST(? AS TEXT) ELSE rejected_reason END"
+	    " WHERE id = ?";
+	static const char sql_outbox[] =
+	    "UPDATE outbox SET status = 'cancelled', updated_at = ? WHERE source = 'campaign'"
+	    " AND source_id = ? AND status = 'queued'";
 	struct campaign *c;
-	int64_t now = ts_now_ms();
 	int rc;
 
 	if ((rc = db_begin(db, 1, e)) < 0)
 		return rc;
 	if ((rc = campaign_get(db, a, who, id, &c, e)) < 0)
 		goto fail;
-	if (strcmp(c->status, "draft") == 0) {
+	if (t->submit && strcmp(c->status, "draft") == 0) {
 		check_complete(c, e);
 		if ((rc = err_fields_done(e)) < 0)
 			goto fail;
 	}
-	if (campaign_set_status(db, c, from, c->needs_approval ? "pending_approval" : "scheduled",
-	                        now, e) < 0 ||
-	    db_run(db_query(db, e, sql, "Ii", who->user ? who->user->id : 0, id), e) < 0 ||
-	    campaign_saved(db, a, who, "submit", id, campaign_summary(c), out, e) < 0)
+	const char *to = t->to ? t->to : c->needs_approval ? "pending_approval" : "scheduled";
+	if (campaign_set_status(db, c, t->from, to, now, e) < 0 ||
+	    db_run(db_query(db, e, sql, "IIIIIiti", t->submitted_by, t->approved_by, t->approved_at,
+	                    t->cancelled_at, t->completed_at, (int64_t)t->set_reason, t->reason,
+	                    id),
+	           e) < 0 ||
+	    (!strcmp(to, "cancelled") &&
+	     db_run(db_query(db, e, sql_outbox, "ii", now, id), e) < 0) ||
+	    campaign_saved(db, a, who, t->action, id, campaign_summary(c), out, e) < 0)
 		goto fail;
 	return 0;
 fail:
 	db_rollback(db);
 	return db_fail(e);
+}
+
+int campaign_submit(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+                    struct campaign **out, struct err *e)
+{
+	static const char *const from[] = {"draft", NULL};
+	const struct transition t = {.action = "submit",
+	                             .from = from,
+	                             .submit = 1,
+	                             .submitted_by = user_id(who),
+	                             .set_reason = 1};
+	return campaign_move(db, a, who, id, &t, ts_now_ms(), out, e);
 }
 
 int campaign_approve(struct db *db, struct arena *a, const struct actor *who, int64_t id,
                      struct campaign **out, struct err *e)
 {
 	static const char *const from[] = {"pending_approval", NULL};
-	static const char sql[] =
-	    "UPDATE campaigns SET approved_by = ?, approved_at = ? WHERE id = ?";
-	struct campaign *c;
 	int64_t now = ts_now_ms();
-	int rc;
-
-	if ((rc = db_begin(db, 1, e)) < 0)
-		return rc;
-	if (campaign_get(db, a, who, id, &c, e) < 0 ||
-	    campaign_set_status(db, c, from, "scheduled", now, e) < 0 ||
-	    db_run(db_query(db, e, sql, "Iii", who->user ? who->user->id : 0, now, id), e) < 0 ||
-	    campaign_saved(db, a, who, "approve", id, campaign_summary(c), out, e) < 0)
-		goto fail;
-	return 0;
-fail:
-	db_rollback(db);
-	return db_fail(e);
+	const struct transition t = {.action = "approve",
+	                             .from = from,
+	                             .to = "scheduled",
+	                             .approved_by = user_id(who),
+	                             .approved_at = now};
+	return campaign_move(db, a, who, id, &t, now, out, e);
 }
 
 int campaign_reject(struct db *db, struct arena *a, const struct actor *who, int64_t id,
                     const char *reason, struct campaign **out, struct err *e)
 {
 	static const char *const from[] = {"pending_approval", NULL};
-	static const char sql[] = "UPDATE campaigns SET rejected_reason = ? WHERE id = ?";
-	struct campaign *c;
+	const struct transition t = {
+	    .action = "reject", .from = from, .to = "draft", .reason = reason, .set_reason = 1};
 	int rc;
 
 	text_check(e, "reason", reason, 1, CAMPAIGN_REASON_MAX);
 	if ((rc = err_fields_done(e)) < 0)
 		return rc;
-	if ((rc = db_begin(db, 1, e)) < 0)
-		return rc;
-	if (campaign_get(db, a, who, id, &c, e) < 0 ||
-	    campaign_set_status(db, c, from, "draft", ts_now_ms(), e) < 0 ||
-	    db_run(db_query(db, e, sql, "ti", reason, id), e) < 0 ||
-	    campaign_saved(db, a, who, "reject", id, campaign_summary(c), out, e) < 0)
-		goto fail;
-	return 0;
-fail:
-	db_rollback(db);
-	return db_fail(e);
+	return campaign_move(db, a, who, id, &t, ts_now_ms(), out, e);
 }
 
 int campaign_cancel(struct db *db, struct arena *a, const struct actor *who, int64_t id,
@@ -719,47 +741,19 @@ int campaign_cancel(struct db *db, struct arena *a, const struct actor *who, int
 {
 	static const char *const from[] = {"draft", "pending_approval", "scheduled", "running",
 	                                   NULL};
-	static const char sql[] = "UPDATE campaigns SET cancelled_at = ? WHERE id = ?";
-	static const char sql_outbox[] =
-	    "UPDATE outbox SET status = 'cancelled', updated_at = ? WHERE source = 'campaign'"
-	    " AND source_id = ? AND status = 'queued'";
-	struct campaign *c;
 	int64_t now = ts_now_ms();
-	int rc;
-
-	if ((rc = db_begin(db, 1, e)) < 0)
-		return rc;
-	if (campaign_get(db, a, who, id, &c, e) < 0 ||
-	    campaign_set_status(db, c, from, "cancelled", now, e) < 0 ||
-	    db_run(db_query(db, e, sql, "ii", now, id), e) < 0 ||
-	    db_run(db_query(db, e, sql_outbox, "ii", now, id), e) < 0 ||
-	    campaign_saved(db, a, who, "cancel", id, campaign_summary(c), out, e) < 0)
-		goto fail;
-	return 0;
-fail:
-	db_rollback(db);
-	return db_fail(e);
+	const struct transition t = {
+	    .action = "cancel", .from = from, .to = "cancelled", .cancelled_at = now};
+	return campaign_move(db, a, who, id, &t, now, out, e);
 }
 
 int campaign_complete(struct db *db, struct arena *a, const struct actor *who, int64_t id,
                       int64_t now, struct campaign **out, struct err *e)
 {
 	static const char *const from[] = {"running", NULL};
-	static const char sql[] = "UPDATE campaigns SET completed_at = ? WHERE id = ?";
-	struct campaign *c;
-	int rc;
-
-	if ((rc = db_begin(db, 1, e)) < 0)
-		return rc;
-	if (campaign_get(db, a, who, id, &c, e) < 0 ||
-	    campaign_set_status(db, c, from, "completed", now, e) < 0 ||
-	    db_run(db_query(db, e, sql, "ii", now, id), e) < 0 ||
-	    campaign_saved(db, a, who, "complete", id, campaign_summary(c), out, e) < 0)
-		goto fail;
-	return 0;
-fail:
-	db_rollback(db);
-	return db_fail(e);
+	const struct transition t = {
+	    .action = "complete", .from = from, .to = "completed", .completed_at = now};
+	return campaign_move(db, a, who, id, &t, now, out, e);
 }
 
 /* ---- members ------------------------------------------------------------ */
@@ -859,15 +853,14 @@ int campaign_cost_add(struct db *db, struct arena *a, const struct actor *who, i
 		err_fields_done(e);
 		goto fail;
 	}
-	if (db_int(db_query(db, e, sql, "ititIi", id, label, amount, day,
-	                    who->user ? who->user->id : 0, now),
+	if (db_int(db_query(db, e, sql, "ititIi", id, label, amount, day, user_id(who), now),
 	           &cost_id, e) <= 0)
 		goto fail;
 	struct campaign_cost *k = arena_calloc(a, 1, sizeof *k);
 	*k = (struct campaign_cost){.id = cost_id,
 	                            .campaign_id = id,
 	                            .amount = amount,
-	                            .created_by = who->user ? who->user->id : 0,
+	                            .created_by = user_id(who),
 	                            .created_at = now,
 	                            .label = arena_strdup(a, label),
 	                            .day = arena_strdup(a, day)};

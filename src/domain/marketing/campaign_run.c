@@ -260,13 +260,23 @@ static const char *render(struct arena *a, const struct plan *p, const char *tex
 static int queue_one(struct db *db, struct arena *a, const struct plan *p,
                      const struct recipient *r, int64_t now, struct err *e)
 {
-	static const char sql_done[] =
-	    "UPDATE campaign_members SET coupon_id = ?, outbox_id = ?, queued_at = ?"
-	    " WHERE campaign_id = ? AND customer_id = ?";
+	/* Claimed first: a run beside this one (another server) waits for the
+	 * row, then finds it taken, and never issues a second coupon. */
+	static const char sql_claim[] =
+	    "UPDATE campaign_members SET queued_at = ? WHERE campaign_id = ? AND customer_id = ?"
+	    " AND queued_at IS NULL";
+	static const char sql_done[] = "UPDATE campaign_members SET coupon_id = ?, outbox_id = ?"
+	                               " WHERE campaign_id = ? AND customer_id = ?";
 	const struct campaign *c = p->c;
 	struct coupon *coupon = NULL;
 	int64_t outbox_id = 0;
 	int rc;
+
+	struct db_stmt *st = db_query(db, e, sql_claim, "iii", now, c->id, r->id);
+	if (!st || db_run(st, e) < 0)
+		return db_fail(e);
+	if (db_changes(st) != 1)
+		return 0;
 
 	if (r->coupon_id) {
 		coupon = arena_calloc(a, 1, sizeof *coupon);
@@ -314,8 +324,7 @@ static int queue_one(struct db *db, struct arena *a, const struct plan *p,
 		if ((rc = outbox_queue_once(db, &o, now, &outbox_id, e)) < 0)
 			return rc;
 	}
-	struct db_stmt *st = db_query(db, e, sql_done, "IIiii", coupon ? coupon->id : 0, outbox_id,
-	                              now, c->id, r->id);
+	st = db_query(db, e, sql_done, "IIii", coupon ? coupon->id : 0, outbox_id, c->id, r->id);
 	return st && db_run(st, e) == 0 ? 0 : db_fail(e);
 }
 
@@ -522,8 +531,13 @@ int campaign_decide(struct db *db, struct arena *a, const struct actor *who, int
 	json_decref(result);
 	struct db_stmt *st = db_query(db, e, sql, "titii", winner, now, text, now, id);
 	free(text);
-	if (!st || db_run(st, e) < 0 ||
-	    db_run(db_query(db, e, sql_rest, "ti", winner, id), e) < 0 ||
+	if (!st || db_run(st, e) < 0)
+		goto fail;
+	if (db_changes(st) != 1) {
+		rc = err_set(e, ERR_STATE, "campaign %lld was decided meanwhile", (long long)id);
+		goto fail;
+	}
+	if (db_run(db_query(db, e, sql_rest, "ti", winner, id), e) < 0 ||
 	    campaign_saved(db, a, who, "decide", id, NULL, NULL, e) < 0)
 		goto fail;
 	return plan_and_queue(db, a, id, env, now, out, e);
@@ -561,10 +575,10 @@ int campaign_run_due(struct db *db, const struct campaign_env *env, int64_t now,
 	    " AND ab_decided_at IS NULL AND planned_at IS NOT NULL AND ab_decide_at <= ?"
 	    " ORDER BY id",
 	    /* members left unqueued by a crash */
-	    "SELECT DISTINCT m.campaign_id FROM campaign_members m JOIN campaigns c"
-	    " ON c.id = m.campaign_id WHERE c.status = 'running' AND c.planned_at <= ?"
-	    " AND m.grp = 'target' AND m.variant IS NOT NULL AND m.queued_at IS NULL"
-	    " ORDER BY m.campaign_id",
+	    "SELECT c.id FROM campaigns c WHERE c.status = 'running' AND c.planned_at <= ?"
+	    " AND EXISTS (SELECT 1 FROM campaign_members m WHERE m.campaign_id = c.id"
+	    " AND m.grp = 'target' AND m.variant IS NOT NULL AND m.queued_at IS NULL)"
+	    " ORDER BY c.id",
 	    "SELECT id FROM campaigns WHERE status = 'running' AND ends_at <= ? ORDER BY id",
 	};
 	static const char *const what[KINDS] = {"start", "decide", "queue", "complete"};

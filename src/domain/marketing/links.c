@@ -225,21 +225,25 @@ int unsubscribe_link(struct db *db, struct arena *a, const struct actor *who, co
 	if (rc < 0)
 		return rc;
 	*valid = unsubscribe_token_open(key, token, &cid, &channel) == 0;
+	if (*valid && apply) {
+		rc = unsubscribe_apply(db, a, who, cid, channel, &lang, e);
+		if (rc == ERR_NOT_FOUND) { /* merged away: the link is dead */
+			*valid = 0;
+			err_init(e);
+		}
+		else if (rc < 0)
+			return rc;
+	} else if (*valid) {
+		if ((rc = db_text(db_query(db, e, sql_lang, "i", cid), buf, sizeof buf, e)) < 0)
+			return rc;
+		*valid = rc == 1;
+		lang = buf;
+	}
 	if (!*valid) {
 		if ((rc = db_text(db_query(db, e, sql_locale, ""), buf, sizeof buf, e)) < 0)
 			return rc;
 		*page = unsubscribe_page(a, buf, NULL, UNSUB_BAD, NULL);
 		return 0;
-	}
-	if (apply) {
-		if ((rc = unsubscribe_apply(db, a, who, cid, channel, &lang, e)) < 0)
-			return rc;
-	} else {
-		if ((rc = db_text(db_query(db, e, sql_lang, "i", cid), buf, sizeof buf, e)) < 0)
-			return rc;
-		if (rc == 0)
-			return err_set(e, ERR_NOT_FOUND, "no customer %lld", (long long)cid);
-		lang = buf;
 	}
 	*page = unsubscribe_page(a, lang, channel, apply ? UNSUB_DONE : UNSUB_ASK, token);
 	return 0;

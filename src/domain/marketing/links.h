@@ -55,8 +55,9 @@ char *unsubscribe_page(struct arena *a, const char *lang, const char *channel,
 
 /* An unsubscribe link opened (apply 0: GET, the page asking to confirm)
  * or posted (apply 1: unsubscribe_apply, then the page confirming): *page
- * gets the HTML (in a) and *valid 0 when the token is bad (the page says
- * so). 0 or negative (404 when the customer is gone). */
+ * gets the HTML (in a) and *valid 0 when the token is bad or its customer
+ * is gone (merged into another profile): the page says the link is not
+ * valid. 0 or negative. */
 int unsubscribe_link(struct db *db, struct arena *a, const struct actor *who, const char *token,
 		     int apply, char **page, int *valid, struct err *e);
 

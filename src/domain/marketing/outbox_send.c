@@ -68,6 +68,14 @@ int64_t outbox_quiet_until(int64_t now_ms, int64_t offset_s, int start_min, int 
 	return (now_s + ((t - sec) % 86400 + 86400) % 86400) * 1000;
 }
 
+/* 16 random hex digits, for Message-IDs and test keys. */
+static void random_hex(char out[17])
+{
+	unsigned char rnd[8];
+	randombytes_buf(rnd, sizeof rnd);
+	sodium_bin2hex(out, 17, rnd, sizeof rnd);
+}
+
 /* ---- one pass of the sender ---- */
 
 struct sender {
@@ -271,12 +279,66 @@ static int is_zh(const char *lang)
 	return lang && strncmp(lang, "zh", 2) == 0;
 }
 
-/* The email: body with the unsubscribe link at its foot, and the header. */
+/* One email through gateway g: Message-ID <label.random@from-domain>, the
+ * List-Unsubscribe header when url. 0 sent, -1 not (see smtp_send). */
+static int gateway_mail(struct arena *a, const struct gateway *g, const char *to,
+			const char *subject, const char *body, const char *url, const char *label,
+			int64_t now, long timeout_s, int *permanent, char *detail, size_t n)
+{
+	char hex[17];
+	random_hex(hex);
+	struct mail m = {
+		.from_address = g->from_address,
+		.from_name = g->from_name,
+		.to = to,
+		.subject = subject,
+		.body = body,
+		.unsubscribe_url = url,
+		.message_id = arena_printf(a, "<%s.%s%s>", label, hex, strchr(g->from_address, '@')),
+		.date_ms = now,
+	};
+	struct buf b;
+	buf_init(&b, 0);
+	smtp_build(&b, &m);
+	struct smtp_server srv = {g->smtp_url, g->username, g->secret, g->starttls, timeout_s};
+	int rc = smtp_send(&srv, g->from_address, to, b.data, b.len, permanent, detail, n);
+	buf_release(&b);
+	return rc;
+}
+
+/* One webhook through gateway g: {id, channel, to, body, customer_id}
+ * (id: the outbox id, or a test key when id_text), Idempotency-Key the id. */
+static int gateway_hook(const struct gateway *g, int64_t id, const char *id_text, const char *to,
+			const char *text, int64_t customer_id, int64_t now, long timeout_s,
+			char *ref, size_t rn, char *detail, size_t n)
+{
+	char key[32];
+	json_t *o = json_object();
+	if (id_text)
+		snprintf(key, sizeof key, "%s", id_text);
+	else
+		snprintf(key, sizeof key, "%" PRId64, id);
+	json_object_set_new(o, "id", id_text ? json_string(id_text) : json_integer(id));
+	json_object_set_new(o, "channel", json_string(g->channel));
+	json_object_set_new(o, "to", json_string(to));
+	json_object_set_new(o, "body", json_string(text));
+	json_object_set_new(o, "customer_id", customer_id ? json_integer(customer_id) : json_null());
+	if (id_text)
+		json_object_set_new(o, "test", json_true());
+	char *body = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	int rc = webhook_post(g->url, g->secret, key, body, now / 1000, timeout_s, ref, rn, detail, n);
+	free(body);
+	return rc;
+}
+
+/* The email of d: its body with the unsubscribe link at the foot, in the
+ * customer's language, and the List-Unsubscribe header. 0 sent, 1 not, or
+ * a negative database error. */
 static int send_email(struct sender *s, const struct due *d, const char *to, const char *lang,
 		      int *permanent, char *detail, size_t n, struct err *e)
 {
-	const struct gateway *g = &s->gw[1];
-	const char *url = NULL;
+	const char *url = NULL, *body = d->body;
 	if (d->customer_id) {
 		if (!s->have_key) {
 			int rc = link_key_get(s->db, s->key, e);
@@ -284,56 +346,14 @@ static int send_email(struct sender *s, const struct due *d, const char *to, con
 				return rc;
 			s->have_key = 1;
 		}
-		url = arena_printf(s->a, "%s/api/v1/unsubscribe?t=%s", g->public_url,
+		url = arena_printf(s->a, "%s/api/v1/unsubscribe?t=%s", s->gw[1].public_url,
 				   unsubscribe_token(s->a, s->key, d->customer_id, "email"));
+		body = arena_printf(s->a, is_zh(lang) ? "%s\n\n——\n退订：%s\n" : "%s\n\n--\nUnsubscribe: %s\n",
+				    d->body, url);
 	}
-	const char *body = url ? arena_printf(s->a, is_zh(lang) ? "%s\n\n——\n退订：%s\n"
-							       : "%s\n\n--\nUnsubscribe: %s\n",
-					      d->body, url)
-			       : d->body;
-	unsigned char rnd[8];
-	char hex[17];
-	randombytes_buf(rnd, sizeof rnd);
-	sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
-	const char *at = strchr(g->from_address, '@');
-	struct mail m = {
-		.from_address = g->from_address,
-		.from_name = g->from_name,
-		.to = to,
-		.subject = d->subject,
-		.body = body,
-		.unsubscribe_url = url,
-		.message_id = arena_printf(s->a, "<outbox-%" PRId64 ".%s%s>", d->id, hex, at),
-		.date_ms = s->now,
-	};
-	struct buf b;
-	buf_init(&b, 0);
-	smtp_build(&b, &m);
-	struct smtp_server srv = {g->smtp_url, g->username, g->secret, g->starttls, 60};
-	int rc = smtp_send(&srv, g->from_address, to, b.data, b.len, permanent, detail, n);
-	buf_release(&b);
-	return rc < 0 ? 1 : 0;
-}
-
-/* The webhook: {id, channel, to, body, customer_id}, Idempotency-Key the id. */
-static int send_hook(struct sender *s, const struct due *d, const char *to, char *ref,
-		     size_t rn, char *detail, size_t n)
-{
-	const struct gateway *g = &s->gw[d->ch];
-	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(d->id));
-	json_object_set_new(o, "channel", json_string(d->channel));
-	json_object_set_new(o, "to", json_string(to));
-	json_object_set_new(o, "body", json_string(d->body));
-	json_object_set_new(o, "customer_id", d->customer_id ? json_integer(d->customer_id)
-							     : json_null());
-	char *body = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	char key[24];
-	snprintf(key, sizeof key, "%" PRId64, d->id);
-	int rc = webhook_post(g->url, g->secret, key, body, s->now / 1000, 30, ref, rn, detail, n);
-	free(body);
-	return rc < 0 ? 1 : 0;
+	return gateway_mail(s->a, &s->gw[1], to, d->subject, body, url,
+			    arena_printf(s->a, "outbox-%" PRId64, d->id), s->now, 60, permanent,
+			    detail, n) < 0;
 }
 
 /* Sends one claimed message and records the outcome. */
@@ -379,7 +399,8 @@ static int send_one(struct sender *s, const struct due *d, struct err *e)
 		if ((failed = send_email(s, d, to, lang, &permanent, detail, sizeof detail, e)) < 0)
 			return failed;
 	} else {
-		failed = send_hook(s, d, to, ref, sizeof ref, detail, sizeof detail);
+		failed = gateway_hook(&s->gw[d->ch], d->id, NULL, to, d->body, d->customer_id, s->now,
+				      30, ref, sizeof ref, detail, sizeof detail) < 0;
 	}
 	int64_t attempts = d->attempts + 1;
 	if (!failed) {
@@ -469,7 +490,7 @@ static json_t *msg_summary(const char *status, int64_t attempts)
 static int read_msg(struct db *db, struct arena *a, int64_t id, struct outbox_msg **out,
 		    struct err *e)
 {
-	struct outbox_filter f = {.after_id = id - 1, .limit = 1, .dead = -1};
+	struct outbox_filter f = {.after_id = id - 1, .limit = 1};
 	struct outbox_msg *list;
 	int n, more;
 	int rc = outbox_list(db, a, &f, &list, &n, &more, e);
@@ -529,11 +550,9 @@ int outbox_campaign_resend(struct db *db, const struct actor *who, int64_t campa
 	snprintf(status, sizeof status, "%s", db_col_text(st, 0));
 	int64_t store_id = db_col_int64(st, 1);
 	db_reset(st);
-	if (store_id && !actor_sees_store(who, store_id)) {
-		rc = err_set(e, ERR_NOT_FOUND, "no campaign %" PRId64, campaign_id);
-		goto fail;
-	}
-	if (who->user && (who->user->role & ROLE_STORE_BOUND) && !store_id) {
+	/* A store-bound user sees their stores' campaigns, not company-wide ones. */
+	if (store_id ? !actor_sees_store(who, store_id)
+		     : who->user && (who->user->role & ROLE_STORE_BOUND)) {
 		rc = err_set(e, ERR_NOT_FOUND, "no campaign %" PRId64, campaign_id);
 		goto fail;
 	}
@@ -613,44 +632,16 @@ int outbox_gateway_test(struct db *db, struct arena *a, const char *channel, con
 		snprintf(detail, n, "the %s gateway is not configured: missing %s", channel, m);
 		free(m);
 	} else if (strcmp(channel, "email") == 0) {
-		unsigned char rnd[8];
-		char hex[17];
-		randombytes_buf(rnd, sizeof rnd);
-		sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
-		struct mail m = {
-			.from_address = g.from_address,
-			.from_name = g.from_name,
-			.to = to,
-			.subject = "Tersa test message / 测试邮件",
-			.body = "This is a test message from Tersa.\n这是 Tersa 发送的测试邮件。\n",
-			.message_id = arena_printf(a, "<test.%s%s>", hex, strchr(g.from_address, '@')),
-			.date_ms = ts_now_ms(),
-		};
-		struct buf b;
 		int permanent;
-		buf_init(&b, 0);
-		smtp_build(&b, &m);
-		struct smtp_server srv = {g.smtp_url, g.username, g.secret, g.starttls, 15};
-		*ok = smtp_send(&srv, g.from_address, to, b.data, b.len, &permanent, detail, n) == 0;
-		buf_release(&b);
+		*ok = gateway_mail(a, &g, to, "Tersa test message / 测试邮件",
+				   "This is a test message from Tersa.\n这是 Tersa 发送的测试邮件。\n", NULL,
+				   "test", ts_now_ms(), 15, &permanent, detail, n) == 0;
 	} else {
-		unsigned char rnd[8];
-		char key[24], ref[128];
-		randombytes_buf(rnd, sizeof rnd);
-		memcpy(key, "test-", 5);
-		sodium_bin2hex(key + 5, sizeof key - 5, rnd, sizeof rnd);
-		json_t *o = json_object();
-		json_object_set_new(o, "id", json_string(key));
-		json_object_set_new(o, "channel", json_string(channel));
-		json_object_set_new(o, "to", json_string(to));
-		json_object_set_new(o, "body", json_string("Tersa test message / 测试消息"));
-		json_object_set_new(o, "customer_id", json_null());
-		json_object_set_new(o, "test", json_true());
-		char *body = json_dumps(o, JSON_COMPACT);
-		json_decref(o);
-		*ok = webhook_post(g.url, g.secret, key, body, ts_now_ms() / 1000, 15, ref, sizeof ref,
-				   detail, n) == 0;
-		free(body);
+		char hex[17], key[24], ref[128];
+		random_hex(hex);
+		snprintf(key, sizeof key, "test-%s", hex);
+		*ok = gateway_hook(&g, 0, key, to, "Tersa test message / 测试消息", 0, ts_now_ms(), 15,
+				   ref, sizeof ref, detail, n) == 0;
 	}
 	if (*ok)
 		snprintf(detail, n, "sent to %s", to);

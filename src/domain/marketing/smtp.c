@@ -114,9 +114,18 @@ static void curl_start(void)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-void smtp_curl_init(void)
+void *smtp_curl_handle(long timeout_s, char *errbuf)
 {
 	pthread_once(&curl_once, curl_start);
+	CURL *c = curl_easy_init();
+	if (!c)
+		return NULL;
+	*errbuf = 0;
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout_s);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	return c;
 }
 
 struct reader {
@@ -137,14 +146,13 @@ static size_t read_cb(char *dst, size_t size, size_t nmemb, void *arg)
 int smtp_send(const struct smtp_server *s, const char *from, const char *to, const char *message,
 	      size_t len, int *permanent, char *detail, size_t n)
 {
-	smtp_curl_init();
+	char errbuf[CURL_ERROR_SIZE], fromb[320], tob[320];
 	*permanent = 0;
-	CURL *c = curl_easy_init();
+	CURL *c = smtp_curl_handle(s->timeout_s > 0 ? s->timeout_s : 60L, errbuf);
 	if (!c) {
 		snprintf(detail, n, "cannot start an SMTP client");
 		return -1;
 	}
-	char errbuf[CURL_ERROR_SIZE] = "", fromb[320], tob[320];
 	snprintf(fromb, sizeof fromb, "<%s>", from);
 	snprintf(tob, sizeof tob, "<%s>", to);
 	struct curl_slist *rcpt = curl_slist_append(NULL, tob);
@@ -167,10 +175,6 @@ int smtp_send(const struct smtp_server *s, const char *from, const char *to, con
 	curl_easy_setopt(c, CURLOPT_READDATA, &rd);
 	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, s->timeout_s > 0 ? s->timeout_s : 60L);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	CURLcode rc = curl_easy_perform(c);
 	long code = 0;
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);

@@ -36,8 +36,11 @@ struct smtp_server {
 	long timeout_s;       /* whole transfer */
 };
 
-/* libcurl's global start, once per process (webhooks use it too). */
-void smtp_curl_init(void);
+/* A libcurl handle with what every gateway send shares (libcurl started
+ * once per process, no signals, 10 s to connect, timeout_s in all, the
+ * error text into errbuf of CURL_ERROR_SIZE bytes); NULL when libcurl
+ * cannot make one. The caller cleans it up. */
+void *smtp_curl_handle(long timeout_s, char *errbuf);
 
 /* Sends message (from smtp_build) to one recipient. 0 when the server took
  * it; else -1 with detail (size n) saying why and *permanent 1 when the

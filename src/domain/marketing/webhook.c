@@ -54,14 +54,13 @@ static size_t keep_cb(char *p, size_t size, size_t nmemb, void *arg)
 int webhook_post(const char *url, const char *secret, const char *key, const char *body,
 		 int64_t now_s, long timeout_s, char *ref, size_t rn, char *detail, size_t n)
 {
-	smtp_curl_init();
+	char sig[WEBHOOK_SIG_LEN], h_ts[64], h_sig[128], h_key[96], errbuf[CURL_ERROR_SIZE];
 	*ref = 0;
-	CURL *c = curl_easy_init();
+	CURL *c = smtp_curl_handle(timeout_s > 0 ? timeout_s : 30L, errbuf);
 	if (!c) {
 		snprintf(detail, n, "cannot start an HTTP client");
 		return -1;
 	}
-	char sig[WEBHOOK_SIG_LEN], h_ts[64], h_sig[128], h_key[96], errbuf[CURL_ERROR_SIZE] = "";
 	webhook_signature(secret, now_s, body, strlen(body), sig);
 	snprintf(h_ts, sizeof h_ts, "X-Tersa-Timestamp: %" PRId64, now_s);
 	snprintf(h_sig, sizeof h_sig, "X-Tersa-Signature: %s", sig);
@@ -80,10 +79,6 @@ int webhook_post(const char *url, const char *secret, const char *key, const cha
 	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep_cb);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &answer);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout_s > 0 ? timeout_s : 30L);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	CURLcode rc = curl_easy_perform(c);
 	long code = 0;
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);

@@ -27,7 +27,8 @@ int h_outbox_list(struct req *r)
 		f.source = NULL;
 	jx_qint(req_query(r, "customer_id"), "customer_id", 1, INT64_MAX, &f.customer_id, &r->err);
 	jx_qint(req_query(r, "source_id"), "source_id", 1, INT64_MAX, &f.source_id, &r->err);
-	f.dead = req_query_bool(r, "dead");
+	int dead = req_query_bool(r, "dead");
+	f.dead = dead < 0 ? 0 : dead ? 1 : -1;
 	req_time_range(r, &f.from, &f.to);
 	if (err_fields_done(&r->err))
 		return r->err.code;

@@ -286,11 +286,13 @@ describe('campaigns', () => {
     // queued: the job completes them, nobody gets a second message or coupon.
     assertProblem(await api('POST', `/api/v1/campaigns/${c.id}/start`), 409, 'state');
     const cut = ms.slice(-3).map((m) => m.customer_id).join(',');
-    sql(`UPDATE campaigns SET planned_at = NULL WHERE id = ${c.id}`);
-    sql(`DELETE FROM outbox WHERE source = 'campaign' AND source_id = ${c.id} AND customer_id IN (${cut})`);
-    sql(`DELETE FROM coupons WHERE reason = 'campaign: ${c.name}' AND customer_id IN (${cut})`);
-    sql(`DELETE FROM campaign_members WHERE campaign_id = ${c.id} AND customer_id IN (${cut})`);
-    sql(`UPDATE campaign_members SET queued_at = NULL, outbox_id = NULL WHERE campaign_id = ${c.id} AND customer_id = ${target[0].customer_id}`);
+    // One transaction, so that the server's own campaigns job sees all or nothing.
+    sql(`BEGIN; UPDATE campaigns SET planned_at = NULL WHERE id = ${c.id};
+      DELETE FROM outbox WHERE source = 'campaign' AND source_id = ${c.id} AND customer_id IN (${cut});
+      DELETE FROM coupons WHERE reason = 'campaign: ${c.name}' AND customer_id IN (${cut});
+      DELETE FROM campaign_members WHERE campaign_id = ${c.id} AND customer_id IN (${cut});
+      UPDATE campaign_members SET queued_at = NULL, outbox_id = NULL WHERE campaign_id = ${c.id} AND customer_id = ${target[0].customer_id};
+      COMMIT;`);
     runJob();
     runJob();
     assert.equal(outboxOf(c.id).length, target.length);
@@ -328,6 +330,11 @@ describe('campaigns', () => {
     assert.equal(ms.length, N);
     assert.ok(ms.every((m) => m.grp === 'target' && m.coupon_code && m.message_status === null));
     assert.equal(outboxOf(c.id).length, 0);
+    const x = await api('GET', `/api/v1/campaigns/${c.id}/members?format=xlsx`);
+    assert.equal(x.status, 200);
+    assert.match(hdr(x, 'content-type'), /spreadsheetml/);
+    const csv = await api('GET', `/api/v1/campaigns/${c.id}/members?format=csv`);
+    assert.equal(csv.text.trim().split('\n').length, N + 1); // the header and every member
     const done = await ok(await api('POST', `/api/v1/campaigns/${c.id}/complete`));
     assert.equal(done.status, 'completed');
     assert.ok(done.completed_at);
@@ -453,5 +460,19 @@ describe('campaigns', () => {
     const sales = await makeUser(srv, 'sales', [storeA.id]);
     assert.equal((await srv.api('GET', '/api/v1/campaigns', { token: sales.token })).status, 403);
     assert.equal((await srv.api('POST', '/api/v1/campaigns', { token: sales.token, body: draft() })).status, 403);
+  });
+
+  it('merging two members keeps one membership with the kept profile', async () => {
+    const t = `merge${uniq()}`;
+    const keep = await mk('/api/v1/customers', { name: 'Keep', tags: [t] });
+    const from = await mk('/api/v1/customers', { name: 'From', tags: [t] });
+    const only = await mk('/api/v1/customers', { name: 'Only in one', tags: [t] });
+    const seg = await mk('/api/v1/segments', { name: `Segment ${t}`, filter: { tags: [t] } });
+    const both = await running({ channel: 'in_store', messages: [], control_pct: 0, segment_id: seg.id });
+    await ok(await api('PATCH', `/api/v1/customers/${keep.id}`, { body: { tags: [] } }));
+    const one = await running({ channel: 'in_store', messages: [], control_pct: 0, segment_id: seg.id });
+    await ok(await api('POST', `/api/v1/customers/${keep.id}/merge`, { body: { from_id: from.id } }));
+    assert.deepEqual((await members(both.id)).map((m) => m.customer_id), [keep.id, only.id]);
+    assert.deepEqual((await members(one.id)).map((m) => m.customer_id), [keep.id, only.id]);
   });
 });

@@ -239,6 +239,47 @@ describe('outbox: webhooks', () => {
     assert.equal((await srv.api('POST', `/api/v1/campaigns/${id}/resend`, { token: sales.token })).status, 403);
   });
 
+  it('a campaign end to end: each target member gets one message, control none; send to those missed after a failure', async () => {
+    const tag = `out${uniq()}`;
+    const people = [];
+    for (let i = 0; i < 8; i++) people.push(await customer({ tags: [tag] }));
+    const phoneOf = new Map(people.map((c) => [c.id, c.phone]));
+    const seg = await api('POST', '/api/v1/segments', { body: { name: `Outbox ${tag}`, filter: { tags: [tag] } } });
+    assert.equal(seg.status, 201, seg.text);
+    const c = await api('POST', '/api/v1/campaigns', { body: { name: `Outbox ${tag}`, channel: 'sms', segment_id: seg.body.id, control_pct: 25,
+      messages: [{ variant: 'A', lang: 'zh-CN', body: '{name}，您好' }, { variant: 'A', lang: 'en', body: 'Hello {name}' }] } });
+    assert.equal(c.status, 201, c.text);
+    assert.equal((await api('POST', `/api/v1/campaigns/${c.body.id}/submit`)).status, 200);
+    assert.equal((await api('POST', `/api/v1/campaigns/${c.body.id}/start`)).status, 200);
+    const mem = (await api('GET', `/api/v1/campaigns/${c.body.id}/members?limit=500`)).body.items;
+    const target = mem.filter((m) => m.grp === 'target').map((m) => m.customer_id);
+    const control = mem.filter((m) => m.grp === 'control').map((m) => m.customer_id);
+    assert.equal(target.length + control.length, 8);
+    assert.ok(target.length >= 1);
+    // The gateway refuses the first target member's number for now.
+    failing.add(phoneOf.get(target[0]));
+    const msgs = (await api('GET', `/api/v1/outbox?source=campaign&source_id=${c.body.id}`)).body.items;
+    assert.deepEqual(msgs.map((m) => m.customer_id).sort(), [...target].sort());
+    for (const m of msgs) await sendUntil(srv, admin, m.id, (x) => x.status === 'sent' || x.dead);
+    const got = (id) => forTo(phoneOf.get(id)).length;
+    for (const id of control) assert.equal(got(id), 0, 'the control group receives nothing');
+    for (const id of target.slice(1)) assert.equal(got(id), 1);
+    assert.equal(got(target[0]), 6);
+    let counts = (await api('GET', `/api/v1/campaigns/${c.body.id}`)).body.counts;
+    assert.equal(counts.sent, target.length - 1);
+    assert.equal(counts.failed, 1);
+    failing.delete(phoneOf.get(target[0]));
+    assert.deepEqual((await api('POST', `/api/v1/campaigns/${c.body.id}/resend`)).body, { requeued: 1 });
+    const again = msgs.find((m) => m.customer_id === target[0]);
+    assert.equal((await sendUntil(srv, admin, again.id, (x) => x.status === 'sent')).status, 'sent');
+    assert.deepEqual((await api('POST', `/api/v1/campaigns/${c.body.id}/resend`)).body, { requeued: 0 });
+    await runOutbox(srv);
+    for (const id of target.slice(1)) assert.equal(got(id), 1, 'nobody gets a second message');
+    counts = (await api('GET', `/api/v1/campaigns/${c.body.id}`)).body.counts;
+    assert.equal(counts.sent, target.length);
+    assert.equal(counts.failed, 0);
+  });
+
   it('the outbox list: filters by source, source_id, dead and dates, each checked', async () => {
     const r = await api('GET', '/api/v1/outbox?source=journey&source_id=7');
     assert.ok(r.body.items.length >= 1 && r.body.items.every((x) => x.source === 'journey' && x.source_id === 7));

@@ -112,19 +112,23 @@ static void test_band(void **state)
 	(void)state;
 	struct anomaly_band_result r;
 	/* the day 10,000 (95% 8,000-12,000) by a share of 0.5: expected 5,000,
-	 * band 4,000-6,000, far below under 4,000 - 0.5 × 1,000 = 3,500 */
-	assert_int_equal(anomaly_band(300000, 1000000, 800000, 1200000, 0.5, &anomaly_band_store, &r), 1);
-	assert_true(r.expected == 500000 && r.lower == 400000 && r.upper == 600000);
-	assert_true(r.direction == -1 && fabs(r.pct + 40) < 1e-9);
-	/* inside the band */
-	assert_int_equal(anomaly_band(450000, 1000000, 800000, 1200000, 0.5, &anomaly_band_store, &r), 0);
+	 * half-widths 2,000 × √0.5 = 1,414.21: band 3,585.79-6,414.21; far below
+	 * under 3,585.79 - 0.5 × 1,414.21 = 2,878.68 */
+	assert_int_equal(anomaly_band(250000, 1000000, 800000, 1200000, 0.5, &anomaly_band_store, &r), 1);
+	assert_true(r.expected == 500000 && fabs(r.lower - 358578.64) < 0.01 &&
+		    fabs(r.upper - 641421.36) < 0.01);
+	assert_true(r.direction == -1 && fabs(r.pct + 50) < 1e-9);
+	/* below the band scaled by the share alone (4,000) but inside this one */
+	assert_int_equal(anomaly_band(380000, 1000000, 800000, 1200000, 0.5, &anomaly_band_store, &r), 0);
 	assert_int_equal(r.direction, 0);
 	/* below the band but not by the margin */
-	assert_int_equal(anomaly_band(380000, 1000000, 800000, 1200000, 0.5, &anomaly_band_store, &r), 0);
+	assert_int_equal(anomaly_band(300000, 1000000, 800000, 1200000, 0.5, &anomaly_band_store, &r), 0);
 	assert_int_equal(r.direction, -1);
-	/* far above */
+	/* far above: over 6,414.21 + 707.11 */
 	assert_int_equal(anomaly_band(800000, 1000000, 800000, 1200000, 0.5, &anomaly_band_store, &r), 1);
 	assert_true(r.direction == 1 && fabs(r.pct - 60) < 1e-9);
+	assert_int_equal(anomaly_band(700000, 1000000, 800000, 1200000, 0.5, &anomaly_band_store, &r), 0);
+	assert_int_equal(r.direction, 1);
 	/* too early in the day */
 	assert_int_equal(anomaly_band(0, 1000000, 800000, 1200000, 0.1, &anomaly_band_store, &r), 0);
 	/* a product needs 60% off */

@@ -24,17 +24,23 @@
 static void test_next_every(void **state)
 {
 	(void)state;
-	struct job j = {"t", 60, 0, NULL, 0};
+	struct job j = {"t", 60, 0, NULL};
 	assert_int_equal(sched_next_run(&j, 0), 0);
 	assert_int_equal(sched_next_run(&j, 1795797000000LL), 1795797000000LL + H);
 	j.every_min = 5;
 	assert_int_equal(sched_next_run(&j, 1000), 1000 + 5 * 60000);
+	/* The outbox sender: every five seconds. */
+	const struct job *o = sched_job("outbox");
+	assert_non_null(o);
+	assert_int_equal(sched_every_s(o), 5);
+	assert_int_equal(sched_every_s(&j), 0);
+	assert_int_equal(sched_next_run(o, 1000), 1000 + 5000);
 }
 
 static void test_next_daily(void **state)
 {
 	(void)state;
-	struct job j = {"t", 0, 3 * 60, NULL, 0}; /* 03:00 */
+	struct job j = {"t", 0, 3 * 60, NULL}; /* 03:00 */
 	assert_int_equal(ts_set_zone("Asia/Shanghai"), 0);
 	/* 2026-11-27 02:59 local (18:59Z the day before): 03:00 the same day */
 	int64_t day_start = 1795795200000LL - 24 * H; /* 2026-11-27 00:00 +08 */
@@ -166,7 +172,7 @@ static void claims(void **state)
 	struct fx *f = *state;
 	if (!f->a)
 		skip();
-	struct job j = {f->job, 60, 0, NULL, 0};
+	struct job j = {f->job, 60, 0, NULL};
 	struct err e;
 	err_init(&e);
 	int64_t now = ts_now_ms();
@@ -212,7 +218,7 @@ static void abandoned_claim(void **state)
 	struct fx *f = *state;
 	if (!f->a)
 		skip();
-	struct job j = {f->job, 60, 0, NULL, 0};
+	struct job j = {f->job, 60, 0, NULL};
 	struct err e;
 	err_init(&e);
 	int64_t now = ts_now_ms();
