@@ -232,7 +232,7 @@ test('head office builds a welcome journey in Chinese; the outbox shows why mess
 	await page.context().close();
 });
 
-test('the outbox and journeys in English, read by head office', async () => {
+test('the outbox and journeys in English, read by head office; a store manager reads the journeys', async () => {
 	const page = await newPage(srv.browser, { locale: 'en' });
 	await login(page, srv.url, 'headoffice', DEMO_PASSWORD);
 	await openNav(page, srv.url, 'marketing', 'journeys');
@@ -252,7 +252,17 @@ test('the outbox and journeys in English, read by head office', async () => {
 	await page.locator('.el-loading-mask').first().waitFor({ state: 'detached' }).catch(() => {});
 	assert.equal(await page.getByTestId('marketing-gateway-wechat-save').count(), 0);
 	await shot(page, 'marketing-settings-readonly-en');
-	await page.goto(srv.url + '/marketing/journeys');
 	assertNoConsoleErrors(page);
 	await page.context().close();
+
+	// A store manager reads the journeys: nothing to create, change or delete.
+	const mgr = await newPage(srv.browser, { locale: 'zh-CN' });
+	await login(mgr, srv.url, 'manager01', DEMO_PASSWORD);
+	await openNav(mgr, srv.url, 'marketing', 'journeys');
+	await mgr.getByTestId('marketing-journeys-table').locator('tbody tr').first().waitFor();
+	assert.match(await mgr.getByTestId('marketing-journeys-page').textContent(), /旅程由总部统一设置/);
+	assert.equal(await mgr.getByTestId('marketing-journeys-create').count(), 0);
+	assert.equal(await mgr.locator('[data-testid^="marketing-journeys-delete-"]').count(), 0);
+	assertNoConsoleErrors(mgr);
+	await mgr.context().close();
 });
