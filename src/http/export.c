@@ -500,16 +500,52 @@ void export_row(struct export_writer *w, json_t *row)
 		buf_puts(&w->csv, "\r\n");
 }
 
-/* The finished workbook's bytes, or NULL. */
-static char *xlsx_finish(struct export_writer *w, size_t *len)
+/* The current sheet's column widths fitted to its content. */
+static void fit_widths(struct export_writer *w)
 {
-	char *out = NULL;
 	if (w->ws)
 		for (size_t c = 0; c < w->ncols; c++) {
 			size_t cw = w->cols[c].width + 2;
 			worksheet_set_column(w->ws, (lxw_col_t)c, (lxw_col_t)c,
 					     (double)(cw > 60 ? 60 : cw), NULL);
 		}
+}
+
+static void free_cols(struct export_writer *w)
+{
+	for (size_t c = 0; c < w->ncols; c++) {
+		free(w->cols[c].key);
+		free(w->cols[c].sub);
+		free(w->cols[c].title);
+	}
+	free(w->cols);
+	w->cols = NULL;
+	w->ncols = 0;
+}
+
+void export_table(struct export_writer *w, const char *sheet)
+{
+	if (w->failed)
+		return;
+	if (w->xlsx) {
+		fit_widths(w);
+		w->ws = workbook_add_worksheet(w->wb, sheet);
+		if (!w->ws)
+			w->failed = 1;
+		else
+			worksheet_freeze_panes(w->ws, 1, 0);
+	} else if (w->cols) {
+		buf_puts(&w->csv, "\r\n");
+	}
+	free_cols(w);
+	w->rows = 0;
+}
+
+/* The finished workbook's bytes, or NULL. */
+static char *xlsx_finish(struct export_writer *w, size_t *len)
+{
+	char *out = NULL;
+	fit_widths(w);
 	lxw_error rc = w->wb ? workbook_close(w->wb) : LXW_ERROR_CREATING_XLSX_FILE;
 	if (rc == LXW_NO_ERROR && !w->failed) {
 		FILE *f = fopen(w->path, "rb");
@@ -534,12 +570,7 @@ static char *xlsx_finish(struct export_writer *w, size_t *len)
 char *export_end(struct export_writer *w, size_t *len)
 {
 	char *out = w->xlsx ? xlsx_finish(w, len) : buf_detach(&w->csv, len);
-	for (size_t c = 0; c < w->ncols; c++) {
-		free(w->cols[c].key);
-		free(w->cols[c].sub);
-		free(w->cols[c].title);
-	}
-	free(w->cols);
+	free_cols(w);
 	free(w);
 	return out;
 }

@@ -32,6 +32,10 @@ struct export_writer;
 struct export_writer *export_begin(int xlsx, const char *sheet);
 void export_row(struct export_writer *w, json_t *row);
 char *export_end(struct export_writer *w, size_t *len);
+/* Starts another table in the same file (a report with several parts):
+ * XLSX a new sheet named sheet, CSV a blank line; the next row's keys are
+ * its columns. */
+void export_table(struct export_writer *w, const char *sheet);
 
 /* A column's class, from its key name alone (one table in export.c). */
 enum export_class {

@@ -230,6 +230,8 @@ static int export_format(struct req *r, int *xlsx)
 	return fmt && (*xlsx || strcmp(fmt, "csv") == 0);
 }
 
+static int reply_export_end(struct req *r, int xlsx, struct export_writer *w);
+
 /* Answers an export of n rows, row(ctx, i) giving row i's JSON (the caller
  * of row frees it): 422 when more rows follow than an export holds, 429
  * when no export slot is free; rows are written one at a time. */
@@ -249,6 +251,31 @@ static int reply_export(struct req *r, int xlsx, int n, int more,
 		export_row(w, j);
 		json_decref(j);
 	}
+	return reply_export_end(r, xlsx, w);
+}
+
+int reply_tables(struct req *r, int n, const char *const *names, json_t *const *tables)
+{
+	int xlsx;
+	size_t i;
+	json_t *row;
+
+	export_format(r, &xlsx);
+	if (!req_export_slot(r))
+		return r->err.code;
+	struct export_writer *w = export_begin(xlsx, names[0]);
+	for (int t = 0; t < n; t++) {
+		if (t)
+			export_table(w, names[t]);
+		json_array_foreach(tables[t], i, row)
+			export_row(w, row);
+	}
+	return reply_export_end(r, xlsx, w);
+}
+
+/* Finishes the export w as the reply (the writer is freed). */
+static int reply_export_end(struct req *r, int xlsx, struct export_writer *w)
+{
 	r->raw = export_end(w, &r->raw_len);
 	if (!r->raw)
 		return err_set(&r->err, ERR_INTERNAL, "export failed");

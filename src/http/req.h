@@ -156,6 +156,11 @@ int reply_page(struct req *r, const void *rows, int n, int more, int64_t last_id
 /* The same with the next cursor as text (NULL: no more pages). */
 int reply_page_cursor(struct req *r, const void *rows, int n, const char *next_cursor,
 		      reply_row_fn fn);
+/* A report of n tables (JSON arrays of objects, the caller keeps them) as
+ * one ?format=csv|xlsx export: XLSX one sheet per table named names[i],
+ * CSV the tables one after another with a blank line between. 429 when no
+ * export slot is free. */
+int reply_tables(struct req *r, int n, const char *const *names, json_t *const *tables);
 int reply_no_content(struct req *r);
 /* 200 with body when the user sees store_id, else 404 naming `what` and the
  * path's id (body is freed). For a single object read with its store. */
