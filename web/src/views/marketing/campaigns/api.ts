@@ -32,5 +32,5 @@ export const campaignApi = {
   costs: (id: number) => call(raw.GET(`${base}/${id}/costs`, { params: { query: { limit: 500 } } })) as Promise<{ items: CampaignCost[] }>,
   addCost: (id: number, body: { label: string; amount: number; day: string }) => call(raw.POST(`${base}/${id}/costs`, { body })) as Promise<CampaignCost>,
   removeCost: (id: number, costId: number) => call(raw.DELETE(`${base}/${id}/costs/${costId}`)),
-  results: (id: number) => call(raw.GET(`${base}/${id}/results`)) as Promise<CampaignResults>,
+  results: (id: number) => call(client.GET('/api/v1/campaigns/{id}/results', { params: { path: { id } } })) as Promise<CampaignResults>,
 }

@@ -1,6 +1,7 @@
 // Campaigns without Vue: the API's shapes, the editor's form and the body it
 // sends, which actions a state allows, the variables a message may use, and
 // the results in words (tested in tests/unit/marketing.campaigns.test.ts).
+import type { Schemas } from '@/api/client'
 
 export const CHANNELS = ['sms', 'email', 'wechat', 'in_store'] as const
 export const STATUSES = ['draft', 'pending_approval', 'scheduled', 'running', 'completed', 'cancelled'] as const
@@ -102,43 +103,11 @@ export interface CampaignCost {
   created_at?: string
 }
 
-export interface GroupResult {
-  members: number
-  reached?: number
-  delivered?: number
-  converted: number
-  conversion_rate: number | null
-  revenue: number
-  revenue_per_member: number | null
-  margin: number
-  coupons_issued?: number
-  coupons_redeemed?: number
-}
-
-export interface Interval {
-  diff: number | null
-  lo: number | null
-  hi: number | null
-  df?: number | null
-  significant: boolean
-}
-
-export type Verdict = 'effect' | 'no_effect_yet' | 'negative' | 'too_early'
-
-export interface CampaignResults {
-  campaign_id: number
-  status: Status
-  window: { from: string | null; to: string | null; days: number }
-  computed_at: string
-  groups: { target: GroupResult; control: GroupResult }
-  uplift: { conversion: Interval; revenue_per_member: Interval }
-  incremental: { revenue: number | null; margin: number | null }
-  cost: number
-  roi: number | null
-  verdict: Verdict
-  daily: { day: string; target_converted: number; control_converted: number; target_rate: number | null; control_rate: number | null }[]
-  variants: { variant: string; members: number; converted: number; conversion_rate: number | null }[]
-}
+export type CampaignResults = Schemas['CampaignResults']
+export type GroupResult = Schemas['CampaignResultsTarget'] | Schemas['CampaignResultsControl']
+/** An uplift and its 95% interval (absent before anyone could be compared). */
+export type Interval = NonNullable<CampaignResults['uplift']['conversion']> | NonNullable<CampaignResults['uplift']['revenue_per_member']>
+export type Verdict = CampaignResults['verdict']
 
 // ---- the editor ------------------------------------------------------------
 
@@ -374,21 +343,21 @@ export function missed(counts: CampaignCounts | null | undefined): number {
  */
 export function verdictKey(r: Pick<CampaignResults, 'verdict' | 'uplift'>): string {
   const c = r.uplift.conversion
-  if (r.verdict === 'too_early') return 'tooEarly'
-  if (c.lo !== null && c.hi !== null && c.lo <= 0 && c.hi >= 0) return 'noEffectYet'
+  if (r.verdict === 'too_early' || !c) return 'tooEarly'
+  if (includesZero(c)) return 'noEffectYet'
   if (r.verdict === 'effect') return 'effect'
   if (r.verdict === 'negative') return 'negative'
   return 'noEffectYet'
 }
 
 /** Whether an interval includes zero (no measurable difference). */
-export function includesZero(i: Pick<Interval, 'lo' | 'hi'>): boolean {
-  return i.lo === null || i.hi === null || (i.lo <= 0 && i.hi >= 0)
+export function includesZero(i: Pick<Interval, 'lo' | 'hi'> | null): boolean {
+  return !i || (i.lo <= 0 && i.hi >= 0)
 }
 
 /** A symmetric axis range around an interval and zero, with a margin, for the error bar. */
-export function errorBarRange(i: Pick<Interval, 'diff' | 'lo' | 'hi'>): [number, number] {
-  const vals = [0, i.diff, i.lo, i.hi].filter((v): v is number => v !== null && Number.isFinite(v))
+export function errorBarRange(i: Pick<Interval, 'diff' | 'lo' | 'hi'> | null): [number, number] {
+  const vals = i ? [0, i.diff, i.lo, i.hi].filter((v) => Number.isFinite(v)) : [0]
   const m = Math.max(...vals.map(Math.abs)) || 1
   return [-m * 1.2, m * 1.2]
 }
