@@ -15,6 +15,7 @@
 #include "base/timeutil.h"
 #include "domain/org/settings.h"
 #include "jobs/anomaly_job.h"
+#include "jobs/campaign_job.h"
 #include "jobs/coupon_jobs.h"
 #include "jobs/customer_rfm_job.h"
 #include "jobs/forecast_job.h"
@@ -31,6 +32,7 @@ static const struct job jobs[] = {
 	{"care", 0, 8 * 60, care_job},
 	{"forecast", 0, 3 * 60, forecast_job},
 	{"anomalies", 60, 0, anomalies_job},
+	{"campaigns", 1, 0, campaigns_job},
 };
 #define NJOBS ((int)(sizeof jobs / sizeof jobs[0]))
 

@@ -28,6 +28,7 @@
 
 const char *const customer_genders[] = {"female", "male", "other", NULL};
 const char *const customer_channels[] = {"sms", "email", "wechat", NULL};
+const char *const customer_langs[] = {"zh-CN", "en", NULL};
 
 #define CUST_COLS                                                              \
 	"c.id, c.name, c.name_initials, c.phone, c.phone_last4, c.email,"       \
@@ -37,7 +38,7 @@ const char *const customer_channels[] = {"sms", "email", "wechat", NULL};
 	" c.sv_paid_balance, c.sv_bonus_balance, c.lifetime_spend,"            \
 	" c.orders_count, c.first_purchase_at, c.last_purchase_at, c.rfm_r,"   \
 	" c.rfm_f, c.rfm_m, c.rfm_at, c.erased_at, c.created_by, c.created_at," \
-	" c.updated_at"
+	" c.updated_at, c.lang"
 #define CUST_FROM " FROM customers c LEFT JOIN tiers t ON t.id = c.tier_id"
 
 static struct customer *customer_from_row(struct db_stmt *st, struct arena *a)
@@ -81,6 +82,7 @@ static struct customer *customer_from_row(struct db_stmt *st, struct arena *a)
 	c->created_by = db_col_int64(st, i++);
 	c->created_at = db_col_int64(st, i++);
 	c->updated_at = db_col_int64(st, i++);
+	c->lang = arena_strdup(a, db_col_text(st, i++));
 	if (!c->name)
 		c->name = "";
 	if (!c->name_initials)
@@ -127,6 +129,7 @@ json_t *customer_to_json(const struct customer *c, int mask_phone)
 		"orders_count", (json_int_t)c->orders_count,
 		"last_purchase_at", jx_time(c->last_purchase_at),
 		"created_at", jx_time(c->created_at), "updated_at", jx_time(c->updated_at));
+	json_object_set_new(o, "lang", jx_strn(c->lang));
 	return o;
 }
 
@@ -169,7 +172,7 @@ void member_code_generate(char *out, size_t n)
 /* The values a write stores, normalized; strings in the arena. */
 struct cust_values {
 	const char *name, *initials, *phone, *last4, *email, *birthday, *birth_md;
-	const char *gender, *city, *member_code, *tags, *prefs;
+	const char *gender, *city, *member_code, *tags, *prefs, *lang;
 	int64_t home_store_id;
 	int consent[3];
 };
@@ -291,6 +294,15 @@ static void check_input(struct arena *a, const struct customer_input *in, int cr
 			err_field(e, "preferences", "must be at most %d bytes as JSON",
 				  PREFS_MAX_BYTES);
 		v->prefs = p;
+	}
+	if (creating || in->set_lang) {
+		const char *l = text_or_null(in->lang);
+		int ok = !l;
+		for (int i = 0; l && customer_langs[i]; i++)
+			ok |= strcmp(l, customer_langs[i]) == 0;
+		if (!ok)
+			err_field(e, "lang", "must be one of: zh-CN, en");
+		v->lang = ok ? l : NULL;
 	}
 	if (in->consent_source)
 		text_check(e, "consent_source", in->consent_source, 0, SOURCE_MAX_CHARS);
@@ -415,7 +427,7 @@ static const char SQL_CUSTOMER_INSERT[] =
 	"INSERT INTO customers (name, name_initials, phone, phone_last4, email, birthday,"
 	" birth_md, gender, city, home_store_id, member_code, tags, preferences,"
 	" consent_sms, consent_email, consent_wechat, bucket, created_by, created_at,"
-	" updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	" updated_at, lang) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	" RETURNING id";
 
 int customer_create(struct db *db, struct arena *a, const struct actor *who,
@@ -454,12 +466,12 @@ int customer_create(struct db *db, struct arena *a, const struct actor *who,
 		}
 		v.member_code = code;
 	}
-	rc = db_int(db_query(db, e, SQL_CUSTOMER_INSERT, "tttttttttItttiiiiIii", v.name,
+	rc = db_int(db_query(db, e, SQL_CUSTOMER_INSERT, "tttttttttItttiiiiIiit", v.name,
 			     v.initials, v.phone, v.last4, v.email, v.birthday, v.birth_md,
 			     v.gender, v.city, v.home_store_id, v.member_code, v.tags, v.prefs,
 			     (int64_t)v.consent[0], (int64_t)v.consent[1],
 			     (int64_t)v.consent[2], (int64_t)randombytes_uniform(10000),
-			     who->user ? who->user->id : 0, now, now),
+			     who->user ? who->user->id : 0, now, now, v.lang),
 		    &id, e);
 	if (rc <= 0) {
 		note_duplicate(e);
@@ -474,10 +486,10 @@ int customer_create(struct db *db, struct arena *a, const struct actor *who,
 			  "home_store_id", v.home_store_id ? json_integer(v.home_store_id)
 							   : json_null());
 	static const char *const names[] = {"name", "phone", "email", "birthday", "gender",
-					    "city", "member_code", "tags", "preferences"};
+					    "city", "member_code", "tags", "preferences", "lang"};
 	const char *vals[] = {v.name, v.phone, v.email, v.birthday, v.gender, v.city,
 			      in->set_member_code ? v.member_code : NULL,
-			      in->ntags ? v.tags : NULL, in->nprefs ? v.prefs : NULL};
+			      in->ntags ? v.tags : NULL, in->nprefs ? v.prefs : NULL, v.lang};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (vals[i])
 			json_array_append_new(fields, json_string(names[i]));
@@ -499,7 +511,7 @@ static const char SQL_CUSTOMER_UPDATE[] =
 	"UPDATE customers SET name = ?, name_initials = ?, phone = ?, phone_last4 = ?,"
 	" email = ?, birthday = ?, birth_md = ?, gender = ?, city = ?, home_store_id = ?,"
 	" member_code = ?, tags = ?, preferences = ?, consent_sms = ?, consent_email = ?,"
-	" consent_wechat = ?, updated_at = ? WHERE id = ?";
+	" consent_wechat = ?, lang = ?, updated_at = ? WHERE id = ?";
 
 int customer_update(struct db *db, struct arena *a, const struct actor *who,
 		    int64_t id, const struct customer_input *in,
@@ -537,6 +549,8 @@ int customer_update(struct db *db, struct arena *a, const struct actor *who,
 		v.gender = old->gender;
 	if (!in->set_city)
 		v.city = old->city;
+	if (!in->set_lang)
+		v.lang = old->lang;
 	if (!in->set_member_code)
 		v.member_code = old->member_code;
 	if (!in->set_tags)
@@ -555,11 +569,11 @@ int customer_update(struct db *db, struct arena *a, const struct actor *who,
 	    (in->set_member_code &&
 	     taken(db, SQL_CODE_TAKEN, v.member_code, id, "member_code", e) < 0))
 		goto fail;
-	rc = db_run(db_query(db, e, SQL_CUSTOMER_UPDATE, "tttttttttItttiiiii", v.name,
+	rc = db_run(db_query(db, e, SQL_CUSTOMER_UPDATE, "tttttttttItttiiitii", v.name,
 			     v.initials, v.phone, v.last4, v.email, v.birthday, v.birth_md,
 			     v.gender, v.city, v.home_store_id, v.member_code, v.tags, v.prefs,
 			     (int64_t)v.consent[0], (int64_t)v.consent[1],
-			     (int64_t)v.consent[2], now, id), e);
+			     (int64_t)v.consent[2], v.lang, now, id), e);
 	if (rc < 0) {
 		note_duplicate(e);
 		goto fail;
@@ -576,6 +590,7 @@ int customer_update(struct db *db, struct arena *a, const struct actor *who,
 	note_changed(fields, "birthday", old->birthday, v.birthday);
 	note_changed(fields, "gender", old->gender, v.gender);
 	note_changed(fields, "city", old->city, v.city);
+	note_changed(fields, "lang", old->lang, v.lang);
 	note_changed(fields, "member_code", old->member_code, v.member_code);
 	note_changed(fields, "tags", old->tags, v.tags);
 	note_changed(fields, "preferences", old->preferences, v.prefs);

@@ -37,6 +37,7 @@ struct customer {
 	int64_t lifetime_spend, orders_count, first_purchase_at, last_purchase_at;
 	int rfm_r, rfm_f, rfm_m; /* 0 = no score */
 	int64_t rfm_at, erased_at, created_by, created_at, updated_at;
+	const char *lang; /* messages' language (customer_langs), NULL = the company's */
 };
 
 /* For create every field is read; for update only those with set_* = 1.
@@ -45,7 +46,7 @@ struct customer {
  * nprefs keys (the caller checked its value types). consent_*: -1
  * unchanged (create: not given, 0). */
 struct customer_input {
-	const char *name, *phone, *email, *birthday, *gender, *city;
+	const char *name, *phone, *email, *birthday, *gender, *city, *lang;
 	const char *member_code, *consent_source;
 	const char *const *tags;
 	int ntags;
@@ -55,7 +56,7 @@ struct customer_input {
 	int64_t home_store_id; /* 0 none */
 	unsigned set_name : 1, set_phone : 1, set_email : 1, set_birthday : 1,
 		set_gender : 1, set_city : 1, set_member_code : 1, set_tags : 1,
-		set_preferences : 1, set_home_store : 1;
+		set_preferences : 1, set_home_store : 1, set_lang : 1;
 };
 
 /* A list's filters; NULL / 0 = any. q: a name prefix; ASCII letters also
@@ -71,6 +72,7 @@ struct customer_filter {
 
 extern const char *const customer_genders[]; /* NULL-terminated */
 extern const char *const customer_channels[]; /* sms, email, wechat */
+extern const char *const customer_langs[];    /* zh-CN, en: a message's language */
 
 /* The profile's own fields as JSON (lists and replies). mask_phone: the
  * phone as 138****5678. Caller owns it. */

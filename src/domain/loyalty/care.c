@@ -283,21 +283,22 @@ fail:
 }
 
 char *care_render(struct arena *a, const char *message, const char *name, const char *coupon,
-		  const char *store)
+		  const char *store, const char *points)
 {
 	static const struct {
 		const char *var;
 		size_t len;
-	} vars[] = {{"{name}", 6}, {"{coupon}", 8}, {"{store}", 7}};
-	const char *values[] = {name, coupon, store};
+	} vars[] = {{"{name}", 6}, {"{coupon}", 8}, {"{store}", 7}, {"{points}", 8}};
+	enum { NVARS = sizeof vars / sizeof vars[0] };
+	const char *values[NVARS] = {name, coupon, store, points};
 	struct buf b;
 	buf_init(&b, 0);
 	for (const char *p = message; *p;) {
 		size_t k = 0;
-		for (; k < 3; k++)
+		for (; k < NVARS; k++)
 			if (strncmp(p, vars[k].var, vars[k].len) == 0)
 				break;
-		if (k < 3) {
+		if (k < NVARS) {
 			buf_puts(&b, values[k] ? values[k] : "");
 			p += vars[k].len;
 		} else {
@@ -314,7 +315,7 @@ char *care_render(struct arena *a, const char *message, const char *name, const 
 
 struct care_target {
 	int64_t id;
-	const char *name, *phone, *email, *member_code, *store;
+	const char *name, *phone, *email, *member_code, *store, *points;
 	int consent[3]; /* sms, email, wechat */
 };
 
@@ -332,7 +333,7 @@ static int next_slice(struct db *db, struct arena *a, const struct care_rule *r,
 {
 #define TARGET_COLS                                                                     \
 	"SELECT c.id, c.name, c.phone, c.email, c.member_code, c.consent_sms, "         \
-	"c.consent_email, c.consent_wechat, s.name FROM customers c "                   \
+	"c.consent_email, c.consent_wechat, s.name, c.points_balance FROM customers c " \
 	"LEFT JOIN stores s ON s.id = c.home_store_id WHERE c.id > ? AND c.erased_at IS NULL "
 #define NOT_SENT                                                                        \
 	"AND NOT EXISTS (SELECT 1 FROM care_sent cs WHERE cs.rule_id = ? "              \
@@ -358,6 +359,7 @@ static int next_slice(struct db *db, struct arena *a, const struct care_rule *r,
 		for (int k = 0; k < 3; k++)
 			x->consent[k] = db_col_int64(st, 5 + k) != 0;
 		x->store = arena_strdup(a, db_col_text(st, 8));
+		x->points = arena_printf(a, "%lld", (long long)db_col_int64(st, 9));
 	}
 	db_reset(st);
 	if (rc < 0)
@@ -401,7 +403,8 @@ static int care_one(struct db *db, struct arena *a, const struct care_rule *r,
 				return db_fail(e);
 		}
 	}
-	const char *body = care_render(a, r->message, x->name, c ? c->code : NULL, x->store);
+	const char *body = care_render(a, r->message, x->name, c ? c->code : NULL, x->store,
+					   x->points);
 	const char *to[3] = {x->phone, x->email, x->member_code};
 	for (int k = 0; k < 3; k++) {
 		if (!(r->channels & (1u << k)) || !x->consent[k] || !to[k] || !*to[k])

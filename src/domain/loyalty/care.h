@@ -60,10 +60,11 @@ int care_rule_list(struct db *db, struct arena *a, struct care_rule **out, int *
 		   struct err *e);
 json_t *care_rule_to_json(const struct care_rule *r);
 
-/* The greeting: message with {name}, {coupon} and {store} replaced (NULL
- * values by ""); in a. */
+/* A message to a customer (care greetings, campaigns, journeys): message
+ * with {name}, {coupon}, {store} and {points} replaced (NULL values by "",
+ * other braces kept as written); in a. */
 char *care_render(struct arena *a, const char *message, const char *name, const char *coupon,
-		  const char *store);
+		  const char *store, const char *points);
 
 struct care_stats {
 	int64_t customers; /* cared for in this run */

@@ -82,3 +82,23 @@ json_t *outbox_to_json(const struct outbox_msg *m)
 	json_object_set_new(o, "error", jx_strn(m->error));
 	return o;
 }
+
+int outbox_queue_once(struct db *db, const struct outbox_new *m, int64_t now, int64_t *id,
+		      struct err *e)
+{
+	static const char sql[] =
+		"INSERT INTO outbox (customer_id, channel, recipient, subject, body, status, source,"
+		" source_id, created_at, updated_at, lang, dedup_key, error)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT (dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING RETURNING id";
+	static const char sql_old[] = "SELECT id FROM outbox WHERE dedup_key = ?";
+	int rc = db_int(db_query(db, e, sql, "IttttttIiittt", m->customer_id, m->channel,
+				 m->recipient ? m->recipient : "", m->subject, m->body,
+				 m->status ? m->status : "queued", m->source, m->source_id, now, now,
+				 m->lang, m->dedup_key, m->reason),
+			id, e);
+	if (rc != 0)
+		return rc < 0 ? db_fail(e) : 1;
+	rc = db_int(db_query(db, e, sql_old, "t", m->dedup_key), id, e);
+	return rc < 0 ? db_fail(e) : 0;
+}

@@ -39,4 +39,19 @@ int outbox_list(struct db *db, struct arena *a, const struct outbox_filter *f,
 		struct outbox_msg **out, int *n, int *more, struct err *e);
 json_t *outbox_to_json(const struct outbox_msg *m);
 
+/* A message queued once per occasion (campaigns, journeys). status NULL:
+ * queued; or decided when planning ("opted_out", "suppressed") with reason
+ * (kept in the row's error text). */
+struct outbox_new {
+	int64_t customer_id, source_id;
+	const char *channel, *recipient, *subject, *body, *source, *lang;
+	const char *dedup_key; /* e.g. "campaign:<id>:<customer>" */
+	const char *status, *reason;
+};
+/* Queues m inside the caller's transaction unless a message with its
+ * dedup_key exists: 1 with *id the new row's, 0 with *id the existing
+ * one's (never a second message), or negative. */
+int outbox_queue_once(struct db *db, const struct outbox_new *m, int64_t now, int64_t *id,
+		      struct err *e);
+
 #endif

@@ -20,7 +20,7 @@
 static const char *const customer_fields[] = {
 	"name", "phone", "email", "birthday", "gender", "tags", "consent_sms",
 	"consent_email", "consent_wechat", "consent_source", "home_store_id", "city",
-	"preferences", "member_code", NULL};
+	"preferences", "member_code", "lang", NULL};
 
 /* Optional text: set when the key is present (null clears it). */
 static unsigned opt_str(json_t *in, const char *key, size_t max, const char **out,
@@ -114,6 +114,7 @@ static void read_customer(struct req *r, json_t *in, int creating, struct custom
 	}
 	ci->set_gender = opt_str(in, "gender", 16, &ci->gender, e);
 	ci->set_city = opt_str(in, "city", 50, &ci->city, e);
+	ci->set_lang = opt_str(in, "lang", 8, &ci->lang, e);
 	ci->set_member_code = opt_str(in, "member_code", 32, &ci->member_code, e);
 	if (ci->set_member_code && !ci->member_code)
 		err_field(e, "member_code", "must not be null");

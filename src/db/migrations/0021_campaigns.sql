@@ -1,0 +1,5 @@
+-- Campaigns: when the members' snapshot of a started campaign was complete
+-- (NULL while it is being taken: the campaigns job resumes it after a crash).
+ALTER TABLE campaigns ADD COLUMN planned_at BIGINT;
+-- Why an approver sent the campaign back to draft (NULL: never rejected).
+ALTER TABLE campaigns ADD COLUMN rejected_reason TEXT;
