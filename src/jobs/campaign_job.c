@@ -10,14 +10,14 @@
 /* A page of the segment's member ids, as the system sees them (every
  * store's: the campaign narrows them to its own). */
 static int segment_page(struct db *db, struct arena *a, int64_t segment_id, int64_t now,
-			int64_t after_id, int limit, int64_t **ids, int *n, int *more,
-			struct err *e)
+                        int64_t after_id, int limit, int64_t **ids, int *n, int *more,
+                        struct err *e)
 {
 	static const struct actor system = {0};
 	struct seg_member *m;
 	int64_t count;
-	int rc = saved_segment_members(db, a, &system, segment_id, now, after_id, limit, &m, n, more,
-				       &count, e);
+	int rc = saved_segment_members(db, a, &system, segment_id, now, after_id, limit, &m, n,
+	                               more, &count, e);
 	if (rc < 0)
 		return rc;
 	*ids = arena_calloc(a, (size_t)(*n ? *n : 1), sizeof **ids);
@@ -42,6 +42,6 @@ int campaigns_job(struct db *db, struct err *e)
 	int rc = campaign_run_due(db, &campaign_env_default, ts_now_ms(), &done, e);
 	if (done)
 		log_info("campaigns: %lld campaigns started, decided, queued or completed",
-			 (long long)done);
+		         (long long)done);
 	return rc;
 }

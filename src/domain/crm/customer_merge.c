@@ -51,6 +51,13 @@ static const char SQL_RM_CARE_DUP[] =
 	" WHERE k.customer_id = ? AND k.rule_id = care_sent.rule_id"
 	" AND k.year = care_sent.year)";
 static const char SQL_MV_CARE[] = "UPDATE care_sent SET customer_id = ? WHERE customer_id = ?";
+/* A campaign both were members of keeps the kept profile's membership. */
+static const char SQL_RM_CAMPAIGN_DUP[] =
+	"DELETE FROM campaign_members WHERE customer_id = ? AND EXISTS (SELECT 1"
+	" FROM campaign_members k WHERE k.customer_id = ?"
+	" AND k.campaign_id = campaign_members.campaign_id)";
+static const char SQL_MV_CAMPAIGN[] =
+	"UPDATE campaign_members SET customer_id = ? WHERE customer_id = ?";
 
 static const char SQL_POINTS_ROW[] =
 	"INSERT INTO points_ledger (customer_id, at, kind, points, balance_after, remaining,"
@@ -179,7 +186,9 @@ int customer_merge(struct db *db, const struct actor *who, int64_t keep_id,
 	    db_run(db_query(db, e, SQL_CP_TAGS, "ii", keep_id, from_id), e) < 0 ||
 	    db_run(db_query(db, e, SQL_RM_TAGS, "i", from_id), e) < 0 ||
 	    db_run(db_query(db, e, SQL_RM_CARE_DUP, "ii", from_id, keep_id), e) < 0 ||
-	    db_run(db_query(db, e, SQL_MV_CARE, "ii", keep_id, from_id), e) < 0)
+	    db_run(db_query(db, e, SQL_MV_CARE, "ii", keep_id, from_id), e) < 0 ||
+	    db_run(db_query(db, e, SQL_RM_CAMPAIGN_DUP, "ii", from_id, keep_id), e) < 0 ||
+	    db_run(db_query(db, e, SQL_MV_CAMPAIGN, "ii", keep_id, from_id), e) < 0)
 		goto fail;
 
 	/* The higher tier (by its threshold) stays. */

@@ -16,17 +16,17 @@
 #include "domain/org/audit.h"
 
 const char *const campaign_channels[] = {"sms", "email", "wechat", "in_store", NULL};
-const char *const campaign_statuses[] = {"draft", "pending_approval", "scheduled", "running",
-					 "completed", "cancelled", NULL};
+const char *const campaign_statuses[] = {"draft",     "pending_approval", "scheduled", "running",
+                                         "completed", "cancelled",        NULL};
 const char *const campaign_langs[] = {"zh-CN", "en", NULL};
 
-#define CAMPAIGN_COLS                                                                       \
-	"c.id, c.name, c.goal, c.channel, c.status, c.segment_id, g.name, c.store_id,"       \
-	" c.template_id, c.budget, (SELECT COALESCE(SUM(k.amount), 0) FROM campaign_costs k" \
-	" WHERE k.campaign_id = c.id), c.starts_at, c.ends_at, c.attribution_days,"          \
-	" c.control_pct, c.control_lo, c.ab_pct, c.ab_decide_at, c.ab_winner,"              \
-	" c.ab_decided_at, c.ab_result, c.started_at, c.planned_at, c.completed_at,"        \
-	" c.cancelled_at, c.submitted_by, c.approved_by, c.approved_at, c.created_by,"      \
+#define CAMPAIGN_COLS                                                                              \
+	"c.id, c.name, c.goal, c.channel, c.status, c.segment_id, g.name, c.store_id,"             \
+	" c.template_id, c.budget, (SELECT COALESCE(SUM(k.amount), 0) FROM campaign_costs k"       \
+	" WHERE k.campaign_id = c.id), c.starts_at, c.ends_at, c.attribution_days,"                \
+	" c.control_pct, c.control_lo, c.ab_pct, c.ab_decide_at, c.ab_winner,"                     \
+	" c.ab_decided_at, c.ab_result, c.started_at, c.planned_at, c.completed_at,"               \
+	" c.cancelled_at, c.submitted_by, c.approved_by, c.approved_at, c.created_by,"             \
 	" c.created_at, c.updated_at, c.rejected_reason"
 #define CAMPAIGN_FROM " FROM campaigns c LEFT JOIN saved_segments g ON g.id = c.segment_id"
 
@@ -37,6 +37,12 @@ static const char *entry_of(const char *const *list, const char *s)
 		if (strcmp(list[i], s) == 0)
 			return list[i];
 	return NULL;
+}
+
+/* The acting user's id, 0 for the system. */
+static int64_t user_id(const struct actor *who)
+{
+	return who->user ? who->user->id : 0;
 }
 
 static struct campaign *campaign_from_row(struct db_stmt *st, struct arena *a)
@@ -83,8 +89,8 @@ static struct campaign *campaign_from_row(struct db_stmt *st, struct arena *a)
 
 int campaign_settings_get(struct db *db, struct campaign_settings *s, struct err *e)
 {
-	static const char sql[] =
-		"SELECT approval_threshold, holdout_pct, holdout_lo FROM marketing_settings WHERE id = 1";
+	static const char sql[] = "SELECT approval_threshold, holdout_pct, holdout_lo FROM "
+	                          "marketing_settings WHERE id = 1";
 	struct db_stmt *st = db_query(db, e, sql, "");
 	int rc;
 
@@ -102,15 +108,15 @@ int campaign_settings_get(struct db *db, struct campaign_settings *s, struct err
 
 /* The messages, counts and approval flag of c. */
 static int campaign_extras(struct db *db, struct arena *a, struct campaign *c, int64_t threshold,
-			   struct err *e)
+                           struct err *e)
 {
 	static const char sql_msgs[] =
-		"SELECT variant, lang, subject, body FROM campaign_messages WHERE campaign_id = ?"
-		" ORDER BY variant, lang";
+	    "SELECT variant, lang, subject, body FROM campaign_messages WHERE campaign_id = ?"
+	    " ORDER BY variant, lang";
 	static const char sql_counts[] =
-		"SELECT m.grp, COALESCE(o.status, ''), COUNT(*) FROM campaign_members m"
-		" LEFT JOIN outbox o ON o.id = m.outbox_id WHERE m.campaign_id = ?"
-		" GROUP BY m.grp, o.status";
+	    "SELECT m.grp, COALESCE(o.status, ''), COUNT(*) FROM campaign_members m"
+	    " LEFT JOIN outbox o ON o.id = m.outbox_id WHERE m.campaign_id = ?"
+	    " GROUP BY m.grp, o.status";
 	struct page pg;
 	int rc;
 
@@ -165,8 +171,7 @@ static int campaign_extras(struct db *db, struct arena *a, struct campaign *c, i
 	return 0;
 }
 
-int campaign_load(struct db *db, struct arena *a, int64_t id, struct campaign **out,
-		  struct err *e)
+int campaign_load(struct db *db, struct arena *a, int64_t id, struct campaign **out, struct err *e)
 {
 	static const char sql[] = "SELECT " CAMPAIGN_COLS CAMPAIGN_FROM " WHERE c.id = ?";
 	struct campaign_settings s;
@@ -190,7 +195,7 @@ int campaign_visible(const struct actor *who, const struct campaign *c)
 }
 
 int campaign_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		 struct campaign **out, struct err *e)
+                 struct campaign **out, struct err *e)
 {
 	int rc = campaign_load(db, a, id, out, e);
 	if (rc < 0)
@@ -213,9 +218,10 @@ json_t *campaign_to_json(const struct campaign *c)
 
 	for (int i = 0; i < c->nmessages; i++) {
 		const struct campaign_message *m = &c->messages[i];
-		json_array_append_new(msgs, json_pack("{s:s,s:s,s:o,s:s}", "variant", m->variant,
-						      "lang", m->lang, "subject", jx_strn(m->subject),
-						      "body", m->body ? m->body : ""));
+		json_array_append_new(msgs,
+		                      json_pack("{s:s,s:s,s:o,s:s}", "variant", m->variant, "lang",
+		                                m->lang, "subject", jx_strn(m->subject), "body",
+		                                m->body ? m->body : ""));
 	}
 	json_object_set_new(o, "id", json_integer(c->id));
 	json_object_set_new(o, "name", jx_strn(c->name));
@@ -239,13 +245,12 @@ json_t *campaign_to_json(const struct campaign *c)
 	json_object_set_new(o, "ab_result", result ? result : json_null());
 	json_object_set_new(o, "messages", msgs);
 	json_object_set_new(
-		o, "counts",
-		json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "members", (json_int_t)k->members,
-			  "target", (json_int_t)k->target, "control", (json_int_t)k->control,
-			  "queued", (json_int_t)k->queued, "sent", (json_int_t)k->sent,
-			  "delivered", (json_int_t)k->delivered, "failed", (json_int_t)k->failed,
-			  "opted_out", (json_int_t)k->opted_out, "suppressed",
-			  (json_int_t)k->suppressed));
+	    o, "counts",
+	    json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "members", (json_int_t)k->members,
+	              "target", (json_int_t)k->target, "control", (json_int_t)k->control, "queued",
+	              (json_int_t)k->queued, "sent", (json_int_t)k->sent, "delivered",
+	              (json_int_t)k->delivered, "failed", (json_int_t)k->failed, "opted_out",
+	              (json_int_t)k->opted_out, "suppressed", (json_int_t)k->suppressed));
 	json_object_set_new(o, "needs_approval", json_boolean(c->needs_approval));
 	json_object_set_new(o, "rejected_reason", jx_strn(c->rejected_reason));
 	json_object_set_new(o, "started_at", jx_time(c->started_at));
@@ -262,13 +267,13 @@ json_t *campaign_to_json(const struct campaign *c)
 /* A small summary for audit rows. */
 static json_t *campaign_summary(const struct campaign *c)
 {
-	return json_pack("{s:s,s:s,s:I,s:o,s:o}", "name", c->name, "status", c->status,
-			 "budget", (json_int_t)c->budget, "segment_id", id_or_null(c->segment_id),
-			 "store_id", id_or_null(c->store_id));
+	return json_pack("{s:s,s:s,s:I,s:o,s:o}", "name", c->name, "status", c->status, "budget",
+	                 (json_int_t)c->budget, "segment_id", id_or_null(c->segment_id), "store_id",
+	                 id_or_null(c->store_id));
 }
 
 int campaign_saved(struct db *db, struct arena *a, const struct actor *who, const char *action,
-		   int64_t id, json_t *before, struct campaign **out, struct err *e)
+                   int64_t id, json_t *before, struct campaign **out, struct err *e)
 {
 	struct campaign *c;
 	int rc = campaign_load(db, a, id, &c, e);
@@ -277,7 +282,7 @@ int campaign_saved(struct db *db, struct arena *a, const struct actor *who, cons
 		return rc;
 	}
 	if ((rc = audit_commit(db, who, action, "campaign", id, c->store_id, before,
-			       campaign_summary(c), e)) < 0)
+	                       campaign_summary(c), e)) < 0)
 		return rc;
 	if (out)
 		*out = c;
@@ -285,10 +290,10 @@ int campaign_saved(struct db *db, struct arena *a, const struct actor *who, cons
 }
 
 int campaign_set_status(struct db *db, const struct campaign *c, const char *const *from,
-			const char *to, int64_t now, struct err *e)
+                        const char *to, int64_t now, struct err *e)
 {
 	static const char sql[] =
-		"UPDATE campaigns SET status = ?, updated_at = ? WHERE id = ? AND status = ?";
+	    "UPDATE campaigns SET status = ?, updated_at = ? WHERE id = ? AND status = ?";
 	struct db_stmt *st;
 
 	if (!entry_of(from, c->status))
@@ -326,7 +331,8 @@ static void check_messages(const struct campaign_input *in, struct err *e)
 			text_check(e, f, m->subject, 0, CAMPAIGN_SUBJECT_MAX);
 		for (int k = 0; k < i; k++)
 			if (v && m->lang && in->messages[k].variant && in->messages[k].lang &&
-			    !strcmp(v, in->messages[k].variant) && !strcmp(m->lang, in->messages[k].lang)) {
+			    !strcmp(v, in->messages[k].variant) &&
+			    !strcmp(m->lang, in->messages[k].lang)) {
 				snprintf(f, sizeof f, "messages[%d]", i);
 				err_field(e, f, "variant %s in %s is given twice", v, m->lang);
 				break;
@@ -337,9 +343,10 @@ static void check_messages(const struct campaign_input *in, struct err *e)
 /* Fills c from old (update) or defaults (create) and the fields of in,
  * noting every bad value in e. */
 static int campaign_build(struct db *db, const struct actor *who, const struct campaign *old,
-			  const struct campaign_input *in, struct campaign *c, struct err *e)
+                          const struct campaign_input *in, struct campaign *c, struct err *e)
 {
-	static const char sql_seg[] = "SELECT COALESCE(store_id, 0) FROM saved_segments WHERE id = ?";
+	static const char sql_seg[] =
+	    "SELECT COALESCE(store_id, 0) FROM saved_segments WHERE id = ?";
 	static const char sql_tpl[] = "SELECT 1 FROM coupon_templates WHERE id = ?";
 	static const char sql_store[] = "SELECT 1 FROM stores WHERE id = ?";
 	int creating = old == NULL, rc;
@@ -361,8 +368,9 @@ static int campaign_build(struct db *db, const struct actor *who, const struct c
 	if (creating || in->set_channel) {
 		c->channel = entry_of(campaign_channels, in->channel);
 		if (!c->channel)
-			err_field(e, "channel", in->channel ? "must be one of: sms, email, wechat, in_store"
-							    : "is required");
+			err_field(e, "channel",
+			          in->channel ? "must be one of: sms, email, wechat, in_store"
+			                      : "is required");
 	}
 	if (creating || in->set_budget)
 		c->budget = in->budget;
@@ -377,7 +385,8 @@ static int campaign_build(struct db *db, const struct actor *who, const struct c
 	if (creating || in->set_attribution_days)
 		c->attribution_days = in->set_attribution_days ? in->attribution_days : 14;
 	if (c->attribution_days < 1 || c->attribution_days > CAMPAIGN_ATTRIBUTION_MAX)
-		err_field(e, "attribution_days", "must be between 1 and %d", CAMPAIGN_ATTRIBUTION_MAX);
+		err_field(e, "attribution_days", "must be between 1 and %d",
+		          CAMPAIGN_ATTRIBUTION_MAX);
 	if (creating || in->set_control_pct)
 		c->control_pct = in->set_control_pct ? in->control_pct : 10;
 	if (c->control_pct < 0 || c->control_pct > CAMPAIGN_CONTROL_MAX)
@@ -404,10 +413,10 @@ static int campaign_build(struct db *db, const struct actor *who, const struct c
 				return rc;
 			if (!rc)
 				err_field(e, "store_id", "store %lld does not exist",
-					  (long long)c->store_id);
+				          (long long)c->store_id);
 			else if (!actor_sees_store(who, c->store_id))
 				return err_set(e, ERR_FORBIDDEN, "store %lld is not one of yours",
-					       (long long)c->store_id);
+				               (long long)c->store_id);
 		}
 	}
 	if (creating || in->set_segment_id) {
@@ -421,7 +430,7 @@ static int campaign_build(struct db *db, const struct actor *who, const struct c
 				return rc;
 			if (!rc || (bound && seg_store && !actor_sees_store(who, seg_store)))
 				err_field(e, "segment_id", "segment %lld does not exist",
-					  (long long)c->segment_id);
+				          (long long)c->segment_id);
 			else if (seg_store && c->store_id && seg_store != c->store_id)
 				err_field(e, "segment_id", "is a segment of another store");
 		}
@@ -432,20 +441,20 @@ static int campaign_build(struct db *db, const struct actor *who, const struct c
 			if ((rc = db_exists(db_query(db, e, sql_tpl, "i", c->template_id), e)) < 0)
 				return rc;
 			if (!rc)
-				err_field(e, "coupon_template_id", "coupon template %lld does not exist",
-					  (long long)c->template_id);
+				err_field(e, "coupon_template_id",
+				          "coupon template %lld does not exist",
+				          (long long)c->template_id);
 		}
 	}
 	return 0;
 }
 
-static int write_messages(struct db *db, int64_t id, const struct campaign_input *in,
-			  struct err *e)
+static int write_messages(struct db *db, int64_t id, const struct campaign_input *in, struct err *e)
 {
 	static const char sql_del[] = "DELETE FROM campaign_messages WHERE campaign_id = ?";
 	static const char sql_ins[] =
-		"INSERT INTO campaign_messages (campaign_id, variant, lang, subject, body)"
-		" VALUES (?, ?, ?, ?, ?)";
+	    "INSERT INTO campaign_messages (campaign_id, variant, lang, subject, body)"
+	    " VALUES (?, ?, ?, ?, ?)";
 
 	if (db_run(db_query(db, e, sql_del, "i", id), e) < 0)
 		return db_fail(e);
@@ -453,20 +462,21 @@ static int write_messages(struct db *db, int64_t id, const struct campaign_input
 		const struct campaign_message *m = &in->messages[i];
 		const char *subject = m->subject && *m->subject ? m->subject : NULL;
 		if (db_run(db_query(db, e, sql_ins, "itttt", id, m->variant, m->lang, subject,
-				    m->body), e) < 0)
+		                    m->body),
+		           e) < 0)
 			return db_fail(e);
 	}
 	return 0;
 }
 
 int campaign_create(struct db *db, struct arena *a, const struct actor *who,
-		    const struct campaign_input *in, struct campaign **out, struct err *e)
+                    const struct campaign_input *in, struct campaign **out, struct err *e)
 {
 	static const char sql[] =
-		"INSERT INTO campaigns (name, goal, channel, status, segment_id, store_id,"
-		" template_id, budget, starts_at, ends_at, attribution_days, control_pct, ab_pct,"
-		" ab_decide_at, created_by, created_at, updated_at)"
-		" VALUES (?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+	    "INSERT INTO campaigns (name, goal, channel, status, segment_id, store_id,"
+	    " template_id, budget, starts_at, ends_at, attribution_days, control_pct, ab_pct,"
+	    " ab_decide_at, created_by, created_at, updated_at)"
+	    " VALUES (?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 	struct campaign c;
 	int64_t now = ts_now_ms(), id = 0;
 	int rc;
@@ -476,10 +486,10 @@ int campaign_create(struct db *db, struct arena *a, const struct actor *who,
 	if ((rc = campaign_build(db, who, NULL, in, &c, e)) < 0 || (rc = err_fields_done(e)) < 0)
 		goto fail;
 	rc = db_int(db_query(db, e, sql, "tttIIIiIIiiiIIii", c.name, c.goal, c.channel,
-			     c.segment_id, c.store_id, c.template_id, c.budget, c.starts_at,
-			     c.ends_at, c.attribution_days, c.control_pct, c.ab_pct, c.ab_decide_at,
-			     who->user ? who->user->id : 0, now, now),
-		    &id, e);
+	                     c.segment_id, c.store_id, c.template_id, c.budget, c.starts_at,
+	                     c.ends_at, c.attribution_days, c.control_pct, c.ab_pct, c.ab_decide_at,
+	                     user_id(who), now, now),
+	            &id, e);
 	if (rc <= 0 || write_messages(db, id, in, e) < 0 ||
 	    campaign_saved(db, a, who, "create", id, NULL, out, e) < 0)
 		goto fail;
@@ -489,31 +499,41 @@ fail:
 	return db_fail(e);
 }
 
+/* Starts a write transaction and reads who's campaign, which must be a
+ * draft (else ERR_STATE: "only a draft <verb>"); on failure rolled back. */
+static int draft_begin(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+                       const char *verb, struct campaign **out, struct err *e)
+{
+	int rc = db_begin(db, 1, e);
+	if (rc < 0)
+		return rc;
+	if ((rc = campaign_get(db, a, who, id, out, e)) == 0 && strcmp((*out)->status, "draft"))
+		rc = err_set(e, ERR_STATE, "campaign %lld is %s: only a draft %s", (long long)id,
+		             (*out)->status, verb);
+	if (rc < 0)
+		db_rollback(db);
+	return rc;
+}
+
 int campaign_update(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		    const struct campaign_input *in, struct campaign **out, struct err *e)
+                    const struct campaign_input *in, struct campaign **out, struct err *e)
 {
 	static const char sql[] =
-		"UPDATE campaigns SET name = ?, goal = ?, channel = ?, segment_id = ?,"
-		" template_id = ?, budget = ?, starts_at = ?, ends_at = ?, attribution_days = ?,"
-		" control_pct = ?, ab_pct = ?, ab_decide_at = ?, updated_at = ?"
-		" WHERE id = ? AND status = 'draft'";
+	    "UPDATE campaigns SET name = ?, goal = ?, channel = ?, segment_id = ?,"
+	    " template_id = ?, budget = ?, starts_at = ?, ends_at = ?, attribution_days = ?,"
+	    " control_pct = ?, ab_pct = ?, ab_decide_at = ?, updated_at = ?"
+	    " WHERE id = ? AND status = 'draft'";
 	struct campaign *old, c;
 	int rc;
 
-	if ((rc = db_begin(db, 1, e)) < 0)
+	if ((rc = draft_begin(db, a, who, id, "changes", &old, e)) < 0)
 		return rc;
-	if ((rc = campaign_get(db, a, who, id, &old, e)) < 0)
-		goto fail;
-	if (strcmp(old->status, "draft") != 0) {
-		rc = err_set(e, ERR_STATE, "campaign %lld is %s: only a draft changes",
-			     (long long)id, old->status);
-		goto fail;
-	}
 	if ((rc = campaign_build(db, who, old, in, &c, e)) < 0 || (rc = err_fields_done(e)) < 0)
 		goto fail;
 	if (db_run(db_query(db, e, sql, "tttIIiIIiiiIii", c.name, c.goal, c.channel, c.segment_id,
-			    c.template_id, c.budget, c.starts_at, c.ends_at, c.attribution_days,
-			    c.control_pct, c.ab_pct, c.ab_decide_at, ts_now_ms(), id), e) < 0 ||
+	                    c.template_id, c.budget, c.starts_at, c.ends_at, c.attribution_days,
+	                    c.control_pct, c.ab_pct, c.ab_decide_at, ts_now_ms(), id),
+	           e) < 0 ||
 	    (in->set_messages && write_messages(db, id, in, e) < 0) ||
 	    campaign_saved(db, a, who, "update", id, campaign_summary(old), out, e) < 0)
 		goto fail;
@@ -532,20 +552,13 @@ int campaign_delete(struct db *db, const struct actor *who, int64_t id, struct e
 	struct campaign *c;
 	int rc;
 
-	if ((rc = db_begin(db, 1, e)) < 0)
+	if ((rc = draft_begin(db, a, who, id, "is deleted", &c, e)) < 0)
 		goto out;
-	if ((rc = campaign_get(db, a, who, id, &c, e)) < 0)
-		goto fail;
-	if (strcmp(c->status, "draft") != 0) {
-		rc = err_set(e, ERR_STATE, "campaign %lld is %s: only a draft is deleted",
-			     (long long)id, c->status);
-		goto fail;
-	}
 	if (db_run(db_query(db, e, sql_msgs, "i", id), e) < 0 ||
 	    db_run(db_query(db, e, sql_costs, "i", id), e) < 0 ||
 	    db_run(db_query(db, e, sql, "i", id), e) < 0 ||
 	    audit_commit(db, who, "delete", "campaign", id, c->store_id, campaign_summary(c), NULL,
-			 e) < 0)
+	                 e) < 0)
 		goto fail;
 	rc = 0;
 	goto out;
@@ -558,16 +571,16 @@ out:
 }
 
 int campaign_list(struct db *db, struct arena *a, const struct actor *who,
-		  const struct campaign_filter *f, struct campaign ***out, int *n, int *more,
-		  struct err *e)
+                  const struct campaign_filter *f, struct campaign ***out, int *n, int *more,
+                  struct err *e)
 {
 	static const char sql[] =
-		"SELECT " CAMPAIGN_COLS CAMPAIGN_FROM " WHERE c.id > ?"
-		" AND (CAST(? AS TEXT) IS NULL OR c.status = ?)"
-		" AND (CAST(? AS TEXT) IS NULL OR c.channel = ?)"
-		" AND (CAST(? AS TEXT) IS NULL OR lower(c.name) LIKE ? ESCAPE '\\')"
-		" AND (? = 0 OR c.store_id IN (SELECT us.store_id FROM user_stores us"
-		" WHERE us.user_id = ?)) ORDER BY c.id LIMIT ?";
+	    "SELECT " CAMPAIGN_COLS CAMPAIGN_FROM " WHERE c.id > ?"
+	    " AND (CAST(? AS TEXT) IS NULL OR c.status = ?)"
+	    " AND (CAST(? AS TEXT) IS NULL OR c.channel = ?)"
+	    " AND (CAST(? AS TEXT) IS NULL OR lower(c.name) LIKE ? ESCAPE '\\')"
+	    " AND (? = 0 OR c.store_id IN (SELECT us.store_id FROM user_stores us"
+	    " WHERE us.user_id = ?)) ORDER BY c.id LIMIT ?";
 	struct campaign_settings s;
 	struct page pg;
 	int rc;
@@ -575,9 +588,9 @@ int campaign_list(struct db *db, struct arena *a, const struct actor *who,
 	const char *like = db_like_pattern(a, f->q);
 
 	page_init(&pg, a, f->limit, sizeof(struct campaign *));
-	struct db_stmt *st = db_query(db, e, sql, "itttttttiii", f->after_id, f->status, f->status,
-				      f->channel, f->channel, like, like, scope, scope,
-				      page_fetch(&pg));
+	struct db_stmt *st =
+	    db_query(db, e, sql, "ittttttiii", f->after_id, f->status, f->status, f->channel,
+	             f->channel, like, like, scope, scope, page_fetch(&pg));
 	if (!st)
 		return db_fail(e);
 	while ((rc = page_step(&pg, st, e)) == DB_ROW)
@@ -625,134 +638,122 @@ static void check_complete(const struct campaign *c, struct err *e)
 	}
 	if (c->ab_pct > 0) {
 		if (variants < 2)
-			err_field(e, "ab_pct", "an A/B test needs messages of two variants or more");
+			err_field(e, "ab_pct",
+			          "an A/B test needs messages of two variants or more");
 		if (!c->ab_decide_at)
 			err_field(e, "ab_decide_at", "is required with an A/B test");
 	}
 }
 
-int campaign_submit(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		    struct campaign **out, struct err *e)
+/* One state change: who's campaign from one of `from` to `to` (NULL:
+ * submit's, scheduled or pending_approval), with the columns of the change
+ * (0 / NULL: left as they are; reason set when set_reason). */
+struct transition {
+	const char *action, *to;
+	const char *const *from;
+	int64_t submitted_by, approved_by, approved_at, cancelled_at, completed_at;
+	const char *reason;
+	int set_reason, submit;
+};
+
+static int campaign_move(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+                         const struct transition *t, int64_t now, struct campaign **out,
+                         struct err *e)
 {
-	static const char *const from[] = {"draft", NULL};
 	static const char sql[] =
-		"UPDATE campaigns SET submitted_by = ?, rejected_reason = NULL WHERE id = ?";
+	    "UPDATE campaigns SET submitted_by = COALESCE(?, submitted_by),"
+	    " approved_by = COALESCE(?, approved_by), approved_at = COALESCE(?, approved_at),"
+	    " cancelled_at = COALESCE(?, cancelled_at), completed_at = COALESCE(?, completed_at),"
+	    " rejected_reason = CASE WHEN ? = 1 THEN CAST(? AS TEXT) ELSE rejected_reason END"
+	    " WHERE id = ?";
+	static const char sql_outbox[] =
+	    "UPDATE outbox SET status = 'cancelled', updated_at = ? WHERE source = 'campaign'"
+	    " AND source_id = ? AND status = 'queued'";
 	struct campaign *c;
-	int64_t now = ts_now_ms();
 	int rc;
 
 	if ((rc = db_begin(db, 1, e)) < 0)
 		return rc;
 	if ((rc = campaign_get(db, a, who, id, &c, e)) < 0)
 		goto fail;
-	if (strcmp(c->status, "draft") == 0) {
+	if (t->submit && strcmp(c->status, "draft") == 0) {
 		check_complete(c, e);
 		if ((rc = err_fields_done(e)) < 0)
 			goto fail;
 	}
-	if (campaign_set_status(db, c, from, c->needs_approval ? "pending_approval" : "scheduled",
-				now, e) < 0 ||
-	    db_run(db_query(db, e, sql, "Ii", who->user ? who->user->id : 0, id), e) < 0 ||
-	    campaign_saved(db, a, who, "submit", id, campaign_summary(c), out, e) < 0)
+	const char *to = t->to ? t->to : c->needs_approval ? "pending_approval" : "scheduled";
+	if (campaign_set_status(db, c, t->from, to, now, e) < 0 ||
+	    db_run(db_query(db, e, sql, "IIIIIiti", t->submitted_by, t->approved_by, t->approved_at,
+	                    t->cancelled_at, t->completed_at, (int64_t)t->set_reason, t->reason,
+	                    id),
+	           e) < 0 ||
+	    (!strcmp(to, "cancelled") &&
+	     db_run(db_query(db, e, sql_outbox, "ii", now, id), e) < 0) ||
+	    campaign_saved(db, a, who, t->action, id, campaign_summary(c), out, e) < 0)
 		goto fail;
 	return 0;
 fail:
 	db_rollback(db);
 	return db_fail(e);
+}
+
+int campaign_submit(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+                    struct campaign **out, struct err *e)
+{
+	static const char *const from[] = {"draft", NULL};
+	const struct transition t = {.action = "submit",
+	                             .from = from,
+	                             .submit = 1,
+	                             .submitted_by = user_id(who),
+	                             .set_reason = 1};
+	return campaign_move(db, a, who, id, &t, ts_now_ms(), out, e);
 }
 
 int campaign_approve(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		     struct campaign **out, struct err *e)
+                     struct campaign **out, struct err *e)
 {
 	static const char *const from[] = {"pending_approval", NULL};
-	static const char sql[] = "UPDATE campaigns SET approved_by = ?, approved_at = ? WHERE id = ?";
-	struct campaign *c;
 	int64_t now = ts_now_ms();
-	int rc;
-
-	if ((rc = db_begin(db, 1, e)) < 0)
-		return rc;
-	if (campaign_get(db, a, who, id, &c, e) < 0 ||
-	    campaign_set_status(db, c, from, "scheduled", now, e) < 0 ||
-	    db_run(db_query(db, e, sql, "Iii", who->user ? who->user->id : 0, now, id), e) < 0 ||
-	    campaign_saved(db, a, who, "approve", id, campaign_summary(c), out, e) < 0)
-		goto fail;
-	return 0;
-fail:
-	db_rollback(db);
-	return db_fail(e);
+	const struct transition t = {.action = "approve",
+	                             .from = from,
+	                             .to = "scheduled",
+	                             .approved_by = user_id(who),
+	                             .approved_at = now};
+	return campaign_move(db, a, who, id, &t, now, out, e);
 }
 
 int campaign_reject(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		    const char *reason, struct campaign **out, struct err *e)
+                    const char *reason, struct campaign **out, struct err *e)
 {
 	static const char *const from[] = {"pending_approval", NULL};
-	static const char sql[] = "UPDATE campaigns SET rejected_reason = ? WHERE id = ?";
-	struct campaign *c;
+	const struct transition t = {
+	    .action = "reject", .from = from, .to = "draft", .reason = reason, .set_reason = 1};
 	int rc;
 
 	text_check(e, "reason", reason, 1, CAMPAIGN_REASON_MAX);
 	if ((rc = err_fields_done(e)) < 0)
 		return rc;
-	if ((rc = db_begin(db, 1, e)) < 0)
-		return rc;
-	if (campaign_get(db, a, who, id, &c, e) < 0 ||
-	    campaign_set_status(db, c, from, "draft", ts_now_ms(), e) < 0 ||
-	    db_run(db_query(db, e, sql, "ti", reason, id), e) < 0 ||
-	    campaign_saved(db, a, who, "reject", id, campaign_summary(c), out, e) < 0)
-		goto fail;
-	return 0;
-fail:
-	db_rollback(db);
-	return db_fail(e);
+	return campaign_move(db, a, who, id, &t, ts_now_ms(), out, e);
 }
 
 int campaign_cancel(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		    struct campaign **out, struct err *e)
+                    struct campaign **out, struct err *e)
 {
 	static const char *const from[] = {"draft", "pending_approval", "scheduled", "running",
-					   NULL};
-	static const char sql[] = "UPDATE campaigns SET cancelled_at = ? WHERE id = ?";
-	static const char sql_outbox[] =
-		"UPDATE outbox SET status = 'cancelled', updated_at = ? WHERE source = 'campaign'"
-		" AND source_id = ? AND status = 'queued'";
-	struct campaign *c;
+	                                   NULL};
 	int64_t now = ts_now_ms();
-	int rc;
-
-	if ((rc = db_begin(db, 1, e)) < 0)
-		return rc;
-	if (campaign_get(db, a, who, id, &c, e) < 0 ||
-	    campaign_set_status(db, c, from, "cancelled", now, e) < 0 ||
-	    db_run(db_query(db, e, sql, "ii", now, id), e) < 0 ||
-	    db_run(db_query(db, e, sql_outbox, "ii", now, id), e) < 0 ||
-	    campaign_saved(db, a, who, "cancel", id, campaign_summary(c), out, e) < 0)
-		goto fail;
-	return 0;
-fail:
-	db_rollback(db);
-	return db_fail(e);
+	const struct transition t = {
+	    .action = "cancel", .from = from, .to = "cancelled", .cancelled_at = now};
+	return campaign_move(db, a, who, id, &t, now, out, e);
 }
 
 int campaign_complete(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		      int64_t now, struct campaign **out, struct err *e)
+                      int64_t now, struct campaign **out, struct err *e)
 {
 	static const char *const from[] = {"running", NULL};
-	static const char sql[] = "UPDATE campaigns SET completed_at = ? WHERE id = ?";
-	struct campaign *c;
-	int rc;
-
-	if ((rc = db_begin(db, 1, e)) < 0)
-		return rc;
-	if (campaign_get(db, a, who, id, &c, e) < 0 ||
-	    campaign_set_status(db, c, from, "completed", now, e) < 0 ||
-	    db_run(db_query(db, e, sql, "ii", now, id), e) < 0 ||
-	    campaign_saved(db, a, who, "complete", id, campaign_summary(c), out, e) < 0)
-		goto fail;
-	return 0;
-fail:
-	db_rollback(db);
-	return db_fail(e);
+	const struct transition t = {
+	    .action = "complete", .from = from, .to = "completed", .completed_at = now};
+	return campaign_move(db, a, who, id, &t, now, out, e);
 }
 
 /* ---- members ------------------------------------------------------------ */
@@ -760,26 +761,24 @@ fail:
 json_t *campaign_member_to_json(const struct campaign_member *m)
 {
 	return json_pack("{s:I,s:s,s:o,s:s,s:o,s:b,s:o,s:o,s:o}", "customer_id",
-			 (json_int_t)m->customer_id, "name", m->name ? m->name : "",
-			 "member_code", jx_strn(m->member_code), "grp", m->grp,
-			 "variant", jx_strn(m->variant), "ab_test", m->ab_test,
-			 "coupon_code", jx_strn(m->coupon_code),
-			 "outbox_id", id_or_null(m->outbox_id),
-			 "message_status", jx_strn(m->message_status));
+	                 (json_int_t)m->customer_id, "name", m->name ? m->name : "", "member_code",
+	                 jx_strn(m->member_code), "grp", m->grp, "variant", jx_strn(m->variant),
+	                 "ab_test", m->ab_test, "coupon_code", jx_strn(m->coupon_code), "outbox_id",
+	                 id_or_null(m->outbox_id), "message_status", jx_strn(m->message_status));
 }
 
 int campaign_members(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		     const char *grp, int64_t after_id, int limit, struct campaign_member **out,
-		     int *n, int *more, struct err *e)
+                     const char *grp, int64_t after_id, int limit, struct campaign_member **out,
+                     int *n, int *more, struct err *e)
 {
 	static const char sql[] =
-		"SELECT m.customer_id, c.name, c.member_code, m.grp, m.variant, m.ab_test,"
-		" m.coupon_id, k.code, m.outbox_id, o.status FROM campaign_members m"
-		" JOIN customers c ON c.id = m.customer_id"
-		" LEFT JOIN coupons k ON k.id = m.coupon_id"
-		" LEFT JOIN outbox o ON o.id = m.outbox_id"
-		" WHERE m.campaign_id = ? AND m.customer_id > ?"
-		" AND (CAST(? AS TEXT) IS NULL OR m.grp = ?) ORDER BY m.customer_id LIMIT ?";
+	    "SELECT m.customer_id, c.name, c.member_code, m.grp, m.variant, m.ab_test,"
+	    " m.coupon_id, k.code, m.outbox_id, o.status FROM campaign_members m"
+	    " JOIN customers c ON c.id = m.customer_id"
+	    " LEFT JOIN coupons k ON k.id = m.coupon_id"
+	    " LEFT JOIN outbox o ON o.id = m.outbox_id"
+	    " WHERE m.campaign_id = ? AND m.customer_id > ?"
+	    " AND (CAST(? AS TEXT) IS NULL OR m.grp = ?) ORDER BY m.customer_id LIMIT ?";
 	struct campaign *c;
 	struct page pg;
 	int rc;
@@ -817,19 +816,19 @@ int campaign_members(struct db *db, struct arena *a, const struct actor *who, in
 json_t *campaign_cost_to_json(const struct campaign_cost *c)
 {
 	return json_pack("{s:I,s:I,s:s,s:I,s:s,s:o,s:o}", "id", (json_int_t)c->id, "campaign_id",
-			 (json_int_t)c->campaign_id, "label", c->label ? c->label : "", "amount",
-			 (json_int_t)c->amount, "day", c->day ? c->day : "", "created_by",
-			 id_or_null(c->created_by), "created_at", jx_time(c->created_at));
+	                 (json_int_t)c->campaign_id, "label", c->label ? c->label : "", "amount",
+	                 (json_int_t)c->amount, "day", c->day ? c->day : "", "created_by",
+	                 id_or_null(c->created_by), "created_at", jx_time(c->created_at));
 }
 
 int campaign_cost_add(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		      const char *label, int64_t amount, const char *day,
-		      struct campaign_cost **out, struct err *e)
+                      const char *label, int64_t amount, const char *day,
+                      struct campaign_cost **out, struct err *e)
 {
 	static const char sql_count[] = "SELECT COUNT(*) FROM campaign_costs WHERE campaign_id = ?";
 	static const char sql[] =
-		"INSERT INTO campaign_costs (campaign_id, label, amount, day, created_by, created_at)"
-		" VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
+	    "INSERT INTO campaign_costs (campaign_id, label, amount, day, created_by, created_at)"
+	    " VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
 	struct campaign *c;
 	int64_t now = ts_now_ms(), n = 0, cost_id = 0;
 	int rc;
@@ -849,19 +848,24 @@ int campaign_cost_add(struct db *db, struct arena *a, const struct actor *who, i
 	    db_int(db_query(db, e, sql_count, "i", id), &n, e) < 0)
 		goto fail;
 	if (n >= CAMPAIGN_COSTS_MAX) {
-		err_field(e, "amount", "a campaign holds at most %d cost lines", CAMPAIGN_COSTS_MAX);
+		err_field(e, "amount", "a campaign holds at most %d cost lines",
+		          CAMPAIGN_COSTS_MAX);
 		err_fields_done(e);
 		goto fail;
 	}
-	if (db_int(db_query(db, e, sql, "itttIi", id, label, amount, day,
-			    who->user ? who->user->id : 0, now), &cost_id, e) <= 0)
+	if (db_int(db_query(db, e, sql, "ititIi", id, label, amount, day, user_id(who), now),
+	           &cost_id, e) <= 0)
 		goto fail;
 	struct campaign_cost *k = arena_calloc(a, 1, sizeof *k);
-	*k = (struct campaign_cost){.id = cost_id, .campaign_id = id, .amount = amount,
-				    .created_by = who->user ? who->user->id : 0, .created_at = now,
-				    .label = arena_strdup(a, label), .day = arena_strdup(a, day)};
+	*k = (struct campaign_cost){.id = cost_id,
+	                            .campaign_id = id,
+	                            .amount = amount,
+	                            .created_by = user_id(who),
+	                            .created_at = now,
+	                            .label = arena_strdup(a, label),
+	                            .day = arena_strdup(a, day)};
 	if (audit_commit(db, who, "create", "campaign_cost", cost_id, c->store_id, NULL,
-			 campaign_cost_to_json(k), e) < 0)
+	                 campaign_cost_to_json(k), e) < 0)
 		goto fail;
 	*out = k;
 	return 0;
@@ -884,10 +888,10 @@ static void cost_read(struct db_stmt *st, struct arena *a, struct campaign_cost 
 }
 
 int campaign_cost_delete(struct db *db, const struct actor *who, int64_t id, int64_t cost_id,
-			 struct err *e)
+                         struct err *e)
 {
 	static const char sql_get[] =
-		"SELECT " COST_COLS " FROM campaign_costs WHERE id = ? AND campaign_id = ?";
+	    "SELECT " COST_COLS " FROM campaign_costs WHERE id = ? AND campaign_id = ?";
 	static const char sql[] = "DELETE FROM campaign_costs WHERE id = ?";
 	struct arena *a = arena_new();
 	struct campaign *c;
@@ -906,7 +910,7 @@ int campaign_cost_delete(struct db *db, const struct actor *who, int64_t id, int
 	db_reset(st);
 	if (db_run(db_query(db, e, sql, "i", cost_id), e) < 0 ||
 	    audit_commit(db, who, "delete", "campaign_cost", cost_id, c->store_id,
-			 campaign_cost_to_json(&k), NULL, e) < 0)
+	                 campaign_cost_to_json(&k), NULL, e) < 0)
 		goto fail;
 	rc = 0;
 	goto out;
@@ -919,11 +923,11 @@ out:
 }
 
 int campaign_costs(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		   int64_t after_id, int limit, struct campaign_cost **out, int *n, int *more,
-		   struct err *e)
+                   int64_t after_id, int limit, struct campaign_cost **out, int *n, int *more,
+                   struct err *e)
 {
 	static const char sql[] = "SELECT " COST_COLS " FROM campaign_costs"
-				  " WHERE campaign_id = ? AND id > ? ORDER BY id LIMIT ?";
+	                          " WHERE campaign_id = ? AND id > ? ORDER BY id LIMIT ?";
 	struct campaign *c;
 	struct page pg;
 	int rc;

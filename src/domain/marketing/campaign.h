@@ -29,8 +29,9 @@
 #define CAMPAIGN_REASON_MAX 500
 
 extern const char *const campaign_channels[]; /* sms email wechat in_store */
-extern const char *const campaign_statuses[]; /* draft pending_approval scheduled running completed cancelled */
-extern const char *const campaign_langs[];    /* zh-CN en */
+extern const char
+    *const campaign_statuses[]; /* draft pending_approval scheduled running completed cancelled */
+extern const char *const campaign_langs[]; /* zh-CN en */
 
 struct campaign_message {
 	const char *variant, *lang, *subject, *body; /* subject may be NULL */
@@ -69,10 +70,10 @@ struct campaign_input {
 	int64_t budget, starts_at, ends_at, attribution_days, control_pct, ab_pct, ab_decide_at;
 	struct campaign_message *messages;
 	int nmessages;
-	unsigned set_name : 1, set_goal : 1, set_channel : 1, set_segment_id : 1,
-	    set_store_id : 1, set_template_id : 1, set_budget : 1, set_starts_at : 1,
-	    set_ends_at : 1, set_attribution_days : 1, set_control_pct : 1, set_ab_pct : 1,
-	    set_ab_decide_at : 1, set_messages : 1;
+	unsigned set_name : 1, set_goal : 1, set_channel : 1, set_segment_id : 1, set_store_id : 1,
+	    set_template_id : 1, set_budget : 1, set_starts_at : 1, set_ends_at : 1,
+	    set_attribution_days : 1, set_control_pct : 1, set_ab_pct : 1, set_ab_decide_at : 1,
+	    set_messages : 1;
 };
 
 /* The campaign as the API answers it; caller owns it. */
@@ -87,16 +88,16 @@ json_t *campaign_to_json(const struct campaign *c);
  * A store-bound actor must name one of their stores (store_id; another
  * store: ERR_FORBIDDEN). Audited. */
 int campaign_create(struct db *db, struct arena *a, const struct actor *who,
-		    const struct campaign_input *in, struct campaign **out, struct err *e);
+                    const struct campaign_input *in, struct campaign **out, struct err *e);
 /* Changes a draft (ERR_STATE otherwise; ERR_NOT_FOUND when who does not see
  * it); the same checks. Audited. */
 int campaign_update(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		    const struct campaign_input *in, struct campaign **out, struct err *e);
+                    const struct campaign_input *in, struct campaign **out, struct err *e);
 /* Deletes a draft with its messages and costs (ERR_STATE otherwise). Audited. */
 int campaign_delete(struct db *db, const struct actor *who, int64_t id, struct err *e);
 /* One campaign who sees, with its messages and counts. ERR_NOT_FOUND. */
 int campaign_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		 struct campaign **out, struct err *e);
+                 struct campaign **out, struct err *e);
 
 struct campaign_filter {
 	const char *status, *channel, *q; /* NULL = any; q: a name substring */
@@ -105,8 +106,8 @@ struct campaign_filter {
 };
 /* A keyset page (by id) of the campaigns who sees. */
 int campaign_list(struct db *db, struct arena *a, const struct actor *who,
-		  const struct campaign_filter *f, struct campaign ***out, int *n, int *more,
-		  struct err *e);
+                  const struct campaign_filter *f, struct campaign ***out, int *n, int *more,
+                  struct err *e);
 
 /* The state changes; each ERR_NOT_FOUND when who does not see the campaign,
  * ERR_STATE from another state, audited, and *out the campaign after it.
@@ -119,15 +120,15 @@ int campaign_list(struct db *db, struct arena *a, const struct actor *who,
  * cancel: draft, pending_approval, scheduled or running → cancelled, the
  * campaign's queued messages cancelled. complete: running → completed. */
 int campaign_submit(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		    struct campaign **out, struct err *e);
+                    struct campaign **out, struct err *e);
 int campaign_approve(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		     struct campaign **out, struct err *e);
+                     struct campaign **out, struct err *e);
 int campaign_reject(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		    const char *reason, struct campaign **out, struct err *e);
+                    const char *reason, struct campaign **out, struct err *e);
 int campaign_cancel(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		    struct campaign **out, struct err *e);
+                    struct campaign **out, struct err *e);
 int campaign_complete(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		      int64_t now, struct campaign **out, struct err *e);
+                      int64_t now, struct campaign **out, struct err *e);
 
 /* What the campaign code needs from the layers above the domain (segments
  * and statistics are analytics'); the jobs layer supplies it. */
@@ -136,11 +137,10 @@ struct campaign_env {
 	 * the campaign narrows them to its own) after after_id, at most limit,
 	 * *ids in a. 0 or negative. */
 	int (*segment_page)(struct db *db, struct arena *a, int64_t segment_id, int64_t now,
-			    int64_t after_id, int limit, int64_t **ids, int *n, int *more,
-			    struct err *e);
+	                    int64_t after_id, int limit, int64_t **ids, int *n, int *more,
+	                    struct err *e);
 	/* The pooled two-sided two-proportion z-test of x1/n1 against x2/n2. */
-	void (*two_prop_test)(int64_t x1, int64_t n1, int64_t x2, int64_t n2, double *z,
-			      double *p);
+	void (*two_prop_test)(int64_t x1, int64_t n1, int64_t x2, int64_t n2, double *z, double *p);
 };
 
 /* Starts a scheduled campaign at now (or resumes one whose snapshot was cut
@@ -152,21 +152,21 @@ struct campaign_env {
  * second run never queues a second one). ERR_STATE unless scheduled (or
  * running and not yet planned). Audited. */
 int campaign_start(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		   const struct campaign_env *env, int64_t now, struct campaign **out,
-		   struct err *e);
+                   const struct campaign_env *env, int64_t now, struct campaign **out,
+                   struct err *e);
 /* The A/B decision at now: per variant the test members and those who
  * bought since the start; the best variant wins when the test against the
  * second best gives p < 0.05, else 'A' with no_winner; the rest of the
  * target then gets the winner and is queued. ERR_STATE unless running with
  * an undecided test. Audited. */
 int campaign_decide(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		    const struct campaign_env *env, int64_t now, struct campaign **out,
-		    struct err *e);
+                    const struct campaign_env *env, int64_t now, struct campaign **out,
+                    struct err *e);
 /* The campaigns job at now: starts scheduled campaigns due, resumes cut
  * snapshots and queueing, decides A/B tests due, completes campaigns past
  * their end. *done (may be NULL) gets the number of actions. 0 or negative. */
 int campaign_run_due(struct db *db, const struct campaign_env *env, int64_t now, int64_t *done,
-		     struct err *e);
+                     struct err *e);
 
 /* The message for customer_id (0: the first member: of the snapshot once
  * started, else of the segment) in variant (NULL: 'A') and lang (NULL: the
@@ -177,8 +177,8 @@ int campaign_run_due(struct db *db, const struct campaign_env *env, int64_t now,
  * the campaign has no such message, (customer_id) when the segment is
  * empty. */
 int campaign_preview(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		     const struct campaign_env *env, int64_t customer_id, const char *variant,
-		     const char *lang, int64_t now, json_t **out, struct err *e);
+                     const struct campaign_env *env, int64_t customer_id, const char *variant,
+                     const char *lang, int64_t now, json_t **out, struct err *e);
 
 struct campaign_member {
 	int64_t customer_id, coupon_id, outbox_id;
@@ -188,8 +188,8 @@ struct campaign_member {
 json_t *campaign_member_to_json(const struct campaign_member *m);
 /* A keyset page (by customer id) of the frozen members; grp NULL = both. */
 int campaign_members(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		     const char *grp, int64_t after_id, int limit, struct campaign_member **out,
-		     int *n, int *more, struct err *e);
+                     const char *grp, int64_t after_id, int limit, struct campaign_member **out,
+                     int *n, int *more, struct err *e);
 
 struct campaign_cost {
 	int64_t id, campaign_id, amount, created_by, created_at;
@@ -199,14 +199,14 @@ json_t *campaign_cost_to_json(const struct campaign_cost *c);
 /* Adds a cost line (label 1..100 characters, amount 1..MONEY_MAX, day a
  * date): at most CAMPAIGN_COSTS_MAX per campaign. Audited. */
 int campaign_cost_add(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		      const char *label, int64_t amount, const char *day,
-		      struct campaign_cost **out, struct err *e);
+                      const char *label, int64_t amount, const char *day,
+                      struct campaign_cost **out, struct err *e);
 /* Removes one (ERR_NOT_FOUND when it is not the campaign's). Audited. */
 int campaign_cost_delete(struct db *db, const struct actor *who, int64_t id, int64_t cost_id,
-			 struct err *e);
+                         struct err *e);
 /* A keyset page (by id) of the campaign's cost lines. */
 int campaign_costs(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		   int64_t after_id, int limit, struct campaign_cost **out, int *n, int *more,
-		   struct err *e);
+                   int64_t after_id, int limit, struct campaign_cost **out, int *n, int *more,
+                   struct err *e);
 
 #endif

@@ -52,22 +52,23 @@ static int still_running(struct db *db, int64_t id, struct err *e)
 
 /* Freezes one page of segment members inside the caller's transaction. */
 static int snapshot_page(struct db *db, const struct campaign *c, const struct campaign_settings *s,
-			 const int64_t *ids, int n, const char *variants, int nv,
-			 int64_t *ab_counts, struct err *e)
+                         const int64_t *ids, int n, const char *variants, int nv,
+                         int64_t *ab_counts, struct err *e)
 {
 	static const char sql_bucket[] =
-		"SELECT c.bucket FROM customers c WHERE c.id = ? AND c.erased_at IS NULL"
-		" AND (? = 0 OR EXISTS (SELECT 1 FROM customer_stores cs"
-		" WHERE cs.customer_id = c.id AND cs.store_id = ?))";
+	    "SELECT c.bucket FROM customers c WHERE c.id = ? AND c.erased_at IS NULL"
+	    " AND (? = 0 OR EXISTS (SELECT 1 FROM customer_stores cs"
+	    " WHERE cs.customer_id = c.id AND cs.store_id = ?))";
 	static const char sql_ins[] =
-		"INSERT INTO campaign_members (campaign_id, customer_id, grp, variant, ab_test)"
-		" VALUES (?, ?, ?, ?, ?) ON CONFLICT (campaign_id, customer_id) DO NOTHING";
+	    "INSERT INTO campaign_members (campaign_id, customer_id, grp, variant, ab_test)"
+	    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (campaign_id, customer_id) DO NOTHING";
 	int ab = c->ab_pct > 0 && nv >= 2;
 
 	for (int i = 0; i < n; i++) {
 		int64_t bucket = 0;
-		int rc = db_int(db_query(db, e, sql_bucket, "iii", ids[i], c->store_id, c->store_id),
-				&bucket, e);
+		int rc =
+		    db_int(db_query(db, e, sql_bucket, "iii", ids[i], c->store_id, c->store_id),
+		           &bucket, e);
 		if (rc < 0)
 			return rc;
 		if (rc == 0 || campaign_bucket_in(bucket, s->holdout_lo, s->holdout_pct * 100))
@@ -85,7 +86,7 @@ static int snapshot_page(struct db *db, const struct campaign *c, const struct c
 			variant[0] = variants[k];
 		}
 		struct db_stmt *st = db_query(db, e, sql_ins, "iitti", c->id, ids[i], grp,
-					      variant[0] ? variant : NULL, (int64_t)test);
+		                              variant[0] ? variant : NULL, (int64_t)test);
 		if (!st || db_run(st, e) < 0)
 			return db_fail(e);
 		if (k >= 0 && db_changes(st) == 1)
@@ -97,10 +98,10 @@ static int snapshot_page(struct db *db, const struct campaign *c, const struct c
 /* The A/B test members per variant so far (a resumed snapshot goes on
  * with the split where it stopped). */
 static int ab_counts_read(struct db *db, int64_t id, const char *variants, int nv, int64_t *counts,
-			  struct err *e)
+                          struct err *e)
 {
 	static const char sql[] = "SELECT variant, COUNT(*) FROM campaign_members"
-				  " WHERE campaign_id = ? AND ab_test = 1 GROUP BY variant";
+	                          " WHERE campaign_id = ? AND ab_test = 1 GROUP BY variant";
 	struct db_stmt *st = db_query(db, e, sql, "i", id);
 	int rc;
 
@@ -120,12 +121,12 @@ static int ab_counts_read(struct db *db, int64_t id, const char *variants, int n
 /* Takes (or goes on with) c's snapshot: pages of the segment after the
  * last member frozen, one transaction each, then marks it planned. */
 static int snapshot(struct db *db, const struct campaign *c, const struct campaign_env *env,
-		    int64_t now, struct err *e)
+                    int64_t now, struct err *e)
 {
 	static const char sql_last[] =
-		"SELECT COALESCE(MAX(customer_id), 0) FROM campaign_members WHERE campaign_id = ?";
-	static const char sql_planned[] =
-		"UPDATE campaigns SET planned_at = ?, updated_at = ? WHERE id = ? AND planned_at IS NULL";
+	    "SELECT COALESCE(MAX(customer_id), 0) FROM campaign_members WHERE campaign_id = ?";
+	static const char sql_planned[] = "UPDATE campaigns SET planned_at = ?, updated_at = ? "
+	                                  "WHERE id = ? AND planned_at IS NULL";
 	struct campaign_settings s;
 	char variants[CAMPAIGN_VARIANTS_MAX];
 	int64_t counts[CAMPAIGN_VARIANTS_MAX], after = 0;
@@ -139,8 +140,8 @@ static int snapshot(struct db *db, const struct campaign *c, const struct campai
 		struct arena *a = arena_new();
 		int64_t *ids;
 		int n;
-		rc = env->segment_page(db, a, c->segment_id, now, after, SNAPSHOT_PAGE, &ids, &n, &more,
-				       e);
+		rc = env->segment_page(db, a, c->segment_id, now, after, SNAPSHOT_PAGE, &ids, &n,
+		                       &more, e);
 		if (rc < 0 || (rc = db_begin(db, 1, e)) < 0) {
 			arena_free(a);
 			return rc;
@@ -163,14 +164,15 @@ static int snapshot(struct db *db, const struct campaign *c, const struct campai
 
 /* A member as the message needs them. */
 struct recipient {
-	int64_t id, points;
+	int64_t id, points, coupon_id; /* coupon_id: issued by an earlier, cut run */
+	const char *coupon_code;
 	const char *variant, *name, *phone, *email, *member_code, *lang, *store;
 	int consent[3]; /* sms, email, wechat */
 	int erased;
 };
 
-#define RECIPIENT_COLS                                                                 \
-	"c.id, c.name, c.phone, c.email, c.member_code, c.consent_sms, c.consent_email," \
+#define RECIPIENT_COLS                                                                             \
+	"c.id, c.name, c.phone, c.email, c.member_code, c.consent_sms, c.consent_email,"           \
 	" c.consent_wechat, c.lang, c.points_balance, s.name, c.erased_at"
 
 static void recipient_read(struct db_stmt *st, struct arena *a, int col, struct recipient *r)
@@ -198,7 +200,7 @@ struct plan {
 };
 
 static int plan_init(struct db *db, struct arena *a, const struct campaign *c, struct plan *p,
-		     struct err *e)
+                     struct err *e)
 {
 	static const char sql_store[] = "SELECT name FROM stores WHERE id = ?";
 	struct settings *s;
@@ -230,7 +232,7 @@ static int plan_init(struct db *db, struct arena *a, const struct campaign *c, s
 /* The message of variant for r (its language, else the company's, else
  * the first), or NULL when the campaign has none of that variant. */
 static const struct campaign_message *message_for(const struct campaign *c, const char *variant,
-						  const char *lang, const char *company_lang)
+                                                  const char *lang, const char *company_lang)
 {
 	const char *langs[CAMPAIGN_MESSAGES_MAX];
 	const struct campaign_message *msgs[CAMPAIGN_MESSAGES_MAX];
@@ -246,30 +248,45 @@ static const struct campaign_message *message_for(const struct campaign *c, cons
 }
 
 static const char *render(struct arena *a, const struct plan *p, const char *text,
-			  const struct recipient *r, const char *coupon)
+                          const struct recipient *r, const char *coupon)
 {
 	if (!text)
 		return NULL;
 	return care_render(a, text, r->name, coupon, p->store_name ? p->store_name : r->store,
-			   arena_printf(a, "%lld", (long long)r->points));
+	                   arena_printf(a, "%lld", (long long)r->points));
 }
 
 /* One member's coupon and message inside the caller's transaction. */
 static int queue_one(struct db *db, struct arena *a, const struct plan *p,
-		     const struct recipient *r, int64_t now, struct err *e)
+                     const struct recipient *r, int64_t now, struct err *e)
 {
-	static const char sql_done[] =
-		"UPDATE campaign_members SET coupon_id = ?, outbox_id = ?, queued_at = ?"
-		" WHERE campaign_id = ? AND customer_id = ?";
+	/* Claimed first: a run beside this one (another server) waits for the
+	 * row, then finds it taken, and never issues a second coupon. */
+	static const char sql_claim[] =
+	    "UPDATE campaign_members SET queued_at = ? WHERE campaign_id = ? AND customer_id = ?"
+	    " AND queued_at IS NULL";
+	static const char sql_done[] = "UPDATE campaign_members SET coupon_id = ?, outbox_id = ?"
+	                               " WHERE campaign_id = ? AND customer_id = ?";
 	const struct campaign *c = p->c;
 	struct coupon *coupon = NULL;
 	int64_t outbox_id = 0;
 	int rc;
 
-	if (p->tpl && !r->erased) {
+	struct db_stmt *st = db_query(db, e, sql_claim, "iii", now, c->id, r->id);
+	if (!st || db_run(st, e) < 0)
+		return db_fail(e);
+	if (db_changes(st) != 1)
+		return 0;
+
+	if (r->coupon_id) {
+		coupon = arena_calloc(a, 1, sizeof *coupon);
+		coupon->id = r->coupon_id;
+		coupon->code = r->coupon_code;
+	} else if (p->tpl && !r->erased) {
 		struct err ce;
 		err_init(&ce);
-		rc = coupon_issue_tx(db, a, &system_actor, p->tpl, r->id, p->reason, now, &coupon, &ce);
+		rc = coupon_issue_tx(db, a, &system_actor, p->tpl, r->id, p->reason, now, &coupon,
+		                     &ce);
 		if (rc == ERR_CONFLICT || rc == ERR_INVALID) {
 			coupon = NULL; /* the customer's limit reached, or the template ended */
 		} else if (rc < 0) {
@@ -278,24 +295,28 @@ static int queue_one(struct db *db, struct arena *a, const struct plan *p,
 		}
 	}
 	if (strcmp(c->channel, "in_store") != 0) {
-		const struct campaign_message *m = message_for(c, r->variant, r->lang, p->company_lang);
+		const struct campaign_message *m =
+		    message_for(c, r->variant, r->lang, p->company_lang);
 		int ch = !strcmp(c->channel, "sms") ? 0 : !strcmp(c->channel, "email") ? 1 : 2;
 		const char *addr = ch == 0 ? r->phone : ch == 1 ? r->email : r->member_code;
 		struct outbox_new o = {
-			.customer_id = r->id, .source_id = c->id, .channel = c->channel,
-			.recipient = r->erased ? NULL : addr, .source = "campaign",
-			.dedup_key = arena_printf(a, "campaign:%lld:%lld", (long long)c->id,
-						  (long long)r->id)};
+		    .customer_id = r->id,
+		    .source_id = c->id,
+		    .channel = c->channel,
+		    .recipient = r->erased ? NULL : addr,
+		    .source = "campaign",
+		    .dedup_key =
+		        arena_printf(a, "campaign:%lld:%lld", (long long)c->id, (long long)r->id)};
 		if (!m)
 			return err_set(e, ERR_INTERNAL, "campaign %lld has no message %s",
-				       (long long)c->id, r->variant);
+			               (long long)c->id, r->variant);
 		o.lang = m->lang;
 		o.subject = render(a, p, m->subject, r, coupon ? coupon->code : NULL);
 		o.body = render(a, p, m->body, r, coupon ? coupon->code : NULL);
 		if (r->erased || !addr || !*addr) {
 			o.status = "suppressed";
 			o.reason = r->erased ? "customer erased"
-					     : arena_printf(a, "no %s address", c->channel);
+			                     : arena_printf(a, "no %s address", c->channel);
 		} else if (!r->consent[ch]) {
 			o.status = "opted_out";
 			o.reason = arena_printf(a, "no consent to %s", c->channel);
@@ -303,22 +324,22 @@ static int queue_one(struct db *db, struct arena *a, const struct plan *p,
 		if ((rc = outbox_queue_once(db, &o, now, &outbox_id, e)) < 0)
 			return rc;
 	}
-	struct db_stmt *st = db_query(db, e, sql_done, "IIiii", coupon ? coupon->id : 0, outbox_id,
-				      now, c->id, r->id);
+	st = db_query(db, e, sql_done, "IIii", coupon ? coupon->id : 0, outbox_id, c->id, r->id);
 	return st && db_run(st, e) == 0 ? 0 : db_fail(e);
 }
 
 /* One slice of queue_pending in its own transaction: 0 with *n members
  * done, 1 when the campaign stopped running, or negative. */
 static int queue_slice(struct db *db, struct arena *a, const struct plan *p, int64_t now, int *n,
-		       struct err *e)
+                       struct err *e)
 {
 	static const char sql[] =
-		"SELECT m.variant, " RECIPIENT_COLS " FROM campaign_members m"
-		" JOIN customers c ON c.id = m.customer_id"
-		" LEFT JOIN stores s ON s.id = c.home_store_id"
-		" WHERE m.campaign_id = ? AND m.grp = 'target' AND m.variant IS NOT NULL"
-		" AND m.queued_at IS NULL ORDER BY m.customer_id LIMIT ?";
+	    "SELECT m.variant, m.coupon_id, k.code, " RECIPIENT_COLS " FROM campaign_members m"
+	    " JOIN customers c ON c.id = m.customer_id"
+	    " LEFT JOIN stores s ON s.id = c.home_store_id"
+	    " LEFT JOIN coupons k ON k.id = m.coupon_id"
+	    " WHERE m.campaign_id = ? AND m.grp = 'target' AND m.variant IS NOT NULL"
+	    " AND m.queued_at IS NULL ORDER BY m.customer_id LIMIT ?";
 	struct recipient *rs = arena_calloc(a, QUEUE_SLICE, sizeof *rs);
 	struct db_stmt *st;
 	int rc;
@@ -334,7 +355,9 @@ static int queue_slice(struct db *db, struct arena *a, const struct plan *p, int
 		goto fail;
 	while (*n < QUEUE_SLICE && (rc = db_step(st, e)) == DB_ROW) {
 		rs[*n].variant = arena_strdup(a, db_col_text(st, 0));
-		recipient_read(st, a, 1, &rs[(*n)++]);
+		rs[*n].coupon_id = db_col_int64(st, 1);
+		rs[*n].coupon_code = arena_strdup(a, db_col_text(st, 2));
+		recipient_read(st, a, 3, &rs[(*n)++]);
 	}
 	db_reset(st);
 	if (rc < 0)
@@ -371,8 +394,8 @@ static int queue_pending(struct db *db, const struct campaign *c, int64_t now, s
 
 /* The snapshot and the queueing of a started campaign, then *out. */
 static int plan_and_queue(struct db *db, struct arena *a, int64_t id,
-			  const struct campaign_env *env, int64_t now, struct campaign **out,
-			  struct err *e)
+                          const struct campaign_env *env, int64_t now, struct campaign **out,
+                          struct err *e)
 {
 	struct campaign *c;
 	int rc;
@@ -387,12 +410,12 @@ static int plan_and_queue(struct db *db, struct arena *a, int64_t id,
 }
 
 int campaign_start(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		   const struct campaign_env *env, int64_t now, struct campaign **out,
-		   struct err *e)
+                   const struct campaign_env *env, int64_t now, struct campaign **out,
+                   struct err *e)
 {
 	static const char *const from[] = {"scheduled", NULL};
 	static const char sql[] =
-		"UPDATE campaigns SET started_at = ?, control_lo = ? WHERE id = ?";
+	    "UPDATE campaigns SET started_at = ?, control_lo = ? WHERE id = ?";
 	struct campaign *c;
 	int rc;
 
@@ -403,9 +426,10 @@ int campaign_start(struct db *db, struct arena *a, const struct actor *who, int6
 	if (strcmp(c->status, "running") == 0 && !c->planned_at) {
 		db_rollback(db); /* resumed: nothing to change */
 	} else if (campaign_set_status(db, c, from, "running", now, e) < 0 ||
-		   db_run(db_query(db, e, sql, "iii", now,
-				   (int64_t)randombytes_uniform(CAMPAIGN_BUCKETS), id), e) < 0 ||
-		   campaign_saved(db, a, who, "start", id, NULL, NULL, e) < 0) {
+	           db_run(db_query(db, e, sql, "iii", now,
+	                           (int64_t)randombytes_uniform(CAMPAIGN_BUCKETS), id),
+	                  e) < 0 ||
+	           campaign_saved(db, a, who, "start", id, NULL, NULL, e) < 0) {
 		goto fail;
 	}
 	return plan_and_queue(db, a, id, env, now, out, e);
@@ -433,13 +457,13 @@ static int ab_cmp(const void *x, const void *y)
 /* Per variant of c's test: members and those who bought (a sale not
  * voided with their customer id) since the start; sorted best first. */
 static int ab_stats(struct db *db, const struct campaign *c, struct ab_variant *v, int *n,
-		    struct err *e)
+                    struct err *e)
 {
 	static const char sql[] =
-		"SELECT m.variant, COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM sales s"
-		" WHERE s.customer_id = m.customer_id AND s.status <> 'voided' AND s.at >= ?)"
-		" THEN 1 ELSE 0 END) FROM campaign_members m WHERE m.campaign_id = ?"
-		" AND m.ab_test = 1 AND m.variant IS NOT NULL GROUP BY m.variant ORDER BY m.variant";
+	    "SELECT m.variant, COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM sales s"
+	    " WHERE s.customer_id = m.customer_id AND s.status <> 'voided' AND s.at >= ?)"
+	    " THEN 1 ELSE 0 END) FROM campaign_members m WHERE m.campaign_id = ?"
+	    " AND m.ab_test = 1 AND m.variant IS NOT NULL GROUP BY m.variant ORDER BY m.variant";
 	struct db_stmt *st = db_query(db, e, sql, "ii", c->started_at, c->id);
 	int rc;
 
@@ -463,15 +487,15 @@ static int ab_stats(struct db *db, const struct campaign *c, struct ab_variant *
 }
 
 int campaign_decide(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		    const struct campaign_env *env, int64_t now, struct campaign **out,
-		    struct err *e)
+                    const struct campaign_env *env, int64_t now, struct campaign **out,
+                    struct err *e)
 {
 	static const char sql[] =
-		"UPDATE campaigns SET ab_winner = ?, ab_decided_at = ?, ab_result = ?, updated_at = ?"
-		" WHERE id = ? AND status = 'running' AND ab_decided_at IS NULL";
+	    "UPDATE campaigns SET ab_winner = ?, ab_decided_at = ?, ab_result = ?, updated_at = ?"
+	    " WHERE id = ? AND status = 'running' AND ab_decided_at IS NULL";
 	static const char sql_rest[] =
-		"UPDATE campaign_members SET variant = ? WHERE campaign_id = ? AND grp = 'target'"
-		" AND variant IS NULL";
+	    "UPDATE campaign_members SET variant = ? WHERE campaign_id = ? AND grp = 'target'"
+	    " AND variant IS NULL";
 	struct ab_variant v[CAMPAIGN_VARIANTS_MAX];
 	struct campaign *c;
 	double z = 0, p = 1;
@@ -484,31 +508,36 @@ int campaign_decide(struct db *db, struct arena *a, const struct actor *who, int
 	if (strcmp(c->status, "running") != 0 || c->ab_pct == 0 || c->ab_decided_at ||
 	    !c->planned_at) {
 		rc = err_set(e, ERR_STATE, "campaign %lld has no A/B test waiting for a decision",
-			     (long long)id);
+		             (long long)id);
 		goto fail;
 	}
 	if ((rc = ab_stats(db, c, v, &n, e)) < 0)
 		goto fail;
 	if (n >= 2 && v[0].members > 0 && v[1].members > 0)
 		env->two_prop_test(v[0].converted, v[0].members, v[1].converted, v[1].members, &z,
-				   &p);
+		                   &p);
 	int won = n >= 2 && p < AB_ALPHA;
 	const char *winner = won ? v[0].variant : "A";
 	json_t *vars = json_array();
 	for (int i = 0; i < n; i++)
-		json_array_append_new(vars, json_pack("{s:s,s:I,s:I,s:f}", "variant", v[i].variant,
-						      "members", (json_int_t)v[i].members,
-						      "converted", (json_int_t)v[i].converted,
-						      "rate", v[i].rate));
-	json_t *result = json_pack("{s:o,s:f,s:f,s:s,s:b}", "variants", vars, "z",
-				   isfinite(z) ? z : 0.0, "p", isfinite(p) ? p : 1.0, "winner", winner,
-				   "no_winner", !won);
+		json_array_append_new(vars,
+		                      json_pack("{s:s,s:I,s:I,s:f}", "variant", v[i].variant,
+		                                "members", (json_int_t)v[i].members, "converted",
+		                                (json_int_t)v[i].converted, "rate", v[i].rate));
+	json_t *result =
+	    json_pack("{s:o,s:f,s:f,s:s,s:b}", "variants", vars, "z", isfinite(z) ? z : 0.0, "p",
+	              isfinite(p) ? p : 1.0, "winner", winner, "no_winner", !won);
 	char *text = json_dumps(result, JSON_COMPACT);
 	json_decref(result);
 	struct db_stmt *st = db_query(db, e, sql, "titii", winner, now, text, now, id);
 	free(text);
-	if (!st || db_run(st, e) < 0 ||
-	    db_run(db_query(db, e, sql_rest, "ti", winner, id), e) < 0 ||
+	if (!st || db_run(st, e) < 0)
+		goto fail;
+	if (db_changes(st) != 1) {
+		rc = err_set(e, ERR_STATE, "campaign %lld was decided meanwhile", (long long)id);
+		goto fail;
+	}
+	if (db_run(db_query(db, e, sql_rest, "ti", winner, id), e) < 0 ||
 	    campaign_saved(db, a, who, "decide", id, NULL, NULL, e) < 0)
 		goto fail;
 	return plan_and_queue(db, a, id, env, now, out, e);
@@ -520,8 +549,7 @@ fail:
 /* ---- the job ------------------------------------------------------------ */
 
 /* Up to DUE_MAX ids the query (one ? = now) gives. */
-static int due_ids(struct db *db, const char *sql, int64_t now, int64_t *ids, int *n,
-		   struct err *e)
+static int due_ids(struct db *db, const char *sql, int64_t now, int64_t *ids, int *n, struct err *e)
 {
 	struct db_stmt *st = db_query(db, e, sql, "i", now);
 	int rc;
@@ -536,22 +564,22 @@ static int due_ids(struct db *db, const char *sql, int64_t now, int64_t *ids, in
 }
 
 int campaign_run_due(struct db *db, const struct campaign_env *env, int64_t now, int64_t *done,
-		     struct err *e)
+                     struct err *e)
 {
 	enum { START, DECIDE, QUEUE, COMPLETE, KINDS };
 	static const char *const sql[KINDS] = {
-		/* scheduled and due, or started and cut short */
-		"SELECT id FROM campaigns WHERE (status = 'scheduled' AND starts_at <= ?)"
-		" OR (status = 'running' AND planned_at IS NULL) ORDER BY id",
-		"SELECT id FROM campaigns WHERE status = 'running' AND ab_pct > 0"
-		" AND ab_decided_at IS NULL AND planned_at IS NOT NULL AND ab_decide_at <= ?"
-		" ORDER BY id",
-		/* members left unqueued by a crash */
-		"SELECT DISTINCT m.campaign_id FROM campaign_members m JOIN campaigns c"
-		" ON c.id = m.campaign_id WHERE c.status = 'running' AND c.planned_at <= ?"
-		" AND m.grp = 'target' AND m.variant IS NOT NULL AND m.queued_at IS NULL"
-		" ORDER BY m.campaign_id",
-		"SELECT id FROM campaigns WHERE status = 'running' AND ends_at <= ? ORDER BY id",
+	    /* scheduled and due, or started and cut short */
+	    "SELECT id FROM campaigns WHERE (status = 'scheduled' AND starts_at <= ?)"
+	    " OR (status = 'running' AND planned_at IS NULL) ORDER BY id",
+	    "SELECT id FROM campaigns WHERE status = 'running' AND ab_pct > 0"
+	    " AND ab_decided_at IS NULL AND planned_at IS NOT NULL AND ab_decide_at <= ?"
+	    " ORDER BY id",
+	    /* members left unqueued by a crash */
+	    "SELECT DISTINCT m.campaign_id FROM campaign_members m JOIN campaigns c"
+	    " ON c.id = m.campaign_id WHERE c.status = 'running' AND c.planned_at <= ?"
+	    " AND m.grp = 'target' AND m.variant IS NOT NULL AND m.queued_at IS NULL"
+	    " ORDER BY m.campaign_id",
+	    "SELECT id FROM campaigns WHERE status = 'running' AND ends_at <= ? ORDER BY id",
 	};
 	static const char *const what[KINDS] = {"start", "decide", "queue", "complete"};
 	int64_t ids[DUE_MAX];
@@ -569,19 +597,22 @@ int campaign_run_due(struct db *db, const struct campaign_env *env, int64_t now,
 			struct err ce;
 			err_init(&ce);
 			if (k == START)
-				rc = campaign_start(db, a, &system_actor, ids[i], env, now, NULL, &ce);
+				rc = campaign_start(db, a, &system_actor, ids[i], env, now, NULL,
+				                    &ce);
 			else if (k == DECIDE)
-				rc = campaign_decide(db, a, &system_actor, ids[i], env, now, NULL, &ce);
+				rc = campaign_decide(db, a, &system_actor, ids[i], env, now, NULL,
+				                     &ce);
 			else if (k == COMPLETE)
-				rc = campaign_complete(db, a, &system_actor, ids[i], now, NULL, &ce);
+				rc =
+				    campaign_complete(db, a, &system_actor, ids[i], now, NULL, &ce);
 			else if ((rc = campaign_load(db, a, ids[i], &c, &ce)) == 0)
 				rc = queue_pending(db, c, now, &ce);
 			arena_free(a);
 			if (rc == ERR_STATE)
 				continue; /* changed meanwhile by someone else */
 			if (rc < 0) {
-				log_warn("campaigns: %s campaign %lld: %s", what[k], (long long)ids[i],
-					 ce.msg);
+				log_warn("campaigns: %s campaign %lld: %s", what[k],
+				         (long long)ids[i], ce.msg);
 				if (!first) {
 					first = rc;
 					*e = ce;
@@ -600,14 +631,14 @@ int campaign_run_due(struct db *db, const struct campaign_env *env, int64_t now,
 /* The first member: of the snapshot, else of the segment within the
  * campaign's store. *id 0 when there is none. */
 static int first_member(struct db *db, struct arena *a, const struct campaign *c,
-			const struct campaign_env *env, int64_t now, int64_t *id, struct err *e)
+                        const struct campaign_env *env, int64_t now, int64_t *id, struct err *e)
 {
-	static const char sql_snap[] =
-		"SELECT MIN(customer_id) FROM campaign_members WHERE campaign_id = ? AND grp = 'target'";
+	static const char sql_snap[] = "SELECT MIN(customer_id) FROM campaign_members WHERE "
+	                               "campaign_id = ? AND grp = 'target'";
 	static const char sql_in[] =
-		"SELECT 1 FROM customers c WHERE c.id = ? AND c.erased_at IS NULL"
-		" AND (? = 0 OR EXISTS (SELECT 1 FROM customer_stores cs"
-		" WHERE cs.customer_id = c.id AND cs.store_id = ?))";
+	    "SELECT 1 FROM customers c WHERE c.id = ? AND c.erased_at IS NULL"
+	    " AND (? = 0 OR EXISTS (SELECT 1 FROM customer_stores cs"
+	    " WHERE cs.customer_id = c.id AND cs.store_id = ?))";
 	int64_t after = 0, *ids;
 	int n, more = 1, rc;
 
@@ -620,11 +651,11 @@ static int first_member(struct db *db, struct arena *a, const struct campaign *c
 		return 0;
 	while (more) {
 		if ((rc = env->segment_page(db, a, c->segment_id, now, after, 100, &ids, &n, &more,
-					    e)) < 0)
+		                            e)) < 0)
 			return rc;
 		for (int i = 0; i < n; i++) {
-			rc = db_exists(db_query(db, e, sql_in, "iii", ids[i], c->store_id, c->store_id),
-				       e);
+			rc = db_exists(
+			    db_query(db, e, sql_in, "iii", ids[i], c->store_id, c->store_id), e);
 			if (rc < 0)
 				return rc;
 			if (rc) {
@@ -639,14 +670,14 @@ static int first_member(struct db *db, struct arena *a, const struct campaign *c
 }
 
 int campaign_preview(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		     const struct campaign_env *env, int64_t customer_id, const char *variant,
-		     const char *lang, int64_t now, json_t **out, struct err *e)
+                     const struct campaign_env *env, int64_t customer_id, const char *variant,
+                     const char *lang, int64_t now, json_t **out, struct err *e)
 {
 	static const char sql_cust[] =
-		"SELECT " RECIPIENT_COLS ", k.code FROM customers c"
-		" LEFT JOIN stores s ON s.id = c.home_store_id"
-		" LEFT JOIN campaign_members m ON m.campaign_id = ? AND m.customer_id = c.id"
-		" LEFT JOIN coupons k ON k.id = m.coupon_id WHERE c.id = ?";
+	    "SELECT " RECIPIENT_COLS ", k.code FROM customers c"
+	    " LEFT JOIN stores s ON s.id = c.home_store_id"
+	    " LEFT JOIN campaign_members m ON m.campaign_id = ? AND m.customer_id = c.id"
+	    " LEFT JOIN coupons k ON k.id = m.coupon_id WHERE c.id = ?";
 	struct campaign *c;
 	struct recipient r = {0};
 	struct plan p;
@@ -691,8 +722,8 @@ int campaign_preview(struct db *db, struct arena *a, const struct actor *who, in
 			    !strcmp(c->messages[i].lang, lang))
 				m = &c->messages[i];
 		if (!m) {
-			err_field(e, "lang", "the campaign has no message of variant %s in %s", variant,
-				  lang);
+			err_field(e, "lang", "the campaign has no message of variant %s in %s",
+			          variant, lang);
 			return err_fields_done(e);
 		}
 	} else {
@@ -704,8 +735,8 @@ int campaign_preview(struct db *db, struct arena *a, const struct actor *who, in
 		code = arena_strdup(a, sample);
 	}
 	*out = json_pack("{s:I,s:s,s:s,s:s,s:o,s:s}", "customer_id", (json_int_t)customer_id,
-			 "customer_name", r.name ? r.name : "", "lang", m->lang, "variant",
-			 m->variant, "subject", jx_strn(render(a, &p, m->subject, &r, code)),
-			 "body", render(a, &p, m->body, &r, code));
+	                 "customer_name", r.name ? r.name : "", "lang", m->lang, "variant",
+	                 m->variant, "subject", jx_strn(render(a, &p, m->subject, &r, code)),
+	                 "body", render(a, &p, m->body, &r, code));
 	return 0;
 }

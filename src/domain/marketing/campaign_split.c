@@ -37,7 +37,7 @@ int campaign_ab_draw(uint32_t r, int64_t ab_pct)
 }
 
 int campaign_lang_pick(const char *const *langs, int n, const char *customer_lang,
-		       const char *company_lang)
+                       const char *company_lang)
 {
 	const char *want[2] = {customer_lang, company_lang};
 

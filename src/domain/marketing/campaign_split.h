@@ -28,6 +28,6 @@ int campaign_ab_draw(uint32_t r, int64_t ab_pct);
  * customer's language when present, else the company's, else the first
  * (0); -1 when n is 0. Either wanted language may be NULL. */
 int campaign_lang_pick(const char *const *langs, int n, const char *customer_lang,
-		       const char *company_lang);
+                       const char *company_lang);
 
 #endif

@@ -16,12 +16,23 @@
 #define Q_MAX 100
 
 static const char *const create_fields[] = {
-	"name", "goal", "channel", "segment_id", "store_id", "coupon_template_id", "budget",
-	"starts_at", "ends_at", "attribution_days", "control_pct", "ab_pct", "ab_decide_at",
-	"messages", NULL};
-static const char *const patch_fields[] = {
-	"name", "goal", "channel", "segment_id", "coupon_template_id", "budget", "starts_at",
-	"ends_at", "attribution_days", "control_pct", "ab_pct", "ab_decide_at", "messages", NULL};
+    "name",         "goal",      "channel", "segment_id",       "store_id",    "coupon_template_id",
+    "budget",       "starts_at", "ends_at", "attribution_days", "control_pct", "ab_pct",
+    "ab_decide_at", "messages",  NULL};
+static const char *const patch_fields[] = {"name",
+                                           "goal",
+                                           "channel",
+                                           "segment_id",
+                                           "coupon_template_id",
+                                           "budget",
+                                           "starts_at",
+                                           "ends_at",
+                                           "attribution_days",
+                                           "control_pct",
+                                           "ab_pct",
+                                           "ab_decide_at",
+                                           "messages",
+                                           NULL};
 static const char *const message_fields[] = {"variant", "lang", "subject", "body", NULL};
 static const char *const cost_fields[] = {"label", "amount", "day", NULL};
 static const char *const reject_fields[] = {"reason", NULL};
@@ -62,34 +73,37 @@ static void read_input(struct req *r, json_t *in, int creating, struct campaign_
 
 	jx_no_unknown(in, creating ? create_fields : patch_fields, e);
 	ci->set_name = jx_str(in, "name", creating || jx_present(in, "name") ? JX_REQUIRED : 0, 0,
-			      &ci->name, e) || jx_present(in, "name");
+	                      &ci->name, e) ||
+	               jx_present(in, "name");
 	ci->set_goal = crm_text(in, "goal", &ci->goal, e) || jx_present(in, "goal");
 	ci->set_channel = jx_str(in, "channel", creating ? JX_REQUIRED : 0, 16, &ci->channel, e) ||
-			  jx_present(in, "channel");
+	                  jx_present(in, "channel");
 	ci->set_segment_id = opt_id(in, "segment_id", &ci->segment_id, e);
 	if (creating)
 		opt_id(in, "store_id", &ci->store_id, e);
 	ci->set_template_id = opt_id(in, "coupon_template_id", &ci->template_id, e);
 	ci->set_budget = jx_int(in, "budget", 0, INT64_MIN, INT64_MAX, &ci->budget, e) ||
-			 jx_present(in, "budget");
+	                 jx_present(in, "budget");
 	ci->set_starts_at = opt_time(in, "starts_at", &ci->starts_at, e);
 	ci->set_ends_at = opt_time(in, "ends_at", &ci->ends_at, e);
 	ci->set_ab_decide_at = opt_time(in, "ab_decide_at", &ci->ab_decide_at, e);
-	ci->set_attribution_days = jx_int(in, "attribution_days", 0, INT64_MIN, INT64_MAX,
-					  &ci->attribution_days, e);
-	ci->set_control_pct = jx_int(in, "control_pct", 0, INT64_MIN, INT64_MAX, &ci->control_pct,
-				     e);
+	ci->set_attribution_days =
+	    jx_int(in, "attribution_days", 0, INT64_MIN, INT64_MAX, &ci->attribution_days, e);
+	ci->set_control_pct =
+	    jx_int(in, "control_pct", 0, INT64_MIN, INT64_MAX, &ci->control_pct, e);
 	ci->set_ab_pct = jx_int(in, "ab_pct", 0, INT64_MIN, INT64_MAX, &ci->ab_pct, e) ||
-			 jx_present(in, "ab_pct");
+	                 jx_present(in, "ab_pct");
 	ci->set_messages = msgs != NULL;
 	if (msgs && !json_is_null(msgs)) {
 		int n = jx_objects(in, "messages", 0, CAMPAIGN_MESSAGES_MAX, r->a,
-				   sizeof(struct campaign_message), (void **)&ci->messages,
-				   read_message, NULL, e);
+		                   sizeof(struct campaign_message), (void **)&ci->messages,
+		                   read_message, NULL, e);
 		ci->nmessages = n > 0 ? n : 0;
 	}
 }
 
+/* The campaign after the call that answered rc (called first: its out
+ * parameter is read here). */
 static int reply_campaign(struct req *r, int rc, struct campaign *c)
 {
 	if (rc < 0)
@@ -125,8 +139,8 @@ int h_campaigns_patch(struct req *r)
 	read_input(r, in, 0, &ci);
 	if (req_bad_types(r))
 		return r->err.code;
-	return reply_campaign(r, campaign_update(r->db, r->a, &r->actor, r->ids[0], &ci, &c, &r->err),
-			      c);
+	int rc = campaign_update(r->db, r->a, &r->actor, r->ids[0], &ci, &c, &r->err);
+	return reply_campaign(r, rc, c);
 }
 
 int h_campaigns_delete(struct req *r)
@@ -140,7 +154,8 @@ int h_campaigns_delete(struct req *r)
 int h_campaigns_get(struct req *r)
 {
 	struct campaign *c = NULL;
-	return reply_campaign(r, campaign_get(r->db, r->a, &r->actor, r->ids[0], &c, &r->err), c);
+	int rc = campaign_get(r->db, r->a, &r->actor, r->ids[0], &c, &r->err);
+	return reply_campaign(r, rc, c);
 }
 
 static json_t *campaign_row(const void *rows, int i)
@@ -172,14 +187,15 @@ int h_campaigns_list(struct req *r)
 int h_campaigns_submit(struct req *r)
 {
 	struct campaign *c = NULL;
-	return reply_campaign(r, campaign_submit(r->db, r->a, &r->actor, r->ids[0], &c, &r->err), c);
+	int rc = campaign_submit(r->db, r->a, &r->actor, r->ids[0], &c, &r->err);
+	return reply_campaign(r, rc, c);
 }
 
 int h_campaigns_approve(struct req *r)
 {
 	struct campaign *c = NULL;
-	return reply_campaign(r, campaign_approve(r->db, r->a, &r->actor, r->ids[0], &c, &r->err),
-			      c);
+	int rc = campaign_approve(r->db, r->a, &r->actor, r->ids[0], &c, &r->err);
+	return reply_campaign(r, rc, c);
 }
 
 /* POST /campaigns/{id}/reject {reason} */
@@ -195,38 +211,38 @@ int h_campaigns_reject(struct req *r)
 	crm_text(in, "reason", &reason, &r->err);
 	if (req_bad_types(r))
 		return r->err.code;
-	return reply_campaign(
-		r, campaign_reject(r->db, r->a, &r->actor, r->ids[0], reason, &c, &r->err), c);
+	int rc = campaign_reject(r->db, r->a, &r->actor, r->ids[0], reason, &c, &r->err);
+	return reply_campaign(r, rc, c);
 }
 
 int h_campaigns_start(struct req *r)
 {
 	struct campaign *c = NULL;
-	return reply_campaign(r, campaign_start(r->db, r->a, &r->actor, r->ids[0],
-						&campaign_env_default, ts_now_ms(), &c, &r->err),
-			      c);
+	int rc = campaign_start(r->db, r->a, &r->actor, r->ids[0], &campaign_env_default,
+	                        ts_now_ms(), &c, &r->err);
+	return reply_campaign(r, rc, c);
 }
 
 int h_campaigns_cancel(struct req *r)
 {
 	struct campaign *c = NULL;
-	return reply_campaign(r, campaign_cancel(r->db, r->a, &r->actor, r->ids[0], &c, &r->err), c);
+	int rc = campaign_cancel(r->db, r->a, &r->actor, r->ids[0], &c, &r->err);
+	return reply_campaign(r, rc, c);
 }
 
 int h_campaigns_complete(struct req *r)
 {
 	struct campaign *c = NULL;
-	return reply_campaign(r, campaign_complete(r->db, r->a, &r->actor, r->ids[0], ts_now_ms(),
-						   &c, &r->err),
-			      c);
+	int rc = campaign_complete(r->db, r->a, &r->actor, r->ids[0], ts_now_ms(), &c, &r->err);
+	return reply_campaign(r, rc, c);
 }
 
 int h_campaigns_decide(struct req *r)
 {
 	struct campaign *c = NULL;
-	return reply_campaign(r, campaign_decide(r->db, r->a, &r->actor, r->ids[0],
-						 &campaign_env_default, ts_now_ms(), &c, &r->err),
-			      c);
+	int rc = campaign_decide(r->db, r->a, &r->actor, r->ids[0], &campaign_env_default,
+	                         ts_now_ms(), &c, &r->err);
+	return reply_campaign(r, rc, c);
 }
 
 /* GET /campaigns/{id}/preview?customer_id=&variant=&lang= */
@@ -243,7 +259,7 @@ int h_campaigns_preview(struct req *r)
 	if (err_fields_done(&r->err))
 		return r->err.code;
 	rc = campaign_preview(r->db, r->a, &r->actor, r->ids[0], &campaign_env_default, customer_id,
-			      variant, lang, ts_now_ms(), &out, &r->err);
+	                      variant, lang, ts_now_ms(), &out, &r->err);
 	if (rc < 0)
 		return rc;
 	return reply_json(r, 200, out);
@@ -266,7 +282,7 @@ int h_campaigns_members(struct req *r)
 	if (err_fields_done(&r->err))
 		return r->err.code;
 	rc = campaign_members(r->db, r->a, &r->actor, r->ids[0], grp, cursor, limit, &list, &n,
-			      &more, &r->err);
+	                      &more, &r->err);
 	if (rc < 0)
 		return rc;
 	return reply_page(r, list, n, more, n ? list[n - 1].customer_id : 0, member_row);
@@ -287,7 +303,7 @@ int h_campaign_costs_list(struct req *r)
 	if (err_fields_done(&r->err))
 		return r->err.code;
 	rc = campaign_costs(r->db, r->a, &r->actor, r->ids[0], cursor, limit, &list, &n, &more,
-			    &r->err);
+	                    &r->err);
 	if (rc < 0)
 		return rc;
 	return reply_page(r, list, n, more, n ? list[n - 1].id : 0, cost_row);
@@ -313,7 +329,9 @@ int h_campaign_costs_create(struct req *r)
 	rc = campaign_cost_add(r->db, r->a, &r->actor, r->ids[0], label, amount, day, &k, &r->err);
 	if (rc < 0)
 		return rc;
-	return reply_created(r, campaign_cost_to_json(k), k->id);
+	/* reply_created would name the route's template ({id}): the real path */
+	reply_header(r, "Location", arena_printf(r->a, "%s/%lld", r->path, (long long)k->id));
+	return reply_json(r, 201, campaign_cost_to_json(k));
 }
 
 int h_campaign_costs_delete(struct req *r)

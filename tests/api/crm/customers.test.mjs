@@ -13,7 +13,7 @@ import { hdr, assertProblem } from '../lib/assert.mjs';
 const PROFILE_KEYS = ['id', 'name', 'name_initials', 'phone', 'phone_last4', 'email', 'birthday', 'gender', 'city',
   'home_store_id', 'member_code', 'tags', 'preferences', 'consent_sms', 'consent_email', 'consent_wechat', 'tier',
   'tier_name', 'points_balance', 'stored_value_balance', 'lifetime_spend', 'orders_count', 'last_purchase_at',
-  'created_at', 'updated_at'].sort();
+  'created_at', 'updated_at', 'lang'].sort();
 const EXTRA_KEYS = ['points_owed', 'stored_value_paid', 'stored_value_bonus', 'first_purchase_at', 'avg_basket', 'rfm',
   'rfm_at', 'favourite_categories', 'consents'];
 const BIN = process.env.TERSA_BIN ? path.resolve(process.env.TERSA_BIN) : path.join(ROOT, 'build/tersa');

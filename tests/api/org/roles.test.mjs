@@ -20,6 +20,7 @@ describe('roles × routes', () => {
   const loy = {}; // a tier
   const cpn = {}; // a coupon template, a coupon and a care rule
   const seg = {}; // a saved segment of the store
+  const mkt = {}; // a campaign of the store and a cost line of it
   const api = (m, p, o = {}) => srv.api(m, p, { token: admin, ...o });
 
   async function mk(path, body) {
@@ -32,6 +33,7 @@ describe('roles × routes', () => {
     '/api/v1/products/{id}': async () => (await mk('/api/v1/products', { sku: `D${uniq()}`, name: 'Del', unit: 'pcs', price: 1, vat_rate: 0 })).id,
     '/api/v1/stored-value/rules/{id}': async () => (await mk('/api/v1/stored-value/rules', { min_amount: 100000 + Math.floor(Math.random() * 1e9), bonus: 1 })).id,
     '/api/v1/segments/{id}': async () => (await mk('/api/v1/segments', { name: `Del ${uniq()}`, store_id: store.id })).id,
+    '/api/v1/campaigns/{id}': async () => (await mk('/api/v1/campaigns', { name: `Del ${uniq()}`, channel: 'sms', store_id: store.id, segment_id: seg.id })).id,
   };
   function fill(path) {
     const id = {
@@ -61,6 +63,9 @@ describe('roles × routes', () => {
       '/api/v1/customers/{id}/contacts/{id}': [crm.customer, crm.contact],
       '/api/v1/tasks/{id}': crm.task, '/api/v1/opportunities/{id}': crm.opportunity,
       '/api/v1/segments/{id}': seg.id, '/api/v1/segments/{id}/members': seg.id,
+      ...Object.fromEntries(['', '/submit', '/approve', '/reject', '/start', '/cancel', '/complete', '/decide', '/preview',
+        '/members', '/costs'].map((x) => [`/api/v1/campaigns/{id}${x}`, mkt.campaign])),
+      '/api/v1/campaigns/{id}/costs/{id}': [mkt.campaign, mkt.cost],
       '/api/v1/tiers/{id}': loy.tier, '/api/v1/stored-value/rules/{id}': 999999,
       ...Object.fromEntries(['/tier-history', '/points', '/points/adjustments', '/stored-value', '/stored-value/top-ups',
         '/stored-value/refunds'].map((x) => [`/api/v1/customers/{id}${x}`, crm.customer])),
@@ -131,6 +136,8 @@ describe('roles × routes', () => {
     crm.task = (await mk('/api/v1/tasks', { title: 'Roles task', store_id: store.id })).id;
     crm.opportunity = (await mk('/api/v1/opportunities', { name: 'Roles deal', store_id: store.id })).id;
     seg.id = (await mk('/api/v1/segments', { name: 'Roles segment', store_id: store.id, filter: { consent: ['sms'] } })).id;
+    mkt.campaign = (await mk('/api/v1/campaigns', { name: 'Roles campaign', channel: 'sms', store_id: store.id, segment_id: seg.id, messages: [{ variant: 'A', lang: 'en', body: 'Hi {name}' }] })).id;
+    mkt.cost = (await mk(`/api/v1/campaigns/${mkt.campaign}/costs`, { label: 'Roles cost', amount: 1, day: '2026-12-01' })).id;
     loy.tier = (await mk('/api/v1/tiers', { code: `T${uniq()}`, name: 'Roles tier', min_spend: 0, active: false })).id;
     for (const role of ROLES) {
       users[role] = await makeUser(srv, role, ['store_manager', 'sales'].includes(role) ? [store.id] : []);

@@ -237,8 +237,10 @@ static void test_rule_checks(void **state)
 	assert_int_equal(care_rule_create(f->db, f->a, &f->who, &in, &r, &f->e), ERR_INVALID);
 	assert_non_null(field_msg(&f->e, "kind"));
 	assert_int_equal(audit_count(f, "care_rule"), 0);
-	assert_string_equal(care_render(f->a, "{name}{coupon}{store}{other}", "A", NULL, "S"), "AS{other}");
-	assert_string_equal(care_render(f->a, "", "A", "B", "C"), "");
+	assert_string_equal(care_render(f->a, "{name}{coupon}{store}{other}{points}", "A", NULL, "S",
+					"7"),
+			    "AS{other}7");
+	assert_string_equal(care_render(f->a, "", "A", "B", "C", "D"), "");
 }
 
 PG_TEST(test_birthday_once)
