@@ -64,7 +64,7 @@ function fromCache(m: CachedMember): Customer {
     member_code: m.member_code, tier: m.tier, tier_name: m.tier_name, points_balance: m.points,
     stored_value_balance: 0, email: null, birthday: null, gender: null, city: null, home_store_id: m.storeId,
     tags: [], preferences: {}, consent_sms: false, consent_email: false, consent_wechat: false, lifetime_spend: 0,
-    orders_count: 0, last_purchase_at: null, created_at: '', updated_at: '',
+    orders_count: 0, last_purchase_at: null, created_at: '', updated_at: '', lang: null,
   }
 }
 

@@ -12,97 +12,13 @@ export type Channel = (typeof CHANNELS)[number]
 export type Status = (typeof STATUSES)[number]
 export type Lang = (typeof LANGS)[number]
 
-export interface CampaignMessage {
-  variant: string
-  lang: Lang
-  subject: string | null
-  body: string
-}
-
-export interface CampaignCounts {
-  members: number
-  target: number
-  control: number
-  queued: number
-  sent: number
-  delivered: number
-  failed: number
-  opted_out: number
-  suppressed: number
-}
-
-export interface AbVariantResult {
-  variant: string
-  members: number
-  converted: number
-  rate: number
-}
-
-export interface Campaign {
-  id: number
-  name: string
-  goal: string
-  channel: Channel
-  status: Status
-  segment_id: number | null
-  segment_name: string | null
-  store_id: number | null
-  coupon_template_id: number | null
-  budget: number
-  cost_total: number
-  starts_at: string | null
-  ends_at: string | null
-  attribution_days: number
-  control_pct: number
-  ab_pct: number
-  ab_decide_at: string | null
-  ab_winner: string | null
-  ab_decided_at: string | null
-  ab_result: { variants: AbVariantResult[]; z: number | null; p: number | null; winner: string | null; no_winner: boolean } | null
-  messages: CampaignMessage[]
-  counts: CampaignCounts
-  needs_approval: boolean
-  started_at: string | null
-  completed_at: string | null
-  approved_by: number | null
-  approved_at: string | null
-  created_at: string
-  updated_at: string
-}
-
-export interface CampaignList {
-  items: Campaign[]
-  next_cursor?: string | null
-}
-
-export interface CampaignPreview {
-  customer_id: number | null
-  customer_name: string | null
-  lang: Lang
-  variant: string
-  subject: string | null
-  body: string
-}
-
-export interface CampaignMember {
-  customer_id: number
-  name: string
-  member_code: string | null
-  grp: 'target' | 'control'
-  variant: string | null
-  ab_test: boolean
-  coupon_code: string | null
-  status: string | null
-}
-
-export interface CampaignCost {
-  id: number
-  label: string
-  amount: number
-  day: string
-  created_at?: string
-}
-
+export type CampaignMessage = Schemas['CampaignMessage']
+export type CampaignCounts = Schemas['CampaignCounts']
+export type Campaign = Schemas['Campaign']
+export type CampaignList = Schemas['CampaignList']
+export type CampaignPreview = Schemas['CampaignPreview']
+export type CampaignMember = Schemas['CampaignMember']
+export type CampaignCost = Schemas['CampaignCost']
 export type CampaignResults = Schemas['CampaignResults']
 export type GroupResult = Schemas['CampaignResultsTarget'] | Schemas['CampaignResultsControl']
 /** An uplift and its 95% interval (absent before anyone could be compared). */
@@ -175,7 +91,11 @@ export function sendsMessage(channel: Channel): boolean {
   return channel !== 'in_store'
 }
 
-/** The body the API takes: messages only in the languages written, subject only for e-mail, A/B only with two variants. */
+/**
+ * The body the API takes: messages only in the languages written, subject
+ * only for e-mail, A/B only with two variants. The store is set when the
+ * campaign is created (leave it out of a PATCH).
+ */
 export function toBody(f: CampaignForm) {
   const messages: CampaignMessage[] = []
   if (sendsMessage(f.channel))
@@ -183,12 +103,12 @@ export function toBody(f: CampaignForm) {
       for (const lang of LANGS) {
         const x = v.texts[lang]
         if (!x.body.trim()) continue
-        messages.push({ variant: v.variant, lang, subject: hasSubject(f.channel) ? x.subject.trim() || null : null, body: x.body })
+        messages.push({ variant: v.variant as CampaignMessage['variant'], lang, subject: hasSubject(f.channel) ? x.subject.trim() || null : null, body: x.body })
       }
   const ab = f.variants.length > 1 && sendsMessage(f.channel) ? f.ab_pct : 0
   return {
     name: f.name.trim(),
-    goal: f.goal.trim(),
+    goal: f.goal.trim() || null,
     channel: f.channel,
     segment_id: f.segment_id,
     store_id: f.store_id,
