@@ -1,7 +1,7 @@
 /* campaign_results.c: a campaign's results (see campaign_results.h): three
- * reads — the members by group and variant with their messages and coupons,
- * the members who bought in the window with their revenue and margin, the
- * cost lines — and the statistics of uplift.h over them. */
+ * reads — the campaign (campaign_get: its scope and cost), the members by
+ * group and variant with their messages and coupons, the members who bought
+ * in the window with their revenue and margin — and the statistics of uplift.h over them. */
 #include "analytics/campaign_results.h"
 
 #include <math.h>
@@ -11,12 +11,13 @@
 #include "base/jx.h"
 #include "base/money.h"
 #include "base/timeutil.h"
+#include "domain/marketing/campaign.h"
 
 #define DAY_MS 86400000LL
 #define CR_MAX_VARIANTS 26
 
 int campaign_results_compute(const struct cr_group *t, const struct cr_group *c, int64_t cost,
-			     int started, struct cr_stats *out)
+                             int started, struct cr_stats *out)
 {
 	double tm, tv, cm, cv;
 
@@ -25,15 +26,17 @@ int campaign_results_compute(const struct cr_group *t, const struct cr_group *c,
 	out->c_rate = c->members ? (double)c->converted / (double)c->members : 0;
 	out->t_rpm = t->members ? (double)t->revenue / (double)t->members : 0;
 	out->c_rpm = c->members ? (double)c->revenue / (double)c->members : 0;
-	out->conv_ok = started && t->members >= 2 && c->members >= 2 &&
-		       uplift_two_prop_ci(t->converted, t->members, c->converted, c->members,
-					  CR_LEVEL, &out->conv_diff, &out->conv_lo, &out->conv_hi) == 0;
+	out->conv_ok =
+	    started && t->members >= 2 && c->members >= 2 &&
+	    uplift_two_prop_ci(t->converted, t->members, c->converted, c->members, CR_LEVEL,
+	                       &out->conv_diff, &out->conv_lo, &out->conv_hi) == 0;
 	out->conv_sig = out->conv_ok && (out->conv_lo > 0 || out->conv_hi < 0);
-	if (out->conv_ok && uplift_mean_var((double)t->revenue, t->revenue_sq, t->members, &tm, &tv) == 0 &&
+	if (out->conv_ok &&
+	    uplift_mean_var((double)t->revenue, t->revenue_sq, t->members, &tm, &tv) == 0 &&
 	    uplift_mean_var((double)c->revenue, c->revenue_sq, c->members, &cm, &cv) == 0)
-		out->rpm_ok = uplift_welch_ci(tm, tv, t->members, cm, cv, c->members, CR_LEVEL,
-					      &out->rpm_diff, &out->rpm_lo, &out->rpm_hi,
-					      &out->rpm_df) == 0;
+		out->rpm_ok =
+		    uplift_welch_ci(tm, tv, t->members, cm, cv, c->members, CR_LEVEL,
+		                    &out->rpm_diff, &out->rpm_lo, &out->rpm_hi, &out->rpm_df) == 0;
 	out->rpm_sig = out->rpm_ok && (out->rpm_lo > 0 || out->rpm_hi < 0);
 	if (t->members && c->members) {
 		/* (x_t / n_t − x_c / n_c) × n_t = (x_t n_c − x_c n_t) / n_c, exactly,
@@ -74,9 +77,9 @@ struct cr_data {
 	struct cr_group g[2]; /* target, control */
 	struct cr_variant v[CR_MAX_VARIANTS];
 	int nv;
-	int64_t *daily[2];    /* first purchases per window day, by group */
+	int64_t *daily[2]; /* first purchases per window day, by group */
 	int ndays;
-	int64_t first_day;    /* day number of the window's first day */
+	int64_t first_day; /* day number of the window's first day */
 };
 
 static int grp_index(const char *grp)
@@ -97,18 +100,18 @@ static struct cr_variant *variant_of(struct cr_data *d, struct arena *a, const c
 
 /* Members by group and variant, with what reached them. In-store
  * campaigns send nothing: their reach is the coupons given. */
-static int read_members(struct db *db, struct arena *a, int64_t id, int in_store,
-			struct cr_data *d, struct err *e)
+static int read_members(struct db *db, struct arena *a, int64_t id, int in_store, struct cr_data *d,
+                        struct err *e)
 {
 	static const char sql[] =
-		"SELECT m.grp, m.variant, COUNT(*),"
-		" CAST(SUM(CASE WHEN o.status IN ('sent', 'delivered') THEN 1 ELSE 0 END) AS BIGINT),"
-		" CAST(SUM(CASE WHEN o.status = 'delivered' THEN 1 ELSE 0 END) AS BIGINT),"
-		" CAST(SUM(CASE WHEN m.coupon_id IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT),"
-		" CAST(SUM(CASE WHEN k.status = 'redeemed' THEN 1 ELSE 0 END) AS BIGINT)"
-		" FROM campaign_members m LEFT JOIN outbox o ON o.id = m.outbox_id"
-		" LEFT JOIN coupons k ON k.id = m.coupon_id"
-		" WHERE m.campaign_id = ? GROUP BY m.grp, m.variant";
+	    "SELECT m.grp, m.variant, COUNT(*),"
+	    " CAST(SUM(CASE WHEN o.status IN ('sent', 'delivered') THEN 1 ELSE 0 END) AS BIGINT),"
+	    " CAST(SUM(CASE WHEN o.status = 'delivered' THEN 1 ELSE 0 END) AS BIGINT),"
+	    " CAST(SUM(CASE WHEN m.coupon_id IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT),"
+	    " CAST(SUM(CASE WHEN k.status = 'redeemed' THEN 1 ELSE 0 END) AS BIGINT)"
+	    " FROM campaign_members m LEFT JOIN outbox o ON o.id = m.outbox_id"
+	    " LEFT JOIN coupons k ON k.id = m.coupon_id"
+	    " WHERE m.campaign_id = ? GROUP BY m.grp, m.variant";
 	struct db_stmt *st = db_query(db, e, sql, "i", id);
 	int rc;
 
@@ -136,24 +139,24 @@ static int read_members(struct db *db, struct arena *a, int64_t id, int in_store
 /* The members who bought in [from, to): per member their first purchase,
  * revenue net of refunds and margin net of returns. */
 static int read_buyers(struct db *db, struct arena *a, int64_t id, int64_t from, int64_t to,
-		       struct cr_data *d, struct err *e)
+                       struct cr_data *d, struct err *e)
 {
 	static const char sql[] =
-		"WITH w AS (SELECT m.grp, m.variant, m.customer_id, s.id AS sale_id, s.at,"
-		" s.total - s.refunded_total AS revenue, s.vat_total AS vat"
-		" FROM campaign_members m JOIN sales s ON s.customer_id = m.customer_id"
-		" WHERE m.campaign_id = ? AND s.at >= ? AND s.at < ?"
-		" AND s.status <> 'voided' AND s.status <> 'returned'),"
-		" rv AS (SELECT r.sale_id, SUM(rl.vat) AS vat FROM sale_returns r"
-		" JOIN sale_return_lines rl ON rl.return_id = r.id"
-		" WHERE r.sale_id IN (SELECT sale_id FROM w) GROUP BY r.sale_id),"
-		" lc AS (SELECT l.sale_id, SUM(CASE WHEN l.unit_cost > 0 THEN"
-		" (l.unit_cost * (l.quantity - l.returned_quantity) + 500) / 1000 ELSE 0 END) AS cost"
-		" FROM sale_lines l WHERE l.sale_id IN (SELECT sale_id FROM w) GROUP BY l.sale_id)"
-		" SELECT w.grp, w.variant, MIN(w.at), CAST(SUM(w.revenue) AS BIGINT),"
-		" CAST(SUM(w.revenue - (w.vat - COALESCE(rv.vat, 0)) - COALESCE(lc.cost, 0)) AS BIGINT)"
-		" FROM w LEFT JOIN rv ON rv.sale_id = w.sale_id LEFT JOIN lc ON lc.sale_id = w.sale_id"
-		" GROUP BY w.grp, w.variant, w.customer_id";
+	    "WITH w AS (SELECT m.grp, m.variant, m.customer_id, s.id AS sale_id, s.at,"
+	    " s.total - s.refunded_total AS revenue, s.vat_total AS vat"
+	    " FROM campaign_members m JOIN sales s ON s.customer_id = m.customer_id"
+	    " WHERE m.campaign_id = ? AND s.at >= ? AND s.at < ?"
+	    " AND s.status <> 'voided' AND s.status <> 'returned'),"
+	    " rv AS (SELECT r.sale_id, SUM(rl.vat) AS vat FROM sale_returns r"
+	    " JOIN sale_return_lines rl ON rl.return_id = r.id"
+	    " WHERE r.sale_id IN (SELECT sale_id FROM w) GROUP BY r.sale_id),"
+	    " lc AS (SELECT l.sale_id, SUM(CASE WHEN l.unit_cost > 0 THEN"
+	    " (l.unit_cost * (l.quantity - l.returned_quantity) + 500) / 1000 ELSE 0 END) AS cost"
+	    " FROM sale_lines l WHERE l.sale_id IN (SELECT sale_id FROM w) GROUP BY l.sale_id)"
+	    " SELECT w.grp, w.variant, MIN(w.at), CAST(SUM(w.revenue) AS BIGINT),"
+	    " CAST(SUM(w.revenue - (w.vat - COALESCE(rv.vat, 0)) - COALESCE(lc.cost, 0)) AS BIGINT)"
+	    " FROM w LEFT JOIN rv ON rv.sale_id = w.sale_id LEFT JOIN lc ON lc.sale_id = w.sale_id"
+	    " GROUP BY w.grp, w.variant, w.customer_id";
 	struct db_stmt *st = db_query(db, e, sql, "iii", id, from, to);
 	int rc;
 
@@ -169,7 +172,7 @@ static int read_buyers(struct db *db, struct arena *a, int64_t id, int64_t from,
 		if (money_sum(&g->revenue, rev) < 0 || money_sum(&g->margin, margin) < 0) {
 			db_reset(st);
 			return err_set(e, ERR_INTERNAL, "campaign %lld: revenue out of range",
-				       (long long)id);
+			               (long long)id);
 		}
 		g->revenue_sq += (double)rev * (double)rev;
 		if (gi == 0 && !db_col_null(st, 1)) {
@@ -184,14 +187,6 @@ static int read_buyers(struct db *db, struct arena *a, int64_t id, int64_t from,
 	}
 	db_reset(st);
 	return rc < 0 ? rc : 0;
-}
-
-static int read_cost(struct db *db, int64_t id, int64_t *cost, struct err *e)
-{
-	static const char sql[] =
-		"SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM campaign_costs"
-		" WHERE campaign_id = ?";
-	return db_int(db_query(db, e, sql, "i", id), cost, e) < 0 ? db_fail(e) : 0;
 }
 
 /* ---- the answer --------------------------------------------------------- */
@@ -233,10 +228,10 @@ static json_t *uplift_json(const struct cr_stats *s)
 
 	if (s->conv_ok)
 		conv = json_pack("{s:f,s:f,s:f,s:b}", "diff", s->conv_diff, "lo", s->conv_lo, "hi",
-				 s->conv_hi, "significant", s->conv_sig);
+		                 s->conv_hi, "significant", s->conv_sig);
 	if (s->rpm_ok)
 		rpm = json_pack("{s:f,s:f,s:f,s:f,s:b}", "diff", s->rpm_diff, "lo", s->rpm_lo, "hi",
-				s->rpm_hi, "df", s->rpm_df, "significant", s->rpm_sig);
+		                s->rpm_hi, "df", s->rpm_df, "significant", s->rpm_sig);
 	return json_pack("{s:o,s:o}", "conversion", conv, "revenue_per_member", rpm);
 }
 
@@ -253,10 +248,10 @@ static json_t *daily_json(const struct cr_data *d)
 		cum[1] += d->daily[1][i];
 		ts_day_from_number(d->first_day + i, day);
 		json_array_append_new(
-			arr, json_pack("{s:s,s:I,s:I,s:o,s:o}", "day", day, "target_converted",
-				       (json_int_t)cum[0], "control_converted", (json_int_t)cum[1],
-				       "target_rate", rate(cum[0], d->g[0].members), "control_rate",
-				       rate(cum[1], d->g[1].members)));
+		    arr, json_pack("{s:s,s:I,s:I,s:o,s:o}", "day", day, "target_converted",
+		                   (json_int_t)cum[0], "control_converted", (json_int_t)cum[1],
+		                   "target_rate", rate(cum[0], d->g[0].members), "control_rate",
+		                   rate(cum[1], d->g[1].members)));
 	}
 	return arr;
 }
@@ -266,18 +261,17 @@ static json_t *variants_json(const struct cr_data *d)
 	json_t *arr = json_array();
 
 	for (int i = 0; i < d->nv; i++)
-		json_array_append_new(
-			arr, json_pack("{s:s,s:I,s:I,s:o}", "variant", d->v[i].name, "members",
-				       (json_int_t)d->v[i].members, "converted",
-				       (json_int_t)d->v[i].converted, "conversion_rate",
-				       rate(d->v[i].converted, d->v[i].members)));
+		json_array_append_new(arr,
+		                      json_pack("{s:s,s:I,s:I,s:o}", "variant", d->v[i].name,
+		                                "members", (json_int_t)d->v[i].members, "converted",
+		                                (json_int_t)d->v[i].converted, "conversion_rate",
+		                                rate(d->v[i].converted, d->v[i].members)));
 	return arr;
 }
 
 /* The window's days: from the start's day to the day of the window's end,
  * or of now while the window is open. */
-static void window_days(struct cr_data *d, struct arena *a, int64_t from, int64_t to,
-			int64_t now)
+static void window_days(struct cr_data *d, struct arena *a, int64_t from, int64_t to, int64_t now)
 {
 	int64_t last = (now < to ? now : to) - 1, dl;
 	char day[11];
@@ -294,55 +288,43 @@ static void window_days(struct cr_data *d, struct arena *a, int64_t from, int64_
 }
 
 int campaign_results_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-			 int64_t now, json_t **out, struct err *e)
+                         int64_t now, json_t **out, struct err *e)
 {
-	static const char sql[] =
-		"SELECT status, store_id, started_at, attribution_days, channel FROM campaigns"
-		" WHERE id = ?";
-	struct db_stmt *st = db_query(db, e, sql, "i", id);
+	struct campaign *c;
 	struct cr_data d = {0};
 	struct cr_stats s;
-	int64_t store_id, started, days, from = 0, to = 0, cost = 0;
-	const char *status;
-	int in_store, rc;
+	int64_t from = 0, to = 0;
+	int rc;
 
-	if ((rc = db_get_row(st, "campaign", id, e)) < 0)
+	if ((rc = campaign_get(db, a, who, id, &c, e)) < 0)
 		return rc;
-	status = arena_strdup(a, db_col_text(st, 0));
-	store_id = db_col_null(st, 1) ? 0 : db_col_int64(st, 1);
-	started = db_col_null(st, 2) ? 0 : db_col_int64(st, 2);
-	days = db_col_int64(st, 3);
-	in_store = strcmp(db_col_text(st, 4), "in_store") == 0;
-	db_reset(st);
-	if (who->user && (who->user->role & ROLE_STORE_BOUND) &&
-	    !(store_id && actor_sees_store(who, store_id)))
-		return err_set(e, ERR_NOT_FOUND, "no campaign %lld", (long long)id);
-	if (started) {
-		from = started;
-		to = started + days * DAY_MS;
+	if (c->started_at) {
+		from = c->started_at;
+		to = c->started_at + c->attribution_days * DAY_MS;
 		window_days(&d, a, from, to, now);
-		if ((rc = read_members(db, a, id, in_store, &d, e)) < 0 ||
+		if ((rc = read_members(db, a, id, strcmp(c->channel, "in_store") == 0, &d, e)) <
+		        0 ||
 		    (rc = read_buyers(db, a, id, from, to, &d, e)) < 0)
 			return rc;
 	}
-	if ((rc = read_cost(db, id, &cost, e)) < 0)
-		return rc;
-	if (campaign_results_compute(&d.g[0], &d.g[1], cost, started != 0, &s) < 0)
+	if (campaign_results_compute(&d.g[0], &d.g[1], c->cost_total, c->started_at != 0, &s) < 0)
 		return err_set(e, ERR_INTERNAL, "campaign %lld: incremental revenue out of range",
-			       (long long)id);
+		               (long long)id);
 	json_t *o = json_object();
 	json_object_set_new(o, "campaign_id", json_integer(id));
-	json_object_set_new(o, "status", json_string(status));
-	json_object_set_new(o, "window", json_pack("{s:o,s:o,s:I}", "from", jx_time(from), "to",
-						   jx_time(to), "days", (json_int_t)days));
+	json_object_set_new(o, "status", json_string(c->status));
+	json_object_set_new(o, "window",
+	                    json_pack("{s:o,s:o,s:I}", "from", jx_time(from), "to", jx_time(to),
+	                              "days", (json_int_t)c->attribution_days));
 	json_object_set_new(o, "computed_at", jx_time(now));
-	json_object_set_new(o, "groups", json_pack("{s:o,s:o}", "target", group_json(&d.g[0], 1),
-						   "control", group_json(&d.g[1], 0)));
+	json_object_set_new(o, "groups",
+	                    json_pack("{s:o,s:o}", "target", group_json(&d.g[0], 1), "control",
+	                              group_json(&d.g[1], 0)));
 	json_object_set_new(o, "uplift", uplift_json(&s));
-	json_object_set_new(o, "incremental", json_pack("{s:I,s:I}", "revenue",
-							(json_int_t)s.incr_revenue, "margin",
-							(json_int_t)s.incr_margin));
-	json_object_set_new(o, "cost", json_integer(cost));
+	json_object_set_new(o, "incremental",
+	                    json_pack("{s:I,s:I}", "revenue", (json_int_t)s.incr_revenue, "margin",
+	                              (json_int_t)s.incr_margin));
+	json_object_set_new(o, "cost", json_integer(c->cost_total));
 	json_object_set_new(o, "roi", s.roi_ok ? json_real(s.roi) : json_null());
 	json_object_set_new(o, "verdict", json_string(s.verdict));
 	json_object_set_new(o, "daily", daily_json(&d));

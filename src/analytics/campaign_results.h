@@ -31,18 +31,18 @@ struct cr_group {
 
 /* The figures derived from the two groups (campaign_results_compute). */
 struct cr_stats {
-	double t_rate, c_rate;       /* conversion rates (0 for an empty group) */
-	double t_rpm, c_rpm;         /* revenue per member, fen */
-	int conv_ok;                 /* the conversion uplift could be computed */
+	double t_rate, c_rate; /* conversion rates (0 for an empty group) */
+	double t_rpm, c_rpm;   /* revenue per member, fen */
+	int conv_ok;           /* the conversion uplift could be computed */
 	double conv_diff, conv_lo, conv_hi;
-	int conv_sig;                /* the interval excludes 0 */
-	int rpm_ok;                  /* Welch's interval could be computed */
+	int conv_sig; /* the interval excludes 0 */
+	int rpm_ok;   /* Welch's interval could be computed */
 	double rpm_diff, rpm_lo, rpm_hi, rpm_df;
 	int rpm_sig;
 	int64_t incr_revenue, incr_margin; /* (per member target − control) × target members */
-	int roi_ok;                  /* cost > 0 */
-	double roi;                  /* (incremental margin − cost) / cost */
-	const char *verdict;         /* effect | no_effect_yet | negative | too_early */
+	int roi_ok;                        /* cost > 0 */
+	double roi;                        /* (incremental margin − cost) / cost */
+	const char *verdict;               /* effect | no_effect_yet | negative | too_early */
 };
 
 /* Derives the statistics. started: the campaign has started. The verdict:
@@ -51,14 +51,14 @@ struct cr_stats {
  * else no_effect_yet. 0, or -1 when incremental revenue or margin leave
  * the money range. Pure. */
 int campaign_results_compute(const struct cr_group *t, const struct cr_group *c, int64_t cost,
-			     int started, struct cr_stats *out);
+                             int started, struct cr_stats *out);
 
 /* The results of campaign id as of now, as the API answers them
- * (GET /campaigns/{id}/results). A store-bound user sees only their stores'
- * campaigns: another's, or a company-wide one, is ERR_NOT_FOUND. A
+ * (GET /campaigns/{id}/results). A campaign who does not see (campaign_get:
+ * a store-bound user sees their stores' campaigns only) is ERR_NOT_FOUND. A
  * campaign not started yet answers zeros and the verdict too_early. *out
  * is the caller's. 0 or negative ERR_*. */
 int campaign_results_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-			 int64_t now, json_t **out, struct err *e);
+                         int64_t now, json_t **out, struct err *e);
 
 #endif

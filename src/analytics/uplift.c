@@ -126,8 +126,8 @@ static int bad_level(double level)
 	return !(level > 0 && level < 1);
 }
 
-int uplift_two_prop_ci(int64_t x1, int64_t n1, int64_t x2, int64_t n2, double level,
-		       double *diff, double *lo, double *hi)
+int uplift_two_prop_ci(int64_t x1, int64_t n1, int64_t x2, int64_t n2, double level, double *diff,
+                       double *lo, double *hi)
 {
 	double p1, p2, se, z;
 
@@ -165,7 +165,7 @@ int uplift_two_prop_test(int64_t x1, int64_t n1, int64_t x2, int64_t n2, double 
 }
 
 int uplift_welch_ci(double mean1, double var1, int64_t n1, double mean2, double var2, int64_t n2,
-		    double level, double *diff, double *lo, double *hi, double *df)
+                    double level, double *diff, double *lo, double *hi, double *df)
 {
 	double a, b, se, t;
 

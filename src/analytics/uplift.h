@@ -34,8 +34,8 @@ int uplift_mean_var(double sum, double sumsq, int64_t n, double *mean, double *v
 /* x1 of n1 against x2 of n2 at the two-sided confidence level (0.95):
  * *diff = p1 − p2 and its interval [*lo, *hi] (unpooled normal
  * approximation). 0, or -1 when n < 1, x < 0, x > n or level not in (0, 1). */
-int uplift_two_prop_ci(int64_t x1, int64_t n1, int64_t x2, int64_t n2, double level,
-		       double *diff, double *lo, double *hi);
+int uplift_two_prop_ci(int64_t x1, int64_t n1, int64_t x2, int64_t n2, double level, double *diff,
+                       double *lo, double *hi);
 /* The pooled two-proportion z test, two-sided: *z (positive when the first
  * rate is higher) and *p. When every member or none converted the
  * difference is 0 and there is no evidence: z 0, p 1. 0 or -1 as above. */
@@ -46,6 +46,6 @@ int uplift_two_prop_test(int64_t x1, int64_t n1, int64_t x2, int64_t n2, double 
  * fewer than 2 members, a variance is negative or level not in (0, 1).
  * Both variances 0: the interval is the point and df = n1 + n2 − 2. */
 int uplift_welch_ci(double mean1, double var1, int64_t n1, double mean2, double var2, int64_t n2,
-		    double level, double *diff, double *lo, double *hi, double *df);
+                    double level, double *diff, double *lo, double *hi, double *df);
 
 #endif

@@ -125,6 +125,15 @@ static int req_export_slot(struct req *r)
 	return 0;
 }
 
+int req_export_asked(struct req *r)
+{
+	const char *fmt = req_query(r, "format");
+	int export = fmt && (strcmp(fmt, "csv") == 0 || strcmp(fmt, "xlsx") == 0);
+	if (fmt && !export && strcmp(fmt, "json") != 0)
+		err_field(&r->err, "format", "must be one of: json, csv, xlsx");
+	return export;
+}
+
 void req_page_text(struct req *r, int *limit, const char **cursor)
 {
 	int64_t l = 50;

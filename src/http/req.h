@@ -113,6 +113,11 @@ int req_bad_types(struct req *r);
  * whole day (up to the next day's midnight). Bad values are noted in r->err. */
 void req_time_range(struct req *r, int64_t *from, int64_t *to);
 
+/* 1 when ?format= asks for a file (csv or xlsx), 0 when it is json or
+ * absent; another value is noted in r->err ("must be one of: json, csv,
+ * xlsx"). For reports that build their own answer; lists use req_page. */
+int req_export_asked(struct req *r);
+
 /* Reads ?name= as one of values (NULL-terminated): the matching entry of
  * values, or NULL when absent or empty (any); another value is noted in
  * r->err as "must be one of: <values, comma-separated>". */

@@ -3,3 +3,6 @@
 ALTER TABLE campaigns ADD COLUMN planned_at BIGINT;
 -- Why an approver sent the campaign back to draft (NULL: never rejected).
 ALTER TABLE campaigns ADD COLUMN rejected_reason TEXT;
+-- The target members still to be sent (the job looks for them every minute).
+CREATE INDEX campaign_members_pending ON campaign_members(campaign_id, customer_id)
+  WHERE grp = 'target' AND variant IS NOT NULL AND queued_at IS NULL;

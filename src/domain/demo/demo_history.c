@@ -29,15 +29,6 @@
 
 /* ---- customers ---- */
 
-struct cust {
-	int64_t created_at, points, sv, lifetime, orders, first_at, last_at, spend12;
-	uint32_t stores; /* bit per store index bought in (20 stores at most) */
-	int home;
-	int lot_head; /* first points lot with something left (-1: none) */
-	int lot_tail;
-	int coupon; /* the coupon the member holds (-1: none) */
-};
-
 /* A member's coupon of the demo's one template (满100减10, 30 days). */
 #define COUPON_VALUE 1000
 #define COUPON_MIN_SPEND 10000
@@ -141,6 +132,7 @@ struct gen {
 	int64_t next_coupon, coupon_template;
 	int64_t promo_from[4];
 	struct buf jb;
+	struct demo_campaign *camp;
 };
 
 static void *grow(void *p, int *cap, int need, size_t sz)
@@ -861,6 +853,8 @@ static int one_sale(struct gen *g, int s, int64_t days, const char *day, int64_t
 		if (g->cust[k].created_at <= at)
 			cust = k;
 	}
+	if (cust < 0)
+		cust = demo_campaign_pick(g->camp, s, at);
 	/* A member's coupon (after the promotions, before the manual
 	 * discount, as the sale applies them), when the sale reaches its
 	 * minimum spend: spread over the lines by what is left of them. */
@@ -1216,6 +1210,7 @@ static int one_sale(struct gen *g, int s, int64_t days, const char *day, int64_t
 		cu->orders++;
 		if (!cu->first_at)
 			cu->first_at = at;
+		demo_campaign_bought(g->camp, cust, at);
 		cu->last_at = at;
 		if (at >= c->end_ms - 365 * DAY_MS)
 			cu->spend12 += paid;
@@ -1504,6 +1499,11 @@ static void make_customers(struct gen *g, int64_t n)
 		cu->home = home;
 		cu->lot_head = cu->lot_tail = -1;
 		cu->coupon = -1;
+		/* Drawn here, from their own stream, because the campaign plans
+		 * with them before the customers are written. */
+		struct rng br = {c->o->seed * 0x9E3779B97F4A7C15ull + 2 * (uint64_t)i + 1};
+		cu->bucket = (int)rng_below(&br, 10000);
+		cu->consent_sms = rng_below(&br, 100) < 40;
 		cu->created_at = rng_below(&c->r, 100) < 55
 					 ? c->start_ms - DAY_MS - rng_below(&c->r, 1000) * DAY_MS
 					 : c->start_ms + rng_below(&c->r, c->end_ms - c->start_ms);
@@ -1592,9 +1592,13 @@ static int write_customers(struct gen *g, struct err *e)
 		bulk_text(bc, cities_of[cu->home % 10]);
 		bulk_int(bc, c->stores[cu->home].id);
 		bulk_text(bc, code);
-		bulk_int(bc, rng_below(&r, 100) < 40);
+		/* consent_sms and the bucket were drawn with the customer; their
+		 * draws from r are skipped so that every other field stays. */
+		(void)rng_next(&r);
+		bulk_int(bc, cu->consent_sms);
 		bulk_int(bc, rng_below(&r, 100) < 60);
-		bulk_int(bc, rng_below(&r, 100));
+		(void)rng_next(&r);
+		bulk_int(bc, cu->bucket);
 		bulk_int(bc, c->tier_ids[tier]);
 		bulk_int(bc, since);
 		bulk_int(bc, cu->points);
@@ -1972,6 +1976,7 @@ int demo_history(struct demo_co *c, struct err *e)
 	}
 	open_bulks(&g);
 	make_customers(&g, c->o->scale == DEMO_FULL ? 50000 : c->o->scale == DEMO_SMALL ? 1500 : 0);
+	g.camp = demo_campaign_plan(c, g.cust, g.ncust, g.cust_base);
 	for (int s = 0; s < ns && rc == 0; s++)
 		rc = replenish(&g, s, c->start_ms, c->start_day, k * c->stores[s].size, 1, e);
 
@@ -2094,6 +2099,8 @@ int demo_history(struct demo_co *c, struct err *e)
 		rc = make_indexes(db, indexes, e);
 		indexes = NULL;
 	}
+	if (rc == 0)
+		rc = demo_campaign_write(g.camp, e);
 	if (rc == 0) {
 		json_t *after = json_pack("{s:I,s:I,s:I,s:I,s:s,s:s}", "sales",
 					  (json_int_t)c->stats->sales, "returns",
@@ -2155,6 +2162,7 @@ out:
 	free(g.brand_of);
 	free(g.brands);
 	free(g.cust);
+	demo_campaign_free(g.camp);
 	free(g.pl);
 	free(g.sv);
 	free(g.pend);

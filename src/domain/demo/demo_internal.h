@@ -74,6 +74,33 @@ struct demo_co {
 
 void demo_progress(struct demo_co *c, const char *stage, int64_t done, int64_t total);
 
+/* A customer as the history builds it (customer i has id cust_base + i + 1). */
+struct cust {
+	int64_t created_at, points, sv, lifetime, orders, first_at, last_at, spend12;
+	uint32_t stores; /* bit per store index bought in (20 stores at most) */
+	int home;
+	int lot_head; /* first points lot with something left (-1: none) */
+	int lot_tail;
+	int coupon; /* the coupon the member holds (-1: none) */
+	int bucket; /* customers.bucket, 0..9999 */
+	int consent_sms;
+};
+
+/* The demo's completed SMS campaign with a planted effect
+ * (demo_campaign.c). The history calls demo_campaign_plan once its
+ * customers are made (NULL: no history long enough), demo_campaign_pick
+ * for a sale without a customer (a member to give it to, or -1),
+ * demo_campaign_bought for each member's sale before it updates the
+ * member's last_at, and demo_campaign_write once the customers are
+ * written; demo_campaign_free at the end (NULL is fine everywhere). */
+struct demo_campaign;
+struct demo_campaign *demo_campaign_plan(struct demo_co *c, struct cust *cust, int ncust,
+					 int64_t cust_base);
+void demo_campaign_bought(struct demo_campaign *k, int cust, int64_t at);
+int demo_campaign_pick(struct demo_campaign *k, int store, int64_t at);
+int demo_campaign_write(struct demo_campaign *k, struct err *e);
+void demo_campaign_free(struct demo_campaign *k);
+
 /* The parts, in order. */
 int demo_master(struct demo_co *c, struct err *e);
 int demo_customers(struct demo_co *c, int64_t n, struct err *e);

@@ -575,10 +575,10 @@ int campaign_run_due(struct db *db, const struct campaign_env *env, int64_t now,
 	    " AND ab_decided_at IS NULL AND planned_at IS NOT NULL AND ab_decide_at <= ?"
 	    " ORDER BY id",
 	    /* members left unqueued by a crash */
-	    "SELECT DISTINCT m.campaign_id FROM campaign_members m JOIN campaigns c"
-	    " ON c.id = m.campaign_id WHERE c.status = 'running' AND c.planned_at <= ?"
-	    " AND m.grp = 'target' AND m.variant IS NOT NULL AND m.queued_at IS NULL"
-	    " ORDER BY m.campaign_id",
+	    "SELECT c.id FROM campaigns c WHERE c.status = 'running' AND c.planned_at <= ?"
+	    " AND EXISTS (SELECT 1 FROM campaign_members m WHERE m.campaign_id = c.id"
+	    " AND m.grp = 'target' AND m.variant IS NOT NULL AND m.queued_at IS NULL)"
+	    " ORDER BY c.id",
 	    "SELECT id FROM campaigns WHERE status = 'running' AND ends_at <= ? ORDER BY id",
 	};
 	static const char *const what[KINDS] = {"start", "decide", "queue", "complete"};

@@ -36,10 +36,7 @@ static int parse(struct req *r, int with_category, struct iq *q)
 	if (with_category)
 		jx_qint(req_query(r, "category_id"), "category_id", 1, INT64_MAX, &q->category_id,
 			&r->err);
-	const char *fmt = req_query(r, "format");
-	q->export = fmt && (strcmp(fmt, "csv") == 0 || strcmp(fmt, "xlsx") == 0);
-	if (fmt && !q->export && strcmp(fmt, "json") != 0)
-		err_field(&r->err, "format", "must be one of: json, csv, xlsx");
+	q->export = req_export_asked(r);
 	/* Bad fields here go on with the report's own checks, so that one
 	 * answer names every bad field. */
 	if (r->err.nfields)

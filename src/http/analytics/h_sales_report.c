@@ -3,7 +3,6 @@
  * compared period and top/bottom N), GET /reports/abc and GET /dashboard,
  * from the rollups; the reports also as CSV or XLSX. */
 #include <stdlib.h>
-#include <string.h>
 
 #include "analytics/sales_report.h"
 #include "base/jx.h"
@@ -23,10 +22,7 @@ static int common(struct req *r, struct report_sales_query *q, int *export)
 	q->from = param(r, "from");
 	q->to = param(r, "to");
 	jx_qint(req_query(r, "store_id"), "store_id", 1, INT64_MAX, &q->store_id, &r->err);
-	const char *fmt = req_query(r, "format");
-	*export = fmt && (strcmp(fmt, "csv") == 0 || strcmp(fmt, "xlsx") == 0);
-	if (fmt && !*export && strcmp(fmt, "json") != 0)
-		err_field(&r->err, "format", "must be one of: json, csv, xlsx");
+	*export = req_export_asked(r);
 	return 0;
 }
 

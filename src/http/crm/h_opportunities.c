@@ -1,6 +1,5 @@
 /* h_opportunities.c: opportunities and the pipeline report over HTTP:
  * parse and check, call opportunity.c or pipeline_report.c, render. */
-#include <string.h>
 
 #include "analytics/pipeline_report.h"
 #include "base/jx.h"
@@ -132,13 +131,10 @@ int h_opportunities_list(struct req *r)
 int h_reports_pipeline(struct req *r)
 {
 	struct pipeline_query q = {0};
-	const char *fmt = req_query(r, "format");
-	int export = fmt && (strcmp(fmt, "csv") == 0 || strcmp(fmt, "xlsx") == 0);
+	int export = req_export_asked(r);
 	json_t *rep;
 	int rc;
 
-	if (fmt && !export && strcmp(fmt, "json") != 0)
-		err_field(&r->err, "format", "must be one of: json, csv, xlsx");
 	jx_qint(req_query(r, "store_id"), "store_id", 1, INT64_MAX, &q.store_id, &r->err);
 	jx_qint(req_query(r, "owner_id"), "owner_id", 1, INT64_MAX, &q.owner_id, &r->err);
 	req_time_range(r, &q.from, &q.to);

@@ -1,8 +1,6 @@
 /* h_campaign_results.c: GET /campaigns/{id}/results — a campaign's groups,
  * uplift with its intervals, ROI, verdict and daily curve; also as CSV or
  * XLSX (a summary, the groups, the daily table and the variants). */
-#include <string.h>
-
 #include "analytics/campaign_results.h"
 #include "base/timeutil.h"
 #include "http/handlers.h"
@@ -20,7 +18,8 @@ static int export_results(struct req *r, json_t *res)
 {
 	json_t *summary = json_array(), *groups = json_array(), *s = json_object();
 	json_t *window = json_object_get(res, "window"), *up = json_object_get(res, "uplift");
-	json_t *conv = json_object_get(up, "conversion"), *rpm = json_object_get(up, "revenue_per_member");
+	json_t *conv = json_object_get(up, "conversion"),
+	       *rpm = json_object_get(up, "revenue_per_member");
 	json_t *incr = json_object_get(res, "incremental");
 	static const char *const gnames[] = {"target", "control"};
 
@@ -52,7 +51,7 @@ static int export_results(struct req *r, json_t *res)
 	}
 	static const char *const names[] = {"summary", "groups", "daily", "variants"};
 	json_t *tables[] = {summary, groups, json_object_get(res, "daily"),
-			    json_object_get(res, "variants")};
+	                    json_object_get(res, "variants")};
 	int n = json_array_size(tables[3]) ? 4 : 3;
 	int rc = reply_tables(r, n, names, tables);
 	json_decref(summary);
@@ -63,17 +62,14 @@ static int export_results(struct req *r, json_t *res)
 
 int h_campaign_results(struct req *r)
 {
-	const char *fmt = req_query(r, "format");
-	int export = fmt && (strcmp(fmt, "csv") == 0 || strcmp(fmt, "xlsx") == 0);
+	int export = req_export_asked(r);
 	json_t *res;
 	int rc;
 
-	if (fmt && !export && strcmp(fmt, "json") != 0)
-		err_field(&r->err, "format", "must be one of: json, csv, xlsx");
 	if (err_fields_done(&r->err))
 		return r->err.code;
 	if ((rc = campaign_results_get(r->db, r->a, &r->actor, r->ids[0], ts_now_ms(), &res,
-				       &r->err)) < 0)
+	                               &r->err)) < 0)
 		return rc;
 	return export ? export_results(r, res) : reply_json(r, 200, res);
 }

@@ -330,6 +330,11 @@ describe('campaigns', () => {
     assert.equal(ms.length, N);
     assert.ok(ms.every((m) => m.grp === 'target' && m.coupon_code && m.message_status === null));
     assert.equal(outboxOf(c.id).length, 0);
+    const x = await api('GET', `/api/v1/campaigns/${c.id}/members?format=xlsx`);
+    assert.equal(x.status, 200);
+    assert.match(hdr(x, 'content-type'), /spreadsheetml/);
+    const csv = await api('GET', `/api/v1/campaigns/${c.id}/members?format=csv`);
+    assert.equal(csv.text.trim().split('\n').length, N + 1); // the header and every member
     const done = await ok(await api('POST', `/api/v1/campaigns/${c.id}/complete`));
     assert.equal(done.status, 'completed');
     assert.ok(done.completed_at);

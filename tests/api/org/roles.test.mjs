@@ -64,7 +64,7 @@ describe('roles × routes', () => {
       '/api/v1/tasks/{id}': crm.task, '/api/v1/opportunities/{id}': crm.opportunity,
       '/api/v1/segments/{id}': seg.id, '/api/v1/segments/{id}/members': seg.id,
       ...Object.fromEntries(['', '/submit', '/approve', '/reject', '/start', '/cancel', '/complete', '/decide', '/preview',
-        '/members', '/costs'].map((x) => [`/api/v1/campaigns/{id}${x}`, mkt.campaign])),
+        '/members', '/costs', '/results'].map((x) => [`/api/v1/campaigns/{id}${x}`, mkt.campaign])),
       '/api/v1/campaigns/{id}/costs/{id}': [mkt.campaign, mkt.cost],
       '/api/v1/tiers/{id}': loy.tier, '/api/v1/stored-value/rules/{id}': 999999,
       ...Object.fromEntries(['/tier-history', '/points', '/points/adjustments', '/stored-value', '/stored-value/top-ups',

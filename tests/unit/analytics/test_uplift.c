@@ -96,10 +96,9 @@ static void test_two_prop_textbook(void **state)
 {
 	double d, lo, hi, z, p;
 
-	/* OpenIntro Statistics (4th ed., difference of two proportions), blood thinners after CPR: 14 of 40
-	 * survived with the drug, 11 of 50 without; point estimate 0.13, SE 0.095,
-	 * 90% interval about (−0.027, 0.287). mpmath: [−0.0270770624,
-	 * 0.2870770624]. */
+	/* OpenIntro Statistics (4th ed., difference of two proportions), blood thinners after CPR:
+	 * 14 of 40 survived with the drug, 11 of 50 without; point estimate 0.13, SE 0.095, 90%
+	 * interval about (−0.027, 0.287). mpmath: [−0.0270770624, 0.2870770624]. */
 	assert_int_equal(uplift_two_prop_ci(14, 40, 11, 50, 0.90, &d, &lo, &hi), 0);
 	assert_float_equal(d, 0.13, 1e-15);
 	assert_float_equal(lo, -0.0270770623917544912, 1e-12);
@@ -200,13 +199,10 @@ static void test_mean_var(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_normal),
-		cmocka_unit_test(test_t_tables),
-		cmocka_unit_test(test_two_prop_by_hand),
-		cmocka_unit_test(test_two_prop_textbook),
-		cmocka_unit_test(test_two_prop_edges),
-		cmocka_unit_test(test_welch),
-		cmocka_unit_test(test_mean_var),
+	    cmocka_unit_test(test_normal),           cmocka_unit_test(test_t_tables),
+	    cmocka_unit_test(test_two_prop_by_hand), cmocka_unit_test(test_two_prop_textbook),
+	    cmocka_unit_test(test_two_prop_edges),   cmocka_unit_test(test_welch),
+	    cmocka_unit_test(test_mean_var),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
