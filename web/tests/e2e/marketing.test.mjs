@@ -1,9 +1,11 @@
 // Campaigns against the small demo: head office builds a campaign end to
 // end in English (segment with its live count, messages in both languages
 // previewed for a real member, submit, start, members, a cost line, the
-// results with the uplift's interval and the XLSX export, complete); a
-// store manager's campaign in Chinese: the editor's checks, a draft, its
-// start, the list. Screenshots at 1366×768 in both languages.
+// results and the XLSX export, complete); the demo's completed campaign
+// with its planted effect shows the uplift and its interval as the API
+// computes them; a store manager's campaign in Chinese: the editor's
+// checks, a draft, its start, the list. Screenshots at 1366×768 in both
+// languages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { stat } from 'node:fs/promises';
@@ -44,8 +46,8 @@ test('head office: a campaign from a segment to its results, in English', async 
 	const page = await newPage(srv.browser, { locale: 'en' });
 	await login(page, srv.url, 'headoffice', DEMO_PASSWORD);
 	await page.goto(srv.url + '/marketing/campaigns');
-	await page.getByTestId('marketing-campaign-empty').waitFor();
-	await shot(page, 'marketing-campaigns-empty-en');
+	for (const c of (await api(token, 'GET', '/api/v1/campaigns')).items)
+		await page.getByTestId('marketing-campaign-table').locator('tbody tr', { hasText: c.name }).waitFor();
 	await page.getByTestId('marketing-campaign-create').click();
 	await page.waitForURL('**/marketing/campaigns/new');
 
@@ -140,6 +142,47 @@ test('head office: a campaign from a segment to its results, in English', async 
 	await shot(page, 'marketing-campaigns-en');
 	assertNoConsoleErrors(page);
 	await page.context().close();
+});
+
+test('the demo campaign: the planted effect, its interval and the verdict in words, in both languages', async () => {
+	const token = await srv.login('headoffice', DEMO_PASSWORD);
+	const demo = (await api(token, 'GET', '/api/v1/campaigns?status=completed')).items[0];
+	assert.ok(demo, 'the demo has a completed campaign');
+	const res = await api(token, 'GET', `/api/v1/campaigns/${demo.id}/results`);
+	const c = res.uplift.conversion;
+	assert.equal(res.verdict, 'effect');
+	assert.ok(c.lo > 0, `the interval excludes zero (${c.lo}..${c.hi})`);
+	const pts = (v) => `${(v * 100).toFixed(1)} pts`;
+
+	const page = await newPage(srv.browser, { locale: 'en' });
+	await login(page, srv.url, 'headoffice', DEMO_PASSWORD);
+	await page.goto(srv.url + `/marketing/campaigns/${demo.id}?tab=results`);
+	const verdict = page.getByTestId('marketing-campaign-verdict');
+	await verdict.waitFor();
+	assert.equal((await verdict.textContent()).trim(), `It worked: ${pts(c.diff)} more of the target bought than of the control group (95% interval ${pts(c.lo)} to ${pts(c.hi)}).`);
+	assert.ok((await page.getByTestId('marketing-campaign-uplift-conversion').textContent()).includes(`95%: ${pts(c.lo)} – ${pts(c.hi)}`));
+	await page.getByTestId('marketing-campaign-uplift-chart').locator('canvas').waitFor();
+	await page.getByTestId('marketing-campaign-daily-chart').locator('canvas').waitFor();
+	// Messages that failed: "send to those missed" offers them.
+	if (demo.counts.failed > 0) assert.match(await page.getByTestId('marketing-campaign-resend').textContent(), new RegExp(`\\(${demo.counts.failed}\\)`));
+	await page.waitForTimeout(400);
+	await shot(page, 'marketing-campaign-demo-results-en');
+	assertNoConsoleErrors(page);
+	await page.context().close();
+
+	const zh = await newPage(srv.browser, { locale: 'zh-CN' });
+	await login(zh, srv.url, 'headoffice', DEMO_PASSWORD);
+	await zh.goto(srv.url + `/marketing/campaigns/${demo.id}?tab=results`);
+	await zh.getByTestId('marketing-campaign-verdict').waitFor();
+	assert.match(await zh.getByTestId('marketing-campaign-verdict').textContent(), /^活动有效/);
+	await zh.getByTestId('marketing-campaign-uplift-chart').locator('canvas').waitFor();
+	await zh.waitForTimeout(400);
+	await shot(zh, 'marketing-campaign-demo-results-zh-CN');
+	await zh.getByRole('tab', { name: '概览' }).click();
+	await zh.getByTestId('marketing-campaign-preview-zh-CN').locator('.body').waitFor();
+	await shot(zh, 'marketing-campaign-demo-overview-zh-CN');
+	assertNoConsoleErrors(zh);
+	await zh.context().close();
 });
 
 test('a store manager\'s campaign in Chinese: the editor, a draft, its start, the list', async () => {
