@@ -32,6 +32,11 @@ async function choose(page, testid, text) {
 	await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click();
 }
 
+/** Waits until no message toast shows (they would cover the screenshot). */
+async function quiet(page) {
+	await until(async () => (await page.locator('.el-message').count()) === 0, { timeout: 8000, message: 'the toasts did not go' });
+}
+
 async function status(page) {
 	return (await page.getByTestId('marketing-campaign-status').textContent()).trim();
 }
@@ -94,6 +99,7 @@ test('head office: a campaign from a segment to its results, in English', async 
 	assert.ok(running.counts.target > 0);
 	await until(async () => (await shown(page, 'marketing-campaign-count-members')) === running.counts.members, { message: 'members count' });
 	assert.equal(await shown(page, 'marketing-campaign-count-control'), running.counts.control);
+	await quiet(page);
 	await shot(page, 'marketing-campaign-running-en');
 
 	// Members: the frozen list, control members held out.
@@ -114,6 +120,7 @@ test('head office: a campaign from a segment to its results, in English', async 
 	await page.getByTestId('marketing-campaign-cost-add').click();
 	await page.getByTestId('marketing-campaign-cost-table').locator('tbody tr', { hasText: 'SMS fees' }).waitFor();
 	await until(async () => (await api(token, 'GET', `/api/v1/campaigns/${id}`)).cost_total === 12050, { message: 'the cost total' });
+	await quiet(page);
 	await shot(page, 'marketing-campaign-costs-en');
 
 	// Results: the groups side by side as the API computes them, the verdict, the error bars, the export.
@@ -213,6 +220,7 @@ test('a store manager\'s campaign in Chinese: the editor, a draft, its start, th
 	assert.deepEqual(c.messages.map((m) => `${m.variant}/${m.lang}`).sort(), ['A/zh-CN', 'B/zh-CN']);
 	await page.getByTestId('marketing-campaign-preview-zh-CN').waitFor();
 	assert.equal(await status(page), '草稿');
+	await quiet(page);
 	await shot(page, 'marketing-campaign-draft-zh-CN');
 
 	await page.getByTestId('marketing-campaign-submit').click();
