@@ -4,8 +4,8 @@
 // results and the XLSX export, complete); the demo's completed campaign
 // with its planted effect shows the uplift and its interval as the API
 // computes them; a store manager's campaign in Chinese: the editor's
-// checks, a draft, its start, the list. Screenshots at 1366×768 in both
-// languages.
+// checks, a draft, its start, the list, a member's message language.
+// Screenshots at 1366×768 in both languages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { stat } from 'node:fs/promises';
@@ -239,6 +239,15 @@ test('a store manager\'s campaign in Chinese: the editor, a draft, its start, th
 	await page.goto(srv.url + '/marketing/campaigns');
 	await page.getByTestId('marketing-campaign-table').locator('tbody tr', { hasText: '店庆短信' }).waitFor();
 	await shot(page, 'marketing-campaigns-zh-CN');
+
+	// A member's messages in English: the customer form keeps the language.
+	const member = (await api(token, 'GET', `/api/v1/campaigns/${id}/members?limit=1`)).items[0];
+	await page.goto(srv.url + `/customers/${member.customer_id}`);
+	await page.getByTestId('customers-profile-edit').click();
+	await page.getByTestId('customers-customer-lang').getByText('English').click();
+	await shot(page, 'marketing-customer-lang-zh-CN');
+	await page.getByTestId('customers-customer-save').click();
+	await until(async () => (await api(token, 'GET', `/api/v1/customers/${member.customer_id}`)).lang === 'en', { message: 'the language was not saved' });
 	assertNoConsoleErrors(page);
 	await page.context().close();
 });
