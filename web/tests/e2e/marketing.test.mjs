@@ -4,7 +4,8 @@
 // results and the XLSX export, complete); the demo's completed campaign
 // with its planted effect shows the uplift and its interval as the API
 // computes them; a store manager's campaign in Chinese: the editor's
-// checks, a draft, its start, the list, a member's message language.
+// checks, a draft with an A/B test, its start and decision, the list, a
+// member's message language.
 // Screenshots at 1366×768 in both languages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -211,6 +212,12 @@ test('a store manager\'s campaign in Chinese: the editor, a draft, its start, th
 	await page.getByTestId('marketing-campaign-messages-error').waitFor();
 	await shot(page, 'marketing-campaign-editor-error-zh-CN');
 	await fill(page, 'marketing-campaign-body-B-en', '');
+	// Half the target in the A/B test, decided tomorrow (or now, by hand).
+	await fill(page, 'marketing-campaign-ab', '50');
+	await page.getByTestId('marketing-campaign-ab').locator('input').press('Tab');
+	const tomorrow = new Date(Date.now() + 86400000 + 8 * 3600000).toISOString().slice(0, 10);
+	await fill(page, 'marketing-campaign-ab-decide', `${tomorrow} 10:00`);
+	await page.getByTestId('marketing-campaign-ab-decide').locator('input').press('Enter');
 	await page.getByTestId('marketing-campaign-save').click();
 	await page.waitForURL(/\/marketing\/campaigns\/\d+$/);
 	const id = Number(new URL(page.url()).pathname.split('/').pop());
@@ -218,6 +225,8 @@ test('a store manager\'s campaign in Chinese: the editor, a draft, its start, th
 	assert.equal(c.store_id, 1);
 	assert.equal(c.segment_id, seg.id);
 	assert.deepEqual(c.messages.map((m) => `${m.variant}/${m.lang}`).sort(), ['A/zh-CN', 'B/zh-CN']);
+	assert.equal(c.ab_pct, 50);
+	assert.equal(c.ab_decide_at, `${tomorrow}T02:00:00Z`);
 	await page.getByTestId('marketing-campaign-preview-zh-CN').waitFor();
 	assert.equal(await status(page), '草稿');
 	await quiet(page);
@@ -228,6 +237,12 @@ test('a store manager\'s campaign in Chinese: the editor, a draft, its start, th
 	await page.getByTestId('marketing-campaign-start').click();
 	await confirmBox(page, 'marketing-campaign-start-zh-CN');
 	await until(async () => (await status(page)) === '进行中', { message: 'not running' });
+	// Decided now: nobody has bought yet, so no variant wins and the rest get A.
+	await page.getByTestId('marketing-campaign-decide').click();
+	await confirmBox(page);
+	await until(async () => (await api(token, 'GET', `/api/v1/campaigns/${id}`)).ab_winner === 'A', { message: 'the A/B test was not decided' });
+	await until(async () => /没有版本胜出/.test((await page.getByTestId('marketing-campaign-winner').textContent()) ?? ''), { message: 'the decision in words' });
+	assert.equal(await page.getByTestId('marketing-campaign-decide').count(), 0);
 	await page.getByRole('tab', { name: '效果' }).click();
 	await page.getByTestId('marketing-campaign-verdict').waitFor();
 	await page.waitForTimeout(400);
