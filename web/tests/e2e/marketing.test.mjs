@@ -133,9 +133,8 @@ test('head office: a campaign from a segment to its results, in English', async 
 	const verdict = await page.getByTestId('marketing-campaign-verdict').textContent();
 	const c = res.uplift.conversion;
 	if (res.verdict === 'too_early' || !c) assert.match(verdict, /Too early/);
+	else if (res.groups.target.converted + res.groups.control.converted === 0) assert.match(verdict, /Nobody in either group has bought yet/);
 	else if (c.lo <= 0 && c.hi >= 0) assert.match(verdict, /No measurable effect yet/);
-	await page.getByTestId('marketing-campaign-uplift-chart').locator('canvas').waitFor();
-	await page.waitForTimeout(400);
 	await shot(page, 'marketing-campaign-results-en');
 	const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('marketing-campaign-results-export').click()]);
 	assert.match(file.suggestedFilename(), /\.xlsx$/);
@@ -245,7 +244,7 @@ test('a store manager\'s campaign in Chinese: the editor, a draft, its start, th
 	assert.equal(await page.getByTestId('marketing-campaign-decide').count(), 0);
 	await page.getByRole('tab', { name: '效果' }).click();
 	await page.getByTestId('marketing-campaign-verdict').waitFor();
-	await page.waitForTimeout(400);
+	await quiet(page);
 	await shot(page, 'marketing-campaign-results-zh-CN');
 	await page.getByRole('tab', { name: '成员' }).click();
 	await page.getByTestId('marketing-campaign-member-table').locator('tbody tr').first().waitFor();

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import {
   actionsFor,
   blankForm,
+  drawable,
   errorBarRange,
   formField,
   formProblems,
@@ -142,13 +143,22 @@ describe('actionsFor', () => {
 
 describe('results in words', () => {
   const iv = (diff: number, lo: number, hi: number) => ({ diff, lo, hi, significant: lo > 0 || hi < 0 })
+  const grp = (converted: number) => ({ members: 100, converted, conversion_rate: converted / 100, revenue: 0, revenue_per_member: 0, margin: 0 })
+  const groups = { target: { ...grp(10), reached: 0, delivered: 0, coupons_issued: 0, coupons_redeemed: 0 }, control: grp(4) }
   it('says "no measurable effect yet" whenever the interval includes zero', () => {
-    expect(verdictKey({ verdict: 'effect', uplift: { conversion: iv(0.02, -0.01, 0.05), revenue_per_member: null } })).toBe('noEffectYet')
-    expect(verdictKey({ verdict: 'no_effect_yet', uplift: { conversion: iv(0.02, -0.01, 0.05), revenue_per_member: null } })).toBe('noEffectYet')
-    expect(verdictKey({ verdict: 'effect', uplift: { conversion: iv(0.06, 0.03, 0.09), revenue_per_member: null } })).toBe('effect')
-    expect(verdictKey({ verdict: 'negative', uplift: { conversion: iv(-0.06, -0.09, -0.03), revenue_per_member: null } })).toBe('negative')
-    expect(verdictKey({ verdict: 'too_early', uplift: { conversion: iv(0.06, 0.03, 0.09), revenue_per_member: null } })).toBe('tooEarly')
-    expect(verdictKey({ verdict: 'no_effect_yet', uplift: { conversion: null, revenue_per_member: null } })).toBe('tooEarly')
+    expect(verdictKey({ verdict: 'effect', groups, uplift: { conversion: iv(0.02, -0.01, 0.05), revenue_per_member: null } })).toBe('noEffectYet')
+    expect(verdictKey({ verdict: 'no_effect_yet', groups, uplift: { conversion: iv(0.02, -0.01, 0.05), revenue_per_member: null } })).toBe('noEffectYet')
+    expect(verdictKey({ verdict: 'effect', groups, uplift: { conversion: iv(0.06, 0.03, 0.09), revenue_per_member: null } })).toBe('effect')
+    expect(verdictKey({ verdict: 'negative', groups, uplift: { conversion: iv(-0.06, -0.09, -0.03), revenue_per_member: null } })).toBe('negative')
+    expect(verdictKey({ verdict: 'too_early', groups, uplift: { conversion: iv(0.06, 0.03, 0.09), revenue_per_member: null } })).toBe('tooEarly')
+    expect(verdictKey({ verdict: 'no_effect_yet', groups, uplift: { conversion: null, revenue_per_member: null } })).toBe('tooEarly')
+  })
+  it('says nobody has bought yet rather than "no effect" on a zero-width interval at zero', () => {
+    const none = { target: { ...groups.target, converted: 0 }, control: { ...groups.control, converted: 0 } }
+    expect(verdictKey({ verdict: 'no_effect_yet', groups: none, uplift: { conversion: iv(0, 0, 0), revenue_per_member: null } })).toBe('noPurchases')
+    expect(drawable(iv(0, 0, 0))).toBe(false)
+    expect(drawable(null)).toBe(false)
+    expect(drawable(iv(0.01, -0.02, 0.04))).toBe(true)
   })
   it('draws zero and the whole interval on the error bar', () => {
     expect(includesZero(iv(0.01, 0, 0.02))).toBe(true)

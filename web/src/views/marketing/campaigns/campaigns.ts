@@ -259,15 +259,22 @@ export function missed(counts: CampaignCounts | null | undefined): number {
 /**
  * The verdict as an i18n key under campaigns.verdict: what the interval
  * says. An interval that includes zero is "no measurable effect yet"
- * whatever the point estimate.
+ * whatever the point estimate; with no purchase in either group yet, that
+ * is said instead.
  */
-export function verdictKey(r: Pick<CampaignResults, 'verdict' | 'uplift'>): string {
+export function verdictKey(r: Pick<CampaignResults, 'verdict' | 'uplift' | 'groups'>): string {
   const c = r.uplift.conversion
   if (r.verdict === 'too_early' || !c) return 'tooEarly'
+  if (r.groups.target.converted === 0 && r.groups.control.converted === 0) return 'noPurchases'
   if (includesZero(c)) return 'noEffectYet'
   if (r.verdict === 'effect') return 'effect'
   if (r.verdict === 'negative') return 'negative'
   return 'noEffectYet'
+}
+
+/** Whether an interval has a width to draw (not a single point, as with nobody converted). */
+export function drawable(i: Pick<Interval, 'lo' | 'hi'> | null): boolean {
+  return !!i && Number.isFinite(i.lo) && Number.isFinite(i.hi) && i.hi > i.lo
 }
 
 /** Whether an interval includes zero (no measurable difference). */
