@@ -6,7 +6,8 @@
 #include "http/handlers.h"
 #include "http/req.h"
 
-/* A copy of o's key (or JSON null) under name in row. */
+/* A copy of o's key under name in row: JSON null when o is absent or not
+ * an object, or has no such key. */
 static void put(json_t *row, const char *name, json_t *o, const char *key)
 {
 	json_t *v = o ? json_object_get(o, key) : NULL;
@@ -29,13 +30,13 @@ static int export_results(struct req *r, json_t *res)
 	put(s, "window_end_at", window, "to");
 	put(s, "attribution_days", window, "days");
 	put(s, "verdict", res, "verdict");
-	put(s, "conversion_uplift", json_is_object(conv) ? conv : NULL, "diff");
-	put(s, "conversion_lo", json_is_object(conv) ? conv : NULL, "lo");
-	put(s, "conversion_hi", json_is_object(conv) ? conv : NULL, "hi");
-	put(s, "revenue_per_member_uplift", json_is_object(rpm) ? rpm : NULL, "diff");
-	put(s, "revenue_per_member_lo", json_is_object(rpm) ? rpm : NULL, "lo");
-	put(s, "revenue_per_member_hi", json_is_object(rpm) ? rpm : NULL, "hi");
-	put(s, "welch_df", json_is_object(rpm) ? rpm : NULL, "df");
+	put(s, "conversion_uplift", conv, "diff");
+	put(s, "conversion_lo", conv, "lo");
+	put(s, "conversion_hi", conv, "hi");
+	put(s, "revenue_per_member_uplift", rpm, "diff");
+	put(s, "revenue_per_member_lo", rpm, "lo");
+	put(s, "revenue_per_member_hi", rpm, "hi");
+	put(s, "welch_df", rpm, "df");
 	put(s, "incremental_revenue", incr, "revenue");
 	put(s, "incremental_margin", incr, "margin");
 	put(s, "cost", res, "cost");

@@ -83,6 +83,40 @@ static void test_writer(void **state)
 	json_decref(items);
 }
 
+/* A report of several tables: CSV one after another with a blank line and
+ * each its own header; XLSX a sheet each. */
+static void test_tables(void **state)
+{
+	(void)state;
+	json_t *a = json_pack("{s:s,s:i}", "group", "target", "members", 6);
+	json_t *b = json_pack("{s:s,s:i}", "day", "2026-12-01", "target_converted", 2);
+	size_t len;
+	struct export_writer *w = export_begin(0, NULL);
+	export_row(w, a);
+	export_table(w, "daily");
+	export_row(w, b);
+	export_row(w, b);
+	export_table(w, "empty"); /* a table without rows adds a blank line only */
+	char *csv = export_end(w, &len);
+	assert_string_equal(csv, "\xEF\xBB\xBF"
+				 "group,members\r\ntarget,6\r\n\r\n"
+				 "day,target_converted\r\n2026-12-01,2\r\n2026-12-01,2\r\n\r\n");
+	free(csv);
+	w = export_begin(1, "groups");
+	export_row(w, a);
+	export_table(w, "daily");
+	export_row(w, b);
+	char *x = export_end(w, &len);
+	assert_non_null(x);
+	assert_memory_equal(x, "PK\x03\x04", 4);
+	/* the zip names its parts in the clear: two worksheets */
+	assert_non_null(memmem(x, len, "xl/worksheets/sheet1.xml", 24));
+	assert_non_null(memmem(x, len, "xl/worksheets/sheet2.xml", 24));
+	free(x);
+	json_decref(a);
+	json_decref(b);
+}
+
 /* No more than EXPORT_MAX_RUNNING exports at once; a slot given back can
  * be taken again. */
 static void test_slots(void **state)
@@ -108,6 +142,7 @@ int main(void)
 		cmocka_unit_test(test_xlsx),
 		cmocka_unit_test(test_slots),
 		cmocka_unit_test(test_writer),
+		cmocka_unit_test(test_tables),
 	};
 	return cmocka_run_group_tests_name("export", tests, NULL, NULL);
 }
