@@ -3,8 +3,9 @@
 # test.sh: runs every suite (unit tests plain and sanitized, API tests on
 # SQLite with the sanitizer build and on PostgreSQL with the release build, the
 # web UI's checks and browser tests) and ends with one summary line. Suites
-# that leave a core idle run side by side: the two unit passes (one thread
-# each).
+# that leave a core idle run side by side (docs/testing.md): first every suite
+# but the browser tests, in four lanes (unit then the web checks, unit asan,
+# API on SQLite, API on PostgreSQL), then the browser tests alone.
 # `scripts/test.sh api` runs only the API suite on SQLite with build/tersa;
 # `scripts/test.sh web` only the web UI's lint, type check, unit and browser tests.
 set -uo pipefail
@@ -22,7 +23,7 @@ esac
 # Safety nets only: a normal run takes a fraction of these.
 UNIT_TIMEOUT=${TEST_UNIT_TIMEOUT:-600}
 API_TIMEOUT=${TEST_API_TIMEOUT:-1200}
-WEB_TIMEOUT=${TEST_WEB_TIMEOUT:-300}
+WEB_TIMEOUT=${TEST_WEB_TIMEOUT:-600}
 E2E_TIMEOUT=${TEST_E2E_TIMEOUT:-1200}
 # API test files run three at a time: each starts its own server on its own
 # database and spends most of its time waiting on it, so two cores keep up.
@@ -210,6 +211,15 @@ web_checks() {
 	web_unit
 }
 
+# unit_lane: the plain unit pass, then the web checks (single-threaded
+# mostly, like the unit pass, so one lane holds both).
+unit_lane() {
+	unit_suite "unit" build/tests
+	if [[ -f web/package.json ]]; then
+		web_checks
+	fi
+}
+
 # unit_suite LABEL DIR [ENV...]: the binary in DIR of every tests/unit/AREA/test_*.c.
 unit_suite() {
 	local label=$1 dir=$2
@@ -328,9 +338,9 @@ web_unit() {
 
 # web_e2e: the browser tests (playwright-core driving Debian's Chromium)
 # against a real server on the small demo company; screenshots go to
-# web/test-results/screens. It runs after the web checks, not beside them:
-# Chromium keeps both cores busy (measured: side by side, lint, type check and
-# Vitest took 10 minutes instead of 1.5, and the browser tests 2 minutes more).
+# web/test-results/screens. It runs alone, after every other suite: Chromium
+# keeps both cores busy (measured: side by side, lint, type check and Vitest
+# took 10 minutes instead of 1.5, and the browser tests 2 minutes more).
 web_e2e() {
 	local log=$WORK/e2e.log files p f
 	echo "=== web e2e"
@@ -378,21 +388,29 @@ else
 		NOTES+=("PostgreSQL: could not start the throwaway server; PostgreSQL passes skipped")
 		count "postgresql start" 0 1
 	fi
-	start_suite unit unit_suite "unit" build/tests
-	start_suite unit_asan unit_suite "unit asan" build/asan/tests "${SAN_ENV[@]}"
-	join_suite unit
-	join_suite unit_asan
+	# Four lanes at once. Each leaves most of a core idle on its own: the
+	# unit passes are one thread each and the web checks nearly so, and an
+	# API suite's files mostly wait on their server (measured in
+	# docs/testing.md). The longest lane, PostgreSQL, starts first.
+	if [[ -n $PG_URL ]]; then
+		start_suite api_pg api_suite "api postgresql" build/tersa "TERSA_TEST_PG=$PG_URL"
+	fi
 	# On SQLite the API tests run the sanitizer build only: the same tests,
 	# and every request also checked for memory errors and undefined
 	# behaviour. The release build is the one PostgreSQL and the browser
 	# tests run.
-	api_suite "api sqlite asan" build/asan/tersa "${SAN_ENV[@]}"
+	start_suite api_asan api_suite "api sqlite asan" build/asan/tersa "${SAN_ENV[@]}"
+	start_suite unit_asan unit_suite "unit asan" build/asan/tests "${SAN_ENV[@]}"
+	start_suite unit unit_lane
+	join_suite unit
+	join_suite unit_asan
+	join_suite api_asan
 	if [[ -n $PG_URL ]]; then
-		api_suite "api postgresql" build/tersa "TERSA_TEST_PG=$PG_URL"
+		join_suite api_pg
 	fi
 	stop_pg
+	# The browser tests alone: three Chromiums keep both cores busy (see web_e2e).
 	if [[ -f web/package.json ]]; then
-		web_checks
 		web_e2e
 	fi
 fi
