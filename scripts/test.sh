@@ -3,8 +3,8 @@
 # test.sh: runs every suite (unit tests plain and sanitized, API tests on
 # SQLite with the sanitizer build and on PostgreSQL with the release build, the
 # web UI's checks and browser tests) and ends with one summary line. Suites
-# that leave a core idle run side by side: the two unit passes (one thread
-# each).
+# that leave a core idle run side by side (docs/testing.md): first every suite
+# but the browser tests, four at a time, then the browser tests alone.
 # `scripts/test.sh api` runs only the API suite on SQLite with build/tersa;
 # `scripts/test.sh web` only the web UI's lint, type check, unit and browser tests.
 set -uo pipefail
@@ -22,7 +22,7 @@ esac
 # Safety nets only: a normal run takes a fraction of these.
 UNIT_TIMEOUT=${TEST_UNIT_TIMEOUT:-600}
 API_TIMEOUT=${TEST_API_TIMEOUT:-1200}
-WEB_TIMEOUT=${TEST_WEB_TIMEOUT:-300}
+WEB_TIMEOUT=${TEST_WEB_TIMEOUT:-600}
 E2E_TIMEOUT=${TEST_E2E_TIMEOUT:-1200}
 # API test files run three at a time: each starts its own server on its own
 # database and spends most of its time waiting on it, so two cores keep up.
@@ -30,6 +30,10 @@ API_JOBS=${TEST_API_JOBS:-3}
 # Browser test files too, each with its own server and browser: three at a
 # time keep both cores busy (see web_e2e).
 E2E_JOBS=${TEST_E2E_JOBS:-3}
+# Suites before the browser tests that run at once: alone each uses a core or
+# less (a unit pass and a web check are one thread; an API file mostly waits
+# on its server), four together keep both cores busy (docs/testing.md).
+SUITE_JOBS=${TEST_SUITE_JOBS:-4}
 # Passwords hashed at Argon2id's minimum cost in every suite (servers, CLI
 # commands, unit tests): logins are most of what the suites would otherwise
 # compute. test_session checks the real cost is the default.
@@ -210,6 +214,35 @@ web_checks() {
 	web_unit
 }
 
+# run_pool NAME...: runs the suites named (suite_NAME functions), SUITE_JOBS
+# at a time in the order given, a new one as soon as one ends, then shows
+# each one's output and adds its counts, in the same order.
+run_pool() {
+	local name running=0
+	for name in "$@"; do
+		while ((running >= SUITE_JOBS)); do
+			wait -n
+			running=$((running - 1))
+		done
+		start_suite "$name" "suite_$name"
+		running=$((running + 1))
+	done
+	for name in "$@"; do
+		join_suite "$name"
+	done
+}
+
+suite_api_pg() { api_suite "api postgresql" build/tersa "TERSA_TEST_PG=$PG_URL"; }
+# On SQLite the API tests run the sanitizer build only: the same tests, and
+# every request also checked for memory errors and undefined behaviour. The
+# release build is the one PostgreSQL and the browser tests run.
+suite_api_asan() { api_suite "api sqlite asan" build/asan/tersa "${SAN_ENV[@]}"; }
+suite_unit_asan() { unit_suite "unit asan" build/asan/tests "${SAN_ENV[@]}"; }
+suite_unit() { unit_suite "unit" build/tests; }
+suite_web_typecheck() { web_check "web typecheck" npm run --silent typecheck; }
+suite_web_unit() { web_unit; }
+suite_web_lint() { web_check "web lint" npm run --silent lint; }
+
 # unit_suite LABEL DIR [ENV...]: the binary in DIR of every tests/unit/AREA/test_*.c.
 unit_suite() {
 	local label=$1 dir=$2
@@ -297,7 +330,7 @@ web_check() {
 	local label=$1
 	shift
 	echo "=== $label"
-	run_logged "$WEB_TIMEOUT" "$WORK/web.log" bash -c 'cd web && "$@"' _ "$@"
+	run_logged "$WEB_TIMEOUT" "$WORK/${label// /-}.log" bash -c 'cd web && "$@"' _ "$@"
 	if [[ $RC == 0 ]]; then
 		count "$label" 1 0
 	else
@@ -328,9 +361,9 @@ web_unit() {
 
 # web_e2e: the browser tests (playwright-core driving Debian's Chromium)
 # against a real server on the small demo company; screenshots go to
-# web/test-results/screens. It runs after the web checks, not beside them:
-# Chromium keeps both cores busy (measured: side by side, lint, type check and
-# Vitest took 10 minutes instead of 1.5, and the browser tests 2 minutes more).
+# web/test-results/screens. It runs alone, after every other suite: Chromium
+# keeps both cores busy (measured: side by side, lint, type check and Vitest
+# took 10 minutes instead of 1.5, and the browser tests 2 minutes more).
 web_e2e() {
 	local log=$WORK/e2e.log files p f
 	echo "=== web e2e"
@@ -378,21 +411,15 @@ else
 		NOTES+=("PostgreSQL: could not start the throwaway server; PostgreSQL passes skipped")
 		count "postgresql start" 0 1
 	fi
-	start_suite unit unit_suite "unit" build/tests
-	start_suite unit_asan unit_suite "unit asan" build/asan/tests "${SAN_ENV[@]}"
-	join_suite unit
-	join_suite unit_asan
-	# On SQLite the API tests run the sanitizer build only: the same tests,
-	# and every request also checked for memory errors and undefined
-	# behaviour. The release build is the one PostgreSQL and the browser
-	# tests run.
-	api_suite "api sqlite asan" build/asan/tersa "${SAN_ENV[@]}"
-	if [[ -n $PG_URL ]]; then
-		api_suite "api postgresql" build/tersa "TERSA_TEST_PG=$PG_URL"
-	fi
+	# Longest first, so the short ones fill in at the end.
+	suites=()
+	if [[ -n $PG_URL ]]; then suites+=(api_pg); fi
+	suites+=(api_asan unit_asan unit)
+	if [[ -f web/package.json ]]; then suites+=(web_typecheck web_unit web_lint); fi
+	run_pool "${suites[@]}"
 	stop_pg
+	# The browser tests alone: three Chromiums keep both cores busy (see web_e2e).
 	if [[ -f web/package.json ]]; then
-		web_checks
 		web_e2e
 	fi
 fi

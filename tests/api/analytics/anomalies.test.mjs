@@ -7,7 +7,8 @@
 // store scope, the filters and bad input.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { startServer, makeUser, ROOT } from '../lib/server.mjs';
@@ -15,6 +16,10 @@ import { assertProblem } from '../lib/assert.mjs';
 
 const BIN = process.env.TERSA_BIN ? path.resolve(process.env.TERSA_BIN) : path.join(ROOT, 'build/tersa');
 const DAY = 86400000;
+// The CLI runs without blocking the event loop: while blocked, the client
+// misses the server closing an idle keep-alive connection (after 30 s on a
+// busy machine), and the next request fails on the closed socket.
+const run = promisify(execFile);
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const n = s.length;
@@ -31,9 +36,8 @@ describe('anomaly alerts', () => {
     return execFileSync('psql', [srv.db, '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', text], { encoding: 'utf8' }).trim();
   }
   const rowsOf = (text) => sql(text).split('\n').filter(Boolean).map((l) => l.split('|'));
-  function runJob() {
-    const r = spawnSync(BIN, ['job', 'run', 'anomalies', '--db', srv.db], { encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
+  async function runJob() {
+    await run(BIN, ['job', 'run', 'anomalies', '--db', srv.db]); // rejects with stderr unless status 0
   }
   async function explained(q = '', token = admin) {
     const r = await srv.api('GET', `/api/v1/alerts?limit=500${q}`, { token });
@@ -57,14 +61,13 @@ describe('anomaly alerts', () => {
     for (let k = 1; k <= 7; k++) {
       const day = new Date(Date.now() - k * DAY).toISOString().slice(0, 10);
       for (const h of ['10', '14', '18', '21']) {
-        const r = spawnSync(BIN, ['anomalies', '--db', srv.db, '--at', `${day}T${h}:00:00+08:00`], { encoding: 'utf8' });
-        assert.equal(r.status, 0, r.stderr);
+        const r = await run(BIN, ['anomalies', '--db', srv.db, '--at', `${day}T${h}:00:00+08:00`]);
         const out = JSON.parse(r.stdout);
         assert.ok(out.checked > 0, r.stdout);
         assert.equal(out.raised, 0, `${day} ${h}:00: ${r.stdout}`);
       }
     }
-    runJob();
+    await runJob();
     assert.deepEqual(await explained(), []);
   });
 
@@ -88,7 +91,7 @@ describe('anomaly alerts', () => {
       const v = await srv.api('POST', `/api/v1/sales/${id}/void`, { token: managerA.token, body: { reason: 'rung up twice' } });
       assert.equal(v.status, 200, v.text);
     }
-    runJob();
+    await runJob();
     const found = await explained('&kind=cashier_voids');
     assert.equal(found.length, 1, JSON.stringify(found));
     const a = found[0];
@@ -131,7 +134,7 @@ describe('anomaly alerts', () => {
     // the adjustments of the last 90 days before today (none in the demo)
     const hist = Number(sql(`SELECT COUNT(*) FROM stock_moves WHERE store_id = ${storeB.id}
       AND kind IN ('adjustment', 'damage', 'count') AND at < ${Date.now() - DAY}`));
-    runJob();
+    await runJob();
     const found = await explained('&kind=stock_adjustment');
     assert.equal(found.length, 1, JSON.stringify(found));
     const a = found[0];
@@ -151,8 +154,8 @@ describe('anomaly alerts', () => {
   it('raises once however often the job runs; re-raised figures update the alert', async () => {
     const before = await explained();
     assert.equal(before.length, 2);
-    runJob();
-    runJob();
+    await runJob();
+    await runJob();
     const after = await explained();
     assert.deepEqual(after.map((a) => a.id).sort(), before.map((a) => a.id).sort());
     assert.ok(after.every((a) => a.updated_at !== null));
@@ -198,7 +201,7 @@ describe('anomaly alerts', () => {
     assert.equal(audit.status, 200, audit.text);
     assert.equal(audit.body.items[0].action, 'acknowledge');
     // the job keeps it acknowledged and raises no second one for the day
-    runJob();
+    await runJob();
     const again = await explained('&kind=stock_adjustment');
     assert.equal(again.length, 1);
     assert.equal(again[0].status, 'acknowledged');
