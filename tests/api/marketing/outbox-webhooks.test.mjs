@@ -219,7 +219,8 @@ describe('outbox: webhooks', () => {
     assert.deepEqual(r.body, { requeued: 2 });
     for (const m of [failed, bounced]) {
       const x = await message(srv, admin, m);
-      assert.equal(x.status, 'queued');
+      // Queued again; the server's own sender (every 5 s) may have taken it already.
+      assert.ok(['queued', 'sending', 'sent'].includes(x.status), x.status);
       assert.equal(x.dead, false);
     }
     assert.equal((await message(srv, admin, sent)).status, 'sent');
