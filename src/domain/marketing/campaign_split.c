@@ -41,11 +41,12 @@ int campaign_lang_pick(const char *const *langs, int n, const char *customer_lan
 {
 	const char *want[2] = {customer_lang, company_lang};
 
-	if (n <= 0)
-		return -1;
 	for (int w = 0; w < 2; w++)
 		for (int i = 0; want[w] && i < n; i++)
 			if (langs[i] && strcmp(langs[i], want[w]) == 0)
 				return i;
-	return 0;
+	for (int i = 0; i < n; i++)
+		if (langs[i])
+			return i;
+	return -1;
 }

@@ -24,9 +24,10 @@ int campaign_variant_pick(const int64_t *counts, int n, uint32_t r);
  * below ab_pct percent of the buckets. */
 int campaign_ab_draw(uint32_t r, int64_t ab_pct);
 
-/* The index among n languages (langs[i]) of the message to send: the
- * customer's language when present, else the company's, else the first
- * (0); -1 when n is 0. Either wanted language may be NULL. */
+/* The index among n languages (langs[i], NULL = no text in that one) of
+ * the message to send: the customer's language when present, else the
+ * company's, else the first present; -1 when none is. Either wanted
+ * language may be NULL. Campaigns and journeys both choose with it. */
 int campaign_lang_pick(const char *const *langs, int n, const char *customer_lang,
                        const char *company_lang);
 

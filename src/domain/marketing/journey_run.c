@@ -7,6 +7,7 @@
 #include "domain/loyalty/care.h"
 #include "domain/loyalty/coupon.h"
 #include "domain/loyalty/outbox.h"
+#include "domain/marketing/campaign_split.h"
 #include "domain/marketing/journey.h"
 #include "domain/org/settings.h"
 
@@ -17,15 +18,10 @@
 int journey_pick_lang(const struct journey_step *s, const char *customer_lang,
 		      const char *company_lang)
 {
-	const char *want[2] = {customer_lang, company_lang};
-	for (int w = 0; w < 2; w++)
-		for (int l = 0; want[w] && l < JOURNEY_LANGS; l++)
-			if (strcmp(want[w], journey_langs[l]) == 0 && s->msg[l].body)
-				return l;
+	const char *langs[JOURNEY_LANGS];
 	for (int l = 0; l < JOURNEY_LANGS; l++)
-		if (s->msg[l].body)
-			return l;
-	return -1;
+		langs[l] = s->msg[l].body ? journey_langs[l] : NULL;
+	return campaign_lang_pick(langs, JOURNEY_LANGS, customer_lang, company_lang);
 }
 
 /* When the first step of a pass triggered at `at` is due. */
