@@ -20,7 +20,7 @@ export type JourneyStep = Schemas['JourneyStep']
 export type JourneyInput = Schemas['JourneyInput']
 export type StepMessage = Schemas['JourneyMessage']
 export type Enrollment = Schemas['JourneyEnrollment']
-export type Lang = 'zh-CN' | 'en'
+export type { Lang } from './campaigns/campaigns'
 /** A journey step's channel: a message, or in_store (a coupon to use at the till, no message). */
 export type StepChannel = JourneyStep['channel']
 

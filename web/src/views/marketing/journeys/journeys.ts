@@ -1,9 +1,11 @@
 // The journey editor's rules: a new step, the day each step goes out, the
 // trigger in words, the checks made before saving and the body sent. Pure.
 import type { Journey, JourneyInput, JourneyKind, JourneyStep, Lang, StepChannel, StepMessage } from '../api'
+import { LANGS } from '../campaigns/campaigns'
 
 export const JOURNEY_KINDS: JourneyKind[] = ['welcome', 'winback', 'birthday']
-export const LANGS: Lang[] = ['zh-CN', 'en']
+// The languages a message is written in, as campaigns have them.
+export { LANGS }
 /** A step's channels: in_store sends no message, it gives a coupon to use at the till. */
 export const STEP_CHANNELS: StepChannel[] = ['sms', 'email', 'wechat', 'in_store']
 /** The variables a message may use, filled in per customer when it is queued. */
