@@ -13,6 +13,7 @@
 
 #include "base/buf.h"
 #include "base/timeutil.h"
+#include "domain/marketing/campaign.h"
 #include "domain/marketing/gateway.h"
 #include "domain/marketing/links.h"
 #include "domain/marketing/marketing_settings.h"
@@ -531,34 +532,25 @@ fail:
 	return rc;
 }
 
-int outbox_campaign_resend(struct db *db, const struct actor *who, int64_t campaign_id,
-			   int64_t *requeued, struct err *e)
+int outbox_campaign_resend(struct db *db, struct arena *a, const struct actor *who,
+			   int64_t campaign_id, int64_t *requeued, struct err *e)
 {
-	static const char sql_c[] = "SELECT status, store_id FROM campaigns WHERE id = ?";
 	static const char sql[] =
 		"UPDATE outbox SET status = 'queued', attempts = 0, dead = 0, next_at = NULL, "
 		"error = NULL, updated_at = ? WHERE source = 'campaign' AND source_id = ? "
 		"AND status IN ('failed', 'bounced')";
+	struct campaign *c;
 	int rc;
 	*requeued = 0;
 	if ((rc = db_begin(db, 1, e)) < 0)
 		return rc;
-	struct db_stmt *st = db_query(db, e, sql_c, "i", campaign_id);
-	if ((rc = db_get_row(st, "campaign", campaign_id, e)) < 0)
+	/* campaign_get: a store-bound user sees their stores' campaigns only. */
+	if ((rc = campaign_get(db, a, who, campaign_id, &c, e)) < 0)
 		goto fail;
-	char status[32];
-	snprintf(status, sizeof status, "%s", db_col_text(st, 0));
-	int64_t store_id = db_col_int64(st, 1);
-	db_reset(st);
-	/* A store-bound user sees their stores' campaigns, not company-wide ones. */
-	if (store_id ? !actor_sees_store(who, store_id)
-		     : who->user && (who->user->role & ROLE_STORE_BOUND)) {
-		rc = err_set(e, ERR_NOT_FOUND, "no campaign %" PRId64, campaign_id);
-		goto fail;
-	}
-	if (strcmp(status, "running") != 0 && strcmp(status, "completed") != 0) {
+	int64_t store_id = c->store_id;
+	if (strcmp(c->status, "running") != 0 && strcmp(c->status, "completed") != 0) {
 		rc = err_set(e, ERR_STATE, "campaign %" PRId64 " is %s: only a running or completed "
-					   "campaign's messages are sent again", campaign_id, status);
+					   "campaign's messages are sent again", campaign_id, c->status);
 		goto fail;
 	}
 	if ((rc = db_write_count(db, e, requeued, sql, "ii", ts_now_ms(), campaign_id)) < 0)

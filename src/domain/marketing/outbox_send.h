@@ -63,8 +63,8 @@ int outbox_retry(struct db *db, struct arena *a, const struct actor *who, int64_
 /* Campaign id's failed and bounced messages back to queued; the count in
  * *requeued. Never a message sent, delivered or opted out. 404 for a
  * campaign unknown or of a store the actor does not see. Audited. */
-int outbox_campaign_resend(struct db *db, const struct actor *who, int64_t campaign_id,
-			   int64_t *requeued, struct err *e);
+int outbox_campaign_resend(struct db *db, struct arena *a, const struct actor *who,
+			   int64_t campaign_id, int64_t *requeued, struct err *e);
 
 extern const char *const outbox_receipt_statuses[]; /* delivered failed bounced */
 /* A delivery receipt of channel for the message id (or, with id 0, the

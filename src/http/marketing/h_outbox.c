@@ -50,7 +50,7 @@ int h_outbox_retry(struct req *r)
 int h_campaigns_resend(struct req *r)
 {
 	int64_t n;
-	int rc = outbox_campaign_resend(r->db, &r->actor, r->ids[0], &n, &r->err);
+	int rc = outbox_campaign_resend(r->db, r->a, &r->actor, r->ids[0], &n, &r->err);
 	if (rc < 0)
 		return rc;
 	json_t *o = json_object();
