@@ -476,7 +476,7 @@ static int credit_clawbacks(struct db *db, struct calc *c, struct err *e)
 		"JOIN commission_periods xp ON xp.id = x.period_id WHERE x.return_id = r.id "
 		"AND x.sale_line_id = l.id AND xp.plan_id = ? AND x.period_id <> ?) "
 		"ORDER BY rl.id, 12";
-	struct db_stmt *st = db_query(db, e, sql, "iitiii", c->plan_id, c->plan_id, c->from, c->from,
+	struct db_stmt *st = db_query(db, e, sql, "iittii", c->plan_id, c->plan_id, c->from, c->from,
 				      c->plan_id, c->period_id);
 	struct credit cr = {0};
 	int rc, have = 0;
@@ -606,9 +606,40 @@ static int tiers(struct db *db, struct calc *c, struct err *e)
 	return 0;
 }
 
-/* The period's lines and payouts replaced by c's. */
+/* A line's twelve values, the first at parameter k. */
+static void bind_line(struct db_stmt *st, int k, int64_t period_id, const struct cline *l)
+{
+	const int64_t ids[] = {l->store_id, l->sale_id, l->sale_line_id, l->return_id};
+	db_bind_int64(st, k, period_id);
+	db_bind_int64(st, k + 1, l->user_id);
+	db_bind_text(st, k + 3, l->kind);
+	db_bind_text(st, k + 4, l->day[0] ? l->day : NULL);
+	for (int i = 0; i < 4; i++) {
+		int at = i == 0 ? k + 2 : k + 4 + i;
+		if (ids[i])
+			db_bind_int64(st, at, ids[i]);
+		else
+			db_bind_null(st, at);
+	}
+	db_bind_int64(st, k + 8, l->base);
+	db_bind_int64(st, k + 9, l->rate_bp);
+	db_bind_int64(st, k + 10, l->amount);
+	db_bind_text(st, k + 11, l->detail);
+}
+
+#define LINE_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define LINE_ROWS4 LINE_ROW ", " LINE_ROW ", " LINE_ROW ", " LINE_ROW
+#define LINE_ROWS16 LINE_ROWS4 ", " LINE_ROWS4 ", " LINE_ROWS4 ", " LINE_ROWS4
+#define LINE_BATCH 32
+
+/* The period's lines and payouts replaced by c's; the lines written
+ * LINE_BATCH to a statement. */
 static int write_calc(struct db *db, struct calc *c, int64_t now, int64_t *grand, struct err *e)
 {
+	static const char sql_lines[] =
+		"INSERT INTO commission_lines (period_id, user_id, store_id, kind, day, sale_id, "
+		"sale_line_id, return_id, base, rate_bp, amount, detail) VALUES "
+		LINE_ROWS16 ", " LINE_ROWS16;
 	static const char sql_del_lines[] = "DELETE FROM commission_lines WHERE period_id = ?";
 	static const char sql_del_payouts[] = "DELETE FROM commission_payouts WHERE period_id = ?";
 	static const char sql_line[] =
@@ -623,15 +654,26 @@ static int write_calc(struct db *db, struct calc *c, int64_t now, int64_t *grand
 	if (db_write(db, e, sql_del_lines, "i", c->period_id) < 0 ||
 	    db_write(db, e, sql_del_payouts, "i", c->period_id) < 0)
 		return db_fail(e);
-	for (int i = 0; i < c->nl; i++) {
-		const struct cline *l = &c->lines[i];
-		if (db_write(db, e, sql_line, "iiIttIIIiiit", c->period_id, l->user_id, l->store_id,
-			     l->kind, l->day[0] ? l->day : NULL, l->sale_id, l->sale_line_id,
-			     l->return_id, l->base, l->rate_bp, l->amount, l->detail) < 0)
+	int i = 0;
+	for (; i + LINE_BATCH <= c->nl; i += LINE_BATCH) {
+		struct db_stmt *st = db_prepare(db, sql_lines, e);
+		if (!st)
+			return db_fail(e);
+		for (int k = 0; k < LINE_BATCH; k++)
+			bind_line(st, 1 + 12 * k, c->period_id, &c->lines[i + k]);
+		if (db_run(st, e) < 0)
+			return db_fail(e);
+	}
+	for (; i < c->nl; i++) {
+		struct db_stmt *st = db_prepare(db, sql_line, e);
+		if (!st)
+			return db_fail(e);
+		bind_line(st, 1, c->period_id, &c->lines[i]);
+		if (db_run(st, e) < 0)
 			return db_fail(e);
 	}
 	*grand = 0;
-	for (int i = 0; i < c->nm; i++) {
+	for (i = 0; i < c->nm; i++) {
 		const struct member *m = &c->m[i];
 		int64_t total = 0;
 		if (!m->lines && !m->target)
