@@ -16,6 +16,7 @@
 #include "domain/org/settings.h"
 #include "jobs/anomaly_job.h"
 #include "jobs/campaign_job.h"
+#include "jobs/commission_job.h"
 #include "jobs/coupon_jobs.h"
 #include "jobs/customer_rfm_job.h"
 #include "jobs/forecast_job.h"
@@ -39,6 +40,7 @@ static const struct job jobs[] = {
 	{"campaigns", 1, 0, campaigns_job},
 	{"outbox", 1, 0, outbox_job},
 	{"training", 0, 3 * 60 + 10, training_job},
+	{"commission", 0, 2 * 60 + 30, commission_job},
 };
 #define NJOBS ((int)(sizeof jobs / sizeof jobs[0]))
 
