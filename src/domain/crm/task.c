@@ -9,6 +9,7 @@
 
 #include "base/jx.h"
 #include "base/text.h"
+#include "base/timeutil.h"
 #include "db/page.h"
 #include "domain/crm/crm_check.h"
 #include "domain/crm/customer_scope.h"
@@ -519,4 +520,18 @@ int task_check_item_set(struct db *db, struct arena *a, const struct actor *who,
 fail:
 	db_rollback(db);
 	return db_fail(e);
+}
+
+int task_day_due_at(const char *day, int64_t *out)
+{
+	char next[11];
+	int64_t z;
+
+	if (ts_day_number(day, &z) < 0)
+		return -1;
+	ts_day_from_number(z + 1, next);
+	if (ts_day_start(next, out) < 0)
+		return -1;
+	*out -= 60000;
+	return 0;
 }

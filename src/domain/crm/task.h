@@ -89,6 +89,9 @@ int task_create(struct db *db, struct arena *a, const struct actor *who,
  * already taken writes nothing and gives *id 0. 0 or negative. */
 int task_insert(struct db *db, const struct actor *who, const struct task_input *in,
 		int64_t now, int64_t *id, struct err *e);
+/* The due time of a task due on a business day: one minute before the
+ * next day starts in the company zone. 0 or -1 (not a day). */
+int task_day_due_at(const char *day, int64_t *out);
 /* Ticks (done 1) or unticks a checklist item of a task who sees
  * (ERR_NOT_FOUND for the task or an item not its own). Audited. *out: the
  * task after the change. */
