@@ -38,6 +38,8 @@ static int recur_walk(const char *rule, int64_t weekday, int64_t monthday, const
 	if (!rule || ts_day_number(day, &z) < 0)
 		return -1;
 	weekly = strcmp(rule, "weekly") == 0;
+	if (!weekly && strcmp(rule, "monthly") != 0)
+		return -1;
 	if (weekly ? (weekday < 1 || weekday > 7) : (monthday < 1 || monthday > 28))
 		return -1;
 	for (int i = 0; i <= 31; i++, z += dir) {
