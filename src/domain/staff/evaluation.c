@@ -183,6 +183,8 @@ static const char SQL_EV_STORE[] =
 	"SELECT MIN(us.store_id) FROM user_stores us WHERE us.user_id = ?"
 	" AND (? = 0 OR us.store_id IN (SELECT store_id FROM user_stores WHERE user_id = ?))";
 
+static const char SQL_EV_ROLE[] = "SELECT role FROM users WHERE id = ?";
+
 static const char SQL_EV_INSERT[] =
 	"INSERT INTO evaluations (template_id, user_id, store_id, manager_id, period_from,"
 	" period_to, due_day, status, created_by, created_at, updated_at)"
@@ -222,6 +224,14 @@ int eval_create(struct db *db, struct arena *a, const struct actor *who,
 		goto fail;
 	if (rc == 0)
 		err_field(e, "user_id", "no such person");
+	else if (tpl && tpl->active) {
+		char role[32] = "";
+		if ((rc = db_text(db_query(db, e, SQL_EV_ROLE, "i", in->user_id), role, sizeof role,
+				  e)) < 0)
+			goto fail;
+		if (strcmp(role, tpl->role) != 0)
+			err_field(e, "template_id", "is a template for %s, not %s", tpl->role, role);
+	}
 	if ((rc = err_fields_done(e)) < 0)
 		goto fail;
 	evals_scope(who, v);
