@@ -25,6 +25,7 @@
 #include "jobs/loyalty_jobs.h"
 #include "jobs/outbox_job.h"
 #include "jobs/training_job.h"
+#include "jobs/staff_jobs.h"
 
 /* The jobs, in the order they are tried on each tick. */
 static const struct job jobs[] = {
@@ -41,6 +42,8 @@ static const struct job jobs[] = {
 	{"outbox", 1, 0, outbox_job},
 	{"training", 0, 3 * 60 + 10, training_job},
 	{"commission", 0, 2 * 60 + 30, commission_job},
+	{"recurring_tasks", 60, 0, recurring_tasks_job},
+	{"evaluations", 0, 2 * 60 + 15, evaluations_job},
 };
 #define NJOBS ((int)(sizeof jobs / sizeof jobs[0]))
 
