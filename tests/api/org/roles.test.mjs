@@ -80,6 +80,12 @@ describe('roles × routes', () => {
       '/api/v1/tasks/{id}/checklist/{id}': [crm.task, 999999], '/api/v1/task-recurrences/{id}': 999999,
       ...Object.fromEntries(['/api/v1/evaluation-templates/{id}', '/api/v1/meetings/{id}', ...['', '/self', '/manager', '/publish', '/cancel']
         .map((x) => `/api/v1/evaluations/{id}${x}`)].map((x) => [x, 999999])),
+      ...Object.fromEntries(['', '/publish', '/archive', '/files', '/roles', '/assignments', '/attempts']
+        .map((x) => [`/api/v1/courses/{id}${x}`, 999999])),
+      '/api/v1/course-files/{id}': 999999, '/api/v1/recognitions/{id}': 999999,
+      ...Object.fromEntries([...['', '/approve', '/close', '/periods'].map((x) => `/api/v1/commission/plans/{id}${x}`),
+        ...['', '/recompute', '/approve', '/close', '/lines'].map((x) => `/api/v1/commission/periods/{id}${x}`),
+        '/api/v1/commission/statements/{id}'].map((x) => [x, 999999])),
     }[path];
     if (path.includes('{id}')) assert.ok(id, `no fixture for ${path}`);
     let p = path;

@@ -57,7 +57,7 @@ describe('openapi answer check', () => {
       at: '2026-12-07T05:00:00Z', day: '2026-12-07', status: 'completed', subtotal: 100, discount_total: 0, rounding: 0, vat_total: 12,
       total: 100, paid: 100, change_due: 0, points_earned: 0, points_redeemed: 0, manual_discount_bp: 0, approved_by: null, note: null,
       offline_at: null, negative_stock: false, refunded_total: 0, lines: [line], payments: [{ method: 'cash', amount: 100, reference: null }],
-      returns: [], voided_by: null, voided_at: null, void_reason: null,
+      returns: [], voided_by: null, voided_at: null, void_reason: null, salespeople: [{ user_id: 1, share_bp: 10000 }],
     };
     const msg = answer('GET', '/api/v1/sales/1', 200, sale);
     assert.match(msg, /GET \/api\/v1\/sales\/\{id\} \(sales_get\) answered 200/);
