@@ -12,7 +12,6 @@
 #include "db/page.h"
 #include "domain/crm/task.h"
 #include "domain/org/audit.h"
-#include "domain/staff/evals_seen.h"
 #include "domain/staff/staff_json.h"
 #include "domain/staff/staff_scope.h"
 
@@ -113,7 +112,7 @@ static json_t *ev_audit(const struct evaluation *ev)
 
 static const char SQL_EV_GET[] =
 	"SELECT " EV_COLS " FROM evaluations ev JOIN users u ON u.id = ev.user_id"
-	" WHERE ev.id = ? AND" PERSON_SEEN_SQL("ev.user_id");
+	" WHERE ev.id = ? AND" STAFF_SEEN_SQL("ev.user_id");
 
 int eval_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	     struct evaluation **out, struct err *e)
@@ -122,7 +121,7 @@ int eval_get(struct db *db, struct arena *a, const struct actor *who, int64_t id
 	struct db_stmt *st;
 	int rc;
 
-	evals_scope(who, v);
+	staff_seen_binds(who, v);
 	st = db_query(db, e, SQL_EV_GET, "iiiii", id, v[0], v[1], v[2], v[3]);
 	if ((rc = db_get_row(st, "evaluation", id, e)) < 0)
 		return rc;
@@ -133,7 +132,7 @@ int eval_get(struct db *db, struct arena *a, const struct actor *who, int64_t id
 
 static const char SQL_EV_LIST[] =
 	"SELECT " EV_COLS " FROM evaluations ev JOIN users u ON u.id = ev.user_id"
-	" WHERE" PERSON_SEEN_SQL("ev.user_id") " AND (? = 0 OR ev.user_id = ?)"
+	" WHERE" STAFF_SEEN_SQL("ev.user_id") " AND (? = 0 OR ev.user_id = ?)"
 	" AND (? = 0 OR ev.store_id = ?) AND (CAST(? AS TEXT) IS NULL OR ev.status = ?)"
 	" AND ev.id > ? ORDER BY ev.id LIMIT ?";
 
@@ -146,7 +145,7 @@ int eval_list(struct db *db, struct arena *a, const struct actor *who,
 	struct page pg;
 	int rc;
 
-	evals_scope(who, v);
+	staff_seen_binds(who, v);
 	page_init(&pg, a, f->limit, sizeof(struct evaluation *));
 	st = db_query(db, e, SQL_EV_LIST, "iiiiiiiittii", v[0], v[1], v[2], v[3], f->user_id,
 		      f->user_id, f->store_id, f->store_id, f->status, f->status, f->after_id,
@@ -235,7 +234,7 @@ int eval_create(struct db *db, struct arena *a, const struct actor *who,
 	}
 	if ((rc = err_fields_done(e)) < 0)
 		goto fail;
-	evals_scope(who, v);
+	staff_seen_binds(who, v);
 	if ((rc = db_int(db_query(db, e, SQL_EV_STORE, "iii", in->user_id, v[0], v[1]), &store,
 			 e)) < 0)
 		goto fail;

@@ -137,7 +137,7 @@ int recognition_list(struct db *db, struct arena *a, const struct actor *who,
 		"SELECT " RECOG_COLS RECOG_FROM " WHERE (? = 0 OR r.id < ?)"
 		" AND (? = 0 OR r.user_id = ?)"
 		" AND (? = 0 OR EXISTS (SELECT 1 FROM user_stores x WHERE x.user_id = r.user_id"
-		" AND x.store_id = ?)) AND" TRAINING_SEEN("r.user_id") " ORDER BY r.id DESC LIMIT ?";
+		" AND x.store_id = ?)) AND" STAFF_SEEN_SQL("r.user_id") " ORDER BY r.id DESC LIMIT ?";
 	int64_t mode = training_scope_mode(who), me = me_of(who);
 	struct page pg;
 	int rc;

@@ -7,12 +7,6 @@
 #include "base/jx.h"
 #include "db/page.h"
 
-/* Store-bound managers see people sharing one of their stores; sales and
- * service see only themselves. Bound as (scoped, actor, actor, self_only, actor). */
-#define PERSON_SCOPE                                                           \
-	" (? = 0 OR u.id = ? OR (? = 0 AND EXISTS (SELECT 1 FROM user_stores us"   \
-	" JOIN user_stores mine ON mine.store_id = us.store_id"                    \
-	" WHERE us.user_id = u.id AND mine.user_id = ?))) "
 
 int staff_is_manager(const struct actor *who)
 {
@@ -20,23 +14,26 @@ int staff_is_manager(const struct actor *who)
 	       (who->user->role & (ROLE_ADMIN | ROLE_HQ | ROLE_STORE_MANAGER)) != 0;
 }
 
-/* scoped: the actor is limited by stores; self_only: sees only themselves. */
-static void scope_of(const struct actor *who, int64_t *scoped, int64_t *self_only,
-		     int64_t *me)
+void staff_seen_binds(const struct actor *who, int64_t v[4])
 {
-	int role = who->user ? who->user->role : ROLE_ADMIN;
-	*me = who->user ? who->user->id : 0;
-	*scoped = (role & (ROLE_ADMIN | ROLE_HQ)) ? 0 : 1;
-	*self_only = (role & ROLE_STORE_MANAGER) ? 0 : 1;
+	const struct user *u = who ? who->user : NULL;
+
+	v[0] = v[1] = v[2] = v[3] = 0;
+	if (!u || (u->role & (ROLE_ADMIN | ROLE_HQ)))
+		return;
+	v[0] = 1;
+	v[1] = u->id;
+	v[2] = u->role == ROLE_STORE_MANAGER;
+	v[3] = u->id;
 }
 
 int staff_person_seen(struct db *db, const struct actor *who, int64_t user_id, struct err *e)
 {
 	static const char sql[] =
-		"SELECT 1 FROM users u WHERE u.id = ? AND" PERSON_SCOPE;
-	int64_t scoped, self_only, me;
-	scope_of(who, &scoped, &self_only, &me);
-	return db_exists(db_query(db, e, sql, "iiiii", user_id, scoped, me, self_only, me), e);
+		"SELECT 1 FROM users u WHERE u.id = ? AND" STAFF_SEEN_SQL("u.id");
+	int64_t v[4];
+	staff_seen_binds(who, v);
+	return db_exists(db_query(db, e, sql, "iiiii", user_id, v[0], v[1], v[2], v[3]), e);
 }
 
 int staff_person_check(struct db *db, const struct actor *who, int64_t user_id, struct err *e)
@@ -94,19 +91,19 @@ int staff_people_list(struct db *db, struct arena *a, const struct actor *who,
 {
 	static const char sql[] =
 		"SELECT u.id, u.username, u.display_name, u.role, u.active FROM users u "
-		"WHERE u.id > ? AND" PERSON_SCOPE
+		"WHERE u.id > ? AND" STAFF_SEEN_SQL("u.id")
 		"AND (CAST(? AS TEXT) IS NULL OR lower(u.username) LIKE ? ESCAPE '\\' "
 		"     OR lower(u.display_name) LIKE ? ESCAPE '\\') "
 		"AND (CAST(? AS TEXT) IS NULL OR u.role = ?) "
 		"AND (? = 0 OR EXISTS (SELECT 1 FROM user_stores s WHERE s.user_id = u.id"
 		"     AND s.store_id = ?)) ORDER BY u.id LIMIT ?";
-	int64_t scoped, self_only, me;
-	scope_of(who, &scoped, &self_only, &me);
+	int64_t v[4];
+	staff_seen_binds(who, v);
 	const char *pat = db_like_pattern(a, q);
 	struct page pg;
 	page_init(&pg, a, limit, sizeof(struct staff_person));
-	struct db_stmt *st = db_query(db, e, sql, "iiiiitttttiii", after_id, scoped, me,
-				      self_only, me, pat, pat, pat, role, role, store_id,
+	struct db_stmt *st = db_query(db, e, sql, "iiiiitttttiii", after_id, v[0], v[1],
+				      v[2], v[3], pat, pat, pat, role, role, store_id,
 				      store_id, page_fetch(&pg));
 	if (!st)
 		return db_fail(e);

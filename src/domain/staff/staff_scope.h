@@ -17,6 +17,18 @@
  * The system actor (no user) sees everyone. */
 int staff_person_seen(struct db *db, const struct actor *who, int64_t user_id, struct err *e);
 
+/* The same rule as a SQL condition on a person column, for reads that
+ * filter many rows at once. Four ? bound from staff_seen_binds. */
+#define STAFF_SEEN_SQL(col)                                                     \
+	" (? = 0 OR " col " = ? OR (? = 1 AND " col " IN (SELECT us.user_id"      \
+	" FROM user_stores us JOIN user_stores mine ON mine.store_id = us.store_id" \
+	" WHERE mine.user_id = ?))) "
+
+/* The values bound to STAFF_SEEN_SQL: {0, 0, 0, 0} for an actor who sees
+ * everyone (admin, hq, the system; who may be NULL), else {1, their id, 1
+ * for a store manager else 0, their id}. */
+void staff_seen_binds(const struct actor *who, int64_t v[4]);
+
 /* 1 when who manages people (admin, hq, store_manager or the system). */
 int staff_is_manager(const struct actor *who);
 

@@ -131,7 +131,7 @@ int training_assignment_list(struct db *db, struct arena *a, const struct actor 
 		" AND x.store_id = ?))"
 		" AND (CAST(? AS TEXT) IS NULL OR ca.status = ?)"
 		" AND (? = 0 OR (ca.status = 'assigned' AND ca.due_day IS NOT NULL"
-		" AND ca.due_day < ?)) AND" TRAINING_SEEN("ca.user_id")
+		" AND ca.due_day < ?)) AND" STAFF_SEEN_SQL("ca.user_id")
 		" ORDER BY ca.id LIMIT ?";
 	int64_t mode = training_scope_mode(who), me = me_of(who);
 	int64_t overdue = f->overdue == 1;
@@ -164,12 +164,12 @@ int training_assignment_list(struct db *db, struct arena *a, const struct actor 
 static const char SQL_ASSIGN_GET[] = "SELECT " ASSIGN_COLS ASSIGN_FROM " WHERE ca.id = ?";
 
 static const char SQL_ACTIVE_SEEN[] =
-	"SELECT 1 FROM users u WHERE u.id = ? AND u.active = 1 AND" TRAINING_SEEN("u.id");
+	"SELECT 1 FROM users u WHERE u.id = ? AND u.active = 1 AND" STAFF_SEEN_SQL("u.id");
 
 static const char SQL_ROLE_USERS[] =
 	"SELECT u.id FROM users u WHERE u.role = ? AND u.active = 1"
 	" AND (? = 0 OR EXISTS (SELECT 1 FROM user_stores x WHERE x.user_id = u.id"
-	" AND x.store_id = ?)) AND" TRAINING_SEEN("u.id") " ORDER BY u.id";
+	" AND x.store_id = ?)) AND" STAFF_SEEN_SQL("u.id") " ORDER BY u.id";
 
 static const char SQL_ASSIGN_UPSERT[] =
 	"INSERT INTO course_assignments (course_id, user_id, due_day, status, assigned_by,"

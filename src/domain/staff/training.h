@@ -27,16 +27,11 @@ extern const char *const assignment_statuses[]; /* assigned passed */
 int training_score(const int64_t *key, int nq, const int64_t *answers, int na,
 		   int64_t pass_bp, int *correct, int64_t *score_bp);
 
-/* How who's lists are scoped, the rule of staff_person_seen
- * (staff_scope.h) for SQL: 0 everyone (admin, hq, the system), 1 the
- * people of who's stores and who (a store manager), 2 who alone. */
+/* How who's lists are scoped: 0 everyone (admin, hq, the system), 1 the
+ * people of who's stores and who (a store manager), 2 who alone. Bound as
+ * (mode, me, mode, me) to STAFF_SEEN_SQL (staff_scope.h), whose "? = 0" and
+ * "? = 1" read it. */
 int training_scope_mode(const struct actor *who);
-/* SQL: the person in column col is seen by the actor, params: mode
- * (training_scope_mode), me, mode, me. */
-#define TRAINING_SEEN(col)                                                     \
-	" (? = 0 OR " col " = ? OR (? = 1 AND EXISTS (SELECT 1 FROM user_stores sp" \
-	" JOIN user_stores sm ON sm.store_id = sp.store_id WHERE sp.user_id = " col \
-	" AND sm.user_id = ?))) "
 
 struct course_assignment {
 	int64_t id, course_id, user_id;
