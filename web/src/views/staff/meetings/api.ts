@@ -2,31 +2,46 @@
 // action items that become tasks, recurring tasks, task checklists.
 import { loose, type Page } from '../training/api'
 
+/** An action item as the meeting answers it: the task it became and that task's status. */
 export interface MeetingAction {
+  task_id: number
+  title: string
+  assignee_id: number | null
+  due_at: string | null
+  status: 'open' | 'done' | 'cancelled'
+}
+/** A new action item: the server makes a task of it (kind action, the meeting's id). */
+export interface NewAction {
   title: string
   assignee_id: number | null
   due_day: string | null
-  /** The task the action became, once saved (with its status). */
-  task_id?: number | null
-  status?: 'open' | 'done' | 'cancelled' | null
 }
 export interface Meeting {
   id: number
-  store_id: number | null
+  store_id: number
   title: string
   at: string
   notes: string
   attendee_ids: number[]
+  attendees: { id: number; name: string }[]
   actions: MeetingAction[]
   created_by?: number | null
 }
-export type MeetingInput = Omit<Meeting, 'id' | 'created_by'>
+/** Actions sent with a PATCH are added to the meeting's (each makes a task); those it has stay. */
+export interface MeetingInput {
+  store_id?: number
+  title: string
+  at: string
+  notes: string
+  attendee_ids: number[]
+  actions: NewAction[]
+}
 
 export const meetingApi = {
   list: (query: { store_id?: number; limit?: number; cursor?: string }) => loose<Page<Meeting>>('GET', '/meetings', { query }),
   get: (id: number) => loose<Meeting>('GET', `/meetings/${id}`),
   create: (body: MeetingInput) => loose<Meeting>('POST', '/meetings', { body }),
-  update: (id: number, body: Partial<MeetingInput>) => loose<Meeting>('PATCH', `/meetings/${id}`, { body }),
+  update: (id: number, body: Omit<MeetingInput, 'store_id'>) => loose<Meeting>('PATCH', `/meetings/${id}`, { body }),
 }
 
 export interface Routine {
