@@ -352,7 +352,7 @@ int target_list(struct db *db, struct arena *a, const struct actor *who,
 		stores_only = 0;
 		bound = 0;
 	}
-	struct db_stmt *st = db_query(db, e, sql, "iiiiitttttttii", f->store_id, f->store_id,
+	struct db_stmt *st = db_query(db, e, sql, "iiiiittttttii", f->store_id, f->store_id,
 				      uid, uid, stores_only, f->month, f->month, f->year, f->year,
 				      f->metric, f->metric, bound, bound);
 	if (!st)
