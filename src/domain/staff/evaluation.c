@@ -478,10 +478,11 @@ int eval_publish(struct db *db, struct arena *a, const struct actor *who, int64_
 				     now, now), &next, e);
 		if (rc < 0)
 			goto fail;
-		rc = audit_add(db, who, "create", "evaluation", next, ev->store_id, NULL,
-			       json_pack("{s:I,s:s,s:s,s:I}", "user_id", (json_int_t)ev->user_id,
-					 "period_from", from, "period_to", to, "after",
-					 (json_int_t)ev->id), e);
+		json_t *after = json_pack("{s:I,s:s,s:s,s:I}", "user_id", (json_int_t)ev->user_id,
+					  "period_from", from, "period_to", to, "after",
+					  (json_int_t)ev->id);
+		rc = audit_add(db, who, "create", "evaluation", next, ev->store_id, NULL, after, e);
+		json_decref(after);
 		if (rc < 0)
 			goto fail;
 	}

@@ -288,7 +288,7 @@ int meeting_create(struct db *db, struct arena *a, const struct actor *who,
 		goto fail;
 	if ((rc = err_fields_done(e)) < 0)
 		goto fail;
-	rc = db_int(db_query(db, e, sql, "itttIii", in->store_id, in->title, in->at,
+	rc = db_int(db_query(db, e, sql, "ititIii", in->store_id, in->title, in->at,
 			     in->notes ? in->notes : "", who && who->user ? who->user->id : 0, now,
 			     now), &id, e);
 	if (rc <= 0 || (rc = meeting_write_parts(db, a, who, id, in->store_id, in, 1, now, e)) < 0 ||
