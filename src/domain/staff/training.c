@@ -456,9 +456,9 @@ static const char SQL_ASSIGN_SCORE[] =
 	" passed_at = CASE WHEN ? = 1 AND passed_at IS NULL THEN ? ELSE passed_at END"
 	" WHERE course_id = ? AND user_id = ?";
 
-int training_attempt(struct db *db, struct arena *a, const struct actor *who, int64_t course_id,
-		     const int64_t *answers, int na, int64_t now, struct attempt_result *out,
-		     struct err *e)
+int training_attempt(struct db *db, struct arena *a, const struct actor *who, int all,
+		     int64_t course_id, const int64_t *answers, int na, int64_t now,
+		     struct attempt_result *out, struct err *e)
 {
 	int64_t me = me_of(who), *key;
 	struct course *c;
@@ -466,7 +466,7 @@ int training_attempt(struct db *db, struct arena *a, const struct actor *who, in
 	char *text;
 	int nq = 0, rc;
 
-	if ((rc = course_get(db, a, who, 0, course_id, &c, e)) < 0)
+	if ((rc = course_get(db, a, who, all, course_id, &c, e)) < 0)
 		return rc;
 	if (strcmp(c->status, "published") != 0)
 		return err_set(e, ERR_STATE, "course %lld is %s", (long long)course_id, c->status);

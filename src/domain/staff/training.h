@@ -113,13 +113,13 @@ struct attempt_result {
 };
 
 /* who takes the quiz of a published course (else ERR_STATE; one who may
- * not read: ERR_NOT_FOUND): answers must be one index per question (a
+ * not read, as course_get with all: ERR_NOT_FOUND): answers must be one index per question (a
  * field error on answers otherwise). The attempt is kept; who's
  * assignment gets the best score and, when passed, the status passed.
  * Audited. */
-int training_attempt(struct db *db, struct arena *a, const struct actor *who, int64_t course_id,
-		     const int64_t *answers, int na, int64_t now, struct attempt_result *out,
-		     struct err *e);
+int training_attempt(struct db *db, struct arena *a, const struct actor *who, int all,
+		     int64_t course_id, const int64_t *answers, int na, int64_t now,
+		     struct attempt_result *out, struct err *e);
 /* The attempts of user_id (0: who) at a course, newest first; someone who
  * does not see user_id: ERR_NOT_FOUND. */
 int training_attempt_list(struct db *db, struct arena *a, const struct actor *who,
