@@ -82,9 +82,10 @@ test('a course with a quiz is written, published, assigned, failed, passed, and 
 	await page.getByTestId(`training-course-assign-${id}`).click();
 	await page.getByTestId('training-assign-dialog').waitFor();
 	await pick(page, 'training-assign-people', 'training-assign-person-sales01');
-	await page.keyboard.press('Escape');
+	await page.getByTestId('training-assign-dialog').locator('.el-dialog__title').click();
 	await fill(page, 'training-assign-due', day(7));
 	await page.keyboard.press('Enter');
+	await page.getByTestId('training-assign-dialog').locator('.el-dialog__title').click();
 	await shot(page, 'staff-course-assign-en');
 	await page.getByTestId('training-assign-save').click();
 	await page.getByTestId('training-assign-dialog').waitFor({ state: 'hidden' });
@@ -95,7 +96,7 @@ test('a course with a quiz is written, published, assigned, failed, passed, and 
 	assertNoConsoleErrors(page);
 
 	// A second course, already past its due day for sales01 (through the API).
-	const late = await api(admin, 'POST', '/api/v1/courses', { title: 'E2E 收银规范 Till rules', kind: 'service', description: '', materials: [], quiz: [{ question: 'Q', options: ['a', 'b'], answer: 0 }], pass_bp: 8000 });
+	const late = await api(admin, 'POST', '/api/v1/courses', { title: 'E2E 收银规范 Till rules', kind: 'service', description: 'How the till is run.', materials: [], quiz: [{ question: 'Q', options: ['a', 'b'], answer: 0 }], pass_bp: 8000 });
 	await api(admin, 'POST', `/api/v1/courses/${late.id}/publish`);
 	await api(admin, 'POST', `/api/v1/courses/${late.id}/assignments`, { user_ids: [salesId], due_day: day(-5) });
 

@@ -62,7 +62,7 @@ export type RoutineInput = Omit<Routine, 'id' | 'next_day'>
 export const routineApi = {
   list: (query: { store_id?: number; limit?: number; cursor?: string }) => loose<Page<Routine>>('GET', '/task-recurrences', { query }),
   create: (body: RoutineInput) => loose<Routine>('POST', '/task-recurrences', { body }),
-  update: (id: number, body: Partial<RoutineInput>) => loose<Routine>('PATCH', `/task-recurrences/${id}`, { body }),
+  update: (id: number, body: Partial<Omit<RoutineInput, 'store_id'>>) => loose<Routine>('PATCH', `/task-recurrences/${id}`, { body }),
   remove: (id: number) => loose<unknown>('DELETE', `/task-recurrences/${id}`),
 }
 

@@ -45,7 +45,7 @@ export interface Course {
   status: 'draft' | 'published' | 'archived'
   required_roles: RoleDue[]
 }
-export type CourseInput = Pick<Course, 'title' | 'kind' | 'description' | 'materials' | 'quiz' | 'pass_bp'>
+export type CourseInput = Pick<Course, 'title' | 'kind' | 'materials' | 'quiz' | 'pass_bp'> & { description?: string }
 
 export interface Assignment {
   id: number
