@@ -115,6 +115,10 @@ int demo_journeys(struct db *db, struct err *e);
  * salespeople, and 120 days of footfall (demo_staff_targets.c). */
 int demo_staff_targets(struct db *db, const char *end_day, struct err *e);
 
+/* Staff: shared sales and an approved commission plan with the last three
+ * months' periods, the older two closed (demo_staff_commission.c). */
+int demo_staff_commission(struct db *db, const char *end_day, struct err *e);
+
 /* An EAN-13 of a GS1 China prefix, a maker code and an item: out[14]. */
 void demo_ean13(int maker, int item, char *out);
 
