@@ -119,6 +119,11 @@ int demo_staff_targets(struct db *db, const char *end_day, struct err *e);
  * months' periods, the older two closed (demo_staff_commission.c). */
 int demo_staff_commission(struct db *db, const char *end_day, struct err *e);
 
+/* Three published courses required for sales with assignments, attempts
+ * and overdue ones, the first category gated by the product course, and a
+ * few recognitions (demo_staff_training.c). */
+int demo_staff_training(struct db *db, struct err *e);
+
 /* An EAN-13 of a GS1 China prefix, a maker code and an item: out[14]. */
 void demo_ean13(int maker, int item, char *out);
 
