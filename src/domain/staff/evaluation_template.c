@@ -3,7 +3,6 @@
  * weighted score, score and template checks, month arithmetic. */
 #include "domain/staff/evaluation.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/jx.h"
@@ -11,6 +10,7 @@
 #include "base/timeutil.h"
 #include "db/page.h"
 #include "domain/org/audit.h"
+#include "domain/staff/staff_json.h"
 
 const char *const eval_statuses[] = {"scheduled", "open", "published", "cancelled", NULL};
 
@@ -200,13 +200,7 @@ static void criteria_parse(struct arena *a, const char *text, struct eval_templa
 
 static char *criteria_text(struct arena *a, const struct eval_criterion *c, int n)
 {
-	json_t *j = criteria_json(c, n);
-	char *s = json_dumps(j, JSON_COMPACT);
-	char *out = arena_strdup(a, s);
-
-	free(s);
-	json_decref(j);
-	return out;
+	return staff_json_text(a, criteria_json(c, n));
 }
 
 json_t *eval_template_to_json(const struct eval_template *t)

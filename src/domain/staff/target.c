@@ -59,7 +59,7 @@ static int period_months(const char *p, char months[12][8])
 	}
 	int first = q ? (q - 1) * 3 + 1 : 1, n = q ? 3 : 12;
 	for (int i = 0; i < n; i++)
-		snprintf(months[i], 8, "%04d-%02d", year, first + i);
+		snprintf(months[i], 8, "%04u-%02u", (unsigned)year % 10000u, (unsigned)(first + i) % 100u);
 	return n;
 }
 

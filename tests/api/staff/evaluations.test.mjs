@@ -224,6 +224,16 @@ describe('evaluations', () => {
     const fields = r.body.errors.map((x) => x.field).sort();
     assert.deepEqual(fields, ['due_day', 'period_to', 'template_id', 'user_id']);
     assertProblem(await mkEval({ template_id: tpl.id, user_id: managerA.id, ...past }), 422, 'validation');
+    const mt = await ok(await api('POST', '/api/v1/evaluation-templates', {
+      body: { name: 'Managers', role: 'store_manager', criteria: [{ key: 'team', name: 'Team', weight: 100 }] },
+    }), 201);
+    r = await mkEval({ template_id: mt.id, user_id: salesA.id, ...past });
+    assertProblem(r, 422, 'validation');
+    assert.deepEqual(r.body.errors.map((x) => x.field), ['template_id'], 'a template of another role');
+    const own = await ok(await api('POST', '/api/v1/evaluations', { body: { template_id: mt.id, user_id: managerA.id, ...past } }), 201);
+    assert.equal(own.store_id, storeA);
+    assert.equal(own.manager_id, (await ok(await api('GET', '/api/v1/me'))).id);
+    assert.equal((await get(own.id, managerA.token)).body.manager, null, 'a manager evaluated reads only their self part');
   });
 
   it('scoping: a salesperson reads only their own (another\'s: 404), writes only their self part; managers see their stores', async () => {

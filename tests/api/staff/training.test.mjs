@@ -89,9 +89,15 @@ describe('training', () => {
     const c = await course();
     assert.equal(c.status, 'published');
     assertProblem(await api('POST', `/api/v1/courses/${c.id}/publish`), 409, 'state');
+    const cleared = await ok(await api('PATCH', `/api/v1/courses/${c.id}`, { body: { description: '' } }));
+    assert.equal(cleared.description, '');
+    assert.equal(cleared.title, c.title);
     const arch = await ok(await api('POST', `/api/v1/courses/${c.id}/archive`));
     assert.equal(arch.status, 'archived');
     assertProblem(await api('PATCH', `/api/v1/courses/${c.id}`, { body: { title: 'New' } }), 409, 'state');
+    assertProblem(await api('POST', `/api/v1/courses/${c.id}/files?name=a.txt`, { raw: 'x', headers: { 'content-type': 'text/plain' } }), 409, 'state');
+    assertProblem(await api('POST', '/api/v1/courses/999999/publish'), 404, 'not-found');
+    assertProblem(await api('GET', '/api/v1/course-files/999999'), 404, 'not-found');
     assertProblem(await assign(c.id, { user_ids: [salesA1.id] }), 409, 'state');
   });
 
