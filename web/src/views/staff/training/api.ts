@@ -106,19 +106,3 @@ export const assignmentApi = {
   list: (query: { user_id?: number; store_id?: number; course_id?: number; status?: string; overdue?: 'true'; limit?: number; cursor?: string }) =>
     loose<Page<Assignment>>('GET', '/course-assignments', { query }),
 }
-
-/** A person the actor sees (GET /staff). */
-export interface Person {
-  id: number
-  username: string
-  display_name: string
-  role: Role
-  store_ids: number[]
-  active: boolean
-}
-
-/** People the actor sees, optionally of one store, by name. TODO(usePeople): the team screens' composable replaces this once merged. */
-export async function searchPeople(q: string, storeId?: number | null): Promise<Person[]> {
-  const r = await loose<Page<Person>>('GET', '/staff', { query: { q: q || undefined, store_id: storeId ?? undefined, limit: 50 } })
-  return r.items.filter((p) => p.active !== false)
-}
