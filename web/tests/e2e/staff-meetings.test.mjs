@@ -36,7 +36,6 @@ test('a meeting with an action item makes a task; a routine; a checklist item ti
 	// The meeting, with sales01 attending and an action item for them.
 	await page.goto(srv.url + '/staff/meetings');
 	await page.getByTestId('meetings-meeting-page').waitFor();
-	await shot(page, 'staff-meetings-empty-zh');
 	await page.getByTestId('meetings-create').click();
 	await page.getByTestId('meeting-form-dialog').waitFor();
 	await fill(page, 'meeting-form-title', '周一晨会 E2E');

@@ -1,10 +1,10 @@
 // Staff training against the small demo: an administrator writes a course
-// with a two-question quiz (pass mark 100 %), publishes it and assigns it to
-// sales01 from the course list; sales01, on a phone, takes the quiz, fails
-// it (one answer wrong, shown as such), tries again and passes; the store
-// manager's overdue view lists sales01 with a course past its due day and
-// the days overdue. Screenshots in zh-CN and en at 1366×768 and the quiz at
-// 390×844.
+// with a two-question quiz (pass mark 100 %), publishes it, makes a category
+// require it and assigns it to sales01 from the course list; sales01, on a
+// phone, takes the quiz, fails it (one answer wrong, shown as such), tries
+// again and passes; the store manager's overdue view lists sales01 with a
+// course past its due day and the days overdue. Screenshots in zh-CN and en
+// at 1366×768 and the quiz at 390×844.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useApp, newPage, login, fill, shot, until, assertNoConsoleErrors, openNav, DEMO_PASSWORD } from './lib/harness.mjs';
@@ -76,6 +76,18 @@ test('a course with a quiz is written, published, assigned, failed, passed, and 
 	assert.deepEqual(course.quiz.map((q) => [q.options.length, q.answer]), [[2, 1], [3, 0]]);
 	assert.deepEqual(course.materials.map((m) => m.kind), ['text', 'link']);
 	await shot(page, 'staff-course-editor-published-en');
+
+	// A category whose sales earn commission only after this course.
+	const cat = await api(admin, 'POST', '/api/v1/categories', { name: 'E2E 新品面料', parent_id: null });
+	await page.goto(srv.url + '/catalog/categories');
+	await page.getByTestId(`catalog-category-rename-${cat.id}`).click();
+	await page.getByTestId('catalog-category-dialog').waitFor();
+	await pick(page, 'catalog-category-course', `catalog-category-course-${id}`);
+	await shot(page, 'staff-category-course-en');
+	await page.getByTestId('catalog-category-save').click();
+	await page.getByTestId('catalog-category-dialog').waitFor({ state: 'hidden' });
+	assert.equal((await api(admin, 'GET', `/api/v1/categories/${cat.id}`)).required_course_id, id);
+	await page.goto(srv.url + `/staff/courses/${id}/edit`);
 
 	// ... and assigns it to sales01 from the list, due in a week.
 	await page.getByTestId('course-editor').getByRole('button', { name: 'Back' }).click();
