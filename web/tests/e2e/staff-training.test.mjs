@@ -70,11 +70,17 @@ test('a course with a quiz is written, published, assigned, failed, passed, and 
 	await until(async () => (await page.getByTestId('course-editor-status').textContent().catch(() => ''))?.includes('Published'), { message: 'the course was not published' });
 	const id = Number(/\/staff\/courses\/(\d+)\/edit/.exec(page.url())?.[1]);
 	assert.ok(id > 0, `editor URL ${page.url()}`);
+	// A file among the materials, uploaded to the saved course.
+	await page.locator('[data-testid=course-editor] input[type=file]').setInputFiles({ name: 'care-guide.txt', mimeType: 'text/plain', buffer: Buffer.from('Wash linen cold.') });
+	await page.getByTestId('course-editor-material-2').waitFor();
+	await page.getByTestId('course-editor-save').click();
+	await until(async () => (await api(admin, 'GET', `/api/v1/courses/${id}`)).materials.length === 3, { message: 'the file was not saved among the materials' });
 	const course = await api(admin, 'GET', `/api/v1/courses/${id}`);
 	assert.equal(course.status, 'published');
 	assert.equal(course.pass_bp, 10000);
 	assert.deepEqual(course.quiz.map((q) => [q.options.length, q.answer]), [[2, 1], [3, 0]]);
-	assert.deepEqual(course.materials.map((m) => m.kind), ['text', 'link']);
+	assert.deepEqual(course.materials.map((m) => m.kind), ['text', 'link', 'file']);
+	const fileId = course.materials[2].file_id;
 	await shot(page, 'staff-course-editor-published-en');
 
 	// A category whose sales earn commission only after this course.
@@ -118,6 +124,9 @@ test('a course with a quiz is written, published, assigned, failed, passed, and 
 	await phone.goto(srv.url + '/staff/courses');
 	await phone.getByTestId(`training-course-open-${id}`).click();
 	await phone.getByTestId('quiz').waitFor();
+	assert.equal(await phone.getByTestId('training-material-2').locator('a').getAttribute('href'), `/api/v1/course-files/${fileId}`);
+	const file = await phone.request.get(`${srv.url}/api/v1/course-files/${fileId}`);
+	assert.equal(await file.text(), 'Wash linen cold.');
 	await shot(phone, 'staff-course-phone-zh');
 	await answer(phone, [1, 1]);
 	await phone.getByTestId('quiz-failed').waitFor();
