@@ -89,6 +89,7 @@ test('a course with a quiz is written, published, assigned, failed, passed, and 
 	await page.getByTestId(`catalog-category-rename-${cat.id}`).click();
 	await page.getByTestId('catalog-category-dialog').waitFor();
 	await pick(page, 'catalog-category-course', `catalog-category-course-${id}`);
+	await page.getByTestId(`catalog-category-course-${id}`).waitFor({ state: 'hidden' });
 	await shot(page, 'staff-category-course-en');
 	await page.getByTestId('catalog-category-save').click();
 	await page.getByTestId('catalog-category-dialog').waitFor({ state: 'hidden' });

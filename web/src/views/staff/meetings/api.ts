@@ -1,5 +1,6 @@
 // The meetings and routines API (issue #15 §7): meetings with attendees and
 // action items that become tasks, recurring tasks, task checklists.
+import { call, client } from '@/api/client'
 import { loose, type Page } from '../training/api'
 
 /** An action item as the meeting answers it: the task it became and that task's status. */
@@ -13,8 +14,8 @@ export interface MeetingAction {
 /** A new action item: the server makes a task of it (kind action, the meeting's id). */
 export interface NewAction {
   title: string
-  assignee_id: number | null
-  due_day: string | null
+  assignee_id: number
+  due_day: string
 }
 export interface Meeting {
   id: number
@@ -37,11 +38,13 @@ export interface MeetingInput {
   actions: NewAction[]
 }
 
+const id = (n: number) => ({ path: { id: n } })
+
 export const meetingApi = {
-  list: (query: { store_id?: number; limit?: number; cursor?: string }) => loose<Page<Meeting>>('GET', '/meetings', { query }),
-  get: (id: number) => loose<Meeting>('GET', `/meetings/${id}`),
-  create: (body: MeetingInput) => loose<Meeting>('POST', '/meetings', { body }),
-  update: (id: number, body: Omit<MeetingInput, 'store_id'>) => loose<Meeting>('PATCH', `/meetings/${id}`, { body }),
+  list: (query: { store_id?: number; limit?: number; cursor?: string }) => call(client.GET('/api/v1/meetings', { params: { query } })) as Promise<Page<Meeting>>,
+  get: (n: number) => call(client.GET('/api/v1/meetings/{id}', { params: id(n) })) as Promise<Meeting>,
+  create: (body: MeetingInput & { store_id: number }) => call(client.POST('/api/v1/meetings', { body })) as Promise<Meeting>,
+  update: (n: number, body: Omit<MeetingInput, 'store_id'>) => call(client.PATCH('/api/v1/meetings/{id}', { params: id(n), body })) as Promise<Meeting>,
 }
 
 export interface Routine {
@@ -60,10 +63,10 @@ export interface Routine {
 export type RoutineInput = Omit<Routine, 'id' | 'next_day'>
 
 export const routineApi = {
-  list: (query: { store_id?: number; limit?: number; cursor?: string }) => loose<Page<Routine>>('GET', '/task-recurrences', { query }),
-  create: (body: RoutineInput) => loose<Routine>('POST', '/task-recurrences', { body }),
-  update: (id: number, body: Partial<Omit<RoutineInput, 'store_id'>>) => loose<Routine>('PATCH', `/task-recurrences/${id}`, { body }),
-  remove: (id: number) => loose<unknown>('DELETE', `/task-recurrences/${id}`),
+  list: (query: { store_id?: number; limit?: number; cursor?: string }) => call(client.GET('/api/v1/task-recurrences', { params: { query } })) as Promise<Page<Routine>>,
+  create: (body: RoutineInput & { store_id: number }) => call(client.POST('/api/v1/task-recurrences', { body })) as Promise<Routine>,
+  update: (n: number, body: Partial<Omit<RoutineInput, 'store_id'>>) => call(client.PATCH('/api/v1/task-recurrences/{id}', { params: id(n), body })) as Promise<Routine>,
+  remove: (n: number) => call(client.DELETE('/api/v1/task-recurrences/{id}', { params: id(n) })),
 }
 
 export interface ChecklistItem {
@@ -90,7 +93,7 @@ export interface StaffTask {
 }
 
 export const taskApi = {
-  get: (id: number) => loose<StaffTask>('GET', `/tasks/${id}`),
-  list: (query: Record<string, unknown>) => loose<Page<StaffTask>>('GET', '/tasks', { query }),
+  get: (n: number) => call(client.GET('/api/v1/tasks/{id}', { params: id(n) })) as Promise<StaffTask>,
+  /** Ticks or unticks an item; the path's two ids are more than the generated types can say. */
   tick: (taskId: number, itemId: number, done: boolean) => loose<StaffTask>('PATCH', `/tasks/${taskId}/checklist/${itemId}`, { body: { done } }),
 }

@@ -1,7 +1,8 @@
-// The training API (issue #15, courses, assignments, attempts, files) as the
-// screens use it, and `loose`, a call for staff endpoints whose paths the
-// generated OpenAPI types do not list yet (same session, CSRF and errors as `call`).
-import { call, client } from '@/api/client'
+// The training API (issue #15: courses, assignments, attempts, files) as the
+// screens use it: typed calls, the answers narrowed to the shapes below; and
+// `loose`, a call for the two requests the generated types cannot say (a raw
+// file body, a path with two ids), with the same session, CSRF and errors.
+import { call, client, type Schemas } from '@/api/client'
 
 type Init = { params?: { query?: Record<string, unknown> }; body?: unknown; headers?: Record<string, string>; bodySerializer?: (b: unknown) => unknown }
 type Result = Promise<{ data?: unknown; error?: unknown; response: Response }>
@@ -20,6 +21,7 @@ export interface Page<T> {
 }
 
 export const COURSE_KINDS = ['product', 'selling', 'service'] as const
+export type CourseKind = (typeof COURSE_KINDS)[number]
 export const ROLES = ['admin', 'hq', 'store_manager', 'sales', 'service'] as const
 export type Role = (typeof ROLES)[number]
 
@@ -37,7 +39,7 @@ export interface RoleDue {
 export interface Course {
   id: number
   title: string
-  kind: string
+  kind: CourseKind
   description: string
   materials: Material[]
   quiz: Question[]
@@ -45,7 +47,7 @@ export interface Course {
   status: 'draft' | 'published' | 'archived'
   required_roles: RoleDue[]
 }
-export type CourseInput = Pick<Course, 'title' | 'kind' | 'materials' | 'quiz' | 'pass_bp'> & { description?: string }
+export type CourseInput = Pick<Course, 'title' | 'kind' | 'materials' | 'pass_bp'> & { description?: string; quiz: Required<Question>[] }
 
 export interface Assignment {
   id: number
@@ -79,21 +81,23 @@ export interface CourseFile {
   size: number
 }
 
+const id = (n: number) => ({ path: { id: n } })
+
 export const courseApi = {
-  list: (query: { status?: string; limit?: number; cursor?: string }) => loose<Page<Course>>('GET', '/courses', { query }),
-  get: (id: number) => loose<Course>('GET', `/courses/${id}`),
-  create: (body: CourseInput) => loose<Course>('POST', '/courses', { body }),
-  update: (id: number, body: Partial<CourseInput>) => loose<Course>('PATCH', `/courses/${id}`, { body }),
-  publish: (id: number) => loose<Course>('POST', `/courses/${id}/publish`),
-  archive: (id: number) => loose<Course>('POST', `/courses/${id}/archive`),
-  roles: (id: number, body: RoleDue[]) => loose<unknown>('PUT', `/courses/${id}/roles`, { body }),
-  assign: (id: number, body: { user_ids?: number[]; role?: Role; store_id?: number | null; due_day: string | null }) => loose<unknown>('POST', `/courses/${id}/assignments`, { body }),
-  attempt: (id: number, answers: number[]) => loose<AttemptResult>('POST', `/courses/${id}/attempts`, { body: { answers } }),
-  attempts: (id: number, userId?: number) => loose<Page<Attempt>>('GET', `/courses/${id}/attempts`, { query: { user_id: userId } }),
+  list: (query: { status?: Course['status']; limit?: number; cursor?: string }) => call(client.GET('/api/v1/courses', { params: { query } })) as Promise<Page<Course>>,
+  get: (n: number) => call(client.GET('/api/v1/courses/{id}', { params: id(n) })) as Promise<Course>,
+  create: (body: CourseInput) => call(client.POST('/api/v1/courses', { body })) as Promise<Course>,
+  update: (n: number, body: Partial<CourseInput>) => call(client.PATCH('/api/v1/courses/{id}', { params: id(n), body })) as Promise<Course>,
+  publish: (n: number) => call(client.POST('/api/v1/courses/{id}/publish', { params: id(n) })) as Promise<Course>,
+  archive: (n: number) => call(client.POST('/api/v1/courses/{id}/archive', { params: id(n) })) as Promise<Course>,
+  roles: (n: number, body: RoleDue[]) => call(client.PUT('/api/v1/courses/{id}/roles', { params: id(n), body })) as Promise<Course>,
+  assign: (n: number, body: Schemas['AssignmentInput']) => call(client.POST('/api/v1/courses/{id}/assignments', { params: id(n), body })) as Promise<Page<Assignment>>,
+  attempt: (n: number, answers: number[]) => call(client.POST('/api/v1/courses/{id}/attempts', { params: id(n), body: { answers } })) as Promise<AttemptResult>,
+  attempts: (n: number, userId?: number) => call(client.GET('/api/v1/courses/{id}/attempts', { params: { ...id(n), query: { user_id: userId } } })) as Promise<Page<Attempt>>,
   /** Uploads a file (raw body, its own Content-Type) to the course's materials. */
-  upload: (id: number, file: File) =>
+  upload: (n: number, file: File) =>
     call(
-      raw.POST(`/api/v1/courses/${id}/files`, {
+      raw.POST(`/api/v1/courses/${n}/files`, {
         params: { query: { name: file.name } },
         body: file,
         headers: { 'Content-Type': file.type || 'application/octet-stream' },
@@ -103,6 +107,6 @@ export const courseApi = {
 }
 
 export const assignmentApi = {
-  list: (query: { user_id?: number; store_id?: number; course_id?: number; status?: string; overdue?: 'true'; limit?: number; cursor?: string }) =>
-    loose<Page<Assignment>>('GET', '/course-assignments', { query }),
+  list: (query: { user_id?: number; store_id?: number; course_id?: number; status?: Assignment['status']; overdue?: 'true'; limit?: number; cursor?: string }) =>
+    call(client.GET('/api/v1/course-assignments', { params: { query } })) as Promise<Page<Assignment>>,
 }
