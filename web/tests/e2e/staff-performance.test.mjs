@@ -54,7 +54,7 @@ function input(page, id) {
 /** Waits for Element Plus's loading masks to go and charts to draw. */
 async function settled(page) {
 	await page.locator('.el-loading-mask:visible').first().waitFor({ state: 'detached', timeout: 10000 }).catch(() => {});
-	await page.waitForTimeout((await page.locator('canvas').count()) > 0 ? 500 : 200);
+	await page.waitForTimeout((await page.locator('canvas').count()) > 0 ? 1200 : 200);
 }
 
 test('sales01 on a phone sees today’s sales, the month’s attainment and the rank', async () => {
