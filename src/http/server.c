@@ -39,6 +39,8 @@
 /* Imports take a spreadsheet as the body. */
 #define IMPORT_BODY_MAX (20 * 1024 * 1024)
 #define IMPORT_PREFIX "/api/v1/imports/"
+/* A training course's file (POST /api/v1/courses/{id}/files) is the body. */
+#define COURSE_FILE_BODY_MAX (5 * 1024 * 1024)
 /* How old this process's copy of the company time zone may be (ms). */
 #define SETTINGS_SYNC_MS 2000
 
@@ -96,6 +98,37 @@ void server_conf_defaults(struct server_conf *c)
 	c->timeout_s = 30;
 	c->conn_mem = 32 * 1024;
 	c->group_commit = 1;
+}
+
+/* 1 when url is /api/v1/courses/<digits>/files. */
+static int course_file_url(const char *url)
+{
+	static const char pre[] = "/api/v1/courses/";
+	const char *p = url;
+
+	if (strncmp(p, pre, sizeof pre - 1) != 0)
+		return 0;
+	p += sizeof pre - 1;
+	if (*p < '0' || *p > '9')
+		return 0;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return strcmp(p, "/files") == 0;
+}
+
+/* The body limit of a request and the refusal past it. */
+static size_t body_limit(const char *url, const char *method, const char **too_large)
+{
+	if (strcmp(method, "POST") == 0 && strncmp(url, IMPORT_PREFIX, strlen(IMPORT_PREFIX)) == 0) {
+		*too_large = "the body is over the 20 MiB limit of an import";
+		return IMPORT_BODY_MAX;
+	}
+	if (strcmp(method, "POST") == 0 && course_file_url(url)) {
+		*too_large = "the body is over the 5 MiB limit of a course file";
+		return COURSE_FILE_BODY_MAX;
+	}
+	*too_large = "the body is over the 1 MiB limit";
+	return BODY_MAX;
 }
 
 /* Per-request state kept by libmicrohttpd between calls. */
@@ -527,11 +560,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		/* First call: headers only. Keep-alive needs the reply queued on
 		 * a later call, except for the refusals below, which close. */
 		cl = xcalloc(1, sizeof *cl);
-		int import = strcmp(method, "POST") == 0 &&
-			     strncmp(url, IMPORT_PREFIX, strlen(IMPORT_PREFIX)) == 0;
-		size_t body_max = import ? IMPORT_BODY_MAX : BODY_MAX;
-		const char *too_large = import ? "the body is over the 20 MiB limit of an import"
-					       : "the body is over the 1 MiB limit";
+		const char *too_large;
+		size_t body_max = body_limit(url, method, &too_large);
 		buf_init(&cl->body, body_max);
 		cl->t0 = ts_mono_us();
 		cl->conn = c;
@@ -582,11 +612,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (cl->reject)
-		return reject_early(c, cl, ERR_TOO_LARGE,
-				    cl->body.max > BODY_MAX ? "the body is over the 20 MiB limit of an import"
-							    : "the body is over the 1 MiB limit",
-				    url, method);
+	if (cl->reject) {
+		const char *too_large;
+		body_limit(url, method, &too_large);
+		return reject_early(c, cl, ERR_TOO_LARGE, too_large, url, method);
+	}
 	return respond(c, cl, url, method);
 }
 

@@ -23,6 +23,8 @@
 #include "jobs/journey_job.h"
 #include "jobs/loyalty_jobs.h"
 #include "jobs/outbox_job.h"
+#include "jobs/staff_jobs.h"
+#include "jobs/training_job.h"
 
 /* The jobs, in the order they are tried on each tick. */
 static const struct job jobs[] = {
@@ -37,6 +39,9 @@ static const struct job jobs[] = {
 	{"anomalies", 60, 0, anomalies_job},
 	{"campaigns", 1, 0, campaigns_job},
 	{"outbox", 1, 0, outbox_job},
+	{"recurring_tasks", 60, 0, recurring_tasks_job},
+	{"evaluations", 0, 2 * 60 + 15, evaluations_job},
+	{"training", 0, 3 * 60 + 10, training_job},
 };
 #define NJOBS ((int)(sizeof jobs / sizeof jobs[0]))
 

@@ -24,6 +24,9 @@ json_t *category_to_json(const struct category *c)
 	json_object_set_new(o, "parent_id",
 			    c->parent_id ? json_integer(c->parent_id) : json_null());
 	json_object_set_new(o, "path", jx_strn(c->path));
+	json_object_set_new(o, "required_course_id",
+			    c->required_course_id ? json_integer(c->required_course_id)
+						  : json_null());
 	json_object_set_new(o, "created_at", jx_time(c->created_at));
 	json_object_set_new(o, "updated_at", jx_time(c->updated_at));
 	return o;
@@ -31,14 +34,14 @@ json_t *category_to_json(const struct category *c)
 
 /* The category and its ancestors, root first (the category itself last). */
 static const char SQL_CAT_ANCESTORS[] =
-	"WITH RECURSIVE anc(id, name, parent_id, created_at, updated_at, depth) AS ("
-	" SELECT id, name, parent_id, created_at, updated_at, 0"
+	"WITH RECURSIVE anc(id, name, parent_id, created_at, updated_at, course, depth) AS ("
+	" SELECT id, name, parent_id, created_at, updated_at, required_course_id, 0"
 	" FROM categories WHERE id = ?"
 	" UNION ALL"
 	" SELECT c.id, c.name, c.parent_id, c.created_at, c.updated_at,"
-	" anc.depth + 1 FROM categories c JOIN anc ON c.id = anc.parent_id"
+	" c.required_course_id, anc.depth + 1 FROM categories c JOIN anc ON c.id = anc.parent_id"
 	" WHERE anc.depth < ?)"
-	" SELECT id, name, parent_id, created_at, updated_at FROM anc"
+	" SELECT id, name, parent_id, created_at, updated_at, course FROM anc"
 	" ORDER BY depth DESC";
 
 /* Loads category id with its path. If chain is not NULL it receives the ids
@@ -76,6 +79,7 @@ static int category_load(struct db *db, struct arena *a, int64_t id,
 			c->parent_id = db_col_int64(st, 2);
 			c->created_at = db_col_int64(st, 3);
 			c->updated_at = db_col_int64(st, 4);
+			c->required_course_id = db_col_int64(st, 5);
 		}
 		n++;
 	}
@@ -207,8 +211,9 @@ fail:
 }
 
 static const char SQL_CAT_UPDATE[] =
-	"UPDATE categories SET name = ?, parent_id = ?, updated_at = ?"
+	"UPDATE categories SET name = ?, parent_id = ?, required_course_id = ?, updated_at = ?"
 	" WHERE id = ?";
+static const char SQL_CAT_COURSE[] = "SELECT 1 FROM courses WHERE id = ?";
 
 int category_update(struct db *db, struct arena *a, const struct actor *who,
 		    int64_t id, const struct category_input *in,
@@ -232,7 +237,17 @@ int category_update(struct db *db, struct arena *a, const struct actor *who,
 		return rc;
 	if ((rc = category_load(db, a, id, &cur, NULL, NULL, e)) < 0)
 		goto fail;
-	if (!in->set_name && !in->set_parent) {
+	if (in->set_required_course && in->required_course_id) {
+		rc = db_exists(db_query(db, e, SQL_CAT_COURSE, "i", in->required_course_id), e);
+		if (rc < 0)
+			goto fail;
+		if (!rc) {
+			err_field(e, "required_course_id", "no such course");
+			rc = err_fields_done(e);
+			goto fail;
+		}
+	}
+	if (!in->set_name && !in->set_parent && !in->set_required_course) {
 		db_rollback(db);
 		*out = cur;
 		return 0;
@@ -243,7 +258,9 @@ int category_update(struct db *db, struct arena *a, const struct actor *who,
 				  in->set_parent && parent != cur->parent_id, e);
 	if (rc < 0)
 		goto fail;
-	rc = db_run(db_query(db, e, SQL_CAT_UPDATE, "tIii", name, parent,
+	rc = db_run(db_query(db, e, SQL_CAT_UPDATE, "tIIii", name, parent,
+			     in->set_required_course ? in->required_course_id
+						     : cur->required_course_id,
 			     ts_now_ms(), id), e);
 	if (rc < 0)
 		goto fail;
@@ -346,8 +363,8 @@ static int cat_entry_find(const struct cat_entry *v, int n, int64_t id)
 }
 
 static const char SQL_CAT_ALL[] =
-	"SELECT id, name, parent_id, created_at, updated_at FROM categories"
-	" ORDER BY id";
+	"SELECT id, name, parent_id, created_at, updated_at, required_course_id"
+	" FROM categories ORDER BY id";
 
 int category_list(struct db *db, struct arena *a, int64_t parent_id,
 		  int parent_given, struct category ***out, int *n,
@@ -373,6 +390,7 @@ int category_list(struct db *db, struct arena *a, int64_t parent_id,
 		c->parent_id = db_col_int64(st, 2);
 		c->created_at = db_col_int64(st, 3);
 		c->updated_at = db_col_int64(st, 4);
+		c->required_course_id = db_col_int64(st, 5);
 		v[cnt].c = c;
 		cnt++;
 	}

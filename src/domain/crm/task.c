@@ -9,19 +9,22 @@
 
 #include "base/jx.h"
 #include "base/text.h"
+#include "base/timeutil.h"
 #include "db/page.h"
 #include "domain/crm/crm_check.h"
 #include "domain/crm/customer_scope.h"
 #include "domain/crm/opportunity.h"
 #include "domain/org/audit.h"
 
-const char *const task_kinds[] = {"follow_up", "call", "visit", "other", NULL};
+const char *const task_kinds[] = {"follow_up", "call", "visit", "other",
+				  "routine", "action", "training", NULL};
 const char *const task_statuses[] = {"open", "done", "cancelled", NULL};
 
 #define TASK_COLS                                                              \
 	"t.id, t.kind, t.title, t.note, t.customer_id, t.opportunity_id,"       \
 	" t.store_id, t.assignee_id, t.due_at, t.status, t.created_by,"          \
-	" t.created_at, t.updated_at, t.done_at, t.done_by"
+	" t.created_at, t.updated_at, t.done_at, t.done_by, t.recurrence_id,"   \
+	" t.meeting_id, t.evaluation_id, t.course_id"
 
 /* Store-bound users see a task of one of their stores or assigned to them. */
 #define TASK_SCOPE                                                             \
@@ -58,6 +61,10 @@ static struct task *task_from_row(struct db_stmt *st, struct arena *a)
 	t->updated_at = db_col_int64(st, 12);
 	t->done_at = db_col_int64(st, 13);
 	t->done_by = db_col_int64(st, 14);
+	t->recurrence_id = db_col_int64(st, 15);
+	t->meeting_id = db_col_int64(st, 16);
+	t->evaluation_id = db_col_int64(st, 17);
+	t->course_id = db_col_int64(st, 18);
 	return t;
 }
 
@@ -66,11 +73,23 @@ static json_t *id_or_null(int64_t id)
 	return id ? json_integer(id) : json_null();
 }
 
+static json_t *checklist_json(const struct task *t)
+{
+	json_t *arr = json_array();
+
+	for (int i = 0; i < t->nchecklist; i++) {
+		const struct task_check_item *c = &t->checklist[i];
+		json_array_append_new(arr, json_pack("{s:I,s:s,s:b,s:o}", "id", (json_int_t)c->id,
+						     "text", c->text, "done", c->done, "done_at",
+						     jx_time(c->done_at)));
+	}
+	return arr;
+}
+
 json_t *task_to_json(const struct task *t, int64_t now)
 {
 	int overdue = strcmp(t->status, "open") == 0 && t->due_at && t->due_at < now;
-
-	return json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:b,s:o,s:o,s:o,s:o,s:o}",
+	json_t *j = json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:b,s:o,s:o,s:o,s:o,s:o}",
 			 "id", (json_int_t)t->id, "kind", t->kind, "title", t->title,
 			 "note", jx_strn(t->note), "customer_id", id_or_null(t->customer_id),
 			 "opportunity_id", id_or_null(t->opportunity_id),
@@ -80,6 +99,41 @@ json_t *task_to_json(const struct task *t, int64_t now)
 			 "created_by", id_or_null(t->created_by),
 			 "created_at", jx_time(t->created_at), "updated_at", jx_time(t->updated_at),
 			 "done_at", jx_time(t->done_at), "done_by", id_or_null(t->done_by));
+
+	json_object_set_new(j, "checklist", checklist_json(t));
+	json_object_set_new(j, "recurrence_id", id_or_null(t->recurrence_id));
+	json_object_set_new(j, "meeting_id", id_or_null(t->meeting_id));
+	json_object_set_new(j, "evaluation_id", id_or_null(t->evaluation_id));
+	json_object_set_new(j, "course_id", id_or_null(t->course_id));
+	return j;
+}
+
+static const char SQL_TASK_ITEMS[] =
+	"SELECT id, text, done, done_at FROM task_checklist_items WHERE task_id = ?"
+	" ORDER BY position, id";
+
+/* Reads t's checklist into it (in a). 0 or negative. */
+static int task_load_checklist(struct db *db, struct arena *a, struct task *t, struct err *e)
+{
+	struct db_stmt *st = db_query(db, e, SQL_TASK_ITEMS, "i", t->id);
+	struct page pg;
+	int rc;
+
+	if (!st)
+		return db_fail(e);
+	page_init_all(&pg, a, sizeof(struct task_check_item));
+	while ((rc = page_step(&pg, st, e)) == DB_ROW) {
+		struct task_check_item *c = page_add(&pg);
+		c->id = db_col_int64(st, 0);
+		c->text = arena_strdup(a, db_col_text(st, 1));
+		c->done = db_col_int64(st, 2) != 0;
+		c->done_at = db_col_int64(st, 3);
+	}
+	if ((rc = page_end(&pg, st, rc)) < 0)
+		return rc;
+	t->checklist = pg.rows;
+	t->nchecklist = pg.n;
+	return 0;
 }
 
 /* What an audit row keeps of a task: ids and states, not the title or note
@@ -110,7 +164,7 @@ int task_get(struct db *db, struct arena *a, const struct actor *who, int64_t id
 		return rc;
 	*out = task_from_row(st, a);
 	db_reset(st);
-	return 0;
+	return task_load_checklist(db, a, *out, e);
 }
 
 /* The field checks that need no database. */
@@ -126,6 +180,13 @@ static void check_task_fields(const struct task_input *in, int creating, struct 
 		err_field(e, "status", "must be one of: open, done, cancelled");
 	if (in->due_at < 0)
 		err_field(e, "due_at", "is out of range");
+	if (creating && in->nchecklist > TASK_CHECKLIST_MAX)
+		err_field(e, "checklist", "must hold at most %d items", TASK_CHECKLIST_MAX);
+	for (int i = 0; creating && i < in->nchecklist && i < TASK_CHECKLIST_MAX; i++) {
+		char f[32] = "";
+		text_catf(f, sizeof f, "checklist[%d]", i);
+		text_check(e, f, in->checklist[i], 1, TASK_CHECK_TEXT_MAX);
+	}
 }
 
 /* customer_id and opportunity_id must be seen by who: field errors. */
@@ -156,8 +217,48 @@ static int check_links(struct db *db, const struct actor *who, const struct task
 
 static const char SQL_TASK_INSERT[] =
 	"INSERT INTO tasks (kind, title, note, customer_id, opportunity_id, store_id,"
-	" assignee_id, due_at, status, created_by, created_at, updated_at)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id";
+	" assignee_id, due_at, status, created_by, created_at, updated_at, recurrence_id,"
+	" meeting_id, evaluation_id, course_id)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?)"
+	" ON CONFLICT (recurrence_id, due_at) WHERE recurrence_id IS NOT NULL DO NOTHING"
+	" RETURNING id";
+
+static const char SQL_TASK_ITEM_INSERT[] =
+	"INSERT INTO task_checklist_items (task_id, position, text, done) VALUES (?, ?, ?, 0)";
+
+int task_insert(struct db *db, const struct actor *who, const struct task_input *in,
+		int64_t now, int64_t *id, struct err *e)
+{
+	int64_t me = who && who->user ? who->user->id : 0;
+	json_t *after;
+	int rc;
+
+	rc = db_int(db_query(db, e, SQL_TASK_INSERT, "tttIIIIIIiiIIII",
+			     in->kind ? in->kind : "follow_up", in->title, text_or_null(in->note),
+			     in->customer_id, in->opportunity_id, in->store_id, in->assignee_id,
+			     in->due_at, me, now, now, in->recurrence_id, in->meeting_id,
+			     in->evaluation_id, in->course_id), id, e);
+	if (rc <= 0)
+		return rc;
+	for (int i = 0; i < in->nchecklist; i++)
+		if ((rc = db_run(db_query(db, e, SQL_TASK_ITEM_INSERT, "iit", *id, (int64_t)i,
+					  in->checklist[i]), e)) < 0)
+			return rc;
+	after = json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I}",
+			  "id", (json_int_t)*id, "kind", in->kind ? in->kind : "follow_up",
+			  "status", "open", "customer_id", id_or_null(in->customer_id),
+			  "opportunity_id", id_or_null(in->opportunity_id),
+			  "store_id", id_or_null(in->store_id),
+			  "assignee_id", id_or_null(in->assignee_id), "due_at", jx_time(in->due_at),
+			  "recurrence_id", id_or_null(in->recurrence_id),
+			  "meeting_id", id_or_null(in->meeting_id),
+			  "evaluation_id", id_or_null(in->evaluation_id),
+			  "course_id", id_or_null(in->course_id), "checklist",
+			  (json_int_t)in->nchecklist);
+	rc = audit_add(db, who, "create", "task", *id, in->store_id, NULL, after, e);
+	json_decref(after);
+	return rc;
+}
 
 int task_create(struct db *db, struct arena *a, const struct actor *who,
 		const struct task_input *in, int64_t now, struct task **out, struct err *e)
@@ -165,6 +266,7 @@ int task_create(struct db *db, struct arena *a, const struct actor *who,
 	int64_t store_id = in->store_id ? in->store_id : crm_default_store(who);
 	int64_t me = who && who->user ? who->user->id : 0;
 	int64_t assignee = in->assignee_id ? in->assignee_id : me;
+	struct task_input ins = *in;
 	struct task *t;
 	int64_t id;
 	int rc;
@@ -180,16 +282,12 @@ int task_create(struct db *db, struct arena *a, const struct actor *who,
 		goto fail;
 	if ((rc = err_fields_done(e)) < 0)
 		goto fail;
-	rc = db_int(db_query(db, e, SQL_TASK_INSERT, "tttIIIIIIii",
-			     in->kind ? in->kind : "follow_up", in->title, text_or_null(in->note),
-			     in->customer_id, in->opportunity_id, store_id, assignee, in->due_at,
-			     me, now, now), &id, e);
-	if (rc <= 0)
+	ins.store_id = store_id;
+	ins.assignee_id = assignee;
+	ins.recurrence_id = ins.meeting_id = ins.evaluation_id = ins.course_id = 0;
+	if ((rc = task_insert(db, who, &ins, now, &id, e)) < 0)
 		goto fail;
-	if ((rc = task_get(db, a, NULL, id, &t, e)) < 0)
-		goto fail;
-	if ((rc = audit_commit(db, who, "create", "task", id, store_id, NULL,
-			       task_audit_json(t), e)) < 0)
+	if ((rc = task_get(db, a, NULL, id, &t, e)) < 0 || (rc = db_commit(db, e)) < 0)
 		goto fail;
 	*out = t;
 	return 0;
@@ -332,10 +430,13 @@ int task_list(struct db *db, struct arena *a, const struct actor *who,
 		return db_fail(e);
 	while ((rc = page_step(&pg, st, e)) == DB_ROW) {
 		*(struct task **)page_add(&pg) = task_from_row(st, a);
-		last_key = db_col_int64(st, 15);
+		last_key = db_col_int64(st, 19);
 	}
 	if ((rc = page_end(&pg, st, rc)) < 0)
 		return rc;
+	for (int i = 0; i < pg.n; i++)
+		if ((rc = task_load_checklist(db, a, ((struct task **)pg.rows)[i], e)) < 0)
+			return rc;
 	*out = pg.rows;
 	*n = pg.n;
 	*next_cursor = NULL;
@@ -383,4 +484,54 @@ json_t *task_store_count_to_json(const struct task_store_count *c)
 	return json_pack("{s:I,s:s,s:I,s:I}", "store_id", (json_int_t)c->store_id,
 			 "store_name", c->store_name, "overdue", (json_int_t)c->overdue,
 			 "open", (json_int_t)c->open);
+}
+
+static const char SQL_TASK_ITEM_SET[] =
+	"UPDATE task_checklist_items SET done = ?, done_by = ?, done_at = ?"
+	" WHERE id = ? AND task_id = ?";
+
+int task_check_item_set(struct db *db, struct arena *a, const struct actor *who, int64_t task_id,
+			int64_t item_id, int done, int64_t now, struct task **out, struct err *e)
+{
+	int64_t me = who && who->user ? who->user->id : 0, changed = 0;
+	struct task *old;
+	int rc;
+
+	if ((rc = db_begin(db, 1, e)) < 0)
+		return rc;
+	if ((rc = db_run(db_query(db, e, SQL_TASK_LOCK, "i", task_id), e)) < 0 ||
+	    (rc = task_get(db, a, who, task_id, &old, e)) < 0)
+		goto fail;
+	if ((rc = db_write_count(db, e, &changed, SQL_TASK_ITEM_SET, "iIIii", (int64_t)(done != 0),
+				 done ? me : 0, done ? now : 0, item_id, task_id)) < 0)
+		goto fail;
+	if (changed != 1) {
+		rc = err_set(e, ERR_NOT_FOUND, "no checklist item %lld", (long long)item_id);
+		goto fail;
+	}
+	if ((rc = task_get(db, a, NULL, task_id, out, e)) < 0)
+		goto fail;
+	rc = audit_commit(db, who, "update", "task_checklist_item", item_id, old->store_id,
+			  json_pack("{s:I}", "task_id", (json_int_t)task_id),
+			  json_pack("{s:I,s:b}", "task_id", (json_int_t)task_id, "done", done), e);
+	if (rc < 0)
+		goto fail;
+	return 0;
+fail:
+	db_rollback(db);
+	return db_fail(e);
+}
+
+int task_day_due_at(const char *day, int64_t *out)
+{
+	char next[11];
+	int64_t z;
+
+	if (ts_day_number(day, &z) < 0)
+		return -1;
+	ts_day_from_number(z + 1, next);
+	if (ts_day_start(next, out) < 0)
+		return -1;
+	*out -= 60000;
+	return 0;
 }

@@ -16,8 +16,20 @@
 #define TASK_TITLE_MAX 200
 #define TASK_NOTE_MAX 2000
 
-extern const char *const task_kinds[];    /* follow_up call visit other */
+#define TASK_CHECKLIST_MAX 50
+#define TASK_CHECK_TEXT_MAX 200
+
+/* follow_up call visit other; routine (from a recurrence), action (from an
+ * evaluation or a meeting), training (a course to take) */
+extern const char *const task_kinds[];
 extern const char *const task_statuses[]; /* open done cancelled */
+
+struct task_check_item {
+	int64_t id;
+	const char *text;
+	int done;
+	int64_t done_at; /* 0 while not done */
+};
 
 struct task {
 	int64_t id;
@@ -28,6 +40,10 @@ struct task {
 	const char *status;
 	int64_t created_by, created_at, updated_at;
 	int64_t done_at, done_by;         /* set while done or cancelled */
+	/* where the task came from (0: not) */
+	int64_t recurrence_id, meeting_id, evaluation_id, course_id;
+	struct task_check_item *checklist; /* in position order */
+	int nchecklist;
 };
 
 /* For create every field is read (0 / NULL: none or the default: kind
@@ -37,6 +53,11 @@ struct task {
 struct task_input {
 	const char *kind, *title, *note, *status;
 	int64_t customer_id, opportunity_id, store_id, assignee_id, due_at;
+	/* create only: the checklist's item texts, and the source ids (set by
+	 * the staff modules through task_insert, never from a request) */
+	const char *const *checklist;
+	int nchecklist;
+	int64_t recurrence_id, meeting_id, evaluation_id, course_id;
 	unsigned set_title : 1, set_note : 1, set_due_at : 1, set_assignee_id : 1,
 		set_status : 1;
 };
@@ -57,10 +78,25 @@ json_t *task_to_json(const struct task *t, int64_t now);
  * (1..200 characters), note (up to 2000), customer_id (absent or not seen
  * by who), opportunity_id (the same), store_id (no such store),
  * assignee_id (absent or inactive user, or store-bound and not in the
- * task's store). ERR_FORBIDDEN when a store-bound who names another store.
+ * task's store), checklist (at most 50 items of 1..200 characters).
+ * ERR_FORBIDDEN when a store-bound who names another store.
  * Audited with ids and states only. *out in a. */
 int task_create(struct db *db, struct arena *a, const struct actor *who,
 		const struct task_input *in, int64_t now, struct task **out, struct err *e);
+/* Writes a task inside the caller's write transaction without the checks
+ * of task_create (the caller made them): the row, its checklist and an
+ * audit row. Kind NULL: follow_up. A task of a recurrence whose due time is
+ * already taken writes nothing and gives *id 0. 0 or negative. */
+int task_insert(struct db *db, const struct actor *who, const struct task_input *in,
+		int64_t now, int64_t *id, struct err *e);
+/* The due time of a task due on a business day: one minute before the
+ * next day starts in the company zone. 0 or -1 (not a day). */
+int task_day_due_at(const char *day, int64_t *out);
+/* Ticks (done 1) or unticks a checklist item of a task who sees
+ * (ERR_NOT_FOUND for the task or an item not its own). Audited. *out: the
+ * task after the change. */
+int task_check_item_set(struct db *db, struct arena *a, const struct actor *who, int64_t task_id,
+			int64_t item_id, int done, int64_t now, struct task **out, struct err *e);
 /* Changes a task who sees (else ERR_NOT_FOUND). Closing it (done or
  * cancelled) sets done_at and done_by; reopening clears them. Same field
  * errors as create. */

@@ -503,6 +503,88 @@ static int check_salesperson(struct db *db, const struct sale_input *in, struct 
 	return 0;
 }
 
+/* The salespeople of a shared sale: 1..4, distinct, the shares all given
+ * summing to 10000 or all omitted (even split, the remainder to the
+ * first), each an active user of the sale's store (one query). Answers a
+ * copy of in with the shares filled in and salesperson_id the first (a
+ * different salesperson_id given is a field error); in itself when the
+ * sale names no salespeople. Field errors are noted in e. */
+static int check_salespeople(struct db *db, struct arena *a, const struct sale_input *in,
+			     const struct sale_input **out, struct err *e)
+{
+	static const char sql[] =
+		"SELECT u.id FROM users u JOIN user_stores us ON us.user_id = u.id "
+		"WHERE u.id IN (?, ?, ?, ?) AND u.active = 1 AND us.store_id = ?";
+	int n = in->nsalespeople;
+	*out = in;
+	if (!in->salespeople)
+		return 0;
+	if (n < 1 || n > SALE_MAX_SALESPEOPLE) {
+		err_field(e, "salespeople", "must hold 1 to %d people", SALE_MAX_SALESPEOPLE);
+		return 0;
+	}
+	struct sale_input *c = arena_alloc(a, sizeof *c);
+	*c = *in;
+	c->salespeople = arena_calloc(a, (size_t)n, sizeof *c->salespeople);
+	memcpy(c->salespeople, in->salespeople, (size_t)n * sizeof *in->salespeople);
+	int given = 0, bad = 0;
+	int64_t sum = 0;
+	char f[48];
+	for (int i = 0; i < n; i++) {
+		const struct sale_person_input *sp = &c->salespeople[i];
+		if (sp->share_bp >= 0) {
+			given++;
+			sum += sp->share_bp;
+		}
+		for (int k = 0; k < i; k++)
+			if (c->salespeople[k].user_id == sp->user_id) {
+				snprintf(f, sizeof f, "salespeople[%d].user_id", i);
+				err_field(e, f, "is named twice");
+				bad = 1;
+			}
+	}
+	if (given && (given != n || sum != 10000)) {
+		err_field(e, "salespeople", "give every share_bp, summing to 10000, or none "
+					    "(an even split)");
+		bad = 1;
+	}
+	if (!given) {
+		for (int i = 0; i < n; i++)
+			c->salespeople[i].share_bp = 10000 / n;
+		c->salespeople[0].share_bp += 10000 % n;
+	}
+	if (in->salesperson_id && in->salesperson_id != c->salespeople[0].user_id) {
+		err_field(e, "salesperson_id", "must be the first of salespeople (or left out)");
+		bad = 1;
+	}
+	c->salesperson_id = c->salespeople[0].user_id;
+	*out = c;
+	if (bad)
+		return 0;
+	int64_t id[SALE_MAX_SALESPEOPLE];
+	for (int i = 0; i < SALE_MAX_SALESPEOPLE; i++)
+		id[i] = c->salespeople[i < n ? i : 0].user_id;
+	struct db_stmt *st = db_query(db, e, sql, "iiiii", id[0], id[1], id[2], id[3], in->store_id);
+	if (!st)
+		return db_fail(e);
+	int found[SALE_MAX_SALESPEOPLE] = {0}, rc;
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		int64_t u = db_col_int64(st, 0);
+		for (int i = 0; i < n; i++)
+			if (c->salespeople[i].user_id == u)
+				found[i] = 1;
+	}
+	db_reset(st);
+	if (rc < 0)
+		return db_fail(e);
+	for (int i = 0; i < n; i++)
+		if (!found[i]) {
+			snprintf(f, sizeof f, "salespeople[%d].user_id", i);
+			err_field(e, f, "is not an active user of this store");
+		}
+	return 0;
+}
+
 /* VAT contained in a price: total × rate / (10000 + rate), half-up. */
 static int64_t vat_of(int64_t total, int64_t rate)
 {
@@ -616,6 +698,8 @@ static int insert_all(struct db *db, const struct actor *who, const struct sale_
 		"VALUES (?, ?, ?, ?)";
 	static const char sql_pay[] =
 		"INSERT INTO sale_payments (sale_id, method, amount, reference) VALUES (?, ?, ?, ?)";
+	static const char sql_people[] =
+		"INSERT INTO sale_salespeople (sale_id, user_id, share_bp) VALUES (?, ?, ?)";
 	int64_t uid = who->user ? who->user->id : 0;
 	struct db_stmt *st = db_query(db, e, sql_sale, "tiIIiIitiiiiiiiiItIiiii", number, s->id,
 				      shift_id, in->customer_id, uid, in->salesperson_id, at, day,
@@ -645,6 +729,12 @@ static int insert_all(struct db *db, const struct actor *who, const struct sale_
 			if (!st || db_run(st, e) < 0)
 				return db_fail(e);
 		}
+	}
+	for (int i = 0; i < in->nsalespeople; i++) {
+		st = db_query(db, e, sql_people, "iii", *sale_id, in->salespeople[i].user_id,
+			      in->salespeople[i].share_bp);
+		if (!st || db_run(st, e) < 0)
+			return db_fail(e);
 	}
 	for (int i = 0; i < in->npayments; i++) {
 		st = db_query(db, e, sql_pay, "itit", *sale_id, in->payments[i].method,
@@ -739,7 +829,10 @@ static int plan(struct db *db, struct arena *a, const struct actor *who,
 		err_field(e, "store_id", "the store is closed");
 	}
 
-	if ((rc = check_salesperson(db, in, e)) < 0)
+	/* Shared credit: the first salesperson is the sale's salesperson (one
+	 * query checks them all, so the single check is skipped). */
+	if ((rc = check_salespeople(db, a, in, &in, e)) < 0 ||
+	    (!in->salespeople && (rc = check_salesperson(db, in, e)) < 0))
 		goto fail;
 	struct loyalty_sale ls;
 	if ((rc = loyalty_sale_load(db, who, in, &ls, e)) < 0)
@@ -922,6 +1015,13 @@ static int preview_stock(struct db *db, const struct sale_plan *p, int *negative
  * the write (id, number, shift, line ids) is 0, "" or null. */
 static json_t *id_or_null(int64_t v);
 
+/* {user_id, share_bp}: one person a sale is credited to. */
+static json_t *person_json(int64_t user_id, int64_t share_bp)
+{
+	return json_pack("{s:I,s:I}", "user_id", (json_int_t)user_id, "share_bp",
+			 (json_int_t)share_bp);
+}
+
 static json_t *plan_json(const struct actor *who, const struct sale_plan *p, int negative)
 {
 	const struct sale_input *in = p->in;
@@ -970,6 +1070,14 @@ static json_t *plan_json(const struct actor *who, const struct sale_plan *p, int
 						      jx_strn(in->payments[i].reference)));
 	json_object_set_new(o, "payments", pays);
 	json_object_set_new(o, "returns", json_array());
+	json_t *people = json_array();
+	for (int i = 0; i < in->nsalespeople; i++)
+		json_array_append_new(people, person_json(in->salespeople[i].user_id,
+							  in->salespeople[i].share_bp));
+	if (!in->nsalespeople)
+		json_array_append_new(people, person_json(h.salesperson_id ? h.salesperson_id
+									   : h.cashier_id, 10000));
+	json_object_set_new(o, "salespeople", people);
 	return o;
 }
 
@@ -1239,6 +1347,9 @@ int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct 
 		"SELECT rl.return_id, rl.sale_line_id, rl.product_id, rl.quantity, rl.refund "
 		"FROM sale_return_lines rl JOIN sale_returns r ON r.id = rl.return_id "
 		"WHERE r.sale_id = ? ORDER BY rl.id";
+	static const char sql_people[] =
+		"SELECT user_id, share_bp FROM sale_salespeople WHERE sale_id = ? "
+		"ORDER BY CASE WHEN user_id = ? THEN 0 ELSE 1 END, user_id";
 	struct db_stmt *st = db_query(db, e, sql_sale, "i", id);
 	int rc = db_get_row(st, "sale", id, e);
 	if (rc < 0)
@@ -1333,6 +1444,19 @@ int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct 
 	}
 	if (rc < 0)
 		goto fail;
+	/* Who the sale is credited to: its rows, the first salesperson first;
+	 * without rows, wholly the salesperson (else the cashier). */
+	json_t *people = json_array();
+	json_object_set_new(o, "salespeople", people);
+	if (!(st = db_query(db, e, sql_people, "ii", id, h.salesperson_id)))
+		goto fail;
+	while ((rc = db_step(st, e)) == DB_ROW)
+		json_array_append_new(people, person_json(db_col_int64(st, 0), db_col_int64(st, 1)));
+	if (rc < 0)
+		goto fail;
+	if (!json_array_size(people))
+		json_array_append_new(people, person_json(h.salesperson_id ? h.salesperson_id
+									   : h.cashier_id, 10000));
 	*out = o;
 	return 0;
 fail:

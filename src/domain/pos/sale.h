@@ -27,11 +27,25 @@ struct sale_payment_input {
 	const char *reference; /* card slip, wallet transaction id; may be NULL */
 };
 
+/* One salesperson a sale is credited to; share_bp -1 when not given. */
+struct sale_person_input {
+	int64_t user_id;
+	int64_t share_bp;
+};
+#define SALE_MAX_SALESPEOPLE 4
+
 struct sale_input {
 	int64_t store_id;
 	const char *register_id;  /* the till; "1" when absent */
 	int64_t customer_id;      /* 0 = none */
 	int64_t salesperson_id;   /* 0 = none */
+	/* Shared credit (0 rows = none): 1..4 distinct active users of the
+	 * store, the shares all given summing to 10000 or all omitted (even
+	 * split, the remainder to the first). salesperson_id becomes the
+	 * first; a different one given is refused. Written to
+	 * sale_salespeople in the sale's transaction. */
+	struct sale_person_input *salespeople;
+	int nsalespeople;
 	struct sale_line_input *lines;
 	int nlines;
 	struct sale_payment_input *payments;

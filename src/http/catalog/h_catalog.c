@@ -60,7 +60,7 @@ int h_categories_create(struct req *r)
 
 int h_categories_patch(struct req *r)
 {
-	static const char *const allowed[] = {"name", "parent_id", NULL};
+	static const char *const allowed[] = {"name", "parent_id", "required_course_id", NULL};
 	struct category_input ci = {0};
 	struct category *c;
 	json_t *in;
@@ -70,6 +70,8 @@ int h_categories_patch(struct req *r)
 		return r->err.code;
 	jx_no_unknown(in, allowed, &r->err);
 	category_read(r, in, 0, &ci);
+	ci.set_required_course = jx_int_null(in, "required_course_id", 1, INT64_MAX, 0,
+					     &ci.required_course_id, &r->err);
 	if (req_bad_types(r))
 		return r->err.code;
 	rc = category_update(r->db, r->a, &r->actor, r->ids[0], &ci, &c, &r->err);

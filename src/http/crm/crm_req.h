@@ -5,6 +5,7 @@
 #define TERSA_CRM_REQ_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/err.h"
@@ -22,5 +23,13 @@ int crm_time(json_t *obj, const char *key, int64_t *out, struct err *e);
 /* A positive id under key: 1 with *out, 0 when absent or null (*out left
  * as it is) or noted. */
 int crm_id(json_t *obj, const char *key, int64_t *out, struct err *e);
+
+/* An array of strings under key (at most max items, no control
+ * characters; lengths are the domain's to check): 1 with *out (copies in a)
+ * and *n, 0 when absent or null (*n 0) or noted (not an array or an item
+ * not a string: type error; too many or bad text: field error). */
+struct arena;
+int crm_text_list(json_t *obj, const char *key, size_t max, struct arena *a,
+		  const char *const **out, int *n, struct err *e);
 
 #endif

@@ -15,7 +15,7 @@ static void read_task(struct req *r, json_t *in, int creating, struct task_input
 {
 	static const char *const create_fields[] = {
 		"kind", "title", "note", "customer_id", "opportunity_id", "store_id",
-		"assignee_id", "due_at", NULL};
+		"assignee_id", "due_at", "checklist", NULL};
 	static const char *const patch_fields[] = {
 		"title", "note", "due_at", "assignee_id", "status", NULL};
 
@@ -33,6 +33,8 @@ static void read_task(struct req *r, json_t *in, int creating, struct task_input
 		crm_id(in, "customer_id", &ti->customer_id, &r->err);
 		crm_id(in, "opportunity_id", &ti->opportunity_id, &r->err);
 		crm_id(in, "store_id", &ti->store_id, &r->err);
+		crm_text_list(in, "checklist", TASK_CHECKLIST_MAX, r->a, &ti->checklist, &ti->nchecklist,
+			      &r->err);
 	} else {
 		ti->set_status = jx_present(in, "status");
 		jx_str(in, "status", 0, 0, &ti->status, &r->err);
@@ -163,4 +165,27 @@ int h_tasks_overdue_by_store(struct req *r)
 	if (rc < 0)
 		return rc;
 	return reply_page_cursor(r, rows, n, NULL, count_row);
+}
+
+/* PATCH /tasks/{id}/checklist/{item_id} {done}: ticks or unticks an item. */
+int h_tasks_checklist_patch(struct req *r)
+{
+	static const char *const fields[] = {"done", NULL};
+	struct task *t;
+	json_t *in;
+	int done = 0;
+	int64_t now = ts_now_ms();
+	int rc;
+
+	if (req_json(r, &in) < 0)
+		return r->err.code;
+	jx_no_unknown(in, fields, &r->err);
+	jx_bool(in, "done", JX_REQUIRED, &done, &r->err);
+	if (req_bad_types(r) || err_fields_done(&r->err))
+		return r->err.code;
+	rc = task_check_item_set(r->db, r->a, &r->actor, r->ids[0], r->ids[1], done, now, &t,
+				 &r->err);
+	if (rc < 0)
+		return rc;
+	return reply_json(r, 200, task_to_json(t, now));
 }

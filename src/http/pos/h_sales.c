@@ -36,6 +36,16 @@ static void read_payment(json_t *o, void *elem, void *ctx, struct err *le)
 	jx_str(o, "reference", 0, 100, &p->reference, le);
 }
 
+static void read_person(json_t *o, void *elem, void *ctx, struct err *le)
+{
+	static const char *const fields[] = {"user_id", "share_bp", NULL};
+	struct sale_person_input *p = elem;
+	p->share_bp = -1;
+	jx_no_unknown(o, fields, le);
+	jx_int(o, "user_id", JX_REQUIRED, 1, INT64_MAX, &p->user_id, le);
+	jx_int(o, "share_bp", 0, 0, 10000, &p->share_bp, le);
+}
+
 static void read_coupons(struct req *r, json_t *arr, struct sale_input *in)
 {
 	size_t n = json_array_size(arr);
@@ -98,7 +108,7 @@ static int read_sale(struct req *r, struct sale_input **out)
 	static const char *const allowed[] = {
 		"store_id", "customer_id", "lines", "coupon_codes", "points_redeemed", "payments",
 		"salesperson_id", "note", "offline_at", "register", "manual_discount_bp",
-		"approver", "apply_promotions", NULL};
+		"approver", "apply_promotions", "salespeople", NULL};
 	json_t *in;
 	if (req_json(r, &in) < 0)
 		return r->err.code;
@@ -132,6 +142,13 @@ static int read_sale(struct req *r, struct sale_input **out)
 	if (n >= 0) {
 		si->payments = items;
 		si->npayments = n;
+	}
+	n = jx_objects(in, "salespeople", 0, SIZE_MAX, r->a, sizeof *si->salespeople, &items,
+		       read_person, NULL, &r->err);
+	if (n >= 0 && json_is_array(json_object_get(in, "salespeople"))) {
+		/* An empty list is kept (refused by the sale: 1 to 4 people). */
+		si->salespeople = n ? items : arena_calloc(r->a, 1, sizeof *si->salespeople);
+		si->nsalespeople = n;
 	}
 	if (jx_array(in, "coupon_codes", 0, &arr, &r->err))
 		read_coupons(r, arr, si);

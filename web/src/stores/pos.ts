@@ -17,9 +17,11 @@ import {
   toSaleInput,
   type CartLine,
   type CartState,
+  type SaleInput,
   type Tender,
 } from '@/pos/cart'
 import { submitSale, type SubmitResult } from '@/pos/submit'
+import { salespeopleOf, type SalespersonShare } from '@/views/staff/figures'
 import { isOnline, pendingCount } from '@/pos/offline-bridge'
 import {
   canCloseShift,
@@ -103,6 +105,9 @@ export const usePos = defineStore('pos', () => {
   const shift = ref<Shift | null>(null)
   const promotionNames = ref<Record<number, string>>({})
   const templateNames = ref<Record<number, string>>({})
+  /** The salespeople the sale is credited to (none: the cashier), and the first one's share in percent when two. */
+  const salespeople = ref<number[]>([])
+  const salesShare = ref(50)
   let timer: ReturnType<typeof setTimeout> | null = null
   let seq = 0
   let inflight: Promise<SubmitResult> | null = null
@@ -369,6 +374,8 @@ export const usePos = defineStore('pos', () => {
     pointsRedeemed.value = 0
     manualDiscountBp.value = 0
     approver.value = null
+    salespeople.value = []
+    salesShare.value = 50
     preview.value = null
     previewError.value = null
     needsApproval.value = false
@@ -386,7 +393,10 @@ export const usePos = defineStore('pos', () => {
    */
   function complete(tenders: Tender[]): Promise<SubmitResult> {
     if (inflight) return inflight
-    const input = toSaleInput(cartState(), tenders.filter((t) => t.amount > 0))
+    const input: SaleInput & { salespeople?: SalespersonShare[] } = toSaleInput(cartState(), tenders.filter((t) => t.amount > 0))
+    // Only the sale carries them (the preview prices, it credits no one); the outbox keeps them with the body.
+    const credited = salespeopleOf(salespeople.value, salesShare.value)
+    if (credited) input.salespeople = credited
     const rung = lines.value.map((l, i) => ({
       name: l.name,
       quantity: l.quantity,
@@ -492,7 +502,7 @@ export const usePos = defineStore('pos', () => {
   }
 
   return {
-    register, store, lines, customer, customerCoupons, couponCodes, pointsRedeemed, manualDiscountBp, approver,
+    register, store, lines, customer, customerCoupons, salespeople, salesShare, couponCodes, pointsRedeemed, manualDiscountBp, approver,
     preview, previewError, previewUnavailable, previewing, needsApproval, last, shift, promotionNames, templateNames, pointValue,
     storeId, localSubtotal, paired, subtotal, discountTotal, total, pointsValue, due, cashUnit, itemCount, pending,
     online, busy,

@@ -133,6 +133,25 @@ describe('pos store', () => {
     expect(pos.lines).toEqual([])
   })
 
+  it('credits the sale to the salespeople picked, not the preview, and forgets them for the next sale', async () => {
+    routes.set('POST /api/v1/sales', (b) => ({ status: 201, body: saleOf(b as never, { id: 43, number: 'S001-20261207-0003', at: '2026-12-07T05:00:00Z' }) }))
+    routes.set('GET /api/v1/shifts', () => ({ body: { items: [], next_cursor: null } }))
+    routes.set('GET /api/v1/health', () => ({ body: { status: 'ok' } }))
+    const pos = usePos()
+    pos.add(tea)
+    pos.salespeople = [11, 12]
+    pos.salesShare = 70
+    await settle()
+    const preview = seen.filter((r) => r.path === '/api/v1/sales/preview').pop()!
+    expect(preview.body).not.toHaveProperty('salespeople')
+    vi.useRealTimers()
+    await pos.complete([{ method: 'cash', amount: 2000 }])
+    const post = seen.find((x) => x.method === 'POST' && x.path === '/api/v1/sales')!
+    expect(post.body).toMatchObject({ salespeople: [{ user_id: 11, share_bp: 7000 }, { user_id: 12, share_bp: 3000 }] })
+    expect(pos.salespeople).toEqual([])
+    expect(pos.salesShare).toBe(50)
+  })
+
   it('finds a sale by its receipt number through the number filter', async () => {
     routes.set('GET /api/v1/sales', (_b, url) => {
       const n = url.searchParams.get('number')
