@@ -1,36 +1,25 @@
 // The commission endpoints (plans, the calculator, payout periods and their
-// lines, statements) through the session client, answering ./commission's shapes.
-import { call, client } from '@/api/client'
+// lines, statements), answering ./commission's shapes.
+import type { Query } from '@/utils/download'
+import { staffCall } from '../api'
 import type { CalcResult, Page, Period, PeriodAction, Plan, PayoutLine, Rules, SampleLine, Statement, planBody } from './commission'
 
-type Answer = Promise<{ data?: unknown; error?: unknown; response: Response }>
-type Init = { params?: { query?: Record<string, unknown> }; body?: unknown }
-// The staff endpoints are typed here, from the contract, rather than from
-// the generated schema, so the screens build whichever API branch is merged.
-export const raw = client as unknown as {
-  GET: (path: string, init?: Init) => Answer
-  POST: (path: string, init?: Init) => Answer
-  PATCH: (path: string, init?: Init) => Answer
-  PUT: (path: string, init?: Init) => Answer
-  DELETE: (path: string, init?: Init) => Answer
-}
-const q = (query: Record<string, unknown>) => ({ params: { query } })
-
 export type PlanBody = ReturnType<typeof planBody>
+// A list's query as useServerTable hands it (filters with a value, limit, cursor).
+type Q = Record<string, unknown>
 
 export const commissionApi = {
-  plans: (query: Record<string, unknown>) => call(raw.GET('/api/v1/commission/plans', q(query))) as Promise<Page<Plan>>,
-  plan: (id: number) => call(raw.GET(`/api/v1/commission/plans/${id}`)) as Promise<Plan>,
-  create: (body: PlanBody) => call(raw.POST('/api/v1/commission/plans', { body })) as Promise<Plan>,
-  update: (id: number, body: PlanBody) => call(raw.PATCH(`/api/v1/commission/plans/${id}`, { body })) as Promise<Plan>,
-  remove: (id: number) => call(raw.DELETE(`/api/v1/commission/plans/${id}`)),
-  act: (id: number, action: 'approve' | 'close') => call(raw.POST(`/api/v1/commission/plans/${id}/${action}`, { body: {} })) as Promise<Plan>,
-  calculate: (body: { rules: Rules; sample: { target: number; lines: SampleLine[] } }) =>
-    call(raw.POST('/api/v1/commission/calculate', { body })) as Promise<CalcResult>,
-  openPeriod: (planId: number, period: string) => call(raw.POST(`/api/v1/commission/plans/${planId}/periods`, { body: { period } })) as Promise<Period>,
-  periods: (query: Record<string, unknown>) => call(raw.GET('/api/v1/commission/periods', q(query))) as Promise<Page<Period>>,
-  period: (id: number) => call(raw.GET(`/api/v1/commission/periods/${id}`)) as Promise<Period>,
-  periodAct: (id: number, action: PeriodAction) => call(raw.POST(`/api/v1/commission/periods/${id}/${action}`, { body: {} })) as Promise<Period>,
-  lines: (id: number, query: Record<string, unknown>) => call(raw.GET(`/api/v1/commission/periods/${id}/lines`, q(query))) as Promise<Page<PayoutLine>>,
-  statement: (userId: number, period?: string) => call(raw.GET(`/api/v1/commission/statements/${userId}`, q(period ? { period } : {}))) as Promise<Statement>,
+  plans: (q: Q) => staffCall<Page<Plan>>('GET', '/commission/plans', q as Query),
+  plan: (id: number) => staffCall<Plan>('GET', `/commission/plans/${id}`),
+  create: (body: PlanBody) => staffCall<Plan>('POST', '/commission/plans', {}, { body }),
+  update: (id: number, body: PlanBody) => staffCall<Plan>('PATCH', `/commission/plans/${id}`, {}, { body }),
+  remove: (id: number) => staffCall<unknown>('DELETE', `/commission/plans/${id}`),
+  act: (id: number, action: 'approve' | 'close') => staffCall<Plan>('POST', `/commission/plans/${id}/${action}`, {}, { body: {} }),
+  calculate: (body: { rules: Rules; sample: { target: number; lines: SampleLine[] } }) => staffCall<CalcResult>('POST', '/commission/calculate', {}, { body }),
+  openPeriod: (planId: number, period: string) => staffCall<Period>('POST', `/commission/plans/${planId}/periods`, {}, { body: { period } }),
+  periods: (q: Q) => staffCall<Page<Period>>('GET', '/commission/periods', q as Query),
+  period: (id: number) => staffCall<Period>('GET', `/commission/periods/${id}`),
+  periodAct: (id: number, action: PeriodAction) => staffCall<Period>('POST', `/commission/periods/${id}/${action}`, {}, { body: {} }),
+  lines: (id: number, q: Q) => staffCall<Page<PayoutLine>>('GET', `/commission/periods/${id}/lines`, q as Query),
+  statement: (userId: number, period?: string) => staffCall<Statement>('GET', `/commission/statements/${userId}`, { period }),
 }
