@@ -109,6 +109,9 @@ describe('evaluations', () => {
     expect(evalRights(ev, 2, can(['STAFF_MANAGE']))).toMatchObject({ own: false, writeSelf: false, writeManager: true, publish: false })
     expect(evalRights({ ...ev, manager: { scores: {}, comment: '', submitted_at: 'x', actions: [] } }, 2, can(['STAFF_MANAGE'])).publish).toBe(true)
     expect(evalRights({ ...ev, status: 'published' }, 2, can(['STAFF_MANAGE'])).writeManager).toBe(false)
+    // Scheduled: nothing is written before the period ends, but it can be cancelled.
+    expect(evalRights({ ...ev, status: 'scheduled' }, 7, can(['STAFF_READ'])).writeSelf).toBe(false)
+    expect(evalRights({ ...ev, status: 'scheduled' }, 2, can(['STAFF_MANAGE']))).toMatchObject({ writeManager: false, cancel: true })
     // A manager evaluated themselves writes only the self part.
     expect(evalRights(ev, 7, can(['STAFF_MANAGE']))).toMatchObject({ writeSelf: true, writeManager: false })
   })

@@ -79,16 +79,17 @@ export function weightedScore(cs: Criterion[], scores: Record<string, number | u
 
 /** What the signed-in user may do with an evaluation. */
 export function evalRights(ev: Pick<Evaluation, 'status' | 'user_id' | 'self' | 'manager'>, me: number, can: (perm: string) => boolean) {
-  const live = ev.status === 'scheduled' || ev.status === 'open'
+  // Both parts are written while open (a scheduled one opens when its period has ended).
+  const open = ev.status === 'open'
   const own = ev.user_id === me
   const manages = can('STAFF_MANAGE') && !own
   return {
     own,
     manages,
-    writeSelf: live && own && !ev.self?.submitted_at,
-    writeManager: live && manages,
-    publish: live && manages && !!ev.manager?.submitted_at,
-    cancel: live && manages,
+    writeSelf: open && own && !ev.self?.submitted_at,
+    writeManager: open && manages,
+    publish: open && manages && !!ev.manager?.submitted_at,
+    cancel: (open || ev.status === 'scheduled') && manages,
   }
 }
 
