@@ -16,6 +16,7 @@
 #include "domain/org/settings.h"
 #include "jobs/anomaly_job.h"
 #include "jobs/campaign_job.h"
+#include "jobs/commission_job.h"
 #include "jobs/coupon_jobs.h"
 #include "jobs/customer_rfm_job.h"
 #include "jobs/forecast_job.h"
@@ -42,6 +43,7 @@ static const struct job jobs[] = {
 	{"recurring_tasks", 60, 0, recurring_tasks_job},
 	{"evaluations", 0, 2 * 60 + 15, evaluations_job},
 	{"training", 0, 3 * 60 + 10, training_job},
+	{"commission", 0, 2 * 60 + 30, commission_job},
 };
 #define NJOBS ((int)(sizeof jobs / sizeof jobs[0]))
 

@@ -522,6 +522,12 @@ int demo_generate(struct db *db, const struct demo_opts *o, struct demo_stats *o
 		rc = demo_holidays(db, o->end_day, e);
 	if (rc == 0 && o->scale != DEMO_MASTER)
 		rc = demo_journeys(db, e);
+	if (rc == 0 && o->scale != DEMO_MASTER)
+		rc = demo_staff_targets(db, o->end_day, e);
+	if (rc == 0 && o->scale != DEMO_MASTER)
+		rc = demo_staff_commission(db, c.end_day, e);
+	if (rc == 0 && o->scale != DEMO_MASTER)
+		rc = demo_staff_training(db, e);
 	out->stores = c.nstores;
 	out->products = c.nproducts;
 	free(c.products);

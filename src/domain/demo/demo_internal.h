@@ -111,6 +111,18 @@ int demo_holidays(struct db *db, const char *end_day, struct err *e);
 /* The three journeys (welcome, winback 60 days with a coupon, birthday)
  * and their coupon templates (demo_journeys.c). */
 int demo_journeys(struct db *db, struct err *e);
+/* Revenue targets of this year and next for the direct stores and their
+ * salespeople, and 120 days of footfall (demo_staff_targets.c). */
+int demo_staff_targets(struct db *db, const char *end_day, struct err *e);
+
+/* Staff: shared sales and an approved commission plan with the last three
+ * months' periods, the older two closed (demo_staff_commission.c). */
+int demo_staff_commission(struct db *db, const char *end_day, struct err *e);
+
+/* Three published courses required for sales with assignments, attempts
+ * and overdue ones, the first category gated by the product course, and a
+ * few recognitions (demo_staff_training.c). */
+int demo_staff_training(struct db *db, struct err *e);
 
 /* An EAN-13 of a GS1 China prefix, a maker code and an item: out[14]. */
 void demo_ean13(int maker, int item, char *out);

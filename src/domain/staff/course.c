@@ -309,7 +309,7 @@ static void check_course_fields(const struct course_input *in, int creating, str
 		text_check(e, "title", in->title, 1, COURSE_TITLE_MAX);
 	if ((creating || in->set_kind) && !in_list(course_kinds, in->kind))
 		err_field(e, "kind", "must be one of: product, selling, service");
-	if (in->set_description && in->description)
+	if (in->set_description && text_or_null(in->description))
 		text_check(e, "description", in->description, 0, COURSE_DESCRIPTION_MAX);
 	if (in->set_pass_bp && (in->pass_bp < 1 || in->pass_bp > 10000))
 		err_field(e, "pass_bp", "must be 1 to 10000");

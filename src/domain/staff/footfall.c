@@ -52,7 +52,7 @@ int footfall_put(struct db *db, const struct actor *who, int64_t store_id, const
 			json_decref(after);
 			goto fail;
 		}
-		char k[4];
+		char k[12];
 		snprintf(k, sizeof k, "%d", h);
 		json_object_set_new(after, k, json_integer(hours[h]));
 	}

@@ -8,6 +8,7 @@
 #include "base/text.h"
 #include "db/page.h"
 #include "domain/org/audit.h"
+#include "domain/staff/staff_scope.h"
 #include "domain/staff/training.h"
 
 const char *const recognition_badges[] = {"top_seller",   "customer_star", "team_player",
@@ -101,7 +102,7 @@ int recognition_give(struct db *db, struct arena *a, const struct actor *who, in
 		return rc;
 	if ((rc = db_begin(db, 1, e)) < 0)
 		return rc;
-	if ((rc = training_person_seen(db, who, user_id, e)) < 0)
+	if ((rc = staff_person_seen(db, who, user_id, e)) < 0)
 		goto fail;
 	if (rc && (rc = db_exists(db_query(db, e, SQL_ACTIVE, "i", user_id), e)) < 0)
 		goto fail;
@@ -142,7 +143,7 @@ int recognition_list(struct db *db, struct arena *a, const struct actor *who,
 	int rc;
 
 	if (f->user_id) {
-		if ((rc = training_person_seen(db, who, f->user_id, e)) < 0)
+		if ((rc = staff_person_seen(db, who, f->user_id, e)) < 0)
 			return rc;
 		if (!rc)
 			return err_set(e, ERR_NOT_FOUND, "no user %lld", (long long)f->user_id);
@@ -175,7 +176,7 @@ int recognition_delete(struct db *db, struct arena *a, const struct actor *who, 
 		return rc;
 	if ((rc = recognition_read(db, a, id, &r, e)) < 0)
 		goto fail;
-	if ((rc = training_person_seen(db, who, r->user_id, e)) < 0)
+	if ((rc = staff_person_seen(db, who, r->user_id, e)) < 0)
 		goto fail;
 	if (!rc) {
 		rc = err_set(e, ERR_NOT_FOUND, "no recognition %lld", (long long)id);

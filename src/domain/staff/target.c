@@ -59,7 +59,7 @@ static int period_months(const char *p, char months[12][8])
 	}
 	int first = q ? (q - 1) * 3 + 1 : 1, n = q ? 3 : 12;
 	for (int i = 0; i < n; i++)
-		snprintf(months[i], 8, "%04d-%02d", year, first + i);
+		snprintf(months[i], 8, "%04u-%02u", (unsigned)year % 10000u, (unsigned)(first + i) % 100u);
 	return n;
 }
 
@@ -352,7 +352,7 @@ int target_list(struct db *db, struct arena *a, const struct actor *who,
 		stores_only = 0;
 		bound = 0;
 	}
-	struct db_stmt *st = db_query(db, e, sql, "iiiiitttttttii", f->store_id, f->store_id,
+	struct db_stmt *st = db_query(db, e, sql, "iiiiittttttii", f->store_id, f->store_id,
 				      uid, uid, stores_only, f->month, f->month, f->year, f->year,
 				      f->metric, f->metric, bound, bound);
 	if (!st)

@@ -11,6 +11,7 @@
 #include "base/timeutil.h"
 #include "db/page.h"
 #include "domain/org/audit.h"
+#include "domain/staff/staff_scope.h"
 
 const char *const assignment_statuses[] = {"assigned", "passed", NULL};
 
@@ -29,7 +30,7 @@ int training_score(const int64_t *key, int nq, const int64_t *answers, int na,
 	return *score_bp >= pass_bp;
 }
 
-/* ---- who sees whom (TODO(staff_scope): staff_scope.h once merged) -------- */
+/* ---- who sees whom (staff_scope.h) ---------------------------------------- */
 
 int training_scope_mode(const struct actor *who)
 {
@@ -41,18 +42,6 @@ int training_scope_mode(const struct actor *who)
 static int64_t me_of(const struct actor *who)
 {
 	return who && who->user ? who->user->id : 0;
-}
-
-static const char SQL_PERSON_SEEN[] =
-	"SELECT 1 FROM users u WHERE u.id = ? AND" TRAINING_SEEN("u.id");
-
-int training_person_seen(struct db *db, const struct actor *who, int64_t user_id,
-			 struct err *e)
-{
-	int64_t mode = training_scope_mode(who), me = me_of(who);
-
-	return db_exists(db_query(db, e, SQL_PERSON_SEEN, "iiiii", user_id, mode, me, mode, me),
-			 e);
 }
 
 /* ---- assignments ---------------------------------------------------------- */
@@ -150,7 +139,7 @@ int training_assignment_list(struct db *db, struct arena *a, const struct actor 
 	int rc;
 
 	if (f->user_id) {
-		if ((rc = training_person_seen(db, who, f->user_id, e)) < 0)
+		if ((rc = staff_person_seen(db, who, f->user_id, e)) < 0)
 			return rc;
 		if (!rc)
 			return err_set(e, ERR_NOT_FOUND, "no user %lld", (long long)f->user_id);
@@ -456,9 +445,9 @@ static const char SQL_ASSIGN_SCORE[] =
 	" passed_at = CASE WHEN ? = 1 AND passed_at IS NULL THEN ? ELSE passed_at END"
 	" WHERE course_id = ? AND user_id = ?";
 
-int training_attempt(struct db *db, struct arena *a, const struct actor *who, int64_t course_id,
-		     const int64_t *answers, int na, int64_t now, struct attempt_result *out,
-		     struct err *e)
+int training_attempt(struct db *db, struct arena *a, const struct actor *who, int all,
+		     int64_t course_id, const int64_t *answers, int na, int64_t now,
+		     struct attempt_result *out, struct err *e)
 {
 	int64_t me = me_of(who), *key;
 	struct course *c;
@@ -466,7 +455,7 @@ int training_attempt(struct db *db, struct arena *a, const struct actor *who, in
 	char *text;
 	int nq = 0, rc;
 
-	if ((rc = course_get(db, a, who, 0, course_id, &c, e)) < 0)
+	if ((rc = course_get(db, a, who, all, course_id, &c, e)) < 0)
 		return rc;
 	if (strcmp(c->status, "published") != 0)
 		return err_set(e, ERR_STATE, "course %lld is %s", (long long)course_id, c->status);
@@ -529,7 +518,7 @@ int training_attempt_list(struct db *db, struct arena *a, const struct actor *wh
 		user_id = me_of(who);
 	if ((rc = db_exists(db_query(db, e, SQL_COURSE_EXISTS, "i", course_id), e)) <= 0)
 		return rc < 0 ? rc : err_set(e, ERR_NOT_FOUND, "no course %lld", (long long)course_id);
-	if ((rc = training_person_seen(db, who, user_id, e)) <= 0)
+	if ((rc = staff_person_seen(db, who, user_id, e)) <= 0)
 		return rc < 0 ? rc : err_set(e, ERR_NOT_FOUND, "no user %lld", (long long)user_id);
 	if (!(st = db_query(db, e, SQL_ATTEMPTS, "ii", course_id, user_id)))
 		return db_fail(e);

@@ -27,18 +27,12 @@ extern const char *const assignment_statuses[]; /* assigned passed */
 int training_score(const int64_t *key, int nq, const int64_t *answers, int na,
 		   int64_t pass_bp, int *correct, int64_t *score_bp);
 
-/* TODO(staff_scope): replace with staff_person_seen (staff_scope.h) once
- * merged. 1 when who sees user_id (admin/hq: everyone; store manager:
- * people with a store of theirs, and themselves; anyone: themselves),
- * 0 when not or no such user, negative on a db error. */
-int training_person_seen(struct db *db, const struct actor *who, int64_t user_id,
-			 struct err *e);
-/* How who's lists are scoped (TODO(staff_scope)): 0 everyone, 1 the
- * people of who's stores and who, 2 who alone. */
+/* How who's lists are scoped, the rule of staff_person_seen
+ * (staff_scope.h) for SQL: 0 everyone (admin, hq, the system), 1 the
+ * people of who's stores and who (a store manager), 2 who alone. */
 int training_scope_mode(const struct actor *who);
-
-/* SQL: the person in column col is seen by the actor (TODO(staff_scope)),
- * params: mode (training_scope_mode), me, mode, me. */
+/* SQL: the person in column col is seen by the actor, params: mode
+ * (training_scope_mode), me, mode, me. */
 #define TRAINING_SEEN(col)                                                     \
 	" (? = 0 OR " col " = ? OR (? = 1 AND EXISTS (SELECT 1 FROM user_stores sp" \
 	" JOIN user_stores sm ON sm.store_id = sp.store_id WHERE sp.user_id = " col \
@@ -113,13 +107,13 @@ struct attempt_result {
 };
 
 /* who takes the quiz of a published course (else ERR_STATE; one who may
- * not read: ERR_NOT_FOUND): answers must be one index per question (a
+ * not read, as course_get with all: ERR_NOT_FOUND): answers must be one index per question (a
  * field error on answers otherwise). The attempt is kept; who's
  * assignment gets the best score and, when passed, the status passed.
  * Audited. */
-int training_attempt(struct db *db, struct arena *a, const struct actor *who, int64_t course_id,
-		     const int64_t *answers, int na, int64_t now, struct attempt_result *out,
-		     struct err *e);
+int training_attempt(struct db *db, struct arena *a, const struct actor *who, int all,
+		     int64_t course_id, const int64_t *answers, int na, int64_t now,
+		     struct attempt_result *out, struct err *e);
 /* The attempts of user_id (0: who) at a course, newest first; someone who
  * does not see user_id: ERR_NOT_FOUND. */
 int training_attempt_list(struct db *db, struct arena *a, const struct actor *who,
