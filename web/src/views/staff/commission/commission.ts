@@ -63,6 +63,8 @@ export interface SampleLine {
   share_bp: number
 }
 export interface CalcLine extends SampleLine {
+  /** The price sold as a share of the list price. */
+  price_bp: number
   rate_bp: number
   amount: number
   reason: string
@@ -112,6 +114,7 @@ export interface PayoutLine {
   kind: LineKind
   day: string | null
   sale_id: number | null
+  sale_number?: string | null
   sale_line_id?: number | null
   return_id?: number | null
   base: number
