@@ -70,6 +70,8 @@ test('head office: a plan, the calculator at the 80 % tier boundary, approve, a 
 	await page.getByTestId('plan-calculator-lines').locator('tbody tr').first().filter({ hasText: 'Discount band' }).waitFor();
 	await quiet(page);
 	await shot(page, 'staff-commission-plan-editor-en');
+	await page.getByTestId('plan-tier-chart').scrollIntoViewIfNeeded();
+	await shot(page, 'staff-commission-plan-tiers-en');
 
 	// One fen less: 79.99 %, below the first level, no tier bonus.
 	await fill(page, 'plan-calculator-0-price', '799.99');
