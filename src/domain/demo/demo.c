@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "domain/catalog/category.h"
+#include "domain/demo/demo_staff_evals.h"
 #include "domain/org/audit.h"
 #include "domain/org/session.h"
 #include "domain/org/settings.h"
@@ -528,6 +529,8 @@ int demo_generate(struct db *db, const struct demo_opts *o, struct demo_stats *o
 		rc = demo_staff_commission(db, c.end_day, e);
 	if (rc == 0 && o->scale != DEMO_MASTER)
 		rc = demo_staff_training(db, e);
+	if (rc == 0 && o->scale != DEMO_MASTER)
+		rc = demo_staff_evals(db, c.end_day, e);
 	out->stores = c.nstores;
 	out->products = c.nproducts;
 	free(c.products);

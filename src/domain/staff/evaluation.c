@@ -4,7 +4,6 @@
  * and the lists scoped to the people an actor sees. */
 #include "domain/staff/evaluation.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/jx.h"
@@ -13,6 +12,7 @@
 #include "db/page.h"
 #include "domain/crm/task.h"
 #include "domain/org/audit.h"
+#include "domain/staff/staff_json.h"
 #include "domain/staff/evals_seen.h"
 
 #define EV_COLS                                                                 \
@@ -58,11 +58,6 @@ static struct evaluation *ev_from_row(struct db_stmt *st, struct arena *a, int64
 	return ev;
 }
 
-static json_t *id_or_null(int64_t id)
-{
-	return id ? json_integer(id) : json_null();
-}
-
 /* Stored JSON text, or def when none or unreadable. */
 static json_t *load_or(const char *text, json_t *def)
 {
@@ -97,11 +92,11 @@ json_t *eval_to_json(const struct evaluation *ev, const struct actor *viewer)
 	return json_pack("{s:I,s:o,s:I,s:s,s:o,s:o,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
 			 "id", (json_int_t)ev->id, "template", eval_template_to_json(ev->tpl),
 			 "user_id", (json_int_t)ev->user_id, "user_name", ev->user_name,
-			 "store_id", id_or_null(ev->store_id), "manager_id", id_or_null(ev->manager_id),
+			 "store_id", staff_id_json(ev->store_id), "manager_id", staff_id_json(ev->manager_id),
 			 "period_from", ev->period_from, "period_to", ev->period_to,
 			 "due_day", ev->due_day, "status", ev->status, "self", self, "manager", mgr,
 			 "score", score, "published_at", jx_time(ev->published_at),
-			 "next_id", id_or_null(ev->next_id), "created_at", jx_time(ev->created_at),
+			 "next_id", staff_id_json(ev->next_id), "created_at", jx_time(ev->created_at),
 			 "updated_at", jx_time(ev->updated_at));
 }
 
@@ -112,7 +107,7 @@ static json_t *ev_audit(const struct evaluation *ev)
 			 (json_int_t)ev->user_id, "status", ev->status, "period_from",
 			 ev->period_from, "period_to", ev->period_to, "self_submitted",
 			 ev->self_submitted_at != 0, "manager_written", ev->manager_scores != NULL,
-			 "next_id", id_or_null(ev->next_id));
+			 "next_id", staff_id_json(ev->next_id));
 }
 
 static const char SQL_EV_GET[] =
@@ -188,6 +183,8 @@ static const char SQL_EV_STORE[] =
 	"SELECT MIN(us.store_id) FROM user_stores us WHERE us.user_id = ?"
 	" AND (? = 0 OR us.store_id IN (SELECT store_id FROM user_stores WHERE user_id = ?))";
 
+static const char SQL_EV_ROLE[] = "SELECT role FROM users WHERE id = ?";
+
 static const char SQL_EV_INSERT[] =
 	"INSERT INTO evaluations (template_id, user_id, store_id, manager_id, period_from,"
 	" period_to, due_day, status, created_by, created_at, updated_at)"
@@ -227,6 +224,14 @@ int eval_create(struct db *db, struct arena *a, const struct actor *who,
 		goto fail;
 	if (rc == 0)
 		err_field(e, "user_id", "no such person");
+	else if (tpl && tpl->active) {
+		char role[32] = "";
+		if ((rc = db_text(db_query(db, e, SQL_EV_ROLE, "i", in->user_id), role, sizeof role,
+				  e)) < 0)
+			goto fail;
+		if (strcmp(role, tpl->role) != 0)
+			err_field(e, "template_id", "is a template for %s, not %s", tpl->role, role);
+	}
 	if ((rc = err_fields_done(e)) < 0)
 		goto fail;
 	evals_scope(who, v);
@@ -253,15 +258,10 @@ fail:
 static char *scores_text(struct arena *a, const struct eval_score *s, int n)
 {
 	json_t *o = json_object();
-	char *t, *out;
 
 	for (int i = 0; i < n; i++)
 		json_object_set_new(o, s[i].key, json_integer(s[i].score));
-	t = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-	out = arena_strdup(a, t);
-	free(t);
-	json_decref(o);
-	return out;
+	return staff_json_text(a, o);
 }
 
 /* Stored scores back into an array (in a); none or bad text: 0 scores. */
@@ -287,16 +287,11 @@ static void scores_parse(struct arena *a, const char *text, struct eval_score **
 static char *actions_text(struct arena *a, const struct eval_action *x, int n)
 {
 	json_t *arr = json_array();
-	char *t, *out;
 
 	for (int i = 0; i < n; i++)
 		json_array_append_new(arr, json_pack("{s:s,s:s}", "title", x[i].title, "due_day",
 						     x[i].due_day));
-	t = json_dumps(arr, JSON_COMPACT);
-	out = arena_strdup(a, t);
-	free(t);
-	json_decref(arr);
-	return out;
+	return staff_json_text(a, arr);
 }
 
 /* Locks the row (PostgreSQL), reads it as who sees it, and checks who's
@@ -478,10 +473,11 @@ int eval_publish(struct db *db, struct arena *a, const struct actor *who, int64_
 				     now, now), &next, e);
 		if (rc < 0)
 			goto fail;
-		rc = audit_add(db, who, "create", "evaluation", next, ev->store_id, NULL,
-			       json_pack("{s:I,s:s,s:s,s:I}", "user_id", (json_int_t)ev->user_id,
-					 "period_from", from, "period_to", to, "after",
-					 (json_int_t)ev->id), e);
+		json_t *after = json_pack("{s:I,s:s,s:s,s:I}", "user_id", (json_int_t)ev->user_id,
+					  "period_from", from, "period_to", to, "after",
+					  (json_int_t)ev->id);
+		rc = audit_add(db, who, "create", "evaluation", next, ev->store_id, NULL, after, e);
+		json_decref(after);
 		if (rc < 0)
 			goto fail;
 	}

@@ -148,10 +148,11 @@ int eval_template_list(struct db *db, struct arena *a, const char *role, int act
  * answers null, and with it the score. Caller owns it. */
 json_t *eval_to_json(const struct evaluation *ev, const struct actor *viewer);
 /* Schedules an evaluation of a person who sees (STAFF_MANAGE). Field errors:
- * template_id (absent or inactive), user_id (no such person seen by who, or
- * who themselves), period_from/period_to (days, from ≤ to), due_day (a day,
- * not before period_from). Status open when the period has ended on today,
- * else scheduled. store_id: the person's first store (one of who's when
+ * template_id (absent, inactive, or for another role than the person's),
+ * user_id (no such person seen by who, or who themselves),
+ * period_from/period_to (days, from ≤ to), due_day (a day, not before
+ * period_to). Status open when the period ended before today, else
+ * scheduled. store_id: the person's first store (one of who's when
  * store-bound). Audited. */
 int eval_create(struct db *db, struct arena *a, const struct actor *who,
 		const struct eval_input *in, const char *today, int64_t now,

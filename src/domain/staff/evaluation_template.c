@@ -3,7 +3,6 @@
  * weighted score, score and template checks, month arithmetic. */
 #include "domain/staff/evaluation.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/jx.h"
@@ -11,6 +10,7 @@
 #include "base/timeutil.h"
 #include "db/page.h"
 #include "domain/org/audit.h"
+#include "domain/staff/staff_json.h"
 
 const char *const eval_statuses[] = {"scheduled", "open", "published", "cancelled", NULL};
 
@@ -107,20 +107,27 @@ void eval_template_check(const struct eval_template_input *in, int creating, str
 void eval_scores_check(const struct eval_criterion *c, int nc, const struct eval_score *s,
 		       int ns, int complete, const char *field, struct err *e)
 {
+	char f[64];
+
 	for (int i = 0; i < ns; i++) {
 		int known = 0;
 		for (int j = 0; j < nc; j++)
 			known |= strcmp(c[j].key, s[i].key) == 0;
+		f[0] = 0;
+		text_catf(f, sizeof f, "%s.%.40s", field, s[i].key);
 		if (!known)
-			err_field(e, field, "%.40s is not a criterion of this evaluation", s[i].key);
+			err_field(e, f, "is not a criterion of this evaluation");
 		else if (s[i].score < 1 || s[i].score > 5)
-			err_field(e, field, "%.40s must be 1..5", s[i].key);
+			err_field(e, f, "must be 1..5");
 	}
 	if (!complete)
 		return;
 	for (int j = 0; j < nc; j++)
-		if (!find_score(s, ns, c[j].key))
-			err_field(e, field, "%.40s is required", c[j].key);
+		if (!find_score(s, ns, c[j].key)) {
+			f[0] = 0;
+			text_catf(f, sizeof f, "%s.%.40s", field, c[j].key);
+			err_field(e, f, "is required");
+		}
 }
 
 static int days_in_month(int y, int m)
@@ -193,13 +200,7 @@ static void criteria_parse(struct arena *a, const char *text, struct eval_templa
 
 static char *criteria_text(struct arena *a, const struct eval_criterion *c, int n)
 {
-	json_t *j = criteria_json(c, n);
-	char *s = json_dumps(j, JSON_COMPACT);
-	char *out = arena_strdup(a, s);
-
-	free(s);
-	json_decref(j);
-	return out;
+	return staff_json_text(a, criteria_json(c, n));
 }
 
 json_t *eval_template_to_json(const struct eval_template *t)

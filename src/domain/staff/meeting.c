@@ -12,6 +12,7 @@
 #include "domain/crm/crm_check.h"
 #include "domain/crm/task.h"
 #include "domain/org/audit.h"
+#include "domain/staff/staff_json.h"
 #include "domain/staff/evals_seen.h"
 
 #define MEETING_COLS                                                            \
@@ -33,11 +34,6 @@ static void meeting_scope(const struct actor *who, int64_t v[4])
 	v[2] = v[3] = u ? u->id : 0;
 }
 
-static json_t *id_or_null(int64_t id)
-{
-	return id ? json_integer(id) : json_null();
-}
-
 json_t *meeting_to_json(const struct meeting *m)
 {
 	json_t *ids = json_array(), *people = json_array(), *acts = json_array();
@@ -52,14 +48,14 @@ json_t *meeting_to_json(const struct meeting *m)
 		const struct meeting_task *t = &m->actions[i];
 		json_array_append_new(acts, json_pack("{s:I,s:s,s:o,s:o,s:s}", "task_id",
 						      (json_int_t)t->task_id, "title", t->title,
-						      "assignee_id", id_or_null(t->assignee_id),
+						      "assignee_id", staff_id_json(t->assignee_id),
 						      "due_at", jx_time(t->due_at), "status",
 						      t->status));
 	}
 	return json_pack("{s:I,s:I,s:s,s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)m->id,
 			 "store_id", (json_int_t)m->store_id, "title", m->title, "at",
 			 jx_time(m->at), "notes", m->notes, "attendee_ids", ids, "attendees", people,
-			 "actions", acts, "created_by", id_or_null(m->created_by), "created_at",
+			 "actions", acts, "created_by", staff_id_json(m->created_by), "created_at",
 			 jx_time(m->created_at), "updated_at", jx_time(m->updated_at));
 }
 
@@ -288,7 +284,7 @@ int meeting_create(struct db *db, struct arena *a, const struct actor *who,
 		goto fail;
 	if ((rc = err_fields_done(e)) < 0)
 		goto fail;
-	rc = db_int(db_query(db, e, sql, "itttIii", in->store_id, in->title, in->at,
+	rc = db_int(db_query(db, e, sql, "ititIii", in->store_id, in->title, in->at,
 			     in->notes ? in->notes : "", who && who->user ? who->user->id : 0, now,
 			     now), &id, e);
 	if (rc <= 0 || (rc = meeting_write_parts(db, a, who, id, in->store_id, in, 1, now, e)) < 0 ||

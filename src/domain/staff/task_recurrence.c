@@ -3,7 +3,6 @@
  * makes each due task once. */
 #include "domain/staff/task_recurrence.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/jx.h"
@@ -13,6 +12,7 @@
 #include "domain/crm/crm_check.h"
 #include "domain/crm/task.h"
 #include "domain/org/audit.h"
+#include "domain/staff/staff_json.h"
 
 const char *const recur_rules[] = {"weekly", "monthly", NULL};
 
@@ -38,6 +38,8 @@ static int recur_walk(const char *rule, int64_t weekday, int64_t monthday, const
 	if (!rule || ts_day_number(day, &z) < 0)
 		return -1;
 	weekly = strcmp(rule, "weekly") == 0;
+	if (!weekly && strcmp(rule, "monthly") != 0)
+		return -1;
 	if (weekly ? (weekday < 1 || weekday > 7) : (monthday < 1 || monthday > 28))
 		return -1;
 	for (int i = 0; i <= 31; i++, z += dir) {
@@ -60,11 +62,6 @@ int recur_due_on_or_after(const char *rule, int64_t weekday, int64_t monthday, c
 	return recur_walk(rule, weekday, monthday, day, 1, out);
 }
 
-static json_t *id_or_null(int64_t id)
-{
-	return id ? json_integer(id) : json_null();
-}
-
 static json_t *list_json(const char *const *s, int n)
 {
 	json_t *arr = json_array();
@@ -79,10 +76,10 @@ json_t *recur_to_json(const struct task_recurrence *t)
 	return json_pack("{s:I,s:s,s:o,s:I,s:o,s:s,s:o,s:o,s:o,s:s,s:b,s:o,s:o,s:o}", "id",
 			 (json_int_t)t->id, "title", t->title, "note", jx_strn(t->note),
 			 "store_id", (json_int_t)t->store_id, "assignee_id",
-			 id_or_null(t->assignee_id), "rule", t->rule, "weekday",
-			 id_or_null(t->weekday), "monthday", id_or_null(t->monthday), "checklist",
+			 staff_id_json(t->assignee_id), "rule", t->rule, "weekday",
+			 staff_id_json(t->weekday), "monthday", staff_id_json(t->monthday), "checklist",
 			 list_json(t->checklist, t->nchecklist), "next_day", t->next_day, "active",
-			 t->active, "created_by", id_or_null(t->created_by), "created_at",
+			 t->active, "created_by", staff_id_json(t->created_by), "created_at",
 			 jx_time(t->created_at), "updated_at", jx_time(t->updated_at));
 }
 
@@ -90,19 +87,14 @@ static json_t *recur_audit(const struct task_recurrence *t)
 {
 	return json_pack("{s:I,s:I,s:o,s:s,s:o,s:o,s:s,s:b,s:I}", "id", (json_int_t)t->id,
 			 "store_id", (json_int_t)t->store_id, "assignee_id",
-			 id_or_null(t->assignee_id), "rule", t->rule, "weekday",
-			 id_or_null(t->weekday), "monthday", id_or_null(t->monthday), "next_day",
+			 staff_id_json(t->assignee_id), "rule", t->rule, "weekday",
+			 staff_id_json(t->weekday), "monthday", staff_id_json(t->monthday), "next_day",
 			 t->next_day, "active", t->active, "checklist", (json_int_t)t->nchecklist);
 }
 
 static char *checklist_text(struct arena *a, const char *const *s, int n)
 {
-	json_t *j = list_json(s, n);
-	char *t = json_dumps(j, JSON_COMPACT), *out = arena_strdup(a, t);
-
-	free(t);
-	json_decref(j);
-	return out;
+	return staff_json_text(a, list_json(s, n));
 }
 
 #define RECUR_COLS                                                              \

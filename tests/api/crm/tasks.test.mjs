@@ -9,7 +9,8 @@ import { hdr, assertProblem } from '../lib/assert.mjs';
 
 const RFC3339_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 const TASK_KEYS = ['id', 'kind', 'title', 'note', 'customer_id', 'opportunity_id', 'store_id', 'assignee_id',
-  'due_at', 'status', 'overdue', 'created_by', 'created_at', 'updated_at', 'done_at', 'done_by'].sort();
+  'due_at', 'status', 'overdue', 'created_by', 'created_at', 'updated_at', 'done_at', 'done_by',
+  'checklist', 'recurrence_id', 'meeting_id', 'evaluation_id', 'course_id'].sort();
 const HOUR = 3600 * 1000;
 const iso = (ms) => new Date(ms).toISOString();
 

@@ -60,8 +60,8 @@ describe('progressOf', () => {
 
 describe('medal', () => {
   it('goes to the top three only', () => {
-    expect(medal(1)).toBe('🥇')
-    expect(medal(3)).toBe('🥉')
+    expect(medal(1)).toBe('gold')
+    expect(medal(3)).toBe('bronze')
     expect(medal(4)).toBe('')
   })
 })

@@ -38,9 +38,14 @@ export function progressOf(attainmentBp: number | null | undefined, elapsedShare
   return { pct, status: attainmentBp >= expected / 2 ? 'warning' : 'exception' }
 }
 
+/** The colour of an attainment bar for progressOf's state (Element Plus's palette). */
+export function barColor(status: ReturnType<typeof progressOf>['status']): string {
+  return { success: '#67c23a', warning: '#e6a23c', exception: '#f56c6c', '': '#409eff' }[status]
+}
+
 /** The medal of a leaderboard rank (1–3), else ''. */
-export function medal(rank: number): string {
-  return rank === 1 ? '🥇' : rank === 2 ? '🥈' : rank === 3 ? '🥉' : ''
+export function medal(rank: number): 'gold' | 'silver' | 'bronze' | '' {
+  return rank === 1 ? 'gold' : rank === 2 ? 'silver' : rank === 3 ? 'bronze' : ''
 }
 
 /** One salesperson of a sale and their share (basis points; absent: even split). */
