@@ -123,6 +123,19 @@ test('payouts: the demo plan, a person\'s lines with their reasons, the export',
 	const top = detail.payouts[0];
 	assert.ok(top, 'the closed period paid someone');
 
+	// The demo's approved plan as a store manager reads it (Chinese): the rules fixed, the calculator works.
+	const mp = await newPage(srv.browser, { locale: 'zh-CN' });
+	await login(mp, srv.url, 'manager01', DEMO_PASSWORD);
+	await mp.goto(srv.url + `/staff/commission/plans/${plan.id}`);
+	await mp.getByTestId('plan-status').filter({ hasText: '已批准' }).waitFor();
+	assert.equal(await mp.getByTestId('plan-save').count(), 0);
+	assert.equal(await mp.getByTestId('plan-approve').count(), 0, 'a store manager changes no plan');
+	assert.ok(await mp.getByTestId('plan-name').isDisabled());
+	await mp.getByTestId('plan-calculator-run').click();
+	await mp.getByTestId('plan-calculator-total').waitFor();
+	await shot(mp, 'staff-commission-plan-approved-zh');
+	assertNoConsoleErrors(mp);
+
 	for (const locale of ['zh-CN', 'en']) {
 		const page = await newPage(srv.browser, { locale });
 		await login(page, srv.url, 'headoffice', DEMO_PASSWORD);
