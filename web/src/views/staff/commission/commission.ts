@@ -261,6 +261,11 @@ export function reasonOf(l: Pick<PayoutLine, 'reason' | 'detail' | 'kind'>): str
   return r || l.kind
 }
 
+/** A reason in words (`t`/`te` of useI18n); one this screen does not know is shown as the server wrote it. */
+export function reasonText(r: string, t: (k: string) => string, te: (k: string) => boolean): string {
+  return te(`commission.reason.${r}`) ? t(`commission.reason.${r}`) : r
+}
+
 /** The plan body of POST / PATCH /commission/plans. */
 export function planBody(p: Pick<Plan, 'name' | 'period_kind' | 'valid_from' | 'valid_to' | 'rules' | 'members'>) {
   return {
