@@ -2,7 +2,7 @@
 // people, targets, attainment, KPIs, footfall, leaderboards, recognitions,
 // and the few reads of other areas My performance shows (statement, tasks,
 // training). Untyped paths go through the same client (session, CSRF).
-import { call, client } from '@/api/client'
+import { call, client, type Schemas } from '@/api/client'
 import { queryString, type Query } from '@/utils/download'
 
 type Answer = Promise<{ data?: unknown; error?: unknown; response: Response }>
@@ -16,109 +16,25 @@ export function staffCall<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   return call(raw[method](`/api/v1${path}${queryString(query)}`, init)) as Promise<T>
 }
 
-export type Role = 'admin' | 'hq' | 'store_manager' | 'sales' | 'service' | string
+// The shapes are the OpenAPI document's: a field renamed on the server
+// breaks the typecheck, not the screen.
 export type Metric = 'revenue' | 'units' | 'margin'
-
-export interface Person {
-  id: number
-  username: string
-  display_name: string
-  role: Role
-  store_ids: number[]
-  active: boolean
-  stores?: { id: number; name: string }[]
-}
+export type Person = Schemas['StaffPerson'] & { stores?: { id: number; name: string }[] }
 export interface List<T> {
   items: T[]
   next_cursor?: string | null
 }
-
-export interface SplitMonth {
-  month: string
-  amount: number
-  last_year: number
-  share_bp: number
-}
-export type SplitBasis = 'store_last_year' | 'company_last_year' | 'even'
-export interface SplitAnswer {
-  entry_id: number | null
-  basis: SplitBasis
-  months: SplitMonth[]
-}
-export interface SplitInput {
-  store_id: number
-  user_id: number | null
-  metric: Metric
-  category_id: number | null
-  period: string
-  total: number
-  dry_run: boolean
-}
-export interface TargetRow {
-  id: number
-  entry_id: number | null
-  store_id: number
-  user_id: number | null
-  metric: Metric
-  category_id: number | null
-  month: string
-  amount: number
-  edited: boolean
-  actual: number | null
-  attainment_bp: number | null
-}
-export interface TargetEntry {
-  id: number
-  store_id: number
-  user_id: number | null
-  metric: Metric
-  category_id: number | null
-  period: string
-  total: number
-  basis: SplitBasis
-}
-export interface AttainmentItem {
-  metric: Metric
-  category_id: number | null
-  target: number
-  actual: number
-  attainment_bp: number | null
-  remaining: number
-  run_rate_needed: number
-  projected: number
-}
-export interface Attainment {
-  month: string
-  days_in_month: number
-  days_elapsed: number
-  days_left: number
-  items: AttainmentItem[]
-}
-
-export interface KpiRow {
-  key: string | number
-  label: string
-  store_id: number | null
-  period_start: string
-  revenue: number
-  transactions: number
-  avg_ticket: number
-  upt: number
-  discount_rate_bp: number
-  return_rate_bp: number
-  gross_margin: number
-  margin_rate_bp: number
-  members_recruited: number
-  opportunities_won: number
-  sales_cycle_days: number | null
-  csat: number | null
-  entries: number | null
-  conversion_bp: number | null
-}
+export type SplitAnswer = Schemas['TargetSplit']
+export type SplitMonth = SplitAnswer['months'][number]
+export type SplitBasis = SplitAnswer['basis']
+export type SplitInput = Schemas['TargetSplitInput'] & { metric: Metric }
+export type TargetRow = Schemas['Target'] & { metric: Metric }
+export type TargetEntry = Schemas['TargetEntry']
+export type Attainment = Schemas['TargetAttainment']
+export type AttainmentItem = Attainment['items'][number]
+export type KpiRow = Schemas['KpiRow']
 export type KpiFigures = Omit<KpiRow, 'key' | 'label' | 'store_id' | 'period_start'>
-export interface KpiAnswer extends List<KpiRow> {
-  medians?: { store?: Partial<KpiFigures> | null; company?: Partial<KpiFigures> | null }
-}
+export type KpiAnswer = Schemas['KpiReport']
 export interface KpiQuery extends Query {
   level: 'person' | 'store'
   store_id?: number | null
@@ -127,39 +43,13 @@ export interface KpiQuery extends Query {
   from: string
   to: string
 }
-
-export interface FootfallDay {
-  store_id: number
-  day: string
-  entries: number
-  hours: { hour: number; entries: number }[]
-  source: string
-}
-export interface FootfallImport {
-  rows: number
-  errors: { line: number; column: string; message: string }[]
-  applied: boolean
-}
+export type FootfallDay = Schemas['FootfallDay']
+export type FootfallImport = Schemas['FootfallImport']
 
 export type LeaderKpi = 'revenue' | 'transactions' | 'avg_ticket' | 'upt' | 'gross_margin' | 'conversion' | 'members_recruited' | 'attainment'
 export const LEADER_KPIS: LeaderKpi[] = ['revenue', 'transactions', 'avg_ticket', 'upt', 'gross_margin', 'conversion', 'members_recruited', 'attainment']
-export interface LeaderRow {
-  rank: number
-  id: number
-  name: string
-  store_id: number | null
-  store_name: string | null
-  region: string | null
-  value: number | null
-}
-export interface Leaderboard {
-  kpi: LeaderKpi
-  period: 'day' | 'month'
-  from: string
-  to: string
-  items: LeaderRow[]
-  me: { rank: number; value: number | null; of: number } | null
-}
+export type Leaderboard = Schemas['Leaderboard']
+export type LeaderRow = Leaderboard['items'][number]
 export interface LeaderQuery extends Query {
   subject: 'people' | 'stores'
   scope: 'store' | 'region' | 'company'
@@ -170,45 +60,12 @@ export interface LeaderQuery extends Query {
   day?: string
 }
 
-export const BADGES = ['top_seller', 'customer_star', 'team_player', 'fast_learner', 'service_hero', 'milestone'] as const
-export type Badge = (typeof BADGES)[number]
-export interface Recognition {
-  id: number
-  user_id: number
-  badge: Badge
-  note: string | null
-  given_by?: number | null
-  given_by_name?: string | null
-  at?: string | number | null
-  created_at?: string | number | null
-}
-
-export interface Statement {
-  user_id: number
-  period?: string
-  payouts?: { period_id?: number; plan_id?: number; plan_name?: string; total: number; status?: string }[]
-  lines?: { amount: number }[]
-  total?: number
-}
-export interface TaskRow {
-  id: number
-  title: string
-  due_at: string | null
-  status: string
-  overdue?: boolean
-  kind?: string
-  assignee_id?: number | null
-}
-export interface Assignment {
-  id: number
-  course_id: number
-  course_title: string
-  user_id: number
-  user_name?: string
-  due_day: string | null
-  status: string
-  overdue: boolean
-}
+export type Badge = Schemas['Recognition']['badge']
+export const BADGES: Badge[] = ['top_seller', 'customer_star', 'team_player', 'fast_learner', 'service_hero', 'milestone']
+export type Recognition = Schemas['Recognition']
+export type Statement = Schemas['CommissionStatement']
+export type TaskRow = Schemas['Task']
+export type Assignment = Schemas['CourseAssignment']
 
 export const staffApi = {
   people: (q: { store_id?: number | null; q?: string; role?: string; limit?: number; cursor?: string }) => staffCall<List<Person>>('GET', '/staff', q),
@@ -216,7 +73,7 @@ export const staffApi = {
   split: (body: SplitInput) => staffCall<SplitAnswer>('POST', '/targets/split', {}, { body }),
   targets: (q: { store_id?: number | null; user_id?: number | null; month?: string; year?: string; metric?: Metric }) =>
     staffCall<List<TargetRow>>('GET', '/targets', q),
-  patchTarget: (id: number, amount: number, rebalance = true) => staffCall<List<TargetRow> | TargetRow[]>('PATCH', `/targets/${id}`, {}, { body: { amount, rebalance } }),
+  patchTarget: (id: number, amount: number, rebalance = true) => staffCall<Schemas['TargetMonths']>('PATCH', `/targets/${id}`, {}, { body: { amount, rebalance } }),
   entries: (q: { store_id?: number | null; period?: string }) => staffCall<List<TargetEntry>>('GET', '/targets/entries', q),
   deleteEntry: (id: number) => staffCall<unknown>('DELETE', `/targets/entries/${id}`),
   attainment: (q: { store_id?: number | null; user_id?: number | null; month?: string }) => staffCall<Attainment>('GET', '/targets/attainment', q),
