@@ -1319,7 +1319,11 @@ static json_t *child_array(json_t *list, int64_t id, const char *key)
 
 int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct err *e)
 {
-	static const char sql_sale[] = "SELECT " SALE_COLS " FROM sales WHERE id = ?";
+	/* The count of shared-credit rows rides along, so an unshared sale
+	 * (most) costs no extra query. */
+	static const char sql_sale[] =
+		"SELECT " SALE_COLS ", (SELECT COUNT(*) FROM sale_salespeople sp "
+		"WHERE sp.sale_id = sales.id) FROM sales WHERE id = ?";
 	static const char sql_lines[] =
 		"SELECT l.id, l.product_id, p.sku, p.name, l.quantity, l.list_price, l.unit_price, "
 		"l.price_overridden, l.gross, l.discount, l.total, l.vat_rate, l.vat, "
@@ -1357,6 +1361,7 @@ int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct 
 	struct arena *ha = arena_new();
 	struct sale_head h;
 	head_read(st, ha, &h);
+	int shared = db_col_int64(st, SC_PROMOTIONS_APPLIED + 1) > 0;
 	db_reset(st);
 	json_t *o = sale_head_to_json(&h);
 	*store_id = h.store_id;
@@ -1448,9 +1453,9 @@ int sale_get(struct db *db, int64_t id, json_t **out, int64_t *store_id, struct 
 	 * without rows, wholly the salesperson (else the cashier). */
 	json_t *people = json_array();
 	json_object_set_new(o, "salespeople", people);
-	if (!(st = db_query(db, e, sql_people, "ii", id, h.salesperson_id)))
+	if (shared && !(st = db_query(db, e, sql_people, "ii", id, h.salesperson_id)))
 		goto fail;
-	while ((rc = db_step(st, e)) == DB_ROW)
+	while (shared && (rc = db_step(st, e)) == DB_ROW)
 		json_array_append_new(people, person_json(db_col_int64(st, 0), db_col_int64(st, 1)));
 	if (rc < 0)
 		goto fail;

@@ -173,6 +173,8 @@ static void check_plan(struct arena *a, const struct commission_plan_input *in, 
 		err_field(e, "valid_from", "must be a day YYYY-MM-DD");
 	if (in->set_valid_to && in->valid_to && !ts_day_valid(in->valid_to))
 		err_field(e, "valid_to", "must be a day YYYY-MM-DD or null");
+	else if (in->valid_from && in->valid_to && strcmp(in->valid_to, in->valid_from) < 0)
+		err_field(e, "valid_to", "must not be before valid_from");
 	*rules_text = NULL;
 	if (creating || in->set_rules) {
 		if (!in->rules) {

@@ -88,9 +88,9 @@ int commission_period_transition(struct db *db, struct arena *a, const struct ac
 int commission_period_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 			  json_t **out, struct err *e);
 /* Periods (plan_id 0: any; status NULL: any), newest first, without
- * payouts: a JSON array. */
-int commission_period_list(struct db *db, struct arena *a, int64_t plan_id, const char *status,
-			   json_t **out, struct err *e);
+ * payouts (total: of the people who sees): a JSON array. */
+int commission_period_list(struct db *db, struct arena *a, const struct actor *who,
+			   int64_t plan_id, const char *status, json_t **out, struct err *e);
 /* The lines of a period (user_id 0: every person who sees; an unseen
  * user_id: ERR_NOT_FOUND), by person, day and id: a JSON array of {id,
  * user_id, user_name, store_id, kind, day, sale_id, sale_line_id,

@@ -816,17 +816,20 @@ fail:
 	return db_fail(e);
 }
 
-int commission_period_list(struct db *db, struct arena *a, int64_t plan_id, const char *status,
-			   json_t **out, struct err *e)
+int commission_period_list(struct db *db, struct arena *a, const struct actor *who,
+			   int64_t plan_id, const char *status, json_t **out, struct err *e)
 {
 	static const char sql[] =
-		"SELECT " PERIOD_COLS ", (SELECT COALESCE(SUM(total), 0) FROM commission_payouts "
-		"WHERE period_id = cp.id) FROM commission_periods cp "
+		"SELECT " PERIOD_COLS ", (SELECT COALESCE(SUM(po.total), 0) FROM commission_payouts po "
+		"WHERE po.period_id = cp.id AND" SEEN("po.user_id") ") FROM commission_periods cp "
 		"JOIN commission_plans p ON p.id = cp.plan_id "
 		"WHERE (? = 0 OR cp.plan_id = ?) AND (CAST(? AS TEXT) IS NULL OR cp.status = ?) "
 		"ORDER BY cp.from_day DESC, cp.id DESC LIMIT 500";
+	int64_t mode, me;
+	seen_args(who, &mode, &me);
 	json_t *list = json_array();
-	struct db_stmt *st = db_query(db, e, sql, "iitt", plan_id, plan_id, status, status);
+	struct db_stmt *st = db_query(db, e, sql, "iiiiiitt", mode, me, mode, me, plan_id, plan_id,
+				      status, status);
 	int rc;
 	if (!st)
 		goto fail;

@@ -212,7 +212,7 @@ int h_commission_periods_list(struct req *r)
 	const char *status = req_query_enum(r, "status", commission_period_statuses);
 	if (err_fields_done(&r->err))
 		return r->err.code;
-	int rc = commission_period_list(r->db, r->a, plan_id, status, &list, &r->err);
+	int rc = commission_period_list(r->db, r->a, &r->actor, plan_id, status, &list, &r->err);
 	return rc < 0 ? rc : reply_list_cursor(r, list, NULL);
 }
 

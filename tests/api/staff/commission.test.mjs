@@ -58,6 +58,7 @@ describe('commission', () => {
     assertProblem(await api('POST', '/api/v1/commission/plans', { body, token: manager.token }), 403, 'forbidden');
     assertProblem(await api('POST', '/api/v1/commission/plans', { body: { ...body, rules: { ...RULES, pool_bp: 20000 } } }), 422, 'validation', ['rules.pool_bp']);
     assertProblem(await api('POST', '/api/v1/commission/plans', { body: { ...body, members: [{ kind: 'store', member_id: 999999 }] } }), 422, 'validation', ['members[0].member_id']);
+    assertProblem(await api('POST', '/api/v1/commission/plans', { body: { ...body, valid_to: '2019-12-31' } }), 422, 'validation', ['valid_to']);
     const p = await mk('/api/v1/commission/plans', body);
     assert.equal(p.status, 'draft');
     assert.deepEqual(p.members, [{ kind: 'store', member_id: storeA.id, name: 'Commission A' }]);
