@@ -571,6 +571,11 @@ int staff_kpis(struct db *db, struct arena *a, const struct actor *who,
 	} else if (person && user) {
 		stores = NULL; /* a seen person's figures in every store */
 		nstores = 0;
+	} else if (!manager) {
+		/* a salesperson's store level: only their own stores */
+		static const int64_t none = -1;
+		stores = who->user->nstores ? who->user->store_ids : &none;
+		nstores = who->user->nstores ? who->user->nstores : 1;
 	} else {
 		seen_stores(who, &stores, &nstores);
 	}

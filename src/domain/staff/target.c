@@ -265,7 +265,7 @@ static int64_t attain_bp(int64_t actual, int64_t target)
 	      "t.amount, t.edited"
 
 /* Reads the rows of st into items, each with its actual (one facts read
- * per distinct month, store, person and category). */
+ * per category listed). */
 static int rows_to_json(struct db *db, struct arena *a, struct db_stmt *st, json_t *items,
 			struct err *e)
 {
@@ -287,34 +287,43 @@ static int rows_to_json(struct db *db, struct arena *a, struct db_stmt *st, json
 	db_reset(st);
 	if (rc < 0)
 		return rc;
-	/* actuals: one facts read per month, category and store (people summed
-	 * from the same rows) */
+	/* actuals: one facts read per category over the months listed (one
+	 * store when every row is of the same store) */
 	size_t i;
 	json_t *it;
 	json_array_foreach(items, i, it) {
 		if (json_object_get(it, "actual"))
 			continue;
-		const char *month = json_string_value(json_object_get(it, "month"));
-		int64_t store = json_integer_value(json_object_get(it, "store_id"));
 		int64_t cat = json_integer_value(json_object_get(it, "category_id"));
-		char first[11], last[11];
-		target_month_days(month, first, last);
+		int64_t store = json_integer_value(json_object_get(it, "store_id"));
+		char first[11] = "9999-12-31", last[11] = "0000-01-01", d1[11], d2[11];
+		size_t j;
+		json_t *o;
+		json_array_foreach(items, j, o) {
+			if (j < i || json_integer_value(json_object_get(o, "category_id")) != cat)
+				continue;
+			if (json_integer_value(json_object_get(o, "store_id")) != store)
+				store = 0;
+			target_month_days(json_string_value(json_object_get(o, "month")), d1, d2);
+			if (strcmp(d1, first) < 0)
+				memcpy(first, d1, sizeof first);
+			if (strcmp(d2, last) > 0)
+				memcpy(last, d2, sizeof last);
+		}
 		struct staff_fact *f;
 		int n;
 		if ((rc = staff_facts_load(db, a, first, last, store, cat, 0, &f, &n, e)) < 0)
 			return rc;
-		size_t j;
-		json_t *o;
 		json_array_foreach(items, j, o) {
-			if (j < i || json_object_get(o, "actual") ||
-			    strcmp(json_string_value(json_object_get(o, "month")), month) != 0 ||
-			    json_integer_value(json_object_get(o, "store_id")) != store ||
-			    json_integer_value(json_object_get(o, "category_id")) != cat)
+			if (j < i || json_integer_value(json_object_get(o, "category_id")) != cat)
 				continue;
+			const char *month = json_string_value(json_object_get(o, "month"));
+			int64_t sid = json_integer_value(json_object_get(o, "store_id"));
 			int64_t uid = json_integer_value(json_object_get(o, "user_id"));
 			int64_t rev = 0, vat = 0, cost = 0, units = 0;
 			for (int k = 0; k < n; k++) {
-				if (uid && f[k].user_id != uid)
+				if (f[k].store_id != sid || (uid && f[k].user_id != uid) ||
+				    strncmp(f[k].day, month, 7) != 0)
 					continue;
 				rev += f[k].revenue_x;
 				vat += f[k].vat_x;

@@ -76,6 +76,7 @@ describe('roles × routes', () => {
       '/api/v1/outbox/{id}/retry': 999999, '/api/v1/campaigns/{id}/resend': mkt.campaign,
       ...Object.fromEntries(['/tier-history', '/points', '/points/adjustments', '/stored-value', '/stored-value/top-ups',
         '/stored-value/refunds'].map((x) => [`/api/v1/customers/{id}${x}`, crm.customer])),
+      '/api/v1/staff/{id}': users.service.id, '/api/v1/targets/{id}': 999999, '/api/v1/targets/entries/{id}': 999999,
     }[path];
     if (path.includes('{id}')) assert.ok(id, `no fixture for ${path}`);
     let p = path;

@@ -157,6 +157,9 @@ describe('staff KPIs', () => {
     const own = await kpis(s2.token, `from=${today}&to=${today}`);
     assert.equal(own.status, 200, own.text);
     assert.deepEqual(own.body.items.map((i) => i.key), [s2.id]);
+    const stores = await kpis(s2.token, `level=store&from=${today}&to=${today}`);
+    assert.equal(stores.status, 200, stores.text);
+    assert.deepEqual(stores.body.items.map((i) => i.key), [storeK], 'a salesperson\'s store level: their own store only');
     const other = await kpis(s2.token, `user_id=${s1.id}&from=${today}&to=${today}`);
     assert.equal(other.status, 404, other.text);
     // a store manager of another store: the person and the store are unknown
