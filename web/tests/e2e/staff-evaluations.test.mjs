@@ -80,8 +80,33 @@ test('self, then manager, then publish: each part hidden from the other until pu
 	const sales = (await api(mgr, 'GET', '/api/v1/staff?q=sales01')).items.find((p) => p.username === 'sales01');
 	assert.ok(sales, 'manager01 sees sales01');
 	const [from, to] = lastMonth();
-	const created = await api(mgr, 'POST', '/api/v1/evaluations', { template_id: tpl.id, user_id: sales.id, period_from: from, period_to: to, due_day: day(new Date(Date.now() + 7 * 864e5)) });
+
+	// The manager starts it from the list (English): person, template, period, due day.
+	const mp = await newPage(srv.browser, { locale: 'en' });
+	await login(mp, srv.url, 'manager01', DEMO_PASSWORD);
+	await mp.goto(srv.url + '/staff/evaluations');
+	await mp.getByTestId('staff-evaluation-create').click();
+	await mp.getByTestId('evaluation-new-dialog').waitFor();
+	await mp.getByTestId('evaluation-new-save').click();
+	await until(async () => (await mp.locator('.el-dialog .el-form-item__error').count()) === 4, { message: 'the four fields are marked' });
+	await mp.getByTestId('evaluation-new-person').click();
+	await mp.locator('.el-select-dropdown__item:visible', { hasText: sales.display_name }).first().click();
+	await mp.getByTestId('evaluation-new-template').click();
+	await mp.locator('.el-select-dropdown__item:visible', { hasText: '导购季度评估' }).first().click();
+	const range = mp.locator('.el-dialog .el-range-input');
+	await range.nth(0).fill(from);
+	await range.nth(1).fill(to);
+	await range.nth(1).press('Enter');
+	const due = day(new Date(Date.now() + 7 * 864e5));
+	await fill(mp, 'evaluation-new-due', due);
+	await mp.getByTestId('evaluation-new-due').press('Enter');
+	await mp.getByTestId('evaluation-new-dialog').locator('.el-dialog__title').click(); // closes the pickers
+	await shot(mp, 'staff-evaluation-new-en');
+	await mp.getByTestId('evaluation-new-save').click();
+	await mp.waitForURL(/\/staff\/evaluations\/\d+$/);
+	const created = await api(mgr, 'GET', `/api/v1/evaluations/${Number(new URL(mp.url()).pathname.split('/').pop())}`);
 	assert.equal(created.status, 'open');
+	assert.deepEqual([created.user_id, created.template.id, created.period_from, created.period_to, created.due_day], [sales.id, tpl.id, from, to, due]);
 
 	// The salesperson, in Chinese: their list, the manager's part locked, scores and submit.
 	const sp = await newPage(srv.browser, { locale: 'zh-CN' });
@@ -104,8 +129,6 @@ test('self, then manager, then publish: each part hidden from the other until pu
 	assert.deepEqual(selfSeen.self.scores, { selling: 4, service: 5 });
 
 	// The manager, in English: the self part is locked; scores, an action, save, publish.
-	const mp = await newPage(srv.browser, { locale: 'en' });
-	await login(mp, srv.url, 'manager01', DEMO_PASSWORD);
 	await mp.goto(srv.url + '/staff/evaluations');
 	await mp.getByTestId('staff-evaluation-table').locator('tbody tr', { hasText: '导购季度评估' }).waitFor();
 	await quiet(mp);
