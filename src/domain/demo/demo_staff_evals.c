@@ -179,7 +179,7 @@ int demo_staff_evals(struct db *db, const char *end_day, struct err *e)
 						 "差异上报 Report differences"};
 	struct arena *a = arena_new();
 	struct ev_store s[DEMO_EV_STORES];
-	char today[11], h_from[11], h_to[11], q_from[11], q_to[11];
+	char today[11] = "", h_from[11], h_to[11], q_from[11], q_to[11];
 	int64_t sales_tpl, manager_tpl;
 	int n = 0, rc;
 

@@ -12,8 +12,9 @@
 #include "db/page.h"
 #include "domain/crm/task.h"
 #include "domain/org/audit.h"
-#include "domain/staff/staff_json.h"
 #include "domain/staff/evals_seen.h"
+#include "domain/staff/staff_json.h"
+#include "domain/staff/staff_scope.h"
 
 #define EV_COLS                                                                 \
 	"ev.id, ev.template_id, ev.user_id, COALESCE(u.display_name, u.username),"  \
@@ -220,7 +221,7 @@ int eval_create(struct db *db, struct arena *a, const struct actor *who,
 		err_field(e, "template_id", "no such active evaluation template");
 	else if (rc < 0 && (rc = err_set(e, rc, "%s", le.msg)) < 0)
 		goto fail;
-	if ((rc = evals_person_seen(db, who, in->user_id, e)) < 0)
+	if ((rc = staff_person_seen(db, who, in->user_id, e)) < 0)
 		goto fail;
 	if (rc == 0)
 		err_field(e, "user_id", "no such person");

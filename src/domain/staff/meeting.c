@@ -13,7 +13,7 @@
 #include "domain/crm/task.h"
 #include "domain/org/audit.h"
 #include "domain/staff/staff_json.h"
-#include "domain/staff/evals_seen.h"
+#include "domain/staff/staff_scope.h"
 
 #define MEETING_COLS                                                            \
 	"m.id, m.store_id, m.title, m.at, m.notes, m.created_by, m.created_at, m.updated_at"
@@ -184,7 +184,7 @@ int meeting_list(struct db *db, struct arena *a, const struct actor *who,
 static int check_person(struct db *db, struct arena *a, const struct actor *who,
 			const char *field, int64_t user_id, int64_t store_id, struct err *e)
 {
-	int rc = evals_person_seen(db, who, user_id, e);
+	int rc = staff_person_seen(db, who, user_id, e);
 
 	if (rc < 0)
 		return rc;
@@ -316,7 +316,7 @@ int meeting_update(struct db *db, struct arena *a, const struct actor *who, int6
 		return rc;
 	if ((rc = meeting_get(db, a, who, id, &old, e)) < 0)
 		goto fail;
-	if (!actor_sees_store(who, old->store_id) || !evals_is_manager(who)) {
+	if (!actor_sees_store(who, old->store_id) || !staff_is_manager(who)) {
 		rc = err_set(e, ERR_FORBIDDEN, "only a manager of the meeting's store changes it");
 		goto fail;
 	}

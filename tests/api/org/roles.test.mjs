@@ -77,6 +77,9 @@ describe('roles × routes', () => {
       ...Object.fromEntries(['/tier-history', '/points', '/points/adjustments', '/stored-value', '/stored-value/top-ups',
         '/stored-value/refunds'].map((x) => [`/api/v1/customers/{id}${x}`, crm.customer])),
       '/api/v1/staff/{id}': users.service.id, '/api/v1/targets/{id}': 999999, '/api/v1/targets/entries/{id}': 999999,
+      '/api/v1/tasks/{id}/checklist/{id}': [crm.task, 999999], '/api/v1/task-recurrences/{id}': 999999,
+      ...Object.fromEntries(['/api/v1/evaluation-templates/{id}', '/api/v1/meetings/{id}', ...['', '/self', '/manager', '/publish', '/cancel']
+        .map((x) => `/api/v1/evaluations/{id}${x}`)].map((x) => [x, 999999])),
     }[path];
     if (path.includes('{id}')) assert.ok(id, `no fixture for ${path}`);
     let p = path;

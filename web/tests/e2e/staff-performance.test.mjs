@@ -198,6 +198,24 @@ test('the team, KPIs with footfall, a person with a recognition, the leaderboard
 	await shot(page, 'staff-dashboard-leaderboard-en');
 	assertNoConsoleErrors(page);
 	await page.context().close();
+
+	// The person's page and the footfall tab in Chinese.
+	const zh = await newPage(srv.browser, { locale: 'zh-CN' });
+	await login(zh, srv.url, 'manager01', DEMO_PASSWORD);
+	await zh.goto(srv.url + `/staff/people/${me.id}`);
+	await zh.getByTestId('recognition-list').getByText('Best week of the year').waitFor();
+	await zh.getByTestId('staff-recognition-open').click();
+	await zh.getByTestId('staff-recognition-dialog').waitFor();
+	await shot(zh, 'staff-recognition-dialog-zh-CN');
+	await zh.keyboard.press('Escape');
+	await settled(zh);
+	await shot(zh, 'staff-person-zh-CN');
+	await zh.goto(srv.url + '/staff/kpis');
+	await zh.getByRole('tab', { name: '客流' }).click();
+	await zh.getByTestId('footfall-table').locator('tbody tr').first().waitFor();
+	await shot(zh, 'staff-footfall-zh-CN');
+	assertNoConsoleErrors(zh);
+	await zh.context().close();
 });
 
 test('a POS sale shared by two salespeople carries both, 70/30', async () => {
