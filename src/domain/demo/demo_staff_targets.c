@@ -11,14 +11,32 @@
 #include "base/timeutil.h"
 #include "domain/staff/target.h"
 
-/* Revenue of a store in the 12 months before end_day. */
+/* A year's revenue of a store at the pace of the 12 months before end_day:
+ * the revenue of the days it has sales in that window, scaled to 365 days,
+ * so a store with a short history is not given a quarter's worth. */
 static int store_revenue(struct db *db, int64_t store, const char *from, const char *to,
 			 int64_t *out, struct err *e)
 {
 	static const char sql[] =
-		"SELECT CAST(COALESCE(SUM(revenue), 0) AS BIGINT) FROM rollup_day_store "
+		"SELECT CAST(COALESCE(SUM(revenue), 0) AS BIGINT), MIN(day) FROM rollup_day_store "
 		"WHERE store_id = ? AND day >= ? AND day <= ?";
-	return db_int(db_query(db, e, sql, "itt", store, from, to), out, e) < 0 ? db_fail(e) : 0;
+	struct db_stmt *st = db_query(db, e, sql, "itt", store, from, to);
+	if (!st)
+		return db_fail(e);
+	int rc = db_step(st, e);
+	int64_t rev = 0, first = 0, last = 0;
+	if (rc == DB_ROW) {
+		rev = db_col_int64(st, 0);
+		const char *d = db_col_text(st, 1);
+		if (d && ts_day_number(d, &first) == 0 && ts_day_number(to, &last) == 0 &&
+		    last - first + 1 < 365)
+			rev = rev / (last - first + 1) * 365;
+	}
+	db_reset(st);
+	if (rc < 0)
+		return rc;
+	*out = rev;
+	return 0;
 }
 
 static int targets(struct db *db, struct arena *a, const char *end_day, struct err *e)
@@ -46,7 +64,7 @@ static int targets(struct db *db, struct arena *a, const char *end_day, struct e
 	snprintf(year, sizeof year, "%04d", y);
 	snprintf(next, sizeof next, "%04d", y + 1);
 	for (int i = 0; i < ns; i++) {
-		int64_t rev;
+		int64_t rev = 0;
 		if ((rc = store_revenue(db, stores[i], from, end_day, &rev, e)) < 0)
 			return rc;
 		int np = 0;
