@@ -128,6 +128,10 @@ test('a store manager sets a year’s target: the split chart, then the months k
 
 	// Change the first month: the others absorb the difference.
 	const first = before.find((x) => x.month === `${year}-01`);
+	// The months on screen are the saved split's (its largest month shows) before one is changed.
+	const shown = async (month) => Math.round(Number((await input(page, `target-month-${month}`).inputValue()).replace(/[^0-9.-]/g, '')) * 100);
+	const big = before.reduce((a, b) => (b.amount > a.amount ? b : a));
+	await until(async () => (await shown(big.month)) === big.amount, { message: 'the saved split on screen' });
 	await fill(page, `target-month-${year}-01`, String(first.amount / 100 + 1000));
 	await input(page, `target-month-${year}-01`).press('Enter');
 	await until(async () => (await rows()).find((x) => x.month === `${year}-01`).amount === first.amount + 100000, { message: 'the month changed' });

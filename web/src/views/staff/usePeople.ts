@@ -2,13 +2,14 @@
 // POS salespeople, targets per person, recognition) and for names of the
 // user ids a staff screen shows. One read per store and visit, shared.
 import { ref, watch, type Ref } from 'vue'
+import { useAuth } from '@/stores/auth'
 import { staffApi, type Person } from './api'
 
 const cache = new Map<string, Promise<Person[]>>()
 
-/** Every person of a store (null: every one the user sees), all pages; cached until `forgetPeople()`. */
+/** Every person of a store (null: every one the user sees), all pages; cached per user until `forgetPeople()`. */
 export function loadPeople(storeId: number | null): Promise<Person[]> {
-  const key = String(storeId ?? 'all')
+  const key = `${useAuth().user?.id ?? 0}:${storeId ?? 'all'}`
   let p = cache.get(key)
   if (!p) {
     p = (async () => {
