@@ -12,7 +12,6 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "domain/catalog/category.h"
-#include "domain/demo/demo_staff_evals.h"
 #include "domain/org/audit.h"
 #include "domain/org/session.h"
 #include "domain/org/settings.h"

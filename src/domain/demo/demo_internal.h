@@ -121,6 +121,12 @@ int demo_staff_training(struct db *db, struct err *e);
 /* Staff: shared sales and an approved commission plan with the last three
  * months' periods, the older two closed (demo_staff_commission.c). */
 int demo_staff_commission(struct db *db, const char *end_day, struct err *e);
+/* Evaluation templates for sales and store managers; in up to three direct
+ * stores a published evaluation of the last half-year with actions (and the
+ * next one scheduled) for two salespeople and an open one of the last
+ * quarter for the others; a weekly stock count per direct store with its
+ * checklist; one team meeting with action items (demo_staff_evals.c). */
+int demo_staff_evals(struct db *db, const char *end_day, struct err *e);
 
 /* An EAN-13 of a GS1 China prefix, a maker code and an item: out[14]. */
 void demo_ean13(int maker, int item, char *out);

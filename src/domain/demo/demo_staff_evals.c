@@ -1,7 +1,7 @@
 /* demo_staff_evals.c: the demo company's evaluations (templates per role,
  * published and open evaluations), weekly stock-count routines and a team
  * meeting, written through the staff domain functions. */
-#include "domain/demo/demo_staff_evals.h"
+#include "domain/demo/demo_internal.h"
 
 #include <string.h>
 
