@@ -704,8 +704,8 @@ static int board_stores(struct db *db, struct arena *a, const struct actor *who,
 	*ids = arena_calloc(a, (size_t)nm->nstores + 1, sizeof **ids);
 	*n = 0;
 	if (strcmp(q->scope, "company") == 0) {
-		if (bound || (who->user && !(who->user->role & (ROLE_ADMIN | ROLE_HQ))))
-			return err_set(e, ERR_FORBIDDEN, "the company board is for hq and admin");
+		if (bound)
+			return err_set(e, ERR_FORBIDDEN, "the company board is for roles not bound to stores");
 		for (int i = 0; i < nm->nstores; i++)
 			(*ids)[(*n)++] = nm->stores[i].id;
 		return 0;

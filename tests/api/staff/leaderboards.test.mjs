@@ -1,6 +1,6 @@
 // Leaderboards and people: ranks with ties sharing a place, the actor's own
 // place, store and region boards for store-bound people (403 outside them),
-// the company board for hq and admin only, attainment against the month's
+// the company board for the roles not bound to stores, attainment against the month's
 // target; GET /staff lists only the people the actor sees.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -91,11 +91,14 @@ describe('leaderboards and people', () => {
     assert.equal(mgr.status, 403, mgr.text);
   });
 
-  it('the company board is for hq and admin only', async () => {
+  it('the company board is for the roles not bound to stores (hq, admin, service)', async () => {
     const no = await board(a1.token, `scope=company&day=${today}`);
     assert.equal(no.status, 403, no.text);
     const noMgr = await board(mgrA.token, `scope=company&day=${today}`);
     assert.equal(noMgr.status, 403, noMgr.text);
+    const service = await makeUser(srv, 'service');
+    const svc = await board(service.token, `scope=company&day=${today}`);
+    assert.equal(svc.status, 200, svc.text);
     const r = await board(hq.token, `subject=stores&scope=company&kpi=revenue&day=${today}`);
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(r.body.items.map((i) => i.id), [storeA, storeB, storeC]);
