@@ -4,6 +4,7 @@
 #include "domain/staff/target.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/jx.h"
@@ -190,6 +191,31 @@ fail:
 	return db_fail(e);
 }
 
+/* 1 when the store (0: the company) had sold by the first month of last
+ * year's period, so its last year is a whole curve to follow; a store
+ * opened during that year would otherwise get the whole target in its few
+ * months. A month without sales in a whole year (closed for works) keeps
+ * its 0. */
+static int history_covers(struct db *db, int64_t store_id, const char *first_month,
+			  int *out, struct err *e)
+{
+	static const char sql_store[] =
+		"SELECT day FROM sales WHERE store_id = ? ORDER BY at LIMIT 1";
+	static const char sql_company[] = "SELECT MIN(day) FROM sales";
+	char start[32];
+	unsigned year = (unsigned)strtoul(first_month, NULL, 10);
+	snprintf(start, sizeof start, "%04u-%.2s", (year - 1) % 10000u, first_month + 5);
+	struct db_stmt *st = store_id ? db_query(db, e, sql_store, "i", store_id)
+				      : db_query(db, e, sql_company, "");
+	if (!st)
+		return db_fail(e);
+	int rc = db_step(st, e);
+	const char *d = rc == DB_ROW ? db_col_text(st, 0) : NULL;
+	*out = d && strncmp(d, start, 7) <= 0;
+	db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
 int target_split_entry(struct db *db, struct arena *a, const struct actor *who,
 		       const struct target_split_input *in, int64_t now, json_t **out,
 		       struct err *e)
@@ -207,11 +233,16 @@ int target_split_entry(struct db *db, struct arena *a, const struct actor *who,
 	if ((rc = last_year(db, in->metric, in->store_id, in->category_id, months, n, ly, e)) < 0)
 		return rc;
 	memcpy(w, ly, sizeof w);
-	if (target_split(w, n, in->total, amounts, bp) < 0) {
+	int whole = 0;
+	if (n > 0 && (rc = history_covers(db, in->store_id, months[0], &whole, e)) < 0)
+		return rc;
+	if (!whole || target_split(w, n, in->total, amounts, bp) < 0) {
 		basis = "company_last_year";
 		if ((rc = last_year(db, in->metric, 0, in->category_id, months, n, w, e)) < 0)
 			return rc;
-		if (target_split(w, n, in->total, amounts, bp) < 0) {
+		if (n > 0 && (rc = history_covers(db, 0, months[0], &whole, e)) < 0)
+			return rc;
+		if (!whole || target_split(w, n, in->total, amounts, bp) < 0) {
 			basis = "even";
 			for (int i = 0; i < n; i++)
 				w[i] = 1;

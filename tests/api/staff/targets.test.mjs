@@ -138,6 +138,14 @@ describe('targets', () => {
     assert.equal(e.status, 201, e.text);
     assert.equal(e.body.basis, 'even');
     assert.deepEqual(e.body.months.map((m) => [m.month, m.amount]), [[`${Y}-04`, 34], [`${Y}-05`, 33], [`${Y}-06`, 33]]);
+    // a store opened in November last year: its two months are not a year's curve
+    const storeC = await mkStore();
+    await sell(srv.adminToken, storeC, 2, { offline_at: new Date(Date.UTC(Y - 1, 10, 15, 4, 0, 0)).toISOString() });
+    const opened = await split$(srv.adminToken, { store_id: storeC, metric: 'revenue', period: String(Y), total: 1200000, dry_run: true });
+    assert.equal(opened.status, 200, opened.text);
+    assert.equal(opened.body.basis, 'company_last_year');
+    assert.ok(opened.body.months[0].amount > 0, 'January gets its share of the company curve');
+    assert.equal(opened.body.months[4].amount, 0, 'the company sold nothing last May');
     // the margin metric follows last year's margin (a different curve than revenue only by scale here)
     const m = await split$(mgrA.token, { store_id: storeA, metric: 'margin', period: `${Y}-Q4`, total: 3000, dry_run: true });
     assert.equal(m.status, 200, m.text);
