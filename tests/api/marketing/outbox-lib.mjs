@@ -143,6 +143,10 @@ export async function startSmtp({ users = null, rcpt = () => null, hang = () => 
       });
     },
   });
+  // A sender killed in the middle of a message resets its connection, which
+  // smtp-server re-emits as 'error' on the server: with no listener that
+  // would be an uncaught exception in whichever test is running.
+  server.on('error', () => {});
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return { port: server.server.address().port, messages, started, close: () => new Promise((r) => server.close(r)) };
 }

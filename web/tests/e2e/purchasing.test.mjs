@@ -118,9 +118,14 @@ test('a store manager turns replenishment into an order, sends it, receives it b
 	// Second receipt: the rest of product 1, typed.
 	await page.getByTestId('purchasing-order-receive').click();
 	await scanBox.waitFor();
-	await fill(page, `purchasing-receive-qty-${line1.id}`, String(suggested[1] - 2));
-	await page.keyboard.press('Tab');
-	await page.getByTestId('purchasing-receive-summary').filter({ hasText: 'received in full' }).waitFor();
+	// The drawer rebuilds its lines when it opens; a number typed into the
+	// first drawer while it was still closing is lost, so type until it holds.
+	const summary = page.getByTestId('purchasing-receive-summary');
+	await until(async () => {
+		await fill(page, `purchasing-receive-qty-${line1.id}`, String(suggested[1] - 2));
+		await page.keyboard.press('Tab');
+		return (await summary.textContent()).includes('received in full');
+	}, { timeout: 30000, interval: 500, message: 'the rest of product 1 typed' });
 	await page.getByTestId('purchasing-receive-post').click();
 	await page.locator('[data-testid=purchasing-order-status][data-status=received]').waitFor();
 	po = (await srv.api('GET', `/api/v1/purchase-orders/${orderId}`, { token })).body;
