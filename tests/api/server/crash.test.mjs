@@ -52,10 +52,18 @@ describe('graceful stop (SIGTERM during a burst of sales)', () => {
     const body = JSON.stringify({ store_id: store.id, lines: [{ product_id: product.id, quantity: 1 }], payments: [{ method: 'card', amount: 300 }] });
     // 80 at once: on PostgreSQL sales of one store queue on its receipt counter,
     // and the whole burst must fit well within the server's 30 s drain time
+    let firstSale;
+    const first = new Promise((r) => { firstSale = r; });
     const sends = Array.from({ length: 80 }, () => fetch(`${srv.url}/api/v1/sales`, { method: 'POST', body,
       headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() } })
-      .then(async (r) => ({ status: r.status, body: await r.json() }), () => null));
-    await sleep(30);
+      .then(async (r) => {
+        const a = { status: r.status, body: await r.json() };
+        if (a.status === 201) firstSale();
+        return a;
+      }, () => null));
+    // Stop once the first sale is answered, the rest still in flight (a fixed
+    // 30 ms was sometimes before any sale reached a busy machine's server).
+    await Promise.race([first, sleep(5000)]);
     const db = srv.db;
     const stopped = srv.stop({ keepDb: true });
     const answers = (await Promise.all(sends)).filter(Boolean);

@@ -92,9 +92,10 @@ test('an administrator sees what each gateway still needs, sets up SMS, sends a 
 	const result = page.getByTestId('marketing-gateway-sms-test-result');
 	await result.waitFor();
 	assert.match(await result.textContent(), /Test message sent[\s\S]*sent to 13800000000/);
-	const call = hook.calls.find((c) => c.path === '/ok');
-	assert.ok(call, 'the hook was called');
-	assert.equal(JSON.parse(call.body).to, '13800000000');
+	// Once SMS is ready the server's own sender may deliver the demo's queued
+	// messages to the same hook: the test message is the one to this number.
+	const call = hook.calls.find((c) => c.path === '/ok' && JSON.parse(c.body).to === '13800000000');
+	assert.ok(call, 'the hook was called with the test message');
 	const ts = call.headers['x-tersa-timestamp'];
 	assert.equal(call.headers['x-tersa-signature'], 'sha256=' + createHmac('sha256', 'sms-signing-key').update(`${ts}.${call.body}`).digest('hex'));
 
